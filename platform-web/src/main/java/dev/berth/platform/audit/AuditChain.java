@@ -1,0 +1,140 @@
+package dev.berth.platform.audit;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The pure rules of the tamper-evident chain: how a link is hashed and how a sequence of stored
+ * rows is checked. No I/O; {@link AuditLog} and {@link AuditVerifier} feed it rows.
+ */
+public final class AuditChain {
+    private AuditChain() {
+    }
+
+    /** Links {@code events} after {@code (headSeq, headHash)} in order. */
+    public static List<ChainedEvent> link(long headSeq, ChainHash headHash, List<AuditEvent> events) {
+        var out = new ArrayList<ChainedEvent>(events.size());
+        long seq = headSeq;
+        ChainHash prev = headHash;
+        for (AuditEvent e : events) {
+            seq++;
+            ChainHash hash = hash(seq, prev, e);
+            out.add(new ChainedEvent(seq, e, prev, hash));
+            prev = hash;
+        }
+        return out;
+    }
+
+    /** sha256(prev || canonical(seq, event)). */
+    public static ChainHash hash(long seq, ChainHash prev, AuditEvent e) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(prev.bytes());
+            sha.update(canonical(seq, e));
+            return new ChainHash(sha.digest());
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /**
+     * Canonical bytes of a row: every field length-prefixed so no two different rows encode the
+     * same, nulls distinct from empty strings, details in key order.
+     */
+    static byte[] canonical(long seq, AuditEvent e) {
+        var out = new ByteArrayOutputStream(256);
+        writeLong(out, seq);
+        writeLong(out, micros(e.time()));
+        writeString(out, e.actor().type().name());
+        writeString(out, e.actor().name());
+        writeString(out, e.action());
+        writeString(out, e.target());
+        writeString(out, e.team());
+        writeString(out, e.sourceAddress());
+        writeString(out, e.userAgent());
+        writeString(out, e.outcome().name());
+        writeLong(out, e.details().size());
+        for (Map.Entry<String, String> d : e.details().entrySet()) {
+            writeString(out, d.getKey());
+            writeString(out, d.getValue());
+        }
+        return out.toByteArray();
+    }
+
+    private static long micros(Instant t) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+    }
+
+    private static void writeLong(ByteArrayOutputStream out, long v) {
+        out.writeBytes(ByteBuffer.allocate(8).putLong(v).array());
+    }
+
+    private static void writeString(ByteArrayOutputStream out, String s) {
+        if (s == null) {
+            writeLong(out, -1);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        writeLong(out, b.length);
+        out.writeBytes(b);
+    }
+
+    /** Walks stored rows in order; remembers the first link that does not hold. */
+    public static final class Walk {
+        private long expectedSeq = 1;
+        private ChainHash prev = ChainHash.GENESIS;
+        private long checked;
+        private BrokenLink broken;
+
+        /** Feeds the next stored row; returns false once the chain is known to be broken. */
+        public boolean accept(ChainedEvent row) {
+            if (broken != null) return false;
+            checked++;
+            if (row.seq() != expectedSeq) {
+                broken = new BrokenLink(expectedSeq, row.seq() > expectedSeq
+                        ? "rows " + expectedSeq + ".." + (row.seq() - 1) + " are missing"
+                        : "sequence number " + row.seq() + " appears out of order");
+            } else if (!row.prevHash().equals(prev)) {
+                broken = new BrokenLink(row.seq(), "previous-hash does not match the hash of row " + (row.seq() - 1));
+            } else if (!hash(row.seq(), row.prevHash(), row.event()).equals(row.hash())) {
+                broken = new BrokenLink(row.seq(), "content does not match its hash: the row was altered");
+            }
+            if (broken != null) return false;
+            expectedSeq++;
+            prev = row.hash();
+            return true;
+        }
+
+        /** Compares the end of the walk with the recorded head, catching removal of the newest rows. */
+        public VerifyResult finish(long headSeq, ChainHash headHash) {
+            if (broken == null) {
+                long last = expectedSeq - 1;
+                if (headSeq != last) {
+                    broken = new BrokenLink(last + 1, headSeq > last
+                            ? "the head records " + headSeq + " rows but the log ends at " + last + ": newest rows were removed"
+                            : "the log has rows past the recorded head " + headSeq);
+                } else if (!headHash.equals(prev)) {
+                    broken = new BrokenLink(last, "the recorded head hash does not match the last row");
+                }
+            }
+            return new VerifyResult(broken == null, checked, Optional.ofNullable(broken));
+        }
+    }
+
+    /** The first place where the chain fails. */
+    public record BrokenLink(long seq, String reason) {
+    }
+
+    /** Outcome of a full walk. */
+    public record VerifyResult(boolean intact, long checked, Optional<BrokenLink> firstBroken) {
+    }
+}

@@ -1,0 +1,36 @@
+package dev.berth.platform.security;
+
+import dev.berth.platform.teams.Role;
+import java.util.Optional;
+
+/**
+ * Every guarded action and who may do it: platform-wide actions need a platform admin, team
+ * actions need at least a role in the team. New features add their rows here.
+ */
+public enum Permission {
+    CREATE_TEAM("create teams", null),
+    MANAGE_USERS("manage users", null),
+    VERIFY_AUDIT("verify the audit chain", null),
+    READ_ALL_AUDIT("read the whole audit log", null),
+    VIEW_TEAM("see this team", Role.VIEWER),
+    VIEW_MEMBERS("see this team's members", Role.VIEWER),
+    MANAGE_MEMBERS("manage this team's members", Role.ADMIN),
+    READ_TEAM_AUDIT("read this team's audit events", Role.ADMIN);
+
+    private final String description;
+    private final Role teamRole;
+
+    Permission(String description, Role teamRole) {
+        this.description = description;
+        this.teamRole = teamRole;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The least team role needed, or empty for platform-admin-only actions. */
+    public Optional<Role> teamRole() {
+        return Optional.ofNullable(teamRole);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.berth.platform.security;
+
+import dev.berth.platform.audit.AuditLog;
+import dev.berth.platform.tokens.TokenService;
+import dev.berth.platform.users.UserRepository;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.DefaultAuthenticationEventPublisher;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+
+import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.pathPattern;
+
+/**
+ * The machine-facing filter chains: the API (bearer tokens; Basic only to mint a token),
+ * actuator and OpenAPI docs. The dashboard's chain lives with the UI.
+ */
+@Configuration
+@EnableWebSecurity
+public class SecurityConfig {
+    static final String BEARER_HINT = "authenticate with 'Authorization: Bearer <token>'; "
+            + "get a token with POST /api/v1/tokens using your username and password as Basic auth";
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    LockoutPolicy lockoutPolicy() {
+        return LockoutPolicy.DEFAULT;
+    }
+
+    @Bean
+    AuthenticationManager authenticationManager(BerthUserDetailsService users, PasswordEncoder encoder,
+                                                ApplicationEventPublisher events) {
+        var provider = new DaoAuthenticationProvider(users);
+        provider.setPasswordEncoder(encoder);
+        var manager = new ProviderManager(provider);
+        manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
+        return manager;
+    }
+
+    @Bean
+    ApiTokenFilter apiTokenFilter(TokenService tokens, UserRepository users, AuditLog audit, ProblemWriter problems) {
+        return new ApiTokenFilter(tokens, users, audit, problems);
+    }
+
+    /** Keeps Boot from also registering the filter for every request outside the security chains. */
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<ApiTokenFilter> apiTokenFilterRegistration(ApiTokenFilter filter) {
+        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(filter);
+        registration.setEnabled(false);
+        return registration;
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain tokenMinting(HttpSecurity http, ApiTokenFilter tokens, AuthenticationManager manager,
+                                     ProblemWriter problems) throws Exception {
+        return stateless(http.securityMatcher(pathPattern(HttpMethod.POST, "/api/v1/tokens")), tokens, manager, problems)
+                .httpBasic(b -> b.authenticationEntryPoint((req, res, e) -> problems.unauthorized(req, res,
+                        "wrong username or password, or the account is locked")))
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                .build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain api(HttpSecurity http, ApiTokenFilter tokens, AuthenticationManager manager,
+                            ProblemWriter problems) throws Exception {
+        return stateless(http.securityMatcher(pathPattern("/api/**")), tokens, manager, problems)
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                .build();
+    }
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain actuator(HttpSecurity http, ApiTokenFilter tokens, AuthenticationManager manager,
+                                 ProblemWriter problems) throws Exception {
+        return stateless(http.securityMatcher(pathPattern("/actuator/**")), tokens, manager, problems)
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers(pathPattern("/actuator/health"), pathPattern("/actuator/health/**")).permitAll()
+                        .anyRequest().hasRole("PLATFORM_ADMIN"))
+                .build();
+    }
+
+    @Bean
+    @Order(4)
+    SecurityFilterChain apiDocs(HttpSecurity http) throws Exception {
+        return http.securityMatcher("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(c -> c.disable())
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .build();
+    }
+
+    /**
+     * No sessions and no cookies are read on these chains, so there is nothing for CSRF to ride
+     * on: every request carries its own credentials.
+     */
+    private static HttpSecurity stateless(HttpSecurity http, ApiTokenFilter tokens, AuthenticationManager manager,
+                                          ProblemWriter problems) throws Exception {
+        return http
+                .authenticationManager(manager)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(c -> c.disable())
+                .requestCache(c -> c.disable())
+                .addFilterBefore(tokens, BasicAuthenticationFilter.class)
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((req, res, ex) -> problems.unauthorized(req, res, BEARER_HINT))
+                        .accessDeniedHandler((req, res, ex) -> problems.write(req, res, 403, "Forbidden",
+                                "you do not have the rights for " + req.getMethod() + " " + req.getRequestURI())));
+    }
+}

@@ -1,0 +1,5 @@
+package dev.berth.platform.teams;
+
+/** A user's membership in a team. */
+public record Member(String username, Role role) {
+}

@@ -1,0 +1,7 @@
+package dev.berth.platform.users;
+
+import java.time.Instant;
+
+/** What the API and dashboard show of a user. */
+public record UserSummary(String username, boolean platformAdmin, boolean locked, Instant createdAt) {
+}
