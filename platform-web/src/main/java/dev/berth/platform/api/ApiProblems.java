@@ -7,7 +7,13 @@ import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.security.RequestOrigin;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.context.request.WebRequest;
+import tools.jackson.core.JacksonException;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -38,6 +44,23 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
         var detail = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(p.status()), p.getMessage());
         detail.setTitle(p.title());
         return detail;
+    }
+
+    /** Says what in the body could not be read, and where, instead of a bare "Failed to read request". */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        String reason = switch (ex.getMostSpecificCause()) {
+            case JacksonException j -> {
+                var where = j.getLocation() == null ? "" : " at line " + j.getLocation().getLineNr()
+                        + ", column " + j.getLocation().getColumnNr();
+                yield "the JSON body could not be read" + where + ": " + j.getOriginalMessage();
+            }
+            default -> "the request body is missing or is not JSON";
+        };
+        var detail = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, reason);
+        detail.setTitle("Invalid request");
+        return handleExceptionInternal(ex, detail, headers, status, request);
     }
 
     @ExceptionHandler(AuditUnavailableException.class)

@@ -28,14 +28,15 @@ public class UsersController {
         this.callers = callers;
     }
 
-    public record CreateUser(String username, String password, boolean platformAdmin) {
+    public record CreateUser(String username, String password, Boolean platformAdmin) {
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a user (platform admins)")
     public UserSummary create(@RequestBody CreateUser body, HttpServletRequest request) {
-        return users.create(callers.current(), body.username(), body.password(), body.platformAdmin(), RequestOrigin.of(request));
+        return users.create(callers.current(), body.username(), body.password(), Boolean.TRUE.equals(body.platformAdmin()),
+                RequestOrigin.of(request));
     }
 
     @GetMapping

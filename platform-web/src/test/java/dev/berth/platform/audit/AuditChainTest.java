@@ -1,0 +1,134 @@
+package dev.berth.platform.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class AuditChainTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00.123456789Z");
+
+    private static AuditEvent event(int i) {
+        return AuditEvent.of(AuditEvent.Actor.user("alice"), "team.member.add", "user:bob" + i)
+                .team("payments").source("127.0.0.1", "curl/8").detail("role", "VIEWER").at(T0.plusSeconds(i));
+    }
+
+    private static List<ChainedEvent> chain(int n) {
+        var events = new ArrayList<AuditEvent>();
+        for (int i = 1; i <= n; i++) events.add(event(i));
+        return AuditChain.link(0, ChainHash.GENESIS, events);
+    }
+
+    private static AuditChain.VerifyResult walk(List<ChainedEvent> rows, long headSeq, ChainHash headHash) {
+        var walk = new AuditChain.Walk();
+        for (ChainedEvent row : rows) if (!walk.accept(row)) break;
+        return walk.finish(headSeq, headHash);
+    }
+
+    @Test
+    void anUntouchedChainVerifies() {
+        var rows = chain(5);
+        var result = walk(rows, 5, rows.getLast().hash());
+        assertThat(result.intact()).isTrue();
+        assertThat(result.checked()).isEqualTo(5);
+        assertThat(rows.get(2).prevHash()).isEqualTo(rows.get(1).hash());
+    }
+
+    @Test
+    void linkingContinuesFromTheHead() {
+        var first = chain(2);
+        var more = AuditChain.link(2, first.getLast().hash(), List.of(event(3)));
+        assertThat(more.getFirst().seq()).isEqualTo(3);
+        assertThat(more.getFirst().prevHash()).isEqualTo(first.getLast().hash());
+        assertThat(more.getFirst().hash()).isEqualTo(chain(3).get(2).hash());
+    }
+
+    @Test
+    void timeIsKeptToTheMicrosecondPostgresStores() {
+        assertThat(event(0).time()).isEqualTo(Instant.parse("2026-01-01T00:00:00.123456Z"));
+    }
+
+    private static ChainedEvent withEvent(ChainedEvent row, UnaryOperator<AuditEvent> change) {
+        return new ChainedEvent(row.seq(), change.apply(row.event()), row.prevHash(), row.hash());
+    }
+
+    private static AuditEvent copy(AuditEvent e, String target, String team, AuditEvent.Outcome outcome, Map<String, String> details) {
+        return new AuditEvent(e.time(), e.actor(), e.action(), target, team, e.sourceAddress(), e.userAgent(), outcome,
+                new TreeMap<>(details));
+    }
+
+    static Stream<Arguments> tamperings() {
+        return Stream.of(
+                Arguments.of("target edited", (UnaryOperator<List<ChainedEvent>>) rows -> {
+                    rows.set(2, withEvent(rows.get(2), e -> copy(e, "user:mallory", e.team(), e.outcome(), e.details())));
+                    return rows;
+                }, 3L, "altered"),
+                Arguments.of("outcome edited", (UnaryOperator<List<ChainedEvent>>) rows -> {
+                    rows.set(1, withEvent(rows.get(1), e -> copy(e, e.target(), e.team(), AuditEvent.Outcome.FAILURE, e.details())));
+                    return rows;
+                }, 2L, "altered"),
+                Arguments.of("team cleared", (UnaryOperator<List<ChainedEvent>>) rows -> {
+                    rows.set(3, withEvent(rows.get(3), e -> copy(e, e.target(), null, e.outcome(), e.details())));
+                    return rows;
+                }, 4L, "altered"),
+                Arguments.of("detail added", (UnaryOperator<List<ChainedEvent>>) rows -> {
+                    rows.set(0, withEvent(rows.get(0), e -> copy(e, e.target(), e.team(), e.outcome(),
+                            Map.of("role", "VIEWER", "note", "x"))));
+                    return rows;
+                }, 1L, "altered"),
+                Arguments.of("middle row deleted", (UnaryOperator<List<ChainedEvent>>) rows -> {
+                    rows.remove(2);
+                    return rows;
+                }, 3L, "missing"),
+                Arguments.of("rows swapped", (UnaryOperator<List<ChainedEvent>>) rows -> {
+                    var a = rows.get(1);
+                    rows.set(1, rows.get(2));
+                    rows.set(2, a);
+                    return rows;
+                }, 2L, "missing"),
+                Arguments.of("row re-hashed after edit, next link breaks", (UnaryOperator<List<ChainedEvent>>) rows -> {
+                    var edited = copy(rows.get(1).event(), "user:mallory", "payments", AuditEvent.Outcome.SUCCESS, Map.of());
+                    rows.set(1, new ChainedEvent(2, edited, rows.get(1).prevHash(), AuditChain.hash(2, rows.get(1).prevHash(), edited)));
+                    return rows;
+                }, 3L, "previous-hash"),
+                Arguments.of("newest rows deleted", (UnaryOperator<List<ChainedEvent>>) rows -> {
+                    rows.removeLast();
+                    rows.removeLast();
+                    return rows;
+                }, 4L, "newest rows were removed"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tamperings")
+    void everyTamperingIsFoundAtTheFirstBrokenLink(String name, UnaryOperator<List<ChainedEvent>> tamper, long brokenAt,
+                                                   String reasonPart) {
+        var original = chain(5);
+        var rows = tamper.apply(new ArrayList<>(original));
+        var result = walk(rows, 5, original.getLast().hash());
+        assertThat(result.intact()).isFalse();
+        assertThat(result.firstBroken()).hasValueSatisfying(b -> {
+            assertThat(b.seq()).isEqualTo(brokenAt);
+            assertThat(b.reason()).contains(reasonPart);
+        });
+    }
+
+    @Test
+    void canonicalFormSeparatesFieldsUnambiguously() {
+        var a = new AuditEvent(T0, AuditEvent.Actor.user("ab"), "c", "t", null, null, null, AuditEvent.Outcome.SUCCESS, null);
+        var b = new AuditEvent(T0, AuditEvent.Actor.user("a"), "bc", "t", null, null, null, AuditEvent.Outcome.SUCCESS, null);
+        var nullTeam = a;
+        var emptyTeam = new AuditEvent(T0, AuditEvent.Actor.user("ab"), "c", "t", "", null, null, AuditEvent.Outcome.SUCCESS, null);
+        assertThat(AuditChain.hash(1, ChainHash.GENESIS, a)).isNotEqualTo(AuditChain.hash(1, ChainHash.GENESIS, b));
+        assertThat(AuditChain.hash(1, ChainHash.GENESIS, nullTeam)).isNotEqualTo(AuditChain.hash(1, ChainHash.GENESIS, emptyTeam));
+        assertThat(AuditChain.hash(1, ChainHash.GENESIS, a)).isNotEqualTo(AuditChain.hash(2, ChainHash.GENESIS, a));
+    }
+}

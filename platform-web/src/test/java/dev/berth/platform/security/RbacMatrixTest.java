@@ -1,0 +1,174 @@
+package dev.berth.platform.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.platform.Api;
+import dev.berth.platform.PlatformTest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Every kind of caller against every endpoint, over real HTTP: each cell asserts the status the
+ * role model promises. 404 means "as if the team did not exist", 403 "known, not allowed".
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RbacMatrixTest extends PlatformTest {
+    private static final String TEAM = "rbac-alpha";
+    private static final String OTHER_TEAM = "rbac-beta";
+    private static final String PASSWORD = "a-long-enough-password";
+    private static final String TARGET = "rbac-target";
+
+    @LocalServerPort
+    int port;
+
+    private Api api;
+    private Api root;
+    private final Map<String, Api> callers = new LinkedHashMap<>();
+    private final AtomicInteger unique = new AtomicInteger();
+
+    @BeforeAll
+    void setUp() {
+        api = Api.at(port);
+        root = api.bearer(api.tokenFor("admin", ADMIN_PASSWORD));
+        for (String user : List.of("rbac-viewer", "rbac-deployer", "rbac-admin", "rbac-other-admin", "rbac-outsider", TARGET)) {
+            expect(201, root.post("/api/v1/users", Map.of("username", user, "password", PASSWORD)));
+        }
+        expect(201, root.post("/api/v1/teams", Map.of("name", TEAM)));
+        expect(201, root.post("/api/v1/teams", Map.of("name", OTHER_TEAM)));
+        expect(201, root.post("/api/v1/teams/" + TEAM + "/members", Map.of("username", "rbac-viewer", "role", "VIEWER")));
+        expect(201, root.post("/api/v1/teams/" + TEAM + "/members", Map.of("username", "rbac-deployer", "role", "DEPLOYER")));
+        expect(201, root.post("/api/v1/teams/" + TEAM + "/members", Map.of("username", "rbac-admin", "role", "ADMIN")));
+        expect(201, root.post("/api/v1/teams/" + OTHER_TEAM + "/members", Map.of("username", "rbac-other-admin", "role", "ADMIN")));
+
+        callers.put("anonymous", api.anonymous());
+        callers.put("viewer", userToken("rbac-viewer"));
+        callers.put("deployer", userToken("rbac-deployer"));
+        callers.put("team admin", userToken("rbac-admin"));
+        callers.put("other team's admin", userToken("rbac-other-admin"));
+        callers.put("no team", userToken("rbac-outsider"));
+        callers.put("platform admin", root);
+        callers.put("team admin token narrowed to VIEWER", narrowed("rbac-admin", TEAM, "VIEWER"));
+        callers.put("deployer token narrowed to the team", narrowed("rbac-deployer", TEAM, null));
+        callers.put("platform admin token narrowed to team ADMIN", narrowed("admin", TEAM, "ADMIN"));
+        callers.put("platform admin token narrowed to other team", narrowed("admin", OTHER_TEAM, "ADMIN"));
+    }
+
+    private Api userToken(String user) {
+        return api.bearer(api.tokenFor(user, user.equals("admin") ? ADMIN_PASSWORD : PASSWORD));
+    }
+
+    private Api narrowed(String user, String team, String role) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("name", "narrowed");
+        body.put("team", team);
+        if (role != null) body.put("role", role);
+        var r = userToken(user).post("/api/v1/tokens", body);
+        expect(201, r);
+        return api.bearer(r.json().get("token").asString());
+    }
+
+    private static void expect(int status, Api.Response r) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    }
+
+    /** One endpoint: how to call it, what to reset before each call, and the expected status per caller. */
+    private record Row(String name, Supplier<Request> request, Runnable before, Map<String, Integer> expected) {
+    }
+
+    private record Request(String method, String path, Object body) {
+    }
+
+    private static Map<String, Integer> statuses(int anonymous, int viewer, int deployer, int teamAdmin, int otherAdmin,
+                                                 int outsider, int platformAdmin, int adminAsViewer, int deployerNarrowed,
+                                                 int platformNarrowed, int platformNarrowedElsewhere) {
+        var m = new LinkedHashMap<String, Integer>();
+        m.put("anonymous", anonymous);
+        m.put("viewer", viewer);
+        m.put("deployer", deployer);
+        m.put("team admin", teamAdmin);
+        m.put("other team's admin", otherAdmin);
+        m.put("no team", outsider);
+        m.put("platform admin", platformAdmin);
+        m.put("team admin token narrowed to VIEWER", adminAsViewer);
+        m.put("deployer token narrowed to the team", deployerNarrowed);
+        m.put("platform admin token narrowed to team ADMIN", platformNarrowed);
+        m.put("platform admin token narrowed to other team", platformNarrowedElsewhere);
+        return m;
+    }
+
+    private void ensureTargetMember() {
+        expect(201, root.post("/api/v1/teams/" + TEAM + "/members", Map.of("username", TARGET, "role", "VIEWER")));
+    }
+
+    private List<Row> rows() {
+        String t = "/api/v1/teams/" + TEAM;
+        Runnable none = () -> { };
+        return List.of(
+                //                                                    anon viewer deployer tAdmin other outsider pAdmin adminAsViewer deployerN pNarrow pElsewhere
+                new Row("list teams", () -> new Request("GET", "/api/v1/teams", null), none,
+                        statuses(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+                new Row("get team", () -> new Request("GET", t, null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("list members", () -> new Request("GET", t + "/members", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("add member", () -> new Request("POST", t + "/members", Map.of("username", TARGET, "role", "VIEWER")),
+                        () -> root.delete(t + "/members/" + TARGET),
+                        statuses(401, 403, 403, 201, 404, 404, 201, 403, 403, 201, 404)),
+                new Row("change role", () -> new Request("PUT", t + "/members/" + TARGET, Map.of("role", "DEPLOYER")),
+                        this::ensureTargetMember,
+                        statuses(401, 403, 403, 200, 404, 404, 200, 403, 403, 200, 404)),
+                new Row("remove member", () -> new Request("DELETE", t + "/members/" + TARGET, null),
+                        this::ensureTargetMember,
+                        statuses(401, 403, 403, 204, 404, 404, 204, 403, 403, 204, 404)),
+                new Row("create team", () -> new Request("POST", "/api/v1/teams", Map.of("name", "rbac-new-" + unique.incrementAndGet())),
+                        none, statuses(401, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403)),
+                new Row("create user", () -> new Request("POST", "/api/v1/users",
+                        Map.of("username", "rbac-user-" + unique.incrementAndGet(), "password", PASSWORD)),
+                        none, statuses(401, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403)),
+                new Row("list users", () -> new Request("GET", "/api/v1/users", null), none,
+                        statuses(401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+                new Row("read team audit", () -> new Request("GET", "/api/v1/audit?team=" + TEAM, null), none,
+                        statuses(401, 403, 403, 200, 404, 404, 200, 403, 403, 200, 404)),
+                new Row("read audit", () -> new Request("GET", "/api/v1/audit", null), none,
+                        statuses(401, 403, 403, 200, 200, 403, 200, 403, 403, 200, 200)),
+                new Row("verify audit", () -> new Request("GET", "/api/v1/audit/verify", null), none,
+                        statuses(401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+                new Row("token for team ADMIN", () -> new Request("POST", "/api/v1/tokens",
+                        Map.of("name", "escalate", "team", TEAM, "role", "ADMIN")), none,
+                        statuses(401, 403, 403, 201, 404, 404, 201, 403, 403, 201, 404)),
+                new Row("list own tokens", () -> new Request("GET", "/api/v1/tokens", null), none,
+                        statuses(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+                new Row("prometheus metrics", () -> new Request("GET", "/actuator/prometheus", null), none,
+                        statuses(401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+                new Row("health", () -> new Request("GET", "/actuator/health", null), none,
+                        statuses(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCallerAgainstEveryEndpoint() {
+        var tests = new ArrayList<DynamicTest>();
+        for (Row row : rows()) {
+            assertThat(row.expected().keySet()).containsExactlyElementsOf(callers.keySet());
+            row.expected().forEach((caller, status) -> tests.add(DynamicTest.dynamicTest(
+                    row.name() + " as " + caller + " → " + status, () -> {
+                        row.before().run();
+                        Request req = row.request().get();
+                        var response = callers.get(caller).send(req.method(), req.path(), req.body(), Map.of());
+                        assertThat(response.status()).as("%s %s as %s: %s", req.method(), req.path(), caller, response)
+                                .isEqualTo(status);
+                        if (status >= 400) assertThat(response.contentType()).startsWith("application/problem+json");
+                    })));
+        }
+        return tests.stream();
+    }
+}
