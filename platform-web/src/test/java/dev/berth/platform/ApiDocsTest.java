@@ -1,0 +1,31 @@
+package dev.berth.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+class ApiDocsTest extends PlatformTest {
+    @LocalServerPort
+    int port;
+
+    @Test
+    void theOpenApiDocumentDescribesEveryApiPathAndIsPublic() {
+        var doc = Api.at(port).get("/v3/api-docs");
+        assertThat(doc.status()).isEqualTo(200);
+        var paths = doc.json().get("paths");
+        for (String path : new String[]{"/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/teams", "/api/v1/teams/{team}/members",
+                "/api/v1/teams/{team}/members/{user}", "/api/v1/users", "/api/v1/audit", "/api/v1/audit/verify"}) {
+            assertThat(paths.has(path)).as(path).isTrue();
+        }
+    }
+
+    @Test
+    void healthIsPublicAndPrometheusNeedsAPlatformAdmin() {
+        var api = Api.at(port);
+        assertThat(api.get("/actuator/health").body()).contains("\"status\":\"UP\"");
+        var metrics = api.bearer(api.tokenFor("admin", ADMIN_PASSWORD)).get("/actuator/prometheus");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.berth.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.platform.teams.Role;
+import dev.berth.platform.teams.TeamRepository;
+import dev.berth.platform.tokens.TokenRepository;
+import dev.berth.platform.tokens.TokenSecret;
+import dev.berth.platform.users.UserRepository;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Flyway's schema and the JDBC repositories against a real PostgreSQL. */
+class RepositoriesTest extends PlatformTest {
+    @Autowired
+    UserRepository users;
+    @Autowired
+    TeamRepository teams;
+    @Autowired
+    TokenRepository tokens;
+    @Autowired
+    JdbcClient jdbc;
+
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+    @Test
+    void flywayAppliedEveryMigration() {
+        var versions = jdbc.sql("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")
+                .query(String.class).list();
+        assertThat(versions).startsWith("1");
+    }
+
+    @Test
+    void usersAreUniqueAndTheSchemaRejectsBadNames() {
+        long id = users.insert("repo-user", "{noop}x", false, now).orElseThrow();
+        assertThat(users.insert("repo-user", "{noop}y", true, now)).isEmpty();
+        var found = users.find("repo-user").orElseThrow();
+        assertThat(found.id()).isEqualTo(id);
+        assertThat(found.createdAt()).isEqualTo(now);
+        assertThatThrownBy(() -> users.insert("Bad Name", "{noop}x", false, now))
+                .isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void membershipsUpsertAndCascade() {
+        long user = users.insert("repo-member", "{noop}x", false, now).orElseThrow();
+        long team = teams.insert("repo-team", now).orElseThrow();
+        assertThat(teams.insert("repo-team", now)).isEmpty();
+        teams.upsertMember(team, user, Role.VIEWER);
+        teams.upsertMember(team, user, Role.ADMIN);
+        assertThat(teams.roleOf(team, user)).contains(Role.ADMIN);
+        assertThat(teams.membershipsOf(user)).containsEntry("repo-team", Role.ADMIN);
+        assertThat(teams.countAdmins(team)).isEqualTo(1);
+        assertThat(teams.removeMember(team, user)).isTrue();
+        assertThat(teams.removeMember(team, user)).isFalse();
+        assertThatThrownBy(() -> jdbc.sql("INSERT INTO memberships (team_id, user_id, role) VALUES (?, ?, 'OWNER')")
+                .params(team, user).update()).isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void tokensKeepOnlyTheHashAndRevokeOnce() {
+        long user = users.insert("repo-token-owner", "{noop}x", false, now).orElseThrow();
+        var secret = TokenSecret.generate();
+        tokens.insert(user, secret, "ci", null, null, now, now.plusSeconds(3600));
+        var stored = tokens.findByPublicId(secret.publicId()).orElseThrow();
+        assertThat(secret.matches(stored.secretHash())).isTrue();
+        assertThat(stored.token().expiresAt()).isEqualTo(now.plusSeconds(3600));
+        assertThat(tokens.revoke(user, secret.publicId(), now)).isTrue();
+        assertThat(tokens.revoke(user, secret.publicId(), now)).isFalse();
+        assertThatThrownBy(() -> jdbc.sql("INSERT INTO api_tokens (public_id, user_id, name, secret_hash, max_role, created_at)"
+                + " VALUES ('x', ?, 'n', '\\x00', 'ADMIN', now())").param(user).update())
+                .as("a highest role needs a team").isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void failuresAreCountedInsideTheWindowOnly() {
+        long user = users.insert("repo-failures", "{noop}x", false, now).orElseThrow();
+        users.recordFailure(user, now.minusSeconds(3600), now.minusSeconds(7200));
+        users.recordFailure(user, now, now.minusSeconds(900));
+        assertThat(users.failuresSince(user, now.minusSeconds(900))).containsExactly(now);
+        users.clearFailures(user);
+        assertThat(users.failuresSince(user, now.minusSeconds(99999))).isEmpty();
+    }
+}
