@@ -4,33 +4,37 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 
 /**
- * Appends events to the hash chain. Callers block until their event is committed, so an action
- * is never reported done before it is audited. One writer thread drains the queue into batches:
- * concurrent requests share one transaction (and one fsync) instead of queueing on the head lock.
+ * Appends events to the hash chain. A caller returns only once its event is committed, so an
+ * action is never reported done before it is audited.
+ * <p>
+ * Group commit without a writer thread: every caller queues its event and tries the append lock.
+ * Whoever gets it writes everything queued, in batches, and completes the others' futures; the
+ * rest wait on their own future. A lone caller writes its own event directly, and under load the
+ * queue turns into batches, so concurrent requests share one commit instead of queueing on the
+ * head row.
  */
 @Service
-public class AuditLog implements SmartLifecycle {
+public class AuditLog {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final int MAX_BATCH = 500;
-    private static final long COMMIT_TIMEOUT_SECONDS = 30;
+    private static final int MAX_BATCHES_PER_TURN = 8;
+    private static final long HANDOVER_WAIT_MILLIS = 5;
 
     private final AuditStore store;
     private final Clock clock;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(50_000);
-    private volatile Thread writer;
-    private volatile boolean running;
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock appending = new ReentrantLock();
 
     private record Pending(AuditEvent event, CompletableFuture<Long> committed) {
     }
@@ -47,77 +51,49 @@ public class AuditLog implements SmartLifecycle {
 
     /** Appends the event and waits until it is committed; returns its sequence number. */
     public long record(AuditEvent event) {
-        if (!running) throw new AuditUnavailableException("the audit log is not running");
-        var pending = new Pending(event, new CompletableFuture<>());
+        var mine = new Pending(event, new CompletableFuture<>());
+        queue.add(mine);
         try {
-            if (!queue.offer(pending, COMMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new AuditUnavailableException("the audit queue is full");
+            while (!mine.committed().isDone()) {
+                if (appending.tryLock()) {
+                    try {
+                        for (int batches = 0; batches < MAX_BATCHES_PER_TURN && !queue.isEmpty(); batches++) writeQueued();
+                    } finally {
+                        appending.unlock();
+                    }
+                } else {
+                    // The holder will most likely write ours; the timeout covers an event queued
+                    // just after the holder's last look at the queue.
+                    awaitQuietly(mine.committed());
+                }
             }
-            return pending.committed().get(COMMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return mine.committed().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException("interrupted while waiting for the audit log");
         } catch (ExecutionException e) {
             throw new AuditUnavailableException("the audit event could not be stored: " + e.getCause().getMessage());
-        } catch (TimeoutException e) {
-            throw new AuditUnavailableException("the audit log did not commit within " + COMMIT_TIMEOUT_SECONDS + "s");
         }
     }
 
-    private void drain() {
-        var batch = new ArrayList<Pending>(MAX_BATCH);
-        while (running || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
-            } catch (InterruptedException e) {
-                if (!running) break;
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
-    private void write(List<Pending> batch) {
+    private static void awaitQuietly(CompletableFuture<Long> f) throws InterruptedException {
         try {
-            var rows = store.append(batch.stream().map(Pending::event).toList());
+            f.get(HANDOVER_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // the caller's loop looks at the future again
+        }
+    }
+
+    private void writeQueued() {
+        var batch = new ArrayList<Pending>();
+        for (Pending p; batch.size() < MAX_BATCH && (p = queue.poll()) != null; ) batch.add(p);
+        if (batch.isEmpty()) return;
+        try {
+            List<ChainedEvent> rows = store.append(batch.stream().map(Pending::event).toList());
             for (int i = 0; i < batch.size(); i++) batch.get(i).committed().complete(rows.get(i).seq());
         } catch (SQLException | RuntimeException e) {
             log.error("audit append of {} events failed", batch.size(), e);
             batch.forEach(p -> p.committed().completeExceptionally(e));
         }
-    }
-
-    @Override
-    public void start() {
-        running = true;
-        writer = Thread.ofPlatform().name("audit-writer").daemon().start(this::drain);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        Thread w = writer;
-        if (w != null) {
-            try {
-                w.join(TimeUnit.SECONDS.toMillis(COMMIT_TIMEOUT_SECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** Stops after the web server (which has a higher phase) so in-flight requests still audit. */
-    @Override
-    public int getPhase() {
-        return Integer.MIN_VALUE + 1000;
     }
 }

@@ -30,61 +30,77 @@ public class AuditStore {
         this.dataSource = dataSource;
     }
 
+    /** The newest link as last seen by this process; null until read. */
+    private record Head(long seq, ChainHash hash) {
+    }
+
+    private Head head;
+
     /**
-     * Appends events after the current head in one transaction. The head row is locked for the
-     * duration, so concurrent appenders (even from several platform instances) form one chain.
+     * Appends events after the current head. One statement moves the head and inserts the rows,
+     * and it only inserts if the head was where this process last saw it; otherwise another
+     * appender (a second platform instance) got there first, and the batch is re-linked after the
+     * new head. The head row's lock serialises the statements, so the chain never forks.
      */
-    public List<ChainedEvent> append(List<AuditEvent> events) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long headSeq;
-                ChainHash headHash;
-                try (var st = c.prepareStatement("SELECT seq, hash FROM audit_head FOR UPDATE");
-                     var rs = st.executeQuery()) {
-                    rs.next();
-                    headSeq = rs.getLong(1);
-                    headHash = new ChainHash(rs.getBytes(2));
-                }
-                List<ChainedEvent> linked = AuditChain.link(headSeq, headHash, events);
-                try (var st = c.prepareStatement("INSERT INTO audit_events (" + COLUMNS
-                        + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                    for (ChainedEvent row : linked) {
-                        bind(st, row);
-                        st.addBatch();
-                    }
-                    st.executeBatch();
-                }
+    public synchronized List<ChainedEvent> append(List<AuditEvent> events) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            if (head == null) head = readHead();
+            List<ChainedEvent> linked = AuditChain.link(head.seq(), head.hash(), events);
+            if (appendAfter(head, linked)) {
                 ChainedEvent last = linked.getLast();
-                try (var st = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ?")) {
-                    st.setLong(1, last.seq());
-                    st.setBytes(2, last.hash().bytes());
-                    st.executeUpdate();
-                }
-                c.commit();
+                head = new Head(last.seq(), last.hash());
                 return linked;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
+            head = null;
+            if (attempt == 20) throw new SQLException("the audit head kept moving; gave up after " + attempt + " tries");
         }
     }
 
-    private static void bind(PreparedStatement st, ChainedEvent row) throws SQLException {
+    private Head readHead() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             var st = c.prepareStatement("SELECT seq, hash FROM audit_head");
+             var rs = st.executeQuery()) {
+            rs.next();
+            return new Head(rs.getLong(1), new ChainHash(rs.getBytes(2)));
+        }
+    }
+
+    private static final String ROW = "(?::bigint, ?::timestamptz, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea, ?::bytea)";
+
+    private boolean appendAfter(Head expected, List<ChainedEvent> linked) throws SQLException {
+        String sql = "WITH moved AS (UPDATE audit_head SET seq = ?, hash = ? WHERE id AND seq = ? AND hash = ? RETURNING 1) "
+                + "INSERT INTO audit_events (" + COLUMNS + ") SELECT * FROM (VALUES "
+                + String.join(", ", java.util.Collections.nCopies(linked.size(), ROW))
+                + ") AS v WHERE EXISTS (SELECT 1 FROM moved)";
+        try (Connection c = dataSource.getConnection(); var st = c.prepareStatement(sql)) {
+            ChainedEvent last = linked.getLast();
+            st.setLong(1, last.seq());
+            st.setBytes(2, last.hash().bytes());
+            st.setLong(3, expected.seq());
+            st.setBytes(4, expected.hash().bytes());
+            int i = 5;
+            for (ChainedEvent row : linked) i = bind(st, i, row);
+            return st.executeUpdate() == linked.size();
+        }
+    }
+
+    /** Binds one row's 13 columns from parameter {@code i}; returns the next free index. */
+    private static int bind(PreparedStatement st, int i, ChainedEvent row) throws SQLException {
         AuditEvent e = row.event();
-        st.setLong(1, row.seq());
-        st.setTimestamp(2, Timestamp.from(e.time()));
-        st.setString(3, e.actor().type().name());
-        st.setString(4, e.actor().name());
-        st.setString(5, e.action());
-        st.setString(6, e.target());
-        st.setString(7, e.team());
-        st.setString(8, e.sourceAddress());
-        st.setString(9, e.userAgent());
-        st.setString(10, e.outcome().name());
-        st.setString(11, detailsJson(e.details()));
-        st.setBytes(12, row.prevHash().bytes());
-        st.setBytes(13, row.hash().bytes());
+        st.setLong(i++, row.seq());
+        st.setTimestamp(i++, Timestamp.from(e.time()));
+        st.setString(i++, e.actor().type().name());
+        st.setString(i++, e.actor().name());
+        st.setString(i++, e.action());
+        st.setString(i++, e.target());
+        st.setString(i++, e.team());
+        st.setString(i++, e.sourceAddress());
+        st.setString(i++, e.userAgent());
+        st.setString(i++, e.outcome().name());
+        st.setString(i++, detailsJson(e.details()));
+        st.setBytes(i++, row.prevHash().bytes());
+        st.setBytes(i++, row.hash().bytes());
+        return i;
     }
 
     static String detailsJson(SortedMap<String, String> details) {
