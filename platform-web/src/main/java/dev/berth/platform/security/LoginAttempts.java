@@ -11,10 +11,11 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
 import org.springframework.security.authentication.event.AuthenticationFailureLockedEvent;
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
+import org.springframework.security.authentication.event.LogoutSuccessEvent;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Audits password logins and locks accounts per {@link LockoutPolicy}. */
+/** Audits password sign-ins and sign-outs, and locks accounts per {@link LockoutPolicy}. */
 @Component
 public class LoginAttempts {
     private static final AuditEvent.Actor ANONYMOUS = new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "anonymous");
@@ -39,6 +40,14 @@ public class LoginAttempts {
         users.clearFailures(user.id());
         var origin = RequestOrigin.current();
         audit.record(AuditEvent.of(AuditEvent.Actor.user(user.username()), "login.success", "user:" + user.username())
+                .source(origin.address(), origin.userAgent()));
+    }
+
+    @EventListener
+    public void signedOut(LogoutSuccessEvent event) {
+        if (!(event.getAuthentication().getPrincipal() instanceof BerthUser user)) return;
+        var origin = RequestOrigin.current();
+        audit.record(AuditEvent.of(AuditEvent.Actor.user(user.username()), "logout", "user:" + user.username())
                 .source(origin.address(), origin.userAgent()));
     }
 
