@@ -40,9 +40,9 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
         var title = new Span("Berth");
         title.addClassNames(LumoUtility.FontSize.XLARGE, LumoUtility.FontWeight.SEMIBOLD, LumoUtility.Padding.MEDIUM);
-        nav.setWidthFull();
-        nav.addClassNames(LumoUtility.Padding.SMALL);
-        addToDrawer(title, new Scroller(nav));
+        var scroller = new Scroller(nav, Scroller.ScrollDirection.VERTICAL);
+        scroller.addClassNames(LumoUtility.Padding.SMALL);
+        addToDrawer(title, scroller);
 
         var user = new Span(VaadinIcon.USER.create(), new Span(authentication.getPrincipalName().orElse("")));
         user.setId("signed-in-user");

@@ -16,7 +16,7 @@ public final class Notices {
     }
 
     public static void done(String message) {
-        var notification = new Notification(message, 3000, Notification.Position.BOTTOM_START);
+        var notification = new Notification(message, 3000, Notification.Position.BOTTOM_END);
         notification.addThemeVariants(NotificationVariant.LUMO_SUCCESS);
         notification.open();
     }

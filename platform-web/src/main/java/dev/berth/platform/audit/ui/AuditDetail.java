@@ -24,6 +24,9 @@ class AuditDetail extends VerticalLayout {
     AuditDetail(ChainedEvent row) {
         setId("audit-detail");
         setSpacing(false);
+        setHeightFull();
+        // The panel scrolls on its own so a long event never stretches the page.
+        getStyle().set("overflow", "auto");
         addClassNames(LumoUtility.Background.BASE, LumoUtility.BoxSizing.BORDER);
         var e = row.event();
 
@@ -41,11 +44,12 @@ class AuditDetail extends VerticalLayout {
 
         field("seq", "Sequence", String.valueOf(row.seq()), false);
         field("time", "Time (UTC)", Timestamps.format(e.time()), false);
-        field("actor", "Actor", e.actor().type().name().toLowerCase() + " " + e.actor().name(), false);
+        field("actor", "Actor", e.actor().name(), false);
+        field("actor-type", "Actor type", e.actor().type().name().toLowerCase(), false);
         field("action", "Action", e.action(), true);
         field("target", "Target", e.target(), true);
         field("team", "Team", e.team(), false);
-        field("outcome", "Outcome", e.outcome().name(), false);
+        field("outcome", "Outcome", e.outcome().name().toLowerCase(), false);
         field("source", "Source address", e.sourceAddress(), true);
         field("user-agent", "User agent", e.userAgent(), false);
         var details = new Div();

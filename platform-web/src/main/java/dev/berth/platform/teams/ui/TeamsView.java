@@ -74,9 +74,9 @@ public class TeamsView extends VerticalLayout {
 
         var content = new HorizontalLayout(grid, members);
         content.setSizeFull();
-        content.setFlexGrow(2, grid);
-        content.setFlexGrow(3, members);
+        grid.setWidth("40%");
         grid.setHeightFull();
+        members.setWidth("60%");
         add(header, content);
         setFlexGrow(1, content);
         reload();

@@ -7,7 +7,6 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.tokens.IssuedToken;
-import dev.berth.platform.ui.Monospace;
 
 /** Shows a new token's secret the one time it exists in the clear. */
 class IssuedTokenDialog extends Dialog {
@@ -22,7 +21,6 @@ class IssuedTokenDialog extends Dialog {
         secret.setReadOnly(true);
         secret.setAutoselect(true);
         secret.setWidthFull();
-        Monospace.apply(secret);
 
         var once = new Paragraph("Copy it now: it will not be shown again. Berth keeps only a hash of it;"
                 + " if you lose it, revoke it and create a new one.");

@@ -63,7 +63,7 @@ public class TokensView extends VerticalLayout {
         grid.setId("tokens-grid");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.addColumn(ApiToken::name).setHeader("Name").setFlexGrow(2);
-        grid.addComponentColumn(t -> monospace(t.id())).setHeader("ID").setFlexGrow(1);
+        grid.addComponentColumn(t -> monospace(t.id())).setHeader("ID").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(t -> t.team() == null ? "any" : t.team()).setHeader("Team");
         grid.addColumn(t -> t.maxRole() == null ? "" : t.maxRole().name()).setHeader("Role");
         grid.addColumn(t -> Timestamps.format(t.createdAt())).setHeader("Created (UTC)").setAutoWidth(true);

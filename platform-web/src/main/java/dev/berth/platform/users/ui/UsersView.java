@@ -52,7 +52,7 @@ public class UsersView extends VerticalLayout {
         grid.setId("users-grid");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.addColumn(UserSummary::username).setHeader("Username").setFlexGrow(2);
-        grid.addComponentColumn(u -> u.platformAdmin() ? badge("platform admin", BadgeVariant.CONTRAST) : new Span())
+        grid.addComponentColumn(u -> u.platformAdmin() ? badge("yes", BadgeVariant.CONTRAST) : new Span())
                 .setHeader("Platform admin");
         grid.addComponentColumn(u -> u.locked() ? badge("locked", BadgeVariant.ERROR) : new Span())
                 .setHeader("Locked");
