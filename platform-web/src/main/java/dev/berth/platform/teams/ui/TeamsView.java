@@ -1,0 +1,106 @@
+package dev.berth.platform.teams.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.grid.dataview.GridListDataView;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteAlias;
+import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.berth.platform.problem.Problem;
+import dev.berth.platform.security.CallerResolver;
+import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.teams.Team;
+import dev.berth.platform.teams.TeamService;
+import dev.berth.platform.ui.Notices;
+import dev.berth.platform.users.UserService;
+import jakarta.annotation.security.PermitAll;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The teams the caller can see; selecting one shows its members. Platform admins create teams here. */
+@Route("teams")
+@RouteAlias("")
+@PageTitle("Teams · Berth")
+@PermitAll
+public class TeamsView extends VerticalLayout {
+    private final transient TeamService teams;
+    private final transient CallerResolver callers;
+    private final Grid<Team> grid = new Grid<>();
+    private final List<Team> shown = new ArrayList<>();
+    private final GridListDataView<Team> data;
+    private final MembersPanel members;
+
+    public TeamsView(TeamService teams, UserService users, CallerResolver callers) {
+        this.teams = teams;
+        this.callers = callers;
+        boolean platformAdmin = callers.current().platformAdmin();
+        setSizeFull();
+
+        var heading = new H2("Teams");
+        heading.addClassNames(LumoUtility.Margin.NONE, LumoUtility.FontSize.XLARGE);
+        var header = new HorizontalLayout(heading);
+        header.setWidthFull();
+        header.setAlignItems(FlexComponent.Alignment.CENTER);
+        header.setJustifyContentMode(FlexComponent.JustifyContentMode.BETWEEN);
+        if (platformAdmin) {
+            var newTeam = new Button("New team", VaadinIcon.PLUS.create(), e -> openNewTeam());
+            newTeam.setId("new-team");
+            newTeam.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+            header.add(newTeam);
+        }
+
+        grid.setId("teams-grid");
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
+        grid.addColumn(Team::name).setHeader("Name").setFlexGrow(2);
+        grid.addColumn(t -> t.yourRole() == null ? "" : t.yourRole().name()).setHeader("Your role");
+        grid.addColumn(Team::members).setHeader("Members");
+        grid.setEmptyStateText(platformAdmin
+                ? "No teams yet. Create the first one with New team."
+                : "You are not in any team yet. Ask a platform admin to add you.");
+        // A list the grid keeps: refreshing it after a member change keeps the selected team selected.
+        data = grid.setItems(shown);
+        data.setIdentifierProvider(Team::name);
+
+        members = new MembersPanel(teams, users, callers, this::reload);
+        grid.asSingleSelect().addValueChangeListener(e -> members.show(e.getValue() == null ? null : e.getValue().name()));
+
+        var content = new HorizontalLayout(grid, members);
+        content.setSizeFull();
+        grid.setWidth("40%");
+        grid.setHeightFull();
+        members.setWidth("60%");
+        add(header, content);
+        setFlexGrow(1, content);
+        reload();
+    }
+
+    private void reload() {
+        shown.clear();
+        shown.addAll(teams.list(callers.current()));
+        data.refreshAll();
+    }
+
+    private void openNewTeam() {
+        var dialog = new NewTeamDialog();
+        dialog.addCreateListener(e -> {
+            try {
+                var team = teams.create(callers.current(), e.name(), RequestOrigin.current());
+                dialog.close();
+                Notices.done("Team " + team.name() + " created");
+                reload();
+                grid.select(team);
+            } catch (Problem p) {
+                Notices.problem(p);
+            }
+        });
+        dialog.open();
+    }
+}

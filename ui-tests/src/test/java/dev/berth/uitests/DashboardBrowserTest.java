@@ -1,0 +1,525 @@
+package dev.berth.uitests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.berth.platform.BerthApplication;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The real platform (embedded PostgreSQL, real security chain, production Vaadin bundle) driven
+ * through headless Chromium the way people would use it: the admin signs in after a typo, creates
+ * a team and two users, makes one a member and changes their role, issues a token, then finds all
+ * of it in the audit log, exports it and verifies the hash chain. A user in no team and a team
+ * admin then sign in to see what is, and is not, theirs. Screenshots of each step land in
+ * target/screenshots.
+ */
+class DashboardBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String ADMIN_PASSWORD = "browser-test-admin-pw";
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** Text of an element including everything inside shadow roots; Vaadin renders much of its UI there. */
+    private static final String DEEP_TEXT = """
+            const text = n => n.nodeType === Node.TEXT_NODE ? n.textContent
+                : (n.shadowRoot ? text(n.shadowRoot) : '') + [...n.childNodes].map(text).join(' ');
+            return text(arguments[0]).replace(/\\s+/g, ' ').trim();""";
+
+    /** Cell texts of the rows a vaadin-grid shows, in order; hidden and not-yet-loaded rows are left out. */
+    private static final String GRID_ROWS = """
+            const grid = document.getElementById(arguments[0]);
+            if (!grid || !grid.shadowRoot) return [];
+            return [...grid.shadowRoot.querySelectorAll('#items tr')]
+                .filter(tr => !tr.hidden && tr.index !== undefined && tr.index < grid.size)
+                .sort((a, b) => a.index - b.index)
+                .map(tr => [...tr.querySelectorAll('td')].map(td => {
+                    const slot = td.querySelector('slot');
+                    const cell = slot ? slot.assignedElements()[0] : null;
+                    return cell ? cell.textContent.replace(/\\s+/g, ' ').trim() : '';
+                }))
+                .filter(cells => cells.some(c => c !== ''));""";
+
+    /** The cell element of the first shown row whose given column has the given text. */
+    private static final String GRID_CELL = """
+            const [id, column, wanted] = arguments;
+            const grid = document.getElementById(id);
+            const rows = [...grid.shadowRoot.querySelectorAll('#items tr')]
+                .filter(tr => !tr.hidden && tr.index !== undefined && tr.index < grid.size);
+            for (const tr of rows) {
+                const slot = tr.querySelectorAll('td')[column].querySelector('slot');
+                const cell = slot ? slot.assignedElements()[0] : null;
+                if (cell && cell.textContent.trim() === wanted) return cell;
+            }
+            return null;""";
+
+    /** A visible element matching a selector anywhere, shadow roots included, with the given text. */
+    private static final String VISIBLE_WITH_TEXT = """
+            const [selector, wanted] = arguments;
+            const found = [];
+            const walk = root => {
+                root.querySelectorAll(selector).forEach(e => found.push(e));
+                root.querySelectorAll('*').forEach(e => { if (e.shadowRoot) walk(e.shadowRoot); });
+            };
+            walk(document);
+            // A select shows its value as a copy of the chosen item, and keeps the items of closed
+            // dropdowns in the page: neither is a choice the user can click.
+            const inOpenDropdown = e => {
+                const owner = e.closest('vaadin-select, vaadin-combo-box');
+                return !owner || (owner.opened && !owner.shadowRoot.querySelector('[opening]'));
+            };
+            return found.find(e => e.textContent.trim() === wanted && !e.closest('vaadin-select-value-button')
+                && inOpenDropdown(e) && e.checkVisibility()
+                && e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0) || null;""";
+
+    /** No pending server round trip in any Vaadin client on the page. */
+    private static final String VAADIN_IDLE = """
+            const clients = window.Vaadin && window.Vaadin.Flow && window.Vaadin.Flow.clients;
+            if (!clients) return false;
+            return Object.values(clients).every(c => !c.isActive || !c.isActive());""";
+
+    private static Path dataDir;
+    private static Path browserProfile;
+    private static ConfigurableApplicationContext platform;
+    private static ChromeDriver driver;
+    private static WebDriverWait wait;
+    private static String baseUrl;
+    private static int screenshot;
+
+    @BeforeAll
+    static void start() throws IOException {
+        requireBrowser();
+        dataDir = Files.createTempDirectory("berth-ui-test-");
+        // Given as arguments, not builder defaults: application.yml outranks defaults and would pick
+        // port 8080 and ./berth-data.
+        platform = new SpringApplicationBuilder(BerthApplication.class)
+                .run("--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--berth.database.embedded.data-dir=" + dataDir.resolve("postgres"),
+                        "--berth.admin.password=" + ADMIN_PASSWORD,
+                        "--berth.admin.password-file=" + dataDir.resolve("pw"));
+        baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
+
+        browserProfile = Files.createTempDirectory("berth-ui-chromium-");
+        var options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + browserProfile, "--window-size=1400,900");
+        var service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(WAIT);
+        wait = new WebDriverWait(driver, WAIT);
+        deleteTree(SCREENSHOTS); // a failed earlier run must not leave pictures that look current
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    /** Skips without a browser, unless the run demands every runtime (BERTH_REQUIRE_RUNTIME=1). */
+    private static void requireBrowser() {
+        var missing = new ArrayList<String>();
+        if (!Files.isExecutable(CHROMIUM)) missing.add(CHROMIUM.toString());
+        if (!Files.isExecutable(CHROMEDRIVER)) missing.add(CHROMEDRIVER.toString());
+        if (missing.isEmpty()) return;
+        String message = "the browser test needs " + String.join(" and ", missing)
+                + "; install them with: apt-get install chromium chromium-driver";
+        if ("1".equals(System.getenv("BERTH_REQUIRE_RUNTIME"))) fail(message);
+        Assumptions.abort(message);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (driver != null) driver.quit();
+        if (platform != null) platform.close();
+        deleteTree(browserProfile);
+        deleteTree(dataDir);
+    }
+
+    @Test
+    void adminRunsTeamsAndUsersAndReadsItAllInTheAuditLog() throws IOException {
+        try {
+            signInAfterATypo();
+            createTeam("payments");
+            createUsers("dana", "erin");
+            addMember("payments", "dana", "DEPLOYER");
+            changeRole("dana", "ADMIN");
+            createToken("ci deploys");
+            findEventsInAuditLog();
+            verifyChain();
+            signOut();
+            userWithoutTeamSeesOnlyWhatIsTheirs("erin");
+            signOut();
+            teamAdminReadsOnlyTheirTeamsEvents("dana", "payments");
+        } catch (AssertionError | RuntimeException e) {
+            screenshot("failure");
+            throw e;
+        }
+    }
+
+    private void signInAfterATypo() throws IOException {
+        driver.get(baseUrl + "/");
+        wait.until(ExpectedConditions.urlContains("/login"));
+        login("admin", "not-the-password");
+        var form = wait.until(d -> {
+            var f = d.findElement(By.tagName("vaadin-login-form"));
+            return Boolean.TRUE.equals(js("return arguments[0].error", f)) ? f : null;
+        });
+        assertThat(deepText(form)).contains("Sign-in failed").contains("Wrong username or password");
+        screenshot("login");
+
+        login("admin", ADMIN_PASSWORD);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
+        waitForVaadin();
+        assertThat(driver.getCurrentUrl()).doesNotContain("login");
+        assertThat(deepText(driver.findElement(By.id("signed-in-user")))).isEqualTo("admin");
+        // A new platform has no teams: the grid says how to make the first one.
+        assertThat(deepText(driver.findElement(By.id("teams-grid"))))
+                .contains("No teams yet. Create the first one with New team.");
+        screenshot("teams-empty");
+    }
+
+    private void login(String username, String password) {
+        var user = wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("vaadin-login-form input[name=username]")));
+        user.clear();
+        user.sendKeys(username);
+        var secret = driver.findElement(By.cssSelector("vaadin-login-form input[name=password]"));
+        secret.clear();
+        secret.sendKeys(password, Keys.ENTER);
+    }
+
+    private void createTeam(String name) throws IOException {
+        click(By.id("new-team"));
+        type(By.cssSelector("#team-name input"), name);
+        click(By.id("create-team"));
+        waitForRow("teams-grid", 0, name);
+        assertThat(gridRows("teams-grid")).containsExactly(List.of(name, "ADMIN", "1"));
+        screenshot("teams");
+    }
+
+    private void createUsers(String... usernames) throws IOException {
+        navigate("Users", "users-grid");
+        for (String username : usernames) {
+            click(By.id("new-user"));
+            type(By.cssSelector("#user-username input"), username);
+            type(By.cssSelector("#user-password input"), password(username));
+            click(By.id("create-user"));
+            waitForRow("users-grid", 0, username);
+        }
+        assertThat(gridRows("users-grid")).extracting(row -> row.get(0)).containsExactly("admin", "dana", "erin");
+        screenshot("users");
+    }
+
+    private static String password(String username) {
+        return username + "-password-123";
+    }
+
+    private void addMember(String team, String username, String role) throws IOException {
+        navigate("Teams", "teams-grid");
+        waitForRow("teams-grid", 0, team);
+        gridCell("teams-grid", 0, team).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("members-grid")));
+        waitForRow("members-grid", 0, "admin");
+
+        var combo = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#add-member-username input")));
+        combo.sendKeys(username);
+        pickItem("vaadin-combo-box-item", username);
+        choose(By.id("add-member-role"), role);
+        wait.until(d -> d.findElement(By.id("add-member")).getDomAttribute("disabled") == null);
+        click(By.id("add-member"));
+        waitForRow("members-grid", 0, username);
+        assertThat(gridRows("members-grid")).extracting(row -> row.get(0)).containsExactly("admin", username);
+        assertThat(selectedLabel(By.id("role-" + username))).isEqualTo(role);
+        assertThat(gridRows("teams-grid")).containsExactly(List.of(team, "ADMIN", "2"));
+        screenshot("members");
+    }
+
+    private void changeRole(String username, String role) throws IOException {
+        choose(By.id("role-" + username), role);
+        waitForVaadin();
+        wait.until(d -> deepText(d.findElement(By.tagName("body"))).contains(username + " is now " + role));
+        assertThat(selectedLabel(By.id("role-" + username))).isEqualTo(role);
+        screenshot("members-role-changed");
+    }
+
+    private void createToken(String name) throws IOException {
+        navigate("Tokens", "tokens-grid");
+        assertThat(deepText(driver.findElement(By.id("tokens-grid"))))
+                .contains("You have no API tokens yet. Create one with New token.");
+        click(By.id("new-token"));
+        type(By.cssSelector("#token-name input"), name);
+        click(By.id("create-token"));
+        var secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#issued-token input")));
+        assertThat(secret.getDomProperty("value")).startsWith("berth_");
+        assertThat(deepText(driver.findElement(By.id("issued-token-note")))).contains("will not be shown again");
+        screenshot("token-issued");
+        click(By.id("issued-token-close"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("issued-token")));
+        waitForRow("tokens-grid", 0, name);
+        screenshot("tokens");
+    }
+
+    private void findEventsInAuditLog() throws IOException {
+        navigate("Audit", "audit-grid");
+        waitForRow("audit-grid", 3, "token.create"); // newest first
+        screenshot("audit");
+
+        filterByAction("team.create");
+        assertThat(gridRows("audit-grid")).singleElement()
+                .satisfies(row -> assertThat(row.subList(2, 7)).containsExactly("admin", "team.create", "team:payments",
+                        "payments", "success"));
+        // The exports hold exactly the filtered set.
+        assertThat(download("export-csv")).hasSize(2).first().asString().startsWith("seq,time,actorType,actor,action");
+        assertThat(download("export-csv").get(1)).contains(",team.create,team:payments,payments,");
+        assertThat(download("export-jsonl")).singleElement().asString()
+                .contains("\"action\":\"team.create\"").contains("\"target\":\"team:payments\"");
+
+        filterByAction("team.member.add");
+        assertThat(gridRows("audit-grid")).singleElement()
+                .satisfies(row -> assertThat(row.subList(2, 7)).containsExactly("admin", "team.member.add", "user:dana",
+                        "payments", "success"));
+
+        filterByAction("team.member.role");
+        assertThat(gridRows("audit-grid")).singleElement()
+                .satisfies(row -> assertThat(row.get(4)).isEqualTo("user:dana"));
+
+        filterByAction("login.failure");
+        assertThat(gridRows("audit-grid")).singleElement()
+                .satisfies(row -> assertThat(row.subList(2, 7)).containsExactly("anonymous", "login.failure", "user:admin",
+                        "", "failure"));
+        screenshot("audit-filtered");
+
+        gridCell("audit-grid", 3, "login.failure").click();
+        var detail = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("audit-detail")));
+        assertThat(text(By.id("detail-action"))).isEqualTo("login.failure");
+        assertThat(text(By.id("detail-target"))).isEqualTo("user:admin");
+        assertThat(text(By.id("detail-source"))).isEqualTo("127.0.0.1");
+        assertThat(text(By.id("detail-user-agent"))).contains("Chrome");
+        assertThat(text(By.id("detail-details"))).contains("reason = bad credentials");
+        assertThat(text(By.id("detail-prev-hash"))).matches("[0-9a-f]{64}");
+        assertThat(text(By.id("detail-hash"))).matches("[0-9a-f]{64}");
+        assertThat(detail.isDisplayed()).isTrue();
+        screenshot("audit-detail");
+        click(By.id("audit-detail-close"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("audit-detail")));
+
+        // A filter nothing matches says so instead of showing an empty box.
+        filterByAction("no.such.action");
+        assertThat(gridRows("audit-grid")).isEmpty();
+        assertThat(deepText(driver.findElement(By.id("audit-grid")))).contains("No audit events match these filters.");
+        screenshot("audit-empty");
+    }
+
+    /** Types into the action filter and waits until the grid shows only that action, or nothing. */
+    private void filterByAction(String action) {
+        var field = driver.findElement(By.cssSelector("#audit-action input"));
+        field.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+        field.sendKeys(action, Keys.ENTER);
+        waitForVaadin();
+        wait.until(d -> {
+            var rows = gridRows("audit-grid");
+            return action.startsWith("no.") ? rows.isEmpty()
+                    : !rows.isEmpty() && rows.stream().allMatch(r -> r.get(3).equals(action));
+        });
+    }
+
+    private void verifyChain() throws IOException {
+        click(By.id("audit-clear"));
+        waitForRow("audit-grid", 3, "token.create");
+        click(By.id("verify-chain"));
+        var result = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("verify-result")));
+        wait.until(d -> deepText(result).startsWith("Chain intact"));
+        assertThat(deepText(result)).matches("Chain intact: \\d+ events checked");
+        // The check is itself audited, and the grid shows it on top.
+        wait.until(d -> gridRows("audit-grid").getFirst().get(3).equals("audit.verify"));
+        screenshot("verify");
+    }
+
+    private void signOut() {
+        click(By.id("sign-out"));
+        wait.until(ExpectedConditions.urlContains("/login"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("vaadin-login-form input[name=username]")));
+    }
+
+    /** A user in no team: told how to get into one, no admin controls, no audit log, no user list. */
+    private void userWithoutTeamSeesOnlyWhatIsTheirs(String username) throws IOException {
+        login(username, password(username));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
+        waitForVaadin();
+        assertThat(deepText(driver.findElement(By.id("teams-grid"))))
+                .contains("You are not in any team yet. Ask a platform admin to add you.");
+        assertThat(driver.findElements(By.id("new-team"))).isEmpty();
+        assertThat(navLabels()).containsExactly("Teams", "Tokens");
+        screenshot("no-team-teams");
+
+        driver.get(baseUrl + "/audit");
+        var denied = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("audit-denied")));
+        assertThat(deepText(denied)).contains("open to platform admins and to admins of a team");
+        assertThat(driver.findElements(By.id("audit-grid"))).isEmpty();
+        screenshot("no-team-audit");
+
+        // Refused the same way as a page that does not exist, inside the normal frame.
+        driver.get(baseUrl + "/users");
+        var notFound = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("not-found")));
+        assertThat(deepText(notFound)).isEqualTo("There is no page at '/users' that you can open.");
+        assertThat(driver.findElements(By.id("users-grid"))).isEmpty();
+        screenshot("no-team-users");
+    }
+
+    /** Fetches an export link with the page's session, as clicking it would, and returns its lines. */
+    private List<String> download(String anchorId) {
+        String href = driver.findElement(By.id(anchorId)).getDomAttribute("href");
+        String body = (String) ((JavascriptExecutor) driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch(arguments[0], {credentials: 'same-origin'})
+                    .then(r => r.text().then(t => done(r.status + '\\n' + t)))
+                    .catch(e => done('failed ' + e));""", href);
+        assertThat(body).startsWith("200\n");
+        return body.substring(4).lines().toList();
+    }
+
+    /** A team admin gets the audit log narrowed to their team, without the platform-wide verify. */
+    private void teamAdminReadsOnlyTheirTeamsEvents(String username, String team) throws IOException {
+        login(username, password(username));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
+        waitForRow("teams-grid", 0, team);
+        assertThat(gridRows("teams-grid")).containsExactly(List.of(team, "ADMIN", "2"));
+        assertThat(navLabels()).containsExactly("Teams", "Tokens", "Audit");
+
+        navigate("Audit", "audit-grid");
+        waitForRow("audit-grid", 3, "team.member.role");
+        assertThat(gridRows("audit-grid")).extracting(row -> row.get(3))
+                .containsExactly("team.member.role", "team.member.add", "team.create");
+        assertThat(gridRows("audit-grid")).allSatisfy(row -> assertThat(row.get(5)).isEqualTo(team));
+        assertThat(driver.findElements(By.id("verify-chain"))).isEmpty();
+
+        // Another team's events are refused with the service's sentence, and the grid stays empty.
+        type(By.cssSelector("#audit-team input"), "elsewhere");
+        wait.until(d -> gridRows("audit-grid").isEmpty());
+        wait.until(d -> deepText(d.findElement(By.tagName("body"))).contains("team 'elsewhere' not found"));
+        screenshot("team-admin-audit");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> navLabels() {
+        return (List<String>) js("return [...document.querySelectorAll('vaadin-side-nav-item')]"
+                + ".map(i => i.textContent.trim());");
+    }
+
+    // --- helpers: Vaadin renders asynchronously and partly in shadow DOM ---
+
+    private void navigate(String label, String gridId) {
+        var item = wait.until(d -> (WebElement) js(VISIBLE_WITH_TEXT, "vaadin-side-nav-item", label));
+        item.click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id(gridId)));
+        waitForVaadin();
+    }
+
+    private void click(By locator) {
+        waitForVaadin();
+        wait.until(ExpectedConditions.elementToBeClickable(locator)).click();
+        waitForVaadin();
+    }
+
+    private void type(By input, String text) {
+        var field = wait.until(ExpectedConditions.elementToBeClickable(input));
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    /** Opens a vaadin-select and clicks the item with the label. */
+    private void choose(By select, String label) {
+        click(select);
+        pickItem("vaadin-select-item", label);
+    }
+
+    /**
+     * Clicks a dropdown item where it is drawn. Dropdowns open in the browser's top layer, above
+     * the grid that holds their select; ChromeDriver's element click still judges the item clipped
+     * by that grid, so the click goes to the item's on-screen point instead.
+     */
+    private void pickItem(String tag, String label) {
+        var item = wait.until(d -> (WebElement) js(VISIBLE_WITH_TEXT, tag, label));
+        @SuppressWarnings("unchecked")
+        var center = (List<Number>) js("const r = arguments[0].getBoundingClientRect();"
+                + " return [r.x + r.width / 2, r.y + r.height / 2];", item);
+        new Actions(driver).moveToLocation(center.get(0).intValue(), center.get(1).intValue()).click().perform();
+        waitForVaadin();
+    }
+
+    private String selectedLabel(By select) {
+        var element = wait.until(ExpectedConditions.presenceOfElementLocated(select));
+        return (String) js("const v = arguments[0].querySelector('vaadin-select-value-button');"
+                + " return v ? v.textContent.trim() : null;", element);
+    }
+
+    private void waitForRow(String gridId, int column, String text) {
+        waitForVaadin();
+        wait.until(d -> gridRows(gridId).stream().anyMatch(r -> r.size() > column && r.get(column).equals(text)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<List<String>> gridRows(String gridId) {
+        return (List<List<String>>) js(GRID_ROWS, gridId);
+    }
+
+    private WebElement gridCell(String gridId, int column, String text) {
+        return wait.until(d -> (WebElement) js(GRID_CELL, gridId, column, text));
+    }
+
+    private String text(By locator) {
+        return deepText(wait.until(ExpectedConditions.presenceOfElementLocated(locator)));
+    }
+
+    private static String deepText(WebElement element) {
+        return (String) js(DEEP_TEXT, element);
+    }
+
+    private static void waitForVaadin() {
+        wait.until(d -> Boolean.TRUE.equals(js(VAADIN_IDLE)));
+    }
+
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    private static void screenshot(String name) throws IOException {
+        byte[] png = driver.getScreenshotAs(OutputType.BYTES);
+        Files.write(SCREENSHOTS.resolve(String.format("%02d-%s.png", ++screenshot, name)), png);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) return;
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+}
