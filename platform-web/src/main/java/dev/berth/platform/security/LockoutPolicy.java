@@ -14,7 +14,9 @@ public record LockoutPolicy(int maxFailures, Duration window, Duration lockFor) 
 
     /** The lock to apply after a failure at {@code now}, given every recorded failure (including it). */
     public Optional<Instant> lockAfterFailure(List<Instant> failures, Instant now) {
-        long recent = failures.stream().filter(t -> !t.isBefore(windowStart(now)) && !t.isAfter(now)).count();
+        // No upper bound: PostgreSQL rounds to microseconds, so the failure just stored may read
+        // back a few hundred nanoseconds after now.
+        long recent = failures.stream().filter(t -> !t.isBefore(windowStart(now))).count();
         return recent >= maxFailures ? Optional.of(now.plus(lockFor)) : Optional.empty();
     }
 

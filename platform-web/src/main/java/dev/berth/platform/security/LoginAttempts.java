@@ -5,6 +5,7 @@ import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.users.UserRepository;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -56,7 +57,7 @@ public class LoginAttempts {
         if (!(event.getAuthentication() instanceof UsernamePasswordAuthenticationToken attempt)) return;
         String username = attempt.getName();
         var origin = RequestOrigin.current();
-        var now = clock.instant();
+        var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         boolean alreadyLocked = event instanceof AuthenticationFailureLockedEvent;
         Optional<Instant> lockedUntil = alreadyLocked ? Optional.empty() : tx.execute(s -> users.find(username).flatMap(u -> {
             users.lockRow(u.id());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,6 +26,12 @@ class LockoutPolicyTest {
         var lock = LockoutPolicy.DEFAULT.lockAfterFailure(failures, NOW);
         assertThat(lock.isPresent()).isEqualTo(locked);
         lock.ifPresent(until -> assertThat(until).isEqualTo(NOW.plusSeconds(15 * 60)));
+    }
+
+    @Test
+    void aFailureThatReadsBackRoundedUpStillCounts() {
+        var failures = List.of(NOW.minusSeconds(3), NOW.minusSeconds(2), NOW.minusSeconds(1), NOW.minusNanos(1), NOW.plusNanos(500));
+        assertThat(LockoutPolicy.DEFAULT.lockAfterFailure(failures, NOW)).isPresent();
     }
 
     @ParameterizedTest

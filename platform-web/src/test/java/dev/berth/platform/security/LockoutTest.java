@@ -34,7 +34,8 @@ class LockoutTest extends PlatformTest {
             assertThat(api.basic("lock-victim", "wrong-" + i).post("/api/v1/tokens", Map.of("name", "x")).status()).isEqualTo(401);
         }
         var refused = api.basic("lock-victim", PASSWORD).post("/api/v1/tokens", Map.of("name", "x"));
-        assertThat(refused.status()).as("right password while locked").isEqualTo(401);
+        assertThat(refused.status()).as("right password while locked; events: %s",
+                root.get("/api/v1/audit?q=lock-victim").body()).isEqualTo(401);
 
         var events = root.get("/api/v1/audit?action=account.locked").body();
         assertThat(events).contains("\"target\":\"user:lock-victim\"");
