@@ -26,7 +26,7 @@ public class DatabaseConfig {
     }
 
     @Bean(destroyMethod = "close")
-    EmbeddedServer embeddedServer(DatabaseProperties props) throws IOException {
+    public EmbeddedServer embeddedServer(DatabaseProperties props) throws IOException {
         if (props.external()) return new EmbeddedServer(null);
         var dir = props.embedded().dataDir().toAbsolutePath();
         Files.createDirectories(dir.getParent());
@@ -35,12 +35,17 @@ public class DatabaseConfig {
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
                 .setPort(props.embedded().port())
+                // The library tunes for throwaway test databases; this one holds the platform's
+                // state and audit log, so a commit must be on disk before it is acknowledged.
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("full_page_writes", "on")
                 .start();
         return new EmbeddedServer(pg);
     }
 
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(DatabaseProperties props, EmbeddedServer embedded) {
+    public HikariDataSource dataSource(DatabaseProperties props, EmbeddedServer embedded) {
         var config = new HikariConfig();
         config.setPoolName("berth");
         config.setMaximumPoolSize(20);

@@ -1,8 +1,9 @@
 package dev.berth.platform.audit;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.berth.platform.TestDatabase;
+import dev.berth.platform.database.DatabaseConfig;
+import dev.berth.platform.database.DatabaseProperties;
+import java.nio.file.Files;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,13 +26,11 @@ class AuditAppendBenchmark {
 
     @Test
     void chainedAppendsBesidePlainInserts() throws Exception {
-        var db = TestDatabase.fresh("bench");
-        var config = new HikariConfig();
-        config.setJdbcUrl(db.url());
-        config.setUsername(db.user());
-        config.setPassword(db.password());
-        config.setMaximumPoolSize(20);
-        try (var ds = new HikariDataSource(config)) {
+        // The platform's own embedded PostgreSQL, configured as it runs (durable commits).
+        var props = new DatabaseProperties(null, null, null,
+                new DatabaseProperties.Embedded(Files.createTempDirectory("berth-bench").resolve("pg"), 0));
+        var databases = new DatabaseConfig();
+        try (var server = databases.embeddedServer(props); var ds = databases.dataSource(props, server)) {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
             try (var c = ds.getConnection(); var st = c.createStatement()) {
                 // Same columns, constraints and indexes; no trigger, no chain.
@@ -60,6 +59,11 @@ class AuditAppendBenchmark {
                 System.out.println("|---|---|---|---|");
                 results.forEach(System.out::println);
                 var verdict = new AuditStore(ds).verify();
+                try (var c = ds.getConnection(); var st = c.createStatement();
+                     var rs = st.executeQuery("SELECT current_setting('synchronous_commit'), current_setting('fsync')")) {
+                    rs.next();
+                    System.out.println("synchronous_commit=" + rs.getString(1) + ", fsync=" + rs.getString(2));
+                }
                 System.out.println("chain after the runs: intact=" + verdict.intact() + ", rows=" + verdict.checked());
             }
         }
