@@ -12,6 +12,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.context.request.WebRequest;
 import tools.jackson.core.JacksonException;
 import org.springframework.http.ProblemDetail;
@@ -34,7 +35,7 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
     ProblemDetail problem(Problem p, HttpServletRequest request) {
         if (p instanceof Problem.Forbidden) {
             var origin = RequestOrigin.of(request);
-            callers.resolve(org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication())
+            callers.resolve(SecurityContextHolder.getContext().getAuthentication())
                     .ifPresent(c -> audit.record(AuditEvent.of(c.actor(), "access.denied",
                                     request.getMethod() + " " + request.getRequestURI())
                             .source(origin.address(), origin.userAgent())

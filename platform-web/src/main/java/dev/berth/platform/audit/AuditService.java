@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import org.springframework.stereotype.Service;
 
 /**
@@ -32,7 +33,7 @@ public class AuditService {
         if (caller.platformAdmin()) return query;
         if (query.team() != null && !query.team().isBlank()) {
             AccessPolicy.require(caller, Permission.READ_TEAM_AUDIT, query.team().trim());
-            return query.restrictedTo(java.util.Set.of(query.team().trim()));
+            return query.restrictedTo(Set.of(query.team().trim()));
         }
         var teams = caller.teamsWith(Role.ADMIN);
         if (teams.isEmpty()) {

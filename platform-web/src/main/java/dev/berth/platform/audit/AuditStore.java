@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -70,7 +71,7 @@ public class AuditStore {
     private boolean appendAfter(Head expected, List<ChainedEvent> linked) throws SQLException {
         String sql = "WITH moved AS (UPDATE audit_head SET seq = ?, hash = ? WHERE id AND seq = ? AND hash = ? RETURNING 1) "
                 + "INSERT INTO audit_events (" + COLUMNS + ") SELECT * FROM (VALUES "
-                + String.join(", ", java.util.Collections.nCopies(linked.size(), ROW))
+                + String.join(", ", Collections.nCopies(linked.size(), ROW))
                 + ") AS v WHERE EXISTS (SELECT 1 FROM moved)";
         try (Connection c = dataSource.getConnection(); var st = c.prepareStatement(sql)) {
             ChainedEvent last = linked.getLast();

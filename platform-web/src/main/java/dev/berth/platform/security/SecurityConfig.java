@@ -3,6 +3,7 @@ package dev.berth.platform.security;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.tokens.TokenService;
 import dev.berth.platform.users.UserRepository;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -59,8 +60,8 @@ public class SecurityConfig {
 
     /** Keeps Boot from also registering the filter for every request outside the security chains. */
     @Bean
-    org.springframework.boot.web.servlet.FilterRegistrationBean<ApiTokenFilter> apiTokenFilterRegistration(ApiTokenFilter filter) {
-        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(filter);
+    FilterRegistrationBean<ApiTokenFilter> apiTokenFilterRegistration(ApiTokenFilter filter) {
+        var registration = new FilterRegistrationBean<>(filter);
         registration.setEnabled(false);
         return registration;
     }

@@ -1,5 +1,7 @@
 package dev.berth.platform.teams;
 
+import dev.berth.platform.problem.Problem;
+
 /** A member's role in a team, ordered from least to most rights. */
 public enum Role {
     VIEWER, DEPLOYER, ADMIN;
@@ -17,7 +19,7 @@ public enum Role {
         if (name != null) {
             for (Role r : values()) if (r.name().equalsIgnoreCase(name.trim())) return r;
         }
-        throw new dev.berth.platform.problem.Problem.Invalid(
+        throw new Problem.Invalid(
                 "unknown role '" + name + "': use one of VIEWER, DEPLOYER, ADMIN");
     }
 }

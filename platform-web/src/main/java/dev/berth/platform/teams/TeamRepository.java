@@ -1,5 +1,7 @@
 package dev.berth.platform.teams;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -81,7 +83,7 @@ public class TeamRepository {
                 .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
-    private static Row row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+    private static Row row(ResultSet rs, int n) throws SQLException {
         return new Row(rs.getLong("id"), rs.getString("name"), rs.getTimestamp("created_at").toInstant(), rs.getInt("members"));
     }
 }

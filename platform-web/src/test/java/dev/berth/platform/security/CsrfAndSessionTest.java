@@ -99,4 +99,14 @@ class CsrfAndSessionTest extends PlatformTest {
         assertThat(response.headers().firstValue("Referrer-Policy")).hasValue("same-origin");
         assertThat(response.headers().firstValue("Set-Cookie").orElse("")).contains("HttpOnly");
     }
+
+    @Test
+    void theLoginPageItselfCarriesTheSecureHeaders() throws Exception {
+        var page = Browser.create().http().send(HttpRequest.newBuilder(URI.create(url("/login"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(page.headers().allValues("X-Frame-Options")).containsExactly("DENY");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("frame-ancestors 'none'");
+    }
 }
