@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.berth.platform.BerthApplication;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -178,6 +183,7 @@ class DashboardBrowserTest {
             userWithoutTeamSeesOnlyWhatIsTheirs("erin");
             signOut();
             teamAdminReadsOnlyTheirTeamsEvents("dana", "payments");
+            signOutsFromTheDashboardAreAudited();
         } catch (AssertionError | RuntimeException e) {
             screenshot("failure");
             throw e;
@@ -361,6 +367,26 @@ class DashboardBrowserTest {
         // The check is itself audited, and the grid shows it on top.
         wait.until(d -> gridRows("audit-grid").getFirst().get(3).equals("audit.verify"));
         screenshot("verify");
+    }
+
+    /** The Sign out button goes through Spring's logout handlers, so it lands in the log too. */
+    private void signOutsFromTheDashboardAreAudited() throws IOException {
+        var http = HttpClient.newHttpClient();
+        String basic = Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes());
+        try {
+            var minted = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/tokens"))
+                    .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"browser-test\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+            String token = minted.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+            var logouts = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/audit?action=logout"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(logouts.body()).contains("\"target\":\"user:admin\"").contains("\"target\":\"user:erin\"");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void signOut() {
