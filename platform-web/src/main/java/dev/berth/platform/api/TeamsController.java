@@ -66,6 +66,12 @@ public class TeamsController {
         return teams.members(callers.current(), team);
     }
 
+    @GetMapping("/{team}/members/{user}")
+    @Operation(summary = "One member and their role (any member)")
+    public Member member(@PathVariable String team, @PathVariable String user) {
+        return teams.member(callers.current(), team, user);
+    }
+
     @PostMapping("/{team}/members")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Add a member, or change the role of an existing one (team ADMIN)")

@@ -73,6 +73,11 @@ public class TeamService {
         return teams.members(existing(team).id());
     }
 
+    public Member member(Caller caller, String team, String username) {
+        return members(caller, team).stream().filter(m -> m.username().equals(username)).findFirst()
+                .orElseThrow(() -> new Problem.NotFound("'" + username + "' is not a member of team '" + team + "'"));
+    }
+
     /** Adds a member or changes their role. */
     public Member setMember(Caller caller, String team, String username, Role role, RequestOrigin origin) {
         AccessPolicy.require(caller, Permission.MANAGE_MEMBERS, team);

@@ -121,6 +121,8 @@ class RbacMatrixTest extends PlatformTest {
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
                 new Row("list members", () -> new Request("GET", t + "/members", null), none,
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("get member", () -> new Request("GET", t + "/members/rbac-viewer", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
                 new Row("add member", () -> new Request("POST", t + "/members", Map.of("username", TARGET, "role", "VIEWER")),
                         () -> root.delete(t + "/members/" + TARGET),
                         statuses(401, 403, 403, 201, 404, 404, 201, 403, 403, 201, 404)),
