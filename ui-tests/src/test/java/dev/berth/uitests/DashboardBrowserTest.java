@@ -181,6 +181,7 @@ class DashboardBrowserTest {
             verifyChain();
             signOut();
             userWithoutTeamSeesOnlyWhatIsTheirs("erin");
+            changesTheirPassword("erin");
             signOut();
             teamAdminReadsOnlyTheirTeamsEvents("dana", "payments");
             signOutsFromTheDashboardAreAudited();
@@ -418,6 +419,29 @@ class DashboardBrowserTest {
         assertThat(deepText(notFound)).isEqualTo("There is no page at '/users' that you can open.");
         assertThat(driver.findElements(By.id("users-grid"))).isEmpty();
         screenshot("no-team-users");
+    }
+
+    /** A wrong current password is refused; the right one changes it, and only the new one signs in. */
+    private void changesTheirPassword(String username) throws IOException {
+        driver.get(baseUrl + "/teams");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
+        click(By.id("change-password"));
+        type(By.cssSelector("#current-password input"), "not-my-password");
+        type(By.cssSelector("#new-password input"), "a-brand-new-password");
+        type(By.cssSelector("#repeat-password input"), "a-brand-new-password");
+        click(By.id("save-password"));
+        wait.until(d -> deepText(d.findElement(By.tagName("body"))).contains("the current password is wrong"));
+        screenshot("password-wrong");
+        type(By.cssSelector("#current-password input"), password(username));
+        click(By.id("save-password"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("save-password")));
+        signOut();
+
+        login(username, password(username));
+        wait.until(d -> Boolean.TRUE.equals(js("return arguments[0].error", d.findElement(By.tagName("vaadin-login-form")))));
+        login(username, "a-brand-new-password");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
+        waitForVaadin();
     }
 
     /** Fetches an export link with the page's session, as clicking it would, and returns its lines. */

@@ -10,7 +10,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -37,6 +39,26 @@ public class UsersController {
     public UserSummary create(@RequestBody CreateUser body, HttpServletRequest request) {
         return users.create(callers.current(), body.username(), body.password(), Boolean.TRUE.equals(body.platformAdmin()),
                 RequestOrigin.of(request));
+    }
+
+    public record ChangePassword(String currentPassword, String newPassword) {
+    }
+
+    public record ResetPassword(String newPassword) {
+    }
+
+    @PutMapping("/me/password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Change your own password (needs the current one)")
+    public void changeOwnPassword(@RequestBody ChangePassword body, HttpServletRequest request) {
+        users.changeOwnPassword(callers.current(), body.currentPassword(), body.newPassword(), RequestOrigin.of(request));
+    }
+
+    @PutMapping("/{username}/password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Set a user's password and lift a lockout (platform admins)")
+    public void resetPassword(@PathVariable String username, @RequestBody ResetPassword body, HttpServletRequest request) {
+        users.resetPassword(callers.current(), username, body.newPassword(), RequestOrigin.of(request));
     }
 
     @GetMapping

@@ -21,6 +21,8 @@ import dev.berth.platform.audit.ui.AuditView;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.teams.ui.TeamsView;
 import dev.berth.platform.tokens.ui.TokensView;
+import dev.berth.platform.users.UserService;
+import dev.berth.platform.users.ui.ChangePasswordDialog;
 import dev.berth.platform.users.ui.UsersView;
 import jakarta.annotation.security.PermitAll;
 import java.util.Set;
@@ -33,7 +35,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     private final transient AuditService audit;
     private final SideNav nav = new SideNav();
 
-    public MainLayout(CallerResolver callers, AuditService audit, AuthenticationContext authentication) {
+    public MainLayout(CallerResolver callers, AuditService audit, UserService users, AuthenticationContext authentication) {
         this.callers = callers;
         this.audit = audit;
         setPrimarySection(Section.DRAWER);
@@ -48,12 +50,16 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         user.setId("signed-in-user");
         user.addClassNames(LumoUtility.Display.FLEX, LumoUtility.AlignItems.CENTER, LumoUtility.Gap.XSMALL,
                 LumoUtility.TextColor.SECONDARY);
+        var changePassword = new Button("Change password", VaadinIcon.PASSWORD.create(),
+                e -> new ChangePasswordDialog(users, callers).open());
+        changePassword.setId("change-password");
+        changePassword.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
         var signOut = new Button("Sign out", VaadinIcon.SIGN_OUT.create(), e -> authentication.logout());
         signOut.setId("sign-out");
         signOut.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
 
         var spacer = new Span();
-        var header = new HorizontalLayout(new DrawerToggle(), spacer, user, signOut);
+        var header = new HorizontalLayout(new DrawerToggle(), spacer, user, changePassword, signOut);
         header.setWidthFull();
         header.setAlignItems(FlexComponent.Alignment.CENTER);
         header.setFlexGrow(1, spacer);

@@ -42,6 +42,16 @@ public class UserRepository {
                 .query(Long.class).optional();
     }
 
+    public void setPassword(long userId, String passwordHash) {
+        jdbc.sql("UPDATE users SET password_hash = ? WHERE id = ?").params(passwordHash, userId).update();
+    }
+
+    /** Lifts a lockout and forgets counted failures. */
+    public void unlock(long userId) {
+        jdbc.sql("UPDATE users SET locked_until = NULL WHERE id = ?").param(userId).update();
+        clearFailures(userId);
+    }
+
     public void recordFailure(long userId, Instant at, Instant pruneBefore) {
         jdbc.sql("DELETE FROM login_failures WHERE user_id = ? AND failed_at < ?")
                 .params(userId, Timestamp.from(pruneBefore)).update();

@@ -54,6 +54,36 @@ public class UserService {
         return created;
     }
 
+    /**
+     * Changes the caller's own password. The current one must be given, so a stolen session or
+     * token alone cannot take over the account.
+     */
+    public void changeOwnPassword(Caller caller, String currentPassword, String newPassword, RequestOrigin origin) {
+        var user = users.find(caller.userId()).orElseThrow(() -> new Problem.NotFound("your account no longer exists"));
+        if (currentPassword == null || !passwords.matches(currentPassword, user.passwordHash())) {
+            audit.record(AuditEvent.of(caller.actor(), "user.password.change", "user:" + user.username())
+                    .source(origin.address(), origin.userAgent())
+                    .outcome(AuditEvent.Outcome.FAILURE).detail("reason", "wrong current password"));
+            throw new Problem.Forbidden("the current password is wrong");
+        }
+        validatePassword(newPassword);
+        if (newPassword.equals(currentPassword)) throw new Problem.Invalid("the new password is the same as the current one");
+        users.setPassword(user.id(), passwords.encode(newPassword));
+        audit.record(AuditEvent.of(caller.actor(), "user.password.change", "user:" + user.username())
+                .source(origin.address(), origin.userAgent()));
+    }
+
+    /** Sets another user's password and lifts any lockout; platform admins only. */
+    public void resetPassword(Caller caller, String username, String newPassword, RequestOrigin origin) {
+        AccessPolicy.require(caller, Permission.MANAGE_USERS);
+        validatePassword(newPassword);
+        var user = users.find(username).orElseThrow(() -> new Problem.NotFound("user '" + username + "' not found"));
+        users.setPassword(user.id(), passwords.encode(newPassword));
+        users.unlock(user.id());
+        audit.record(AuditEvent.of(caller.actor(), "user.password.reset", "user:" + username)
+                .source(origin.address(), origin.userAgent()));
+    }
+
     /** Creates a user without an access check; for the first-start bootstrap. */
     UserSummary createUnchecked(String username, String password, boolean platformAdmin) {
         validateUsername(username);
@@ -69,6 +99,8 @@ public class UserService {
             throw new Problem.Invalid("username '" + username + "' is not valid: use 1-63 lowercase letters, digits,"
                     + " '.', '_' or '-', starting with a letter");
         }
+        // "me" names the caller in /api/v1/users/me/...
+        if (username.equals("me")) throw new Problem.Invalid("the username 'me' is reserved");
     }
 
     static void validatePassword(String password) {

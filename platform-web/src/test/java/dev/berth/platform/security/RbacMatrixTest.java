@@ -137,6 +137,8 @@ class RbacMatrixTest extends PlatformTest {
                 new Row("create user", () -> new Request("POST", "/api/v1/users",
                         Map.of("username", "rbac-user-" + unique.incrementAndGet(), "password", PASSWORD)),
                         none, statuses(401, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403)),
+                new Row("reset a password", () -> new Request("PUT", "/api/v1/users/" + TARGET + "/password",
+                        Map.of("newPassword", PASSWORD)), none, statuses(401, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403)),
                 new Row("list users", () -> new Request("GET", "/api/v1/users", null), none,
                         statuses(401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
                 new Row("read team audit", () -> new Request("GET", "/api/v1/audit?team=" + TEAM, null), none,

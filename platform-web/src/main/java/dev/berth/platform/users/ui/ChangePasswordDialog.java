@@ -1,0 +1,49 @@
+package dev.berth.platform.users.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.textfield.PasswordField;
+import dev.berth.platform.problem.Problem;
+import dev.berth.platform.security.CallerResolver;
+import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.ui.Notices;
+import dev.berth.platform.users.UserService;
+
+/** Lets the signed-in user change their own password; the current one is required. */
+public class ChangePasswordDialog extends Dialog {
+    private final PasswordField current = new PasswordField("Current password");
+    private final PasswordField next = new PasswordField("New password");
+    private final PasswordField repeat = new PasswordField("New password again");
+
+    public ChangePasswordDialog(UserService users, CallerResolver callers) {
+        setHeaderTitle("Change password");
+        current.setId("current-password");
+        current.setAutofocus(true);
+        next.setId("new-password");
+        next.setHelperText("At least " + UserService.MIN_PASSWORD_LENGTH + " characters");
+        repeat.setId("repeat-password");
+        var form = new FormLayout(current, next, repeat);
+        form.setMaxWidth("24rem");
+        add(form);
+
+        var save = new Button("Change password", e -> {
+            if (!next.getValue().equals(repeat.getValue())) {
+                repeat.setInvalid(true);
+                repeat.setErrorMessage("The two new passwords differ");
+                return;
+            }
+            try {
+                users.changeOwnPassword(callers.current(), current.getValue(), next.getValue(), RequestOrigin.current());
+                close();
+                Notices.done("Your password was changed");
+            } catch (Problem p) {
+                Notices.problem(p);
+            }
+        });
+        save.setId("save-password");
+        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        getFooter().add(new Button("Cancel", e -> close()), save);
+    }
+}
