@@ -5,9 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.sql.SQLException;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -41,22 +44,39 @@ public class DatabaseConfig {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("full_page_writes", "on")
                 .start();
+        createAppRole(pg);
         return new EmbeddedServer(pg);
     }
 
+    private static void createAppRole(EmbeddedPostgres pg) throws IOException {
+        try (var c = pg.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + DatabaseRoles.EMBEDDED_APP_ROLE
+                    + "') THEN CREATE ROLE " + DatabaseRoles.EMBEDDED_APP_ROLE + " LOGIN; END IF; END $$");
+        } catch (SQLException e) {
+            throw new IOException("could not create the embedded database's app role", e);
+        }
+    }
+
+    @Bean
+    public DatabaseRoles databaseRoles(DatabaseProperties props, EmbeddedServer embedded) {
+        return DatabaseRoles.of(props, embedded);
+    }
+
+    /** Migrations run as the schema owner and grant the app role what it needs (V2). */
+    @Bean
+    public FlywayConfigurationCustomizer migrateAsOwner(DatabaseRoles roles) {
+        return flyway -> flyway.dataSource(roles.url(), roles.owner().user(), roles.owner().password())
+                .placeholders(Map.of("appRole", roles.app().user()));
+    }
+
     @Bean(destroyMethod = "close")
-    public HikariDataSource dataSource(DatabaseProperties props, EmbeddedServer embedded) {
+    public HikariDataSource dataSource(DatabaseRoles roles) {
         var config = new HikariConfig();
         config.setPoolName("berth");
         config.setMaximumPoolSize(20);
-        if (props.external()) {
-            config.setJdbcUrl(props.url());
-            config.setUsername(props.user());
-            config.setPassword(props.password());
-        } else {
-            config.setJdbcUrl("jdbc:postgresql://localhost:" + embedded.postgres().getPort() + "/postgres");
-            config.setUsername("postgres");
-        }
+        config.setJdbcUrl(roles.url());
+        config.setUsername(roles.app().user());
+        config.setPassword(roles.app().password());
         return new HikariDataSource(config);
     }
 

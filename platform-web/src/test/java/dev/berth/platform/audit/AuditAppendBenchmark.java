@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,11 +28,14 @@ class AuditAppendBenchmark {
     @Test
     void chainedAppendsBesidePlainInserts() throws Exception {
         // The platform's own embedded PostgreSQL, configured as it runs (durable commits).
-        var props = new DatabaseProperties(null, null, null,
+        var props = new DatabaseProperties(null, null, null, null, null,
                 new DatabaseProperties.Embedded(Files.createTempDirectory("berth-bench").resolve("pg"), 0));
         var databases = new DatabaseConfig();
-        try (var server = databases.embeddedServer(props); var ds = databases.dataSource(props, server)) {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        try (var server = databases.embeddedServer(props);
+             var ds = databases.dataSource(databases.databaseRoles(props, server))) {
+            var flyway = new FluentConfiguration().locations("classpath:db/migration");
+            databases.migrateAsOwner(databases.databaseRoles(props, server)).customize(flyway);
+            new Flyway(flyway).migrate();
             try (var c = ds.getConnection(); var st = c.createStatement()) {
                 // Same columns, constraints and indexes; no trigger, no chain.
                 st.execute("CREATE TABLE audit_plain (LIKE audit_events INCLUDING ALL)");
