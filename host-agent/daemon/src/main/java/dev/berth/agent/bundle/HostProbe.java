@@ -1,0 +1,46 @@
+package dev.berth.agent.bundle;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The I/O edge that gathers {@link HostFacts}: asks runc, the kernel and the cgroup filesystem. */
+public final class HostProbe {
+    private HostProbe() {
+    }
+
+    /** Probes this host; fails with a sentence that says what is missing. */
+    public static HostFacts probe(Path runc) throws IOException {
+        if (!Files.isExecutable(runc)) {
+            throw new IOException(runc + " is missing or not executable: install runc (apt-get install runc)");
+        }
+        var pb = new ProcessBuilder(runc.toString(), "features").redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("'" + runc + " features' failed (runc 1.1 or newer is needed): " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking runc for its features");
+        }
+        boolean unified = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+        return new HostFacts(architecture(System.getProperty("os.arch")), unified, System.getProperty("os.version"),
+                RuntimeFeaturesParser.parse(out));
+    }
+
+    /** The OCI/Go name of a JVM architecture name. */
+    static String architecture(String osArch) {
+        return switch (osArch) {
+            case "amd64", "x86_64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64";
+            case "ppc64le" -> "ppc64le";
+            case "s390x" -> "s390x";
+            case "riscv64" -> "riscv64";
+            default -> throw new IllegalArgumentException("unsupported architecture " + osArch);
+        };
+    }
+}

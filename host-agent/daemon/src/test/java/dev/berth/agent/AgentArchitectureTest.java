@@ -1,0 +1,33 @@
+package dev.berth.agent;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The agent stands alone: it shares only the protocol records with the platform. */
+@AnalyzeClasses(packages = "dev.berth", importOptions = ImportOption.DoNotIncludeTests.class)
+class AgentArchitectureTest {
+
+    @ArchTest
+    static final ArchRule agentNeedsNothingButTheProtocol = noClasses()
+            .that().resideInAPackage("dev.berth.agent..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.berth.platform..", "dev.berth.gitsync..",
+                    "dev.berth.deployer..", "org.springframework..", "com.vaadin..")
+            .because("the host agent never depends on platform-web, git-sync or deployer");
+
+    @ArchTest
+    static final ArchRule bundleBuildingIsPure = noClasses()
+            .that().resideInAPackage("dev.berth.agent.bundle..").and().doNotHaveSimpleName("HostProbe")
+            .should().dependOnClassesThat().resideInAnyPackage("java.net..", "java.sql..")
+            .orShould().callMethod(ProcessBuilder.class, "start")
+            .because("the bundle builder is pure; HostProbe is its one I/O edge");
+
+    @ArchTest
+    static final ArchRule protocolIsPlainRecords = noClasses()
+            .that().resideInAPackage("dev.berth.agent.protocol..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.berth.agent.bundle..", "tools.jackson..")
+            .because("the protocol package carries values only");
+}

@@ -1,0 +1,117 @@
+package dev.berth.agent.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.agent.protocol.ContainerSpec;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Bad input and loosened specs, each refused by the named check with a reason a person can act on. */
+class BundleValidatorTest {
+    private static Arguments spec(String name, Consumer<Specs.Draft> change, String check, String reasonPart) {
+        return Arguments.of(name, change, check, reasonPart);
+    }
+
+    static Stream<Arguments> badSpecs() {
+        var mi = 1L << 20;
+        return Stream.of(
+                spec("forbidden capability", d -> d.capabilities = List.of("SYS_ADMIN"), "capabilities",
+                        "CAP_SYS_ADMIN is not allowed; an app may add only CAP_CHOWN, CAP_DAC_OVERRIDE"),
+                spec("two forbidden capabilities", d -> d.capabilities = List.of("net_admin", "CAP_MKNOD"), "capabilities",
+                        "CAP_MKNOD, CAP_NET_ADMIN is not allowed"),
+                spec("volume under /proc", d -> d.volumes = List.of(new ContainerSpec.VolumeMount("data", "/proc/x", mi)),
+                        "volume and tmpfs paths", "under /proc"),
+                spec("tmpfs on /dev", d -> d.tmpfs = List.of(new ContainerSpec.TmpfsMount("/dev", mi)),
+                        "volume and tmpfs paths", "under /dev"),
+                spec("volume on /sys/fs", d -> d.volumes = List.of(new ContainerSpec.VolumeMount("data", "/sys/fs", mi)),
+                        "volume and tmpfs paths", "under /sys"),
+                spec("relative volume path", d -> d.volumes = List.of(new ContainerSpec.VolumeMount("data", "data", mi)),
+                        "volume and tmpfs paths", "must be absolute"),
+                spec("escaping volume path", d -> d.volumes = List.of(new ContainerSpec.VolumeMount("data", "/data/../proc", mi)),
+                        "volume and tmpfs paths", "'.' or '..'"),
+                spec("volume over /", d -> d.volumes = List.of(new ContainerSpec.VolumeMount("data", "/", mi)),
+                        "volume and tmpfs paths", "nothing may be mounted over /"),
+                spec("escaping volume name", d -> d.volumes = List.of(new ContainerSpec.VolumeMount("../etc", "/data", mi)),
+                        "volume and tmpfs paths", "volume name '../etc'"),
+                spec("overlapping mounts", d -> {
+                    d.volumes = List.of(new ContainerSpec.VolumeMount("data", "/data", mi));
+                    d.tmpfs = List.of(new ContainerSpec.TmpfsMount("/data/cache", mi));
+                }, "volume and tmpfs paths", "overlap"),
+                spec("empty tmpfs", d -> d.tmpfs = List.of(new ContainerSpec.TmpfsMount("/tmp", 0)),
+                        "volume and tmpfs paths", "positive size"),
+                spec("working directory in /proc", d -> d.workingDir = "/proc/self", "working directory", "under /proc"),
+                spec("relative working directory", d -> d.workingDir = "srv", "working directory", "must be absolute"),
+                spec("tiny memory", d -> d.resources = new ContainerSpec.Resources(1L << 20, 100, 10), "resources", "at least 4Mi"),
+                spec("no pids", d -> d.resources = new ContainerSpec.Resources(64L << 20, 100, 0), "resources", "pids limit"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badSpecs")
+    void badSpecsAreRefusedByTheNamedCheck(String name, Consumer<Specs.Draft> change, String check, String reasonPart) {
+        var spec = Specs.with(TestHosts.web(), change);
+        var volumes = spec.volumes().stream().collect(java.util.stream.Collectors.toMap(
+                ContainerSpec.VolumeMount::name, v -> "/var/lib/berth-agent/volumes/x/" + v.name(), (a, b) -> a));
+        var context = new BundleContext(spec, TestHosts.amd64(false), new IdRange(131072, IdRange.SIZE), volumes, "/berth/x");
+        assertThatThrownBy(() -> BundleBuilder.build(context))
+                .isInstanceOfSatisfying(BundleRejected.class, e -> assertThat(e.violations())
+                        .anySatisfy(v -> {
+                            assertThat(v.check()).isEqualTo(check);
+                            assertThat(v.reason()).contains(reasonPart);
+                        }));
+    }
+
+    /** Options that try to loosen the profile after the defaults: the validator has the last word. */
+    static Stream<Arguments> loosenings() {
+        return Stream.of(
+                Arguments.of("writable root", (SpecOption) (s, c) -> s.root.readonly = false, "read-only root"),
+                Arguments.of("new privileges", (SpecOption) (s, c) -> s.process.noNewPrivileges = false, "no new privileges"),
+                Arguments.of("no user namespace", (SpecOption) (s, c) -> s.linux.namespaces.removeIf(n -> n.type().equals("user")),
+                        "namespaces"),
+                Arguments.of("host root mapped", (SpecOption) (s, c) -> s.linux.uidMappings = new java.util.ArrayList<>(
+                        List.of(new OciSpec.IdMapping(0, 0, 65536))), "user namespace mapping"),
+                Arguments.of("SYS_ADMIN smuggled in", (SpecOption) (s, c) -> s.process.capabilities.bounding.add("CAP_SYS_ADMIN"),
+                        "capabilities"),
+                Arguments.of("ambient caps", (SpecOption) (s, c) -> s.process.capabilities.ambient.add("CAP_NET_BIND_SERVICE"),
+                        "capabilities"),
+                Arguments.of("seccomp off", (SpecOption) (s, c) -> s.linux.seccomp = null, "seccomp"),
+                Arguments.of("seccomp allow by default", (SpecOption) (s, c) -> s.linux.seccomp = new OciSpec.Seccomp(
+                        "SCMP_ACT_ALLOW", null, List.of("SCMP_ARCH_X86_64"), List.of()), "seccomp"),
+                Arguments.of("host block device", (SpecOption) (s, c) -> s.linux.resources.devices.add(
+                        new OciSpec.DeviceRule(true, "b", 8L, 0L, "rwm")), "devices"),
+                Arguments.of("kcore unmasked", (SpecOption) (s, c) -> s.linux.maskedPaths.remove("/proc/kcore"),
+                        "masked and read-only paths"),
+                Arguments.of("suid mount", (SpecOption) (s, c) -> s.mounts.add(
+                        new OciSpec.Mount("/opt", "tmpfs", "tmpfs", List.of("nodev"))), "mount flags"),
+                Arguments.of("option runc lacks", (SpecOption) (s, c) -> s.mounts.add(
+                        new OciSpec.Mount("/opt", "tmpfs", "tmpfs", List.of("nosuid", "idmap"))), "runtime support"),
+                Arguments.of("unlimited swap", (SpecOption) (s, c) -> s.linux.resources.memory = new OciSpec.Memory(64L << 20, -1),
+                        "resources"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("loosenings")
+    void noOptionCanLoosenTheProfile(String name, SpecOption loosen, String check) {
+        var options = new java.util.ArrayList<>(SpecOptions.all());
+        options.add(loosen);
+        assertThatThrownBy(() -> BundleBuilder.build(TestHosts.context(TestHosts.web()), options))
+                .isInstanceOfSatisfying(BundleRejected.class,
+                        e -> assertThat(e.violations()).extracting(BundleRejected.Violation::check).contains(check));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRuncWithoutTheCgroupNamespaceCannotRunOnTheUnifiedHierarchy() {
+        var f = TestHosts.amd64(true).runtime();
+        var lacking = new HostFacts.RuntimeFeatures(f.ociVersionMax(), f.mountOptions(),
+                Set.of("ipc", "mount", "network", "pid", "user", "uts"), f.capabilities(), f.seccompActions(),
+                f.seccompArchitectures(), f.seccompOperators());
+        var host = new HostFacts("amd64", true, "6.1.0", lacking);
+        assertThatThrownBy(() -> BundleBuilder.build(TestHosts.context(TestHosts.web(), host)))
+                .hasMessageContaining("runtime support: runc does not support the cgroup namespace");
+    }
+}

@@ -1,0 +1,70 @@
+package dev.berth.agent.protocol;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One container a host agent is asked to run, as it travels between the platform and the agent.
+ * Sizes are bytes, CPU is in thousandths of a core. {@code user} and {@code health} may be null
+ * (the image's user; no health check). The agent enforces its container profile on top of this;
+ * nothing here can switch a protection off.
+ *
+ * @param version wire-format version, {@link #VERSION}
+ */
+public record ContainerSpec(
+        int version,
+        String name,
+        String app,
+        String rootfs,
+        List<String> command,
+        Map<String, String> env,
+        UserId user,
+        String workingDir,
+        Resources resources,
+        List<VolumeMount> volumes,
+        List<TmpfsMount> tmpfs,
+        List<PortPublish> ports,
+        List<String> capabilities,
+        HealthCheck health,
+        RestartPolicy restart) {
+
+    public static final int VERSION = 1;
+
+    public ContainerSpec {
+        Objects.requireNonNull(name, "name");
+        command = command == null ? List.of() : List.copyOf(command);
+        env = env == null ? Map.of() : Map.copyOf(env);
+        if (app == null || app.isBlank()) app = name;
+        if (workingDir == null || workingDir.isBlank()) workingDir = "/";
+        if (resources == null) resources = Resources.DEFAULT;
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
+        ports = ports == null ? List.of() : List.copyOf(ports);
+        capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
+        if (restart == null) restart = RestartPolicy.NO;
+    }
+
+    /** A numeric uid:gid inside the container. */
+    public record UserId(int uid, int gid) {
+    }
+
+    /** cgroup limits; memory includes swap. */
+    public record Resources(long memoryBytes, int cpuMillis, int pids) {
+        public static final Resources DEFAULT = new Resources(256L << 20, 1000, 256);
+    }
+
+    /** A persistent, size-capped volume of the app, mounted at {@code path}. */
+    public record VolumeMount(String name, String path, long sizeBytes) {
+    }
+
+    /** A size-capped tmpfs. */
+    public record TmpfsMount(String path, long sizeBytes) {
+    }
+
+    /** A port the agent serves on {@code hostAddress:hostPort} and forwards into the container. */
+    public record PortPublish(String hostAddress, int hostPort, int containerPort) {
+    }
+
+    public enum RestartPolicy { NO, ON_FAILURE }
+}
