@@ -9,6 +9,7 @@ import dev.berth.agent.bundle.HostFacts;
 import dev.berth.agent.bundle.HostProbe;
 import dev.berth.agent.bundle.IdRange;
 import dev.berth.agent.protocol.ContainerSpec;
+import dev.berth.agent.state.RootfsShifter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,21 +38,21 @@ class ProfileOnRuncTest {
     private static HostFacts host;
 
     @BeforeAll
-    static void setUp() throws IOException, InterruptedException {
+    static void setUp() throws IOException {
         RuntimePrerequisites.require();
         host = HostProbe.probe(RuntimePrerequisites.RUNC);
         work = Files.createTempDirectory("berth-runc-test");
         // Container root is an unprivileged host uid: it must be able to pass through to the rootfs.
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
-        rootfs = work.resolve("rootfs");
-        for (String dir : List.of("bin", "proc", "sys", "dev", "etc", "tmp")) Files.createDirectories(rootfs.resolve(dir));
-        Files.copy(RuntimePrerequisites.BUSYBOX, rootfs.resolve("bin/busybox"));
+        Path source = work.resolve("source");
+        for (String dir : List.of("bin", "proc", "sys", "dev", "etc", "tmp")) Files.createDirectories(source.resolve(dir));
+        Files.copy(RuntimePrerequisites.BUSYBOX, source.resolve("bin/busybox"));
         for (String applet : List.of("sh", "cat", "grep", "echo", "ls", "id", "unshare", "mount", "mknod", "touch")) {
-            Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
+            Files.createSymbolicLink(source.resolve("bin").resolve(applet), Path.of("busybox"));
         }
-        for (String file : List.of("etc/hosts", "etc/resolv.conf", "etc/hostname")) Files.createFile(rootfs.resolve(file));
-        // The rootfs belongs to the app's range, as the agent's shifting will arrange.
-        run(List.of("chown", "-R", "-h", RANGE.hostStart() + ":" + RANGE.hostStart(), rootfs.toString()));
+        for (String file : List.of("etc/hosts", "etc/resolv.conf", "etc/hostname")) Files.createFile(source.resolve(file));
+        // Owned by host root like any unpacked tree; the shifter moves a copy into the app's range.
+        rootfs = new RootfsShifter(work.resolve("state")).prepare(source, RANGE).rootfs();
     }
 
     @AfterAll
