@@ -1,0 +1,31 @@
+package dev.berth.agent.inspect;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Linux capability numbers, to read the bit masks of /proc/PID/status. */
+public final class CapabilitySet {
+    /** Index = capability number. */
+    static final List<String> NAMES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+            "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+            "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+            "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN",
+            "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+            "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN",
+            "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+            "CAP_CHECKPOINT_RESTORE");
+
+    private CapabilitySet() {
+    }
+
+    /** The names set in a hexadecimal mask; unknown bits appear as {@code CAP_<n>}. */
+    public static Set<String> decode(String hexMask) {
+        long mask = Long.parseUnsignedLong(hexMask.strip(), 16);
+        var out = new TreeSet<String>();
+        for (int bit = 0; bit < 64; bit++) {
+            if ((mask & (1L << bit)) != 0) out.add(bit < NAMES.size() ? NAMES.get(bit) : "CAP_" + bit);
+        }
+        return out;
+    }
+}
