@@ -26,6 +26,13 @@ class AgentArchitectureTest {
             .because("the bundle builder is pure; HostProbe is its one I/O edge");
 
     @ArchTest
+    static final ArchRule oneClassTalksToLibc = noClasses()
+            .that().doNotHaveFullyQualifiedName("dev.berth.agent.sys.SyscallPort")
+            .and().doNotHaveFullyQualifiedName("dev.berth.agent.sys.SyscallPort$LibC")
+            .should().dependOnClassesThat().resideInAPackage("jnr..")
+            .because("jnr-ffi lives behind the one syscall port class");
+
+    @ArchTest
     static final ArchRule protocolIsPlainRecords = noClasses()
             .that().resideInAPackage("dev.berth.agent.protocol..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.berth.agent.bundle..", "tools.jackson..")

@@ -1,0 +1,57 @@
+package dev.berth.agent.net;
+
+import dev.berth.agent.sys.SyscallPort;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Opens TCP connections to a port on the loopback of a container's network namespace. A socket
+ * belongs to the namespace of the thread that creates it, so one dedicated platform thread enters
+ * the namespace once and creates every backend socket; the connected sockets are then used from
+ * any thread.
+ */
+public final class NamespaceDialer implements AutoCloseable {
+    private static final long CONNECT_TIMEOUT_SECONDS = 5;
+
+    private final ExecutorService thread;
+    private final Future<?> entered;
+
+    /** @param netns the container's network namespace, {@code /proc/PID/ns/net} */
+    public NamespaceDialer(Path netns, String name) {
+        this.thread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("netns-" + name).daemon().unstarted(r));
+        this.entered = thread.submit(() -> {
+            SyscallPort.enterNamespace(netns, SyscallPort.CLONE_NEWNET);
+            return null;
+        });
+    }
+
+    /** A connection to {@code 127.0.0.1:port} inside the namespace. */
+    public SocketChannel dial(int port) throws IOException {
+        try {
+            entered.get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return thread.submit(() -> SocketChannel.open(new InetSocketAddress("127.0.0.1", port)))
+                    .get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("connecting to port " + port + " in the container timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while connecting into the container");
+        }
+    }
+
+    @Override
+    public void close() {
+        // The thread lives in the container's namespace: end it rather than reuse it.
+        thread.shutdownNow();
+    }
+}
