@@ -3,33 +3,22 @@ package dev.berth.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.agent.bundle.BundleBuilder;
-import dev.berth.agent.bundle.BundleContext;
-import dev.berth.agent.bundle.ConfigJson;
-import dev.berth.agent.bundle.HostFacts;
-import dev.berth.agent.bundle.HostProbe;
 import dev.berth.agent.bundle.IdRange;
 import dev.berth.agent.net.NamespaceDialer;
 import dev.berth.agent.net.PortForwarder;
 import dev.berth.agent.protocol.ContainerSpec;
-import dev.berth.agent.state.RootfsShifter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,53 +28,30 @@ import org.junit.jupiter.api.Test;
  * container's own network namespace (loopback only). Swapping the backend keeps open connections.
  */
 class PublishedPortTest {
-    private static final IdRange RANGE = new IdRange(9 * 65536, IdRange.SIZE);
-    private Path work;
-    private Path rootfs;
-    private HostFacts host;
-    private Runc runc;
+    private RuntimeFixture host;
     private final List<String> started = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        RuntimePrerequisites.require();
-        host = HostProbe.probe(RuntimePrerequisites.RUNC);
-        work = Files.createTempDirectory("berth-port-test");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
-        Path source = work.resolve("source");
-        for (String dir : List.of("bin", "proc", "sys", "dev", "etc", "www")) Files.createDirectories(source.resolve(dir));
-        Files.copy(RuntimePrerequisites.BUSYBOX, source.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "echo", "httpd")) Files.createSymbolicLink(source.resolve("bin").resolve(applet), Path.of("busybox"));
-        rootfs = new RootfsShifter(work.resolve("state")).prepare(source, RANGE).rootfs();
-        runc = new Runc(RuntimePrerequisites.RUNC, work.resolve("runc"));
+        host = new RuntimeFixture(new IdRange(9 * 65536, IdRange.SIZE), "sh", "echo", "httpd");
     }
 
     @AfterEach
     void tearDown() throws Exception {
         for (AutoCloseable c : closeables) c.close();
-        for (String id : started) runc.delete(id, true);
-        if (work == null) return;
-        try (Stream<Path> paths = Files.walk(work)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        for (String id : started) host.runc.delete(id, true);
+        if (host != null) host.close();
     }
 
     /** A container serving {@code body} on its own loopback port 8080; returns its dialer. */
     private NamespaceDialer serve(String body) throws Exception {
-        String id = "berth-port-" + UUID.randomUUID().toString().substring(0, 8);
-        var spec = new ContainerSpec(ContainerSpec.VERSION, id, "port-test", rootfs.toString(),
-                List.of("/bin/sh", "-c", "echo " + body + " > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www"),
-                Map.of(), null, "/", new ContainerSpec.Resources(64L << 20, 500, 64), List.of(),
-                List.of(new ContainerSpec.TmpfsMount("/www", 1L << 20)), List.of(), List.of(), null, null);
-        var oci = BundleBuilder.build(new BundleContext(spec, host, RANGE, Map.of(), "/berth-test/" + id));
-        oci.root.path = rootfs.toString();
-        Path bundle = work.resolve(id);
-        Files.createDirectories(bundle);
-        Files.writeString(bundle.resolve("config.json"), ConfigJson.write(oci));
-        runc.runDetached(id, bundle, work.resolve(id + ".log"));
+        var spec = host.spec("echo " + body + " > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www",
+                new ContainerSpec.Resources(64L << 20, 500, 64), List.of(new ContainerSpec.TmpfsMount("/www", 1L << 20)));
+        String id = spec.name();
+        host.runc.runDetached(id, host.bundle(spec, Map.of()), host.work.resolve(id + ".log"));
         started.add(id);
-        var dialer = new NamespaceDialer(Path.of("/proc", Long.toString(runc.state(id).pid()), "ns", "net"), id);
+        var dialer = new NamespaceDialer(Path.of("/proc", Long.toString(host.runc.state(id).pid()), "ns", "net"), id);
         closeables.add(dialer);
         var deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (true) {

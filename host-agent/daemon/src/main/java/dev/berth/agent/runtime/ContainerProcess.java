@@ -1,0 +1,153 @@
+package dev.berth.agent.runtime;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One container run by runc in the foreground under a small shell that records runc's exit
+ * status in a file. The container's output goes straight to its log file, not through the agent,
+ * so containers and their exit codes survive the agent being killed; a restarted agent finds
+ * them again through runc and that file.
+ */
+public final class ContainerProcess {
+    private static final String SHIM = "\"$0\" --root \"$1\" run --keep --bundle \"$2\" \"$3\"; echo $? > \"$4.tmp\"; mv \"$4.tmp\" \"$4\"";
+
+    private final Runc runc;
+    private final String id;
+    private final Path exitFile;
+    private final Path memoryCgroup;
+
+    private ContainerProcess(Runc runc, String id, Path exitFile, Path memoryCgroup) {
+        this.runc = runc;
+        this.id = id;
+        this.exitFile = exitFile;
+        this.memoryCgroup = memoryCgroup;
+    }
+
+    /** The directory of a container's memory cgroup, where the kernel counts OOM kills. */
+    public static Path memoryCgroup(Path cgroupRoot, boolean cgroupV2, String cgroupsPath) {
+        Path base = cgroupV2 ? cgroupRoot : cgroupRoot.resolve("memory");
+        return base.resolve(cgroupsPath.substring(1));
+    }
+
+    /**
+     * Starts the container and waits until runc reports it running.
+     *
+     * @param dir the container's own state directory: exit-code file and log live there
+     * @param memoryCgroup see {@link #memoryCgroup}
+     */
+    public static ContainerProcess start(Runc runc, Path runcBinary, Path runcRoot, String id, Path bundle, Path dir, Path log,
+                                         Path memoryCgroup) throws IOException {
+        Path exitFile = dir.resolve("exit-code");
+        Files.deleteIfExists(exitFile);
+        var pb = new ProcessBuilder(List.of("/bin/sh", "-c", SHIM, runcBinary.toString(), runcRoot.toString(),
+                bundle.toString(), id, exitFile.toString()));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.redirectErrorStream(true);
+        pb.start();
+        var container = new ContainerProcess(runc, id, exitFile, memoryCgroup);
+        container.awaitStarted(Duration.ofSeconds(30), log);
+        return container;
+    }
+
+    /** Picks up a container a previous agent started. */
+    public static ContainerProcess adopt(Runc runc, String id, Path dir, Path memoryCgroup) {
+        return new ContainerProcess(runc, id, dir.resolve("exit-code"), memoryCgroup);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Runc.State state() throws IOException {
+        return runc.state(id);
+    }
+
+    /** The exit status once the container has ended; empty while it runs. */
+    public Optional<ExitStatus> exitStatus() throws IOException {
+        if (!Files.exists(exitFile)) return Optional.empty();
+        int code = Integer.parseInt(Files.readString(exitFile).strip());
+        return Optional.of(new ExitStatus(code, oomKilled()));
+    }
+
+    /** Waits up to {@code timeout} for the container to end. */
+    public Optional<ExitStatus> await(Duration timeout) throws IOException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            var status = exitStatus();
+            if (status.isPresent() || Instant.now().isAfter(deadline)) return status;
+            sleep(20);
+        }
+    }
+
+    /** SIGTERM, then SIGKILL if it has not ended after {@code grace}. */
+    public ExitStatus stop(Duration grace) throws IOException {
+        var done = exitStatus();
+        if (done.isPresent()) return done.get();
+        signal("TERM");
+        var status = await(grace);
+        if (status.isPresent()) return status.get();
+        signal("KILL");
+        return await(Duration.ofSeconds(10))
+                .orElseThrow(() -> new IOException("container " + id + " did not end 10s after SIGKILL"));
+    }
+
+    /** Removes runc's record and the container's cgroup; the container must have ended. */
+    public void delete() throws IOException {
+        runc.delete(id, true);
+    }
+
+    private void signal(String signal) throws IOException {
+        try {
+            runc.kill(id, signal);
+        } catch (IOException e) {
+            // It may have ended between the look and the signal; only a live container is an error.
+            if (exitStatus().isEmpty() && !"stopped".equals(state().status())) throw e;
+        }
+    }
+
+    /** The kernel's count of OOM kills in the container's memory cgroup (v1 oom_control, v2 events). */
+    private boolean oomKilled() {
+        for (String file : List.of("memory.oom_control", "memory.events")) {
+            try {
+                for (String line : Files.readAllLines(memoryCgroup.resolve(file))) {
+                    if (line.startsWith("oom_kill ")) return Long.parseLong(line.substring(9).strip()) > 0;
+                }
+            } catch (IOException | NumberFormatException e) {
+                // not this hierarchy's file, or the cgroup is gone
+            }
+        }
+        return false;
+    }
+
+    private void awaitStarted(Duration timeout, Path log) throws IOException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (Files.exists(exitFile)) return; // ran and ended already: its status tells
+            try {
+                String status = runc.state(id).status();
+                if (status.equals("running") || status.equals("stopped")) return;
+            } catch (IOException notCreatedYet) {
+                // runc has not written its state yet
+            }
+            sleep(5);
+        }
+        throw new IOException("container " + id + " did not start within " + timeout.toSeconds() + "s; see " + log);
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+}
