@@ -40,6 +40,27 @@ public final class Runc {
                 node.path("bundle").asString());
     }
 
+    /** Runs a command inside the running container and returns its combined output and exit code. */
+    public ExecResult exec(String id, List<String> command) throws IOException {
+        var args = new ArrayList<String>(List.of("exec", id));
+        args.addAll(command);
+        Process p = new ProcessBuilder(command(args.toArray(String[]::new))).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("runc exec in " + id + " did not finish within 60s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during runc exec");
+        }
+        return new ExecResult(p.exitValue(), out);
+    }
+
+    public record ExecResult(int exitCode, String output) {
+    }
+
     public void kill(String id, String signal) throws IOException {
         output(command("kill", id, signal), "kill " + id);
     }

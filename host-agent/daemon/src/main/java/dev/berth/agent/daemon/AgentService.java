@@ -1,0 +1,346 @@
+package dev.berth.agent.daemon;
+
+import dev.berth.agent.bundle.BundleBuilder;
+import dev.berth.agent.bundle.BundleContext;
+import dev.berth.agent.bundle.ConfigJson;
+import dev.berth.agent.bundle.HostFacts;
+import dev.berth.agent.bundle.HostProbe;
+import dev.berth.agent.bundle.IdRange;
+import dev.berth.agent.inspect.IsolationInspector;
+import dev.berth.agent.inspect.IsolationReport;
+import dev.berth.agent.net.NamespaceDialer;
+import dev.berth.agent.net.PortForwarder;
+import dev.berth.agent.protocol.ContainerSpec;
+import dev.berth.agent.runtime.ContainerProcess;
+import dev.berth.agent.runtime.ExitStatus;
+import dev.berth.agent.runtime.LogFile;
+import dev.berth.agent.runtime.Runc;
+import dev.berth.agent.state.IdRangeStore;
+import dev.berth.agent.state.RootfsShifter;
+import dev.berth.agent.state.VolumeManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The agent's operations, the Java API the CLI (through the daemon's socket) and later the
+ * platform connection drive: run, ps, inspect, logs, stop, rm, volume rm. State lives in the
+ * state directory, so a restarted agent adopts the containers a previous one started.
+ */
+public final class AgentService implements AutoCloseable {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9_.-]{0,61}[a-z0-9])?");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final long LOG_MAX_BYTES = 8L << 20;
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final Path stateDir;
+    private final Path runcBinary;
+    private final Runc runc;
+    private final HostFacts host;
+    private final IdRangeStore ranges;
+    private final RootfsShifter shifter;
+    private final VolumeManager volumes;
+    private final Map<String, Managed> containers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService supervisor =
+            Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("supervisor").daemon().unstarted(r));
+
+    /** A container this agent looks after, with what it holds open for it. */
+    private static final class Managed {
+        final ContainerSpec spec;
+        final Path dir;
+        final IdRange ids;
+        volatile ContainerProcess process;
+        final List<PortForwarder> forwarders = new ArrayList<>();
+        NamespaceDialer dialer;
+        volatile int restarts;
+        volatile long restartAtNanos;
+        volatile boolean stopping;
+
+        Managed(ContainerSpec spec, Path dir, IdRange ids) {
+            this.spec = spec;
+            this.dir = dir;
+            this.ids = ids;
+        }
+    }
+
+    private AgentService(Path stateDir, Path runcBinary, HostFacts host) {
+        this.stateDir = stateDir;
+        this.runcBinary = runcBinary;
+        this.runc = new Runc(runcBinary, stateDir.resolve("runc"));
+        this.host = host;
+        this.ranges = new IdRangeStore(stateDir);
+        this.shifter = new RootfsShifter(stateDir);
+        this.volumes = new VolumeManager(stateDir);
+    }
+
+    /** Opens the state directory, checks the host, and adopts containers a previous agent left running. */
+    public static AgentService open(Path stateDir, Path runcBinary) throws IOException {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new IOException("berth-agent must run as root: it creates namespaces, cgroups and loop devices");
+        }
+        HostFacts host = HostProbe.probe(runcBinary);
+        if (!host.runtime().namespaces().contains("user")) {
+            throw new IOException("this runc or kernel lacks user namespaces, which every Berth container needs");
+        }
+        Files.createDirectories(stateDir.resolve("containers"));
+        // Containers' unprivileged root must pass through to their root filesystems.
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx--x--x"));
+        var service = new AgentService(stateDir, runcBinary, host);
+        service.adoptAll();
+        service.supervisor.scheduleWithFixedDelay(service::supervise, 500, 500, TimeUnit.MILLISECONDS);
+        return service;
+    }
+
+    public ContainerInfo run(ContainerSpec spec) throws IOException {
+        if (spec.name() == null || !NAME.matcher(spec.name()).matches()) {
+            throw new IOException("container name '" + spec.name() + "' must be 1-63 lowercase letters, digits, '.', '_' or '-'");
+        }
+        if (!NAME.matcher(spec.app()).matches()) {
+            throw new IOException("app name '" + spec.app() + "' must be 1-63 lowercase letters, digits, '.', '_' or '-'");
+        }
+        Path dir = stateDir.resolve("containers").resolve(spec.name());
+        synchronized (this) {
+            if (containers.containsKey(spec.name()) || Files.exists(dir)) {
+                throw new IOException("a container named '" + spec.name() + "' already exists; remove it with 'berth-agent rm "
+                        + spec.name() + "' or pick another name");
+            }
+            Files.createDirectories(dir);
+        }
+        try {
+            IdRange ids = ranges.rangeFor(spec.app());
+            var m = new Managed(spec, dir, ids);
+            writeBundle(m);
+            Files.writeString(dir.resolve("spec.json"), JSON.writeValueAsString(spec));
+            start(m);
+            containers.put(spec.name(), m);
+            return info(m);
+        } catch (IOException | RuntimeException e) {
+            cleanUp(spec.name(), dir);
+            throw e;
+        }
+    }
+
+    private void writeBundle(Managed m) throws IOException {
+        ContainerSpec spec = m.spec;
+        Path rootfs = shifter.prepare(Path.of(spec.rootfs()), m.ids).rootfs();
+        var volumeSources = new LinkedHashMap<String, String>();
+        for (var v : spec.volumes()) volumeSources.put(v.name(), volumes.prepare(spec.app(), v.name(), v.sizeBytes(), m.ids).toString());
+        var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, volumeSources, cgroupsPath(spec.name())));
+        oci.root.path = rootfs.toString();
+        Path bundle = Files.createDirectories(m.dir.resolve("bundle"));
+        Files.writeString(bundle.resolve("config.json"), ConfigJson.write(oci));
+    }
+
+    private void start(Managed m) throws IOException {
+        try {
+            runc.delete(m.spec.name(), true);
+        } catch (IOException none) {
+            // nothing left from an earlier run
+        }
+        m.process = ContainerProcess.start(runc, runcBinary, stateDir.resolve("runc"), m.spec.name(), m.dir.resolve("bundle"),
+                m.dir, m.dir.resolve("output.log"), memoryCgroup(m.spec.name()));
+        attachPorts(m);
+    }
+
+    /** Opens (or re-points) the published ports at the container's current network namespace. */
+    private void attachPorts(Managed m) throws IOException {
+        if (m.spec.ports().isEmpty()) return;
+        var state = m.process.state();
+        if (!state.status().equals("running")) return;
+        var old = m.dialer;
+        m.dialer = new NamespaceDialer(Path.of("/proc", Long.toString(state.pid()), "ns", "net"), m.spec.name());
+        if (m.forwarders.isEmpty()) {
+            for (var p : m.spec.ports()) {
+                m.forwarders.add(new PortForwarder(new InetSocketAddress(p.hostAddress(), p.hostPort()),
+                        new PortForwarder.Backend(m.dialer, p.containerPort())));
+            }
+        } else {
+            for (int i = 0; i < m.forwarders.size(); i++) {
+                m.forwarders.get(i).switchTo(new PortForwarder.Backend(m.dialer, m.spec.ports().get(i).containerPort()));
+            }
+        }
+        if (old != null) old.close();
+    }
+
+    public List<ContainerInfo> ps() throws IOException {
+        var out = new ArrayList<ContainerInfo>();
+        for (Managed m : containers.values().stream().sorted(Comparator.comparing(c -> c.spec.name())).toList()) out.add(info(m));
+        return out;
+    }
+
+    public Inspection inspect(String name) throws IOException {
+        Managed m = get(name);
+        var info = info(m);
+        IsolationReport report = null;
+        if (info.status().equals("running")) {
+            var oci = readSpec(m);
+            var writable = new ArrayList<String>();
+            m.spec.volumes().forEach(v -> writable.add(v.path()));
+            m.spec.tmpfs().forEach(t -> writable.add(t.path()));
+            report = IsolationReport.evaluate(oci, new IsolationInspector().observe(info.pid(), host.cgroupV2()), writable);
+        }
+        return new Inspection(info, m.dir.resolve("bundle").toString(), m.ids, m.spec.ports(), m.spec.resources(), report);
+    }
+
+    public Path logFile(String name) throws IOException {
+        return get(name).dir.resolve("output.log");
+    }
+
+    public Runc.ExecResult exec(String name, List<String> command) throws IOException {
+        Managed m = get(name);
+        if (!info(m).status().equals("running")) throw new IOException("container '" + name + "' is not running");
+        return runc.exec(name, command);
+    }
+
+    public ExitStatus stop(String name, Duration grace) throws IOException {
+        Managed m = get(name);
+        m.stopping = true;
+        return m.process.stop(grace);
+    }
+
+    /** Removes a stopped container and its state; volumes stay. */
+    public void remove(String name) throws IOException {
+        Managed m = get(name);
+        if (m.process.exitStatus().isEmpty() && "running".equals(safeStatus(m))) {
+            throw new IOException("container '" + name + "' is running; stop it first with 'berth-agent stop " + name + "'");
+        }
+        containers.remove(name);
+        closePorts(m);
+        cleanUp(name, m.dir);
+    }
+
+    public void removeVolume(String app, String volume) throws IOException {
+        for (Managed m : containers.values()) {
+            if (m.spec.app().equals(app) && m.spec.volumes().stream().anyMatch(v -> v.name().equals(volume))) {
+                throw new IOException("volume '" + volume + "' is used by container '" + m.spec.name() + "'; remove that first");
+            }
+        }
+        volumes.remove(app, volume);
+    }
+
+    /** Keeps logs capped and restarts failed containers whose policy says so, with backoff. */
+    private void supervise() {
+        for (Managed m : containers.values()) {
+            try {
+                new LogFile(m.dir.resolve("output.log"), LOG_MAX_BYTES, 3).rotateIfNeeded();
+                var exit = m.process.exitStatus();
+                if (exit.isEmpty() || m.stopping || exit.get().success()
+                        || m.spec.restart() != ContainerSpec.RestartPolicy.ON_FAILURE) {
+                    continue;
+                }
+                long now = System.nanoTime();
+                if (m.restartAtNanos == 0) {
+                    long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(m.restarts, 5));
+                    m.restartAtNanos = now + TimeUnit.MILLISECONDS.toNanos(backoff);
+                } else if (now >= m.restartAtNanos) {
+                    m.restartAtNanos = 0;
+                    m.restarts++;
+                    start(m);
+                }
+            } catch (IOException | RuntimeException e) {
+                System.getLogger(AgentService.class.getName()).log(System.Logger.Level.WARNING,
+                        "supervising " + m.spec.name() + " failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private void adoptAll() throws IOException {
+        try (Stream<Path> dirs = Files.list(stateDir.resolve("containers"))) {
+            for (Path dir : dirs.toList()) {
+                Path specFile = dir.resolve("spec.json");
+                if (!Files.exists(specFile)) continue;
+                var spec = JSON.readValue(Files.readString(specFile), ContainerSpec.class);
+                var m = new Managed(spec, dir, ranges.rangeFor(spec.app()));
+                m.process = ContainerProcess.adopt(runc, spec.name(), dir, memoryCgroup(spec.name()));
+                containers.put(spec.name(), m);
+                try {
+                    attachPorts(m);
+                } catch (IOException e) {
+                    System.getLogger(AgentService.class.getName()).log(System.Logger.Level.WARNING,
+                            "could not re-open the ports of " + spec.name() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private ContainerInfo info(Managed m) throws IOException {
+        var exit = m.process.exitStatus().orElse(null);
+        String status = exit != null ? "exited" : safeStatus(m);
+        long pid = status.equals("running") ? m.process.state().pid() : 0;
+        return new ContainerInfo(m.spec.name(), m.spec.app(), status, pid, exit, m.restarts);
+    }
+
+    private static String safeStatus(Managed m) {
+        try {
+            return m.process.state().status();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private dev.berth.agent.bundle.OciSpec readSpec(Managed m) throws IOException {
+        return JSON.readValue(Files.readString(m.dir.resolve("bundle/config.json")), dev.berth.agent.bundle.OciSpec.class);
+    }
+
+    private Managed get(String name) throws IOException {
+        Managed m = containers.get(name);
+        if (m == null) throw new IOException("no container named '" + name + "'");
+        return m;
+    }
+
+    private void cleanUp(String name, Path dir) throws IOException {
+        try {
+            runc.delete(name, true);
+        } catch (IOException none) {
+            // never created
+        }
+        Managed m = containers.remove(name);
+        if (m != null) closePorts(m);
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // nothing to clean
+        }
+    }
+
+    private static void closePorts(Managed m) {
+        for (PortForwarder f : m.forwarders) {
+            try {
+                f.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        if (m.dialer != null) m.dialer.close();
+    }
+
+    static String cgroupsPath(String name) {
+        return "/berth/" + name;
+    }
+
+    private Path memoryCgroup(String name) {
+        return ContainerProcess.memoryCgroup(Path.of("/sys/fs/cgroup"), host.cgroupV2(), cgroupsPath(name));
+    }
+
+    /** Stops supervising and closes ports; containers keep running, to be adopted by the next agent. */
+    @Override
+    public void close() {
+        supervisor.shutdownNow();
+        containers.values().forEach(AgentService::closePorts);
+    }
+}

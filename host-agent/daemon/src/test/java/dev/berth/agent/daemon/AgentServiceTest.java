@@ -1,0 +1,171 @@
+package dev.berth.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.agent.cli.RunArguments;
+import dev.berth.agent.protocol.ContainerSpec;
+import dev.berth.agent.runtime.ExitStatus;
+import dev.berth.agent.runtime.RuntimePrerequisites;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The agent's Java API end to end on real runc: run, ps, inspect, exec, logs, stop, rm, adoption. */
+class AgentServiceTest {
+    private Path work;
+    private Path rootfs;
+    private AgentService agent;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        RuntimePrerequisites.require();
+        work = Files.createTempDirectory("berth-agent-test");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        rootfs = work.resolve("busybox");
+        for (String dir : List.of("bin", "proc", "sys", "dev", "etc", "www", "data")) Files.createDirectories(rootfs.resolve(dir));
+        Files.copy(RuntimePrerequisites.BUSYBOX, rootfs.resolve("bin/busybox"));
+        for (String applet : List.of("sh", "echo", "httpd", "sleep", "cat", "true")) {
+            Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
+        }
+        agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (agent != null) {
+            for (var c : agent.ps()) {
+                agent.stop(c.name(), Duration.ofSeconds(1));
+                agent.remove(c.name());
+            }
+            for (String v : List.of("data")) {
+                try {
+                    agent.removeVolume("web", v);
+                } catch (IOException none) {
+                    // not created by this test
+                }
+            }
+            agent.close();
+        }
+        try (Stream<Path> paths = Files.walk(work)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (var s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private ContainerSpec web(String name, int hostPort, String... extra) {
+        var args = new ArrayList<>(List.of("--name", name, "--app", "web", "--rootfs", rootfs.toString(), "--memory", "64Mi",
+                "--pids", "64", "--tmpfs", "/www:1Mi", "--volume", "data:/data:8Mi",
+                "--publish", "127.0.0.1:" + hostPort + ":8080"));
+        args.addAll(List.of(extra));
+        args.addAll(List.of("--", "/bin/sh", "-c", "echo " + name + " > /www/index.html; echo started " + name
+                + "; exec httpd -f -p 127.0.0.1:8080 -h /www"));
+        return RunArguments.parse(args);
+    }
+
+    private static String get(int port) throws Exception {
+        var deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (true) {
+            try (var s = new Socket("127.0.0.1", port)) {
+                s.getOutputStream().write("GET /index.html HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                if (response.contains("200 OK")) return response;
+            } catch (IOException notYet) {
+                // the server inside is still starting
+            }
+            if (Instant.now().isAfter(deadline)) throw new AssertionError("nothing answered on port " + port);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void runPsInspectExecLogsStopRemove() throws Exception {
+        int port = freePort();
+        var info = agent.run(web("web-1", port));
+        assertThat(info.status()).isEqualTo("running");
+        assertThat(get(port)).contains("web-1");
+        assertThat(agent.ps()).extracting(ContainerInfo::name).containsExactly("web-1");
+
+        var inspection = agent.inspect("web-1");
+        assertThat(inspection.ids().hostStart()).isGreaterThanOrEqualTo(65536);
+        assertThat(inspection.isolation().items()).allSatisfy(i -> assertThat(i.pass()).as(i.toString()).isTrue());
+        assertThat(inspection.isolation().items()).extracting(i -> i.name()).contains("/data flags", "/www flags");
+
+        assertThat(agent.exec("web-1", List.of("/bin/cat", "/www/index.html")).output()).contains("web-1");
+        assertThat(Files.readString(agent.logFile("web-1"))).contains("started web-1");
+        assertThatThrownBy(() -> agent.remove("web-1")).hasMessageContaining("is running; stop it first");
+
+        // httpd runs as the container's PID 1 and installs no SIGTERM handler: it is killed after the grace period.
+        assertThat(agent.stop("web-1", Duration.ofMillis(500))).isEqualTo(new ExitStatus(137, false));
+        agent.remove("web-1");
+        assertThat(agent.ps()).isEmpty();
+        assertThat(work.resolve("state/containers/web-1")).doesNotExist();
+    }
+
+    @Test
+    void badRequestsFailClearlyAndLeaveNothingBehind() throws Exception {
+        int port = freePort();
+        agent.run(web("web-1", port));
+        assertThatThrownBy(() -> agent.run(web("web-1", freePort()))).hasMessageContaining("a container named 'web-1' already exists");
+        assertThat(get(port)).contains("web-1");
+
+        assertThatThrownBy(() -> agent.run(web("web-2", freePort(), "--cap", "SYS_ADMIN")))
+                .hasMessageContaining("CAP_SYS_ADMIN is not allowed; an app may add only");
+        assertThat(work.resolve("state/containers/web-2")).doesNotExist();
+
+        assertThatThrownBy(() -> agent.run(web("web-3", port))).hasMessageContaining("cannot listen on 127.0.0.1:" + port);
+        assertThat(work.resolve("state/containers/web-3")).doesNotExist();
+        assertThat(agent.ps()).extracting(ContainerInfo::name).containsExactly("web-1");
+
+        assertThatThrownBy(() -> agent.removeVolume("web", "data")).hasMessageContaining("used by container 'web-1'");
+        assertThatThrownBy(() -> agent.run(web("Bad Name", freePort()))).hasMessageContaining("container name 'Bad Name'");
+    }
+
+    @Test
+    void aFailingContainerIsRestartedWithBackoff() throws Exception {
+        var spec = RunArguments.parse(List.of("--name", "crashy", "--app", "web", "--rootfs", rootfs.toString(),
+                "--restart", "on-failure", "--", "/bin/sh", "-c", "echo run; exit 1"));
+        agent.run(spec);
+        var deadline = Instant.now().plus(Duration.ofSeconds(15));
+        while (runs() < 3 && Instant.now().isBefore(deadline)) Thread.sleep(100);
+        assertThat(runs()).as("the first run and two restarts").isGreaterThanOrEqualTo(3);
+        assertThat(agent.ps().getFirst().restarts()).isGreaterThanOrEqualTo(2);
+        assertThat(agent.ps().getFirst().exit()).isIn(null, new ExitStatus(1, false));
+    }
+
+    private long runs() throws IOException {
+        return Files.readString(agent.logFile("crashy")).lines().filter("run"::equals).count();
+    }
+
+    @Test
+    void aRestartedAgentAdoptsRunningContainersAndReopensTheirPorts() throws Exception {
+        int port = freePort();
+        long pid = agent.run(web("web-1", port)).pid();
+        agent.close();
+
+        agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC);
+        var adopted = agent.ps().getFirst();
+        assertThat(adopted.status()).isEqualTo("running");
+        assertThat(adopted.pid()).as("not restarted").isEqualTo(pid);
+        assertThat(get(port)).contains("web-1");
+        assertThat(agent.stop("web-1", Duration.ofMillis(500))).isEqualTo(new ExitStatus(137, false));
+    }
+}
