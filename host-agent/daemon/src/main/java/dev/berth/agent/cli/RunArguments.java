@@ -107,7 +107,8 @@ public final class RunArguments {
     private static ContainerSpec.PortPublish publish(String value) {
         String[] parts = value.split(":", -1);
         return switch (parts.length) {
-            case 2 -> new ContainerSpec.PortPublish("0.0.0.0", port(parts[0], "--publish"), port(parts[1], "--publish"));
+            // No address: the daemon's --publish-address decides.
+            case 2 -> new ContainerSpec.PortPublish(null, port(parts[0], "--publish"), port(parts[1], "--publish"));
             case 3 -> new ContainerSpec.PortPublish(parts[0], port(parts[1], "--publish"), port(parts[2], "--publish"));
             default -> throw new UsageException("--publish '" + value + "' must be [HOSTADDR:]HOSTPORT:PORT, like 127.0.0.1:8080:80");
         };

@@ -50,6 +50,7 @@ public final class AgentService implements AutoCloseable {
 
     private final Path stateDir;
     private final Path runcBinary;
+    private final String publishAddress;
     private final Runc runc;
     private final HostFacts host;
     private final IdRangeStore ranges;
@@ -78,8 +79,9 @@ public final class AgentService implements AutoCloseable {
         }
     }
 
-    private AgentService(Path stateDir, Path runcBinary, HostFacts host) {
+    private AgentService(Path stateDir, Path runcBinary, String publishAddress, HostFacts host) {
         this.stateDir = stateDir;
+        this.publishAddress = publishAddress;
         this.runcBinary = runcBinary;
         this.runc = new Runc(runcBinary, stateDir.resolve("runc"));
         this.host = host;
@@ -90,6 +92,11 @@ public final class AgentService implements AutoCloseable {
 
     /** Opens the state directory, checks the host, and adopts containers a previous agent left running. */
     public static AgentService open(Path stateDir, Path runcBinary) throws IOException {
+        return open(stateDir, runcBinary, "0.0.0.0");
+    }
+
+    /** @param publishAddress where published ports listen when a spec names no address */
+    public static AgentService open(Path stateDir, Path runcBinary, String publishAddress) throws IOException {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IOException("berth-agent must run as root: it creates namespaces, cgroups and loop devices");
         }
@@ -100,7 +107,7 @@ public final class AgentService implements AutoCloseable {
         Files.createDirectories(stateDir.resolve("containers"));
         // Containers' unprivileged root must pass through to their root filesystems.
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx--x--x"));
-        var service = new AgentService(stateDir, runcBinary, host);
+        var service = new AgentService(stateDir, runcBinary, publishAddress, host);
         service.adoptAll();
         service.supervisor.scheduleWithFixedDelay(service::supervise, 500, 500, TimeUnit.MILLISECONDS);
         return service;
@@ -166,7 +173,8 @@ public final class AgentService implements AutoCloseable {
         m.dialer = new NamespaceDialer(Path.of("/proc", Long.toString(state.pid()), "ns", "net"), m.spec.name());
         if (m.forwarders.isEmpty()) {
             for (var p : m.spec.ports()) {
-                m.forwarders.add(new PortForwarder(new InetSocketAddress(p.hostAddress(), p.hostPort()),
+                String address = p.hostAddress() == null ? publishAddress : p.hostAddress();
+                m.forwarders.add(new PortForwarder(new InetSocketAddress(address, p.hostPort()),
                         new PortForwarder.Backend(m.dialer, p.containerPort())));
             }
         } else {

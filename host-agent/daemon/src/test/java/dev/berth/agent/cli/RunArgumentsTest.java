@@ -31,7 +31,7 @@ class RunArgumentsTest {
         assertThat(spec.resources()).isEqualTo(new ContainerSpec.Resources(64L << 20, 500, 32));
         assertThat(spec.volumes()).containsExactly(new ContainerSpec.VolumeMount("data", "/data", 1L << 30));
         assertThat(spec.tmpfs()).containsExactly(new ContainerSpec.TmpfsMount("/tmp", 16L << 20));
-        assertThat(spec.ports()).containsExactly(new ContainerSpec.PortPublish("0.0.0.0", 8080, 80),
+        assertThat(spec.ports()).containsExactly(new ContainerSpec.PortPublish(null, 8080, 80),
                 new ContainerSpec.PortPublish("127.0.0.1", 8443, 443));
         assertThat(spec.capabilities()).containsExactly("CHOWN");
         assertThat(spec.health()).isEqualTo(new HealthCheck.Http(80, "/healthz"));

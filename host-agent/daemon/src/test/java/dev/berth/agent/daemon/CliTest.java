@@ -1,0 +1,184 @@
+package dev.berth.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.agent.BerthAgent;
+import dev.berth.agent.runtime.RuntimePrerequisites;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code berth-agent} as an operator uses it: a daemon in its own JVM, the CLI talking to it over
+ * the unix socket, and a {@code kill -9} of the daemon that no container notices.
+ */
+class CliTest {
+    private Path work;
+    private Path rootfs;
+    private Path state;
+    private Process daemon;
+
+    /** What one CLI call printed and returned. */
+    private record Result(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        RuntimePrerequisites.require();
+        work = Files.createTempDirectory("berth-cli-test");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        rootfs = work.resolve("busybox");
+        for (String dir : List.of("bin", "proc", "sys", "dev", "etc", "www")) Files.createDirectories(rootfs.resolve(dir));
+        Files.copy(RuntimePrerequisites.BUSYBOX, rootfs.resolve("bin/busybox"));
+        for (String applet : List.of("sh", "echo", "httpd", "cat")) {
+            Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
+        }
+        state = work.resolve("state");
+        daemon = startDaemon();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (daemon != null && daemon.isAlive()) {
+            for (String line : cli("ps").out().lines().skip(1).toList()) {
+                String name = line.split("\\s+")[0];
+                cli("stop", "-t", "1", name);
+                cli("rm", name);
+            }
+            daemon.destroy();
+            daemon.waitFor(10, TimeUnit.SECONDS);
+        }
+        try (Stream<Path> paths = Files.walk(work)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private Process startDaemon() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Files.deleteIfExists(state.resolve("run/agent.sock"));
+        var p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                BerthAgent.class.getName(), "--state-dir", state.toString(), "daemon", "--publish-address", "127.0.0.1")
+                .redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
+        var deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (!Files.exists(state.resolve("run/agent.sock"))) {
+            if (!p.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new AssertionError("daemon did not start: " + Files.readString(work.resolve("daemon.log")));
+            }
+            Thread.sleep(50);
+        }
+        return p;
+    }
+
+    private Result cli(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        var list = new ArrayList<>(List.of("--state-dir", state.toString()));
+        list.addAll(List.of(args));
+        int code = BerthAgent.execute(list, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static int freePort() throws IOException {
+        try (var s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String get(int port) throws Exception {
+        var deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (true) {
+            try (var s = new Socket("127.0.0.1", port)) {
+                s.getOutputStream().write("GET /index.html HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                if (response.contains("200 OK")) return response;
+            } catch (IOException notYet) {
+                // starting
+            }
+            if (Instant.now().isAfter(deadline)) throw new AssertionError("nothing answered on port " + port);
+            Thread.sleep(50);
+        }
+    }
+
+    private Result runWeb(String name, int port) {
+        return cli("run", "--name", name, "--app", "web", "--rootfs", rootfs.toString(), "--memory", "64Mi",
+                "--tmpfs", "/www:1Mi", "--publish", port + ":8080", "--",
+                "/bin/sh", "-c", "echo " + name + " > /www/index.html; echo serving; exec httpd -f -p 127.0.0.1:8080 -h /www");
+    }
+
+    @Test
+    void theCommandLineDrivesTheDaemon() throws Exception {
+        int port = freePort();
+        var run = runWeb("web-1", port);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(get(port)).contains("web-1");
+
+        var ps = cli("ps");
+        assertThat(ps.out()).contains("NAME").containsPattern("web-1\\s+web\\s+running");
+        var inspect = cli("inspect", "web-1");
+        assertThat(inspect.exit()).isZero();
+        assertThat(inspect.out()).contains("\"isolation\"").contains("\"uid_map\"").doesNotContain("\"pass\" : false");
+        assertThat(cli("logs", "web-1").out()).contains("serving");
+        var exec = cli("exec", "web-1", "--", "/bin/cat", "/www/index.html");
+        assertThat(exec.exit()).isZero();
+        assertThat(exec.out()).contains("web-1");
+
+        assertThat(cli("stop", "-t", "1", "web-1").out()).contains("\"code\" : 137");
+        assertThat(cli("rm", "web-1").exit()).isZero();
+        assertThat(cli("ps").out().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void mistakesGetClearMessagesAndExitCodes() {
+        var usage = cli("run", "--name", "x", "--rootfs", rootfs.toString(), "--memory", "lots", "--", "/bin/sh");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.err()).contains("bad size 'lots' for --memory");
+
+        var forbidden = cli("run", "--name", "x", "--rootfs", rootfs.toString(), "--cap", "NET_ADMIN", "--", "/bin/sh");
+        assertThat(forbidden.exit()).isEqualTo(1);
+        assertThat(forbidden.err()).contains("CAP_NET_ADMIN is not allowed; an app may add only CAP_CHOWN");
+
+        var escape = cli("run", "--name", "x", "--rootfs", rootfs.toString(), "--tmpfs", "/sys/x:1Mi", "--", "/bin/sh");
+        assertThat(escape.exit()).isEqualTo(1);
+        assertThat(escape.err()).contains("under /sys");
+
+        var missing = cli("inspect", "nope");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("no container named 'nope'");
+
+        var noDaemon = BerthAgent.execute(List.of("--state-dir", work.resolve("elsewhere").toString(), "ps"),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        assertThat(noDaemon).isEqualTo(3);
+    }
+
+    @Test
+    void killingTheDaemonWithSigkillLeavesContainersRunningAndTheNextDaemonAdoptsThem() throws Exception {
+        int port = freePort();
+        assertThat(runWeb("web-1", port).exit()).isZero();
+        long pid = Long.parseLong(cli("ps").out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[3]);
+
+        daemon.destroyForcibly();   // SIGKILL
+        assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(ProcessHandle.of(pid)).as("the container outlives its agent").hasValueSatisfying(h -> assertThat(h.isAlive()).isTrue());
+
+        daemon = startDaemon();
+        assertThat(cli("ps").out()).containsPattern("web-1\\s+web\\s+running\\s+" + pid);
+        assertThat(get(port)).as("the published port is served again").contains("web-1");
+        assertThat(cli("logs", "web-1").out()).contains("serving");
+    }
+}
