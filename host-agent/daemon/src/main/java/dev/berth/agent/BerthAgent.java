@@ -179,14 +179,36 @@ public final class BerthAgent {
         int handle(JsonNode header, BufferedReader rest) throws IOException;
     }
 
+    /** Connects, giving a daemon that is still starting (socket bound, not yet listening) two seconds. */
+    private static SocketChannel connect(Path socket) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            var channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+                return channel;
+            } catch (java.net.ConnectException refused) {
+                channel.close();
+                if (attempt == 20) throw refused;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw refused;
+                }
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+        }
+    }
+
     private static int request(Path state, Map<String, ?> request, PrintStream err, Answer answer) {
         Path socket = SocketServer.socketPath(state);
         if (!Files.exists(socket)) {
             err.println("berth-agent: no daemon at " + socket + "; start one with 'berth-agent --state-dir " + state + " daemon'");
             return 3;
         }
-        try (var channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
+        try (var channel = connect(socket)) {
             var os = Channels.newOutputStream(channel);
             os.write((JsonMapper.builder().build().writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
             os.flush();

@@ -133,7 +133,7 @@ public final class AgentService implements AutoCloseable {
             var m = new Managed(spec, dir, ids);
             writeBundle(m);
             Files.writeString(dir.resolve("spec.json"), JSON.writeValueAsString(spec));
-            start(m);
+            launch(m);
             containers.put(spec.name(), m);
             return info(m);
         } catch (IOException | RuntimeException e) {
@@ -153,12 +153,17 @@ public final class AgentService implements AutoCloseable {
         Files.writeString(bundle.resolve("config.json"), ConfigJson.write(oci));
     }
 
-    private void start(Managed m) throws IOException {
+    /** A restart: runc still holds the ended run (kept for its OOM count), so it goes first. */
+    private void restart(Managed m) throws IOException {
         try {
             runc.delete(m.spec.name(), true);
         } catch (IOException none) {
-            // nothing left from an earlier run
+            // nothing left from the earlier run
         }
+        launch(m);
+    }
+
+    private void launch(Managed m) throws IOException {
         m.process = ContainerProcess.start(runc, runcBinary, stateDir.resolve("runc"), m.spec.name(), m.dir.resolve("bundle"),
                 m.dir, m.dir.resolve("output.log"), memoryCgroup(m.spec.name()));
         attachPorts(m);
@@ -167,10 +172,10 @@ public final class AgentService implements AutoCloseable {
     /** Opens (or re-points) the published ports at the container's current network namespace. */
     private void attachPorts(Managed m) throws IOException {
         if (m.spec.ports().isEmpty()) return;
-        var state = m.process.state();
-        if (!state.status().equals("running")) return;
+        var pid = m.process.livePid();
+        if (pid.isEmpty()) return;
         var old = m.dialer;
-        m.dialer = new NamespaceDialer(Path.of("/proc", Long.toString(state.pid()), "ns", "net"), m.spec.name());
+        m.dialer = new NamespaceDialer(Path.of("/proc", Long.toString(pid.get()), "ns", "net"), m.spec.name());
         if (m.forwarders.isEmpty()) {
             for (var p : m.spec.ports()) {
                 String address = p.hostAddress() == null ? publishAddress : p.hostAddress();
@@ -258,7 +263,7 @@ public final class AgentService implements AutoCloseable {
                 } else if (now >= m.restartAtNanos) {
                     m.restartAtNanos = 0;
                     m.restarts++;
-                    start(m);
+                    restart(m);
                 }
             } catch (IOException | RuntimeException e) {
                 System.getLogger(AgentService.class.getName()).log(System.Logger.Level.WARNING,
@@ -288,9 +293,13 @@ public final class AgentService implements AutoCloseable {
 
     private ContainerInfo info(Managed m) throws IOException {
         var exit = m.process.exitStatus().orElse(null);
-        String status = exit != null ? "exited" : safeStatus(m);
-        long pid = status.equals("running") ? m.process.state().pid() : 0;
-        return new ContainerInfo(m.spec.name(), m.spec.app(), status, pid, exit, m.restarts);
+        if (exit != null) return new ContainerInfo(m.spec.name(), m.spec.app(), "exited", 0, exit, m.restarts);
+        // The pid file and /proc answer without spawning runc; runc is asked only when they cannot.
+        var pid = m.process.livePid();
+        if (pid.isPresent()) return new ContainerInfo(m.spec.name(), m.spec.app(), "running", pid.get(), null, m.restarts);
+        String status = safeStatus(m);
+        long statePid = status.equals("running") ? m.process.state().pid() : 0;
+        return new ContainerInfo(m.spec.name(), m.spec.app(), status, statePid, null, m.restarts);
     }
 
     private static String safeStatus(Managed m) {

@@ -76,7 +76,8 @@ class CliTest {
                 BerthAgent.class.getName(), "--state-dir", state.toString(), "daemon", "--publish-address", "127.0.0.1")
                 .redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
         var deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (!Files.exists(state.resolve("run/agent.sock"))) {
+        // Ready once it says so: the socket file appears a moment before it accepts connections.
+        while (!Files.exists(work.resolve("daemon.log")) || !Files.readString(work.resolve("daemon.log")).contains("listening on")) {
             if (!p.isAlive() || Instant.now().isAfter(deadline)) {
                 throw new AssertionError("daemon did not start: " + Files.readString(work.resolve("daemon.log")));
             }
@@ -125,7 +126,7 @@ class CliTest {
     void theCommandLineDrivesTheDaemon() throws Exception {
         int port = freePort();
         var run = runWeb("web-1", port);
-        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.exit()).as("%s%ndaemon log:%n%s", run.err(), Files.readString(work.resolve("daemon.log"))).isZero();
         assertThat(get(port)).contains("web-1");
 
         var ps = cli("ps");
@@ -169,7 +170,8 @@ class CliTest {
     @Test
     void killingTheDaemonWithSigkillLeavesContainersRunningAndTheNextDaemonAdoptsThem() throws Exception {
         int port = freePort();
-        assertThat(runWeb("web-1", port).exit()).isZero();
+        var run = runWeb("web-1", port);
+        assertThat(run.exit()).as("%s%ndaemon log:%n%s", run.err(), Files.readString(work.resolve("daemon.log"))).isZero();
         long pid = Long.parseLong(cli("ps").out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[3]);
 
         daemon.destroyForcibly();   // SIGKILL

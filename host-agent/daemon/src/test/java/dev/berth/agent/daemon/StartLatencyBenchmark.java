@@ -1,0 +1,92 @@
+package dev.berth.agent.daemon;
+
+import dev.berth.agent.cli.RunArguments;
+import dev.berth.agent.runtime.RuntimePrerequisites;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Start latency from "spec received" ({@link AgentService#run} called) to "process running"
+ * (it returns), beside bare {@code runc run -d} of the very same bundle, in the same run. Prints
+ * p50 and p95; asserts nothing about speed. Not part of the suite (surefire excludes *Benchmark):
+ * <pre>./mvnw -o -q -pl host-agent/daemon -am test -Dtest=StartLatencyBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ */
+class StartLatencyBenchmark {
+    private static final int RUNS = Integer.getInteger("bench.runs", 60);
+
+    @Test
+    void agentStartBesideBareRunc() throws Exception {
+        RuntimePrerequisites.require();
+        Path work = Files.createTempDirectory("berth-bench");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        Path rootfs = work.resolve("busybox");
+        for (String dir : List.of("bin", "proc", "sys", "dev", "etc")) Files.createDirectories(rootfs.resolve(dir));
+        Files.copy(RuntimePrerequisites.BUSYBOX, rootfs.resolve("bin/busybox"));
+        Files.createSymbolicLink(rootfs.resolve("bin/sleep"), Path.of("busybox"));
+        try (var agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC)) {
+            var agentMillis = new ArrayList<Double>();
+            var bareMillis = new ArrayList<Double>();
+            boolean secondStartShifted = false;
+            for (int i = 0; i < RUNS + 5; i++) {
+                var spec = RunArguments.parse(List.of("--name", "bench-" + i, "--app", "bench", "--rootfs", rootfs.toString(),
+                        "--memory", "32Mi", "--", "/bin/sleep", "600"));
+                long t0 = System.nanoTime();
+                agent.run(spec);
+                double agentMs = (System.nanoTime() - t0) / 1e6;
+                if (i == 1) {
+                    // The second start of the app must reuse the shifted rootfs: one cache entry, built once.
+                    try (var entries = Files.list(work.resolve("state/rootfs"))) {
+                        secondStartShifted = entries.count() != 1;
+                    }
+                }
+                Path bundle = work.resolve("state/containers/bench-" + i + "/bundle");
+                String bareId = "bare-" + i;
+                long t1 = System.nanoTime();
+                var p = new ProcessBuilder(RuntimePrerequisites.RUNC.toString(), "--root", work.resolve("bare-runc").toString(),
+                        "run", "-d", "--bundle", bundle.toString(), bareId)
+                        .redirectOutput(work.resolve("bare.log").toFile()).redirectErrorStream(true).start();
+                p.waitFor(60, TimeUnit.SECONDS);
+                double bareMs = (System.nanoTime() - t1) / 1e6;
+                if (p.exitValue() != 0) throw new AssertionError("bare runc failed: " + Files.readString(work.resolve("bare.log")));
+                if (i >= 5) { // the first few warm up the JIT and the caches of both
+                    agentMillis.add(agentMs);
+                    bareMillis.add(bareMs);
+                }
+                new ProcessBuilder(RuntimePrerequisites.RUNC.toString(), "--root", work.resolve("bare-runc").toString(),
+                        "delete", "--force", bareId).start().waitFor();
+                agent.stop("bench-" + i, Duration.ZERO);
+                agent.remove("bench-" + i);
+            }
+            double a50 = percentile(agentMillis, 50);
+            double a95 = percentile(agentMillis, 95);
+            double b50 = percentile(bareMillis, 50);
+            double b95 = percentile(bareMillis, 95);
+            System.out.println();
+            System.out.printf("Container start latency, %d runs each (ms)%n", agentMillis.size());
+            System.out.println("| | p50 | p95 |");
+            System.out.println("|---|---|---|");
+            System.out.printf("| bare `runc run -d` (baseline) | %.1f | %.1f |%n", b50, b95);
+            System.out.printf("| berth-agent run (spec to running) | %.1f | %.1f |%n", a50, a95);
+            System.out.printf("| ratio / difference at p50 | %.2fx | %+.1f ms |%n", a50 / b50, a50 - b50);
+            System.out.println("second start of the app shifted ownership again: " + secondStartShifted);
+        } finally {
+            try (Stream<Path> paths = Files.walk(work)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static double percentile(List<Double> values, int p) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(index, sorted.length - 1))];
+    }
+}
