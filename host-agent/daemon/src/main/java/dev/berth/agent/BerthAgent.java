@@ -115,11 +115,12 @@ public final class BerthAgent {
 
     private static int ps(Path state, PrintStream out, PrintStream err) {
         return request(state, Map.of("op", "ps"), err, (header, reader) -> {
-            out.printf("%-24s %-16s %-8s %-8s %s%n", "NAME", "APP", "STATUS", "PID", "EXIT");
+            out.printf("%-24s %-16s %-8s %-8s %-10s %s%n", "NAME", "APP", "STATUS", "PID", "HEALTH", "EXIT");
             for (JsonNode c : header.path("result")) {
                 JsonNode exit = c.path("exit");
-                out.printf("%-24s %-16s %-8s %-8s %s%n", c.path("name").asString(), c.path("app").asString(),
+                out.printf("%-24s %-16s %-8s %-8s %-10s %s%n", c.path("name").asString(), c.path("app").asString(),
                         c.path("status").asString(), c.path("pid").asLong() == 0 ? "-" : c.path("pid").asString(),
+                        c.path("health").isNull() || c.path("health").isMissingNode() ? "-" : c.path("health").asString().toLowerCase(),
                         exit.isNull() || exit.isMissingNode() ? "-" : exit.path("code").asString()
                                 + (exit.path("oomKilled").asBoolean() ? " (oom)" : ""));
             }

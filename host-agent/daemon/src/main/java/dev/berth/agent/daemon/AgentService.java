@@ -59,6 +59,8 @@ public final class AgentService implements AutoCloseable {
     private final Map<String, Managed> containers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService supervisor =
             Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("supervisor").daemon().unstarted(r));
+    private final java.util.concurrent.ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
+    static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
 
     /** A container this agent looks after, with what it holds open for it. */
     private static final class Managed {
@@ -71,6 +73,9 @@ public final class AgentService implements AutoCloseable {
         volatile int restarts;
         volatile long restartAtNanos;
         volatile boolean stopping;
+        volatile HealthTracker health = HealthTracker.START;
+        volatile boolean checking;
+        volatile long nextCheckNanos;
 
         Managed(ContainerSpec spec, Path dir, IdRange ids) {
             this.spec = spec;
@@ -164,14 +169,17 @@ public final class AgentService implements AutoCloseable {
     }
 
     private void launch(Managed m) throws IOException {
+        m.health = HealthTracker.START;
         m.process = ContainerProcess.start(runc, runcBinary, stateDir.resolve("runc"), m.spec.name(), m.dir.resolve("bundle"),
                 m.dir, m.dir.resolve("output.log"), memoryCgroup(m.spec.name()));
         attachPorts(m);
     }
 
-    /** Opens (or re-points) the published ports at the container's current network namespace. */
+    /** Opens (or re-points) the published ports and network health checks at the container's network namespace. */
     private void attachPorts(Managed m) throws IOException {
-        if (m.spec.ports().isEmpty()) return;
+        boolean networkCheck = m.spec.health() instanceof dev.berth.agent.protocol.HealthCheck.Http
+                || m.spec.health() instanceof dev.berth.agent.protocol.HealthCheck.Tcp;
+        if (m.spec.ports().isEmpty() && !networkCheck) return;
         var pid = m.process.livePid();
         if (pid.isEmpty()) return;
         var old = m.dialer;
@@ -252,6 +260,7 @@ public final class AgentService implements AutoCloseable {
             try {
                 new LogFile(m.dir.resolve("output.log"), LOG_MAX_BYTES, 3).rotateIfNeeded();
                 var exit = m.process.exitStatus();
+                if (exit.isEmpty()) checkHealth(m);
                 if (exit.isEmpty() || m.stopping || exit.get().success()
                         || m.spec.restart() != ContainerSpec.RestartPolicy.ON_FAILURE) {
                     continue;
@@ -270,6 +279,20 @@ public final class AgentService implements AutoCloseable {
                         "supervising " + m.spec.name() + " failed: " + e.getMessage());
             }
         }
+    }
+
+    /** Starts the next health check when it is due; one at a time per container, off the supervisor thread. */
+    private void checkHealth(Managed m) {
+        if (m.spec.health() == null || m.checking || System.nanoTime() < m.nextCheckNanos) return;
+        m.checking = true;
+        checks.submit(() -> {
+            try {
+                m.health = m.health.next(HealthProbe.passes(m.spec.health(), m.dialer, runc, m.spec.name()));
+            } finally {
+                m.nextCheckNanos = System.nanoTime() + HEALTH_INTERVAL.toNanos();
+                m.checking = false;
+            }
+        });
     }
 
     private void adoptAll() throws IOException {
@@ -293,13 +316,14 @@ public final class AgentService implements AutoCloseable {
 
     private ContainerInfo info(Managed m) throws IOException {
         var exit = m.process.exitStatus().orElse(null);
-        if (exit != null) return new ContainerInfo(m.spec.name(), m.spec.app(), "exited", 0, exit, m.restarts);
+        if (exit != null) return new ContainerInfo(m.spec.name(), m.spec.app(), "exited", 0, exit, m.restarts, null);
         // The pid file and /proc answer without spawning runc; runc is asked only when they cannot.
         var pid = m.process.livePid();
-        if (pid.isPresent()) return new ContainerInfo(m.spec.name(), m.spec.app(), "running", pid.get(), null, m.restarts);
+        var health = m.spec.health() == null ? null : m.health.status();
+        if (pid.isPresent()) return new ContainerInfo(m.spec.name(), m.spec.app(), "running", pid.get(), null, m.restarts, health);
         String status = safeStatus(m);
         long statePid = status.equals("running") ? m.process.state().pid() : 0;
-        return new ContainerInfo(m.spec.name(), m.spec.app(), status, statePid, null, m.restarts);
+        return new ContainerInfo(m.spec.name(), m.spec.app(), status, statePid, null, m.restarts, health);
     }
 
     private static String safeStatus(Managed m) {
@@ -358,6 +382,7 @@ public final class AgentService implements AutoCloseable {
     @Override
     public void close() {
         supervisor.shutdownNow();
+        checks.shutdownNow();
         containers.values().forEach(AgentService::closePorts);
     }
 }

@@ -38,7 +38,7 @@ class AgentServiceTest {
         rootfs = work.resolve("busybox");
         for (String dir : List.of("bin", "proc", "sys", "dev", "etc", "www", "data")) Files.createDirectories(rootfs.resolve(dir));
         Files.copy(RuntimePrerequisites.BUSYBOX, rootfs.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "echo", "httpd", "sleep", "cat", "true")) {
+        for (String applet : List.of("sh", "echo", "httpd", "sleep", "cat", "true", "rm")) {
             Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
         }
         agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC);
@@ -137,6 +137,32 @@ class AgentServiceTest {
 
         assertThatThrownBy(() -> agent.removeVolume("web", "data")).hasMessageContaining("used by container 'web-1'");
         assertThatThrownBy(() -> agent.run(web("Bad Name", freePort()))).hasMessageContaining("container name 'Bad Name'");
+    }
+
+    @Test
+    void healthChecksRunInsideTheContainerAndMoveFromStartingToHealthyToUnhealthy() throws Exception {
+        var spec = RunArguments.parse(List.of("--name", "checked", "--app", "web", "--rootfs", rootfs.toString(),
+                "--tmpfs", "/www:1Mi", "--health-http", "8080/healthz", "--",
+                "/bin/sh", "-c", "echo ok > /www/healthz; exec httpd -f -p 127.0.0.1:8080 -h /www"));
+        assertThat(agent.run(spec).health()).isEqualTo(HealthTracker.Status.STARTING);
+        awaitHealth("checked", HealthTracker.Status.HEALTHY);
+        agent.exec("checked", List.of("/bin/rm", "/www/healthz"));
+        awaitHealth("checked", HealthTracker.Status.UNHEALTHY);
+
+        var tcp = RunArguments.parse(List.of("--name", "tcp-checked", "--app", "web", "--rootfs", rootfs.toString(),
+                "--health-tcp", "9090", "--", "/bin/sleep", "600"));
+        agent.run(tcp);
+        awaitHealth("tcp-checked", HealthTracker.Status.UNHEALTHY);
+    }
+
+    private void awaitHealth(String name, HealthTracker.Status expected) throws Exception {
+        var deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(deadline)) {
+            var c = agent.ps().stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow();
+            if (c.health() == expected) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError(name + " never became " + expected);
     }
 
     @Test

@@ -84,6 +84,17 @@ class LifecycleTest {
     }
 
     @Test
+    void thePidsLimitStopsAForkStorm() throws Exception {
+        // 40 background sleeps against a limit of 16 tasks: the shell's fork fails and it gives up.
+        var spec = host.spec("i=0; while [ $i -lt 40 ]; do sleep 30 & i=$((i+1)); echo forked $i; done",
+                new ContainerSpec.Resources(64L << 20, 500, 16), List.of());
+        var c = start(spec);
+        assertThat(c.await(Duration.ofSeconds(20))).isPresent();
+        String log = log(spec);
+        assertThat(log).containsIgnoringCase("can't fork").contains("forked 10").doesNotContain("forked 16");
+    }
+
+    @Test
     void aNewAgentAdoptsARunningContainerAndStillLearnsItsExitCode() throws Exception {
         var spec = host.spec("trap 'exit 7' TERM; while true; do sleep 1; done");
         var first = start(spec);

@@ -1,0 +1,57 @@
+package dev.berth.agent.daemon;
+
+import dev.berth.agent.net.NamespaceDialer;
+import dev.berth.agent.protocol.HealthCheck;
+import dev.berth.agent.runtime.Runc;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** Runs one health check inside the container's namespaces: HTTP and TCP through its loopback, exec through runc. */
+final class HealthProbe {
+    static final long TIMEOUT_MILLIS = 2000;
+
+    private HealthProbe() {
+    }
+
+    static boolean passes(HealthCheck check, NamespaceDialer dialer, Runc runc, String container) {
+        try {
+            return switch (check) {
+                case HealthCheck.Tcp tcp -> {
+                    try (var c = dialer.dial(tcp.port())) {
+                        yield true;
+                    }
+                }
+                case HealthCheck.Http http -> httpOk(dialer, http);
+                case HealthCheck.Exec exec -> runc.exec(container, exec.command()).exitCode() == 0;
+            };
+        } catch (IOException | RuntimeException failed) {
+            return false;
+        }
+    }
+
+    /** A GET answered with 2xx or 3xx within the timeout. */
+    private static boolean httpOk(NamespaceDialer dialer, HealthCheck.Http http) throws IOException {
+        try (var channel = dialer.dial(http.port()); var timer = Executors.newSingleThreadScheduledExecutor()) {
+            // Blocking reads have no timeout of their own: close the channel if the answer is late.
+            timer.schedule(() -> {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing to end the read
+                }
+            }, TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            String request = "GET " + http.path() + " HTTP/1.0\r\nHost: localhost\r\nUser-Agent: berth-agent\r\n\r\n";
+            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+            var buffer = ByteBuffer.allocate(64);
+            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                if (new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).contains("\r\n")) break;
+            }
+            String statusLine = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+            String[] parts = statusLine.split(" ");
+            return parts.length >= 2 && parts[0].startsWith("HTTP/") && (parts[1].startsWith("2") || parts[1].startsWith("3"));
+        }
+    }
+}
