@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.agent.cli.RunArguments;
 import dev.berth.agent.protocol.ContainerSpec;
+import dev.berth.agent.runtime.Busybox;
 import dev.berth.agent.runtime.ExitStatus;
 import dev.berth.agent.runtime.RuntimePrerequisites;
 import java.io.IOException;
@@ -35,12 +36,7 @@ class AgentServiceTest {
         RuntimePrerequisites.require();
         work = Files.createTempDirectory("berth-agent-test");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
-        rootfs = work.resolve("busybox");
-        for (String dir : List.of("bin", "proc", "sys", "dev", "etc", "www", "data")) Files.createDirectories(rootfs.resolve(dir));
-        Files.copy(RuntimePrerequisites.BUSYBOX, rootfs.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "echo", "httpd", "sleep", "cat", "true", "rm")) {
-            Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
-        }
+        rootfs = Busybox.tree(work.resolve("busybox"), "sh", "echo", "httpd", "sleep", "cat", "true", "rm");
         agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC);
     }
 
@@ -65,12 +61,6 @@ class AgentServiceTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (var s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private ContainerSpec web(String name, int hostPort, String... extra) {
         var args = new ArrayList<>(List.of("--name", name, "--app", "web", "--rootfs", rootfs.toString(), "--memory", "64Mi",
                 "--pids", "64", "--tmpfs", "/www:1Mi", "--volume", "data:/data:8Mi",
@@ -81,27 +71,12 @@ class AgentServiceTest {
         return RunArguments.parse(args);
     }
 
-    private static String get(int port) throws Exception {
-        var deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (true) {
-            try (var s = new Socket("127.0.0.1", port)) {
-                s.getOutputStream().write("GET /index.html HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-                if (response.contains("200 OK")) return response;
-            } catch (IOException notYet) {
-                // the server inside is still starting
-            }
-            if (Instant.now().isAfter(deadline)) throw new AssertionError("nothing answered on port " + port);
-            Thread.sleep(50);
-        }
-    }
-
     @Test
     void runPsInspectExecLogsStopRemove() throws Exception {
-        int port = freePort();
+        int port = TestHttp.freePort();
         var info = agent.run(web("web-1", port));
         assertThat(info.status()).isEqualTo("running");
-        assertThat(get(port)).contains("web-1");
+        assertThat(TestHttp.get(port)).contains("web-1");
         assertThat(agent.ps()).extracting(ContainerInfo::name).containsExactly("web-1");
 
         var inspection = agent.inspect("web-1");
@@ -122,12 +97,12 @@ class AgentServiceTest {
 
     @Test
     void badRequestsFailClearlyAndLeaveNothingBehind() throws Exception {
-        int port = freePort();
+        int port = TestHttp.freePort();
         agent.run(web("web-1", port));
-        assertThatThrownBy(() -> agent.run(web("web-1", freePort()))).hasMessageContaining("a container named 'web-1' already exists");
-        assertThat(get(port)).contains("web-1");
+        assertThatThrownBy(() -> agent.run(web("web-1", TestHttp.freePort()))).hasMessageContaining("a container named 'web-1' already exists");
+        assertThat(TestHttp.get(port)).contains("web-1");
 
-        assertThatThrownBy(() -> agent.run(web("web-2", freePort(), "--cap", "SYS_ADMIN")))
+        assertThatThrownBy(() -> agent.run(web("web-2", TestHttp.freePort(), "--cap", "SYS_ADMIN")))
                 .hasMessageContaining("CAP_SYS_ADMIN is not allowed; an app may add only");
         assertThat(work.resolve("state/containers/web-2")).doesNotExist();
 
@@ -136,7 +111,7 @@ class AgentServiceTest {
         assertThat(agent.ps()).extracting(ContainerInfo::name).containsExactly("web-1");
 
         assertThatThrownBy(() -> agent.removeVolume("web", "data")).hasMessageContaining("used by container 'web-1'");
-        assertThatThrownBy(() -> agent.run(web("Bad Name", freePort()))).hasMessageContaining("container name 'Bad Name'");
+        assertThatThrownBy(() -> agent.run(web("Bad Name", TestHttp.freePort()))).hasMessageContaining("container name 'Bad Name'");
     }
 
     @Test
@@ -183,7 +158,7 @@ class AgentServiceTest {
 
     @Test
     void aRestartedAgentAdoptsRunningContainersAndReopensTheirPorts() throws Exception {
-        int port = freePort();
+        int port = TestHttp.freePort();
         long pid = agent.run(web("web-1", port)).pid();
         agent.close();
 
@@ -191,7 +166,7 @@ class AgentServiceTest {
         var adopted = agent.ps().getFirst();
         assertThat(adopted.status()).isEqualTo("running");
         assertThat(adopted.pid()).as("not restarted").isEqualTo(pid);
-        assertThat(get(port)).contains("web-1");
+        assertThat(TestHttp.get(port)).contains("web-1");
         assertThat(agent.stop("web-1", Duration.ofMillis(500))).isEqualTo(new ExitStatus(137, false));
     }
 }

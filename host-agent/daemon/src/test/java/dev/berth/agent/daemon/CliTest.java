@@ -3,6 +3,7 @@ package dev.berth.agent.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.agent.BerthAgent;
+import dev.berth.agent.runtime.Busybox;
 import dev.berth.agent.runtime.RuntimePrerequisites;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,12 +44,7 @@ class CliTest {
         RuntimePrerequisites.require();
         work = Files.createTempDirectory("berth-cli-test");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
-        rootfs = work.resolve("busybox");
-        for (String dir : List.of("bin", "proc", "sys", "dev", "etc", "www")) Files.createDirectories(rootfs.resolve(dir));
-        Files.copy(RuntimePrerequisites.BUSYBOX, rootfs.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "echo", "httpd", "cat")) {
-            Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
-        }
+        rootfs = Busybox.tree(work.resolve("busybox"), "sh", "echo", "httpd", "cat");
         state = work.resolve("state");
         daemon = startDaemon();
     }
@@ -95,27 +91,6 @@ class CliTest {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    private static int freePort() throws IOException {
-        try (var s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String get(int port) throws Exception {
-        var deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (true) {
-            try (var s = new Socket("127.0.0.1", port)) {
-                s.getOutputStream().write("GET /index.html HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-                if (response.contains("200 OK")) return response;
-            } catch (IOException notYet) {
-                // starting
-            }
-            if (Instant.now().isAfter(deadline)) throw new AssertionError("nothing answered on port " + port);
-            Thread.sleep(50);
-        }
-    }
-
     private Result runWeb(String name, int port) {
         return cli("run", "--name", name, "--app", "web", "--rootfs", rootfs.toString(), "--memory", "64Mi",
                 "--tmpfs", "/www:1Mi", "--publish", port + ":8080", "--",
@@ -124,10 +99,10 @@ class CliTest {
 
     @Test
     void theCommandLineDrivesTheDaemon() throws Exception {
-        int port = freePort();
+        int port = TestHttp.freePort();
         var run = runWeb("web-1", port);
         assertThat(run.exit()).as("%s%ndaemon log:%n%s", run.err(), Files.readString(work.resolve("daemon.log"))).isZero();
-        assertThat(get(port)).contains("web-1");
+        assertThat(TestHttp.get(port)).contains("web-1");
 
         var ps = cli("ps");
         assertThat(ps.out()).contains("NAME").containsPattern("web-1\\s+web\\s+running");
@@ -169,7 +144,7 @@ class CliTest {
 
     @Test
     void killingTheDaemonWithSigkillLeavesContainersRunningAndTheNextDaemonAdoptsThem() throws Exception {
-        int port = freePort();
+        int port = TestHttp.freePort();
         var run = runWeb("web-1", port);
         assertThat(run.exit()).as("%s%ndaemon log:%n%s", run.err(), Files.readString(work.resolve("daemon.log"))).isZero();
         long pid = Long.parseLong(cli("ps").out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[3]);
@@ -180,7 +155,7 @@ class CliTest {
 
         daemon = startDaemon();
         assertThat(cli("ps").out()).containsPattern("web-1\\s+web\\s+running\\s+" + pid);
-        assertThat(get(port)).as("the published port is served again").contains("web-1");
+        assertThat(TestHttp.get(port)).as("the published port is served again").contains("web-1");
         assertThat(cli("logs", "web-1").out()).contains("serving");
     }
 }

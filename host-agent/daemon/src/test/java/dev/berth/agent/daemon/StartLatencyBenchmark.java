@@ -1,6 +1,7 @@
 package dev.berth.agent.daemon;
 
 import dev.berth.agent.cli.RunArguments;
+import dev.berth.agent.runtime.Busybox;
 import dev.berth.agent.runtime.RuntimePrerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +28,7 @@ class StartLatencyBenchmark {
         RuntimePrerequisites.require();
         Path work = Files.createTempDirectory("berth-bench");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
-        Path rootfs = work.resolve("busybox");
-        for (String dir : List.of("bin", "proc", "sys", "dev", "etc")) Files.createDirectories(rootfs.resolve(dir));
-        Files.copy(RuntimePrerequisites.BUSYBOX, rootfs.resolve("bin/busybox"));
-        Files.createSymbolicLink(rootfs.resolve("bin/sleep"), Path.of("busybox"));
+        Path rootfs = Busybox.tree(work.resolve("busybox"), "sleep");
         try (var agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC)) {
             var agentMillis = new ArrayList<Double>();
             var bareMillis = new ArrayList<Double>();

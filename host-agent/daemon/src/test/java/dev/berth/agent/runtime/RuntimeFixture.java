@@ -37,13 +37,7 @@ final class RuntimeFixture implements AutoCloseable {
         this.work = Files.createTempDirectory("berth-runtime-test");
         // Container root is an unprivileged host uid: it must be able to pass through to the rootfs.
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
-        Path source = work.resolve("source");
-        for (String dir : List.of("bin", "proc", "sys", "dev", "etc", "tmp", "data", "www")) {
-            Files.createDirectories(source.resolve(dir));
-        }
-        Files.copy(RuntimePrerequisites.BUSYBOX, source.resolve("bin/busybox"));
-        for (String applet : applets) Files.createSymbolicLink(source.resolve("bin").resolve(applet), Path.of("busybox"));
-        for (String file : List.of("etc/hosts", "etc/resolv.conf", "etc/hostname")) Files.createFile(source.resolve(file));
+        Path source = Busybox.tree(work.resolve("source"), applets);
         this.rootfs = new RootfsShifter(work.resolve("state")).prepare(source, range).rootfs();
         this.runc = new Runc(RuntimePrerequisites.RUNC, work.resolve("runc"));
     }
