@@ -101,7 +101,9 @@ public final class AgentService implements AutoCloseable {
     }
 
     /** @param publishAddress where published ports listen when a spec names no address */
-    public static AgentService open(Path stateDir, Path runcBinary, String publishAddress) throws IOException {
+    public static AgentService open(Path stateDirectory, Path runcBinary, String publishAddress) throws IOException {
+        // Bundles name paths inside the state directory, and runc resolves relative ones against the bundle.
+        Path stateDir = stateDirectory.toAbsolutePath().normalize();
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IOException("berth-agent must run as root: it creates namespaces, cgroups and loop devices");
         }

@@ -82,6 +82,28 @@ class CliTest {
         return p;
     }
 
+    @Test
+    void aRelativeStateDirectoryWorksFromWhereTheDaemonStarted() throws Exception {
+        // The daemon was started with an absolute path; a second one, relative to its working directory:
+        daemon.destroy();
+        daemon.waitFor(10, TimeUnit.SECONDS);
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Files.deleteIfExists(state.resolve("run/agent.sock"));
+        var relative = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                BerthAgent.class.getName(), "--state-dir", "state", "daemon", "--publish-address", "127.0.0.1")
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
+        daemon = relative;
+        var deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (!Files.readString(work.resolve("daemon.log")).contains("listening on")) {
+            if (!relative.isAlive() || Instant.now().isAfter(deadline)) throw new AssertionError(Files.readString(work.resolve("daemon.log")));
+            Thread.sleep(50);
+        }
+        int port = TestHttp.freePort();
+        var run = runWeb("web-rel", port);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(TestHttp.get(port)).contains("web-rel");
+    }
+
     private Result cli(String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
