@@ -157,6 +157,30 @@ class AgentServiceTest {
     }
 
     @Test
+    void aRestartedContainerIsServedOnTheSamePublishedPort() throws Exception {
+        int port = TestHttp.freePort();
+        // Serves for two seconds, then fails: each restart brings a new network namespace.
+        var spec = RunArguments.parse(List.of("--name", "flaky", "--app", "web", "--rootfs", rootfs.toString(),
+                "--tmpfs", "/www:1Mi", "--publish", "127.0.0.1:" + port + ":8080", "--restart", "on-failure", "--",
+                "/bin/sh", "-c", "echo run-$$-$RANDOM > /www/index.html; httpd -p 127.0.0.1:8080 -h /www; sleep 2; exit 1"));
+        agent.run(spec);
+        String first = page(TestHttp.get(port));
+        var deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (agent.ps().getFirst().restarts() < 1 && Instant.now().isBefore(deadline)) Thread.sleep(100);
+        assertThat(agent.ps().getFirst().restarts()).isGreaterThanOrEqualTo(1);
+        String body;
+        do {
+            body = page(TestHttp.get(port));
+        } while (body.equals(first) && Instant.now().isBefore(deadline));
+        assertThat(body).as("served by the restarted container").startsWith("run-").isNotEqualTo(first);
+    }
+
+    /** The page itself, without headers (their Date changes every second). */
+    private static String page(String response) {
+        return response.substring(response.indexOf("\r\n\r\n") + 4).strip();
+    }
+
+    @Test
     void aRestartedAgentAdoptsRunningContainersAndReopensTheirPorts() throws Exception {
         int port = TestHttp.freePort();
         long pid = agent.run(web("web-1", port)).pid();
