@@ -29,7 +29,7 @@ import dev.berth.platform.ui.Monospace;
 import dev.berth.platform.ui.Notices;
 import dev.berth.platform.ui.Timestamps;
 import jakarta.annotation.security.PermitAll;
-import java.time.Instant;
+import java.time.Clock;
 
 /** The caller's personal API tokens: create one (its secret shown once), see their use, revoke them. */
 @Route("tokens")
@@ -39,9 +39,12 @@ public class TokensView extends VerticalLayout {
     private final transient TokenService tokens;
     private final transient TeamService teams;
     private final transient CallerResolver callers;
+    /** The platform's clock, so a token shows the status the API would give it. */
+    private final transient Clock clock;
     private final Grid<ApiToken> grid = new Grid<>();
 
-    public TokensView(TokenService tokens, TeamService teams, CallerResolver callers) {
+    public TokensView(TokenService tokens, TeamService teams, CallerResolver callers, Clock clock) {
+        this.clock = clock;
         this.tokens = tokens;
         this.teams = teams;
         this.callers = callers;
@@ -71,7 +74,7 @@ public class TokensView extends VerticalLayout {
                 .setHeader("Expires (UTC)").setAutoWidth(true);
         grid.addColumn(t -> t.lastUsedAt() == null ? "never" : Timestamps.format(t.lastUsedAt()))
                 .setHeader("Last used (UTC)").setAutoWidth(true);
-        grid.addComponentColumn(TokensView::status).setHeader("Status").setAutoWidth(true);
+        grid.addComponentColumn(this::status).setHeader("Status").setAutoWidth(true);
         grid.addComponentColumn(this::revokeButton).setHeader("").setFlexGrow(0).setWidth("7.5rem");
         grid.setEmptyStateText("You have no API tokens yet. Create one with New token.");
 
@@ -91,8 +94,8 @@ public class TokensView extends VerticalLayout {
         return span;
     }
 
-    private static Component status(ApiToken token) {
-        var status = token.status(Instant.now());
+    private Component status(ApiToken token) {
+        var status = token.status(clock.instant());
         var badge = new Badge(status.name().toLowerCase());
         badge.addThemeVariants(switch (status) {
             case ACTIVE -> BadgeVariant.SUCCESS;
@@ -103,7 +106,7 @@ public class TokensView extends VerticalLayout {
     }
 
     private Component revokeButton(ApiToken token) {
-        if (token.status(Instant.now()) != ApiToken.Status.ACTIVE) return new Span();
+        if (token.status(clock.instant()) != ApiToken.Status.ACTIVE) return new Span();
         var revoke = new Button("Revoke", e -> confirmRevoke(token));
         revoke.setId("revoke-" + token.id());
         revoke.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
