@@ -8,10 +8,13 @@ import org.junit.jupiter.api.Test;
 class MaskedPathsTest extends InsideContainerTest {
     @Test
     void kernelInterfacesAreMaskedOrReadOnly() throws Exception {
-        String out = inContainer("cat /proc/kcore 2>&1 | head -c 64; echo; echo kcore-done; "
-                + "echo 1 > /proc/sys/kernel/panic 2>&1; echo sys=$?; ls /sys/firmware | head -1; echo firmware-done");
-        assertThat(out).contains("kcore-done").doesNotContain("ELF");
-        assertThat(out).contains("sys=1");
-        assertThat(out.substring(out.indexOf("kcore-done"))).containsPattern("sys=1\\s+firmware-done");
+        // Each probe prints one marker line on stdout; the shell's own complaints go to /dev/null,
+        // because stderr and stdout interleave in no fixed order.
+        String out = inContainer("echo kcore-bytes=$(cat /proc/kcore 2>/dev/null | head -c 64 | wc -c); "
+                + "(echo 1 > /proc/sys/kernel/panic) 2>/dev/null; echo sys-write=$?; "
+                + "echo firmware-entries=$(ls -A /sys/firmware 2>/dev/null | wc -l)");
+        assertThat(out).contains("kcore-bytes=0");
+        assertThat(out).contains("sys-write=1");
+        assertThat(out).contains("firmware-entries=0");
     }
 }
