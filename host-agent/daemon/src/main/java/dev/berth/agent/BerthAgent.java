@@ -4,6 +4,7 @@ import dev.berth.agent.cli.RunArguments;
 import dev.berth.agent.cli.UsageException;
 import dev.berth.agent.daemon.AgentService;
 import dev.berth.agent.daemon.SocketServer;
+import dev.berth.agent.sys.SyscallPort;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -205,6 +206,12 @@ public final class BerthAgent {
 
     private static int request(Path state, Map<String, ?> request, PrintStream err, Answer answer) {
         Path socket = SocketServer.socketPath(state);
+        if (SyscallPort.effectiveUid() != 0) {
+            // Checked first: to anyone else the socket is invisible, and "no daemon" would mislead.
+            err.println("berth-agent: only root may talk to the agent (this is uid " + SyscallPort.effectiveUid()
+                    + "); run it as root, e.g. with sudo");
+            return 1;
+        }
         if (!Files.exists(socket)) {
             err.println("berth-agent: no daemon at " + socket + "; start one with 'berth-agent --state-dir " + state + " daemon'");
             return 3;

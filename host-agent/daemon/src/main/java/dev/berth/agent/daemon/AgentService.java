@@ -5,6 +5,7 @@ import dev.berth.agent.bundle.BundleContext;
 import dev.berth.agent.bundle.ConfigJson;
 import dev.berth.agent.bundle.HostFacts;
 import dev.berth.agent.bundle.HostProbe;
+import dev.berth.agent.bundle.HostRequirements;
 import dev.berth.agent.bundle.IdRange;
 import dev.berth.agent.inspect.IsolationInspector;
 import dev.berth.agent.inspect.IsolationReport;
@@ -18,6 +19,7 @@ import dev.berth.agent.runtime.Runc;
 import dev.berth.agent.state.IdRangeStore;
 import dev.berth.agent.state.RootfsShifter;
 import dev.berth.agent.state.VolumeManager;
+import dev.berth.agent.sys.SyscallPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -104,13 +106,14 @@ public final class AgentService implements AutoCloseable {
     public static AgentService open(Path stateDirectory, Path runcBinary, String publishAddress) throws IOException {
         // Bundles name paths inside the state directory, and runc resolves relative ones against the bundle.
         Path stateDir = stateDirectory.toAbsolutePath().normalize();
-        if (!"root".equals(System.getProperty("user.name"))) {
-            throw new IOException("berth-agent must run as root: it creates namespaces, cgroups and loop devices");
+        if (SyscallPort.effectiveUid() != 0) {
+            throw new IOException("berth-agent must run as root (effective uid " + SyscallPort.effectiveUid()
+                    + "): it creates namespaces, cgroups and loop devices");
         }
         HostFacts host = HostProbe.probe(runcBinary);
-        if (!host.runtime().namespaces().contains("user")) {
-            throw new IOException("this runc or kernel lacks user namespaces, which every Berth container needs");
-        }
+        String refusal = HostRequirements.refusal(
+                HostRequirements.gaps(host, HostProbe.kernel(Path.of("/proc"), Path.of("/dev"))));
+        if (refusal != null) throw new IOException(refusal);
         Files.createDirectories(stateDir.resolve("containers"));
         // Containers' unprivileged root must pass through to their root filesystems.
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx--x--x"));

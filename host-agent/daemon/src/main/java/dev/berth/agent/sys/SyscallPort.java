@@ -26,6 +26,8 @@ public final class SyscallPort {
         int setns(int fd, int nstype);
 
         int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+        int geteuid();
     }
 
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
@@ -49,6 +51,11 @@ public final class SyscallPort {
         if (LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
             throw new IOException("prctl(PR_SET_CHILD_SUBREAPER) failed: " + lastError());
         }
+    }
+
+    /** The effective user id: 0 is what the agent needs, whatever the account is called. */
+    public static int effectiveUid() {
+        return LIBC.geteuid();
     }
 
     private static String lastError() {

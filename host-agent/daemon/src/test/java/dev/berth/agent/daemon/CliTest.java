@@ -6,6 +6,7 @@ import dev.berth.agent.BerthAgent;
 import dev.berth.agent.runtime.Busybox;
 import dev.berth.agent.runtime.RuntimePrerequisites;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -102,6 +103,52 @@ class CliTest {
         var run = runWeb("web-rel", port);
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(TestHttp.get(port)).contains("web-rel");
+    }
+
+    @Test
+    void nobodyButRootMayRunTheDaemonOrTalkToIt() throws Exception {
+        // The test JVM's classpath lives under root's home; give 'nobody' a readable copy.
+        Path cp = Files.createDirectories(work.resolve("classpath"));
+        var entries = new ArrayList<String>();
+        int i = 0;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path source = Path.of(entry);
+            if (!Files.exists(source)) continue;
+            Path copy = cp.resolve(i++ + "-" + source.getFileName());
+            try (Stream<Path> tree = Files.walk(source)) {
+                for (Path p : tree.toList()) {
+                    Path target = copy.resolve(source.relativize(p).toString());
+                    if (Files.isDirectory(p)) Files.createDirectories(target);
+                    else Files.copy(p, target);
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+            entries.add(copy.toString());
+        }
+        Files.setPosixFilePermissions(cp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        var asNobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                java, "--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, entries),
+                BerthAgent.class.getName());
+
+        var daemonRun = runAs(asNobody, "--state-dir", work.resolve("nobody-state").toString(), "daemon");
+        assertThat(daemonRun.exit()).as(daemonRun.err()).isEqualTo(1);
+        assertThat(daemonRun.err()).contains("must run as root (effective uid 65534)");
+        assertThat(work.resolve("nobody-state")).doesNotExist();
+
+        var ps = runAs(asNobody, "--state-dir", state.toString(), "ps");
+        assertThat(ps.exit()).as(ps.err()).isEqualTo(1);
+        assertThat(ps.err()).contains("only root may talk to the agent (this is uid 65534)");
+    }
+
+    private Result runAs(List<String> command, String... args) throws Exception {
+        var all = new ArrayList<>(command);
+        all.addAll(List.of(args));
+        var p = new ProcessBuilder(all).directory(work.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, err);
     }
 
     private Result cli(String... args) {
