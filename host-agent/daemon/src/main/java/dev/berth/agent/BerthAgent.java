@@ -38,7 +38,12 @@ public final class BerthAgent {
               daemon [--publish-address ADDR]      run the agent (as root)
               run --name NAME --rootfs DIR [options] -- CMD [ARG...]
               ps | inspect NAME | logs [-f] NAME | exec NAME -- CMD [ARG...]
-              stop [-t SECONDS] NAME | rm NAME | volume rm APP VOLUME""";
+              stop [-t SECONDS] NAME | rm NAME | volume rm APP VOLUME
+              image pull REF | image ls | image inspect REF | image rm REF | image gc
+              image import PATH [--name NAME]
+            daemon options: --publish-address ADDR, --insecure-registry HOST:PORT (repeatable),
+              --config FILE (JSON: insecureRegistries, credentials; default /etc/berth-agent/config.json)
+            run takes --rootfs DIR or --image REF; see the README for every run option""";
 
     private BerthAgent() {
     }
@@ -67,6 +72,7 @@ public final class BerthAgent {
                 case "exec" -> exec(state, args, out, err);
                 case "stop" -> stop(state, args, out, err);
                 case "rm" -> call(state, Map.of("op", "rm", "name", one(args, "rm NAME")), out, err);
+                case "image" -> ImageCommand.execute(state, args, out, err);
                 case "volume" -> {
                     if (args.size() != 3 || !args.getFirst().equals("rm")) throw new UsageException("usage: volume rm APP VOLUME");
                     yield call(state, Map.of("op", "volume-rm", "app", args.get(1), "volume", args.get(2)), out, err);
@@ -82,10 +88,31 @@ public final class BerthAgent {
 
     private static int daemon(Path state, List<String> args, PrintStream err) {
         String publish = "0.0.0.0";
-        if (args.size() == 2 && args.getFirst().equals("--publish-address")) publish = args.get(1);
-        else if (!args.isEmpty()) throw new UsageException("daemon takes only --publish-address ADDR");
+        var insecure = new ArrayList<String>();
+        Path config = AgentConfig.DEFAULT_PATH;
+        boolean configGiven = false;
+        for (int i = 0; i < args.size(); i += 2) {
+            if (i + 1 >= args.size()) throw new UsageException(args.get(i) + " needs a value");
+            String value = args.get(i + 1);
+            switch (args.get(i)) {
+                case "--publish-address" -> publish = value;
+                case "--insecure-registry" -> {
+                    try {
+                        insecure.add(AgentConfig.registryHost(value, "--insecure-registry"));
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                }
+                case "--config" -> {
+                    config = Path.of(value);
+                    configGiven = true;
+                }
+                default -> throw new UsageException("daemon takes --publish-address, --insecure-registry and --config, not " + args.get(i));
+            }
+        }
         try {
-            var agent = AgentService.open(state, DEFAULT_RUNC, publish);
+            var registries = AgentConfig.load(config, configGiven).registries(insecure);
+            var agent = AgentService.open(state, DEFAULT_RUNC, publish, registries);
             var socket = new SocketServer(agent, state);
             var stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -177,7 +204,7 @@ public final class BerthAgent {
         });
     }
 
-    private interface Answer {
+    interface Answer {
         int handle(JsonNode header, BufferedReader rest) throws IOException;
     }
 
@@ -204,7 +231,7 @@ public final class BerthAgent {
         }
     }
 
-    private static int request(Path state, Map<String, ?> request, PrintStream err, Answer answer) {
+    static int request(Path state, Map<String, ?> request, PrintStream err, Answer answer) {
         Path socket = SocketServer.socketPath(state);
         if (SyscallPort.effectiveUid() != 0) {
             // Checked first: to anyone else the socket is invisible, and "no daemon" would mislead.
@@ -222,6 +249,11 @@ public final class BerthAgent {
             os.flush();
             var reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
             String line = reader.readLine();
+            var progress = new ProgressPrinter(err);
+            while (line != null && line.startsWith("{\"progress\"")) {
+                progress.print(JSON.readTree(line).path("progress"));
+                line = reader.readLine();
+            }
             if (line == null) {
                 err.println("berth-agent: the daemon closed the connection without an answer");
                 return 1;

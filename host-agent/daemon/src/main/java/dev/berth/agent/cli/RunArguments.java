@@ -16,6 +16,8 @@ public final class RunArguments {
         String name = null;
         String app = null;
         String rootfs = null;
+        String image = null;
+        String workdir = null;
         var env = new LinkedHashMap<String, String>();
         ContainerSpec.UserId user = null;
         long memory = ContainerSpec.Resources.DEFAULT.memoryBytes();
@@ -40,6 +42,11 @@ public final class RunArguments {
                 case "--name" -> name = value;
                 case "--app" -> app = value;
                 case "--rootfs" -> rootfs = value;
+                case "--image" -> image = value;
+                case "--workdir" -> {
+                    if (!value.startsWith("/")) throw new UsageException("--workdir '" + value + "' must be an absolute path");
+                    workdir = value;
+                }
                 case "--env" -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) throw new UsageException("--env '" + value + "' must look like KEY=VALUE");
@@ -64,9 +71,11 @@ public final class RunArguments {
             }
         }
         if (name == null) throw new UsageException("--name is required");
-        if (rootfs == null) throw new UsageException("--rootfs is required");
-        if (command.isEmpty()) throw new UsageException("give the command to run after --, e.g. -- /bin/httpd -f");
-        return new ContainerSpec(ContainerSpec.VERSION, name, app, rootfs, command, Map.copyOf(env), user, "/",
+        if ((rootfs == null) == (image == null)) throw new UsageException("give exactly one of --rootfs DIR and --image REF");
+        if (command.isEmpty() && image == null) {
+            throw new UsageException("give the command to run after --, e.g. -- /bin/httpd -f");
+        }
+        return new ContainerSpec(ContainerSpec.VERSION, name, app, rootfs, image, command, Map.copyOf(env), user, workdir,
                 new ContainerSpec.Resources(memory, cpuMillis, pids), volumes, tmpfs, ports, caps, health, restart);
     }
 

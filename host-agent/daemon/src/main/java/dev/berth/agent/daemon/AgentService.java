@@ -7,6 +7,7 @@ import dev.berth.agent.bundle.HostFacts;
 import dev.berth.agent.bundle.HostProbe;
 import dev.berth.agent.bundle.HostRequirements;
 import dev.berth.agent.bundle.IdRange;
+import dev.berth.agent.image.ImageService;
 import dev.berth.agent.inspect.IsolationInspector;
 import dev.berth.agent.inspect.IsolationReport;
 import dev.berth.agent.net.NamespaceDialer;
@@ -20,11 +21,15 @@ import dev.berth.agent.state.IdRangeStore;
 import dev.berth.agent.state.RootfsShifter;
 import dev.berth.agent.state.VolumeManager;
 import dev.berth.agent.sys.SyscallPort;
+import dev.berth.registry.ImageReference;
+import dev.berth.registry.Platform;
+import dev.berth.registry.RegistryConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,6 +63,8 @@ public final class AgentService implements AutoCloseable {
     private final IdRangeStore ranges;
     private final RootfsShifter shifter;
     private final VolumeManager volumes;
+    private final ImageService images;
+    private final java.util.concurrent.locks.ReadWriteLock starting = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final Map<String, Managed> containers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService supervisor =
             Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("supervisor").daemon().unstarted(r));
@@ -86,7 +93,7 @@ public final class AgentService implements AutoCloseable {
         }
     }
 
-    private AgentService(Path stateDir, Path runcBinary, String publishAddress, HostFacts host) {
+    private AgentService(Path stateDir, Path runcBinary, String publishAddress, HostFacts host, ImageService images) {
         this.stateDir = stateDir;
         this.publishAddress = publishAddress;
         this.runcBinary = runcBinary;
@@ -95,15 +102,20 @@ public final class AgentService implements AutoCloseable {
         this.ranges = new IdRangeStore(stateDir);
         this.shifter = new RootfsShifter(stateDir);
         this.volumes = new VolumeManager(stateDir);
+        this.images = images;
     }
 
     /** Opens the state directory, checks the host, and adopts containers a previous agent left running. */
     public static AgentService open(Path stateDir, Path runcBinary) throws IOException {
-        return open(stateDir, runcBinary, "0.0.0.0");
+        return open(stateDir, runcBinary, "0.0.0.0", RegistryConfig.defaults());
     }
 
-    /** @param publishAddress where published ports listen when a spec names no address */
-    public static AgentService open(Path stateDirectory, Path runcBinary, String publishAddress) throws IOException {
+    /**
+     * @param publishAddress where published ports listen when a spec names no address
+     * @param registries how images are pulled: plain-HTTP registries, credentials, limits
+     */
+    public static AgentService open(Path stateDirectory, Path runcBinary, String publishAddress, RegistryConfig registries)
+            throws IOException {
         // Bundles name paths inside the state directory, and runc resolves relative ones against the bundle.
         Path stateDir = stateDirectory.toAbsolutePath().normalize();
         if (SyscallPort.effectiveUid() != 0) {
@@ -117,7 +129,8 @@ public final class AgentService implements AutoCloseable {
         Files.createDirectories(stateDir.resolve("containers"));
         // Containers' unprivileged root must pass through to their root filesystems.
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx--x--x"));
-        var service = new AgentService(stateDir, runcBinary, publishAddress, host);
+        var images = new ImageService(stateDir, registries, new Platform("linux", host.architecture(), null), Clock.systemUTC());
+        var service = new AgentService(stateDir, runcBinary, publishAddress, host, images);
         service.adoptAll();
         service.supervisor.scheduleWithFixedDelay(service::supervise, 500, 500, TimeUnit.MILLISECONDS);
         return service;
@@ -138,17 +151,22 @@ public final class AgentService implements AutoCloseable {
             }
             Files.createDirectories(dir);
         }
+        // Garbage collection waits until the container holds its root filesystem.
+        starting.readLock().lock();
         try {
-            IdRange ids = ranges.rangeFor(spec.app());
-            var m = new Managed(spec, dir, ids);
+            ContainerSpec settled = new SpecResolver(images).resolve(spec);
+            IdRange ids = ranges.rangeFor(settled.app());
+            var m = new Managed(settled, dir, ids);
             writeBundle(m);
-            Files.writeString(dir.resolve("spec.json"), JSON.writeValueAsString(spec));
+            Files.writeString(dir.resolve("spec.json"), JSON.writeValueAsString(settled));
             launch(m);
             containers.put(spec.name(), m);
             return info(m);
         } catch (IOException | RuntimeException e) {
             cleanUp(spec.name(), dir);
             throw e;
+        } finally {
+            starting.readLock().unlock();
         }
     }
 
@@ -383,11 +401,58 @@ public final class AgentService implements AutoCloseable {
         return ContainerProcess.memoryCgroup(Path.of("/sys/fs/cgroup"), host.cgroupV2(), cgroupsPath(name));
     }
 
+    /** Pulling, listing and inspecting images; removal and collection go through this service, which knows what is in use. */
+    public ImageService images() {
+        return images;
+    }
+
+    /** Removes an image name, or by digest the image; refuses while a container runs it. */
+    public List<String> removeImage(String reference) throws IOException {
+        return images.remove(reference, imagesInUse());
+    }
+
+    /** What {@code image gc} removed. */
+    public record Collected(List<String> blobs, List<String> snapshots, List<String> shiftedRootfs, long bytes) {
+    }
+
+    /** Removes blobs, snapshots and shifted root filesystems that no image or container references. */
+    public Collected collectGarbage() throws IOException {
+        starting.writeLock().lock();
+        try {
+            return collect();
+        } finally {
+            starting.writeLock().unlock();
+        }
+    }
+
+    private Collected collect() throws IOException {
+        var keep = new java.util.HashSet<Path>();
+        for (Managed m : containers.values()) {
+            var root = readSpec(m).root;
+            if (root != null && root.path != null) keep.add(Path.of(root.path));
+        }
+        List<String> shifted = shifter.prune(keep);
+        var collected = images.gc();
+        return new Collected(collected.blobs(), collected.snapshots(), shifted, collected.bytes());
+    }
+
+    private Map<String, String> imagesInUse() {
+        var inUse = new java.util.HashMap<String, String>();
+        for (Managed m : containers.values()) {
+            if (m.spec.image() == null) continue;
+            String image = m.spec.image();
+            String digest = image.startsWith("sha256:") ? image : ImageReference.parse(image).digest();
+            if (digest != null) inUse.putIfAbsent(digest, m.spec.name());
+        }
+        return inUse;
+    }
+
     /** Stops supervising and closes ports; containers keep running, to be adopted by the next agent. */
     @Override
     public void close() {
         supervisor.shutdownNow();
         checks.shutdownNow();
         containers.values().forEach(AgentService::closePorts);
+        images.close();
     }
 }

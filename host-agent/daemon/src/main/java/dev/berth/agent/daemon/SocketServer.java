@@ -112,6 +112,30 @@ public final class SocketServer implements AutoCloseable {
                 streamLogs(agent.logFile(name), r.path("follow").asBoolean(false), name, out);
                 yield null;
             }
+            case "image-pull" -> imageSummary(agent.images().pull(r.path("reference").asString(), new StreamedProgress(out)));
+            case "image-import" -> {
+                var imported = new ArrayList<Object>();
+                for (var image : agent.images().importLayout(Path.of(r.path("path").asString()), r.path("name").asString(null),
+                        new StreamedProgress(out))) {
+                    imported.add(imageSummary(image));
+                }
+                yield imported;
+            }
+            case "image-ls" -> {
+                var listed = new ArrayList<Object>();
+                for (var l : agent.images().list()) listed.add(imageSummary(l.image()));
+                yield listed;
+            }
+            case "image-inspect" -> {
+                var image = agent.images().find(r.path("reference").asString())
+                        .orElseThrow(() -> new IOException("no image '" + r.path("reference").asString() + "' here"));
+                var details = new LinkedHashMap<String, Object>(imageSummary(image));
+                details.put("image", image);
+                details.put("config", agent.images().config(image));
+                yield details;
+            }
+            case "image-rm" -> Map.of("removed", agent.removeImage(r.path("reference").asString()));
+            case "image-gc" -> agent.collectGarbage();
             default -> throw new IOException("unknown operation '" + op + "'");
         };
         if (result != null || !op.equals("logs")) reply(out, ok(result));
@@ -139,6 +163,52 @@ public final class SocketServer implements AutoCloseable {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 return;
+            }
+        }
+    }
+
+    private Map<String, Object> imageSummary(dev.berth.agent.image.ImageRecord image) throws IOException {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("digest", image.digest());
+        m.put("names", agent.images().names(image));
+        m.put("repository", image.repository());
+        m.put("size", image.size());
+        m.put("layers", image.layers().size());
+        m.put("storedAt", image.storedAt().toString());
+        return m;
+    }
+
+    /**
+     * Pull and import progress as {@code {"progress":...}} lines before the answer, at most a few
+     * per second per blob so a fast loopback pull does not flood the client.
+     */
+    private static final class StreamedProgress implements dev.berth.agent.image.ImageService.Progress {
+        private final OutputStream out;
+        private final Map<String, Long> lastSent = new java.util.HashMap<>();
+
+        StreamedProgress(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public synchronized void blob(String digest, long done, long total) {
+            long now = System.nanoTime();
+            Long last = lastSent.get(digest);
+            if (done < total && last != null && now - last < 250_000_000L) return;
+            lastSent.put(digest, now);
+            send(Map.of("digest", digest, "done", done, "total", total));
+        }
+
+        @Override
+        public synchronized void unpacking(int index, int count, String digest) {
+            send(Map.of("unpacking", index, "of", count, "digest", digest));
+        }
+
+        private void send(Map<String, Object> event) {
+            try {
+                reply(out, Map.of("progress", event));
+            } catch (IOException gone) {
+                // the client went away; the pull finishes anyway
             }
         }
     }

@@ -24,8 +24,9 @@ import java.util.stream.Stream;
 /**
  * Makes a root filesystem readable for an app's id range. runc 1.1 has no idmapped mounts, so the
  * tree is copied once per (source, range) with every owner moved into the range, and cached:
- * the second start of the same app reuses the copy and touches nothing. A local source directory
- * is treated as immutable: the cache is keyed by its path (images will be keyed by digest).
+ * the second start of the same app reuses the copy and touches nothing. A source directory is
+ * treated as immutable: the cache is keyed by its path, which for images is the snapshot named
+ * after their layers' digests.
  */
 public final class RootfsShifter {
     private static final String MARKER = ".berth-shifted";
@@ -64,6 +65,25 @@ public final class RootfsShifter {
             deleteTree(staging);
             throw e;
         }
+    }
+
+    /**
+     * Removes shifted copies that no container uses, and staging leftovers of interrupted copies.
+     *
+     * @param inUse the shifted root filesystems containers' bundles name
+     * @return the directories removed
+     */
+    public synchronized List<String> prune(java.util.Set<Path> inUse) throws IOException {
+        var removed = new ArrayList<String>();
+        if (!Files.isDirectory(cacheDir)) return removed;
+        try (Stream<Path> dirs = Files.list(cacheDir)) {
+            for (Path dir : dirs.toList()) {
+                if (inUse.contains(dir.resolve("rootfs"))) continue;
+                deleteTree(dir);
+                removed.add(dir.toString());
+            }
+        }
+        return removed;
     }
 
     private static List<String> copyShifted(Path src, Path dst, IdRange range) throws IOException {

@@ -16,6 +16,7 @@ final class Specs {
         String name;
         String app;
         String rootfs;
+        String image;
         List<String> command;
         Map<String, String> env;
         ContainerSpec.UserId user;
@@ -34,6 +35,7 @@ final class Specs {
         d.name = s.name();
         d.app = s.app();
         d.rootfs = s.rootfs();
+        d.image = s.image();
         d.command = s.command();
         d.env = s.env();
         d.user = s.user();
@@ -46,7 +48,7 @@ final class Specs {
         d.health = s.health();
         d.restart = s.restart();
         change.accept(d);
-        return new ContainerSpec(s.version(), d.name, d.app, d.rootfs, d.command, d.env, d.user, d.workingDir, d.resources,
+        return new ContainerSpec(s.version(), d.name, d.app, d.rootfs, d.image, d.command, d.env, d.user, d.workingDir, d.resources,
                 d.volumes, d.tmpfs, d.ports, d.capabilities, d.health, d.restart);
     }
 }

@@ -25,7 +25,7 @@ final class TestHosts {
     }
 
     static ContainerSpec web() {
-        return new ContainerSpec(ContainerSpec.VERSION, "web-1", "web", "/srv/rootfs",
+        return new ContainerSpec(ContainerSpec.VERSION, "web-1", "web", "/srv/rootfs", null,
                 List.of("/bin/httpd", "-f", "-p", "8080"), Map.of("GREETING", "hello"),
                 new ContainerSpec.UserId(1000, 1000), "/srv",
                 new ContainerSpec.Resources(128L << 20, 500, 128),

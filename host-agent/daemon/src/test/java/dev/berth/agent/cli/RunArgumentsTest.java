@@ -66,7 +66,15 @@ class RunArgumentsTest {
     @Test
     void requiredPartsAreNamed() {
         assertThatThrownBy(() -> RunArguments.parse(List.of("--rootfs", "/x", "--", "/bin/true"))).hasMessage("--name is required");
-        assertThatThrownBy(() -> RunArguments.parse(List.of("--name", "a", "--", "/bin/true"))).hasMessage("--rootfs is required");
+        assertThatThrownBy(() -> RunArguments.parse(List.of("--name", "a", "--", "/bin/true"))).hasMessage("give exactly one of --rootfs DIR and --image REF");
+        assertThatThrownBy(() -> RunArguments.parse(List.of("--name", "a", "--rootfs", "/x", "--image", "busybox", "--", "/bin/true")))
+                .hasMessage("give exactly one of --rootfs DIR and --image REF");
+        assertThatThrownBy(() -> RunArguments.parse(List.of("--name", "a", "--image", "busybox", "--workdir", "srv")))
+                .hasMessageContaining("must be an absolute path");
+        var fromImage = RunArguments.parse(List.of("--name", "a", "--image", "127.0.0.1:5000/busybox:1"));
+        assertThat(fromImage.image()).isEqualTo("127.0.0.1:5000/busybox:1");
+        assertThat(fromImage.command()).as("the image's entrypoint and cmd apply").isEmpty();
+        assertThat(fromImage.workingDir()).as("the image's working directory applies").isNull();
         assertThatThrownBy(() -> RunArguments.parse(base())).hasMessageContaining("give the command to run after --");
         assertThatThrownBy(() -> RunArguments.parse(base("--memory"))).hasMessage("--memory needs a value");
     }

@@ -6,17 +6,22 @@ import java.util.Objects;
 
 /**
  * One container a host agent is asked to run, as it travels between the platform and the agent.
- * Sizes are bytes, CPU is in thousandths of a core. {@code user} and {@code health} may be null
- * (the image's user; no health check). The agent enforces its container profile on top of this;
- * nothing here can switch a protection off.
+ * Sizes are bytes, CPU is in thousandths of a core. The root filesystem is either a local
+ * directory ({@code rootfs}) or an image reference ({@code image}), exactly one of them. An empty
+ * {@code command}, a null {@code user} or {@code workingDir} take the image's defaults (or
+ * {@code 0:0} and {@code /} without an image); a null {@code health} means no health check. The
+ * agent enforces its container profile on top of this; nothing here can switch a protection off.
  *
  * @param version wire-format version, {@link #VERSION}
+ * @param image an image reference such as {@code registry.example.com/acme/web:1.4} or one pinned
+ *              {@code @sha256:...}; the agent pulls it if it does not have it
  */
 public record ContainerSpec(
         int version,
         String name,
         String app,
         String rootfs,
+        String image,
         List<String> command,
         Map<String, String> env,
         UserId user,
@@ -36,13 +41,20 @@ public record ContainerSpec(
         command = command == null ? List.of() : List.copyOf(command);
         env = env == null ? Map.of() : Map.copyOf(env);
         if (app == null || app.isBlank()) app = name;
-        if (workingDir == null || workingDir.isBlank()) workingDir = "/";
+        if (workingDir != null && workingDir.isBlank()) workingDir = null;
         if (resources == null) resources = Resources.DEFAULT;
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
         tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
         ports = ports == null ? List.of() : List.copyOf(ports);
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
         if (restart == null) restart = RestartPolicy.NO;
+    }
+
+    /** This spec with its root filesystem, command, user and working directory settled. */
+    public ContainerSpec withRuntimeDefaults(String rootfs, List<String> command, UserId user, String workingDir,
+                                             Map<String, String> env, HealthCheck health) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources, volumes,
+                tmpfs, ports, capabilities, health, restart);
     }
 
     /** A numeric uid:gid inside the container. */

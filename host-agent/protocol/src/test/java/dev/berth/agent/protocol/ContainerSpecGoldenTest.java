@@ -17,7 +17,7 @@ class ContainerSpecGoldenTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     static ContainerSpec sample() {
-        return new ContainerSpec(ContainerSpec.VERSION, "web-1", "web", "/var/lib/berth-agent/rootfs/web",
+        return new ContainerSpec(ContainerSpec.VERSION, "web-1", "web", "/var/lib/berth-agent/rootfs/web", null,
                 List.of("/bin/httpd", "-f", "-p", "8080"), Map.of("GREETING", "hello"), new ContainerSpec.UserId(1000, 1000),
                 "/srv", new ContainerSpec.Resources(134217728, 500, 128),
                 List.of(new ContainerSpec.VolumeMount("data", "/data", 67108864)),
