@@ -25,13 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
@@ -52,23 +52,30 @@ public final class RegistryClient implements AutoCloseable {
     private static final int MAX_TOKEN_RESPONSE = 1 << 20;
     private static final int CHUNK = 64 * 1024;
     private static final long PROGRESS_STEP = 256 * 1024;
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     private final RegistryConfig config;
     private final HttpClient http;
     private final Sleeper sleeper;
     private final Clock clock;
+    private final Duration idleTimeout;
+    private final ScheduledExecutorService stallTimer;
     private final Map<String, BearerToken> tokens = new ConcurrentHashMap<>();
     private final Set<String> basicRegistries = ConcurrentHashMap.newKeySet();
 
     /** A client with {@code config}; close it to release its connections. */
     public RegistryClient(RegistryConfig config) {
-        this(config, Sleeper.REAL, Clock.systemUTC());
+        this(config, Sleeper.REAL, Clock.systemUTC(), IDLE_TIMEOUT);
     }
 
-    RegistryClient(RegistryConfig config, Sleeper sleeper, Clock clock) {
+    /** @param idleTimeout how long a response body may deliver nothing before the attempt is abandoned */
+    RegistryClient(RegistryConfig config, Sleeper sleeper, Clock clock, Duration idleTimeout) {
         this.config = Objects.requireNonNull(config, "config");
         this.sleeper = sleeper;
         this.clock = clock;
+        this.idleTimeout = idleTimeout;
+        this.stallTimer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("registry-stall-timer").factory());
         this.http = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, to drop Authorization across hosts
@@ -182,7 +189,7 @@ public final class RegistryClient implements AutoCloseable {
         }
         return retrying(repository, "fetching " + what, () -> {
             HttpResponse<InputStream> r = send(repository, "blobs/" + blob.digest(), null);
-            try (InputStream in = r.body()) {
+            try (InputStream in = guard(r.body())) {
                 checkOk(repository, what, r);
                 checkContentLength(repository, what, r, blob.size());
                 byte[] body = readBounded(in, blob.size(), () -> new RegistryException(repository.registry(),
@@ -204,6 +211,11 @@ public final class RegistryClient implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        stallTimer.shutdownNow();
+    }
+
+    private InputStream guard(InputStream body) {
+        return new StallGuard(body, idleTimeout, stallTimer);
     }
 
     // ---- manifests
@@ -215,7 +227,7 @@ public final class RegistryClient implements AutoCloseable {
         String what = "manifest " + reference;
         return retrying(ref, "fetching " + what, () -> {
             HttpResponse<InputStream> r = send(ref, "manifests/" + reference, MediaTypes.ACCEPT);
-            try (InputStream in = r.body()) {
+            try (InputStream in = guard(r.body())) {
                 checkOk(ref, what, r);
                 long limit = config.maxManifestBytes();
                 long announced = r.headers().firstValueAsLong("Content-Length").orElse(-1);
@@ -262,7 +274,7 @@ public final class RegistryClient implements AutoCloseable {
         Path partial = Files.createTempFile(dir, "." + target.getFileName() + ".", ".partial");
         try {
             HttpResponse<InputStream> r = send(repo, "blobs/" + blob.digest(), null);
-            try (InputStream in = r.body();
+            try (InputStream in = guard(r.body());
                     FileChannel out = FileChannel.open(partial, StandardOpenOption.WRITE)) {
                 checkOk(repo, what, r);
                 checkContentLength(repo, what, r, blob.size());

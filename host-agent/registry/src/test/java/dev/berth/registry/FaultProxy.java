@@ -60,6 +60,10 @@ public final class FaultProxy implements AutoCloseable {
         record Drop(long keep) implements Fault {
         }
 
+        /** Sends {@code keep} bytes, then nothing for {@code pause}, then the rest. */
+        record Stall(long keep, Duration pause) implements Fault {
+        }
+
         record Corrupt() implements Fault {
         }
 
@@ -135,6 +139,11 @@ public final class FaultProxy implements AutoCloseable {
     /** Announces the full length for the next {@code count} matching responses but drops the connection after {@code keepBytes}. */
     public FaultProxy dropNext(String pathRegex, int count, long keepBytes) {
         return add(pathRegex, new Fault.Drop(keepBytes), count);
+    }
+
+    /** Sends {@code keepBytes} of the next {@code count} matching responses, then pauses for {@code pause} before the rest. */
+    public FaultProxy stallNext(String pathRegex, int count, long keepBytes, Duration pause) {
+        return add(pathRegex, new Fault.Stall(keepBytes, pause), count);
     }
 
     /** Flips one byte in the middle of the next {@code count} matching response bodies. */
@@ -321,6 +330,16 @@ public final class FaultProxy implements AutoCloseable {
                 out.write(body, 0, (int) Math.min(body.length, d.keep()));
                 out.flush();
                 // Closing short of the announced length makes the server drop the connection.
+                return;
+            }
+            case Fault.Stall st -> {
+                ex.sendResponseHeaders(r.statusCode(), body.length);
+                OutputStream out = ex.getResponseBody();
+                int keep = (int) Math.min(body.length, st.keep());
+                out.write(body, 0, keep);
+                out.flush();
+                Thread.sleep(st.pause());
+                out.write(body, keep, body.length - keep);
                 return;
             }
             case null, default -> {

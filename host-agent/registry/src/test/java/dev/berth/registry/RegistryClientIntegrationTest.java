@@ -87,7 +87,7 @@ class RegistryClientIntegrationTest {
     }
 
     RegistryClient client(RegistryConfig config) {
-        return new RegistryClient(config, sleeps::add, Clock.systemUTC());
+        return new RegistryClient(config, sleeps::add, Clock.systemUTC(), Duration.ofMillis(300));
     }
 
     RegistryConfig viaProxy() {
@@ -318,6 +318,18 @@ class RegistryClientIntegrationTest {
             assertThat(partials()).isEmpty();
             assertThat(proxy.requests("/blobs/")).hasSize(registry.clientConfig().retry().attempts());
         }
+    }
+
+    @Test
+    void stalledConnectionsAreAbandonedAndRetried() throws IOException {
+        Descriptor layer = web.image().layers().get(1);
+        proxy.stallNext("/blobs/", 1, 1000, Duration.ofSeconds(5));
+        try (RegistryClient client = client(viaProxy())) {
+            client.download(ref(proxy.host(), "acme/web"), layer, layerPath(layer), PullProgress.NONE);
+        }
+        assertThat(Digests.of(Files.readAllBytes(layerPath(layer)))).isEqualTo(layer.digest());
+        assertThat(proxy.requests("/blobs/")).hasSize(2);
+        assertThat(sleeps).hasSize(1);
     }
 
     @Test
