@@ -35,6 +35,11 @@ final class BoundedStream extends FilterInputStream {
         return s;
     }
 
+    /** Bytes read so far. */
+    long count() {
+        return count;
+    }
+
     private void counted(long n) throws LayerRejected {
         count += n;
         if (count > max) throw new LayerRejected("layer stream", "uncompressed layer exceeds " + max + " bytes");

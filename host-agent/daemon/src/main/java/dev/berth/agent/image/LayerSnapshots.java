@@ -91,7 +91,7 @@ public final class LayerSnapshots {
             byte[] head = raw.readNBytes(4);
             raw.reset();
             LayerCompression compression = LayerCompression.of(mediaType, head);
-            InputStream data;
+            BoundedStream data;
             try {
                 data = new BoundedStream(compression.decompress(raw), limits.maxStreamBytes());
             } catch (IOException e) {
@@ -99,6 +99,11 @@ public final class LayerSnapshots {
             }
             applier.apply(new TarArchiveInputStream(data, "UTF-8"));
             drain(data);
+            // The tar reader takes a stream that stops inside a header for the end; a tar is whole blocks.
+            if (data.count() % 512 != 0) {
+                throw new LayerRejected("layer stream", "truncated archive: " + data.count()
+                        + " bytes is not a whole number of 512-byte blocks");
+            }
         }
     }
 

@@ -32,10 +32,11 @@ sealed interface WhiteoutName {
      */
     static WhiteoutName of(EntryPath path) throws LayerRejected {
         if (path.isRoot()) return new Plain();
+        // aufs keeps hard-link sources under .wh..wh.plnk/; nothing there belongs in a rootfs.
+        for (String c : path.components()) if (c.startsWith(META_PREFIX) && !c.equals(OPAQUE)) return new Meta();
         String base = path.name();
         if (!base.startsWith(PREFIX)) return new Plain();
         if (base.equals(OPAQUE)) return new Opaque(path.parent());
-        if (base.startsWith(META_PREFIX)) return new Meta();
         String victim = base.substring(PREFIX.length());
         if (victim.isEmpty() || victim.equals(".") || victim.equals("..") || victim.contains("/")) {
             throw new LayerRejected(path.toString(), "whiteout names no single sibling ('" + victim + "')");
