@@ -155,7 +155,16 @@ final class LayerApplier {
         } else {
             hardlink(e, name, rel, target);
         }
-        fromThisLayer.add(rel);
+        markFromThisLayer(rel);
+    }
+
+    /** An entry keeps its ancestors too: an opaque marker must not remove the directories it sits in. */
+    private void markFromThisLayer(String rel) {
+        String p = rel;
+        while (!p.isEmpty() && fromThisLayer.add(p)) {
+            int slash = p.lastIndexOf('/');
+            p = slash < 0 ? "" : p.substring(0, slash);
+        }
     }
 
     private void directory(TarArchiveEntry e, String name, String rel, Path target) throws IOException {
@@ -319,7 +328,7 @@ final class LayerApplier {
             Files.createDirectory(p, perms(0755));
             if (needsChmod(0755)) Files.setAttribute(p, "unix:mode", 0755, Trees.NOFOLLOW);
             if (!newFilesOwnedByRoot) chown(p, 0, 0);
-            fromThisLayer.add(rel);
+            markFromThisLayer(rel);
         }
     }
 
