@@ -34,10 +34,13 @@ public final class LayerSnapshots {
      * directories; /etc/hosts, /etc/resolv.conf, /etc/hostname real files), then renames to target.
      * On any failure nothing is left (temp removed) and target does not exist.
      *
-     * @param parent    the snapshot below this layer, or null for the first layer; only read
+     * @param parent    the snapshot below this layer, or null for the first layer; only read, and on the
+     *                  same filesystem as target (its files are hard-linked)
      * @param layerBlob the layer as stored (tar, tar+gzip or tar+zstd)
      * @param mediaType the layer's media type, or null to go by the blob's first bytes
-     * @param target    where the snapshot goes; must not exist, its parent directory must
+     * @param target    where the snapshot goes; must not exist, its parent directory must. Callers
+     *                  serialise builds of one target: the existence check and the final rename are
+     *                  not one atomic step
      * @throws LayerRejected              if the layer is hostile, corrupt or over the limits
      * @throws FileAlreadyExistsException if target exists
      */
