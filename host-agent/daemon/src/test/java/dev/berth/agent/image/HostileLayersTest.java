@@ -110,6 +110,17 @@ class HostileLayersTest {
                         o -> new RawTar().symlink("one", "two/x").symlink("two", o + "/..")
                                 .file("one/pwned", "x").bytes(),
                         (r, rep, o) -> assertThat(r.resolve(inside(o) + "/../x/pwned").normalize()).hasContent("x")),
+                accepted("write through a parent snapshot's symlink to the canary lands inside",
+                        o -> new RawTar().file("lowerout/pwned", "x").dir("lowerout/sub/", 0700, 0, 0).bytes(),
+                        (r, rep, o) -> {
+                            assertThat(r.resolve(inside(o) + "/pwned")).hasContent("x");
+                            assertThat(mode(r.resolve(inside(o) + "/sub"))).isEqualTo(0700);
+                            assertThat(Files.isSymbolicLink(r.resolve("lowerout"))).isTrue();
+                        }),
+                accepted("whiteout and opaque marker through a parent snapshot's symlink stay inside",
+                        o -> new RawTar().file("lowerout/.wh.secret", "").file("lowerout/sub/.wh..wh..opq", "")
+                                .bytes(),
+                        (r, rep, o) -> assertThat(Files.isSymbolicLink(r.resolve("lowerout"))).isTrue()),
                 refused("symlink loop", "too many levels of symbolic links",
                         o -> new RawTar().symlink("a", "b").symlink("b", "a").file("a/x", "x").bytes()),
                 refused("symlink to itself", "too many levels of symbolic links",
@@ -341,7 +352,7 @@ class HostileLayersTest {
         Path base = store.resolve("base");
         Path baseBlob = tmp.resolve("base.tar");
         Files.write(baseBlob, new RawTar().dir("etc/").file("etc/passwd", "root:x:0:0")
-                .file("etc/shadow", "root:hash", 0640, 0, 42).dir("d/").file("d/lower", "l").bytes());
+                .file("etc/shadow", "root:hash", 0640, 0, 42).dir("d/").file("d/lower", "l").symlink("lowerout", outside.toString()).bytes());
         LayerSnapshots.build(null, baseBlob, TAR, base, UnpackLimits.DEFAULT);
         String o = outside.toString();
         Path blob = tmp.resolve("layer");
