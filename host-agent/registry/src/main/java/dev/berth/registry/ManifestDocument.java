@@ -6,8 +6,11 @@ import java.util.Locale;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
-/** A parsed manifest response: either an index of per-platform manifests, or an image manifest. */
-sealed interface ManifestDocument {
+/**
+ * A parsed manifest: either an index of per-platform manifests, or an image manifest. Public for
+ * readers of manifests that do not come over HTTP (an OCI image layout on disk).
+ */
+public sealed interface ManifestDocument {
 
     String mediaType();
 
@@ -19,7 +22,7 @@ sealed interface ManifestDocument {
         }
 
         /** The first entry that is an image manifest for {@code platform}. */
-        Optional<Descriptor> select(Platform platform) {
+        public Optional<Descriptor> select(Platform platform) {
             return manifests.stream()
                     .filter(d -> MediaTypes.MANIFESTS.contains(d.mediaType()) || d.mediaType().isEmpty())
                     .filter(d -> platform.matches(d.platform()))
@@ -27,7 +30,7 @@ sealed interface ManifestDocument {
         }
 
         /** The platforms on offer, for error messages; attestation entries ({@code unknown}) left out. */
-        List<String> platforms() {
+        public List<String> platforms() {
             return manifests.stream().map(Descriptor::platform)
                     .filter(p -> p != null && !p.os().equals("unknown")).map(Platform::toString).toList();
         }
@@ -48,7 +51,7 @@ sealed interface ManifestDocument {
      * @throws IllegalArgumentException naming the media type when it is schema 1 or unknown, or what
      *                                  is malformed
      */
-    static ManifestDocument parse(byte[] raw, String contentType) {
+    public static ManifestDocument parse(byte[] raw, String contentType) {
         JsonNode root = Json.object(raw, "manifest");
         String declared = Json.text(root, "mediaType");
         String header = contentType == null ? null : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);

@@ -78,12 +78,9 @@ final class ImageImport {
             if (mediaType.equals(MediaTypes.OCI_INDEX) || mediaType.equals(MediaTypes.DOCKER_LIST)) {
                 indexDigest = digest;
                 var nested = (ManifestDocument.Index) ManifestDocument.parse(read(layout, digest), mediaType);
-                Descriptor chosen = nested.manifests().stream()
-                        .filter(d -> d.platform() != null && platform.os().equals(d.platform().os())
-                                && platform.architecture().equals(d.platform().architecture()))
-                        .findFirst()
-                        .orElseThrow(() -> new IOException(layout + ": index " + digest + " has no image for "
-                                + platform.os() + "/" + platform.architecture()));
+                String indexed = digest;
+                Descriptor chosen = nested.select(platform).orElseThrow(() -> new IOException(layout + ": index " + indexed
+                        + " has no image for " + platform + " (it has " + String.join(", ", nested.platforms()) + ")"));
                 digest = chosen.digest();
                 mediaType = chosen.mediaType();
             }
