@@ -344,6 +344,11 @@ public final class RegistryClient implements AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; retrying in {2}", repo.repositoryName(), e.getMessage(), wait);
             } catch (RegistryException | InterruptedIOException e) {
                 throw e;
+            } catch (javax.net.ssl.SSLException e) {
+                // A TLS failure does not heal by retrying; the usual cause is a registry that speaks plain HTTP.
+                throw new RegistryException(repo.registry(), repo.repository(), what + " failed: " + describe(e)
+                        + (config.isInsecure(repo.registry()) ? "" : "; if this registry speaks plain HTTP, allow it with"
+                        + " --insecure-registry " + repo.registry() + " (or insecureRegistries in the agent's configuration)"), 0, e);
             } catch (IOException e) {
                 if (Thread.currentThread().isInterrupted()) throw interrupted(what, e);
                 if (n >= policy.attempts()) {

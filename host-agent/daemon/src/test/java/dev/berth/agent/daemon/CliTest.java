@@ -67,20 +67,7 @@ class CliTest {
     }
 
     private Process startDaemon() throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Files.deleteIfExists(state.resolve("run/agent.sock"));
-        var p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                BerthAgent.class.getName(), "--state-dir", state.toString(), "daemon", "--publish-address", "127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
-        var deadline = Instant.now().plus(Duration.ofSeconds(30));
-        // Ready once it says so: the socket file appears a moment before it accepts connections.
-        while (!Files.exists(work.resolve("daemon.log")) || !Files.readString(work.resolve("daemon.log")).contains("listening on")) {
-            if (!p.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new AssertionError("daemon did not start: " + Files.readString(work.resolve("daemon.log")));
-            }
-            Thread.sleep(50);
-        }
-        return p;
+        return TestDaemon.start(state, work.resolve("daemon.log"), work, "--publish-address", "127.0.0.1");
     }
 
     @Test
@@ -88,17 +75,8 @@ class CliTest {
         // The daemon was started with an absolute path; a second one, relative to its working directory:
         daemon.destroy();
         daemon.waitFor(10, TimeUnit.SECONDS);
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Files.deleteIfExists(state.resolve("run/agent.sock"));
-        var relative = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                BerthAgent.class.getName(), "--state-dir", "state", "daemon", "--publish-address", "127.0.0.1")
-                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
+        var relative = TestDaemon.start(Path.of("state"), work.resolve("daemon.log"), work, "--publish-address", "127.0.0.1");
         daemon = relative;
-        var deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (!Files.readString(work.resolve("daemon.log")).contains("listening on")) {
-            if (!relative.isAlive() || Instant.now().isAfter(deadline)) throw new AssertionError(Files.readString(work.resolve("daemon.log")));
-            Thread.sleep(50);
-        }
         int port = TestHttp.freePort();
         var run = runWeb("web-rel", port);
         assertThat(run.exit()).as(run.err()).isZero();
@@ -152,12 +130,8 @@ class CliTest {
     }
 
     private Result cli(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        var list = new ArrayList<>(List.of("--state-dir", state.toString()));
-        list.addAll(List.of(args));
-        int code = BerthAgent.execute(list, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        var r = TestDaemon.cli(state, args);
+        return new Result(r.exit(), r.out(), r.err());
     }
 
     private Result runWeb(String name, int port) {
