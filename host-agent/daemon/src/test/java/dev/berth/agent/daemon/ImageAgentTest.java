@@ -195,6 +195,15 @@ class ImageAgentTest {
         agent.run(RunArguments.parse(List.of("--name", "offline", "--app", "offline", "--image", "acme/offline:2",
                 "--publish", "127.0.0.1:" + port + ":8080")));
         assertThat(TestHttp.get(port)).contains("imported");
+
+        // The same layout as a tar, under a name of its own: the blobs are already here, so only the name is new.
+        Path tar = work.resolve("layout.tar");
+        assertThat(new ProcessBuilder("tar", "-cf", tar.toString(), "-C", built.layout().toString(), ".").inheritIO().start().waitFor())
+                .isZero();
+        var fromTar = agent.images().importLayout(tar, "127.0.0.1:5999/acme/offline", new Recorded());
+        assertThat(fromTar.getFirst().digest()).isEqualTo(imported.getFirst().digest());
+        assertThat(agent.images().names(fromTar.getFirst()))
+                .containsExactlyInAnyOrder("registry-1.docker.io/acme/offline:2", "127.0.0.1:5999/acme/offline:2");
     }
 
     @Test
