@@ -17,6 +17,10 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(PlatformTest.Clocks.class)
 public abstract class PlatformTest {
     public static final String ADMIN_PASSWORD = "admin-password-for-tests";
+    /** Hosted repositories of the shared context. */
+    public static final java.nio.file.Path GIT_DIR = temporaryDirectory("berth-platform-git");
+    /** Small enough that a test can push a pack over it. */
+    public static final long MAX_PACK_BYTES = 2L << 20;
     private static TestDatabase.Target database;
 
     protected static synchronized TestDatabase.Target database() {
@@ -31,6 +35,18 @@ public abstract class PlatformTest {
         registry.add("berth.database.user", db::user);
         registry.add("berth.database.password", db::password);
         registry.add("berth.admin.password", () -> ADMIN_PASSWORD);
+        registry.add("berth.git.repositories-dir", () -> GIT_DIR.toString());
+        registry.add("berth.git.max-pack-bytes", () -> MAX_PACK_BYTES);
+        // Test registries listen on loopback with plain HTTP, on ports chosen when they start.
+        registry.add("berth.git.insecure-registries", () -> "127.0.0.1:*");
+    }
+
+    private static java.nio.file.Path temporaryDirectory(String prefix) {
+        try {
+            return java.nio.file.Files.createTempDirectory(prefix);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @TestConfiguration

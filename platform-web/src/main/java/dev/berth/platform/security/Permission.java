@@ -15,7 +15,12 @@ public enum Permission {
     VIEW_TEAM("see this team", Role.VIEWER),
     VIEW_MEMBERS("see this team's members", Role.VIEWER),
     MANAGE_MEMBERS("manage this team's members", Role.ADMIN),
-    READ_TEAM_AUDIT("read this team's audit events", Role.ADMIN);
+    READ_TEAM_AUDIT("read this team's audit events", Role.ADMIN),
+    VIEW_REPOSITORIES("see this team's repositories and revisions", Role.VIEWER),
+    CREATE_REPOSITORY("create repositories in this team", Role.ADMIN),
+    FETCH_REPOSITORY("fetch this team's repositories", Role.VIEWER),
+    PUSH_REPOSITORY("push to this team's repositories", Role.DEPLOYER),
+    REWRITE_DEPLOY_BRANCH("force-push or delete a deploy branch", Role.ADMIN);
 
     private final String description;
     private final Role teamRole;

@@ -1,0 +1,165 @@
+package dev.berth.gitsync.hosted;
+
+import dev.berth.gitsync.CommitId;
+import dev.berth.gitsync.Person;
+import jakarta.servlet.http.HttpServlet;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.http.server.GitServlet;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.ReceiveCommand;
+import org.eclipse.jgit.transport.ReceivePack;
+import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Serves hosted repositories over git's smart HTTP protocol. Authentication and the decision who
+ * may fetch or push happen in front of this servlet (the platform's security filters); pushes
+ * then go through the {@link PushGate} before any ref moves.
+ */
+public final class GitHttpService {
+    private GitHttpService() {
+    }
+
+    /**
+     * @param maxPackBytes pushes whose pack is larger are refused by git's own limit check
+     */
+    public static HttpServlet servlet(HostedRepositories repositories, PushGate gate, long maxPackBytes) {
+        var servlet = new GitServlet();
+        servlet.setRepositoryResolver((request, name) -> {
+            RepositoryName repo = RepositoryName.parse(name);
+            if (repo == null || !repositories.exists(repo)) throw new RepositoryNotFoundException(name);
+            try {
+                return new FileRepositoryBuilder().setGitDir(repositories.path(repo).toFile()).setMustExist(true).build();
+            } catch (IOException e) {
+                throw new RepositoryNotFoundException(name, e);
+            }
+        });
+        servlet.setReceivePackFactory((request, db) -> {
+            String pusher = request.getRemoteUser();
+            if (pusher == null) throw new ServiceNotAuthorizedException();
+            RepositoryName repo = RepositoryName.fromRequestPath(request.getPathInfo());
+            var pack = new ReceivePack(db);
+            pack.setRefLogIdent(new PersonIdent(pusher, pusher + "@berth"));
+            pack.setMaxPackSizeLimit(maxPackBytes);
+            pack.setAllowNonFastForwards(true); // the gate decides who may rewrite history
+            pack.setAllowDeletes(true);
+            pack.setAtomic(true);
+            var hooks = new Hooks(repo, pusher, gate);
+            pack.setPreReceiveHook(hooks::preReceive);
+            pack.setPostReceiveHook(hooks::postReceive);
+            return pack;
+        });
+        return servlet;
+    }
+
+    /** Binds one push's JGit objects to the gate's view of it. */
+    private static final class Hooks {
+        private final RepositoryName repository;
+        private final String pusher;
+        private final PushGate gate;
+
+        Hooks(RepositoryName repository, String pusher, PushGate gate) {
+            this.repository = repository;
+            this.pusher = pusher;
+            this.gate = gate;
+        }
+
+        void preReceive(ReceivePack pack, Collection<ReceiveCommand> commands) {
+            var pending = commands.stream().filter(c -> c.getResult() == ReceiveCommand.Result.NOT_ATTEMPTED).toList();
+            if (pending.isEmpty()) return;
+            PushGate.Verdict verdict;
+            try {
+                verdict = gate.review(view(pack, pending));
+            } catch (RuntimeException e) {
+                // A failing gate must never let a push through.
+                verdict = new PushGate.Verdict.Refuse("internal error", List.of("Berth could not check this push: " + e.getMessage()));
+            }
+            verdict.messages().forEach(pack::sendMessage);
+            if (verdict instanceof PushGate.Verdict.Refuse refuse) {
+                for (ReceiveCommand c : pending) c.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, refuse.reason());
+            }
+        }
+
+        void postReceive(ReceivePack pack, Collection<ReceiveCommand> commands) {
+            var done = commands.stream().filter(c -> c.getResult() == ReceiveCommand.Result.OK).toList();
+            if (done.isEmpty()) return;
+            try {
+                gate.accepted(view(pack, done)).forEach(pack::sendMessage);
+            } catch (RuntimeException e) {
+                pack.sendMessage("the push was stored, but Berth could not record it: " + e.getMessage());
+            }
+        }
+
+        private Push view(ReceivePack pack, List<ReceiveCommand> commands) {
+            var changes = new ArrayList<RefChange>();
+            for (ReceiveCommand c : commands) {
+                changes.add(new RefChange(c.getRefName(), id(c.getOldId()), id(c.getNewId()), kind(c.getType())));
+            }
+            Repository repo = pack.getRepository();
+            return new Push() {
+                @Override
+                public RepositoryName repository() {
+                    return repository;
+                }
+
+                @Override
+                public String pusher() {
+                    return pusher;
+                }
+
+                @Override
+                public List<RefChange> changes() {
+                    return List.copyOf(changes);
+                }
+
+                @Override
+                public PushedCommit commit(CommitId id) throws IOException {
+                    RevCommit commit = pack.getRevWalk().parseCommit(ObjectId.fromString(id.hex()));
+                    return new PushedCommit(id, person(commit.getAuthorIdent()), person(commit.getCommitterIdent()),
+                            commit.getFullMessage());
+                }
+
+                @Override
+                public Optional<byte[]> file(CommitId id, String path, int maxBytes) throws IOException {
+                    RevCommit commit = pack.getRevWalk().parseCommit(ObjectId.fromString(id.hex()));
+                    try (TreeWalk walk = TreeWalk.forPath(repo, path, commit.getTree())) {
+                        if (walk == null || !walk.getFileMode(0).equals(org.eclipse.jgit.lib.FileMode.REGULAR_FILE)) {
+                            return Optional.empty();
+                        }
+                        var loader = repo.open(walk.getObjectId(0));
+                        if (loader.getSize() > maxBytes) {
+                            throw new IOException(path + " is " + loader.getSize() + " bytes; the limit is " + maxBytes);
+                        }
+                        return Optional.of(loader.getBytes(maxBytes));
+                    }
+                }
+            };
+        }
+
+        private static CommitId id(ObjectId id) {
+            return id == null || id.equals(ObjectId.zeroId()) ? null : new CommitId(id.name());
+        }
+
+        private static RefChange.Kind kind(ReceiveCommand.Type type) {
+            return switch (type) {
+                case CREATE -> RefChange.Kind.CREATE;
+                case UPDATE -> RefChange.Kind.UPDATE;
+                case UPDATE_NONFASTFORWARD -> RefChange.Kind.FORCE_UPDATE;
+                case DELETE -> RefChange.Kind.DELETE;
+            };
+        }
+
+        private static Person person(PersonIdent ident) {
+            return new Person(ident.getName(), ident.getEmailAddress(), ident.getWhenAsInstant());
+        }
+    }
+}

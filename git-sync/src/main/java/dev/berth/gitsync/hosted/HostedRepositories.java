@@ -1,0 +1,47 @@
+package dev.berth.gitsync.hosted;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+
+/** Bare repositories on disk, one per {@link RepositoryName}, under {@code ROOT/TEAM/NAME.git}. */
+public final class HostedRepositories {
+    private final Path root;
+
+    public HostedRepositories(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path path(RepositoryName name) {
+        return root.resolve(name.team()).resolve(name.name() + ".git");
+    }
+
+    public boolean exists(RepositoryName name) {
+        return Files.isRegularFile(path(name).resolve("HEAD"));
+    }
+
+    /** Creates an empty bare repository whose HEAD names {@code branch}. */
+    public void create(RepositoryName name, String branch) throws IOException {
+        Path dir = path(name);
+        if (exists(name)) throw new IOException("repository " + name + " already exists on disk");
+        Files.createDirectories(dir.getParent());
+        try (Git git = Git.init().setBare(true).setDirectory(dir.toFile()).setInitialBranch(branch).call()) {
+            var config = git.getRepository().getConfig();
+            config.setBoolean("core", null, "logAllRefUpdates", true);
+            config.save();
+        } catch (GitAPIException e) {
+            throw new IOException("cannot create repository " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the repository from disk. */
+    public void delete(RepositoryName name) throws IOException {
+        Path dir = path(name);
+        if (!Files.exists(dir)) return;
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.berth.gitsync.hosted;
+
+import java.util.List;
+
+/**
+ * The platform's say over pushes to hosted repositories. {@link #review} runs once per push after
+ * its pack arrived and before any ref moves; a refusal leaves the repository as it was and the
+ * messages appear in the pusher's terminal as {@code remote:} lines.
+ */
+public interface PushGate {
+    Verdict review(Push push);
+
+    /** Called after the refs moved; the lines returned are shown to the pusher. */
+    List<String> accepted(Push push);
+
+    /** What the platform decided. */
+    sealed interface Verdict {
+        List<String> messages();
+
+        record Accept(List<String> messages) implements Verdict {
+        }
+
+        /** @param reason a short reason git prints beside each refused ref */
+        record Refuse(String reason, List<String> messages) implements Verdict {
+        }
+    }
+}

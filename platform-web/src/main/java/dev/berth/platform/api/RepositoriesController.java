@@ -1,0 +1,69 @@
+package dev.berth.platform.api;
+
+import dev.berth.platform.repositories.Repository;
+import dev.berth.platform.repositories.RepositoryService;
+import dev.berth.platform.repositories.Revision;
+import dev.berth.platform.security.CallerResolver;
+import dev.berth.platform.security.RequestOrigin;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/teams/{team}")
+@Tag(name = "Repositories", description = "Hosted git repositories and the revisions pushed to them")
+public class RepositoriesController {
+    private final RepositoryService repositories;
+    private final CallerResolver callers;
+
+    public RepositoriesController(RepositoryService repositories, CallerResolver callers) {
+        this.repositories = repositories;
+        this.callers = callers;
+    }
+
+    /** @param branch the deploy branch, {@code main} when omitted */
+    public record CreateRepository(String name, String branch) {
+    }
+
+    @PostMapping("/repositories")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Create a hosted repository (team ADMIN); push berth.yaml to its deploy branch to deploy")
+    public Repository create(@PathVariable String team, @RequestBody CreateRepository body, HttpServletRequest request) {
+        return repositories.create(callers.current(), team, body.name(), body.branch(), RequestOrigin.of(request));
+    }
+
+    @GetMapping("/repositories")
+    @Operation(summary = "The team's repositories (any member)")
+    public List<Repository> list(@PathVariable String team) {
+        return repositories.list(callers.current(), team);
+    }
+
+    @GetMapping("/repositories/{name}")
+    public Repository get(@PathVariable String team, @PathVariable String name) {
+        return repositories.get(callers.current(), team, name);
+    }
+
+    @GetMapping("/repositories/{name}/revisions")
+    @Operation(summary = "Revisions recorded from pushes to the repository's deploy branch, newest first")
+    public List<Revision> repositoryRevisions(@PathVariable String team, @PathVariable String name,
+                                              @RequestParam(defaultValue = "50") int limit) {
+        return repositories.revisionsOfRepository(callers.current(), team, name, limit);
+    }
+
+    @GetMapping("/apps/{app}/revisions")
+    @Operation(summary = "Revisions that define an app, newest first, with the digest each image was pinned to")
+    public List<Revision> appRevisions(@PathVariable String team, @PathVariable String app,
+                                       @RequestParam(defaultValue = "50") int limit) {
+        return repositories.revisionsOfApp(callers.current(), team, app, limit);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.berth.platform.repositories;
+
+import dev.berth.gitsync.hosted.GitHttpService;
+import dev.berth.gitsync.hosted.HostedRepositories;
+import dev.berth.platform.security.CallerResolver;
+import dev.berth.platform.security.TokenPasswordProvider;
+import dev.berth.platform.tokens.TokenService;
+import dev.berth.platform.users.UserRepository;
+import jakarta.servlet.http.HttpServlet;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.DefaultAuthenticationEventPublisher;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.core.userdetails.UserDetailsService;
+
+import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.pathPattern;
+
+/**
+ * Git over smart HTTP at {@code /git/TEAM/NAME.git}: Basic auth with a password or an API token,
+ * then {@link GitAccessFilter} for team roles, then JGit's servlet with {@link PushReview} as
+ * the gate for pushes.
+ */
+@Configuration
+@EnableConfigurationProperties(GitProperties.class)
+public class GitServerConfig {
+    static final String REALM = "Berth";
+
+    @Bean
+    HostedRepositories hostedRepositories(GitProperties properties) {
+        return new HostedRepositories(properties.repositoriesDir());
+    }
+
+    @Bean
+    ImageResolver imageResolver(GitProperties properties) {
+        return new RegistryImageResolver(properties);
+    }
+
+    @Bean
+    ServletRegistrationBean<HttpServlet> gitServlet(HostedRepositories repositories, PushReview review, GitProperties properties) {
+        var registration = new ServletRegistrationBean<>(GitHttpService.servlet(repositories, review, properties.maxPackBytes()), "/git/*");
+        registration.setName("git");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<GitAccessFilter> gitAccessFilter(RepositoryStore store, CallerResolver callers) {
+        var registration = new FilterRegistrationBean<>(new GitAccessFilter(store, callers));
+        registration.addUrlPatterns("/git/*");
+        registration.setOrder(0); // after Spring Security's chain, which authenticates
+        return registration;
+    }
+
+    @Bean
+    @Order(5)
+    SecurityFilterChain git(HttpSecurity http, UserDetailsService users, PasswordEncoder encoder, TokenService tokens,
+                            UserRepository userRepository, ApplicationEventPublisher events) throws Exception {
+        var passwords = new DaoAuthenticationProvider(users);
+        passwords.setPasswordEncoder(encoder);
+        var manager = new ProviderManager(new TokenPasswordProvider(tokens, userRepository), passwords);
+        manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
+        return http.securityMatcher(pathPattern("/git/**"))
+                .authenticationManager(manager)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(c -> c.disable())
+                .requestCache(c -> c.disable())
+                .httpBasic(b -> b.realmName(REALM))
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                .build();
+    }
+}

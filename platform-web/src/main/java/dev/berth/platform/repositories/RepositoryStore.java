@@ -1,0 +1,129 @@
+package dev.berth.platform.repositories;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Repositories, revisions and app ownership in PostgreSQL. */
+@Component
+public class RepositoryStore {
+    private final JdbcClient jdbc;
+
+    public RepositoryStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A repository row; {@code cloneUrl} is filled in by the service. */
+    public record Row(long id, long teamId, String team, String name, String kind, String deployBranch, String definitionPath,
+                      Instant createdAt, String createdBy) {
+    }
+
+    private static final String SELECT = """
+            SELECT r.id, r.team_id, t.name AS team, r.name, r.kind, r.deploy_branch, r.definition_path, r.created_at, r.created_by
+            FROM repositories r JOIN teams t ON t.id = r.team_id""";
+
+    public Optional<Row> find(String team, String name) {
+        return jdbc.sql(SELECT + " WHERE t.name = ? AND r.name = ?").params(team, name).query(RepositoryStore::row).optional();
+    }
+
+    public List<Row> list(String team) {
+        return jdbc.sql(SELECT + " WHERE t.name = ? ORDER BY r.name").param(team).query(RepositoryStore::row).list();
+    }
+
+    public Optional<Long> insert(long teamId, String name, String branch, String definitionPath, Instant now, String by) {
+        return jdbc.sql("""
+                INSERT INTO repositories (team_id, name, kind, deploy_branch, definition_path, created_at, created_by)
+                VALUES (?, ?, 'HOSTED', ?, ?, ?, ?) ON CONFLICT (team_id, name) DO NOTHING RETURNING id""")
+                .params(teamId, name, branch, definitionPath, Timestamp.from(now), by).query(Long.class).optional();
+    }
+
+    /** App name → the repository that owns it, for the given apps of a team. */
+    public Map<String, String> owners(long teamId, List<String> apps) {
+        if (apps.isEmpty()) return Map.of();
+        return jdbc.sql("""
+                SELECT o.app, r.name FROM app_owners o JOIN repositories r ON r.id = o.repository_id
+                WHERE o.team_id = ? AND o.app = ANY (?)""")
+                .params(teamId, apps.toArray(String[]::new))
+                .query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2))).list().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    public void claimApps(long teamId, long repositoryId, List<String> apps) {
+        for (String app : apps) {
+            jdbc.sql("INSERT INTO app_owners (team_id, app, repository_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                    .params(teamId, app, repositoryId).update();
+        }
+    }
+
+    /** What an accepted push records. */
+    public record NewRevision(long repositoryId, long teamId, String commit, String branch, String author, String committer,
+                              String subject, String pushedBy, String signature, String definitionYaml, String definitionJson,
+                              List<Revision.PinnedImage> images, Instant createdAt) {
+    }
+
+    public long insertRevision(NewRevision r) {
+        long id = jdbc.sql("""
+                INSERT INTO revisions (repository_id, commit_id, branch, author, committer, subject, pushed_by, signature,
+                                       definition_yaml, definition, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) RETURNING id""")
+                .params(r.repositoryId(), r.commit(), r.branch(), r.author(), r.committer(), r.subject(), r.pushedBy(),
+                        r.signature(), r.definitionYaml(), r.definitionJson(), Timestamp.from(r.createdAt()))
+                .query(Long.class).single();
+        for (var image : r.images()) {
+            jdbc.sql("INSERT INTO revision_apps (revision_id, team_id, app, image, image_digest) VALUES (?, ?, ?, ?, ?)")
+                    .params(id, r.teamId(), image.app(), image.image(), image.digest()).update();
+        }
+        return id;
+    }
+
+    private static final String SELECT_REVISION = """
+            SELECT v.id, t.name AS team, r.name AS repository, v.commit_id, v.branch, v.author, v.committer, v.subject,
+                   v.pushed_by, v.signature, v.created_at
+            FROM revisions v JOIN repositories r ON r.id = v.repository_id JOIN teams t ON t.id = r.team_id""";
+
+    /** Revisions that define {@code app}, newest first. */
+    public List<Revision> revisionsOfApp(String team, String app, int limit) {
+        var rows = jdbc.sql(SELECT_REVISION + """
+                 WHERE t.name = ? AND EXISTS (SELECT 1 FROM revision_apps a WHERE a.revision_id = v.id AND a.app = ?)
+                 ORDER BY v.id DESC LIMIT ?""").params(team, app, limit).query(RepositoryStore::revision).list();
+        return withImages(rows);
+    }
+
+    /** Revisions of one repository, newest first. */
+    public List<Revision> revisionsOfRepository(long repositoryId, int limit) {
+        var rows = jdbc.sql(SELECT_REVISION + " WHERE v.repository_id = ? ORDER BY v.id DESC LIMIT ?")
+                .params(repositoryId, limit).query(RepositoryStore::revision).list();
+        return withImages(rows);
+    }
+
+    private List<Revision> withImages(List<Revision> rows) {
+        var out = new ArrayList<Revision>();
+        for (Revision r : rows) {
+            var images = jdbc.sql("SELECT app, image, image_digest FROM revision_apps WHERE revision_id = ? ORDER BY app")
+                    .param(r.id()).query((rs, n) -> new Revision.PinnedImage(rs.getString(1), rs.getString(2), rs.getString(3))).list();
+            out.add(new Revision(r.id(), r.team(), r.repository(), r.commit(), r.branch(), r.author(), r.committer(), r.subject(),
+                    r.pushedBy(), r.signature(), r.createdAt(), images));
+        }
+        return out;
+    }
+
+    private static Revision revision(ResultSet rs, int n) throws SQLException {
+        return new Revision(rs.getLong("id"), rs.getString("team"), rs.getString("repository"), rs.getString("commit_id"),
+                rs.getString("branch"), rs.getString("author"), rs.getString("committer"), rs.getString("subject"),
+                rs.getString("pushed_by"), rs.getString("signature"), rs.getTimestamp("created_at").toInstant(), List.of());
+    }
+
+    private static Row row(ResultSet rs, int n) throws SQLException {
+        return new Row(rs.getLong("id"), rs.getLong("team_id"), rs.getString("team"), rs.getString("name"), rs.getString("kind"),
+                rs.getString("deploy_branch"), rs.getString("definition_path"), rs.getTimestamp("created_at").toInstant(),
+                rs.getString("created_by"));
+    }
+}

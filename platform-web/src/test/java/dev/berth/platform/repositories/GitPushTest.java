@@ -1,0 +1,231 @@
+package dev.berth.platform.repositories;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.platform.Api;
+import dev.berth.platform.PlatformTest;
+import dev.berth.registry.RegistryPrerequisites;
+import dev.berth.registry.TestImages;
+import dev.berth.registry.TestRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * {@code git push} to deploy: Debian's git CLI against the running platform over HTTP on
+ * loopback, with images in a real registry. Every refusal must reach the pusher's terminal as
+ * {@code remote:} lines and record nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GitPushTest extends PlatformTest {
+    private static final String TEAM = "gitops";
+    private static final String PASSWORD = "a-long-enough-password";
+
+    @LocalServerPort
+    int port;
+
+    private Api root;
+    private TestRegistry registry;
+    private Path work;
+    private String image;
+    private String imageDigest;
+    private final Map<String, String> tokens = new java.util.HashMap<>();
+
+    /** What one git command printed and returned. */
+    record Git(int exit, String out) {
+    }
+
+    @BeforeAll
+    void setUp() throws Exception {
+        RegistryPrerequisites.require();
+        registry = TestRegistry.start();
+        work = Files.createTempDirectory("berth-git-push");
+        var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
+        TestImages.push(built.layout(), "1", registry.host(), "acme/web:1", null);
+        image = registry.host() + "/acme/web:1";
+        imageDigest = built.image().manifest().digest();
+
+        root = Api.at(port).bearer(Api.at(port).tokenFor("admin", ADMIN_PASSWORD));
+        root.post("/api/v1/teams", Map.of("name", TEAM));
+        for (String role : List.of("viewer", "deployer", "admin")) {
+            String user = "git-" + role;
+            root.post("/api/v1/users", Map.of("username", user, "password", PASSWORD));
+            root.post("/api/v1/teams/" + TEAM + "/members", Map.of("username", user, "role", role.toUpperCase()));
+            tokens.put(user, Api.at(port).tokenFor(user, PASSWORD));
+        }
+        root.post("/api/v1/users", Map.of("username", "git-outsider", "password", PASSWORD));
+        tokens.put("git-outsider", Api.at(port).tokenFor("git-outsider", PASSWORD));
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (registry != null) registry.close();
+        if (work != null) TestRegistry.deleteTree(work);
+    }
+
+    private String createRepository(String name) {
+        var created = root.post("/api/v1/teams/" + TEAM + "/repositories", Map.of("name", name));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().path("cloneUrl").asString();
+    }
+
+    private String url(String user, String secret, String repository) {
+        return "http://" + user + ":" + secret + "@127.0.0.1:" + port + "/git/" + TEAM + "/" + repository + ".git";
+    }
+
+    private Git git(Path dir, String... args) throws IOException, InterruptedException {
+        var command = new ArrayList<>(List.of("git", "-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
+                "-c", "init.defaultBranch=main", "-c", "credential.helper="));
+        command.addAll(List.of(args));
+        var pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("HOME", work.toString());
+        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+        pb.environment().put("LC_ALL", "C");
+        var p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Git(p.exitValue(), out);
+    }
+
+    private Path checkout(String name) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("checkout-" + name));
+        assertThat(git(dir, "init", "-q").exit()).isZero();
+        return dir;
+    }
+
+    private Git commitAndPush(Path dir, String yaml, String user, String repository, String... pushArgs) throws Exception {
+        Files.writeString(dir.resolve("berth.yaml"), yaml);
+        git(dir, "add", "berth.yaml");
+        git(dir, "commit", "-q", "-m", "deploy " + yaml.hashCode());
+        var args = new ArrayList<>(List.of("push", url(user, tokens.get(user), repository), "HEAD:refs/heads/main"));
+        args.addAll(List.of(pushArgs));
+        return git(dir, args.toArray(String[]::new));
+    }
+
+    private String app(String name, String imageRef, int replicas) {
+        return """
+                apiVersion: berth/v1
+                apps:
+                  %s:
+                    image: %s
+                    replicas: %d
+                """.formatted(name, imageRef, replicas);
+    }
+
+    private String remoteMain(String repository) throws Exception {
+        var out = git(work, "ls-remote", url("git-admin", tokens.get("git-admin"), repository), "refs/heads/main").out().strip();
+        return out.isEmpty() ? "" : out.split("\\s+")[0];
+    }
+
+    @Test
+    void aValidPushBecomesARevisionWithThePinnedDigest() throws Exception {
+        String cloneUrl = createRepository("web");
+        assertThat(cloneUrl).endsWith("/git/" + TEAM + "/web.git");
+        Path dir = checkout("web");
+
+        var push = commitAndPush(dir, app("web", image, 2), "git-deployer", "web");
+        assertThat(push.exit()).as(push.out()).isZero();
+        assertThat(push.out()).containsPattern("remote: Berth: revision \\d+ recorded for [0-9a-f]{12}")
+                .contains("remote:   web: " + image + " pinned to " + imageDigest);
+
+        var revisions = root.get("/api/v1/teams/" + TEAM + "/apps/web/revisions").json();
+        assertThat(revisions.size()).isEqualTo(1);
+        String head = git(dir, "rev-parse", "HEAD").out().strip();
+        assertThat(revisions.get(0).path("commit").asString()).isEqualTo(head);
+        assertThat(revisions.get(0).path("pushedBy").asString()).isEqualTo("git-deployer");
+        assertThat(revisions.get(0).path("author").asString()).isEqualTo("Ada Lovelace <ada@example.com>");
+        assertThat(revisions.get(0).path("images").get(0).path("digest").asString()).isEqualTo(imageDigest);
+
+        var audit = root.get("/api/v1/audit?action=repository.push").body();
+        assertThat(audit).contains(head).contains("git-deployer");
+    }
+
+    @Test
+    void anInvalidDefinitionIsRefusedWithItsPositionAndNothingIsRecorded() throws Exception {
+        createRepository("invalid");
+        Path dir = checkout("invalid");
+        var push = commitAndPush(dir, app("broken", image, -1), "git-deployer", "invalid");
+        assertThat(push.exit()).isNotZero();
+        assertThat(push.out()).containsPattern("remote: berth\\.yaml:5:\\d+: .*replicas")
+                .contains("remote: Berth refused this push: nothing was recorded.")
+                .contains("[remote rejected] HEAD -> main (invalid berth.yaml)");
+        assertThat(remoteMain("invalid")).isEmpty();
+        assertThat(root.get("/api/v1/teams/" + TEAM + "/apps/broken/revisions").json().size()).isZero();
+    }
+
+    @Test
+    void anImageThatDoesNotResolveIsRefusedWithTheRegistrysReason() throws Exception {
+        createRepository("ghost");
+        Path dir = checkout("ghost");
+        var push = commitAndPush(dir, app("ghost", registry.host() + "/acme/missing:1", 1), "git-deployer", "ghost");
+        assertThat(push.exit()).isNotZero();
+        assertThat(push.out()).contains("remote: berth.yaml: app 'ghost': image " + registry.host() + "/acme/missing:1 cannot be resolved");
+        assertThat(remoteMain("ghost")).isEmpty();
+    }
+
+    @Test
+    void rolesDecideWhoFetchesAndPushesAndOutsidersSeeNothing() throws Exception {
+        createRepository("roles");
+        Path dir = checkout("roles");
+        assertThat(commitAndPush(dir, app("roles", image, 1), "git-admin", "roles").exit()).isZero();
+
+        var viewerClone = git(work, "clone", "-q", url("git-viewer", tokens.get("git-viewer"), "roles"), "viewer-clone");
+        assertThat(viewerClone.exit()).as(viewerClone.out()).isZero();
+        assertThat(work.resolve("viewer-clone/berth.yaml")).exists();
+        var viewerPush = commitAndPush(dir, app("roles", image, 2), "git-viewer", "roles");
+        assertThat(viewerPush.exit()).isNotZero();
+        assertThat(viewerPush.out()).contains("403");
+
+        var outsider = git(work, "clone", "-q", url("git-outsider", tokens.get("git-outsider"), "roles"), "outsider-clone");
+        var nothing = git(work, "clone", "-q", url("git-outsider", tokens.get("git-outsider"), "does-not-exist"), "none-clone");
+        assertThat(outsider.exit()).isNotZero();
+        assertThat(outsider.out()).contains("not found");
+        assertThat(outsider.out().replace("roles", "X")).isEqualTo(nothing.out().replace("does-not-exist", "X"));
+
+        var wrongToken = git(work, "ls-remote", url("git-viewer", "berth_000000000000_00000000000000000000000000000000", "roles"));
+        assertThat(wrongToken.exit()).isNotZero();
+        assertThat(wrongToken.out()).contains("Authentication failed");
+        var anonymous = git(work, "ls-remote", "http://127.0.0.1:" + port + "/git/" + TEAM + "/roles.git");
+        assertThat(anonymous.exit()).isNotZero();
+        var password = git(work, "ls-remote", url("git-viewer", PASSWORD, "roles"));
+        assertThat(password.exit()).as("a password works as well as a token").isZero();
+    }
+
+    @Test
+    void onlyAdminsRewriteTheDeployBranchAndPacksAreCapped() throws Exception {
+        createRepository("history");
+        Path dir = checkout("history");
+        assertThat(commitAndPush(dir, app("history", image, 1), "git-deployer", "history").exit()).isZero();
+        String accepted = remoteMain("history");
+        git(dir, "commit", "-q", "--amend", "-m", "rewritten");
+        var force = git(dir, "push", "--force", url("git-deployer", tokens.get("git-deployer"), "history"), "HEAD:refs/heads/main");
+        assertThat(force.exit()).isNotZero();
+        assertThat(force.out()).contains("remote: only team ADMINs may force-push to the deploy branch 'main'");
+        assertThat(remoteMain("history")).isEqualTo(accepted);
+        var delete = git(dir, "push", url("git-deployer", tokens.get("git-deployer"), "history"), ":refs/heads/main");
+        assertThat(delete.out()).contains("remote: only team ADMINs may delete the deploy branch 'main'");
+        var adminForce = git(dir, "push", "--force", url("git-admin", tokens.get("git-admin"), "history"), "HEAD:refs/heads/main");
+        assertThat(adminForce.exit()).as(adminForce.out()).isZero();
+
+        byte[] noise = new byte[(int) (MAX_PACK_BYTES + (1 << 20))];
+        new Random(42).nextBytes(noise);
+        Files.write(dir.resolve("blob.bin"), noise);
+        git(dir, "add", "blob.bin");
+        git(dir, "commit", "-q", "-m", "too big");
+        var big = git(dir, "push", url("git-admin", tokens.get("git-admin"), "history"), "HEAD:refs/heads/main");
+        assertThat(big.exit()).isNotZero();
+        assertThat(big.out()).containsIgnoringCase("pack exceeds the limit");
+    }
+}
