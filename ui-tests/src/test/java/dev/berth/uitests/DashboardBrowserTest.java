@@ -128,7 +128,9 @@ class DashboardBrowserTest {
                         "--server.address=127.0.0.1",
                         "--berth.database.embedded.data-dir=" + dataDir.resolve("postgres"),
                         "--berth.admin.password=" + ADMIN_PASSWORD,
-                        "--berth.admin.password-file=" + dataDir.resolve("pw"));
+                        "--berth.admin.password-file=" + dataDir.resolve("pw"),
+                        "--berth.git.repositories-dir=" + dataDir.resolve("git"),
+                        "--berth.git.insecure-registries=127.0.0.1:*");
         baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
 
         browserProfile = Files.createTempDirectory("berth-ui-chromium-");
@@ -169,7 +171,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void adminRunsTeamsAndUsersAndReadsItAllInTheAuditLog() throws IOException {
+    void adminRunsTeamsAndUsersAndReadsItAllInTheAuditLog() throws Exception {
         try {
             signInAfterATypo();
             createTeam("payments");
@@ -179,6 +181,7 @@ class DashboardBrowserTest {
             createToken("ci deploys");
             findEventsInAuditLog();
             verifyChain();
+            pushARevisionAndSeeIt("payments", "shop");
             signOut();
             userWithoutTeamSeesOnlyWhatIsTheirs("erin");
             changesTheirPassword("erin");
@@ -294,6 +297,68 @@ class DashboardBrowserTest {
         screenshot("tokens");
     }
 
+    /** Creates a hosted repository, pushes a berth.yaml to it with the git CLI and finds the revision. */
+    private void pushARevisionAndSeeIt(String team, String repository) throws Exception {
+        navigate("Repositories", "repositories-grid");
+        assertThat(deepText(driver.findElement(By.id("repositories-grid"))))
+                .contains("No repositories yet. Create one with New repository");
+        screenshot("repositories-empty");
+        click(By.id("new-repository"));
+        type(By.cssSelector("#repository-name input"), repository);
+        click(By.id("create-repository"));
+        waitForRow("repositories-grid", 0, repository);
+        gridCell("repositories-grid", 0, repository).click();
+        var cloneUrl = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#clone-url input")));
+        wait.until(d -> String.valueOf(cloneUrl.getDomProperty("value")).endsWith("/git/" + team + "/" + repository + ".git"));
+        assertThat(text(By.id("first-push"))).contains("git push origin HEAD:main");
+        assertThat(deepText(driver.findElement(By.id("revisions-grid")))).contains("No revisions yet");
+        screenshot("repository-empty");
+
+        dev.berth.registry.RegistryPrerequisites.require();
+        try (var registry = dev.berth.registry.TestRegistry.start()) {
+            Path work = Files.createTempDirectory("berth-ui-push-");
+            try {
+                var built = dev.berth.registry.TestImages.writeLayout(work.resolve("layout"), "1",
+                        dev.berth.registry.TestImages.busybox().withCmd("/bin/sh"));
+                dev.berth.registry.TestImages.push(built.layout(), "1", registry.host(), "acme/shop:1", null);
+                Path checkout = Files.createDirectories(work.resolve("checkout"));
+                Files.writeString(checkout.resolve("berth.yaml"), "apiVersion: berth/v1\napps:\n  shop:\n    image: "
+                        + registry.host() + "/acme/shop:1\n");
+                String remote = baseUrl.replace("http://", "http://admin:" + ADMIN_PASSWORD + "@") + "/git/" + team + "/"
+                        + repository + ".git";
+                git(work, checkout, "init", "-q");
+                git(work, checkout, "add", "berth.yaml");
+                git(work, checkout, "commit", "-q", "-m", "Deploy shop");
+                assertThat(git(work, checkout, "push", remote, "HEAD:refs/heads/main")).contains("remote: Berth: revision");
+            } finally {
+                deleteTree(work);
+            }
+        }
+        navigate("Teams", "teams-grid");
+        navigate("Repositories", "repositories-grid");
+        waitForRow("repositories-grid", 0, repository);
+        gridCell("repositories-grid", 0, repository).click();
+        waitForRow("revisions-grid", 2, "Deploy shop");
+        var row = gridRows("revisions-grid").getFirst();
+        assertThat(row.get(4)).isEqualTo("admin");
+        assertThat(row.get(6)).startsWith("shop → sha256:");
+        screenshot("repository-revision");
+    }
+
+    private static String git(Path home, Path dir, String... args) throws Exception {
+        var command = new ArrayList<>(List.of("git", "-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
+                "-c", "init.defaultBranch=main", "-c", "credential.helper="));
+        command.addAll(List.of(args));
+        var pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+        var p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new AssertionError("git " + String.join(" ", args) + " failed: " + out);
+        return out;
+    }
+
     private void findEventsInAuditLog() throws IOException {
         navigate("Audit", "audit-grid");
         waitForRow("audit-grid", 3, "token.create"); // newest first
@@ -404,7 +469,7 @@ class DashboardBrowserTest {
         assertThat(deepText(driver.findElement(By.id("teams-grid"))))
                 .contains("You are not in any team yet. Ask a platform admin to add you.");
         assertThat(driver.findElements(By.id("new-team"))).isEmpty();
-        assertThat(navLabels()).containsExactly("Teams", "Tokens");
+        assertThat(navLabels()).containsExactly("Teams", "Repositories", "Tokens");
         screenshot("no-team-teams");
 
         driver.get(baseUrl + "/audit");
@@ -462,7 +527,7 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
         waitForRow("teams-grid", 0, team);
         assertThat(gridRows("teams-grid")).containsExactly(List.of(team, "ADMIN", "2"));
-        assertThat(navLabels()).containsExactly("Teams", "Tokens", "Audit");
+        assertThat(navLabels()).containsExactly("Teams", "Repositories", "Tokens", "Audit");
 
         navigate("Audit", "audit-grid");
         waitForRow("audit-grid", 3, "team.member.role");

@@ -19,6 +19,7 @@ import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.audit.AuditService;
 import dev.berth.platform.audit.ui.AuditView;
 import dev.berth.platform.security.CallerResolver;
+import dev.berth.platform.repositories.ui.RepositoriesView;
 import dev.berth.platform.teams.ui.TeamsView;
 import dev.berth.platform.tokens.ui.TokensView;
 import dev.berth.platform.users.UserService;
@@ -75,6 +76,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         var teams = new SideNavItem("Teams", TeamsView.class, VaadinIcon.USERS.create());
         teams.setPathAliases(Set.of(""));
         nav.addItem(teams);
+        nav.addItem(new SideNavItem("Repositories", RepositoriesView.class, VaadinIcon.CODE.create()));
         nav.addItem(new SideNavItem("Tokens", TokensView.class, VaadinIcon.KEY.create()));
         if (audit.canRead(caller)) nav.addItem(new SideNavItem("Audit", AuditView.class, VaadinIcon.LIST.create()));
         if (caller.platformAdmin()) nav.addItem(new SideNavItem("Users", UsersView.class, VaadinIcon.USER_CARD.create()));

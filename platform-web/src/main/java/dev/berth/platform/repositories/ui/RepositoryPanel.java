@@ -1,0 +1,85 @@
+package dev.berth.platform.repositories.ui;
+
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Pre;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.berth.platform.repositories.Repository;
+import dev.berth.platform.repositories.RepositoryService;
+import dev.berth.platform.repositories.Revision;
+import dev.berth.platform.security.CallerResolver;
+import dev.berth.platform.ui.Monospace;
+import dev.berth.platform.ui.Timestamps;
+import java.util.stream.Collectors;
+
+/** One repository: how to push to it, and the revisions its deploy branch has recorded. */
+class RepositoryPanel extends VerticalLayout {
+    private final transient RepositoryService repositories;
+    private final transient CallerResolver callers;
+    private final H3 title = new H3();
+    private final TextField cloneUrl = new TextField("Clone URL");
+    private final Pre instructions = new Pre();
+    private final Grid<Revision> revisions = new Grid<>();
+    private final Paragraph placeholder = new Paragraph("Select a repository to see how to push to it and its revisions.");
+
+    RepositoryPanel(RepositoryService repositories, CallerResolver callers) {
+        this.repositories = repositories;
+        this.callers = callers;
+        setPadding(false);
+        title.addClassNames(LumoUtility.Margin.NONE, LumoUtility.FontSize.LARGE);
+        cloneUrl.setId("clone-url");
+        cloneUrl.setReadOnly(true);
+        cloneUrl.setWidthFull();
+        Monospace.apply(cloneUrl);
+        instructions.setId("first-push");
+        instructions.addClassNames(LumoUtility.FontSize.SMALL, LumoUtility.Padding.SMALL, LumoUtility.Background.CONTRAST_5);
+
+        revisions.setId("revisions-grid");
+        revisions.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        revisions.addColumn(Revision::id).setHeader("#").setAutoWidth(true).setFlexGrow(0);
+        revisions.addComponentColumn(r -> Monospace.apply(new Span(r.commit().substring(0, 12)))).setHeader("Commit").setAutoWidth(true);
+        revisions.addColumn(Revision::subject).setHeader("Message").setFlexGrow(2);
+        revisions.addColumn(Revision::author).setHeader("Author").setFlexGrow(1);
+        revisions.addColumn(Revision::pushedBy).setHeader("Pushed by").setAutoWidth(true);
+        revisions.addColumn(Revision::signature).setHeader("Signature").setAutoWidth(true);
+        revisions.addColumn(r -> r.images().stream().map(i -> i.app() + " → " + i.digest().substring(0, 19))
+                .collect(Collectors.joining(", "))).setHeader("Pinned images").setFlexGrow(2);
+        revisions.addColumn(r -> Timestamps.format(r.createdAt())).setHeader("Recorded (UTC)").setAutoWidth(true);
+        revisions.setEmptyStateText("No revisions yet: push a berth.yaml to the deploy branch.");
+        show(null);
+    }
+
+    void show(Repository repository) {
+        removeAll();
+        if (repository == null) {
+            add(placeholder);
+            return;
+        }
+        title.setText(repository.team() + "/" + repository.name());
+        cloneUrl.setValue(repository.cloneUrl());
+        instructions.setText("""
+                # first push: a berth.yaml on '%s' deploys
+                git clone %s
+                cd %s
+                cat > berth.yaml <<'YAML'
+                apiVersion: berth/v1
+                apps:
+                  web:
+                    image: registry.example.com/acme/web:1.4
+                YAML
+                git add berth.yaml && git commit -m "Deploy web"
+                git push origin HEAD:%s
+                # sign in with your username and password, or an API token as the password"""
+                .formatted(repository.deployBranch(), repository.cloneUrl(), repository.name(), repository.deployBranch()));
+        revisions.setItems(repositories.revisionsOfRepository(callers.current(), repository.team(), repository.name(), 100));
+        var heading = new H3("Revisions");
+        heading.addClassNames(LumoUtility.Margin.Top.MEDIUM, LumoUtility.FontSize.MEDIUM);
+        add(title, cloneUrl, instructions, heading, revisions);
+        setFlexGrow(1, revisions);
+    }
+}
