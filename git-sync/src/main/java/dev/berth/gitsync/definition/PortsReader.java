@@ -67,7 +67,7 @@ final class PortsReader {
         Mapping m = v.mapping(node, "health");
         if (m == null) return null;
         v.onlyKnownKeys(m, HEALTH_KEYS);
-        var given = CHECKS.stream().filter(k -> m.get(k) != null).toList();
+        var given = m.entries().stream().map(e -> e.key().text()).filter(CHECKS::contains).toList(); // file order
         if (given.isEmpty()) {
             v.problems.add(m.pos(), "health needs one check: http, tcp or exec");
             return null;
