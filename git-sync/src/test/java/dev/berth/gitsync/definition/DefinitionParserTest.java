@@ -1,0 +1,132 @@
+package dev.berth.gitsync.definition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DefinitionParserTest {
+    static byte[] example() {
+        try (InputStream in = DefinitionParserTest.class.getResourceAsStream("/definition/example.yaml")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static ParseResult parse(String yaml) {
+        return DefinitionParser.parse("berth.yaml", yaml.getBytes(StandardCharsets.UTF_8), DefinitionLimits.DEFAULTS);
+    }
+
+    static List<String> problems(ParseResult result) {
+        assertThat(result).isInstanceOf(ParseResult.Invalid.class);
+        return ((ParseResult.Invalid) result).problems().stream().map(Problem::toString).toList();
+    }
+
+    @Test
+    void theDesignExampleIsReadWithEveryValue() {
+        var result = DefinitionParser.parse("berth.yaml", example(), DefinitionLimits.DEFAULTS);
+
+        assertThat(result).isInstanceOf(ParseResult.Valid.class);
+        var definition = ((ParseResult.Valid) result).definition();
+        assertThat(definition.apiVersion()).isEqualTo("berth/v1");
+        assertThat(definition.apps()).extracting(AppDefinition::name).containsExactly("web", "worker");
+        var web = definition.apps().getFirst();
+        assertThat(web).isEqualTo(new AppDefinition("web", "registry.example.com/acme/web:1.4",
+                List.of("/bin/httpd", "-f", "-p", "8080"), Map.of("GREETING", "hello"), List.of("DB_PASSWORD"), 2,
+                new UserSpec(1000, 1000), new Resources(128L << 20, 500, 128), List.of(new Port("http", 8080, true)),
+                new Health(new Health.Http(8080, "/healthz"), Duration.ofSeconds(2), Duration.ofSeconds(1), 1),
+                List.of(new Volume("data", "/data", 64L << 20)), List.of(new Tmpfs("/tmp", 16L << 20)),
+                List.of("NET_BIND_SERVICE"), new Deploy(Deploy.Strategy.ROLLING, 1, 0, true)));
+    }
+
+    @Test
+    void anAppWithOnlyAnImageGetsTheDocumentedDefaults() {
+        var result = parse("""
+                apiVersion: berth/v1
+                apps:
+                  worker: {image: busybox}
+                """);
+
+        var app = ((ParseResult.Valid) result).definition().apps().getFirst();
+        assertThat(app).isEqualTo(new AppDefinition("worker", "busybox", List.of(), Map.of(), List.of(), 1, null,
+                Resources.DEFAULT, List.of(), null, List.of(), List.of(), List.of(), Deploy.DEFAULT));
+    }
+
+    @Test
+    void defaultsAboveTheLimitsAreLoweredToThem() {
+        var limits = new DefinitionLimits(1 << 20, 10, 10, 64L << 20, 500, 100, 1L << 30, 1L << 20);
+        var result = DefinitionParser.parse("berth.yaml", """
+                apiVersion: berth/v1
+                apps: {worker: {image: busybox}}
+                """.getBytes(StandardCharsets.UTF_8), limits);
+
+        var app = ((ParseResult.Valid) result).definition().apps().getFirst();
+        assertThat(app.resources()).isEqualTo(new Resources(64L << 20, 500, 100));
+    }
+
+    @Test
+    void healthKindsPortsByNumberAndCpuInMillicores() {
+        var result = parse("""
+                apiVersion: berth/v1
+                apps:
+                  a:
+                    image: a
+                    ports: [{name: p, port: 9000}]
+                    health: {tcp: {port: 9000}}
+                    resources: {cpu: 250m, memory: 1Gi}
+                  b:
+                    image: b
+                    health: {exec: {command: [/bin/true]}, interval: 1m, timeout: 500ms}
+                    deploy: {strategy: recreate, autoRollback: false}
+                """);
+
+        var apps = ((ParseResult.Valid) result).definition().apps();
+        assertThat(apps.get(0).health().check()).isEqualTo(new Health.Tcp(9000));
+        assertThat(apps.get(0).resources()).isEqualTo(new Resources(1L << 30, 250, 256));
+        assertThat(apps.get(1).health()).isEqualTo(new Health(new Health.Exec(List.of("/bin/true")),
+                Duration.ofMinutes(1), Duration.ofMillis(500), 1));
+        assertThat(apps.get(1).deploy()).isEqualTo(new Deploy(Deploy.Strategy.RECREATE, 0, 0, false));
+    }
+
+    @Test
+    void allProblemsAreReportedSortedByPosition() {
+        var result = parse("""
+                apiVersion: berth/v2
+                apps:
+                  Web:
+                    image: web
+                    replicas: -1
+                    replica: 2
+                """);
+
+        assertThat(problems(result)).containsExactly(
+                "berth.yaml:1:13: apiVersion must be berth/v1, not 'berth/v2'",
+                "berth.yaml:3:3: app name 'Web' must be lowercase letters, digits and '-' (not first or last), at most 63 characters",
+                "berth.yaml:5:15: replicas must be at least 0",
+                "berth.yaml:6:5: unknown key 'replica'; did you mean 'replicas'?");
+    }
+
+    @Test
+    void capPrefixIsAcceptedAndRemoved() {
+        var result = parse("""
+                apiVersion: berth/v1
+                apps: {a: {image: a, capabilities: [CAP_CHOWN, KILL]}}
+                """);
+
+        assertThat(((ParseResult.Valid) result).definition().apps().getFirst().capabilities())
+                .containsExactly("CHOWN", "KILL");
+    }
+
+    @Test
+    void aByteOrderMarkIsIgnored() {
+        var result = parse("\uFEFFapiVersion: berth/v1\napps: {}\n");
+
+        assertThat(result).isEqualTo(new ParseResult.Valid(new Definition("berth/v1", List.of())));
+    }
+}
