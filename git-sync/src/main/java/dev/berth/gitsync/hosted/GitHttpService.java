@@ -14,6 +14,7 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
@@ -26,6 +27,7 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * then go through the {@link PushGate} before any ref moves.
  */
 public final class GitHttpService {
+    private static final System.Logger LOG = System.getLogger(GitHttpService.class.getName());
     private GitHttpService() {
     }
 
@@ -80,6 +82,7 @@ public final class GitHttpService {
             try {
                 verdict = gate.review(view(pack, pending));
             } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "checking a push to " + repository + " failed", e);
                 // A failing gate must never let a push through.
                 verdict = new PushGate.Verdict.Refuse("internal error", List.of("Berth could not check this push: " + e.getMessage()));
             }
@@ -95,6 +98,7 @@ public final class GitHttpService {
             try {
                 gate.accepted(view(pack, done)).forEach(pack::sendMessage);
             } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "recording a push to " + repository + " failed", e);
                 pack.sendMessage("the push was stored, but Berth could not record it: " + e.getMessage());
             }
         }
@@ -123,14 +127,20 @@ public final class GitHttpService {
 
                 @Override
                 public PushedCommit commit(CommitId id) throws IOException {
-                    RevCommit commit = pack.getRevWalk().parseCommit(ObjectId.fromString(id.hex()));
-                    return new PushedCommit(id, person(commit.getAuthorIdent()), person(commit.getCommitterIdent()),
-                            commit.getFullMessage());
+                    // A walk of its own: ReceivePack's walk drops commit bodies.
+                    try (var walk = new RevWalk(repo)) {
+                        RevCommit commit = walk.parseCommit(ObjectId.fromString(id.hex()));
+                        return new PushedCommit(id, person(commit.getAuthorIdent()), person(commit.getCommitterIdent()),
+                                commit.getFullMessage());
+                    }
                 }
 
                 @Override
                 public Optional<byte[]> file(CommitId id, String path, int maxBytes) throws IOException {
-                    RevCommit commit = pack.getRevWalk().parseCommit(ObjectId.fromString(id.hex()));
+                    RevCommit commit;
+                    try (var revWalk = new RevWalk(repo)) {
+                        commit = revWalk.parseCommit(ObjectId.fromString(id.hex()));
+                    }
                     try (TreeWalk walk = TreeWalk.forPath(repo, path, commit.getTree())) {
                         if (walk == null || !walk.getFileMode(0).equals(org.eclipse.jgit.lib.FileMode.REGULAR_FILE)) {
                             return Optional.empty();

@@ -23,6 +23,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /** Every API error is an RFC 9457 problem; refusals of known callers are audited. */
 @RestControllerAdvice(basePackageClasses = ApiProblems.class)
 public class ApiProblems extends ResponseEntityExceptionHandler {
+    private static final System.Logger LOG = System.getLogger(ApiProblems.class.getName());
     private final AuditLog audit;
     private final CallerResolver callers;
 
@@ -62,6 +63,21 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
         var detail = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, reason);
         detail.setTitle("Invalid request");
         return handleExceptionInternal(ex, detail, headers, status, request);
+    }
+
+    /**
+     * Anything unexpected still answers as a problem document: left to the servlet container, the
+     * error page would be dispatched through the dashboard's chain and come back as a login redirect.
+     */
+    @ExceptionHandler(RuntimeException.class)
+    ProblemDetail unexpected(RuntimeException e, HttpServletRequest request) {
+        String reference = java.util.UUID.randomUUID().toString().substring(0, 8);
+        LOG.log(System.Logger.Level.ERROR, "unexpected error " + reference + " in " + request.getMethod() + " "
+                + request.getRequestURI(), e);
+        var detail = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "the server failed to answer this request; the server log has the details under reference " + reference);
+        detail.setTitle("Internal error");
+        return detail;
     }
 
     @ExceptionHandler(AuditUnavailableException.class)

@@ -23,8 +23,6 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.core.userdetails.UserDetailsService;
 
-import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.pathPattern;
-
 /**
  * Git over smart HTTP at {@code /git/TEAM/NAME.git}: Basic auth with a password or an API token,
  * then {@link GitAccessFilter} for team roles, then JGit's servlet with {@link PushReview} as
@@ -69,12 +67,20 @@ public class GitServerConfig {
         passwords.setPasswordEncoder(encoder);
         var manager = new ProviderManager(new TokenPasswordProvider(tokens, userRepository), passwords);
         manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
-        return http.securityMatcher(pathPattern("/git/**"))
+        // Matched on the raw URI: the git servlet is not the dispatcher servlet that path patterns assume.
+        return http.securityMatcher(request -> request.getRequestURI().startsWith(request.getContextPath() + "/git/"))
                 .authenticationManager(manager)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(c -> c.disable())
                 .requestCache(c -> c.disable())
-                .httpBasic(b -> b.realmName(REALM))
+                // The challenge is written here rather than with sendError: an error dispatch would pass
+                // through the dashboard's chain and turn git's 401 into a redirect to the login page.
+                .httpBasic(b -> b.authenticationEntryPoint((request, response, e) -> {
+                    response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
+                    response.setStatus(401);
+                    response.setContentType("text/plain;charset=utf-8");
+                    response.getWriter().println("authentication required: your Berth username with your password or an API token");
+                }))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .build();
     }

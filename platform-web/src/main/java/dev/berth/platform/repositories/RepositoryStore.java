@@ -91,9 +91,9 @@ public class RepositoryStore {
 
     /** Revisions that define {@code app}, newest first. */
     public List<Revision> revisionsOfApp(String team, String app, int limit) {
-        var rows = jdbc.sql(SELECT_REVISION + """
-                 WHERE t.name = ? AND EXISTS (SELECT 1 FROM revision_apps a WHERE a.revision_id = v.id AND a.app = ?)
-                 ORDER BY v.id DESC LIMIT ?""").params(team, app, limit).query(RepositoryStore::revision).list();
+        var rows = jdbc.sql(SELECT_REVISION
+                        + " WHERE t.name = ? AND EXISTS (SELECT 1 FROM revision_apps a WHERE a.revision_id = v.id AND a.app = ?)"
+                        + " ORDER BY v.id DESC LIMIT ?").params(team, app, limit).query(RepositoryStore::revision).list();
         return withImages(rows);
     }
 
