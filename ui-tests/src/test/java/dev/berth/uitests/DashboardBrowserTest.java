@@ -307,14 +307,15 @@ class DashboardBrowserTest {
         type(By.cssSelector("#repository-name input"), repository);
         click(By.id("create-repository"));
         waitForRow("repositories-grid", 0, repository);
-        gridCell("repositories-grid", 0, repository).click();
+        // The new repository is selected: its panel shows how to push to it.
         var cloneUrl = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#clone-url input")));
-        wait.until(d -> String.valueOf(cloneUrl.getDomProperty("value")).endsWith("/git/" + team + "/" + repository + ".git"));
+        wait.until(d -> String.valueOf(cloneUrl.getDomProperty("value")).equals(baseUrl + "/git/" + team + "/" + repository + ".git"));
         assertThat(text(By.id("first-push"))).contains("git push origin HEAD:main");
         assertThat(deepText(driver.findElement(By.id("revisions-grid")))).contains("No revisions yet");
         screenshot("repository-empty");
 
         dev.berth.registry.RegistryPrerequisites.require();
+        String link;
         try (var registry = dev.berth.registry.TestRegistry.start()) {
             Path work = Files.createTempDirectory("berth-ui-push-");
             try {
@@ -329,15 +330,18 @@ class DashboardBrowserTest {
                 git(work, checkout, "init", "-q");
                 git(work, checkout, "add", "berth.yaml");
                 git(work, checkout, "commit", "-q", "-m", "Deploy shop");
-                assertThat(git(work, checkout, "push", remote, "HEAD:refs/heads/main")).contains("remote: Berth: revision");
+                String pushed = git(work, checkout, "push", remote, "HEAD:refs/heads/main");
+                assertThat(pushed).contains("remote: Berth: revision");
+                link = pushed.lines().filter(l -> l.contains("/repositories?team=")).findFirst().orElseThrow()
+                        .replace("remote:", "").strip();
             } finally {
                 deleteTree(work);
             }
         }
-        navigate("Teams", "teams-grid");
-        navigate("Repositories", "repositories-grid");
-        waitForRow("repositories-grid", 0, repository);
-        gridCell("repositories-grid", 0, repository).click();
+        // The link git printed opens the repository with its new revision.
+        assertThat(link).isEqualTo(baseUrl + "/repositories?team=" + team + "&repository=" + repository);
+        driver.get(link);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("revisions-grid")));
         waitForRow("revisions-grid", 2, "Deploy shop");
         var row = gridRows("revisions-grid").getFirst();
         assertThat(row.get(4)).isEqualTo("admin");
@@ -532,7 +536,7 @@ class DashboardBrowserTest {
         navigate("Audit", "audit-grid");
         waitForRow("audit-grid", 3, "team.member.role");
         assertThat(gridRows("audit-grid")).extracting(row -> row.get(3))
-                .containsExactly("team.member.role", "team.member.add", "team.create");
+                .containsExactly("repository.push", "repository.create", "team.member.role", "team.member.add", "team.create");
         assertThat(gridRows("audit-grid")).allSatisfy(row -> assertThat(row.get(5)).isEqualTo(team));
         assertThat(driver.findElements(By.id("verify-chain"))).isEmpty();
 

@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param repositoriesDir bare repositories, {@code TEAM/NAME.git}
  * @param maxPackBytes the largest pack a push may send
- * @param publicUrl the dashboard's address, for links printed to pushers
+ * @param publicUrl the dashboard's address for clone URLs and links printed to pushers; when unset,
+ *                  the address the current request came to
  * @param insecureRegistries registries image tags may be resolved against over plain HTTP
  */
 @ConfigurationProperties("berth.git")
@@ -17,8 +18,18 @@ public record GitProperties(Path repositoriesDir, Long maxPackBytes, String publ
     public GitProperties {
         if (repositoriesDir == null) repositoriesDir = Path.of("berth-data", "git");
         if (maxPackBytes == null) maxPackBytes = 64L << 20;
-        if (publicUrl == null || publicUrl.isBlank()) publicUrl = "http://localhost:8080";
-        if (publicUrl.endsWith("/")) publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
+        if (publicUrl != null && publicUrl.isBlank()) publicUrl = null;
+        if (publicUrl != null && publicUrl.endsWith("/")) publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
         insecureRegistries = insecureRegistries == null ? List.of() : List.copyOf(insecureRegistries);
+    }
+
+    /** The configured address, else the scheme, host and port of the request being served. */
+    public String baseUrl() {
+        if (publicUrl != null) return publicUrl;
+        try {
+            return org.springframework.web.servlet.support.ServletUriComponentsBuilder.fromCurrentContextPath().build().toUriString();
+        } catch (IllegalStateException noRequest) {
+            return "http://localhost:8080";
+        }
     }
 }

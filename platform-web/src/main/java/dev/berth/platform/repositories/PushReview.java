@@ -165,7 +165,7 @@ public class PushReview implements PushGate {
                     .detail("ref", change.ref()).detail("commit", change.to().hex()).detail("revision", id));
             messages.add("Berth: revision " + id + " recorded for " + change.to().abbreviated() + " (" + r.commit().subject() + ")");
             for (var image : r.pinned()) messages.add("  " + image.app() + ": " + image.image() + " pinned to " + image.digest());
-            messages.add("  " + properties.publicUrl() + "/teams/" + repo.team() + "/repositories/" + repo.name());
+            messages.add("  " + properties.baseUrl() + "/repositories?team=" + repo.team() + "&repository=" + repo.name());
         }
         return messages;
     }

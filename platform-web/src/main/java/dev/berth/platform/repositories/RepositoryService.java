@@ -98,7 +98,7 @@ public class RepositoryService {
     }
 
     String cloneUrl(String team, String name) {
-        return properties.publicUrl() + "/git/" + team + "/" + name + ".git";
+        return properties.baseUrl() + "/git/" + team + "/" + name + ".git";
     }
 
     private Repository view(RepositoryStore.Row row) {

@@ -132,13 +132,15 @@ class GitPushTest extends PlatformTest {
     @Test
     void aValidPushBecomesARevisionWithThePinnedDigest() throws Exception {
         String cloneUrl = createRepository("web");
-        assertThat(cloneUrl).endsWith("/git/" + TEAM + "/web.git");
+        // The address the request came to, as the caller sees the platform.
+        assertThat(cloneUrl).isEqualTo("http://localhost:" + port + "/git/" + TEAM + "/web.git");
         Path dir = checkout("web");
 
         var push = commitAndPush(dir, app("web", image, 2), "git-deployer", "web");
         assertThat(push.exit()).as(push.out()).isZero();
         assertThat(push.out()).containsPattern("remote: Berth: revision \\d+ recorded for [0-9a-f]{12}")
-                .contains("remote:   web: " + image + " pinned to " + imageDigest);
+                .contains("remote:   web: " + image + " pinned to " + imageDigest)
+                .contains("remote:   http://127.0.0.1:" + port + "/repositories?team=" + TEAM + "&repository=web");
 
         var response = root.get("/api/v1/teams/" + TEAM + "/apps/web/revisions");
         assertThat(response.status()).as(response.body()).isEqualTo(200);

@@ -10,6 +10,8 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.theme.lumo.LumoUtility;
@@ -29,7 +31,7 @@ import jakarta.annotation.security.PermitAll;
 @Route("repositories")
 @PageTitle("Repositories · Berth")
 @PermitAll
-public class RepositoriesView extends VerticalLayout {
+public class RepositoriesView extends VerticalLayout implements BeforeEnterObserver {
     private final transient RepositoryService repositories;
     private final transient CallerResolver callers;
     private final ComboBox<String> team = new ComboBox<>("Team");
@@ -70,6 +72,17 @@ public class RepositoriesView extends VerticalLayout {
         setFlexGrow(1, content);
         team.getListDataView().getItems().findFirst().ifPresent(team::setValue);
         reload();
+    }
+
+    /** {@code ?team=T&repository=R}, as the link printed after a push: opens that repository. */
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        var query = event.getLocation().getQueryParameters();
+        query.getSingleParameter("team").filter(t -> team.getListDataView().getItems().anyMatch(t::equals)).ifPresent(t -> {
+            team.setValue(t);
+            query.getSingleParameter("repository").flatMap(r -> grid.getListDataView().getItems()
+                    .filter(repo -> repo.name().equals(r)).findFirst()).ifPresent(grid::select);
+        });
     }
 
     private void reload() {

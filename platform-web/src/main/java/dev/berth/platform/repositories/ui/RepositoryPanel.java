@@ -1,5 +1,6 @@
 package dev.berth.platform.repositories.ui;
 
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H3;
@@ -76,10 +77,15 @@ class RepositoryPanel extends VerticalLayout {
                 git push origin HEAD:%s
                 # sign in with your username and password, or an API token as the password"""
                 .formatted(repository.deployBranch(), repository.cloneUrl(), repository.name(), repository.deployBranch()));
-        revisions.setItems(repositories.revisionsOfRepository(callers.current(), repository.team(), repository.name(), 100));
+        var recorded = repositories.revisionsOfRepository(callers.current(), repository.team(), repository.name(), 100);
+        revisions.setItems(recorded);
+        // The steps matter until the first push; afterwards the revisions do, and the steps fold away.
+        var firstPush = new Details("How to push", instructions);
+        firstPush.setId("first-push-details");
+        firstPush.setOpened(recorded.isEmpty());
         var heading = new H3("Revisions");
         heading.addClassNames(LumoUtility.Margin.Top.MEDIUM, LumoUtility.FontSize.MEDIUM);
-        add(title, cloneUrl, instructions, heading, revisions);
+        add(title, cloneUrl, firstPush, heading, revisions);
         setFlexGrow(1, revisions);
     }
 }
