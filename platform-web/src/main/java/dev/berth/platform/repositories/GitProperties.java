@@ -20,7 +20,8 @@ public record GitProperties(Path repositoriesDir, Long maxPackBytes, String publ
         if (maxPackBytes == null) maxPackBytes = 64L << 20;
         if (publicUrl != null && publicUrl.isBlank()) publicUrl = null;
         if (publicUrl != null && publicUrl.endsWith("/")) publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
-        insecureRegistries = insecureRegistries == null ? List.of() : List.copyOf(insecureRegistries);
+        insecureRegistries = insecureRegistries == null ? List.of()
+                : insecureRegistries.stream().map(String::strip).filter(r -> !r.isEmpty()).toList();
     }
 
     /** The configured address, else the scheme, host and port of the request being served. */
