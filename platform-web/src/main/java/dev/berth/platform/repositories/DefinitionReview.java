@@ -1,0 +1,93 @@
+package dev.berth.platform.repositories;
+
+import dev.berth.gitsync.CommitId;
+import dev.berth.gitsync.definition.AppDefinition;
+import dev.berth.gitsync.definition.Definition;
+import dev.berth.gitsync.definition.DefinitionLimits;
+import dev.berth.gitsync.definition.DefinitionParser;
+import dev.berth.gitsync.definition.ParseResult;
+import dev.berth.gitsync.hosted.PushedCommit;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The checks every new revision passes, whether it was pushed or fetched: a valid definition,
+ * apps this repository may define, and images that resolve to digests. Then the recording.
+ */
+@Component
+public class DefinitionReview {
+    static final int MAX_DEFINITION_BYTES = 256 * 1024;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final RepositoryStore store;
+    private final ImageResolver images;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public DefinitionReview(RepositoryStore store, ImageResolver images, TransactionTemplate tx, Clock clock) {
+        this.store = store;
+        this.images = images;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** What the checks found. */
+    public sealed interface Outcome permits Passed, Failed {
+    }
+
+    /** The definition is good; {@code pinned} holds each app's resolved digest. */
+    public record Passed(byte[] yaml, Definition definition, List<Revision.PinnedImage> pinned) implements Outcome {
+    }
+
+    /** @param reason a few words; {@code messages} say what is wrong and where, one per line */
+    public record Failed(String reason, List<String> messages) implements Outcome {
+    }
+
+    public Outcome review(RepositoryStore.Row repo, CommitId commit, Optional<byte[]> yaml) {
+        String file = repo.definitionPath();
+        if (yaml.isEmpty()) {
+            return new Failed("no " + file, List.of(file + ": not found in commit " + commit.abbreviated()
+                    + "; the deploy branch '" + repo.deployBranch() + "' needs one (see docs/berth-yaml.md)"));
+        }
+        Definition definition;
+        switch (DefinitionParser.parse(file, yaml.get(), DefinitionLimits.DEFAULTS)) {
+            case ParseResult.Invalid invalid -> {
+                return new Failed("invalid " + file, invalid.problems().stream().map(Object::toString).toList());
+            }
+            case ParseResult.Valid valid -> definition = valid.definition();
+        }
+        var problems = new ArrayList<String>();
+        store.owners(repo.teamId(), definition.apps().stream().map(AppDefinition::name).toList()).forEach((app, owner) -> {
+            if (!owner.equals(repo.name())) {
+                problems.add(file + ": app '" + app + "' already belongs to repository '" + owner + "' of team '" + repo.team() + "'");
+            }
+        });
+        var pinned = new ArrayList<Revision.PinnedImage>();
+        for (AppDefinition app : definition.apps()) {
+            try {
+                pinned.add(new Revision.PinnedImage(app.name(), app.image(), images.resolve(app.image())));
+            } catch (ImageResolver.UnresolvableImage e) {
+                problems.add(file + ": app '" + app.name() + "': image " + app.image() + " cannot be resolved: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) return new Failed("invalid " + file, problems);
+        return new Passed(yaml.get(), definition, List.copyOf(pinned));
+    }
+
+    /** Records a revision that passed, and claims its apps for the repository; returns its id. */
+    public long record(RepositoryStore.Row repo, PushedCommit commit, String branch, String by, String signature, Passed passed) {
+        return tx.execute(s -> {
+            store.claimApps(repo.teamId(), repo.id(), passed.definition().apps().stream().map(AppDefinition::name).toList());
+            return store.insertRevision(new RepositoryStore.NewRevision(repo.id(), repo.teamId(), commit.id().hex(), branch,
+                    commit.author().toString(), commit.committer().toString(), commit.subject(), by, signature,
+                    new String(passed.yaml(), StandardCharsets.UTF_8), JSON.writeValueAsString(passed.definition()),
+                    passed.pinned(), clock.instant()));
+        });
+    }
+}
