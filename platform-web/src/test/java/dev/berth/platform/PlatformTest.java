@@ -37,6 +37,7 @@ public abstract class PlatformTest {
         registry.add("berth.admin.password", () -> ADMIN_PASSWORD);
         registry.add("berth.git.repositories-dir", () -> GIT_DIR.toString());
         registry.add("berth.git.max-pack-bytes", () -> MAX_PACK_BYTES);
+        registry.add("berth.git.poll-tick-seconds", () -> 1);
         // Test registries listen on loopback with plain HTTP, on ports chosen when they start.
         registry.add("berth.git.insecure-registries", () -> "127.0.0.1:*");
     }

@@ -1,5 +1,6 @@
 package dev.berth.platform.api;
 
+import dev.berth.platform.repositories.ExternalSync;
 import dev.berth.platform.repositories.Repository;
 import dev.berth.platform.repositories.RepositoryService;
 import dev.berth.platform.repositories.Revision;
@@ -31,15 +32,32 @@ public class RepositoriesController {
         this.callers = callers;
     }
 
-    /** @param branch the deploy branch, {@code main} when omitted */
-    public record CreateRepository(String name, String branch) {
+    /**
+     * A hosted repository ({@code name}, {@code branch}), or with {@code url} an external one that
+     * Berth fetches: {@code path} of the definition inside it, {@code username} and {@code token}
+     * for https, {@code pollSeconds} between fetches.
+     *
+     * @param branch the deploy branch, {@code main} when omitted
+     */
+    public record CreateRepository(String name, String branch, String url, String path, String username, String token,
+                                   Integer pollSeconds) {
     }
 
     @PostMapping("/repositories")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a hosted repository (team ADMIN); push berth.yaml to its deploy branch to deploy")
-    public Repository create(@PathVariable String team, @RequestBody CreateRepository body, HttpServletRequest request) {
+    public Object create(@PathVariable String team, @RequestBody CreateRepository body, HttpServletRequest request) {
+        if (body.url() != null) {
+            return repositories.registerExternal(callers.current(), team, body.name(), new RepositoryService.ExternalSource(
+                    body.url(), body.branch(), body.path(), body.username(), body.token(), body.pollSeconds()), RequestOrigin.of(request));
+        }
         return repositories.create(callers.current(), team, body.name(), body.branch(), RequestOrigin.of(request));
+    }
+
+    @PostMapping("/repositories/{name}/sync")
+    @Operation(summary = "Fetch an external repository now (team DEPLOYER); answers with the outcome")
+    public ExternalSync.Result syncNow(@PathVariable String team, @PathVariable String name) {
+        return repositories.syncNow(callers.current(), team, name);
     }
 
     @GetMapping("/repositories")

@@ -34,6 +34,13 @@ public sealed abstract class Problem extends RuntimeException {
         @Override public String title() { return "Conflict"; }
     }
 
+    /** The credentials or signature presented do not prove who is calling. */
+    public static final class Unauthorized extends Problem {
+        public Unauthorized(String message) { super(message); }
+        @Override public int status() { return 401; }
+        @Override public String title() { return "Unauthorized"; }
+    }
+
     /** The input itself is wrong. */
     public static final class Invalid extends Problem {
         public Invalid(String message) { super(message); }

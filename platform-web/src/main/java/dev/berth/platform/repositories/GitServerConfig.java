@@ -39,6 +39,23 @@ public class GitServerConfig {
     }
 
     @Bean
+    SecretBox secretBox(GitProperties properties) {
+        return SecretBox.fromFile(properties.secretKeyFile());
+    }
+
+    @Bean
+    org.quartz.JobDetail repositoryPollJob() {
+        return org.quartz.JobBuilder.newJob(RepositoryPollJob.class).withIdentity("repository-poll").storeDurably().build();
+    }
+
+    /** Every few seconds Quartz looks for repositories due; each repository's own interval decides whether it is. */
+    @Bean
+    org.quartz.Trigger repositoryPollTrigger(org.quartz.JobDetail repositoryPollJob, GitProperties properties) {
+        return org.quartz.TriggerBuilder.newTrigger().forJob(repositoryPollJob).withIdentity("repository-poll")
+                .withSchedule(org.quartz.SimpleScheduleBuilder.repeatSecondlyForever(properties.pollTickSeconds())).build();
+    }
+
+    @Bean
     ImageResolver imageResolver(GitProperties properties) {
         return new RegistryImageResolver(properties);
     }

@@ -31,9 +31,13 @@ public class RepositoryService {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final GitProperties properties;
+    private final SecretBox secrets;
+    private final ExternalSync sync;
 
     public RepositoryService(RepositoryStore store, TeamRepository teams, HostedRepositories hosted, AuditLog audit,
-                             TransactionTemplate tx, Clock clock, GitProperties properties) {
+                             TransactionTemplate tx, Clock clock, GitProperties properties, SecretBox secrets, ExternalSync sync) {
+        this.secrets = secrets;
+        this.sync = sync;
         this.store = store;
         this.teams = teams;
         this.hosted = hosted;
@@ -86,6 +90,14 @@ public class RepositoryService {
                 .orElseThrow(() -> new Problem.NotFound("repository '" + name + "' not found in team '" + team + "'"));
     }
 
+    /** Fetches an external repository now, as its poll or webhook would. */
+    public ExternalSync.Result syncNow(Caller caller, String team, String name) {
+        AccessPolicy.require(caller, Permission.PUSH_REPOSITORY, team);
+        var row = store.find(team, name).filter(RepositoryStore.Row::external)
+                .orElseThrow(() -> new Problem.NotFound("external repository '" + name + "' not found in team '" + team + "'"));
+        return sync.sync(row.id(), caller.username());
+    }
+
     /** Revisions that define {@code app}, newest first. */
     public List<Revision> revisionsOfApp(Caller caller, String team, String app, int limit) {
         AccessPolicy.require(caller, Permission.VIEW_REPOSITORIES, team);
@@ -101,8 +113,74 @@ public class RepositoryService {
         return properties.baseUrl() + "/git/" + team + "/" + name + ".git";
     }
 
+    /** A registered external repository and its webhook secret, which is shown this once. */
+    public record Registered(Repository repository, String webhookSecret) {
+    }
+
+    /** What registering an external repository needs; {@code token} and {@code username} may be null. */
+    public record ExternalSource(String url, String branch, String path, String username, String token, Integer pollSeconds) {
+    }
+
+    /**
+     * Registers a repository Berth fetches from: https (optionally with a token), or a local path
+     * on the platform's host, which only platform admins may name since it can read any repository there.
+     */
+    public Registered registerExternal(Caller caller, String team, String name, ExternalSource source, RequestOrigin origin) {
+        AccessPolicy.require(caller, Permission.CREATE_REPOSITORY, team);
+        try {
+            new RepositoryName(team, name);
+        } catch (IllegalArgumentException e) {
+            throw new Problem.Invalid(e.getMessage());
+        }
+        String url = source.url() == null ? "" : source.url().strip();
+        if (url.startsWith("/")) {
+            if (!caller.platformAdmin()) throw new Problem.Forbidden("only platform admins may register a local path");
+            if (!java.nio.file.Files.isDirectory(java.nio.file.Path.of(url))) {
+                throw new Problem.Invalid("'" + url + "' is not a directory on the platform's host");
+            }
+        } else if (url.startsWith("https://")) {
+            var uri = java.net.URI.create(url);
+            if (uri.getUserInfo() != null) throw new Problem.Invalid("put credentials in 'username' and 'token', not in the URL");
+            if (uri.getHost() == null) throw new Problem.Invalid("'" + url + "' has no host");
+        } else {
+            throw new Problem.Invalid("the url must start with https:// (or be an absolute local path); got '" + url + "'");
+        }
+        String branch = source.branch() == null || source.branch().isBlank() ? "main" : source.branch().strip();
+        if (!BRANCH.matcher(branch).matches() || branch.contains("..")) throw new Problem.Invalid("branch '" + branch + "' is not valid");
+        String path = source.path() == null || source.path().isBlank() ? DEFINITION_PATH : source.path().strip();
+        if (path.startsWith("/") || path.contains("..") || path.contains("//") || path.endsWith("/")) {
+            throw new Problem.Invalid("path '" + path + "' must be a relative file path inside the repository, like deploy/berth.yaml");
+        }
+        int poll = source.pollSeconds() == null ? 60 : source.pollSeconds();
+        if (poll < 10 || poll > 86_400) throw new Problem.Invalid("pollSeconds must be between 10 and 86400");
+        String webhookSecret = WebhookSecrets.random();
+        var remote = new RepositoryStore.Remote(url, blankToNull(source.username()),
+                source.token() == null || source.token().isBlank() ? null : secrets.seal(source.token()),
+                secrets.seal(webhookSecret), poll, null, null, null);
+        var now = clock.instant();
+        long id = tx.execute(s -> {
+            var teamRow = teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found"));
+            return store.insertExternal(teamRow.id(), name, branch, path, remote, now, caller.username())
+                    .orElseThrow(() -> new Problem.Conflict("repository '" + name + "' already exists in team '" + team + "'"));
+        });
+        audit.record(AuditEvent.of(caller.actor(), "repository.register", "repository:" + team + "/" + name).team(team)
+                .source(origin.address(), origin.userAgent()).detail("url", url).detail("branch", branch).detail("path", path));
+        return new Registered(view(store.find(id).orElseThrow()), webhookSecret);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
     private Repository view(RepositoryStore.Row row) {
+        if (!row.external()) {
+            return new Repository(row.id(), row.team(), row.name(), row.kind(), row.deployBranch(), row.definitionPath(),
+                    row.createdAt(), row.createdBy(), cloneUrl(row.team(), row.name()), null);
+        }
+        var r = row.remote();
         return new Repository(row.id(), row.team(), row.name(), row.kind(), row.deployBranch(), row.definitionPath(),
-                row.createdAt(), row.createdBy(), cloneUrl(row.team(), row.name()));
+                row.createdAt(), row.createdBy(), null, new Repository.Remote(r.url(), r.username(), r.pollSeconds(),
+                properties.baseUrl() + "/api/v1/repositories/" + row.id() + "/webhook", r.lastSyncAt(), r.lastSyncCommit(),
+                r.lastSyncError()));
     }
 }

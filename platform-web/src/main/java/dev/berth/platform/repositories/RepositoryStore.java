@@ -21,14 +21,59 @@ public class RepositoryStore {
         this.jdbc = jdbc;
     }
 
-    /** A repository row; {@code cloneUrl} is filled in by the service. */
+    /** A repository row; external repositories also carry their remote and the state of their last sync. */
     public record Row(long id, long teamId, String team, String name, String kind, String deployBranch, String definitionPath,
-                      Instant createdAt, String createdBy) {
+                      Instant createdAt, String createdBy, Remote remote) {
+        public boolean external() {
+            return remote != null;
+        }
+    }
+
+    /** Where an external repository is fetched from; the secrets are sealed. */
+    public record Remote(String url, String username, byte[] sealedSecret, byte[] sealedWebhookSecret, int pollSeconds,
+                         Instant lastSyncAt, String lastSyncCommit, String lastSyncError) {
     }
 
     private static final String SELECT = """
-            SELECT r.id, r.team_id, t.name AS team, r.name, r.kind, r.deploy_branch, r.definition_path, r.created_at, r.created_by
+            SELECT r.id, r.team_id, t.name AS team, r.name, r.kind, r.deploy_branch, r.definition_path, r.created_at, r.created_by,
+                   r.remote_url, r.remote_username, r.remote_secret, r.webhook_secret, r.poll_seconds, r.last_sync_at,
+                   r.last_sync_commit, r.last_sync_error
             FROM repositories r JOIN teams t ON t.id = r.team_id""";
+
+    public Optional<Row> find(long id) {
+        return jdbc.sql(SELECT + " WHERE r.id = ?").param(id).query(RepositoryStore::row).optional();
+    }
+
+    /** External repositories whose poll interval has passed since their last sync. */
+    public List<Row> dueForSync(Instant now) {
+        return jdbc.sql(SELECT + " WHERE r.kind = 'EXTERNAL' AND (r.last_sync_at IS NULL"
+                        + " OR r.last_sync_at + r.poll_seconds * interval '1 second' <= ?) ORDER BY r.last_sync_at NULLS FIRST")
+                .param(Timestamp.from(now)).query(RepositoryStore::row).list();
+    }
+
+    public Optional<Long> insertExternal(long teamId, String name, String branch, String definitionPath, Remote remote,
+                                         Instant now, String by) {
+        return jdbc.sql("""
+                INSERT INTO repositories (team_id, name, kind, deploy_branch, definition_path, created_at, created_by,
+                                          remote_url, remote_username, remote_secret, webhook_secret, poll_seconds)
+                VALUES (?, ?, 'EXTERNAL', ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, name) DO NOTHING RETURNING id""")
+                .params(teamId, name, branch, definitionPath, Timestamp.from(now), by, remote.url(), remote.username(),
+                        remote.sealedSecret(), remote.sealedWebhookSecret(), remote.pollSeconds())
+                .query(Long.class).optional();
+    }
+
+    /** Notes a sync attempt: {@code commit} is the last good commit, {@code error} null when this one succeeded. */
+    public void recordSync(long id, Instant at, String commit, String error) {
+        jdbc.sql("UPDATE repositories SET last_sync_at = ?, last_sync_commit = ?, last_sync_error = ? WHERE id = ?")
+                .params(Timestamp.from(at), commit, error, id).update();
+    }
+
+    /** Remembers a webhook delivery; false when it was seen before (a replay). */
+    public boolean firstDelivery(long repositoryId, String deliveryId, Instant at) {
+        return jdbc.sql("""
+                INSERT INTO webhook_deliveries (repository_id, delivery_id, received_at) VALUES (?, ?, ?)
+                ON CONFLICT DO NOTHING""").params(repositoryId, deliveryId, Timestamp.from(at)).update() == 1;
+    }
 
     public Optional<Row> find(String team, String name) {
         return jdbc.sql(SELECT + " WHERE t.name = ? AND r.name = ?").params(team, name).query(RepositoryStore::row).optional();
@@ -122,8 +167,15 @@ public class RepositoryStore {
     }
 
     private static Row row(ResultSet rs, int n) throws SQLException {
+        Remote remote = null;
+        if ("EXTERNAL".equals(rs.getString("kind"))) {
+            var lastSync = rs.getTimestamp("last_sync_at");
+            remote = new Remote(rs.getString("remote_url"), rs.getString("remote_username"), rs.getBytes("remote_secret"),
+                    rs.getBytes("webhook_secret"), rs.getInt("poll_seconds"), lastSync == null ? null : lastSync.toInstant(),
+                    rs.getString("last_sync_commit"), rs.getString("last_sync_error"));
+        }
         return new Row(rs.getLong("id"), rs.getLong("team_id"), rs.getString("team"), rs.getString("name"), rs.getString("kind"),
                 rs.getString("deploy_branch"), rs.getString("definition_path"), rs.getTimestamp("created_at").toInstant(),
-                rs.getString("created_by"));
+                rs.getString("created_by"), remote);
     }
 }

@@ -66,6 +66,18 @@ public class SecurityConfig {
         return registration;
     }
 
+    /** Forges call webhooks without Berth credentials; the repository's webhook secret authenticates them. */
+    @Bean
+    @Order(0)
+    SecurityFilterChain webhooks(HttpSecurity http) throws Exception {
+        return http.securityMatcher(pathPattern(HttpMethod.POST, "/api/v1/repositories/*/webhook"))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(c -> c.disable())
+                .requestCache(c -> c.disable())
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .build();
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain tokenMinting(HttpSecurity http, ApiTokenFilter tokens, AuthenticationManager manager,

@@ -1,0 +1,30 @@
+package dev.berth.platform.api;
+
+import dev.berth.platform.repositories.WebhookReceiver;
+import dev.berth.platform.security.RequestOrigin;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Tag(name = "Repositories")
+public class WebhooksController {
+    private final WebhookReceiver webhooks;
+
+    public WebhooksController(WebhookReceiver webhooks) {
+        this.webhooks = webhooks;
+    }
+
+    @PostMapping("/api/v1/repositories/{id}/webhook")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "A forge's push webhook (GitHub, GitLab, Gitea), authenticated by the repository's webhook secret")
+    public WebhookReceiver.Receipt receive(@PathVariable long id, @RequestBody(required = false) byte[] body, HttpServletRequest request) {
+        return webhooks.receive(id, request::getHeader, body == null ? new byte[0] : body, RequestOrigin.of(request).address());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.berth.platform.repositories;
+
+import dev.berth.gitsync.external.FetchedCommit;
+import dev.berth.gitsync.external.RemoteFetcher;
+import dev.berth.gitsync.external.RemoteSource;
+import dev.berth.platform.audit.AuditEvent;
+import dev.berth.platform.audit.AuditLog;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Service;
+
+/**
+ * Brings external repositories up to date: fetch the followed branch, check its tip like a push,
+ * record a revision when it is new and good. A failing sync keeps the last good revision and
+ * says why on the repository.
+ */
+@Service
+public class ExternalSync {
+    private static final System.Logger LOG = System.getLogger(ExternalSync.class.getName());
+
+    private final RepositoryStore store;
+    private final DefinitionReview review;
+    private final SecretBox secrets;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final GitProperties properties;
+    private final Map<Long, Object> locks = new ConcurrentHashMap<>();
+
+    public ExternalSync(RepositoryStore store, DefinitionReview review, SecretBox secrets, AuditLog audit, Clock clock,
+                        GitProperties properties) {
+        this.store = store;
+        this.review = review;
+        this.secrets = secrets;
+        this.audit = audit;
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    /** How one sync ended. */
+    public sealed interface Result permits Recorded, Unchanged, Failed {
+    }
+
+    public record Recorded(long revision, String commit) implements Result {
+    }
+
+    public record Unchanged(String commit) implements Result {
+    }
+
+    public record Failed(String error) implements Result {
+    }
+
+    /** Syncs every external repository whose poll interval has passed. */
+    public void pollDue() {
+        for (var row : store.dueForSync(clock.instant())) {
+            try {
+                sync(row.id(), "poll");
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "polling repository " + row.team() + "/" + row.name() + " failed", e);
+            }
+        }
+    }
+
+    /** @param trigger what asked for it: poll, webhook, or a user's name */
+    public Result sync(long repositoryId, String trigger) {
+        synchronized (locks.computeIfAbsent(repositoryId, id -> new Object())) {
+            var row = store.find(repositoryId).filter(RepositoryStore.Row::external)
+                    .orElseThrow(() -> new IllegalArgumentException("no external repository " + repositoryId));
+            var remote = row.remote();
+            var source = new RemoteSource(remote.url(), row.deployBranch(), remote.username(),
+                    remote.sealedSecret() == null ? null : secrets.open(remote.sealedSecret()));
+            FetchedCommit fetched;
+            try {
+                fetched = RemoteFetcher.fetch(mirror(row.id()), source, row.definitionPath(), DefinitionReview.MAX_DEFINITION_BYTES);
+            } catch (IOException e) {
+                return fail(row, trigger, e.getMessage());
+            }
+            String tip = fetched.commit().id().hex();
+            if (tip.equals(remote.lastSyncCommit())) {
+                store.recordSync(row.id(), clock.instant(), tip, null);
+                return new Unchanged(tip);
+            }
+            return switch (review.review(row, fetched.commit().id(), fetched.definition())) {
+                case DefinitionReview.Failed failed -> fail(row, trigger, "commit " + fetched.commit().id().abbreviated() + ": "
+                        + String.join("\n", failed.messages()));
+                case DefinitionReview.Passed passed -> {
+                    long id = review.record(row, fetched.commit(), row.deployBranch(), "sync:" + trigger, "UNSIGNED", passed);
+                    store.recordSync(row.id(), clock.instant(), tip, null);
+                    audit.record(AuditEvent.of(AuditEvent.Actor.system(), "repository.sync", "repository:" + row.team() + "/" + row.name())
+                            .team(row.team()).detail("trigger", trigger).detail("commit", tip).detail("revision", id));
+                    yield new Recorded(id, tip);
+                }
+            };
+        }
+    }
+
+    private Result fail(RepositoryStore.Row row, String trigger, String error) {
+        var remote = row.remote();
+        store.recordSync(row.id(), clock.instant(), remote.lastSyncCommit(), error);
+        // One audit event per distinct failure, not one per poll while it lasts.
+        if (!Objects.equals(error, remote.lastSyncError())) {
+            audit.record(AuditEvent.of(AuditEvent.Actor.system(), "repository.sync", "repository:" + row.team() + "/" + row.name())
+                    .team(row.team()).outcome(AuditEvent.Outcome.FAILURE).detail("trigger", trigger).detail("error", error));
+        }
+        return new Failed(error);
+    }
+
+    private Path mirror(long id) {
+        return properties.repositoriesDir().resolve(".mirrors").resolve(Long.toString(id));
+    }
+}
