@@ -297,7 +297,10 @@ class DashboardBrowserTest {
         screenshot("tokens");
     }
 
-    /** Creates a hosted repository, pushes a berth.yaml to it with the git CLI and finds the revision. */
+    /**
+     * Creates a hosted repository and pushes a berth.yaml to it with the git CLI, then registers
+     * an external one (a local bare repository) and syncs it; both revisions show in the dashboard.
+     */
     private void pushARevisionAndSeeIt(String team, String repository) throws Exception {
         navigate("Repositories", "repositories-grid");
         assertThat(deepText(driver.findElement(By.id("repositories-grid"))))
@@ -315,38 +318,65 @@ class DashboardBrowserTest {
         screenshot("repository-empty");
 
         dev.berth.registry.RegistryPrerequisites.require();
-        String link;
+        Path work = Files.createTempDirectory("berth-ui-push-");
         try (var registry = dev.berth.registry.TestRegistry.start()) {
-            Path work = Files.createTempDirectory("berth-ui-push-");
-            try {
-                var built = dev.berth.registry.TestImages.writeLayout(work.resolve("layout"), "1",
-                        dev.berth.registry.TestImages.busybox().withCmd("/bin/sh"));
-                dev.berth.registry.TestImages.push(built.layout(), "1", registry.host(), "acme/shop:1", null);
-                Path checkout = Files.createDirectories(work.resolve("checkout"));
-                Files.writeString(checkout.resolve("berth.yaml"), "apiVersion: berth/v1\napps:\n  shop:\n    image: "
-                        + registry.host() + "/acme/shop:1\n");
-                String remote = baseUrl.replace("http://", "http://admin:" + ADMIN_PASSWORD + "@") + "/git/" + team + "/"
-                        + repository + ".git";
-                git(work, checkout, "init", "-q");
-                git(work, checkout, "add", "berth.yaml");
-                git(work, checkout, "commit", "-q", "-m", "Deploy shop");
-                String pushed = git(work, checkout, "push", remote, "HEAD:refs/heads/main");
-                assertThat(pushed).contains("remote: Berth: revision");
-                link = pushed.lines().filter(l -> l.contains("/repositories?team=")).findFirst().orElseThrow()
-                        .replace("remote:", "").strip();
-            } finally {
-                deleteTree(work);
-            }
+            var built = dev.berth.registry.TestImages.writeLayout(work.resolve("layout"), "1",
+                    dev.berth.registry.TestImages.busybox().withCmd("/bin/sh"));
+            dev.berth.registry.TestImages.push(built.layout(), "1", registry.host(), "acme/shop:1", null);
+            String image = registry.host() + "/acme/shop:1";
+
+            Path checkout = Files.createDirectories(work.resolve("checkout"));
+            Files.writeString(checkout.resolve("berth.yaml"), "apiVersion: berth/v1\napps:\n  shop:\n    image: " + image + "\n");
+            String remote = baseUrl.replace("http://", "http://admin:" + ADMIN_PASSWORD + "@") + "/git/" + team + "/"
+                    + repository + ".git";
+            git(work, checkout, "init", "-q");
+            git(work, checkout, "add", "berth.yaml");
+            git(work, checkout, "commit", "-q", "-m", "Deploy shop");
+            String pushed = git(work, checkout, "push", remote, "HEAD:refs/heads/main");
+            assertThat(pushed).contains("remote: Berth: revision");
+            String link = pushed.lines().filter(l -> l.contains("/repositories?team=")).findFirst().orElseThrow()
+                    .replace("remote:", "").strip();
+
+            // The link git printed opens the repository with its new revision.
+            assertThat(link).isEqualTo(baseUrl + "/repositories?team=" + team + "&repository=" + repository);
+            driver.get(link);
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("revisions-grid")));
+            waitForRow("revisions-grid", 2, "Deploy shop");
+            var row = gridRows("revisions-grid").getFirst();
+            assertThat(row.get(4)).isEqualTo("admin");
+            assertThat(row.get(6)).startsWith("shop → sha256:");
+            screenshot("repository-revision");
+
+            registerAndSyncExternal(work, image);
+        } finally {
+            deleteTree(work);
         }
-        // The link git printed opens the repository with its new revision.
-        assertThat(link).isEqualTo(baseUrl + "/repositories?team=" + team + "&repository=" + repository);
-        driver.get(link);
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("revisions-grid")));
-        waitForRow("revisions-grid", 2, "Deploy shop");
-        var row = gridRows("revisions-grid").getFirst();
-        assertThat(row.get(4)).isEqualTo("admin");
-        assertThat(row.get(6)).startsWith("shop → sha256:");
-        screenshot("repository-revision");
+    }
+
+    private void registerAndSyncExternal(Path work, String image) throws Exception {
+        Path bare = work.resolve("worker.git");
+        git(work, work, "init", "-q", "--bare", bare.toString());
+        Path checkout = Files.createDirectories(work.resolve("worker"));
+        Files.writeString(checkout.resolve("berth.yaml"), "apiVersion: berth/v1\napps:\n  worker:\n    image: " + image + "\n");
+        git(work, checkout, "init", "-q");
+        git(work, checkout, "add", "berth.yaml");
+        git(work, checkout, "commit", "-q", "-m", "Deploy worker");
+        git(work, checkout, "push", "-q", bare.toString(), "HEAD:refs/heads/main");
+
+        click(By.id("register-external-open"));
+        type(By.cssSelector("#external-name input"), "worker");
+        type(By.cssSelector("#external-url input"), bare.toString());
+        click(By.id("register-external"));
+        var secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#webhook-secret input")));
+        assertThat(String.valueOf(secret.getDomProperty("value"))).hasSize(64);
+        assertThat(text(By.id("webhook-note"))).contains("will not be shown again");
+        screenshot("external-webhook");
+        click(By.id("webhook-close"));
+        waitForRow("repositories-grid", 0, "worker");
+        click(By.id("sync-now"));
+        waitForRow("revisions-grid", 2, "Deploy worker");
+        assertThat(text(By.id("sync-status"))).contains("last good commit");
+        screenshot("external-synced");
     }
 
     private static String git(Path home, Path dir, String... args) throws Exception {
@@ -536,7 +566,8 @@ class DashboardBrowserTest {
         navigate("Audit", "audit-grid");
         waitForRow("audit-grid", 3, "team.member.role");
         assertThat(gridRows("audit-grid")).extracting(row -> row.get(3))
-                .containsExactly("repository.push", "repository.create", "team.member.role", "team.member.add", "team.create");
+                .containsExactly("repository.sync", "repository.register", "repository.push", "repository.create",
+                        "team.member.role", "team.member.add", "team.create");
         assertThat(gridRows("audit-grid")).allSatisfy(row -> assertThat(row.get(5)).isEqualTo(team));
         assertThat(driver.findElements(By.id("verify-chain"))).isEmpty();
 

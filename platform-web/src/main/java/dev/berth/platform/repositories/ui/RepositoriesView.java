@@ -37,6 +37,7 @@ public class RepositoriesView extends VerticalLayout implements BeforeEnterObser
     private final ComboBox<String> team = new ComboBox<>("Team");
     private final Grid<Repository> grid = new Grid<>();
     private final Button newRepository = new Button("New repository", VaadinIcon.PLUS.create(), e -> openNew());
+    private final Button registerExternal = new Button("Register external", VaadinIcon.CLOUD_DOWNLOAD.create(), e -> openExternal());
     private final RepositoryPanel panel;
 
     public RepositoriesView(RepositoryService repositories, TeamService teams, CallerResolver callers) {
@@ -50,7 +51,8 @@ public class RepositoriesView extends VerticalLayout implements BeforeEnterObser
         team.addValueChangeListener(e -> reload());
         newRepository.setId("new-repository");
         newRepository.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        var header = new HorizontalLayout(heading, team, newRepository);
+        registerExternal.setId("register-external-open");
+        var header = new HorizontalLayout(heading, team, registerExternal, newRepository);
         header.setWidthFull();
         header.setAlignItems(FlexComponent.Alignment.BASELINE);
         header.expand(heading);
@@ -60,7 +62,7 @@ public class RepositoriesView extends VerticalLayout implements BeforeEnterObser
         grid.addColumn(Repository::name).setHeader("Name").setFlexGrow(2);
         grid.addColumn(Repository::deployBranch).setHeader("Deploy branch");
         grid.addColumn(r -> r.kind().toLowerCase()).setHeader("Kind");
-        panel = new RepositoryPanel(repositories, callers);
+        panel = new RepositoryPanel(repositories, callers, this::reloadKeepingSelection);
         grid.asSingleSelect().addValueChangeListener(e -> panel.show(e.getValue()));
 
         var content = new HorizontalLayout(grid, panel);
@@ -85,16 +87,39 @@ public class RepositoriesView extends VerticalLayout implements BeforeEnterObser
         });
     }
 
+    private void reloadKeepingSelection(Repository repository) {
+        reload();
+        grid.getListDataView().getItems().filter(r -> r.id() == repository.id()).findFirst().ifPresent(grid::select);
+    }
+
     private void reload() {
         String selected = team.getValue();
         boolean admin = selected != null
                 && AccessPolicy.decide(callers.current(), Permission.CREATE_REPOSITORY, selected) instanceof AccessPolicy.Allowed;
         newRepository.setVisible(admin);
+        registerExternal.setVisible(admin);
         grid.setEmptyStateText(selected == null ? "You are not in any team yet."
                 : admin ? "No repositories yet. Create one with New repository, then push a berth.yaml to it."
                 : "No repositories yet. A team ADMIN can create one.");
         grid.setItems(selected == null ? java.util.List.of() : repositories.list(callers.current(), selected));
         panel.show(null);
+    }
+
+    private void openExternal() {
+        String selected = team.getValue();
+        var dialog = new ExternalRepositoryDialog(selected);
+        dialog.addRegisterListener(e -> {
+            try {
+                var registered = repositories.registerExternal(callers.current(), selected, e.name(), e.source(), RequestOrigin.current());
+                dialog.close();
+                reload();
+                grid.select(registered.repository());
+                new WebhookSecretDialog(registered).open();
+            } catch (Problem p) {
+                Notices.problem(p);
+            }
+        });
+        dialog.open();
     }
 
     private void openNew() {

@@ -1,5 +1,6 @@
 package dev.berth.platform.repositories.ui;
 
+import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
@@ -7,15 +8,19 @@ import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.berth.platform.repositories.ExternalSync;
 import dev.berth.platform.repositories.Repository;
 import dev.berth.platform.repositories.RepositoryService;
 import dev.berth.platform.repositories.Revision;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.ui.Monospace;
+import dev.berth.platform.ui.Notices;
 import dev.berth.platform.ui.Timestamps;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** One repository: how to push to it, and the revisions its deploy branch has recorded. */
@@ -28,9 +33,12 @@ class RepositoryPanel extends VerticalLayout {
     private final Grid<Revision> revisions = new Grid<>();
     private final Paragraph placeholder = new Paragraph("Select a repository to see how to push to it and its revisions.");
 
-    RepositoryPanel(RepositoryService repositories, CallerResolver callers) {
+    private final transient Consumer<Repository> changed;
+
+    RepositoryPanel(RepositoryService repositories, CallerResolver callers, Consumer<Repository> changed) {
         this.repositories = repositories;
         this.callers = callers;
+        this.changed = changed;
         setPadding(false);
         title.addClassNames(LumoUtility.Margin.NONE, LumoUtility.FontSize.LARGE);
         cloneUrl.setId("clone-url");
@@ -62,6 +70,10 @@ class RepositoryPanel extends VerticalLayout {
             return;
         }
         title.setText(repository.team() + "/" + repository.name());
+        if (repository.remote() != null) {
+            showExternal(repository);
+            return;
+        }
         cloneUrl.setValue(repository.cloneUrl());
         instructions.setText("""
                 # first push: a berth.yaml on '%s' deploys
@@ -86,6 +98,45 @@ class RepositoryPanel extends VerticalLayout {
         var heading = new H3("Revisions");
         heading.addClassNames(LumoUtility.Margin.Top.MEDIUM, LumoUtility.FontSize.MEDIUM);
         add(title, cloneUrl, firstPush, heading, revisions);
+        setFlexGrow(1, revisions);
+    }
+
+    /** An external repository: where it comes from, how its last fetch went, and a way to fetch now. */
+    private void showExternal(Repository repository) {
+        var remote = repository.remote();
+        var source = new TextField("Fetched from");
+        source.setId("external-source");
+        source.setValue(remote.url() + " (" + repository.deployBranch() + ", " + repository.definitionPath() + ")");
+        source.setReadOnly(true);
+        source.setWidthFull();
+        var status = new Span(remote.lastSyncAt() == null ? "Not fetched yet: the first fetch is due now."
+                : "Last fetched " + Timestamps.format(remote.lastSyncAt()) + " UTC"
+                + (remote.lastSyncCommit() == null ? "" : "; last good commit " + remote.lastSyncCommit().substring(0, 12)));
+        status.setId("sync-status");
+        var error = new Pre(remote.lastSyncError() == null ? "" : remote.lastSyncError());
+        error.setId("sync-error");
+        error.setVisible(remote.lastSyncError() != null);
+        error.addClassNames(LumoUtility.TextColor.ERROR, LumoUtility.FontSize.SMALL, LumoUtility.Padding.SMALL,
+                LumoUtility.Background.ERROR_10);
+        var syncNow = new Button("Sync now", e -> {
+            var result = repositories.syncNow(callers.current(), repository.team(), repository.name());
+            switch (result) {
+                case ExternalSync.Recorded r -> Notices.done("Revision " + r.revision() + " recorded");
+                case ExternalSync.Unchanged u -> Notices.done("Up to date at " + u.commit().substring(0, 12));
+                case ExternalSync.Failed f -> Notices.done("The fetch failed; see the error below");
+            }
+            changed.accept(repository);
+        });
+        syncNow.setId("sync-now");
+        var webhook = new TextField("Webhook URL");
+        webhook.setValue(remote.webhookUrl());
+        webhook.setReadOnly(true);
+        webhook.setWidthFull();
+        Monospace.apply(webhook);
+        revisions.setItems(repositories.revisionsOfRepository(callers.current(), repository.team(), repository.name(), 100));
+        var heading = new H3("Revisions");
+        heading.addClassNames(LumoUtility.Margin.Top.MEDIUM, LumoUtility.FontSize.MEDIUM);
+        add(title, source, new HorizontalLayout(status, syncNow), error, webhook, heading, revisions);
         setFlexGrow(1, revisions);
     }
 }
