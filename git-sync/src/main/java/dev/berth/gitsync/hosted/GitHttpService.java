@@ -136,6 +136,13 @@ public final class GitHttpService {
                 }
 
                 @Override
+                public byte[] rawCommit(CommitId id) throws IOException {
+                    try (var walk = new RevWalk(repo)) {
+                        return walk.parseCommit(ObjectId.fromString(id.hex())).getRawBuffer().clone();
+                    }
+                }
+
+                @Override
                 public Optional<byte[]> file(CommitId id, String path, int maxBytes) throws IOException {
                     RevCommit commit;
                     try (var revWalk = new RevWalk(repo)) {

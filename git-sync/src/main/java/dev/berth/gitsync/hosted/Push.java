@@ -17,6 +17,9 @@ public interface Push {
     /** The commit a change would move its ref to. */
     PushedCommit commit(CommitId id) throws IOException;
 
+    /** The commit object's bytes as git stores them, for signature checks. */
+    byte[] rawCommit(CommitId id) throws IOException;
+
     /**
      * A file's content at a commit, or empty when the commit has no such file.
      *

@@ -32,16 +32,16 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPGPKeyPair;
 
 /** Keys made in the test with Bouncy Castle (no gpg), signatures over payloads, and git-formatted commits. */
-final class TestKeys {
+public final class TestKeys {
     static final Instant CREATED = Instant.parse("2024-01-01T00:00:00Z");
     static final Instant SIGNED = Instant.parse("2024-06-01T00:00:00Z");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    enum Algorithm { ED25519, RSA }
+    public enum Algorithm { ED25519, RSA }
 
     /** A generated key: its primary pair, an optional signing subkey pair, and the public ring. */
-    record Key(PGPKeyPair primary, PGPKeyPair subkey, PGPPublicKeyRing publicRing, PGPSecretKeyRing secretRing) {
-        String armoredPublic() {
+    public record Key(PGPKeyPair primary, PGPKeyPair subkey, PGPPublicKeyRing publicRing, PGPSecretKeyRing secretRing) {
+        public String armoredPublic() {
             return armor(out -> publicRing.encode(out));
         }
 
@@ -91,7 +91,7 @@ final class TestKeys {
         }
     }
 
-    static Key generate(String... userIds) {
+    public static Key generate(String... userIds) {
         return generate(Algorithm.ED25519, 0, false, true, userIds);
     }
 
@@ -100,7 +100,7 @@ final class TestKeys {
      * @param withSubkey add a signing subkey
      * @param crossCertify give the subkey its back signature, as gpg does
      */
-    static Key generate(Algorithm algorithm, long expiresAfterSeconds, boolean withSubkey, boolean crossCertify, String... userIds) {
+    public static Key generate(Algorithm algorithm, long expiresAfterSeconds, boolean withSubkey, boolean crossCertify, String... userIds) {
         try {
             PGPKeyPair primary = pair(algorithm);
             var hashed = new PGPSignatureSubpacketGenerator();
@@ -137,7 +137,7 @@ final class TestKeys {
         }
     }
 
-    static String signWith(PGPKeyPair pair, String payload, Instant at) {
+    public static String signWith(PGPKeyPair pair, String payload, Instant at) {
         try {
             var generator = new PGPSignatureGenerator(signerBuilder(pair), pair.getPublicKey());
             generator.init(PGPSignature.BINARY_DOCUMENT, pair.getPrivateKey());
@@ -154,7 +154,7 @@ final class TestKeys {
     }
 
     /** A raw commit object as git writes it; {@link #signed} adds the signature header. */
-    static String payload(String message) {
+    public static String payload(String message) {
         return """
                 tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904
                 parent 0123456789abcdef0123456789abcdef01234567
@@ -165,7 +165,7 @@ final class TestKeys {
     }
 
     /** The payload with a {@code gpgsig} header after the committer, each further line indented by one space as git does. */
-    static byte[] signed(String payload, String armoredSignature) {
+    public static byte[] signed(String payload, String armoredSignature) {
         String header = "gpgsig " + armoredSignature.stripTrailing().replace("\n", "\n ") + "\n";
         int end = payload.indexOf("\n\n") + 1;
         return (payload.substring(0, end) + header + payload.substring(end)).getBytes(StandardCharsets.UTF_8);

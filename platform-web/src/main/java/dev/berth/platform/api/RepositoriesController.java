@@ -11,9 +11,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -52,6 +54,42 @@ public class RepositoriesController {
                     body.url(), body.branch(), body.path(), body.username(), body.token(), body.pollSeconds()), RequestOrigin.of(request));
         }
         return repositories.create(callers.current(), team, body.name(), body.branch(), RequestOrigin.of(request));
+    }
+
+    public record SigningChange(Boolean required) {
+    }
+
+    public record NewTrustedKey(String armored) {
+    }
+
+    @GetMapping("/repositories/{name}/signing")
+    @Operation(summary = "Whether only signed commits are accepted, and the trusted OpenPGP keys (any member)")
+    public RepositoryService.Signing signing(@PathVariable String team, @PathVariable String name) {
+        return repositories.signing(callers.current(), team, name);
+    }
+
+    @PutMapping("/repositories/{name}/signing")
+    @Operation(summary = "Require commits signed by a trusted key, or stop requiring it (team ADMIN)")
+    public RepositoryService.Signing setSigning(@PathVariable String team, @PathVariable String name, @RequestBody SigningChange body,
+                                                HttpServletRequest request) {
+        if (body.required() == null) throw new dev.berth.platform.problem.Problem.Invalid("'required' must be true or false");
+        return repositories.requireSigned(callers.current(), team, name, body.required(), RequestOrigin.of(request));
+    }
+
+    @PostMapping("/repositories/{name}/trusted-keys")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Trust an ASCII-armored OpenPGP public key for commits to this repository (team ADMIN)")
+    public RepositoryService.TrustedKeyView trustKey(@PathVariable String team, @PathVariable String name,
+                                                     @RequestBody NewTrustedKey body, HttpServletRequest request) {
+        return repositories.trustKey(callers.current(), team, name, body.armored(), RequestOrigin.of(request));
+    }
+
+    @DeleteMapping("/repositories/{name}/trusted-keys/{fingerprint}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Stop trusting a key (team ADMIN)")
+    public void distrustKey(@PathVariable String team, @PathVariable String name, @PathVariable String fingerprint,
+                            HttpServletRequest request) {
+        repositories.distrustKey(callers.current(), team, name, fingerprint, RequestOrigin.of(request));
     }
 
     @PostMapping("/repositories/{name}/sync")

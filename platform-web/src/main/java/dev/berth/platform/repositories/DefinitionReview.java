@@ -7,6 +7,9 @@ import dev.berth.gitsync.definition.DefinitionLimits;
 import dev.berth.gitsync.definition.DefinitionParser;
 import dev.berth.gitsync.definition.ParseResult;
 import dev.berth.gitsync.hosted.PushedCommit;
+import dev.berth.gitsync.signing.CommitSignatures;
+import dev.berth.gitsync.signing.SignatureStatus;
+import dev.berth.gitsync.signing.TrustedKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -41,15 +44,22 @@ public class DefinitionReview {
     public sealed interface Outcome permits Passed, Failed {
     }
 
-    /** The definition is good; {@code pinned} holds each app's resolved digest. */
-    public record Passed(byte[] yaml, Definition definition, List<Revision.PinnedImage> pinned) implements Outcome {
+    /** The definition is good; {@code pinned} holds each app's resolved digest, {@code signature} what the signature says. */
+    public record Passed(byte[] yaml, Definition definition, List<Revision.PinnedImage> pinned, String signature) implements Outcome {
     }
 
     /** @param reason a few words; {@code messages} say what is wrong and where, one per line */
     public record Failed(String reason, List<String> messages) implements Outcome {
     }
 
-    public Outcome review(RepositoryStore.Row repo, CommitId commit, Optional<byte[]> yaml) {
+    /** @param rawCommit the commit object's bytes, whose signature is checked against the repository's trusted keys */
+    public Outcome review(RepositoryStore.Row repo, CommitId commit, byte[] rawCommit, Optional<byte[]> yaml) {
+        var trusted = store.trustedKeys(repo.id()).stream().map(k -> TrustedKey.parse(k.armored())).toList();
+        SignatureStatus signature = CommitSignatures.verify(rawCommit, trusted);
+        if (repo.requireSigned() && !(signature instanceof SignatureStatus.Verified)) {
+            return new Failed("unsigned commit", List.of("commit " + commit.abbreviated() + ": " + signature.label()
+                    + "; " + repo.team() + "/" + repo.name() + " accepts only commits signed by one of its trusted keys"));
+        }
         String file = repo.definitionPath();
         if (yaml.isEmpty()) {
             return new Failed("no " + file, List.of(file + ": not found in commit " + commit.abbreviated()
@@ -77,15 +87,15 @@ public class DefinitionReview {
             }
         }
         if (!problems.isEmpty()) return new Failed("invalid " + file, problems);
-        return new Passed(yaml.get(), definition, List.copyOf(pinned));
+        return new Passed(yaml.get(), definition, List.copyOf(pinned), signature.label());
     }
 
     /** Records a revision that passed, and claims its apps for the repository; returns its id. */
-    public long record(RepositoryStore.Row repo, PushedCommit commit, String branch, String by, String signature, Passed passed) {
+    public long record(RepositoryStore.Row repo, PushedCommit commit, String branch, String by, Passed passed) {
         return tx.execute(s -> {
             store.claimApps(repo.teamId(), repo.id(), passed.definition().apps().stream().map(AppDefinition::name).toList());
             return store.insertRevision(new RepositoryStore.NewRevision(repo.id(), repo.teamId(), commit.id().hex(), branch,
-                    commit.author().toString(), commit.committer().toString(), commit.subject(), by, signature,
+                    commit.author().toString(), commit.committer().toString(), commit.subject(), by, passed.signature(),
                     new String(passed.yaml(), StandardCharsets.UTF_8), JSON.writeValueAsString(passed.definition()),
                     passed.pinned(), clock.instant()));
         });

@@ -83,11 +83,11 @@ public class ExternalSync {
                 store.recordSync(row.id(), clock.instant(), tip, null);
                 return new Unchanged(tip);
             }
-            return switch (review.review(row, fetched.commit().id(), fetched.definition())) {
+            return switch (review.review(row, fetched.commit().id(), fetched.raw(), fetched.definition())) {
                 case DefinitionReview.Failed failed -> fail(row, trigger, "commit " + fetched.commit().id().abbreviated() + ": "
                         + String.join("\n", failed.messages()));
                 case DefinitionReview.Passed passed -> {
-                    long id = review.record(row, fetched.commit(), row.deployBranch(), "sync:" + trigger, "UNSIGNED", passed);
+                    long id = review.record(row, fetched.commit(), row.deployBranch(), "sync:" + trigger, passed);
                     store.recordSync(row.id(), clock.instant(), tip, null);
                     audit.record(AuditEvent.of(AuditEvent.Actor.system(), "repository.sync", "repository:" + row.team() + "/" + row.name())
                             .team(row.team()).detail("trigger", trigger).detail("commit", tip).detail("revision", id));

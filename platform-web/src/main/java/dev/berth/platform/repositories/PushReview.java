@@ -74,7 +74,8 @@ public class PushReview implements PushGate {
 
     private DefinitionReview.Outcome check(Push push, RepositoryStore.Row repo, RefChange change) throws IOException {
         PushedCommit commit = push.commit(change.to());
-        var outcome = review.review(repo, change.to(), push.file(change.to(), repo.definitionPath(), DefinitionReview.MAX_DEFINITION_BYTES));
+        var outcome = review.review(repo, change.to(), push.rawCommit(change.to()),
+                push.file(change.to(), repo.definitionPath(), DefinitionReview.MAX_DEFINITION_BYTES));
         if (outcome instanceof DefinitionReview.Passed passed) reviewed.put(key(push, change.to()), new Reviewed(commit, repo.deployBranch(), passed));
         return outcome;
     }
@@ -92,7 +93,7 @@ public class PushReview implements PushGate {
             }
             Reviewed r = reviewed.remove(key(push, change.to()));
             if (r == null) continue;
-            long id = review.record(repo, r.commit(), r.branch(), caller.username(), "UNSIGNED", r.passed());
+            long id = review.record(repo, r.commit(), r.branch(), caller.username(), r.passed());
             audit.record(AuditEvent.of(caller.actor(), "repository.push", "repository:" + push.repository()).team(repo.team())
                     .detail("ref", change.ref()).detail("commit", change.to().hex()).detail("revision", id));
             messages.add("Berth: revision " + id + " recorded for " + change.to().abbreviated() + " (" + r.commit().subject() + ")");

@@ -90,6 +90,71 @@ public class RepositoryService {
                 .orElseThrow(() -> new Problem.NotFound("repository '" + name + "' not found in team '" + team + "'"));
     }
 
+    /** Whether a repository accepts only signed commits, and the keys it trusts. */
+    public record Signing(boolean required, List<TrustedKeyView> keys) {
+    }
+
+    /** A trusted key as listed: never more than its public parts. */
+    public record TrustedKeyView(String fingerprint, String signer, String addedBy, java.time.Instant addedAt) {
+    }
+
+    public Signing signing(Caller caller, String team, String name) {
+        AccessPolicy.require(caller, Permission.VIEW_REPOSITORIES, team);
+        var row = row(team, name);
+        return new Signing(row.requireSigned(), store.trustedKeys(row.id()).stream()
+                .map(k -> new TrustedKeyView(k.fingerprint(), k.signer(), k.addedBy(), k.addedAt())).toList());
+    }
+
+    /** Turns the signature requirement on or off; on needs at least one trusted key. */
+    public Signing requireSigned(Caller caller, String team, String name, boolean required, RequestOrigin origin) {
+        AccessPolicy.require(caller, Permission.MANAGE_REPOSITORY, team);
+        var row = row(team, name);
+        if (required && store.trustedKeys(row.id()).isEmpty()) {
+            throw new Problem.Conflict("add a trusted key first: with none, no commit could be accepted");
+        }
+        store.setRequireSigned(row.id(), required);
+        audit.record(AuditEvent.of(caller.actor(), "repository.signing", "repository:" + team + "/" + name).team(team)
+                .source(origin.address(), origin.userAgent()).detail("required", required));
+        return signing(caller, team, name);
+    }
+
+    /** Adds an ASCII-armored OpenPGP public key to the repository's trusted keys. */
+    public TrustedKeyView trustKey(Caller caller, String team, String name, String armored, RequestOrigin origin) {
+        AccessPolicy.require(caller, Permission.MANAGE_REPOSITORY, team);
+        var row = row(team, name);
+        dev.berth.gitsync.signing.TrustedKey key;
+        try {
+            key = dev.berth.gitsync.signing.TrustedKey.parse(armored == null ? "" : armored);
+        } catch (IllegalArgumentException e) {
+            throw new Problem.Invalid(e.getMessage());
+        }
+        var now = clock.instant();
+        if (!store.addTrustedKey(row.id(), key.fingerprint(), key.signer(), key.armored(), caller.username(), now)) {
+            throw new Problem.Conflict("key " + key.fingerprint() + " is already trusted by " + team + "/" + name);
+        }
+        audit.record(AuditEvent.of(caller.actor(), "repository.key.add", "repository:" + team + "/" + name).team(team)
+                .source(origin.address(), origin.userAgent()).detail("fingerprint", key.fingerprint()).detail("signer", key.signer()));
+        return new TrustedKeyView(key.fingerprint(), key.signer(), caller.username(), now);
+    }
+
+    public void distrustKey(Caller caller, String team, String name, String fingerprint, RequestOrigin origin) {
+        AccessPolicy.require(caller, Permission.MANAGE_REPOSITORY, team);
+        var row = row(team, name);
+        String fpr = fingerprint == null ? "" : fingerprint.strip().toUpperCase();
+        if (row.requireSigned() && store.trustedKeys(row.id()).size() == 1
+                && store.trustedKeys(row.id()).getFirst().fingerprint().equals(fpr)) {
+            throw new Problem.Conflict("this is the last trusted key while signatures are required; turn the requirement off first");
+        }
+        if (!store.removeTrustedKey(row.id(), fpr)) throw new Problem.NotFound("key " + fpr + " is not trusted by " + team + "/" + name);
+        audit.record(AuditEvent.of(caller.actor(), "repository.key.remove", "repository:" + team + "/" + name).team(team)
+                .source(origin.address(), origin.userAgent()).detail("fingerprint", fpr));
+    }
+
+    private RepositoryStore.Row row(String team, String name) {
+        return store.find(team, name)
+                .orElseThrow(() -> new Problem.NotFound("repository '" + name + "' not found in team '" + team + "'"));
+    }
+
     /** Fetches an external repository now, as its poll or webhook would. */
     public ExternalSync.Result syncNow(Caller caller, String team, String name) {
         AccessPolicy.require(caller, Permission.PUSH_REPOSITORY, team);

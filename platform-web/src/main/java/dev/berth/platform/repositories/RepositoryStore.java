@@ -23,7 +23,7 @@ public class RepositoryStore {
 
     /** A repository row; external repositories also carry their remote and the state of their last sync. */
     public record Row(long id, long teamId, String team, String name, String kind, String deployBranch, String definitionPath,
-                      Instant createdAt, String createdBy, Remote remote) {
+                      Instant createdAt, String createdBy, Remote remote, boolean requireSigned) {
         public boolean external() {
             return remote != null;
         }
@@ -37,7 +37,7 @@ public class RepositoryStore {
     private static final String SELECT = """
             SELECT r.id, r.team_id, t.name AS team, r.name, r.kind, r.deploy_branch, r.definition_path, r.created_at, r.created_by,
                    r.remote_url, r.remote_username, r.remote_secret, r.webhook_secret, r.poll_seconds, r.last_sync_at,
-                   r.last_sync_commit, r.last_sync_error
+                   r.last_sync_commit, r.last_sync_error, r.require_signed
             FROM repositories r JOIN teams t ON t.id = r.team_id""";
 
     public Optional<Row> find(long id) {
@@ -176,6 +176,30 @@ public class RepositoryStore {
         }
         return new Row(rs.getLong("id"), rs.getLong("team_id"), rs.getString("team"), rs.getString("name"), rs.getString("kind"),
                 rs.getString("deploy_branch"), rs.getString("definition_path"), rs.getTimestamp("created_at").toInstant(),
-                rs.getString("created_by"), remote);
+                rs.getString("created_by"), remote, rs.getBoolean("require_signed"));
+    }
+
+    /** A trusted key as stored: enough to list it without parsing. */
+    public record StoredKey(String fingerprint, String signer, String armored, String addedBy, Instant addedAt) {
+    }
+
+    public List<StoredKey> trustedKeys(long repositoryId) {
+        return jdbc.sql("SELECT fingerprint, signer, armored, added_by, added_at FROM trusted_keys WHERE repository_id = ? ORDER BY added_at")
+                .param(repositoryId).query((rs, n) -> new StoredKey(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getTimestamp(5).toInstant())).list();
+    }
+
+    public boolean addTrustedKey(long repositoryId, String fingerprint, String signer, String armored, String by, Instant at) {
+        return jdbc.sql("""
+                INSERT INTO trusted_keys (repository_id, fingerprint, signer, armored, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING""").params(repositoryId, fingerprint, signer, armored, by, Timestamp.from(at)).update() == 1;
+    }
+
+    public boolean removeTrustedKey(long repositoryId, String fingerprint) {
+        return jdbc.sql("DELETE FROM trusted_keys WHERE repository_id = ? AND fingerprint = ?").params(repositoryId, fingerprint).update() == 1;
+    }
+
+    public void setRequireSigned(long repositoryId, boolean required) {
+        jdbc.sql("UPDATE repositories SET require_signed = ? WHERE id = ?").params(required, repositoryId).update();
     }
 }

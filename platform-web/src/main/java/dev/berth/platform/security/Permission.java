@@ -18,6 +18,7 @@ public enum Permission {
     READ_TEAM_AUDIT("read this team's audit events", Role.ADMIN),
     VIEW_REPOSITORIES("see this team's repositories and revisions", Role.VIEWER),
     CREATE_REPOSITORY("create repositories in this team", Role.ADMIN),
+    MANAGE_REPOSITORY("change this team's repository settings and trusted keys", Role.ADMIN),
     FETCH_REPOSITORY("fetch this team's repositories", Role.VIEWER),
     PUSH_REPOSITORY("push to this team's repositories", Role.DEPLOYER),
     REWRITE_DEPLOY_BRANCH("force-push or delete a deploy branch", Role.ADMIN);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.Api;
 import dev.berth.platform.PlatformTest;
+import dev.berth.gitsync.signing.TestKeys;
 import dev.berth.registry.RegistryPrerequisites;
 import dev.berth.registry.TestImages;
 import dev.berth.registry.TestRegistry;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -205,6 +207,53 @@ class GitPushTest extends PlatformTest {
         assertThat(anonymous.exit()).isNotZero();
         var password = git(work, "ls-remote", url("git-viewer", PASSWORD, "roles"));
         assertThat(password.exit()).as("a password works as well as a token").isZero();
+    }
+
+    /** A commit of the staged tree signed with {@code key}, written with git's own object writer. */
+    private String signedCommit(Path dir, TestKeys.Key key, String who, String message) throws Exception {
+        String tree = git(dir, "write-tree").out().strip();
+        var parent = git(dir, "rev-parse", "-q", "--verify", "HEAD");
+        long now = Instant.now().getEpochSecond();
+        String payload = "tree " + tree + "\n" + (parent.exit() == 0 ? "parent " + parent.out().strip() + "\n" : "")
+                + "author " + who + " " + now + " +0000\ncommitter " + who + " " + now + " +0000\n\n" + message + "\n";
+        byte[] commit = TestKeys.signed(payload, TestKeys.signWith(key.primary(), payload, Instant.now()));
+        Path file = Files.write(work.resolve("commit-" + System.nanoTime()), commit);
+        String id = git(dir, "hash-object", "-t", "commit", "-w", file.toString()).out().strip();
+        git(dir, "reset", "-q", "--soft", id);
+        return id;
+    }
+
+    @Test
+    void aRepositoryThatRequiresSignaturesTakesOnlyCommitsByItsTrustedKeys() throws Exception {
+        createRepository("signed");
+        String settings = "/api/v1/teams/" + TEAM + "/repositories/signed";
+        var ada = TestKeys.generate("Ada Lovelace <ada@example.com>");
+        var mallory = TestKeys.generate("Mallory <mallory@example.com>");
+        assertThat(root.put(settings + "/signing", Map.of("required", true)).body()).contains("add a trusted key first");
+        var junk = root.post(settings + "/trusted-keys", Map.of("armored", "not a key"));
+        assertThat(junk.status()).isEqualTo(400);
+        var added = root.post(settings + "/trusted-keys", Map.of("armored", ada.armoredPublic()));
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        assertThat(added.json().path("signer").asString()).isEqualTo("Ada Lovelace <ada@example.com>");
+        assertThat(root.put(settings + "/signing", Map.of("required", true)).json().path("required").asBoolean()).isTrue();
+
+        Path dir = checkout("signed");
+        var unsigned = commitAndPush(dir, app("signed", image, 1), "git-deployer", "signed");
+        assertThat(unsigned.exit()).isNotZero();
+        assertThat(unsigned.out()).containsPattern("remote: commit [0-9a-f]{12}: unsigned; gitops/signed accepts only commits"
+                + " signed by one of its trusted keys").contains("(unsigned commit)");
+
+        signedCommit(dir, mallory, "Mallory <mallory@example.com>", "sneak in");
+        var untrusted = git(dir, "push", url("git-deployer", tokens.get("git-deployer"), "signed"), "HEAD:refs/heads/main");
+        assertThat(untrusted.exit()).isNotZero();
+        assertThat(untrusted.out()).contains("untrusted key");
+
+        String good = signedCommit(dir, ada, "Ada Lovelace <ada@example.com>", "signed deploy");
+        var signed = git(dir, "push", url("git-deployer", tokens.get("git-deployer"), "signed"), "HEAD:refs/heads/main");
+        assertThat(signed.exit()).as(signed.out()).isZero();
+        var revision = root.get("/api/v1/teams/" + TEAM + "/apps/signed/revisions").json().get(0);
+        assertThat(revision.path("commit").asString()).isEqualTo(good);
+        assertThat(revision.path("signature").asString()).isEqualTo("verified: Ada Lovelace <ada@example.com>");
     }
 
     @Test

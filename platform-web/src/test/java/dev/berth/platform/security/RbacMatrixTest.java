@@ -49,6 +49,7 @@ class RbacMatrixTest extends PlatformTest {
         expect(201, root.post("/api/v1/teams/" + TEAM + "/members", Map.of("username", "rbac-deployer", "role", "DEPLOYER")));
         expect(201, root.post("/api/v1/teams/" + TEAM + "/members", Map.of("username", "rbac-admin", "role", "ADMIN")));
         expect(201, root.post("/api/v1/teams/" + OTHER_TEAM + "/members", Map.of("username", "rbac-other-admin", "role", "ADMIN")));
+        expect(201, root.post("/api/v1/teams/" + TEAM + "/repositories", Map.of("name", "rbac-signed")));
 
         callers.put("anonymous", api.anonymous());
         callers.put("viewer", userToken("rbac-viewer"));
@@ -137,6 +138,10 @@ class RbacMatrixTest extends PlatformTest {
                         statuses(401, 403, 403, 201, 404, 404, 201, 403, 403, 201, 404)),
                 new Row("list repositories", () -> new Request("GET", t + "/repositories", null), none,
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("read signing", () -> new Request("GET", t + "/repositories/rbac-signed/signing", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("change signing", () -> new Request("PUT", t + "/repositories/rbac-signed/signing", Map.of("required", false)),
+                        none, statuses(401, 403, 403, 200, 404, 404, 200, 403, 403, 200, 404)),
                 new Row("app revisions", () -> new Request("GET", t + "/apps/web/revisions", null), none,
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
                 new Row("create team", () -> new Request("POST", "/api/v1/teams", Map.of("name", "rbac-new-" + unique.incrementAndGet())),
