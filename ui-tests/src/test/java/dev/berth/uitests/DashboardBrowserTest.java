@@ -346,11 +346,31 @@ class DashboardBrowserTest {
             assertThat(row.get(4)).isEqualTo("admin");
             assertThat(row.get(6)).startsWith("shop → sha256:");
             screenshot("repository-revision");
+            trustAKey();
 
             registerAndSyncExternal(work, image);
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** Pastes a public key into the repository's trusted keys; the requirement can then be switched on. */
+    private void trustAKey() throws IOException {
+        var key = dev.berth.gitsync.signing.TestKeys.generate("Ada Lovelace <ada@example.com>");
+        click(By.id("signing"));
+        var area = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#trusted-key-armored textarea")));
+        // Through the value property: typing a whole key block key by key is slow and changes nothing.
+        js("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+                + " arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", area, key.armoredPublic());
+        js("arguments[0].scrollIntoView({block: 'center'});", driver.findElement(By.id("trust-key")));
+        click(By.id("trust-key"));
+        waitForRow("trusted-keys", 1, "Ada Lovelace <ada@example.com>");
+        js("arguments[0].scrollIntoView({block: 'center'});", driver.findElement(By.id("require-signed")));
+        click(By.id("require-signed"));
+        wait.until(d -> text(By.id("signing")).contains("Signed commits: required · 1 trusted key"));
+        screenshot("signing");
+        click(By.id("require-signed"));
+        wait.until(d -> text(By.id("signing")).contains("Signed commits: not required"));
     }
 
     private void registerAndSyncExternal(Path work, String image) throws Exception {
@@ -566,7 +586,8 @@ class DashboardBrowserTest {
         navigate("Audit", "audit-grid");
         waitForRow("audit-grid", 3, "team.member.role");
         assertThat(gridRows("audit-grid")).extracting(row -> row.get(3))
-                .containsExactly("repository.sync", "repository.register", "repository.push", "repository.create",
+                .containsExactly("repository.sync", "repository.register", "repository.signing", "repository.signing",
+                        "repository.key.add", "repository.push", "repository.create",
                         "team.member.role", "team.member.add", "team.create");
         assertThat(gridRows("audit-grid")).allSatisfy(row -> assertThat(row.get(5)).isEqualTo(team));
         assertThat(driver.findElements(By.id("verify-chain"))).isEmpty();

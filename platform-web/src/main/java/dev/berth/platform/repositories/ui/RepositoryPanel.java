@@ -97,7 +97,7 @@ class RepositoryPanel extends VerticalLayout {
         firstPush.setOpened(recorded.isEmpty());
         var heading = new H3("Revisions");
         heading.addClassNames(LumoUtility.Margin.Top.MEDIUM, LumoUtility.FontSize.MEDIUM);
-        add(title, cloneUrl, firstPush, heading, revisions);
+        add(title, cloneUrl, firstPush, new SigningPanel(repositories, callers, repository), heading, revisions);
         setFlexGrow(1, revisions);
     }
 
@@ -136,7 +136,8 @@ class RepositoryPanel extends VerticalLayout {
         revisions.setItems(repositories.revisionsOfRepository(callers.current(), repository.team(), repository.name(), 100));
         var heading = new H3("Revisions");
         heading.addClassNames(LumoUtility.Margin.Top.MEDIUM, LumoUtility.FontSize.MEDIUM);
-        add(title, source, new HorizontalLayout(status, syncNow), error, webhook, heading, revisions);
+        add(title, source, new HorizontalLayout(status, syncNow), error, webhook,
+                new SigningPanel(repositories, callers, repository), heading, revisions);
         setFlexGrow(1, revisions);
     }
 }
