@@ -76,7 +76,7 @@ public class ExternalSync {
             try {
                 fetched = RemoteFetcher.fetch(mirror(row.id()), source, row.definitionPath(), DefinitionReview.MAX_DEFINITION_BYTES);
             } catch (IOException e) {
-                return fail(row, trigger, e.getMessage());
+                return fail(row, trigger, null, e.getMessage());
             }
             String tip = fetched.commit().id().hex();
             if (tip.equals(remote.lastSyncCommit())) {
@@ -84,7 +84,7 @@ public class ExternalSync {
                 return new Unchanged(tip);
             }
             return switch (review.review(row, fetched.commit().id(), fetched.raw(), fetched.definition())) {
-                case DefinitionReview.Failed failed -> fail(row, trigger, "commit " + fetched.commit().id().abbreviated() + ": "
+                case DefinitionReview.Failed failed -> fail(row, trigger, tip, "commit " + fetched.commit().id().abbreviated() + ": "
                         + String.join("\n", failed.messages()));
                 case DefinitionReview.Passed passed -> {
                     long id = review.record(row, fetched.commit(), row.deployBranch(), "sync:" + trigger, passed);
@@ -97,13 +97,15 @@ public class ExternalSync {
         }
     }
 
-    private Result fail(RepositoryStore.Row row, String trigger, String error) {
+    /** @param commit the fetched commit that failed its checks, or null when the fetch itself failed */
+    private Result fail(RepositoryStore.Row row, String trigger, String commit, String error) {
         var remote = row.remote();
         store.recordSync(row.id(), clock.instant(), remote.lastSyncCommit(), error);
         // One audit event per distinct failure, not one per poll while it lasts.
         if (!Objects.equals(error, remote.lastSyncError())) {
             audit.record(AuditEvent.of(AuditEvent.Actor.system(), "repository.sync", "repository:" + row.team() + "/" + row.name())
-                    .team(row.team()).outcome(AuditEvent.Outcome.FAILURE).detail("trigger", trigger).detail("error", error));
+                    .team(row.team()).outcome(AuditEvent.Outcome.FAILURE).detail("trigger", trigger).detail("commit", commit)
+                    .detail("error", error));
         }
         return new Failed(error);
     }
