@@ -346,6 +346,11 @@ class DashboardBrowserTest {
             assertThat(row.get(4)).isEqualTo("admin");
             assertThat(row.get(6)).startsWith("shop → sha256:");
             screenshot("repository-revision");
+            // One app's history: the apps these revisions define are offered.
+            var app = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#revisions-app input")));
+            app.sendKeys("shop");
+            pickItem("vaadin-combo-box-item", "shop");
+            waitForRow("revisions-grid", 2, "Deploy shop");
             trustAKey();
 
             registerAndSyncExternal(work, image);

@@ -95,10 +95,24 @@ class RepositoryPanel extends VerticalLayout {
         var firstPush = new Details("How to push", instructions);
         firstPush.setId("first-push-details");
         firstPush.setOpened(recorded.isEmpty());
+        add(title, cloneUrl, firstPush, new SigningPanel(repositories, callers, repository), revisionsHeader(repository, recorded), revisions);
+        setFlexGrow(1, revisions);
+    }
+
+    /** The revisions heading, with a choice of one app's history among the apps these revisions define. */
+    private HorizontalLayout revisionsHeader(Repository repository, java.util.List<Revision> recorded) {
         var heading = new H3("Revisions");
         heading.addClassNames(LumoUtility.Margin.Top.MEDIUM, LumoUtility.FontSize.MEDIUM);
-        add(title, cloneUrl, firstPush, new SigningPanel(repositories, callers, repository), heading, revisions);
-        setFlexGrow(1, revisions);
+        var app = new com.vaadin.flow.component.combobox.ComboBox<String>();
+        app.setId("revisions-app");
+        app.setPlaceholder("All apps");
+        app.setClearButtonVisible(true);
+        app.setItems(recorded.stream().flatMap(r -> r.images().stream()).map(Revision.PinnedImage::app).distinct().sorted().toList());
+        app.addValueChangeListener(e -> revisions.setItems(e.getValue() == null ? recorded
+                : repositories.revisionsOfApp(callers.current(), repository.team(), e.getValue(), 100)));
+        var header = new HorizontalLayout(heading, app);
+        header.setAlignItems(com.vaadin.flow.component.orderedlayout.FlexComponent.Alignment.BASELINE);
+        return header;
     }
 
     /** An external repository: where it comes from, how its last fetch went, and a way to fetch now. */
@@ -133,11 +147,10 @@ class RepositoryPanel extends VerticalLayout {
         webhook.setReadOnly(true);
         webhook.setWidthFull();
         Monospace.apply(webhook);
-        revisions.setItems(repositories.revisionsOfRepository(callers.current(), repository.team(), repository.name(), 100));
-        var heading = new H3("Revisions");
-        heading.addClassNames(LumoUtility.Margin.Top.MEDIUM, LumoUtility.FontSize.MEDIUM);
+        var recorded = repositories.revisionsOfRepository(callers.current(), repository.team(), repository.name(), 100);
+        revisions.setItems(recorded);
         add(title, source, new HorizontalLayout(status, syncNow), error, webhook,
-                new SigningPanel(repositories, callers, repository), heading, revisions);
+                new SigningPanel(repositories, callers, repository), revisionsHeader(repository, recorded), revisions);
         setFlexGrow(1, revisions);
     }
 }
