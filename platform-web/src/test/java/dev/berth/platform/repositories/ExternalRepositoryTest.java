@@ -16,12 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,17 +67,7 @@ class ExternalRepositoryTest extends PlatformTest {
     }
 
     private String git(Path dir, String... args) throws Exception {
-        var command = new ArrayList<>(List.of("git", "-c", "user.name=Grace Hopper", "-c", "user.email=grace@example.com",
-                "-c", "init.defaultBranch=main"));
-        command.addAll(List.of(args));
-        var pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("HOME", work.toString());
-        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-        var p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
+        return new GitCli(work).ok(dir, args);
     }
 
     /** A bare "remote" and a working copy that pushes to it. */

@@ -9,7 +9,6 @@ import dev.berth.registry.RegistryPrerequisites;
 import dev.berth.registry.TestImages;
 import dev.berth.registry.TestRegistry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,10 +41,6 @@ class GitPushTest extends PlatformTest {
     private String image;
     private String imageDigest;
     private final Map<String, String> tokens = new java.util.HashMap<>();
-
-    /** What one git command printed and returned. */
-    record Git(int exit, String out) {
-    }
 
     @BeforeAll
     void setUp() throws Exception {
@@ -86,19 +80,8 @@ class GitPushTest extends PlatformTest {
         return "http://" + user + ":" + secret + "@127.0.0.1:" + port + "/git/" + TEAM + "/" + repository + ".git";
     }
 
-    private Git git(Path dir, String... args) throws IOException, InterruptedException {
-        var command = new ArrayList<>(List.of("git", "-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
-                "-c", "init.defaultBranch=main", "-c", "credential.helper="));
-        command.addAll(List.of(args));
-        var pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("HOME", work.toString());
-        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-        pb.environment().put("GIT_TERMINAL_PROMPT", "0");
-        pb.environment().put("LC_ALL", "C");
-        var p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Git(p.exitValue(), out);
+    private GitCli.Result git(Path dir, String... args) throws IOException, InterruptedException {
+        return new GitCli(work).run(dir, args);
     }
 
     private Path checkout(String name) throws Exception {
@@ -107,7 +90,7 @@ class GitPushTest extends PlatformTest {
         return dir;
     }
 
-    private Git commitAndPush(Path dir, String yaml, String user, String repository, String... pushArgs) throws Exception {
+    private GitCli.Result commitAndPush(Path dir, String yaml, String user, String repository, String... pushArgs) throws Exception {
         Files.writeString(dir.resolve("berth.yaml"), yaml);
         git(dir, "add", "berth.yaml");
         git(dir, "commit", "-q", "-m", "deploy " + yaml.hashCode());

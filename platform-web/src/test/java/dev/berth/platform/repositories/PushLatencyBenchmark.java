@@ -12,7 +12,6 @@ import dev.berth.registry.RegistryPrerequisites;
 import dev.berth.registry.TestImages;
 import dev.berth.registry.TestRegistry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,7 +115,7 @@ class PushLatencyBenchmark extends PlatformTest {
             for (String target : order) {
                 String[] t = targets.get(target);
                 long start = System.nanoTime();
-                Git push = run(dir, "push", t[0], t[1]);
+                GitCli.Result push = run(dir, "push", t[0], t[1]);
                 double ms = (System.nanoTime() - start) / 1e6;
                 assertThat(push.exit()).as(target + " run " + i + "\n" + push.out()).isZero();
                 if (target.equals("gated")) {
@@ -210,33 +209,18 @@ class PushLatencyBenchmark extends PlatformTest {
                 """.formatted(image, replicas, release);
     }
 
-    /** What one git command printed and returned. */
-    record Git(int exit, String out) {
-    }
-
-    private Git git(Path dir, String... args) throws Exception {
-        Git g = run(dir, args);
+    private GitCli.Result git(Path dir, String... args) throws Exception {
+        GitCli.Result g = run(dir, args);
         assertThat(g.exit()).as(String.join(" ", args) + "\n" + g.out()).isZero();
         return g;
     }
 
     private ProcessBuilder builder(Path dir, String... args) {
-        var command = new ArrayList<>(List.of("git", "-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
-                "-c", "init.defaultBranch=main", "-c", "credential.helper="));
-        command.addAll(List.of(args));
-        var pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("HOME", work.toString());
-        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-        pb.environment().put("GIT_TERMINAL_PROMPT", "0");
-        pb.environment().put("LC_ALL", "C");
-        return pb;
+        return new GitCli(work).builder(dir, args);
     }
 
-    private Git run(Path dir, String... args) throws IOException, InterruptedException {
-        var p = builder(dir, args).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Git(p.exitValue(), out);
+    private GitCli.Result run(Path dir, String... args) throws IOException, InterruptedException {
+        return new GitCli(work).run(dir, args);
     }
 
     private byte[] runBytes(Path dir, String... args) throws IOException, InterruptedException {
