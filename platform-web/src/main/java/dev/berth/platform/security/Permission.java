@@ -21,7 +21,9 @@ public enum Permission {
     MANAGE_REPOSITORY("change this team's repository settings and trusted keys", Role.ADMIN),
     FETCH_REPOSITORY("fetch this team's repositories", Role.VIEWER),
     PUSH_REPOSITORY("push to this team's repositories", Role.DEPLOYER),
-    REWRITE_DEPLOY_BRANCH("force-push or delete a deploy branch", Role.ADMIN);
+    REWRITE_DEPLOY_BRANCH("force-push or delete a deploy branch", Role.ADMIN),
+    MANAGE_HOSTS("let hosts join the platform", null),
+    VIEW_HOSTS("see the platform's hosts", null);
 
     private final String description;
     private final Role teamRole;

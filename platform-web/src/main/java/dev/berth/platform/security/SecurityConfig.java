@@ -1,6 +1,9 @@
 package dev.berth.platform.security;
 
 import dev.berth.platform.audit.AuditLog;
+import dev.berth.platform.hosts.AgentAuthentication;
+import dev.berth.platform.hosts.AgentCredentialFilter;
+import dev.berth.platform.hosts.HostService;
 import dev.berth.platform.tokens.TokenService;
 import dev.berth.platform.users.UserRepository;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -24,8 +27,8 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.pathPattern;
 
 /**
- * The machine-facing filter chains: the API (bearer tokens; Basic only to mint a token),
- * actuator and OpenAPI docs. The dashboard's chain lives with the UI.
+ * The machine-facing filter chains: host agents (their own credentials only), the API (bearer
+ * tokens; Basic only to mint a token), actuator and OpenAPI docs. The dashboard's chain lives with the UI.
  */
 @Configuration
 @EnableWebSecurity
@@ -64,6 +67,42 @@ public class SecurityConfig {
         var registration = new FilterRegistrationBean<>(filter);
         registration.setEnabled(false);
         return registration;
+    }
+
+    @Bean
+    AgentCredentialFilter agentCredentialFilter(HostService hosts, AuditLog audit, ProblemWriter problems) {
+        return new AgentCredentialFilter(hosts, audit, problems);
+    }
+
+    @Bean
+    FilterRegistrationBean<AgentCredentialFilter> agentCredentialFilterRegistration(AgentCredentialFilter filter) {
+        var registration = new FilterRegistrationBean<>(filter);
+        registration.setEnabled(false);
+        return registration;
+    }
+
+    /**
+     * Host agents, which connect out to the platform. Registration is authenticated by the join
+     * token in its body; everything else needs an agent credential, which is all this chain reads:
+     * no user tokens, no Basic, no sessions. Agent credentials in turn mean nothing on the API chains.
+     */
+    @Bean
+    @Order(-1)
+    SecurityFilterChain agents(HttpSecurity http, AgentCredentialFilter agents, ProblemWriter problems) throws Exception {
+        return http.securityMatcher(pathPattern("/agent/**"))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(c -> c.disable())
+                .requestCache(c -> c.disable())
+                .addFilterBefore(agents, BasicAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers(pathPattern(HttpMethod.POST, "/agent/v1/register")).permitAll()
+                        .anyRequest().hasRole(AgentAuthentication.ROLE))
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((req, res, ex) -> problems.unauthorized(req, res,
+                                "authenticate with 'Authorization: Bearer berth-agent_...', the credential registration returned"))
+                        .accessDeniedHandler((req, res, ex) -> problems.write(req, res, 403, "Forbidden",
+                                "only host agents may call " + req.getMethod() + " " + req.getRequestURI())))
+                .build();
     }
 
     /** Forges call webhooks without Berth credentials; the repository's webhook secret authenticates them. */

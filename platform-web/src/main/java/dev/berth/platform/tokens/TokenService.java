@@ -100,7 +100,11 @@ public class TokenService {
     /** Checks a presented bearer token. Expiry and revocation are named only to holders of the real secret. */
     public Verdict authenticate(String presented) {
         var parsed = TokenSecret.parse(presented);
-        if (parsed.isEmpty()) return new Rejected("the bearer token is not a Berth API token");
+        if (parsed.isEmpty()) {
+            return new Rejected(presented != null && presented.startsWith("berth-agent_")
+                    ? "a host agent's credential cannot call this API; it works only on /agent/ endpoints"
+                    : "the bearer token is not a Berth API token");
+        }
         var stored = tokens.findByPublicId(parsed.get().publicId());
         if (stored.isEmpty() || !parsed.get().matches(stored.get().secretHash())) {
             return new Rejected("the bearer token is not valid");

@@ -1,0 +1,72 @@
+package dev.berth.agent.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The wire form of joining and reporting, pinned by golden files in both directions: registration,
+ * its answer and the heartbeat. The platform's tests send the same files over HTTP.
+ */
+class HostProtocolGoldenTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HostCapacity CAPACITY = new HostCapacity(8589934592L, 4000);
+
+    static Registration registration() {
+        return new Registration(Registration.VERSION, "berth-join_0123456789abcdefghijABCDEFGHIJ01", "worker-1.example.com",
+                CAPACITY, "0.1.0");
+    }
+
+    static Registered registered() {
+        return new Registered(Registered.VERSION, "h-0a1b2c3d4e5f",
+                "berth-agent_h-0a1b2c3d4e5f_0123456789abcdefghijABCDEFGHIJ01");
+    }
+
+    static Heartbeat heartbeat() {
+        return new Heartbeat(Heartbeat.VERSION, CAPACITY, List.of(
+                new ContainerStatus("web-1", "web", "running", null, false, "healthy"),
+                new ContainerStatus("worker-1", "worker", "stopped", 137, true, null)));
+    }
+
+    private static String golden(String name) throws IOException {
+        try (var in = HostProtocolGoldenTest.class.getResourceAsStream("/golden/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static <T> void assertGolden(String file, T sample, Class<T> type) throws IOException {
+        assertThat(JSON.readValue(golden(file), type)).as("%s read", file).isEqualTo(sample);
+        assertThat(JSON.readTree(JSON.writeValueAsString(sample))).as("%s written", file).isEqualTo(JSON.readTree(golden(file)));
+    }
+
+    @Test
+    void registrationMatchesItsGoldenFile() throws IOException {
+        assertGolden("registration-v1.json", registration(), Registration.class);
+    }
+
+    @Test
+    void registeredMatchesItsGoldenFile() throws IOException {
+        assertGolden("registered-v1.json", registered(), Registered.class);
+    }
+
+    @Test
+    void heartbeatMatchesItsGoldenFile() throws IOException {
+        assertGolden("heartbeat-v1.json", heartbeat(), Heartbeat.class);
+    }
+
+    @Test
+    void anEmptyHeartbeatHasNoContainersRatherThanNull() {
+        var read = JSON.readValue("{\"version\":1,\"capacity\":{\"memoryBytes\":1,\"cpuMillis\":1}}", Heartbeat.class);
+        assertThat(read.containers()).isEmpty();
+    }
+
+    @Test
+    void secretsStayOutOfToString() {
+        assertThat(registration().toString()).doesNotContain("berth-join_");
+        assertThat(registered().toString()).doesNotContain("berth-agent_");
+    }
+}

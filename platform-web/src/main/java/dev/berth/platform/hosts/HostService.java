@@ -1,0 +1,182 @@
+package dev.berth.platform.hosts;
+
+import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.protocol.Heartbeat;
+import dev.berth.agent.protocol.HostCapacity;
+import dev.berth.agent.protocol.Registered;
+import dev.berth.agent.protocol.Registration;
+import dev.berth.platform.audit.AuditEvent;
+import dev.berth.platform.audit.AuditLog;
+import dev.berth.platform.problem.Problem;
+import dev.berth.platform.security.AccessPolicy;
+import dev.berth.platform.security.Caller;
+import dev.berth.platform.security.Permission;
+import dev.berth.platform.security.RequestOrigin;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Hosts joining the platform and reporting to it. A platform admin creates a single-use, expiring
+ * join token; an agent trades it once for its own credential, and from then on reports heartbeats
+ * with it. Tokens and credentials are stored as sha256 only.
+ */
+@Service
+@EnableConfigurationProperties(HostProperties.class)
+public class HostService {
+    /** The one answer for an unknown, used or expired join token, so a guesser learns nothing. */
+    public static final String INVALID_JOIN_TOKEN = "join token is not valid";
+    static final int MAX_CONTAINERS = 10_000;
+
+    private final HostStore store;
+    private final AuditLog audit;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final HostProperties properties;
+
+    public HostService(HostStore store, AuditLog audit, TransactionTemplate tx, Clock clock, HostProperties properties) {
+        this.store = store;
+        this.audit = audit;
+        this.tx = tx;
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    /** A new join token; {@code token} is its secret, shown only this once. */
+    public record IssuedJoinToken(long id, String token, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "IssuedJoinToken[id=" + id + ", expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** Creates a join token lasting {@code ttl} (default 1h, at most 24h). */
+    public IssuedJoinToken createJoinToken(Caller caller, Duration ttl, RequestOrigin origin) {
+        AccessPolicy.require(caller, Permission.MANAGE_HOSTS);
+        Duration lifetime = ttl == null ? properties.joinTokenTtl() : ttl;
+        if (lifetime.compareTo(Duration.ofMinutes(1)) < 0 || lifetime.compareTo(HostProperties.MAX_JOIN_TOKEN_TTL) > 0) {
+            throw new Problem.Invalid("a join token lasts between 1 minute and " + HostProperties.MAX_JOIN_TOKEN_TTL.toHours()
+                    + " hours; asked for " + lifetime.toMinutes() + " minutes");
+        }
+        var now = clock.instant();
+        var expiresAt = now.plus(lifetime);
+        String token = AgentCredential.newJoinToken();
+        long id = store.insertJoinToken(AgentCredential.sha256(token), caller.username(), now, expiresAt);
+        audit.record(AuditEvent.of(caller.actor(), "host.join-token.create", "join-token:" + id)
+                .source(origin.address(), origin.userAgent()).detail("expiresAt", expiresAt));
+        return new IssuedJoinToken(id, token, expiresAt);
+    }
+
+    /**
+     * Trades a join token for a new host and its credential. The token is used up in the same
+     * transaction that creates the host, so two agents racing with one token get one host.
+     */
+    public Registered register(Registration registration, RequestOrigin origin) {
+        if (registration == null) throw new Problem.Invalid("the request body must be a registration");
+        requireVersion(registration.version(), Registration.VERSION);
+        String hostname = registration.hostname() == null ? "" : registration.hostname().strip();
+        if (hostname.isEmpty() || hostname.length() > 253) throw new Problem.Invalid("hostname must be 1 to 253 characters");
+        HostCapacity capacity = registration.capacity();
+        if (capacity == null) throw new Problem.Invalid("capacity is missing");
+        String agentVersion = registration.agentVersion() == null ? "" : registration.agentVersion().strip();
+        if (agentVersion.isEmpty() || agentVersion.length() > 100) throw new Problem.Invalid("agentVersion must be 1 to 100 characters");
+
+        String presented = registration.joinToken();
+        var now = clock.instant();
+        String hostId = AgentCredential.newHostId();
+        var credential = AgentCredential.generate(hostId);
+        Optional<Long> used = Optional.empty();
+        if (AgentCredential.looksLikeJoinToken(presented)) {
+            byte[] hash = AgentCredential.sha256(presented);
+            used = tx.execute(s -> {
+                var token = store.lockUsableJoinToken(hash, now);
+                token.ifPresent(id -> {
+                    store.insertHost(hostId, hostname, credential.hash(), capacity.memoryBytes(), capacity.cpuMillis(),
+                            agentVersion, now, id);
+                    if (!store.markUsed(id, hostId, now)) throw new IllegalStateException("join token " + id + " was used meanwhile");
+                });
+                return token;
+            });
+        }
+        if (used.isEmpty()) {
+            audit.record(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "anonymous"), "host.register",
+                            "host:" + hostname)
+                    .source(origin.address(), origin.userAgent()).outcome(AuditEvent.Outcome.FAILURE)
+                    .detail("reason", refusal(presented, now)).detail("hostname", hostname));
+            throw new Problem.Unauthorized(INVALID_JOIN_TOKEN);
+        }
+        audit.record(AuditEvent.of(agent(hostId), "host.register", "host:" + hostId)
+                .source(origin.address(), origin.userAgent()).detail("hostname", hostname).detail("joinToken", used.get())
+                .detail("agentVersion", agentVersion).detail("memoryBytes", capacity.memoryBytes())
+                .detail("cpuMillis", capacity.cpuMillis()));
+        return new Registered(Registered.VERSION, hostId, credential.text());
+    }
+
+    /** Why a join token was refused, for the audit log only: the caller is told just {@link #INVALID_JOIN_TOKEN}. */
+    private String refusal(String presented, Instant now) {
+        if (!AgentCredential.looksLikeJoinToken(presented)) return "not a join token";
+        return store.joinToken(AgentCredential.sha256(presented)).map(t -> {
+            if (t.usedAt() != null) return "join token " + t.id() + " was already used by " + t.usedByHost();
+            if (!t.expiresAt().isAfter(now)) return "join token " + t.id() + " expired at " + t.expiresAt();
+            return "join token " + t.id() + " could not be used";
+        }).orElse("unknown join token");
+    }
+
+    /** Checks an agent's bearer credential; the host id if it is valid. */
+    public Optional<String> authenticate(String presented) {
+        return AgentCredential.parse(presented)
+                .filter(c -> store.find(c.hostId()).map(h -> c.matches(h.credentialHash())).orElse(false))
+                .map(AgentCredential::hostId);
+    }
+
+    /** Records what an authenticated host's agent reports. */
+    public void heartbeat(String hostId, Heartbeat heartbeat) {
+        if (heartbeat == null) throw new Problem.Invalid("the request body must be a heartbeat");
+        requireVersion(heartbeat.version(), Heartbeat.VERSION);
+        if (heartbeat.capacity() == null) throw new Problem.Invalid("capacity is missing");
+        List<ContainerStatus> containers = heartbeat.containers();
+        if (containers.size() > MAX_CONTAINERS) throw new Problem.Invalid("at most " + MAX_CONTAINERS + " containers per heartbeat");
+        var names = new HashSet<String>();
+        for (var c : containers) {
+            if (c.name().isBlank() || c.state() == null || c.state().isBlank()) {
+                throw new Problem.Invalid("every container needs a name and a state");
+            }
+            if (!names.add(c.name())) throw new Problem.Invalid("container '" + c.name() + "' is reported twice");
+        }
+        var now = clock.instant();
+        tx.executeWithoutResult(s -> store.heartbeat(hostId, heartbeat.capacity().memoryBytes(),
+                heartbeat.capacity().cpuMillis(), containers, now));
+    }
+
+    /** Every host with its reported containers, for platform admins. */
+    public List<Host> list(Caller caller) {
+        AccessPolicy.require(caller, Permission.VIEW_HOSTS);
+        var now = clock.instant();
+        var containers = store.containers();
+        return store.list().stream().map(h -> new Host(h.id(), h.hostname(), h.memoryBytes(), h.cpuMillis(), h.agentVersion(),
+                h.registeredAt(), h.lastHeartbeatAt(), alive(h.lastHeartbeatAt(), now),
+                containers.getOrDefault(h.id(), List.of()).stream().map(c -> new Host.Container(c.status().name(),
+                        c.status().app(), c.status().state(), c.status().exitCode(), c.status().oomKilled(),
+                        c.status().health(), c.reportedAt())).toList())).toList();
+    }
+
+    boolean alive(Instant lastHeartbeat, Instant now) {
+        return lastHeartbeat != null && lastHeartbeat.plus(properties.heartbeatTimeout()).isAfter(now);
+    }
+
+    public static AuditEvent.Actor agent(String hostId) {
+        return new AuditEvent.Actor(AuditEvent.ActorType.AGENT, hostId);
+    }
+
+    private static void requireVersion(int version, int supported) {
+        if (version != supported) {
+            throw new Problem.Invalid("protocol version " + version + " is not supported; this platform speaks version " + supported);
+        }
+    }
+}
