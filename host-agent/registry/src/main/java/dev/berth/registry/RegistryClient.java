@@ -5,13 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +45,6 @@ public final class RegistryClient implements AutoCloseable {
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_REDIRECTS = 5;
     private static final int MAX_ERROR_BODY = 8 * 1024;
-    private static final int MAX_TOKEN_RESPONSE = 1 << 20;
     private static final int CHUNK = 64 * 1024;
     private static final long PROGRESS_STEP = 256 * 1024;
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -60,8 +55,7 @@ public final class RegistryClient implements AutoCloseable {
     private final Clock clock;
     private final Duration idleTimeout;
     private final ScheduledExecutorService stallTimer;
-    private final Map<String, BearerToken> tokens = new ConcurrentHashMap<>();
-    private final Set<String> basicRegistries = ConcurrentHashMap.newKeySet();
+    private final RegistryAuth auth;
 
     /** A client with {@code config}; close it to release its connections. */
     public RegistryClient(RegistryConfig config) {
@@ -80,6 +74,7 @@ public final class RegistryClient implements AutoCloseable {
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, to drop Authorization across hosts
                 .build();
+        this.auth = new RegistryAuth(config, clock, this::exchange);
     }
 
     /**
@@ -384,8 +379,8 @@ public final class RegistryClient implements AutoCloseable {
         String registry = repo.registry();
         URI uri = URI.create(scheme(registry) + "://" + registry + "/v2/" + repo.repository() + "/" + path);
         String scope = "repository:" + repo.repository() + ":pull";
-        String auth = cachedAuthorization(registry, scope);
-        HttpResponse<InputStream> r = exchange(uri, accept, auth);
+        String presented = this.auth.cached(registry, scope);
+        HttpResponse<InputStream> r = exchange(uri, accept, presented);
         if (r.statusCode() != 401) return r;
         String header = r.headers().firstValue("WWW-Authenticate").orElse(null);
         discard(r);
@@ -396,12 +391,12 @@ public final class RegistryClient implements AutoCloseable {
             throw new RegistryException(registry, repo.repository(), "registry demands authentication we cannot provide: "
                     + e.getMessage(), 401);
         }
-        String fresh = authorize(repo, scope, challenge, auth);
+        String fresh = this.auth.authorize(repo, scope, challenge, presented);
         r = exchange(uri, accept, fresh);
         if (r.statusCode() == 401) {
             discard(r);
-            tokens.remove(tokenKey(registry, scope));
-            throw authFailed(repo, "the registry refused the " + (challenge instanceof AuthChallenge.Basic
+            this.auth.forget(registry, scope);
+            throw RegistryAuth.failed(repo, "the registry refused the " + (challenge instanceof AuthChallenge.Basic
                     ? "credentials" : "token") + " (wrong credentials, or no access to " + repo.repository() + ")");
         }
         return r;
@@ -409,91 +404,6 @@ public final class RegistryClient implements AutoCloseable {
 
     private String scheme(String registry) {
         return config.isInsecure(registry) ? "http" : "https";
-    }
-
-    private String cachedAuthorization(String registry, String scope) {
-        BearerToken token = tokens.get(tokenKey(registry, scope));
-        if (token != null && token.valid(clock.instant())) return "Bearer " + token.token();
-        Credentials creds = config.credentialsFor(registry);
-        return creds != null && basicRegistries.contains(registry) ? creds.basicHeader() : null;
-    }
-
-    private static String tokenKey(String registry, String scope) {
-        return registry + " " + scope;
-    }
-
-    private String authorize(ImageReference repo, String scope, AuthChallenge challenge, String previous)
-            throws IOException {
-        String registry = repo.registry();
-        Credentials creds = config.credentialsFor(registry);
-        return switch (challenge) {
-            case AuthChallenge.Basic basic -> {
-                if (creds == null) {
-                    throw new RegistryException(registry, repo.repository(), "authentication required for " + registry
-                            + " but no credentials are configured for it", 401);
-                }
-                if (previous != null && previous.startsWith("Basic ")) {
-                    throw authFailed(repo, "the registry refused the credentials");
-                }
-                basicRegistries.add(registry);
-                yield creds.basicHeader();
-            }
-            case AuthChallenge.Bearer bearer -> {
-                String key = tokenKey(registry, scope);
-                tokens.remove(key);
-                BearerToken token = fetchToken(repo, bearer, scope, creds);
-                tokens.put(key, token);
-                yield "Bearer " + token.token();
-            }
-        };
-    }
-
-    private RegistryException authFailed(ImageReference repo, String detail) {
-        return new RegistryException(repo.registry(), repo.repository(), "authentication failed for "
-                + repo.registry() + ": " + detail, 401);
-    }
-
-    private BearerToken fetchToken(ImageReference repo, AuthChallenge.Bearer challenge, String scope, Credentials creds)
-            throws IOException {
-        String registry = repo.registry();
-        URI realm;
-        try {
-            realm = URI.create(challenge.realm());
-        } catch (IllegalArgumentException e) {
-            throw new RegistryException(registry, repo.repository(), "token service address '" + challenge.realm()
-                    + "' is not a URL", 401);
-        }
-        String realmScheme = realm.getScheme() == null ? "" : realm.getScheme();
-        if (!realmScheme.equals("https") && !(realmScheme.equals("http") && config.isInsecure(realm.getRawAuthority()))) {
-            throw new RegistryException(registry, repo.repository(), "token service " + challenge.realm()
-                    + " is not https (plain http is only used for hosts listed as insecure)", 401);
-        }
-        StringBuilder query = new StringBuilder();
-        if (challenge.service() != null) query.append("service=").append(encode(challenge.service()));
-        String wanted = challenge.scope() != null ? challenge.scope() : scope;
-        query.append(query.isEmpty() ? "" : "&").append("scope=").append(encode(wanted));
-        URI uri = URI.create(challenge.realm() + (challenge.realm().contains("?") ? "&" : "?") + query);
-        HttpResponse<InputStream> r = exchange(uri, "application/json", creds != null ? creds.basicHeader() : null);
-        try (InputStream in = r.body()) {
-            int status = r.statusCode();
-            if (status == 401 || status == 403) {
-                throw authFailed(repo, "the token service refused " + (creds != null ? "the credentials"
-                        : "anonymous access (no credentials configured)"));
-            }
-            if (status != 200) throw statusFailure(repo, "token request to " + realm.getRawAuthority(), r, in);
-            byte[] body = readBounded(in, MAX_TOKEN_RESPONSE, () -> new RegistryException(registry, repo.repository(),
-                    "token response is too large", 0));
-            try {
-                return BearerToken.parse(body, clock.instant());
-            } catch (IllegalArgumentException e) {
-                throw new RegistryException(registry, repo.repository(), "token service " + realm.getRawAuthority()
-                        + ": " + e.getMessage(), status);
-            }
-        }
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     /** One GET, following redirects; Authorization only goes to the origin it was meant for. */
@@ -542,7 +452,7 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     /** The exception for an unexpected status; transient for 5xx, 408 and 429. */
-    private static RegistryException statusFailure(ImageReference repo, String what, HttpResponse<?> r, InputStream body) {
+    static RegistryException statusFailure(ImageReference repo, String what, HttpResponse<?> r, InputStream body) {
         int status = r.statusCode();
         String detail = errorDetail(body);
         String message = switch (status) {
@@ -585,12 +495,12 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     @FunctionalInterface
-    private interface TooLarge {
+    interface TooLarge {
         RegistryException get();
     }
 
     /** Reads at most {@code limit} bytes; one more means the body is too large and reading stops. */
-    private static byte[] readBounded(InputStream in, long limit, TooLarge tooLarge) throws IOException {
+    static byte[] readBounded(InputStream in, long limit, TooLarge tooLarge) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[CHUNK];
         long total = 0;
