@@ -2,6 +2,7 @@ package dev.berth.agent.link;
 
 import dev.berth.agent.daemon.ContainerInfo;
 import dev.berth.agent.protocol.ContainerStatus;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,12 @@ public final class LinkParts {
 
     public static List<ContainerStatus> statuses(List<ContainerInfo> containers) {
         return containers.stream().map(LinkParts::status).toList();
+    }
+
+    /** An agent endpoint under the platform URL, keeping any path the platform is served under. */
+    public static URI endpoint(URI platform, String relativePath) {
+        String base = platform.toString();
+        return URI.create(base.endsWith("/") ? base : base + "/").resolve(relativePath);
     }
 
     /** MemTotal of a {@code /proc/meminfo} text in bytes; 0 when it is not there. */

@@ -154,7 +154,7 @@ public final class PlatformLink implements AutoCloseable {
         String why = null;
         try {
             var heartbeat = new Heartbeat(Heartbeat.VERSION, hostCapacity(), LinkParts.statuses(listContainers()));
-            var response = send("/agent/v1/heartbeat", heartbeat, credential.credential());
+            var response = send("agent/v1/heartbeat", heartbeat, credential.credential());
             if (response.statusCode() / 100 == 2) {
                 now = State.UP;
             } else if (response.statusCode() == 401 || response.statusCode() == 403) {
@@ -203,7 +203,7 @@ public final class PlatformLink implements AutoCloseable {
 
     private HttpResponse<String> send(String path, Object body, String bearer) throws IOException, InterruptedException {
         try {
-            var request = HttpRequest.newBuilder(platform.resolve(path))
+            var request = HttpRequest.newBuilder(LinkParts.endpoint(platform, path))
                     .timeout(REQUEST_TIMEOUT)
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json")
@@ -226,7 +226,7 @@ public final class PlatformLink implements AutoCloseable {
 
     private static Registered register(HttpClient http, URI platform, String joinToken, Registration registration)
             throws IOException {
-        var request = HttpRequest.newBuilder(platform.resolve("/agent/v1/register"))
+        var request = HttpRequest.newBuilder(LinkParts.endpoint(platform, "agent/v1/register"))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")

@@ -6,6 +6,7 @@ import dev.berth.agent.daemon.ContainerInfo;
 import dev.berth.agent.daemon.HealthTracker;
 import dev.berth.agent.protocol.ContainerStatus;
 import dev.berth.agent.runtime.ExitStatus;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,16 @@ class LinkPartsTest {
                 new ContainerStatus("worker-1", "worker", "stopped", 137, true, null));
         var starting = new ContainerInfo("db", null, "created", 0, new ExitStatus(0, false), 0, HealthTracker.Status.STARTING);
         assertThat(LinkParts.status(starting)).isEqualTo(new ContainerStatus("db", "db", "created", 0, false, "starting"));
+    }
+
+    @Test
+    void endpointsKeepThePathThePlatformIsServedUnder() {
+        assertThat(LinkParts.endpoint(URI.create("http://127.0.0.1:8080"), "agent/v1/heartbeat"))
+                .isEqualTo(URI.create("http://127.0.0.1:8080/agent/v1/heartbeat"));
+        assertThat(LinkParts.endpoint(URI.create("https://example.com/berth"), "agent/v1/register"))
+                .isEqualTo(URI.create("https://example.com/berth/agent/v1/register"));
+        assertThat(LinkParts.endpoint(URI.create("https://example.com/berth/"), "agent/v1/register"))
+                .isEqualTo(URI.create("https://example.com/berth/agent/v1/register"));
     }
 
     @Test
