@@ -4,18 +4,22 @@ import dev.berth.agent.cli.RunArguments;
 import dev.berth.agent.cli.UsageException;
 import dev.berth.agent.daemon.AgentService;
 import dev.berth.agent.daemon.SocketServer;
+import dev.berth.agent.link.PlatformLink;
 import dev.berth.agent.sys.SyscallPort;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,14 +39,17 @@ public final class BerthAgent {
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     static final String USAGE = """
             usage: berth-agent [--state-dir DIR] COMMAND
-              daemon [--publish-address ADDR]      run the agent (as root)
+              daemon [--publish-address ADDR] [--platform URL [--join-token TOKEN]]   run the agent (as root)
               run --name NAME --rootfs DIR [options] -- CMD [ARG...]
               ps | inspect NAME | logs [-f] NAME | exec NAME -- CMD [ARG...]
               stop [-t SECONDS] NAME | rm NAME | volume rm APP VOLUME
               image pull REF | image ls | image inspect REF | image rm REF | image gc
               image import PATH [--name NAME]
             daemon options: --publish-address ADDR, --insecure-registry HOST:PORT (repeatable),
-              --config FILE (JSON: insecureRegistries, credentials; default /etc/berth-agent/config.json)
+              --config FILE (JSON: insecureRegistries, credentials; default /etc/berth-agent/config.json),
+              --platform URL (join that platform and send it heartbeats), --join-token TOKEN (needed only
+              the first time; the credential it buys is kept in STATE/platform/credential.json),
+              --heartbeat-seconds N (default 10)
             run takes --rootfs DIR or --image REF; see the README for every run option""";
 
     private BerthAgent() {
@@ -91,6 +98,9 @@ public final class BerthAgent {
         var insecure = new ArrayList<String>();
         Path config = AgentConfig.DEFAULT_PATH;
         boolean configGiven = false;
+        URI platform = null;
+        String joinToken = null;
+        long heartbeatSeconds = 10;
         for (int i = 0; i < args.size(); i += 2) {
             if (i + 1 >= args.size()) throw new UsageException(args.get(i) + " needs a value");
             String value = args.get(i + 1);
@@ -107,16 +117,46 @@ public final class BerthAgent {
                     config = Path.of(value);
                     configGiven = true;
                 }
-                default -> throw new UsageException("daemon takes --publish-address, --insecure-registry and --config, not " + args.get(i));
+                case "--platform" -> platform = platformUri(value);
+                case "--join-token" -> joinToken = value;
+                case "--heartbeat-seconds" -> {
+                    try {
+                        heartbeatSeconds = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        heartbeatSeconds = 0;
+                    }
+                    if (heartbeatSeconds < 1 || heartbeatSeconds > 3600) {
+                        throw new UsageException("--heartbeat-seconds must be a number of seconds from 1 to 3600, not '" + value + "'");
+                    }
+                }
+                default -> throw new UsageException("daemon takes --publish-address, --insecure-registry, --config, --platform, "
+                        + "--join-token and --heartbeat-seconds, not " + args.get(i));
             }
         }
+        if (platform == null && joinToken != null) throw new UsageException("--join-token needs --platform URL");
+        if (platform != null && joinToken == null && !PlatformLink.hasCredential(state)) {
+            throw new UsageException("--platform needs --join-token TOKEN the first time: no credential in "
+                    + PlatformLink.credentialFile(state) + "; ask a platform admin for a join token");
+        }
+        PlatformLink link = null;
         try {
+            if (platform != null) {
+                try {
+                    link = PlatformLink.join(platform, state, joinToken, Duration.ofSeconds(heartbeatSeconds), err);
+                } catch (PlatformLink.JoinRefusedException e) {
+                    err.println("berth-agent: " + e.getMessage());
+                    return 1;
+                }
+            }
             var registries = AgentConfig.load(config, configGiven).registries(insecure);
             var agent = AgentService.open(state, DEFAULT_RUNC, publish, registries);
             var socket = new SocketServer(agent, state);
             var stopped = new CountDownLatch(1);
+            var platformLink = link;
+            if (platformLink != null) platformLink.start(agent::ps);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 // Containers keep running; the next agent adopts them.
+                if (platformLink != null) platformLink.close();
                 try {
                     socket.close();
                 } catch (IOException ignored) {
@@ -129,10 +169,23 @@ public final class BerthAgent {
             stopped.await();
             return 0;
         } catch (IOException e) {
+            if (link != null) link.close();
             err.println("berth-agent: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             return 0;
+        }
+    }
+
+    private static URI platformUri(String value) {
+        try {
+            var uri = new URI(value);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new UsageException("--platform must be an http:// or https:// URL, not '" + value + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new UsageException("--platform must be an http:// or https:// URL, not '" + value + "'");
         }
     }
 
