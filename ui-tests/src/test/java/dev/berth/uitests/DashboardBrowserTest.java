@@ -182,6 +182,7 @@ class DashboardBrowserTest {
             findEventsInAuditLog();
             verifyChain();
             pushARevisionAndSeeIt("payments", "shop");
+            createAJoinToken();
             signOut();
             userWithoutTeamSeesOnlyWhatIsTheirs("erin");
             changesTheirPassword("erin");
@@ -376,6 +377,20 @@ class DashboardBrowserTest {
         screenshot("signing");
         click(By.id("require-signed"));
         wait.until(d -> text(By.id("signing")).contains("Signed commits: not required"));
+    }
+
+    /** A platform admin sees the hosts (none yet) and creates a join token, shown once with its command. */
+    private void createAJoinToken() throws IOException {
+        navigate("Hosts", "hosts-grid");
+        assertThat(deepText(driver.findElement(By.id("hosts-grid")))).contains("No hosts yet. Create a join token");
+        click(By.id("new-join-token"));
+        var token = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#join-token input")));
+        String secret = String.valueOf(token.getDomProperty("value"));
+        assertThat(secret).startsWith("berth-join_");
+        assertThat(text(By.id("join-command"))).isEqualTo("berth-agent daemon --platform " + baseUrl + " --join-token " + secret);
+        assertThat(text(By.id("join-token-note"))).contains("works once").contains("will not be shown again");
+        screenshot("join-token");
+        click(By.id("join-token-close"));
     }
 
     private void registerAndSyncExternal(Path work, String image) throws Exception {

@@ -19,6 +19,7 @@ import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.audit.AuditService;
 import dev.berth.platform.audit.ui.AuditView;
 import dev.berth.platform.security.CallerResolver;
+import dev.berth.platform.hosts.ui.HostsView;
 import dev.berth.platform.repositories.ui.RepositoriesView;
 import dev.berth.platform.teams.ui.TeamsView;
 import dev.berth.platform.tokens.ui.TokensView;
@@ -79,6 +80,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         nav.addItem(new SideNavItem("Repositories", RepositoriesView.class, VaadinIcon.CODE.create()));
         nav.addItem(new SideNavItem("Tokens", TokensView.class, VaadinIcon.KEY.create()));
         if (audit.canRead(caller)) nav.addItem(new SideNavItem("Audit", AuditView.class, VaadinIcon.LIST.create()));
+        if (caller.platformAdmin()) nav.addItem(new SideNavItem("Hosts", HostsView.class, VaadinIcon.SERVER.create()));
         if (caller.platformAdmin()) nav.addItem(new SideNavItem("Users", UsersView.class, VaadinIcon.USER_CARD.create()));
     }
 }
