@@ -41,12 +41,12 @@ final class RootedPath {
      * symlink loop and a non-directory used as a directory.
      */
     static Resolution resolve(Tree tree, List<String> components, boolean followFinal) throws IOException {
-        var todo = new ArrayDeque<String>(components);
+        var remaining = new ArrayDeque<String>(components);
         var current = new ArrayList<String>();
         var kinds = new ArrayList<Kind>();
         int links = 0;
-        while (!todo.isEmpty()) {
-            String c = todo.pollFirst();
+        while (!remaining.isEmpty()) {
+            String c = remaining.pollFirst();
             if (c.isEmpty() || c.equals(".")) continue;
             if (c.equals("..")) {
                 // Clamp at the root: /.. is / here as in the kernel.
@@ -57,7 +57,7 @@ final class RootedPath {
                 continue;
             }
             current.add(c);
-            boolean last = todo.isEmpty();
+            boolean last = remaining.isEmpty();
             Kind k = tree.kind(current);
             if (k == Kind.SYMLINK && (!last || followFinal)) {
                 if (++links > MAX_LINKS) {
@@ -70,7 +70,7 @@ final class RootedPath {
                     kinds.clear();
                 }
                 String[] parts = target.split("/");
-                for (int i = parts.length - 1; i >= 0; i--) todo.addFirst(parts[i]);
+                for (int i = parts.length - 1; i >= 0; i--) remaining.addFirst(parts[i]);
                 continue;
             }
             if (!last && (k == Kind.FILE || k == Kind.OTHER)) {

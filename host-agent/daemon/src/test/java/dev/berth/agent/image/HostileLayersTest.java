@@ -306,7 +306,7 @@ class HostileLayersTest {
                                 .file("innocent", "x").bytes()),
                 refused("GNU long link traversal for a hardlink", "escapes the layer root",
                         o -> new RawTar().gnuLongLink("../" + "b/".repeat(60) + "../".repeat(61) + "outside/secret")
-                                .hardlink("h", "placeholder").bytes()),
+                                .hardlink("h", "replaced-by-the-long-link").bytes()),
                 refused("PAX path override traversal", "escapes the layer root",
                         o -> new RawTar().pax("path", "../outside/pwned").file("innocent", "x").bytes()),
                 refused("PAX linkpath override traversal for a hardlink", "escapes the layer root",

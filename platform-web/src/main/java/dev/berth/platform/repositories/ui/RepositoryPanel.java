@@ -31,7 +31,7 @@ class RepositoryPanel extends VerticalLayout {
     private final TextField cloneUrl = new TextField("Clone URL");
     private final Pre instructions = new Pre();
     private final Grid<Revision> revisions = new Grid<>();
-    private final Paragraph placeholder = new Paragraph("Select a repository to see how to push to it and its revisions.");
+    private final Paragraph nothingSelected = new Paragraph("Select a repository to see how to push to it and its revisions.");
 
     private final transient Consumer<Repository> changed;
 
@@ -66,7 +66,7 @@ class RepositoryPanel extends VerticalLayout {
     void show(Repository repository) {
         removeAll();
         if (repository == null) {
-            add(placeholder);
+            add(nothingSelected);
             return;
         }
         title.setText(repository.team() + "/" + repository.name());
