@@ -62,18 +62,33 @@ public class RepositoryService {
             throw new Problem.Invalid(e.getMessage());
         }
         var now = clock.instant();
-        long id = tx.execute(s -> {
-            var teamRow = teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found"));
-            long inserted = store.insert(teamRow.id(), name, deployBranch, DEFINITION_PATH, now, caller.username())
-                    .orElseThrow(() -> new Problem.Conflict("repository '" + name + "' already exists in team '" + team + "'"));
-            try {
-                // Inside the transaction: if the disk refuses, the row goes too.
-                hosted.create(repoName, deployBranch);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        var createdOnDisk = new java.util.concurrent.atomic.AtomicBoolean();
+        long id;
+        try {
+            id = tx.execute(s -> {
+                var teamRow = teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found"));
+                long inserted = store.insert(teamRow.id(), name, deployBranch, DEFINITION_PATH, now, caller.username())
+                        .orElseThrow(() -> new Problem.Conflict("repository '" + name + "' already exists in team '" + team + "'"));
+                try {
+                    // Inside the transaction: if the disk refuses, the row goes too.
+                    hosted.create(repoName, deployBranch);
+                    createdOnDisk.set(true);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return inserted;
+            });
+        } catch (RuntimeException e) {
+            // ... and if the commit fails after the disk said yes, the directory goes.
+            if (createdOnDisk.get()) {
+                try {
+                    hosted.delete(repoName);
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
             }
-            return inserted;
-        });
+            throw e;
+        }
         audit.record(AuditEvent.of(caller.actor(), "repository.create", "repository:" + repoName).team(team)
                 .source(origin.address(), origin.userAgent()).detail("branch", deployBranch));
         return view(store.find(team, name).filter(r -> r.id() == id).orElseThrow());

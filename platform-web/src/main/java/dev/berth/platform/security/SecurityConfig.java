@@ -159,6 +159,22 @@ public class SecurityConfig {
     }
 
     /**
+     * A response some chain or servlet already decided (a 401, a 404 from the git servlet, an
+     * unexpected 500) is rendered by an error dispatch. Without this chain that dispatch would fall
+     * into the dashboard's chain and come back as a redirect to the login page, hiding the status.
+     */
+    @Bean
+    @Order(6)
+    SecurityFilterChain errorDispatches(HttpSecurity http) throws Exception {
+        return http.securityMatcher(request -> request.getDispatcherType() == jakarta.servlet.DispatcherType.ERROR)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(c -> c.disable())
+                .requestCache(c -> c.disable())
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .build();
+    }
+
+    /**
      * No sessions and no cookies are read on these chains, so there is nothing for CSRF to ride
      * on: every request carries its own credentials.
      */
