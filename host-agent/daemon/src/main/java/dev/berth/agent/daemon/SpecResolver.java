@@ -43,7 +43,7 @@ final class SpecResolver {
             return new ContainerSpec(settled.version(), settled.name(), settled.app(), settled.rootfs(),
                     pinned(spec.image(), image.digest()), settled.command(), settled.env(), settled.user(), settled.workingDir(),
                     settled.resources(), settled.volumes(), settled.tmpfs(), settled.ports(), settled.capabilities(),
-                    settled.health(), settled.restart());
+                    settled.health(), settled.healthTiming(), settled.restart());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

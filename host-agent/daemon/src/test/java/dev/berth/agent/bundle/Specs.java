@@ -49,6 +49,6 @@ final class Specs {
         d.restart = s.restart();
         change.accept(d);
         return new ContainerSpec(s.version(), d.name, d.app, d.rootfs, d.image, d.command, d.env, d.user, d.workingDir, d.resources,
-                d.volumes, d.tmpfs, d.ports, d.capabilities, d.health, d.restart);
+                d.volumes, d.tmpfs, d.ports, d.capabilities, d.health, null, d.restart);
     }
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * Sizes are bytes, CPU is in thousandths of a core. The root filesystem is either a local
  * directory ({@code rootfs}) or an image reference ({@code image}), exactly one of them. An empty
  * {@code command}, a null {@code user} or {@code workingDir} take the image's defaults (or
- * {@code 0:0} and {@code /} without an image); a null {@code health} means no health check. The
+ * {@code 0:0} and {@code /} without an image); a null {@code health} means no health check, a null
+ * {@code healthTiming} means {@link HealthTiming#DEFAULT}. The
  * agent enforces its container profile on top of this; nothing here can switch a protection off.
  *
  * @param version wire-format version, {@link #VERSION}
@@ -32,6 +33,7 @@ public record ContainerSpec(
         List<PortPublish> ports,
         List<String> capabilities,
         HealthCheck health,
+        HealthTiming healthTiming,
         RestartPolicy restart) {
 
     public static final int VERSION = 1;
@@ -47,6 +49,7 @@ public record ContainerSpec(
         tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
         ports = ports == null ? List.of() : List.copyOf(ports);
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
+        if (healthTiming == null) healthTiming = HealthTiming.DEFAULT;
         if (restart == null) restart = RestartPolicy.NO;
     }
 
@@ -54,7 +57,7 @@ public record ContainerSpec(
     public ContainerSpec withRuntimeDefaults(String rootfs, List<String> command, UserId user, String workingDir,
                                              Map<String, String> env, HealthCheck health) {
         return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources, volumes,
-                tmpfs, ports, capabilities, health, restart);
+                tmpfs, ports, capabilities, health, healthTiming, restart);
     }
 
     /** A numeric uid:gid inside the container. */

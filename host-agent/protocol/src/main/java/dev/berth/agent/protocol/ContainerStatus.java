@@ -1,5 +1,6 @@
 package dev.berth.agent.protocol;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,10 +9,22 @@ import java.util.Objects;
  *
  * @param state the runtime state, such as {@code created}, {@code running} or {@code stopped}
  * @param health {@code starting}, {@code healthy} or {@code unhealthy}, or null
+ * @param restarts how often the agent restarted it after a failure; 0 when an older agent leaves it out
+ * @param published where its published ports are served; empty when it publishes none
+ * @param isolation the isolation report measured on the live process; empty until measured or once it exited
  */
-public record ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health) {
+public record ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health,
+                              Integer restarts, List<PublishedPort> published, List<IsolationCheck> isolation) {
     public ContainerStatus {
         Objects.requireNonNull(name, "name");
         if (app == null || app.isBlank()) app = name;
+        if (restarts == null) restarts = 0;
+        published = published == null ? List.of() : List.copyOf(published);
+        isolation = isolation == null ? List.of() : List.copyOf(isolation);
+    }
+
+    /** A status without restarts, published ports or an isolation report. */
+    public ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health) {
+        this(name, app, state, exitCode, oomKilled, health, 0, List.of(), List.of());
     }
 }

@@ -23,7 +23,8 @@ class ContainerSpecGoldenTest {
                 List.of(new ContainerSpec.VolumeMount("data", "/data", 67108864)),
                 List.of(new ContainerSpec.TmpfsMount("/tmp", 16777216)),
                 List.of(new ContainerSpec.PortPublish("127.0.0.1", 18080, 8080)),
-                List.of("CHOWN"), new HealthCheck.Http(8080, "/healthz"), ContainerSpec.RestartPolicy.ON_FAILURE);
+                List.of("CHOWN"), new HealthCheck.Http(8080, "/healthz"), new HealthTiming(2000, 1000, 1, 3),
+                ContainerSpec.RestartPolicy.ON_FAILURE);
     }
 
     private static String golden() throws IOException {
@@ -40,6 +41,12 @@ class ContainerSpecGoldenTest {
     @Test
     void theSampleWritesAsTheGoldenFile() throws IOException {
         assertThat(JSON.readTree(JSON.writeValueAsString(sample()))).isEqualTo(JSON.readTree(golden()));
+    }
+
+    @Test
+    void aSpecWithoutHealthTimingGetsTheDefault() {
+        String json = "{\"version\":1,\"name\":\"a\",\"rootfs\":\"/r\"}";
+        assertThat(JSON.readValue(json, ContainerSpec.class).healthTiming()).isEqualTo(HealthTiming.DEFAULT);
     }
 
     @Test

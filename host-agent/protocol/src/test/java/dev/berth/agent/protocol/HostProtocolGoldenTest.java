@@ -28,8 +28,21 @@ class HostProtocolGoldenTest {
 
     static Heartbeat heartbeat() {
         return new Heartbeat(Heartbeat.VERSION, CAPACITY, List.of(
-                new ContainerStatus("web-1", "web", "running", null, false, "healthy"),
+                new ContainerStatus("web-1", "web", "running", null, false, "healthy", 1,
+                        List.of(new PublishedPort(8080, "127.0.0.1:20001", true)),
+                        List.of(new IsolationCheck("no_new_privs", true, "1", "1"),
+                                new IsolationCheck("cap_eff", false, "0000000000000400", "00000000a80425fb"))),
                 new ContainerStatus("worker-1", "worker", "stopped", 137, true, null)));
+    }
+
+    static Assignment assignment() {
+        var spec = ContainerSpecGoldenTest.sample();
+        return new Assignment(Assignment.VERSION, "h-0a1b2c3d4e5f", 42,
+                List.of(new AssignedContainer(spec, 7, java.util.Map.of("DB_PASSWORD", "s3cret"))));
+    }
+
+    static Logs logs() {
+        return new Logs(Logs.VERSION, List.of(new LogChunk("acme.web.7.0", 1024, "GET / 200\n")));
     }
 
     private static String golden(String name) throws IOException {
@@ -59,6 +72,24 @@ class HostProtocolGoldenTest {
     }
 
     @Test
+    void assignmentMatchesItsGoldenFile() throws IOException {
+        assertGolden("assignment-v1.json", assignment(), Assignment.class);
+    }
+
+    @Test
+    void logsMatchItsGoldenFile() throws IOException {
+        assertGolden("logs-v1.json", logs(), Logs.class);
+    }
+
+    @Test
+    void aStatusFromAnOlderAgentHasNoPortsOrReport() {
+        var read = JSON.readValue("{\"name\":\"a\",\"app\":\"a\",\"state\":\"running\",\"oomKilled\":false}",
+                ContainerStatus.class);
+        assertThat(read.published()).isEmpty();
+        assertThat(read.isolation()).isEmpty();
+    }
+
+    @Test
     void anEmptyHeartbeatHasNoContainersRatherThanNull() {
         var read = JSON.readValue("{\"version\":1,\"capacity\":{\"memoryBytes\":1,\"cpuMillis\":1}}", Heartbeat.class);
         assertThat(read.containers()).isEmpty();
@@ -68,5 +99,6 @@ class HostProtocolGoldenTest {
     void secretsStayOutOfToString() {
         assertThat(registration().toString()).doesNotContain("berth-join_");
         assertThat(registered().toString()).doesNotContain("berth-agent_");
+        assertThat(assignment().toString()).doesNotContain("s3cret");
     }
 }

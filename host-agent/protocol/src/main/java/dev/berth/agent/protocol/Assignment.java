@@ -1,0 +1,23 @@
+package dev.berth.agent.protocol;
+
+import java.util.List;
+
+/**
+ * Everything the platform wants one host to run ({@code GET /agent/v1/assignments?after=N}): the
+ * full set, not a change. The agent converges on it level-triggered: it starts what is missing,
+ * replaces what differs, stops and removes platform containers that are not listed, and leaves
+ * containers started by hand alone. {@code generation} grows with every change, so an agent that
+ * missed several gets the newest whole.
+ *
+ * @param version wire-format version, {@link #VERSION}
+ * @param hostId the host this is for
+ * @param generation this set's number; the agent long-polls with {@code after} set to the last one it applied
+ * @param containers the containers, each named uniquely on the host
+ */
+public record Assignment(int version, String hostId, long generation, List<AssignedContainer> containers) {
+    public static final int VERSION = 1;
+
+    public Assignment {
+        containers = containers == null ? List.of() : List.copyOf(containers);
+    }
+}
