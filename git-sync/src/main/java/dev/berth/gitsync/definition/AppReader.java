@@ -2,6 +2,7 @@ package dev.berth.gitsync.definition;
 
 import dev.berth.gitsync.definition.YamlNode.Mapping;
 import dev.berth.gitsync.definition.YamlNode.Scalar;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,8 @@ final class AppReader {
             "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP", "SYS_CHROOT");
     private static final Pattern USER = Pattern.compile("([0-9]{1,5}):([0-9]{1,5})");
     private static final String LIMIT = " (the maximum on this Berth)";
+    static final Duration MIN_HEALTH_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration MAX_HEALTH_TIMEOUT = Duration.ofHours(1);
 
     private final Values v;
     private final DefinitionLimits limits;
@@ -156,37 +159,40 @@ final class AppReader {
         if (node == null) return d;
         Mapping m = v.mapping(node, "deploy");
         if (m == null) return null;
-        v.onlyKnownKeys(m, List.of("strategy", "maxSurge", "maxUnavailable", "autoRollback"));
+        v.onlyKnownKeys(m, List.of("strategy", "maxSurge", "maxUnavailable", "autoRollback", "healthTimeout"));
         Deploy.Strategy strategy = d.strategy();
         if (m.get("strategy") != null) {
             String s = v.string(m.get("strategy"), "deploy.strategy");
             if ("rolling".equals(s)) strategy = Deploy.Strategy.ROLLING;
             else if ("recreate".equals(s)) strategy = Deploy.Strategy.RECREATE;
-            else if (s != null) return v.wrong(m.get("strategy"), "deploy.strategy", "rolling or recreate");
+            else if ("blue-green".equals(s)) strategy = Deploy.Strategy.BLUE_GREEN;
+            else if (s != null) return v.wrong(m.get("strategy"), "deploy.strategy", "rolling, recreate or blue-green");
             else return null;
         }
         Boolean rollback = m.get("autoRollback") == null ? Boolean.valueOf(d.autoRollback())
                 : v.bool(m.get("autoRollback"), "deploy.autoRollback");
-        if (strategy == Deploy.Strategy.RECREATE) {
+        Duration healthTimeout = m.get("healthTimeout") == null ? d.healthTimeout()
+                : v.duration(m.get("healthTimeout"), "deploy.healthTimeout", MIN_HEALTH_TIMEOUT, MAX_HEALTH_TIMEOUT);
+        if (strategy != Deploy.Strategy.ROLLING) {
             for (String key : List.of("maxSurge", "maxUnavailable")) {
                 if (m.get(key) != null) {
                     v.problems.add(m.get(key).pos(), "deploy." + key + " applies only to the rolling strategy");
                 }
             }
-            return rollback == null ? null : new Deploy(strategy, 0, 0, rollback);
+            return rollback == null || healthTimeout == null ? null : new Deploy(strategy, 0, 0, rollback, healthTimeout);
         }
         int most = Math.max(1, limits.maxReplicas());
         Integer surge = m.get("maxSurge") == null ? Integer.valueOf(d.maxSurge())
                 : v.integer(m.get("maxSurge"), "deploy.maxSurge", 0, most, LIMIT);
         Integer unavailable = m.get("maxUnavailable") == null ? Integer.valueOf(d.maxUnavailable())
                 : v.integer(m.get("maxUnavailable"), "deploy.maxUnavailable", 0, most, LIMIT);
-        if (surge == null || unavailable == null || rollback == null) return null;
+        if (surge == null || unavailable == null || rollback == null || healthTimeout == null) return null;
         if (surge == 0 && unavailable == 0) {
             YamlNode at = m.get("maxSurge") != null ? m.get("maxSurge") : m;
             v.problems.add(at.pos(), "deploy.maxSurge and deploy.maxUnavailable cannot both be 0:"
                     + " a rolling deploy could never replace a replica");
             return null;
         }
-        return new Deploy(strategy, surge, unavailable, rollback);
+        return new Deploy(strategy, surge, unavailable, rollback, healthTimeout);
     }
 }

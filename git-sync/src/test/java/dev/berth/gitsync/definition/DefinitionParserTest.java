@@ -42,7 +42,7 @@ class DefinitionParserTest {
                 new UserSpec(1000, 1000), new Resources(128L << 20, 500, 128), List.of(new Port("http", 8080, true)),
                 new Health(new Health.Http(8080, "/healthz"), Duration.ofSeconds(2), Duration.ofSeconds(1), 1),
                 List.of(new Volume("data", "/data", 64L << 20)), List.of(new Tmpfs("/tmp", 16L << 20)),
-                List.of("NET_BIND_SERVICE"), new Deploy(Deploy.Strategy.ROLLING, 1, 0, true)));
+                List.of("NET_BIND_SERVICE"), new Deploy(Deploy.Strategy.ROLLING, 1, 0, true, null)));
     }
 
     @Test
@@ -84,6 +84,9 @@ class DefinitionParserTest {
                     image: b
                     health: {exec: {command: [/bin/true]}, interval: 1m, timeout: 500ms}
                     deploy: {strategy: recreate, autoRollback: false}
+                  c:
+                    image: c
+                    deploy: {strategy: blue-green, healthTimeout: 90s}
                 """);
 
         var apps = ((ParseResult.Valid) result).definition().apps();
@@ -91,7 +94,8 @@ class DefinitionParserTest {
         assertThat(apps.get(0).resources()).isEqualTo(new Resources(1L << 30, 250, 256));
         assertThat(apps.get(1).health()).isEqualTo(new Health(new Health.Exec(List.of("/bin/true")),
                 Duration.ofMinutes(1), Duration.ofMillis(500), 1));
-        assertThat(apps.get(1).deploy()).isEqualTo(new Deploy(Deploy.Strategy.RECREATE, 0, 0, false));
+        assertThat(apps.get(1).deploy()).isEqualTo(new Deploy(Deploy.Strategy.RECREATE, 0, 0, false, null));
+        assertThat(apps.get(2).deploy()).isEqualTo(new Deploy(Deploy.Strategy.BLUE_GREEN, 0, 0, true, Duration.ofSeconds(90)));
     }
 
     @Test
