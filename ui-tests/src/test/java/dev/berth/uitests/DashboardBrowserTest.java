@@ -45,81 +45,17 @@ import org.springframework.context.ConfigurableApplicationContext;
  * target/screenshots.
  */
 class DashboardBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String ADMIN_PASSWORD = "browser-test-admin-pw";
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    private static final Duration WAIT = Duration.ofSeconds(20);
-
-    /** Text of an element including everything inside shadow roots; Vaadin renders much of its UI there. */
-    private static final String DEEP_TEXT = """
-            const text = n => n.nodeType === Node.TEXT_NODE ? n.textContent
-                : (n.shadowRoot ? text(n.shadowRoot) : '') + [...n.childNodes].map(text).join(' ');
-            return text(arguments[0]).replace(/\\s+/g, ' ').trim();""";
-
-    /** Cell texts of the rows a vaadin-grid shows, in order; hidden and not-yet-loaded rows are left out. */
-    private static final String GRID_ROWS = """
-            const grid = document.getElementById(arguments[0]);
-            if (!grid || !grid.shadowRoot) return [];
-            return [...grid.shadowRoot.querySelectorAll('#items tr')]
-                .filter(tr => !tr.hidden && tr.index !== undefined && tr.index < grid.size)
-                .sort((a, b) => a.index - b.index)
-                .map(tr => [...tr.querySelectorAll('td')].map(td => {
-                    const slot = td.querySelector('slot');
-                    const cell = slot ? slot.assignedElements()[0] : null;
-                    return cell ? cell.textContent.replace(/\\s+/g, ' ').trim() : '';
-                }))
-                .filter(cells => cells.some(c => c !== ''));""";
-
-    /** The cell element of the first shown row whose given column has the given text. */
-    private static final String GRID_CELL = """
-            const [id, column, wanted] = arguments;
-            const grid = document.getElementById(id);
-            const rows = [...grid.shadowRoot.querySelectorAll('#items tr')]
-                .filter(tr => !tr.hidden && tr.index !== undefined && tr.index < grid.size);
-            for (const tr of rows) {
-                const slot = tr.querySelectorAll('td')[column].querySelector('slot');
-                const cell = slot ? slot.assignedElements()[0] : null;
-                if (cell && cell.textContent.trim() === wanted) return cell;
-            }
-            return null;""";
-
-    /** A visible element matching a selector anywhere, shadow roots included, with the given text. */
-    private static final String VISIBLE_WITH_TEXT = """
-            const [selector, wanted] = arguments;
-            const found = [];
-            const walk = root => {
-                root.querySelectorAll(selector).forEach(e => found.push(e));
-                root.querySelectorAll('*').forEach(e => { if (e.shadowRoot) walk(e.shadowRoot); });
-            };
-            walk(document);
-            // A select shows its value as a copy of the chosen item, and keeps the items of closed
-            // dropdowns in the page: neither is a choice the user can click.
-            const inOpenDropdown = e => {
-                const owner = e.closest('vaadin-select, vaadin-combo-box');
-                return !owner || (owner.opened && !owner.shadowRoot.querySelector('[opening]'));
-            };
-            return found.find(e => e.textContent.trim() === wanted && !e.closest('vaadin-select-value-button')
-                && inOpenDropdown(e) && e.checkVisibility()
-                && e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0) || null;""";
-
-    /** No pending server round trip in any Vaadin client on the page. */
-    private static final String VAADIN_IDLE = """
-            const clients = window.Vaadin && window.Vaadin.Flow && window.Vaadin.Flow.clients;
-            if (!clients) return false;
-            return Object.values(clients).every(c => !c.isActive || !c.isActive());""";
 
     private static Path dataDir;
-    private static Path browserProfile;
+    private static Browser browser;
     private static ConfigurableApplicationContext platform;
     private static ChromeDriver driver;
     private static WebDriverWait wait;
     private static String baseUrl;
-    private static int screenshot;
 
     @BeforeAll
     static void start() throws IOException {
-        requireBrowser();
         dataDir = Files.createTempDirectory("berth-ui-test-");
         // Given as arguments, not builder defaults: application.yml outranks defaults and would pick
         // port 8080 and ./berth-data.
@@ -133,40 +69,15 @@ class DashboardBrowserTest {
                         "--berth.git.insecure-registries=127.0.0.1:*");
         baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
 
-        browserProfile = Files.createTempDirectory("berth-ui-chromium-");
-        var options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + browserProfile, "--window-size=1400,900");
-        var service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(WAIT);
-        wait = new WebDriverWait(driver, WAIT);
-        deleteTree(SCREENSHOTS); // a failed earlier run must not leave pictures that look current
-        Files.createDirectories(SCREENSHOTS);
-    }
-
-    /** Skips without a browser, unless the run demands every runtime (BERTH_REQUIRE_RUNTIME=1). */
-    private static void requireBrowser() {
-        var missing = new ArrayList<String>();
-        if (!Files.isExecutable(CHROMIUM)) missing.add(CHROMIUM.toString());
-        if (!Files.isExecutable(CHROMEDRIVER)) missing.add(CHROMEDRIVER.toString());
-        if (missing.isEmpty()) return;
-        String message = "the browser test needs " + String.join(" and ", missing)
-                + "; install them with: apt-get install chromium chromium-driver";
-        if ("1".equals(System.getenv("BERTH_REQUIRE_RUNTIME"))) fail(message);
-        Assumptions.abort(message);
+        browser = Browser.start("dashboard");
+        driver = browser.driver;
+        wait = browser.wait;
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (driver != null) driver.quit();
+        if (browser != null) browser.close();
         if (platform != null) platform.close();
-        deleteTree(browserProfile);
         deleteTree(dataDir);
     }
 
@@ -218,13 +129,7 @@ class DashboardBrowserTest {
     }
 
     private void login(String username, String password) {
-        var user = wait.until(ExpectedConditions.elementToBeClickable(
-                By.cssSelector("vaadin-login-form input[name=username]")));
-        user.clear();
-        user.sendKeys(username);
-        var secret = driver.findElement(By.cssSelector("vaadin-login-form input[name=password]"));
-        secret.clear();
-        secret.sendKeys(password, Keys.ENTER);
+        browser.login(username, password);
     }
 
     private void createTeam(String name) throws IOException {
@@ -420,17 +325,7 @@ class DashboardBrowserTest {
     }
 
     private static String git(Path home, Path dir, String... args) throws Exception {
-        var command = new ArrayList<>(List.of("git", "-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
-                "-c", "init.defaultBranch=main", "-c", "credential.helper="));
-        command.addAll(List.of(args));
-        var pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("HOME", home.toString());
-        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-        pb.environment().put("GIT_TERMINAL_PROMPT", "0");
-        var p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new AssertionError("git " + String.join(" ", args) + " failed: " + out);
-        return out;
+        return Git.run(home, dir, args);
     }
 
     private void findEventsInAuditLog() throws IOException {
@@ -628,83 +523,59 @@ class DashboardBrowserTest {
     // --- helpers: Vaadin renders asynchronously and partly in shadow DOM ---
 
     private void navigate(String label, String gridId) {
-        var item = wait.until(d -> (WebElement) js(VISIBLE_WITH_TEXT, "vaadin-side-nav-item", label));
-        item.click();
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.id(gridId)));
-        waitForVaadin();
+        browser.navigate(label, gridId);
     }
 
     private void click(By locator) {
-        waitForVaadin();
-        wait.until(ExpectedConditions.elementToBeClickable(locator)).click();
-        waitForVaadin();
+        browser.click(locator);
     }
 
     private void type(By input, String text) {
-        var field = wait.until(ExpectedConditions.elementToBeClickable(input));
-        field.clear();
-        field.sendKeys(text);
+        browser.type(input, text);
     }
 
-    /** Opens a vaadin-select and clicks the item with the label. */
     private void choose(By select, String label) {
-        click(select);
-        pickItem("vaadin-select-item", label);
+        browser.choose(select, label);
     }
 
-    /**
-     * Clicks a dropdown item where it is drawn. Dropdowns open in the browser's top layer, above
-     * the grid that holds their select; ChromeDriver's element click still judges the item clipped
-     * by that grid, so the click goes to the item's on-screen point instead.
-     */
     private void pickItem(String tag, String label) {
-        var item = wait.until(d -> (WebElement) js(VISIBLE_WITH_TEXT, tag, label));
-        @SuppressWarnings("unchecked")
-        var center = (List<Number>) js("const r = arguments[0].getBoundingClientRect();"
-                + " return [r.x + r.width / 2, r.y + r.height / 2];", item);
-        new Actions(driver).moveToLocation(center.get(0).intValue(), center.get(1).intValue()).click().perform();
-        waitForVaadin();
+        browser.pickItem(tag, label);
     }
 
     private String selectedLabel(By select) {
-        var element = wait.until(ExpectedConditions.presenceOfElementLocated(select));
-        return (String) js("const v = arguments[0].querySelector('vaadin-select-value-button');"
-                + " return v ? v.textContent.trim() : null;", element);
+        return browser.selectedLabel(select);
     }
 
     private void waitForRow(String gridId, int column, String text) {
-        waitForVaadin();
-        wait.until(d -> gridRows(gridId).stream().anyMatch(r -> r.size() > column && r.get(column).equals(text)));
+        browser.waitForRow(gridId, column, text);
     }
 
-    @SuppressWarnings("unchecked")
     private List<List<String>> gridRows(String gridId) {
-        return (List<List<String>>) js(GRID_ROWS, gridId);
+        return browser.gridRows(gridId);
     }
 
     private WebElement gridCell(String gridId, int column, String text) {
-        return wait.until(d -> (WebElement) js(GRID_CELL, gridId, column, text));
+        return browser.gridCell(gridId, column, text);
     }
 
     private String text(By locator) {
-        return deepText(wait.until(ExpectedConditions.presenceOfElementLocated(locator)));
+        return browser.text(locator);
     }
 
     private static String deepText(WebElement element) {
-        return (String) js(DEEP_TEXT, element);
+        return browser.deepText(element);
     }
 
     private static void waitForVaadin() {
-        wait.until(d -> Boolean.TRUE.equals(js(VAADIN_IDLE)));
+        browser.waitForVaadin();
     }
 
     private static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
+        return browser.js(script, args);
     }
 
     private static void screenshot(String name) throws IOException {
-        byte[] png = driver.getScreenshotAs(OutputType.BYTES);
-        Files.write(SCREENSHOTS.resolve(String.format("%02d-%s.png", ++screenshot, name)), png);
+        browser.screenshot(name);
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -16,6 +16,7 @@ import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.Layout;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.berth.platform.apps.ui.AppsView;
 import dev.berth.platform.audit.AuditService;
 import dev.berth.platform.audit.ui.AuditView;
 import dev.berth.platform.security.CallerResolver;
@@ -74,6 +75,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     public void afterNavigation(AfterNavigationEvent event) {
         var caller = callers.current();
         nav.removeAll();
+        nav.addItem(new SideNavItem("Apps", AppsView.class, VaadinIcon.CUBES.create()));
         var teams = new SideNavItem("Teams", TeamsView.class, VaadinIcon.USERS.create());
         teams.setPathAliases(Set.of(""));
         nav.addItem(teams);

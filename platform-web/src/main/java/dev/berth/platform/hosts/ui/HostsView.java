@@ -34,7 +34,7 @@ public class HostsView extends VerticalLayout implements BeforeEnterObserver {
     private final transient CallerResolver callers;
     private final Grid<Host> grid = new Grid<>();
 
-    public HostsView(HostService hosts, CallerResolver callers) {
+    public HostsView(HostService hosts, CallerResolver callers, dev.berth.platform.ui.LiveUpdates live) {
         this.hosts = hosts;
         this.callers = callers;
         setSizeFull();
@@ -65,6 +65,12 @@ public class HostsView extends VerticalLayout implements BeforeEnterObserver {
         grid.setEmptyStateText("No hosts yet. Create a join token with Join a host and run the command it shows on the host.");
         add(header, grid);
         setFlexGrow(1, grid);
+        // Heartbeats arrive every few seconds: the list follows them without a reload.
+        live.subscribe(this, change -> change.topic().startsWith("host:"), this::refresh);
+    }
+
+    private void refresh() {
+        if (callers.current().platformAdmin()) grid.setItems(hosts.list(callers.current()));
     }
 
     @Override

@@ -1,0 +1,181 @@
+package dev.berth.platform.apps.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.ListItem;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.html.UnorderedList;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.tabs.TabSheet;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.berth.platform.apps.AppDetail;
+import dev.berth.platform.apps.AppService;
+import dev.berth.platform.apps.ReplicaView;
+import dev.berth.platform.deployments.Deployment;
+import dev.berth.platform.problem.Problem;
+import dev.berth.platform.repositories.RepositoryService;
+import dev.berth.platform.secrets.AppSecrets;
+import dev.berth.platform.security.AccessPolicy;
+import dev.berth.platform.security.CallerResolver;
+import dev.berth.platform.security.Permission;
+import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.ui.LiveUpdates;
+import dev.berth.platform.ui.Notices;
+import dev.berth.platform.ui.Timestamps;
+import jakarta.annotation.security.PermitAll;
+import java.util.stream.Collectors;
+
+/**
+ * One app: its state and revision, desired versus live, the deployment timeline with live progress,
+ * replicas with their isolation report, logs, secrets (names only) and rollback with confirmation.
+ */
+@Route("apps/:team/:app")
+@PermitAll
+public class AppView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
+    private final transient AppService apps;
+    private final transient RepositoryService repositories;
+    private final transient AppSecrets secrets;
+    private final transient CallerResolver callers;
+    private final transient LiveUpdates live;
+    private final H2 title = new H2();
+    private final Span state = new Span();
+    private final Span revision = new Span();
+    private final Button rollback = new Button("Roll back…", VaadinIcon.ARROW_BACKWARD.create(), e -> openRollback());
+    private final Div differences = new Div();
+    private final Grid<Deployment> timeline = new Grid<>();
+    private final Grid<ReplicaView> replicas = new Grid<>();
+    private SecretsPanel secretsPanel;
+    private LogPanel logPanel;
+    private String team;
+    private String app;
+
+    public AppView(AppService apps, RepositoryService repositories, AppSecrets secrets, CallerResolver callers,
+                   LiveUpdates live, dev.berth.platform.logs.ContainerLogs logs) {
+        this.apps = apps;
+        this.repositories = repositories;
+        this.secrets = secrets;
+        this.callers = callers;
+        this.live = live;
+        setSizeFull();
+        title.setId("app-title");
+        title.addClassNames(LumoUtility.Margin.NONE, LumoUtility.FontSize.XLARGE);
+        state.setId("app-state");
+        revision.setId("app-revision");
+        revision.addClassNames(LumoUtility.TextColor.SECONDARY);
+        rollback.setId("rollback-open");
+        var header = new HorizontalLayout(title, state, revision, rollback);
+        header.setWidthFull();
+        header.setAlignItems(FlexComponent.Alignment.CENTER);
+        header.expand(revision);
+        differences.setId("app-differences");
+
+        timeline.setId("deployments-grid");
+        timeline.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        timeline.addColumn(d -> Timestamps.format(d.startedAt())).setHeader("Started (UTC)").setAutoWidth(true);
+        timeline.addColumn(d -> "#" + d.revision()).setHeader("Revision").setAutoWidth(true);
+        timeline.addColumn(d -> d.kind().value()).setHeader("Kind").setAutoWidth(true);
+        timeline.addComponentColumn(DeploymentBadges::state).setHeader("State").setAutoWidth(true);
+        timeline.addColumn(Deployment::createdBy).setHeader("By").setAutoWidth(true);
+        timeline.addColumn(d -> d.reason() == null ? d.message() : d.reason() + (d.message() == null ? "" : " — " + d.message()))
+                .setHeader("What happened").setFlexGrow(1);
+
+        replicas.setId("replicas-grid");
+        replicas.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        replicas.addColumn(ReplicaView::id).setHeader("Replica").setAutoWidth(true);
+        replicas.addColumn(r -> r.hostname() + (r.hostAlive() ? "" : " (silent)")).setHeader("Host").setAutoWidth(true);
+        replicas.addColumn(r -> "#" + r.revision()).setHeader("Revision").setAutoWidth(true);
+        replicas.addComponentColumn(r -> DeploymentBadges.replicaState(r.state())).setHeader("State").setAutoWidth(true);
+        replicas.addColumn(r -> r.published().stream().map(p -> p.address() + (p.serving() ? "" : " (not serving)"))
+                .collect(Collectors.joining(", "))).setHeader("Published").setAutoWidth(true);
+        replicas.addColumn(ReplicaView::restarts).setHeader("Restarts").setAutoWidth(true);
+        replicas.addComponentColumn(r -> {
+            var show = new Button("Isolation", e -> new IsolationDialog(apps.isolation(callers.current(), team, app, r.id())).open());
+            show.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+            show.setId("isolation-" + r.id());
+            return show;
+        }).setHeader("Isolation report").setAutoWidth(true);
+        replicas.setEmptyStateText("No replicas assigned.");
+
+        logPanel = new LogPanel(logs, callers, live);
+        secretsPanel = new SecretsPanel(secrets, callers);
+        var tabs = new TabSheet();
+        tabs.setId("app-tabs");
+        tabs.add("Deployments", timeline);
+        tabs.add("Replicas", replicas);
+        tabs.add("Logs", logPanel);
+        tabs.add("Secrets", secretsPanel);
+        tabs.setSizeFull();
+        add(header, differences, tabs);
+        setFlexGrow(1, tabs);
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        team = event.getRouteParameters().get("team").orElse("");
+        app = event.getRouteParameters().get("app").orElse("");
+        try {
+            refresh();
+        } catch (Problem.NotFound | Problem.Forbidden p) {
+            event.rerouteToError(com.vaadin.flow.router.NotFoundException.class);
+            return;
+        }
+        boolean deployer = AccessPolicy.decide(callers.current(), Permission.ROLLBACK_APP, team) instanceof AccessPolicy.Allowed;
+        rollback.setVisible(deployer);
+        secretsPanel.show(team, app);
+        logPanel.show(team, app);
+        live.subscribe(this, change -> change.topic().equals("app:" + team + "/" + app), this::refresh);
+    }
+
+    @Override
+    public String getPageTitle() {
+        return team + "/" + app + " · Berth";
+    }
+
+    private void refresh() {
+        AppDetail detail = apps.get(callers.current(), team, app);
+        title.setText(team + "/" + app);
+        state.removeAll();
+        state.add(DeploymentBadges.state(detail.deployment()));
+        revision.setText("revision #" + detail.revision() + " · " + AppsView.shortCommit(detail.commit()) + " · "
+                + detail.replicas().stream().filter(r -> r.revision() == detail.revision() && r.state().equals("HEALTHY")).count()
+                + "/" + detail.desired() + " healthy");
+        differences.removeAll();
+        if (detail.differences().isEmpty()) {
+            differences.add(new Span("Live matches desired."));
+        } else {
+            var list = new UnorderedList();
+            detail.differences().forEach(d -> list.add(new ListItem(d)));
+            differences.add(list);
+        }
+        timeline.setItems(apps.deployments(callers.current(), team, app, 50));
+        replicas.setItems(detail.replicas());
+        logPanel.replicas(detail.replicas());
+    }
+
+    private void openRollback() {
+        var candidates = repositories.revisionsOfApp(callers.current(), team, app, 50);
+        var dialog = new RollbackDialog(team + "/" + app, candidates, apps.get(callers.current(), team, app).revision());
+        dialog.addConfirmListener(e -> {
+            try {
+                var d = apps.rollback(callers.current(), team, app, e.revision(), e.reason(), RequestOrigin.current());
+                dialog.close();
+                Notices.done("Rolling " + team + "/" + app + " back to revision " + d.revision());
+                refresh();
+            } catch (Problem p) {
+                Notices.problem(p);
+            }
+        });
+        dialog.open();
+    }
+}

@@ -1,0 +1,273 @@
+package dev.berth.uitests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.berth.agent.BerthAgent;
+import dev.berth.platform.BerthApplication;
+import dev.berth.registry.RegistryPrerequisites;
+import dev.berth.registry.TestImages;
+import dev.berth.registry.TestRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Assumptions;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Real everything, for the tests that follow a push to serving replicas: the platform on embedded
+ * PostgreSQL, Debian's docker-registry on loopback holding a small busybox image, and host agents
+ * as separate daemon JVMs with their own state directories and port ranges. Closing it stops the
+ * agents, removes the containers they ran, and stops the platform and the registry.
+ */
+final class Cluster implements AutoCloseable {
+    static final Path RUNC = Path.of("/usr/sbin/runc");
+    static final String ADMIN_PASSWORD = "cluster-test-admin-pw";
+    static final String TEAM = "acme";
+    static final String REPOSITORY = "apps";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final Path work;
+    final ConfigurableApplicationContext platform;
+    final String baseUrl;
+    final TestRegistry registry;
+    final String image;
+    final String adminToken;
+    private final Map<String, Agent> agents = new LinkedHashMap<>();
+    private final Path checkout;
+    private int commits;
+
+    /** One agent daemon: its process, state directory, log and port range. */
+    static final class Agent {
+        final String name;
+        final Path state;
+        final Path log;
+        final String portRange;
+        Process process;
+        String hostId;
+
+        Agent(String name, Path state, Path log, String portRange) {
+            this.name = name;
+            this.state = state;
+            this.log = log;
+            this.portRange = portRange;
+        }
+    }
+
+    /** The daemon and the registry need root, runc, docker-registry and skopeo: skipped without them unless required. */
+    static void requireRuntime() {
+        String missing = null;
+        if (!"root".equals(System.getProperty("user.name"))) missing = "the agent daemon must run as root";
+        else if (!Files.isExecutable(RUNC)) missing = RUNC + " is missing: apt-get install runc";
+        if (missing != null) {
+            if ("1".equals(System.getenv("BERTH_REQUIRE_RUNTIME"))) fail(missing + " (BERTH_REQUIRE_RUNTIME=1)");
+            Assumptions.abort(missing);
+        }
+        RegistryPrerequisites.require();
+    }
+
+    /**
+     * Starts the registry with the test image, the platform (heartbeat timeout {@code heartbeatTimeout})
+     * and a team with one hosted repository.
+     */
+    static Cluster start(Duration heartbeatTimeout, String... platformArgs) throws Exception {
+        requireRuntime();
+        return new Cluster(Files.createTempDirectory("berth-cluster-"), heartbeatTimeout, platformArgs);
+    }
+
+    private Cluster(Path work, Duration heartbeatTimeout, String... platformArgs) throws Exception {
+        this.work = work;
+        this.registry = TestRegistry.start();
+        var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
+        TestImages.push(built.layout(), "1", registry.host(), "acme/web:1", null);
+        this.image = registry.host() + "/acme/web:1";
+        var args = new ArrayList<>(List.of("--server.port=0",
+                "--server.address=127.0.0.1",
+                "--berth.database.embedded.data-dir=" + work.resolve("postgres"),
+                "--berth.admin.password=" + ADMIN_PASSWORD,
+                "--berth.admin.password-file=" + work.resolve("pw"),
+                "--berth.git.repositories-dir=" + work.resolve("git"),
+                "--berth.git.insecure-registries=127.0.0.1:*",
+                "--berth.hosts.heartbeat-timeout=" + heartbeatTimeout.toSeconds() + "s"));
+        args.addAll(List.of(platformArgs));
+        this.platform = new SpringApplicationBuilder(BerthApplication.class).run(args.toArray(String[]::new));
+        this.baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
+        this.adminToken = send("POST", "/api/v1/tokens", "Basic " + Base64.getEncoder().encodeToString(
+                ("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)), "{\"name\":\"cluster\"}", 201)
+                .path("token").asString();
+        api("POST", "/api/v1/teams", "{\"name\":\"" + TEAM + "\"}", 201);
+        api("POST", "/api/v1/teams/" + TEAM + "/repositories", "{\"name\":\"" + REPOSITORY + "\"}", 201);
+        this.checkout = Files.createDirectories(work.resolve("checkout"));
+        Git.run(work, checkout, "init", "-q");
+    }
+
+    /** Starts an agent daemon that joins with a fresh join token and publishes from {@code portRange}. */
+    Agent startAgent(String name, String portRange) throws Exception {
+        String joinToken = api("POST", "/api/v1/hosts/join-tokens", "{}", 201).path("token").asString();
+        Path tokenFile = work.resolve(name + ".join-token");
+        Files.writeString(tokenFile, joinToken);
+        var agent = new Agent(name, work.resolve("agent-" + name), work.resolve("agent-" + name + ".log"), portRange);
+        agents.put(name, agent);
+        launch(agent, "--join-token-file", tokenFile.toString());
+        agent.hostId = JSON.readTree(Files.readString(agent.state.resolve("platform/credential.json"))).path("hostId").asString();
+        return agent;
+    }
+
+    /** Starts {@code agent} again on its state directory and stored credential. */
+    void restart(Agent agent) throws Exception {
+        launch(agent);
+    }
+
+    /** SIGKILL, as a crash or an OOM kill of the agent would: its containers keep running under runc. */
+    void kill(Agent agent) throws InterruptedException {
+        agent.process.destroyForcibly();
+        assertThat(agent.process.waitFor(10, TimeUnit.SECONDS)).as("agent %s dies", agent.name).isTrue();
+    }
+
+    private void launch(Agent agent, String... extra) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        var command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                BerthAgent.class.getName(), "--state-dir", agent.state.toString(), "daemon",
+                "--publish-address", "127.0.0.1", "--port-range", agent.portRange,
+                "--insecure-registry", registry.host(),
+                "--platform", baseUrl, "--heartbeat-seconds", "1"));
+        command.addAll(List.of(extra));
+        long before = Files.exists(agent.log) ? Files.size(agent.log) : 0;
+        agent.process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(agent.log.toFile())).start();
+        var deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            String log = Files.exists(agent.log) ? Files.readString(agent.log) : "";
+            if (log.length() > before && log.substring((int) before).contains("heartbeats reach")) return;
+            if (!agent.process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new AssertionError("agent " + agent.name + " did not join: " + log);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Commits {@code berthYaml} and pushes it as the admin; returns what git printed. */
+    String push(String berthYaml, String message) throws Exception {
+        Files.writeString(checkout.resolve("berth.yaml"), berthYaml);
+        Git.run(work, checkout, "add", "berth.yaml");
+        Git.run(work, checkout, "commit", "-q", "--allow-empty", "-m", message + " (" + (++commits) + ")");
+        String remote = baseUrl.replace("http://", "http://admin:" + ADMIN_PASSWORD + "@") + "/git/" + TEAM + "/"
+                + REPOSITORY + ".git";
+        return Git.run(work, checkout, "push", remote, "HEAD:refs/heads/main");
+    }
+
+    /** The revision id git printed for an accepted push. */
+    static long revisionOf(String pushed) {
+        var m = java.util.regex.Pattern.compile("revision (\\d+)").matcher(pushed);
+        if (!m.find()) throw new AssertionError("no revision in: " + pushed);
+        return Long.parseLong(m.group(1));
+    }
+
+    /** One app as the API shows it. */
+    JsonNode app(String app) throws Exception {
+        return api("GET", "/api/v1/teams/" + TEAM + "/apps/" + app, null, 200);
+    }
+
+    /** Waits until {@code condition} holds for the app's API view, failing with the last view seen. */
+    JsonNode awaitApp(String app, Duration within, String what, Predicate<JsonNode> condition) throws Exception {
+        return await(within, what, () -> {
+            try {
+                return app(app);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, condition);
+    }
+
+    static <T> T await(Duration within, String what, Supplier<T> probe, Predicate<T> condition) throws InterruptedException {
+        var deadline = Instant.now().plus(within);
+        T last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = probe.get();
+            if (condition.test(last)) return last;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within " + within + ": " + what + "; last seen: " + last);
+    }
+
+    JsonNode api(String method, String path, String body, int expected) throws Exception {
+        return send(method, path, "Bearer " + adminToken, body, expected);
+    }
+
+    JsonNode send(String method, String path, String authorization, String body, int expected) throws Exception {
+        var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", authorization).header("Accept", "application/json");
+        if (body != null) builder.header("Content-Type", "application/json");
+        builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        var response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(expected);
+        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+    }
+
+    /** GET on a published address; the body, or null when the request failed in any way. */
+    static String fetch(String address) {
+        try {
+            var request = HttpRequest.newBuilder(URI.create("http://" + address + "/")).timeout(Duration.ofSeconds(5)).GET().build();
+            var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body().strip() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    Agent agent(String name) {
+        return agents.get(name);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (var agent : agents.values()) {
+            if (agent.process != null && agent.process.isAlive()) {
+                agent.process.destroy();
+                if (!agent.process.waitFor(15, TimeUnit.SECONDS)) agent.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            removeContainers(agent);
+        }
+        if (platform != null) platform.close();
+        if (registry != null) registry.close();
+        TestRegistry.deleteTree(work);
+    }
+
+    /** Containers outlive their agent by design; the test removes what its agents left running. */
+    private static void removeContainers(Agent agent) {
+        Path root = agent.state.resolve("runc");
+        if (!Files.isDirectory(root)) return;
+        try (var names = Files.list(root)) {
+            for (Path dir : names.toList()) {
+                new ProcessBuilder(RUNC.toString(), "--root", root.toString(), "delete", "--force", dir.getFileName().toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(20, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            System.err.println("could not remove the containers of agent " + agent.name + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
