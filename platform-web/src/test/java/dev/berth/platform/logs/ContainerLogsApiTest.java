@@ -379,13 +379,4 @@ class ContainerLogsApiTest extends PlatformTest {
         return jdbc.sql("SELECT count(*) FROM container_log_streams WHERE host_id = ? AND container = ?")
                 .params(hostId, container).query(Integer.class).single() == 1;
     }
-
-    @Test
-    void theMaintenanceJobIsScheduledOnTheClusteredStore() {
-        var jobs = jdbc.sql("SELECT job_name || ':' || is_nonconcurrent FROM qrtz_job_details ORDER BY job_name")
-                .query(String.class).list();
-        assertThat(jobs).contains("container-log-maintenance:true", "repository-poll:true");
-        var instances = jdbc.sql("SELECT count(*) FROM qrtz_scheduler_state WHERE sched_name = 'berth'").query(Integer.class).single();
-        assertThat(instances).isPositive();
-    }
 }
