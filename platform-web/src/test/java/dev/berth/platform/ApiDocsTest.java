@@ -16,7 +16,7 @@ class ApiDocsTest extends PlatformTest {
         var paths = doc.json().get("paths");
         for (String path : new String[]{"/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/teams", "/api/v1/teams/{team}/members",
                 "/api/v1/teams/{team}/members/{user}", "/api/v1/users", "/api/v1/audit", "/api/v1/audit/verify",
-                "/api/v1/hosts", "/api/v1/hosts/join-tokens"}) {
+                "/api/v1/hosts", "/api/v1/hosts/join-tokens", "/api/v1/teams/{team}/apps/{app}/logs"}) {
             assertThat(paths.has(path)).as(path).isTrue();
         }
     }

@@ -23,7 +23,8 @@ public enum Permission {
     PUSH_REPOSITORY("push to this team's repositories", Role.DEPLOYER),
     REWRITE_DEPLOY_BRANCH("force-push or delete a deploy branch", Role.ADMIN),
     MANAGE_HOSTS("let hosts join the platform", null),
-    VIEW_HOSTS("see the platform's hosts", null);
+    VIEW_HOSTS("see the platform's hosts", null),
+    READ_LOGS("read the logs of this team's apps", Role.VIEWER);
 
     private final String description;
     private final Role teamRole;

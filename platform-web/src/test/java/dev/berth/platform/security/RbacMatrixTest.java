@@ -27,6 +27,9 @@ class RbacMatrixTest extends PlatformTest {
     private static final String OTHER_TEAM = "rbac-beta";
     private static final String PASSWORD = "a-long-enough-password";
     private static final String TARGET = "rbac-target";
+    private static final String REPLICA = TEAM + ".web.1.0";
+    private static final Map<String, Object> LOGS = Map.of("version", 1,
+            "chunks", List.of(Map.of("container", REPLICA, "offset", 0, "text", "started\n")));
 
     @LocalServerPort
     int port;
@@ -50,6 +53,7 @@ class RbacMatrixTest extends PlatformTest {
         expect(201, root.post("/api/v1/teams/" + TEAM + "/members", Map.of("username", "rbac-admin", "role", "ADMIN")));
         expect(201, root.post("/api/v1/teams/" + OTHER_TEAM + "/members", Map.of("username", "rbac-other-admin", "role", "ADMIN")));
         expect(201, root.post("/api/v1/teams/" + TEAM + "/repositories", Map.of("name", "rbac-signed")));
+        runReplicaWithLogs();
 
         callers.put("anonymous", api.anonymous());
         callers.put("viewer", userToken("rbac-viewer"));
@@ -62,6 +66,21 @@ class RbacMatrixTest extends PlatformTest {
         callers.put("deployer token narrowed to the team", narrowed("rbac-deployer", TEAM, null));
         callers.put("platform admin token narrowed to team ADMIN", narrowed("admin", TEAM, "ADMIN"));
         callers.put("platform admin token narrowed to other team", narrowed("admin", OTHER_TEAM, "ADMIN"));
+    }
+
+    /** A host whose agent reports a replica of TEAM's app "web" and forwarded a line of its log. */
+    private void runReplicaWithLogs() {
+        var token = root.post("/api/v1/hosts/join-tokens", Map.of());
+        expect(201, token);
+        var registered = api.anonymous().post("/agent/v1/register", Map.of("version", 1, "joinToken",
+                token.json().get("token").asString(), "hostname", "rbac-host.test",
+                "capacity", Map.of("memoryBytes", 1L << 30, "cpuMillis", 1000), "agentVersion", "test"));
+        expect(201, registered);
+        var agent = api.bearer(registered.json().get("credential").asString());
+        expect(204, agent.post("/agent/v1/heartbeat", Map.of("version", 1, "capacity", Map.of("memoryBytes", 1L << 30,
+                "cpuMillis", 1000), "containers", List.of(Map.of("name", REPLICA, "app", TEAM + ".web", "state", "running",
+                "oomKilled", false)))));
+        expect(204, agent.post("/agent/v1/logs", LOGS));
     }
 
     private Api userToken(String user) {
@@ -144,6 +163,10 @@ class RbacMatrixTest extends PlatformTest {
                         none, statuses(401, 403, 403, 200, 404, 404, 200, 403, 403, 200, 404)),
                 new Row("app revisions", () -> new Request("GET", t + "/apps/web/revisions", null), none,
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("app logs", () -> new Request("GET", t + "/apps/web/logs?replica=" + REPLICA, null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("post logs as an agent", () -> new Request("POST", "/agent/v1/logs", LOGS), none,
+                        statuses(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401)),
                 new Row("create team", () -> new Request("POST", "/api/v1/teams", Map.of("name", "rbac-new-" + unique.incrementAndGet())),
                         none, statuses(401, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403)),
                 new Row("create user", () -> new Request("POST", "/api/v1/users",
