@@ -158,6 +158,11 @@ public final class AgentService implements AutoCloseable {
         return assignments.generation();
     }
 
+    /** No assignment step is under way; for tests that wait for an apply to settle. */
+    boolean assignmentsIdle() {
+        return assignments.idle();
+    }
+
     /** Called whenever something a heartbeat reports has changed: a start, stop, removal, health or serving change. */
     public void onChange(Runnable listener) {
         this.changeListener = listener == null ? () -> { } : listener;
@@ -593,11 +598,32 @@ public final class AgentService implements AutoCloseable {
             m.run++; // ends its health loop
             if (m.dialer != null) m.dialer.close();
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (java.nio.file.NoSuchFileException gone) {
-            // nothing to clean
-        }
+        deleteTree(dir);
+    }
+
+    /** Deletes a directory and what is in it; what vanishes meanwhile is fine. */
+    private static void deleteTree(Path dir) throws IOException {
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs)
+                    throws IOException {
+                Files.deleteIfExists(file);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) return java.nio.file.FileVisitResult.CONTINUE;
+                throw e;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) throw e;
+                Files.deleteIfExists(d);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     static String cgroupsPath(String name) {

@@ -100,6 +100,11 @@ final class Assignments implements AutoCloseable {
         return desired.generation();
     }
 
+    /** No step is under way or asked for (a failure may be waiting for its retry). */
+    boolean idle() {
+        return working.isEmpty() && again.isEmpty();
+    }
+
     /** Assigned containers the agent does not hold yet: {@code failed} with backoff running, else {@code starting}. */
     List<ContainerStatus> pending(Set<String> held) {
         var d = desired;
@@ -225,19 +230,21 @@ final class Assignments implements AutoCloseable {
         int attempts = before != null && before.fingerprint().equals(fingerprint) ? before.attempts() + 1 : 1;
         Duration wait = backoff(attempts);
         Instant now = clock.instant();
-        failures.put(name, new Failure(app, fingerprint, error, attempts, now.plus(wait)));
         if (before == null || !before.error().equals(error)) {
             log.log(System.Logger.Level.WARNING, "cannot start " + name + ": " + error + "; retrying with backoff");
         }
+        // The note first: whoever sees the failure can read why.
         Path note = note(name);
-        if (note == null) return; // a name that is no file name: the error above says so
-        try {
-            Files.writeString(note, now + " berth-agent: cannot start " + name + " (attempt " + attempts + ", next in "
-                    + wait.toSeconds() + "s): " + error + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            log.log(System.Logger.Level.WARNING, "cannot note the failure of " + name + ": " + e.getMessage());
+        if (note != null) {
+            try {
+                Files.writeString(note, now + " berth-agent: cannot start " + name + " (attempt " + attempts + ", next in "
+                        + wait.toSeconds() + "s): " + error + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                log.log(System.Logger.Level.WARNING, "cannot note the failure of " + name + ": " + e.getMessage());
+            }
         }
+        failures.put(name, new Failure(app, fingerprint, error, attempts, now.plus(wait)));
         agent.changed();
     }
 
