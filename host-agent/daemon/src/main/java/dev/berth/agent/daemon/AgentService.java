@@ -1,36 +1,22 @@
 package dev.berth.agent.daemon;
 
-import dev.berth.agent.bundle.BundleBuilder;
-import dev.berth.agent.bundle.BundleContext;
-import dev.berth.agent.bundle.ConfigJson;
 import dev.berth.agent.bundle.HostFacts;
 import dev.berth.agent.bundle.HostProbe;
 import dev.berth.agent.bundle.HostRequirements;
-import dev.berth.agent.bundle.IdRange;
 import dev.berth.agent.image.ImageService;
-import dev.berth.agent.inspect.IsolationInspector;
 import dev.berth.agent.inspect.IsolationReport;
-import dev.berth.agent.net.NamespaceDialer;
 import dev.berth.agent.protocol.AssignedContainer;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.protocol.ContainerStatus;
-import dev.berth.agent.protocol.IsolationCheck;
-import dev.berth.agent.runtime.ContainerProcess;
 import dev.berth.agent.runtime.ExitStatus;
-import dev.berth.agent.runtime.LogFile;
 import dev.berth.agent.runtime.Runc;
-import dev.berth.agent.state.IdRangeStore;
 import dev.berth.agent.state.PortAllocations;
-import dev.berth.agent.state.RootfsShifter;
-import dev.berth.agent.state.VolumeManager;
 import dev.berth.agent.sys.SyscallPort;
 import dev.berth.registry.ImageReference;
 import dev.berth.registry.Platform;
 import dev.berth.registry.RegistryConfig;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,20 +25,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The agent's operations, the Java API the CLI (through the daemon's socket) and the platform link
@@ -64,45 +44,30 @@ public final class AgentService implements AutoCloseable {
     private static final System.Logger log = System.getLogger(AgentService.class.getName());
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9_.-]{0,61}[a-z0-9])?");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    static final long LOG_MAX_BYTES = 8L << 20;
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final Path stateDir;
-    private final Path runcBinary;
     private final AgentOptions options;
     private final Runc runc;
-    private final HostFacts host;
-    private final IdRangeStore ranges;
-    private final RootfsShifter shifter;
-    private final VolumeManager volumes;
     private final ImageService images;
-    private final PortAllocations allocations;
     private final PublishedPorts ports;
-    private final HealthChecks health;
+    private final IsolationReports isolation;
+    private final ContainerLauncher launcher;
+    private final Supervisor supervisor;
     private Assignments assignments;
     private final ReadWriteLock starting = new ReentrantReadWriteLock();
     private final Map<String, ManagedContainer> containers = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService supervisor =
-            Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("supervisor").daemon().unstarted(r));
     private volatile Runnable changeListener = () -> { };
 
     private AgentService(Path stateDir, Path runcBinary, AgentOptions options, HostFacts host, ImageService images) {
         this.stateDir = stateDir;
-        this.runcBinary = runcBinary;
         this.options = options;
         this.runc = new Runc(runcBinary, stateDir.resolve("runc"));
-        this.host = host;
-        this.ranges = new IdRangeStore(stateDir);
-        this.shifter = new RootfsShifter(stateDir);
-        this.volumes = new VolumeManager(stateDir);
         this.images = images;
-        this.allocations = new PortAllocations(stateDir, options.portRange());
         this.ports = new PublishedPorts(options.publishAddress(), options.advertiseAddress());
-        this.health = new HealthChecks(runc, m -> {
-            updateServing(m);
-            changed();
-        });
+        this.isolation = new IsolationReports(host.cgroupV2());
+        this.launcher = new ContainerLauncher(stateDir, runcBinary, runc, host, options.publishAddress(), images,
+                new PortAllocations(stateDir, options.portRange()), ports, this::changed);
+        this.supervisor = new Supervisor(containers::values, launcher, this::changed);
     }
 
     /** Opens the state directory, checks the host, and adopts containers a previous agent left running. */
@@ -139,7 +104,7 @@ public final class AgentService implements AutoCloseable {
         var service = new AgentService(stateDir, runcBinary, options, host, images);
         service.adoptAll();
         service.assignments = new Assignments(service, stateDir, Clock.systemUTC());
-        service.supervisor.scheduleWithFixedDelay(service::supervise, 500, 500, TimeUnit.MILLISECONDS);
+        service.supervisor.start();
         return service;
     }
 
@@ -214,135 +179,16 @@ public final class AgentService implements AutoCloseable {
         // Garbage collection waits until the container holds its root filesystem.
         starting.readLock().lock();
         try {
-            ContainerSpec resolved = new SpecResolver(images).resolve(spec);
-            ContainerSpec settled = withPorts(resolved, hostPorts(resolved));
-            IdRange ids = ranges.rangeFor(settled.app());
-            var m = new ManagedContainer(settled, dir, ids, owner, fingerprint);
-            writeBundle(m, secrets);
-            // Ownership first: a directory with a spec is adopted, and must be adopted as what it is.
-            if (owner == AssignmentPlan.Owner.PLATFORM) dir.writeAssigned(fingerprint);
-            dir.writeSpec(settled);
-            ports.reserve(settled.name(), settled.app(), publishes(settled));
-            launch(m);
+            var m = launcher.prepare(spec, secrets, owner, fingerprint, dir);
+            launcher.launch(m);
             containers.put(spec.name(), m);
             return m;
         } catch (IOException | RuntimeException e) {
-            cleanUp(spec.name(), dir.path());
+            cleanUp(spec.name(), dir);
             throw e;
         } finally {
             starting.readLock().unlock();
         }
-    }
-
-    /** The spec's published ports with a host port for each: as given, or the app's from the agent's range. */
-    private List<ContainerSpec.PortPublish> hostPorts(ContainerSpec spec) throws IOException {
-        var out = new ArrayList<ContainerSpec.PortPublish>();
-        for (var p : spec.ports()) {
-            if (p.hostPort() != 0) {
-                out.add(p);
-                continue;
-            }
-            String address = listenAddress(p);
-            int port = allocations.portFor(spec.app(), p.containerPort(), candidate -> bindable(address, candidate));
-            out.add(new ContainerSpec.PortPublish(p.hostAddress(), port, p.containerPort()));
-        }
-        return out;
-    }
-
-    private static boolean bindable(String address, int port) {
-        try (var probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(address, port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private String listenAddress(ContainerSpec.PortPublish p) {
-        return p.hostAddress() == null || p.hostAddress().isBlank() ? options.publishAddress() : p.hostAddress();
-    }
-
-    private List<PublishedPorts.Publish> publishes(ContainerSpec spec) {
-        return spec.ports().stream().map(p -> new PublishedPorts.Publish(
-                new PublishedPorts.Binding(listenAddress(p), p.hostPort()), p.containerPort())).toList();
-    }
-
-    private static ContainerSpec withPorts(ContainerSpec s, List<ContainerSpec.PortPublish> ports) {
-        return new ContainerSpec(s.version(), s.name(), s.app(), s.rootfs(), s.image(), s.command(), s.env(), s.user(),
-                s.workingDir(), s.resources(), s.volumes(), s.tmpfs(), ports, s.capabilities(), s.health(), s.healthTiming(),
-                s.restart());
-    }
-
-    /** The bundle, with secret values added to the environment (winning over {@code env}); only its 0600 config holds them. */
-    private void writeBundle(ManagedContainer m, Map<String, String> secrets) throws IOException {
-        ContainerSpec spec = m.spec;
-        if (!secrets.isEmpty()) {
-            var env = new TreeMap<>(spec.env());
-            env.putAll(secrets);
-            spec = spec.withRuntimeDefaults(spec.rootfs(), spec.command(), spec.user(), spec.workingDir(), env, spec.health());
-        }
-        Path rootfs = shifter.prepare(Path.of(spec.rootfs()), m.ids).rootfs();
-        var volumeSources = new LinkedHashMap<String, String>();
-        for (var v : spec.volumes()) volumeSources.put(v.name(), volumes.prepare(spec.app(), v.name(), v.sizeBytes(), m.ids).toString());
-        var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, volumeSources, cgroupsPath(spec.name())));
-        oci.root.path = rootfs.toString();
-        m.dir.writeConfig(ConfigJson.write(oci));
-    }
-
-    /** A restart: runc still holds the ended run (kept for its OOM count), so it goes first. */
-    private void restart(ManagedContainer m) throws IOException {
-        m.launching = true;
-        try {
-            try {
-                runc.delete(m.name(), true);
-            } catch (IOException none) {
-                // nothing left from the earlier run
-            }
-            launch(m);
-        } finally {
-            m.launching = false;
-        }
-    }
-
-    private void launch(ManagedContainer m) throws IOException {
-        m.launching = true;
-        try {
-            m.run++;
-            m.health = HealthTracker.START;
-            m.exitSeen = false;
-            m.isolation = null;
-            m.process = ContainerProcess.start(runc, runcBinary, stateDir.resolve("runc"), m.name(), m.dir.bundle(),
-                    m.dir.path(), m.dir.log(), memoryCgroup(m.name()));
-            connectNetwork(m);
-            updateServing(m);
-            health.watch(m);
-        } finally {
-            m.launching = false;
-        }
-    }
-
-    /** Points the published ports and network health checks at the container's (new) network namespace. */
-    private void connectNetwork(ManagedContainer m) throws IOException {
-        if (!m.needsNetwork()) return;
-        var pid = m.process.livePid();
-        if (pid.isEmpty()) return;
-        var old = m.dialer;
-        m.dialer = new NamespaceDialer(Path.of("/proc", Long.toString(pid.get()), "ns", "net"), m.name());
-        ports.connect(m.name(), m.dialer);
-        if (old != null) old.close();
-    }
-
-    /** New connections go to a container while it runs and, if it has a health check, passes it. */
-    private void updateServing(ManagedContainer m) {
-        boolean running;
-        try {
-            running = m.process != null && m.process.exitStatus().isEmpty();
-        } catch (IOException e) {
-            running = false;
-        }
-        boolean healthy = m.spec.health() == null || m.health.status() == HealthTracker.Status.HEALTHY;
-        ports.ready(m.name(), running && healthy);
     }
 
     public List<ContainerInfo> ps() throws IOException {
@@ -366,30 +212,10 @@ public final class AgentService implements AutoCloseable {
         for (ManagedContainer m : sorted()) {
             var info = info(m);
             held.add(m.name());
-            out.add(info.status(ports.published(m.name()), "running".equals(info.status()) ? isolation(m, info.pid()) : List.of()));
+            out.add(info.status(ports.published(m.name()), "running".equals(info.status()) ? isolation.checks(m, info.pid()) : List.of()));
         }
         out.addAll(assignments.pending(held));
         return out;
-    }
-
-    private List<IsolationCheck> isolation(ManagedContainer m, long pid) {
-        var cached = m.isolation;
-        if (cached != null && cached.pid() == pid) return cached.checks();
-        try {
-            var report = isolationReport(m, pid);
-            var checks = report.items().stream().map(i -> new IsolationCheck(i.name(), i.pass(), i.expected(), i.actual())).toList();
-            m.isolation = new ManagedContainer.Isolation(pid, checks);
-            return checks;
-        } catch (IOException | RuntimeException e) {
-            return List.of(); // it ended meanwhile, or /proc said no: measured again next time
-        }
-    }
-
-    private IsolationReport isolationReport(ManagedContainer m, long pid) throws IOException {
-        var writable = new ArrayList<String>();
-        m.spec.volumes().forEach(v -> writable.add(v.path()));
-        m.spec.tmpfs().forEach(t -> writable.add(t.path()));
-        return IsolationReport.evaluate(readOci(m), new IsolationInspector().observe(pid, host.cgroupV2()), writable);
     }
 
     /** The log files of platform containers (and notes on those that cannot start), for shipping. */
@@ -407,7 +233,7 @@ public final class AgentService implements AutoCloseable {
     public Inspection inspect(String name) throws IOException {
         ManagedContainer m = get(name);
         var info = info(m);
-        IsolationReport report = info.status().equals("running") ? isolationReport(m, info.pid()) : null;
+        IsolationReport report = info.status().equals("running") ? isolation.measure(m, info.pid()) : null;
         return new Inspection(info, m.dir.bundle().toString(), m.ids, m.spec.ports(), m.spec.resources(), report);
     }
 
@@ -435,7 +261,7 @@ public final class AgentService implements AutoCloseable {
         if (m.process.exitStatus().isEmpty() && "running".equals(safeStatus(m))) {
             throw new IOException("container '" + name + "' is running; stop it first with 'berth-agent stop " + name + "'");
         }
-        cleanUp(name, m.dir.path());
+        cleanUp(name, m.dir);
         changed();
     }
 
@@ -484,7 +310,7 @@ public final class AgentService implements AutoCloseable {
         try {
             if (m.process.exitStatus().isPresent() || m.process.livePid().isPresent()) return false;
             String status = safeStatus(m);
-            return !(status.equals("running") || status.equals("created") || status.equals("paused") || m.launching);
+            return !(status.equals("running") || status.equals("created") || status.equals("paused"));
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -496,39 +322,7 @@ public final class AgentService implements AutoCloseable {
                 throw new IOException("volume '" + volume + "' is used by container '" + m.name() + "'; remove that first");
             }
         }
-        volumes.remove(app, volume);
-    }
-
-    /** Keeps logs capped, notices ended runs, and restarts failed containers whose policy says so, with backoff. */
-    private void supervise() {
-        for (ManagedContainer m : containers.values()) {
-            try {
-                new LogFile(m.dir.log(), LOG_MAX_BYTES, 3).rotateIfNeeded();
-                var exit = m.process.exitStatus();
-                if (exit.isPresent() && !m.exitSeen) {
-                    m.exitSeen = true;
-                    m.isolation = null;
-                    updateServing(m);
-                    changed();
-                }
-                if (exit.isEmpty() || m.stopping || exit.get().success()
-                        || m.spec.restart() != ContainerSpec.RestartPolicy.ON_FAILURE) {
-                    continue;
-                }
-                long now = System.nanoTime();
-                if (m.restartAtNanos == 0) {
-                    long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(m.restarts, 5));
-                    m.restartAtNanos = now + TimeUnit.MILLISECONDS.toNanos(backoff);
-                } else if (now >= m.restartAtNanos) {
-                    m.restartAtNanos = 0;
-                    m.restarts++;
-                    restart(m);
-                    changed();
-                }
-            } catch (IOException | RuntimeException e) {
-                log.log(System.Logger.Level.WARNING, "supervising " + m.name() + " failed: " + e.getMessage());
-            }
-        }
+        launcher.volumes().remove(app, volume);
     }
 
     private void adoptAll() throws IOException {
@@ -536,22 +330,8 @@ public final class AgentService implements AutoCloseable {
             for (Path path : dirs.toList()) {
                 var dir = new ContainerDir(path);
                 if (!dir.hasSpec()) continue;
-                var spec = dir.readSpec();
-                var assigned = dir.assigned();
-                var m = new ManagedContainer(spec, dir, ranges.rangeFor(spec.app()),
-                        assigned.isPresent() ? AssignmentPlan.Owner.PLATFORM : AssignmentPlan.Owner.HAND,
-                        assigned.map(ContainerDir.Assigned::fingerprint).orElse(null));
-                m.process = ContainerProcess.adopt(runc, spec.name(), path, memoryCgroup(spec.name()));
-                m.exitSeen = m.process.exitStatus().isPresent();
-                containers.put(spec.name(), m);
-                try {
-                    ports.reserve(spec.name(), spec.app(), publishes(spec));
-                    connectNetwork(m);
-                } catch (IOException e) {
-                    log.log(System.Logger.Level.WARNING, "could not re-open the ports of " + spec.name() + ": " + e.getMessage());
-                }
-                updateServing(m);
-                health.watch(m);
+                var m = launcher.adopt(dir);
+                containers.put(m.name(), m);
             }
         }
     }
@@ -576,17 +356,13 @@ public final class AgentService implements AutoCloseable {
         }
     }
 
-    private dev.berth.agent.bundle.OciSpec readOci(ManagedContainer m) throws IOException {
-        return JSON.readValue(Files.readString(m.dir.config()), dev.berth.agent.bundle.OciSpec.class);
-    }
-
     private ManagedContainer get(String name) throws IOException {
         ManagedContainer m = containers.get(name);
         if (m == null) throw new IOException("no container named '" + name + "'");
         return m;
     }
 
-    private void cleanUp(String name, Path dir) throws IOException {
+    private void cleanUp(String name, ContainerDir dir) throws IOException {
         try {
             runc.delete(name, true);
         } catch (IOException none) {
@@ -598,40 +374,11 @@ public final class AgentService implements AutoCloseable {
             m.run++; // ends its health loop
             if (m.dialer != null) m.dialer.close();
         }
-        deleteTree(dir);
-    }
-
-    /** Deletes a directory and what is in it; what vanishes meanwhile is fine. */
-    private static void deleteTree(Path dir) throws IOException {
-        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs)
-                    throws IOException {
-                Files.deleteIfExists(file);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof java.nio.file.NoSuchFileException) return java.nio.file.FileVisitResult.CONTINUE;
-                throw e;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) throw e;
-                Files.deleteIfExists(d);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-        });
+        dir.delete();
     }
 
     static String cgroupsPath(String name) {
         return "/berth/" + name;
-    }
-
-    private Path memoryCgroup(String name) {
-        return ContainerProcess.memoryCgroup(Path.of("/sys/fs/cgroup"), host.cgroupV2(), cgroupsPath(name));
     }
 
     /** Pulling, listing and inspecting images; removal and collection go through this service, which knows what is in use. */
@@ -661,10 +408,10 @@ public final class AgentService implements AutoCloseable {
     private Collected collect() throws IOException {
         var keep = new HashSet<Path>();
         for (ManagedContainer m : containers.values()) {
-            var root = readOci(m).root;
+            var root = IsolationReports.bundle(m).root;
             if (root != null && root.path != null) keep.add(Path.of(root.path));
         }
-        List<String> shifted = shifter.prune(keep);
+        List<String> shifted = launcher.shifter().prune(keep);
         var collected = images.gc();
         return new Collected(collected.blobs(), collected.snapshots(), shifted, collected.bytes());
     }
@@ -684,8 +431,8 @@ public final class AgentService implements AutoCloseable {
     @Override
     public void close() {
         if (assignments != null) assignments.close();
-        supervisor.shutdownNow();
-        health.close();
+        supervisor.close();
+        launcher.close();
         ports.close();
         containers.values().forEach(m -> {
             m.run++;
