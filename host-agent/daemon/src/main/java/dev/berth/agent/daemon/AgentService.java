@@ -304,8 +304,9 @@ public final class AgentService implements AutoCloseable {
         return out;
     }
 
-    /** Neither running nor ended with a recorded status, and not between runs: a start cut short. */
+    /** Its ports could not be opened again, or it is neither running nor ended with a status (and not between runs). */
     private boolean lost(ManagedContainer m) {
+        if (m.portsLost) return true;
         if (m.launching) return false;
         try {
             if (m.process.exitStatus().isPresent() || m.process.livePid().isPresent()) return false;

@@ -28,8 +28,9 @@ public record AssignmentPlan(List<Step> steps) {
 
     /**
      * A container the agent holds. {@code fingerprint} is the one it was started from (null for
-     * hand-started ones); {@code lost} means neither running nor exited with a status (its start
-     * was cut short), so only replacing it brings it back.
+     * hand-started ones); {@code lost} means it cannot serve as it is and only replacing it brings
+     * it back: its start was cut short (neither running nor exited with a status), or its
+     * published ports could not be opened again when the agent adopted it.
      */
     public record Held(String name, Owner owner, String fingerprint, boolean lost) {
     }
@@ -75,7 +76,7 @@ public record AssignmentPlan(List<Step> steps) {
             } else if (!w.fingerprint().equals(h.fingerprint())) {
                 steps.add(new Step.Replace(w.name(), "its spec or secrets changed"));
             } else if (h.lost()) {
-                steps.add(new Step.Replace(w.name(), "its process is lost"));
+                steps.add(new Step.Replace(w.name(), "its start was cut short or its ports could not be opened again"));
             }
         }
         held.stream().filter(h -> h.owner() == Owner.PLATFORM && !listed.contains(h.name()))

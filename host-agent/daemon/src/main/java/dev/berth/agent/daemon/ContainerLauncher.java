@@ -136,6 +136,7 @@ final class ContainerLauncher implements AutoCloseable {
             ports.reserve(spec.name(), spec.app(), publishes(spec));
             connectNetwork(m);
         } catch (IOException e) {
+            m.portsLost = true; // a platform container is replaced for it; a hand-started one says so here
             System.getLogger(ContainerLauncher.class.getName()).log(System.Logger.Level.WARNING,
                     "could not re-open the ports of " + spec.name() + ": " + e.getMessage());
         }

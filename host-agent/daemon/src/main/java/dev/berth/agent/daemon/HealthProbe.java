@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one health check inside the container's namespaces: HTTP and TCP through its loopback, exec
@@ -36,26 +34,30 @@ final class HealthProbe {
 
     /** A GET answered with 2xx or 3xx within the timeout. */
     private static boolean httpOk(NamespaceDialer dialer, HealthCheck.Http http, Duration timeout) throws IOException {
-        long started = System.nanoTime();
-        try (var channel = dialer.dial(http.port(), timeout); var timer = Executors.newSingleThreadScheduledExecutor()) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (var channel = dialer.dial(http.port(), timeout)) {
             // Blocking reads have no timeout of their own: close the channel if the answer is late.
-            long left = Math.max(1, timeout.toNanos() - (System.nanoTime() - started));
-            timer.schedule(() -> {
+            Thread timer = Thread.ofVirtual().start(() -> {
                 try {
+                    Thread.sleep(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
                     channel.close();
-                } catch (IOException ignored) {
-                    // closing to end the read
+                } catch (InterruptedException | IOException answered) {
+                    // in time, or closing anyway
                 }
-            }, left, TimeUnit.NANOSECONDS);
-            String request = "GET " + http.path() + " HTTP/1.0\r\nHost: localhost\r\nUser-Agent: berth-agent\r\n\r\n";
-            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
-            var buffer = ByteBuffer.allocate(64);
-            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-                if (new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).contains("\r\n")) break;
+            });
+            try {
+                String request = "GET " + http.path() + " HTTP/1.0\r\nHost: localhost\r\nUser-Agent: berth-agent\r\n\r\n";
+                channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+                var buffer = ByteBuffer.allocate(64);
+                while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                    if (new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).contains("\r\n")) break;
+                }
+                String statusLine = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+                String[] parts = statusLine.split(" ");
+                return parts.length >= 2 && parts[0].startsWith("HTTP/") && (parts[1].startsWith("2") || parts[1].startsWith("3"));
+            } finally {
+                timer.interrupt();
             }
-            String statusLine = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
-            String[] parts = statusLine.split(" ");
-            return parts.length >= 2 && parts[0].startsWith("HTTP/") && (parts[1].startsWith("2") || parts[1].startsWith("3"));
         }
     }
 }

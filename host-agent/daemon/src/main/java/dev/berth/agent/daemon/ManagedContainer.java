@@ -26,6 +26,8 @@ final class ManagedContainer {
     volatile boolean stopping;
     /** Between deleting an ended run and its successor running: neither lost nor exited. */
     volatile boolean launching;
+    /** Set when an adopted container's published ports could not be opened again. */
+    volatile boolean portsLost;
     /** Whether the supervisor has seen the current run end. */
     volatile boolean exitSeen;
     volatile HealthTracker health = HealthTracker.START;
