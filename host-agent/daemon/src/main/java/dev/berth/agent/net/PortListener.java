@@ -6,6 +6,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -129,11 +130,17 @@ public final class PortListener implements AutoCloseable {
         }
     }
 
-    /** Stops listening and cuts every open connection. */
+    /** Stops listening and cuts every open connection; the port is free again when this returns. */
     @Override
     public void close() throws IOException {
         server.close();
         acceptor.interrupt();
         for (SocketChannel c : open) closeQuietly(c);
+        try {
+            // A channel closed while a thread accepts on it lets go of the socket when that thread leaves accept.
+            acceptor.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

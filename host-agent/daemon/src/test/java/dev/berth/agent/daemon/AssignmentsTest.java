@@ -254,14 +254,14 @@ class AssignmentsTest {
         long pid = pid("web-1");
         agent.close();
 
-        var squatter = new ServerSocket();
-        squatter.setReuseAddress(true);
-        squatter.bind(new java.net.InetSocketAddress("127.0.0.1", sharedPort));
-        agent = AgentService.open(state, RuntimePrerequisites.RUNC, options);
-        agent.apply(assignment);
-        await(() -> status("web-1") != null && "failed".equals(status("web-1").state()));
-        assertThat(note("web-1")).contains("cannot listen on 127.0.0.1:" + sharedPort);
-        squatter.close();
+        try (var squatter = new ServerSocket()) {
+            squatter.setReuseAddress(true);
+            squatter.bind(new java.net.InetSocketAddress("127.0.0.1", sharedPort));
+            agent = AgentService.open(state, RuntimePrerequisites.RUNC, options);
+            agent.apply(assignment);
+            await(() -> status("web-1") != null && "failed".equals(status("web-1").state()));
+            assertThat(note("web-1")).contains("cannot listen on 127.0.0.1:" + sharedPort);
+        }
         await(() -> serving("web-1"));
         assertThat(pid("web-1")).as("replaced: the old one could not serve").isNotEqualTo(pid);
         assertThat(page()).isEqualTo("web-1 a");

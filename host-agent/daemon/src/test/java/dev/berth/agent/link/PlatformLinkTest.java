@@ -243,6 +243,9 @@ class PlatformLinkTest {
                     .isLessThanOrEqualTo(LogShipping.MAX_CHUNK));
             assertThat(bigChunks.getFirst().text()).endsWith("x").doesNotContain("\uFFFD");
             assertThat(bigChunks.get(1).text()).startsWith("€");
+            long shippedTo = Files.size(file);
+            Path cursors = state.resolve("platform/log-cursors.json");
+            waitFor(() -> exists(cursors) && read(cursors).contains("\"offset\":" + shippedTo));
         }
         int shipped = platform.chunks.size();
         long end = Files.size(file);
@@ -281,6 +284,18 @@ class PlatformLinkTest {
             waitFor(() -> !platform.heartbeats.isEmpty());
         }
         assertThat(platform.heartbeats.getFirst().containers()).extracting(ContainerStatus::state).containsExactly("failed");
+    }
+
+    private static boolean exists(Path file) {
+        return Files.exists(file);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private static void append(Path file, String text) throws Exception {
