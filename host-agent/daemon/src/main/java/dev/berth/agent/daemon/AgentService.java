@@ -370,16 +370,13 @@ public final class AgentService implements AutoCloseable {
             // never created
         }
         ManagedContainer m = containers.remove(name);
+        if (containers.isEmpty()) launcher.releaseCgroupParent();
         ports.release(name);
         if (m != null) {
             m.run++; // ends its health loop
             if (m.dialer != null) m.dialer.close();
         }
         dir.delete();
-    }
-
-    static String cgroupsPath(String name) {
-        return "/berth/" + name;
     }
 
     /** Pulling, listing and inspecting images; removal and collection go through this service, which knows what is in use. */

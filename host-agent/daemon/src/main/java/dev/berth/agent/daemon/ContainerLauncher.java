@@ -17,8 +17,12 @@ import dev.berth.agent.state.VolumeManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +47,7 @@ final class ContainerLauncher implements AutoCloseable {
     private final PortAllocations allocations;
     private final PublishedPorts ports;
     private final HealthChecks health;
+    private final String cgroupParent;
 
     ContainerLauncher(Path stateDir, Path runcBinary, Runc runc, HostFacts host, String publishAddress, ImageService images,
                       PortAllocations allocations, PublishedPorts ports, Runnable changed) {
@@ -57,6 +62,7 @@ final class ContainerLauncher implements AutoCloseable {
         this.images = images;
         this.allocations = allocations;
         this.ports = ports;
+        this.cgroupParent = "/berth/" + agentTag(stateDir);
         this.health = new HealthChecks(runc, m -> {
             updateServing(m);
             changed.run();
@@ -130,7 +136,7 @@ final class ContainerLauncher implements AutoCloseable {
         var m = new ManagedContainer(spec, dir, ranges.rangeFor(spec.app()),
                 assigned.isPresent() ? AssignmentPlan.Owner.PLATFORM : AssignmentPlan.Owner.HAND,
                 assigned.map(ContainerDir.Assigned::fingerprint).orElse(null));
-        m.process = ContainerProcess.adopt(runc, spec.name(), dir.path(), memoryCgroup(spec.name()));
+        m.process = ContainerProcess.adopt(runc, spec.name(), dir.path(), memoryCgroup(dir, spec.name()));
         m.exitSeen = m.process.exitStatus().isPresent();
         try {
             ports.reserve(spec.name(), spec.app(), publishes(spec));
@@ -219,7 +225,7 @@ final class ContainerLauncher implements AutoCloseable {
         Path rootfs = shifter.prepare(Path.of(spec.rootfs()), m.ids).rootfs();
         var volumeSources = new LinkedHashMap<String, String>();
         for (var v : spec.volumes()) volumeSources.put(v.name(), volumes.prepare(spec.app(), v.name(), v.sizeBytes(), m.ids).toString());
-        var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, volumeSources, AgentService.cgroupsPath(spec.name())));
+        var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, volumeSources, cgroupsPath(spec.name())));
         oci.root.path = rootfs.toString();
         m.dir.writeConfig(ConfigJson.write(oci));
     }
@@ -230,7 +236,62 @@ final class ContainerLauncher implements AutoCloseable {
         health.close();
     }
 
+    /**
+     * Where runc puts a container: under a parent of this agent's own, so two agents on one host
+     * (each with its state directory) never share a cgroup, even for containers of the same name.
+     */
+    String cgroupsPath(String name) {
+        return cgroupParent + "/" + name;
+    }
+
+    /**
+     * Removes this agent's parent cgroup where it is empty (runc removes only the container's own),
+     * so agents that come and go leave no cgroups behind. One with containers left stays.
+     */
+    void releaseCgroupParent() {
+        Path root = Path.of("/sys/fs/cgroup");
+        var candidates = new ArrayList<Path>();
+        candidates.add(root.resolve(cgroupParent.substring(1)));
+        try (var hierarchies = java.nio.file.Files.list(root)) {
+            hierarchies.forEach(h -> candidates.add(h.resolve(cgroupParent.substring(1))));
+        } catch (IOException e) {
+            return;
+        }
+        for (Path p : candidates) {
+            try {
+                if (java.nio.file.Files.isDirectory(p)) java.nio.file.Files.delete(p); // a cgroup is removed with rmdir
+            } catch (IOException busy) {
+                // containers of this agent remain in it
+            }
+        }
+    }
+
+    /** A short name for the agent of this state directory. Pure. */
+    static String agentTag(Path stateDir) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256").digest(stateDir.toString().getBytes(StandardCharsets.UTF_8));
+            return "agent-" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     private Path memoryCgroup(String name) {
-        return ContainerProcess.memoryCgroup(Path.of("/sys/fs/cgroup"), host.cgroupV2(), AgentService.cgroupsPath(name));
+        return memoryCgroupAt(cgroupsPath(name));
+    }
+
+    private Path memoryCgroupAt(String cgroupsPath) {
+        return ContainerProcess.memoryCgroup(Path.of("/sys/fs/cgroup"), host.cgroupV2(), cgroupsPath);
+    }
+
+    /** The cgroup a container was started in, as its bundle says (an older agent may have used another scheme). */
+    private Path memoryCgroup(ContainerDir dir, String name) {
+        try {
+            String path = IsolationReports.bundle(dir).linux.cgroupsPath;
+            if (path != null && path.startsWith("/")) return memoryCgroupAt(path);
+        } catch (IOException | RuntimeException unreadable) {
+            // fall back to this agent's scheme
+        }
+        return memoryCgroup(name);
     }
 }

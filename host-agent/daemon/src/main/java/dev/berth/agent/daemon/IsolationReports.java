@@ -47,6 +47,10 @@ final class IsolationReports {
 
     /** The OCI config the container runs from (root-only: it holds secret values). */
     static OciSpec bundle(ManagedContainer m) throws IOException {
-        return JSON.readValue(Files.readString(m.dir.config()), OciSpec.class);
+        return bundle(m.dir);
+    }
+
+    static OciSpec bundle(ContainerDir dir) throws IOException {
+        return JSON.readValue(Files.readString(dir.config()), OciSpec.class);
     }
 }

@@ -268,6 +268,37 @@ class AssignmentsTest {
     }
 
     @Test
+    void twoAgentsOnOneHostKeepContainersOfTheSameNameApart() throws Exception {
+        int otherPort = TestHttp.freePort();
+        var otherOptions = options.withPortRange(new PortRange(otherPort, otherPort));
+        var other = AgentService.open(work.resolve("state-2"), RuntimePrerequisites.RUNC, otherOptions);
+        try {
+            agent.apply(generation(1, assigned(web("web-1", "first"))));
+            other.apply(generation(1, assigned(web("web-1", "second"))));
+            await(() -> serving("web-1") && other.ps().size() == 1 && other.ps().getFirst().status().equals("running"));
+            long pid = pid("web-1");
+            long otherPid = other.ps().getFirst().pid();
+            String cgroup = Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"));
+            String otherCgroup = Files.readString(Path.of("/proc", Long.toString(otherPid), "cgroup"));
+            assertThat(cgroup).contains("/berth/agent-").contains("/web-1");
+            assertThat(cgroup).isNotEqualTo(otherCgroup);
+
+            // The other agent removing its web-1 leaves this one's running.
+            other.apply(generation(2));
+            await(() -> other.assignmentsIdle() && other.ps().isEmpty());
+            assertThat(pid("web-1")).isEqualTo(pid);
+            assertThat(agent.ps().getFirst().status()).isEqualTo("running");
+            assertThat(page()).isEqualTo("web-1 first");
+        } finally {
+            other.apply(generation(3));
+            await(() -> other.assignmentsIdle() && other.ps().isEmpty());
+            other.close();
+        }
+        String parent = "berth/" + ContainerLauncher.agentTag(work.resolve("state-2").toAbsolutePath().normalize());
+        assertThat(Path.of("/sys/fs/cgroup/memory").resolve(parent)).as("no empty cgroup left behind").doesNotExist();
+    }
+
+    @Test
     void secretsReachTheEnvironmentAndOnlyRootOnlyFiles() throws Exception {
         var spec = web("web-1", "a");
         var env = new java.util.HashMap<>(spec.env());
