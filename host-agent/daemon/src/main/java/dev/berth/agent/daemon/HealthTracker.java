@@ -1,19 +1,24 @@
 package dev.berth.agent.daemon;
 
+import dev.berth.agent.protocol.HealthTiming;
+
 /**
- * A container's health from its check results: STARTING until the first success, then HEALTHY;
- * UNHEALTHY after {@link #FAILURES_TO_UNHEALTHY} failures in a row, HEALTHY again on a success.
- * Pure.
+ * A container's health from its check results, counted as its {@link HealthTiming} says: STARTING
+ * until {@code healthyAfter} passes in a row, then HEALTHY; UNHEALTHY after {@code unhealthyAfter}
+ * failures in a row (also while still starting), HEALTHY again after {@code healthyAfter} passes
+ * in a row. Pure.
  */
-public record HealthTracker(Status status, int failuresInARow) {
-    public static final int FAILURES_TO_UNHEALTHY = 3;
-    public static final HealthTracker START = new HealthTracker(Status.STARTING, 0);
+public record HealthTracker(Status status, int passesInARow, int failuresInARow) {
+    public static final HealthTracker START = new HealthTracker(Status.STARTING, 0, 0);
 
     public enum Status { STARTING, HEALTHY, UNHEALTHY }
 
-    public HealthTracker next(boolean passed) {
-        if (passed) return new HealthTracker(Status.HEALTHY, 0);
+    public HealthTracker next(boolean passed, HealthTiming timing) {
+        if (passed) {
+            int passes = passesInARow + 1;
+            return new HealthTracker(passes >= timing.healthyAfter() ? Status.HEALTHY : status, passes, 0);
+        }
         int failures = failuresInARow + 1;
-        return new HealthTracker(failures >= FAILURES_TO_UNHEALTHY ? Status.UNHEALTHY : status, failures);
+        return new HealthTracker(failures >= timing.unhealthyAfter() ? Status.UNHEALTHY : status, 0, failures);
     }
 }

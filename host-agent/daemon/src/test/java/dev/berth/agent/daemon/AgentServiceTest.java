@@ -106,7 +106,14 @@ class AgentServiceTest {
                 .hasMessageContaining("CAP_SYS_ADMIN is not allowed; an app may add only");
         assertThat(work.resolve("state/containers/web-2")).doesNotExist();
 
-        assertThatThrownBy(() -> agent.run(web("web-3", port))).hasMessageContaining("cannot listen on 127.0.0.1:" + port);
+        var otherApp = RunArguments.parse(List.of("--name", "api-1", "--app", "api", "--rootfs", rootfs.toString(),
+                "--publish", "127.0.0.1:" + port + ":8080", "--", "/bin/sleep", "600"));
+        assertThatThrownBy(() -> agent.run(otherApp)).hasMessageContaining("127.0.0.1:" + port + " is published by app 'web'");
+        assertThat(work.resolve("state/containers/api-1")).doesNotExist();
+        try (var taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> agent.run(web("web-3", taken.getLocalPort())))
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
         assertThat(work.resolve("state/containers/web-3")).doesNotExist();
         assertThat(agent.ps()).extracting(ContainerInfo::name).containsExactly("web-1");
 
