@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * Runs each container's health check on its own {@link dev.berth.agent.protocol.HealthTiming}:
- * the first attempt as soon as the process runs (so a healthy container serves quickly), the next
- * one an interval after each attempt ends. Attempts run on virtual threads, one at a time per
+ * the first attempt as soon as the process runs and, until one passes, again every 250 ms at most
+ * (so a healthy container serves quickly); then one an interval after each attempt ends. Attempts run on virtual threads, one at a time per
  * container; a loop ends with the run it was started for.
  */
 final class HealthChecks implements AutoCloseable {
@@ -43,7 +43,7 @@ final class HealthChecks implements AutoCloseable {
             var before = m.health;
             m.health = before.next(passed, timing);
             if (m.health.status() != before.status()) changed.accept(m);
-            submit(() -> attempt(m, run), timing.intervalMillis());
+            submit(() -> attempt(m, run), m.health.nextCheckMillis(timing));
         });
     }
 

@@ -131,10 +131,13 @@ class AgentServiceTest {
         agent.exec("checked", List.of("/bin/rm", "/www/healthz"));
         awaitHealth("checked", HealthTracker.Status.UNHEALTHY);
 
+        // Listening only after a while: failed checks before the first pass keep it starting, not unhealthy.
         var tcp = RunArguments.parse(List.of("--name", "tcp-checked", "--app", "web", "--rootfs", rootfs.toString(),
-                "--health-tcp", "9090", "--", "/bin/sleep", "600"));
+                "--health-tcp", "9090", "--", "/bin/sh", "-c", "sleep 2; exec httpd -f -p 127.0.0.1:9090 -h /"));
         agent.run(tcp);
-        awaitHealth("tcp-checked", HealthTracker.Status.UNHEALTHY);
+        assertThat(agent.ps().stream().filter(i -> i.name().equals("tcp-checked")).findFirst().orElseThrow().health())
+                .isEqualTo(HealthTracker.Status.STARTING);
+        awaitHealth("tcp-checked", HealthTracker.Status.HEALTHY);
     }
 
     private void awaitHealth(String name, HealthTracker.Status expected) throws Exception {

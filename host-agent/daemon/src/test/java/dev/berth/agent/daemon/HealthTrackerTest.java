@@ -13,7 +13,8 @@ class HealthTrackerTest {
             "1, 3, '', STARTING",
             "1, 3, F, STARTING",
             "1, 3, FF, STARTING",
-            "1, 3, FFF, UNHEALTHY",
+            "1, 3, FFF, STARTING",
+            "1, 3, FFFFFFFFFF, STARTING",
             "1, 3, P, HEALTHY",
             "1, 3, PF, HEALTHY",
             "1, 3, PFF, HEALTHY",
@@ -24,19 +25,37 @@ class HealthTrackerTest {
             "2, 3, P, STARTING",
             "2, 3, PF, STARTING",
             "2, 3, PFP, STARTING",
+            "2, 3, PFPFFFF, STARTING",
             "2, 3, PP, HEALTHY",
             "2, 3, PPFFFP, UNHEALTHY",
             "2, 3, PPFFFPP, HEALTHY",
             "3, 1, PPP, HEALTHY",
             "3, 1, PPPF, UNHEALTHY",
-            "3, 1, F, UNHEALTHY",
-            "3, 1, FPP, UNHEALTHY",
+            "3, 1, F, STARTING",
+            "3, 1, FPP, STARTING",
             "3, 1, FPPP, HEALTHY",
+            "3, 1, FPPPF, UNHEALTHY",
             "1, 1, PFP, HEALTHY"})
     void statusFollowsTheResults(int healthyAfter, int unhealthyAfter, String results, HealthTracker.Status expected) {
         var timing = new HealthTiming(1000, 1000, healthyAfter, unhealthyAfter);
         var tracker = HealthTracker.START;
         for (char c : results.toCharArray()) tracker = tracker.next(c == 'P', timing);
         assertThat(tracker.status()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "interval {0} ms, {1} → next check in {2} ms")
+    @CsvSource({
+            "1000, '', 250",
+            "1000, F, 250",
+            "100, F, 100",
+            "1000, P, 1000",
+            "1000, PF, 1000",
+            "1000, PFFF, 1000",
+            "10000, FFFF, 250"})
+    void checksRepeatSoonUntilTheFirstPass(long interval, String results, long expected) {
+        var timing = new HealthTiming(interval, 100, 1, 3);
+        var tracker = HealthTracker.START;
+        for (char c : results.toCharArray()) tracker = tracker.next(c == 'P', timing);
+        assertThat(tracker.nextCheckMillis(timing)).isEqualTo(expected);
     }
 }
