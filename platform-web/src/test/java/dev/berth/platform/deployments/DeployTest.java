@@ -52,7 +52,7 @@ abstract class DeployTest {
     private static final AtomicInteger UNIQUE = new AtomicInteger();
     private static TestDatabase.Target database;
 
-    private static synchronized TestDatabase.Target database() {
+    static synchronized TestDatabase.Target database() {
         if (database == null) database = TestDatabase.fresh("deploy");
         return database;
     }
