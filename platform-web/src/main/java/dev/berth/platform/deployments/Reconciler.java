@@ -135,7 +135,6 @@ public class Reconciler {
         var timeout = hostProperties.heartbeatTimeout();
         var hostRows = hosts.list();
         var live = replicas.live();
-        noticeLostAndReturned(hostRows, live, now, fx);
         var plannerHosts = hostRows.stream().map(h -> new Host(h.id(), h.memoryBytes(), h.cpuMillis(),
                 h.lastHeartbeatAt() == null ? Instant.EPOCH : h.lastHeartbeatAt())).toList();
 
@@ -157,21 +156,17 @@ public class Reconciler {
             }
         }
 
-        var observed = new ArrayList<Replica>();
-        var appOfReplica = new HashMap<String, String>();
-        for (var r : live) {
-            if (frozen.contains(r.qualifiedApp())) continue;
-            appOfReplica.put(r.id(), r.qualifiedApp());
-            var reserved = revisions.find(r.revision(), r.app()).map(a -> DesiredApps.reserved(a.definition()))
-                    .orElse(new Resources(0, 0));
-            observed.add(new Replica(r.id(), r.qualifiedApp(), r.revision(), r.hostId(), r.state(), r.since(), reserved));
-        }
+        var planned = live.stream().filter(r -> !frozen.contains(r.qualifiedApp())).toList();
+        List<Replica> observed = ObservedReplicas.planned(planned, r -> revisions.find(r.revision(), r.app())
+                .map(a -> DesiredApps.reserved(a.definition())).orElse(new Resources(0, 0)));
+        var replicaRows = new HashMap<String, ReplicaStore.Row>();
+        planned.forEach(r -> replicaRows.put(r.id(), r));
         List<Desired> desired = targets.values().stream()
                 .map(t -> DesiredApps.of(t.newest().deployment().team(), t.revision().definition(), t.revision().revision()))
                 .toList();
         Plan plan = Planner.plan(desired, observed, plannerHosts, now, timeout);
 
-        var busy = apply(plan, targets, appOfReplica, now, fx);
+        var busy = apply(plan, targets, replicaRows, hostRows, live, now, fx);
         for (var t : targets.values()) settle(t, plan, busy.notes().get(t.qualified()), busy.apps().contains(t.qualified()), live, now, fx);
         for (var d : removing) settleRemoval(d, live, now, fx);
         return plan;
@@ -181,10 +176,26 @@ public class Reconciler {
     private record Applied(Set<String> apps, Map<String, List<String>> notes) {
     }
 
-    private Applied apply(Plan plan, Map<String, Target> targets, Map<String, String> appOfReplica, Instant now, Effects fx) {
+    private Applied apply(Plan plan, Map<String, Target> targets, Map<String, ReplicaStore.Row> replicaRows,
+                          List<HostStore.Row> hostRows, List<ReplicaStore.Row> live, Instant now, Effects fx) {
+        // Host rows first and in id order, as a heartbeat locks its host before its replicas and a
+        // secret change its hosts in id order: no lock cycle.
+        var moved = new TreeSet<String>();
+        for (Step step : plan.steps()) {
+            switch (step) {
+                case Step.Start s when targets.get(s.app()).blocked() == null -> moved.add(s.hostId());
+                case Step.Stop s when replicaRows.containsKey(s.replicaId()) -> moved.add(replicaRows.get(s.replicaId()).hostId());
+                default -> { }
+            }
+        }
+        for (var h : hostRows.stream().sorted(java.util.Comparator.comparing(HostStore.Row::id)).toList()) {
+            noticeLostOrReturned(h, live, now, fx);
+            if (moved.contains(h.id())) hosts.bumpGeneration(h.id());
+        }
+        if (!moved.isEmpty()) fx.wake();
+
         var touched = new TreeSet<String>();
         var notes = new LinkedHashMap<String, List<String>>();
-        var moved = new TreeSet<String>();
         for (Step step : plan.steps()) {
             switch (step) {
                 case Step.Start s -> {
@@ -196,14 +207,15 @@ public class Reconciler {
                     }
                     replicas.insert(s.replicaId(), t.driving().teamId(), t.newest().app(), s.revision(), t.driving().id(),
                             s.hostId(), now);
-                    moved.add(s.hostId());
                     fx.changed(t.newest().deployment().team(), t.newest().app());
                 }
                 case Step.Stop s -> {
-                    String app = appOfReplica.get(s.replicaId());
-                    if (app != null) touched.add(app);
-                    replicas.requestStop(s.replicaId(), s.reason(), now).ifPresent(moved::add);
-                    if (app != null) fx.changed(app.substring(0, app.indexOf('/')), app.substring(app.indexOf('/') + 1));
+                    var r = replicaRows.get(s.replicaId());
+                    replicas.requestStop(s.replicaId(), s.reason(), now);
+                    if (r != null) {
+                        touched.add(r.qualifiedApp());
+                        fx.changed(r.team(), r.app());
+                    }
                 }
                 case Step.SwitchTraffic s -> {
                     touched.add(s.app());
@@ -225,8 +237,6 @@ public class Reconciler {
                 }
             }
         }
-        for (String host : moved) hosts.bumpGeneration(host);
-        if (!moved.isEmpty()) fx.wake();
         return new Applied(touched, notes);
     }
 
@@ -306,9 +316,12 @@ public class Reconciler {
             }
             return;
         }
-        String message = notes == null || notes.isEmpty()
+        var said = new ArrayList<String>();
+        if (t.blocked() != null) said.add(t.blocked());
+        if (notes != null) notes.stream().filter(n -> !said.contains(n)).forEach(said::add);
+        String message = said.isEmpty()
                 ? "rolling out revision " + d.revision() + ": " + healthy + " of " + want + " replicas healthy"
-                : String.join("; ", notes);
+                : String.join("; ", said);
         if (deployments.progress(d.id(), message)) fx.changed(dep.team(), d.app());
     }
 
@@ -328,22 +341,21 @@ public class Reconciler {
         }
     }
 
-    private void noticeLostAndReturned(List<HostStore.Row> hostRows, List<ReplicaStore.Row> live, Instant now, Effects fx) {
+    /** Audits a host whose heartbeats stopped as lost, once, and as returned when they resume. */
+    private void noticeLostOrReturned(HostStore.Row h, List<ReplicaStore.Row> live, Instant now, Effects fx) {
+        if (h.lastHeartbeatAt() == null) return;
         var timeout = hostProperties.heartbeatTimeout();
-        for (var h : hostRows) {
-            if (h.lastHeartbeatAt() == null) continue;
-            boolean alive = new Host(h.id(), h.memoryBytes(), h.cpuMillis(), h.lastHeartbeatAt()).aliveAt(now, timeout);
-            if (!alive && h.lostAt() == null && hosts.markLost(h.id(), now)) {
-                var on = live.stream().filter(r -> r.hostId().equals(h.id())).toList();
-                fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.lost", "host:" + h.id())
-                        .detail("hostname", h.hostname()).detail("lastHeartbeatAt", h.lastHeartbeatAt())
-                        .detail("heartbeatTimeout", timeout)
-                        .detail("replicas", String.join(",", on.stream().map(ReplicaStore.Row::id).toList())));
-                on.forEach(r -> fx.changed(r.team(), r.app()));
-            } else if (alive && h.lostAt() != null && hosts.markReturned(h.id())) {
-                fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.returned", "host:" + h.id())
-                        .detail("hostname", h.hostname()).detail("lostAt", h.lostAt()));
-            }
+        boolean alive = new Host(h.id(), h.memoryBytes(), h.cpuMillis(), h.lastHeartbeatAt()).aliveAt(now, timeout);
+        if (!alive && h.lostAt() == null && hosts.markLost(h.id(), now)) {
+            var on = live.stream().filter(r -> r.hostId().equals(h.id())).toList();
+            fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.lost", "host:" + h.id())
+                    .detail("hostname", h.hostname()).detail("lastHeartbeatAt", h.lastHeartbeatAt())
+                    .detail("heartbeatTimeout", timeout)
+                    .detail("replicas", String.join(",", on.stream().map(ReplicaStore.Row::id).toList())));
+            on.forEach(r -> fx.changed(r.team(), r.app()));
+        } else if (alive && h.lostAt() != null && hosts.markReturned(h.id())) {
+            fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.returned", "host:" + h.id())
+                    .detail("hostname", h.hostname()).detail("lostAt", h.lostAt()));
         }
     }
 }

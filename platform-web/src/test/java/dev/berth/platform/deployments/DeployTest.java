@@ -29,6 +29,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.event.EventListener;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -42,7 +44,7 @@ import tools.jackson.databind.JsonNode;
  * loss takes seconds. Images live in a real loopback registry; revisions come from {@code git push}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = BerthApplication.class)
-@Import(PlatformTest.Clocks.class)
+@Import({PlatformTest.Clocks.class, DeployTest.AppChanges.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DeployTest {
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(4);
@@ -72,8 +74,21 @@ abstract class DeployTest {
         registry.add("spring.quartz.scheduler-name", () -> "berth-deploy-tests");
     }
 
+    /** Every {@link AppChanged} the platform published, as the dashboard would hear it. */
+    @TestConfiguration
+    static class AppChanges {
+        final java.util.Queue<AppChanged> heard = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        @EventListener
+        void on(AppChanged changed) {
+            heard.add(changed);
+        }
+    }
+
     @LocalServerPort
     int port;
+    @Autowired
+    AppChanges appChanges;
     @Autowired
     MutableClock clock;
     @Autowired
