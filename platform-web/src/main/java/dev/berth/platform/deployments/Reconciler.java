@@ -274,14 +274,15 @@ public class Reconciler {
         var d = t.newest();
         var dep = d.deployment();
         if (dep.state() != Deployment.State.IN_PROGRESS || t.driving() != d) return;
+        // The app's lock before its deployment rows, in the order pushes and rollbacks take them.
+        deployments.lockApp(d.teamId(), d.app());
         if (!deployments.finish(d.id(), Deployment.State.FAILED, reason, now)) return;
         fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "deployment.fail", "app:" + dep.team() + "/" + d.app())
                 .team(dep.team()).detail("deployment", d.id()).detail("revision", d.revision()).detail("reason", reason));
         fx.changed(dep.team(), d.app());
         Deploy deploy = t.revision().definition().deploy();
         if (deploy == null || !deploy.autoRollback() || dep.kind() == Deployment.Kind.AUTO_ROLLBACK) return;
-        deployments.lockApp(d.teamId(), d.app());
-        // A push that committed meanwhile wins over rolling back.
+        // A push that committed meanwhile wins over rolling back (and has superseded this one already).
         if (deployments.newest(d.teamId(), d.app()).map(n -> n.id() != d.id()).orElse(true)) return;
         var good = deployments.lastSucceeded(d.teamId(), d.app(), d.revision());
         if (good.isEmpty()) {
