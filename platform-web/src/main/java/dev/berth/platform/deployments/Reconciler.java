@@ -72,6 +72,8 @@ public class Reconciler {
     private final ApplicationEventPublisher events;
     private final AssignmentSignals signals;
     private final ReconcileTrigger trigger;
+    /** Apps left as they are, logged once rather than every round. */
+    private final Set<String> frozenLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Reconciler(JdbcClient jdbc, TransactionTemplate tx, java.time.Clock clock, HostProperties hostProperties,
                       HostStore hosts, DeploymentStore deployments, ReplicaStore replicas, AppRevisions revisions,
@@ -152,9 +154,12 @@ public class Reconciler {
             } catch (RuntimeException e) {
                 // Its replicas are left out as well, so a definition that cannot be read stops nothing.
                 frozen.add(qualified);
-                LOG.log(System.Logger.Level.ERROR, "app " + qualified + " is left as it is: " + e.getMessage(), e);
+                if (frozenLogged.add(qualified)) {
+                    LOG.log(System.Logger.Level.ERROR, "app " + qualified + " is left as it is: " + e.getMessage(), e);
+                }
             }
         }
+        frozenLogged.retainAll(frozen);
 
         var planned = live.stream().filter(r -> !frozen.contains(r.qualifiedApp())).toList();
         List<Replica> observed = ObservedReplicas.planned(planned, r -> revisions.find(r.revision(), r.app())
