@@ -125,9 +125,11 @@ public class Reconciler {
      * @param driving the deployment whose revision runs: {@code newest}, or the last succeeded one
      *                while {@code newest}'s revision misses a secret
      * @param revision {@code driving}'s app revision
-     * @param blocked why starts are held back (a secret is not set), or null
+     * @param blocked why starts are held back (a secret {@code revision} references is not set), or null
+     * @param secretMissing which secret {@code newest}'s revision misses and how to set it, or null
      */
-    private record Target(DeploymentStore.Row newest, DeploymentStore.Row driving, AppRevision revision, String blocked) {
+    private record Target(DeploymentStore.Row newest, DeploymentStore.Row driving, AppRevision revision, String blocked,
+                          String secretMissing) {
         String qualified() {
             return newest.deployment().team() + "/" + newest.app();
         }
@@ -150,7 +152,7 @@ public class Reconciler {
                 continue;
             }
             try {
-                targets.put(qualified, target(d, fx));
+                targets.put(qualified, target(d));
             } catch (RuntimeException e) {
                 // Its replicas are left out as well, so a definition that cannot be read stops nothing.
                 frozen.add(qualified);
@@ -250,28 +252,27 @@ public class Reconciler {
         if (!list.contains(note)) list.add(note);
     }
 
-    private Target target(DeploymentStore.Row d, Effects fx) {
+    private Target target(DeploymentStore.Row d) {
         var dep = d.deployment();
         AppRevision revision = revisions.find(d.revision(), d.app()).orElseThrow(() -> new IllegalStateException(
                 "deployment " + d.id() + " names revision " + d.revision() + ", which does not define " + d.app()));
         var missing = secrets.missing(d.teamId(), d.app(), revision.definition().secrets());
-        if (missing.isEmpty()) return new Target(d, d, revision, null);
+        if (missing.isEmpty()) return new Target(d, d, revision, null, null);
 
         String first = missing.getFirst();
         String blocked = "secret " + first + " is not set for " + dep.team() + "/" + d.app() + "; "
                 + AppSecrets.howToSet(dep.team(), d.app(), first)
                 + (missing.size() > 1 ? " (also not set: " + String.join(", ", missing.subList(1, missing.size())) + ")" : "");
-        if (dep.state() == Deployment.State.IN_PROGRESS && deployments.progress(d.id(), blocked)) fx.changed(dep.team(), d.app());
         // Keep running what last succeeded rather than stop it for a revision that cannot start.
         var fallback = deployments.lastSucceeded(d.teamId(), d.app(), d.revision());
         if (fallback.isPresent()) {
             var old = revisions.find(fallback.get().revision(), d.app());
             if (old.isPresent()) {
                 var oldMissing = secrets.missing(d.teamId(), d.app(), old.get().definition().secrets());
-                return new Target(d, fallback.get(), old.get(), oldMissing.isEmpty() ? null : blocked);
+                return new Target(d, fallback.get(), old.get(), oldMissing.isEmpty() ? null : blocked, blocked);
             }
         }
-        return new Target(d, d, revision, blocked);
+        return new Target(d, d, revision, blocked, blocked);
     }
 
     /** The newest deployment's health gate timed out: fail it, and roll back when the app asks for it. */
@@ -309,7 +310,12 @@ public class Reconciler {
                         Effects fx) {
         var d = t.newest();
         var dep = d.deployment();
-        if (dep.state() != Deployment.State.IN_PROGRESS || t.driving() != d) return;
+        if (dep.state() != Deployment.State.IN_PROGRESS) return;
+        if (t.driving() != d) {
+            // Held for a secret while the last succeeded revision keeps running.
+            if (deployments.progress(d.id(), t.secretMissing())) fx.changed(dep.team(), d.app());
+            return;
+        }
         int want = t.revision().definition().replicas();
         var mine = live.stream().filter(r -> r.teamId() == d.teamId() && r.app().equals(d.app())).toList();
         long healthy = mine.stream().filter(r -> r.revision() == d.revision() && r.state() == Replica.State.HEALTHY).count();
@@ -323,7 +329,7 @@ public class Reconciler {
             return;
         }
         var said = new ArrayList<String>();
-        if (t.blocked() != null) said.add(t.blocked());
+        if (t.secretMissing() != null) said.add(t.secretMissing());
         if (notes != null) notes.stream().filter(n -> !said.contains(n)).forEach(said::add);
         String message = said.isEmpty()
                 ? "rolling out revision " + d.revision() + ": " + healthy + " of " + want + " replicas healthy"

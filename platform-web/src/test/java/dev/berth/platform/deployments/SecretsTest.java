@@ -121,6 +121,42 @@ class SecretsTest extends DeployTest {
         retire(team);
     }
 
+    @Test
+    void aRevisionThatAddsAnUnsetSecretLeavesTheLastGoodOneRunning() throws Exception {
+        var a = agent("a");
+        onlyTheseHostsAlive(a);
+        String team = team();
+        String yaml = """
+                apiVersion: berth/v1
+                apps:
+                  web:
+                    image: %s
+                    replicas: 2
+                    deploy: {strategy: recreate}
+                """.formatted(image);
+        long good = push(team, yaml);
+        eventually(() -> assertThat(state(team, "web")).isEqualTo("succeeded"));
+        long needsKey = push(team, yaml + "    secrets: [API_KEY]\n");
+        eventually(() -> assertThat(app(team, "web").get("deployment").get("message").asString())
+                .startsWith("secret API_KEY is not set for " + team + "/web"));
+        // Even recreate, which stops the old replicas first, leaves them alone for a revision that cannot start.
+        var waiting = app(team, "web");
+        assertThat(waiting.get("revision").asLong()).isEqualTo(needsKey);
+        assertThat(StreamSupport.stream(waiting.get("replicas").spliterator(), false))
+                .hasSize(2).allSatisfy(r -> assertThat(r.get("revision").asLong()).isEqualTo(good));
+        assertThat(jdbc.sql("SELECT count(*) FROM replicas r JOIN teams t ON t.id = r.team_id WHERE t.name = ? AND r.stop_requested_at IS NOT NULL")
+                .param(team).query(Long.class).single()).isZero();
+
+        expect(200, admin.put(path(team, "web") + "/API_KEY", Map.of("value", "k")));
+        eventually(() -> {
+            var detail = app(team, "web");
+            assertThat(detail.get("deployment").get("state").asString()).isEqualTo("succeeded");
+            assertThat(StreamSupport.stream(detail.get("replicas").spliterator(), false))
+                    .hasSize(2).allSatisfy(r -> assertThat(r.get("revision").asLong()).isEqualTo(needsKey));
+        });
+        retire(team);
+    }
+
     private static Map<String, String> secretsOf(SimulatedAgent sim, String app) {
         return sim.containers().values().stream().filter(c -> c.spec().app().equals(app)).map(AssignedContainer::secrets)
                 .findFirst().orElse(Map.of());
