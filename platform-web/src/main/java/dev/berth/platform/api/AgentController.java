@@ -1,17 +1,23 @@
 package dev.berth.platform.api;
 
+import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.Heartbeat;
 import dev.berth.agent.protocol.Registered;
 import dev.berth.agent.protocol.Registration;
+import dev.berth.platform.deployments.Assignments;
 import dev.berth.platform.hosts.AgentAuthentication;
 import dev.berth.platform.hosts.HostService;
 import dev.berth.platform.security.RequestOrigin;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -23,9 +29,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/agent/v1")
 public class AgentController {
     private final HostService hosts;
+    private final Assignments assignments;
 
-    public AgentController(HostService hosts) {
+    public AgentController(HostService hosts, Assignments assignments) {
         this.hosts = hosts;
+        this.assignments = assignments;
     }
 
     /** Trades a join token for the host's id and credential; authenticated by the token alone. */
@@ -38,9 +46,28 @@ public class AgentController {
     @PostMapping("/heartbeat")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void heartbeat(@RequestBody Heartbeat heartbeat) {
+        hosts.heartbeat(agent().hostId(), heartbeat);
+    }
+
+    /**
+     * The host's full assignment once its generation is above {@code after} (200), or 204 when
+     * {@code wait} seconds pass first. The request holds its (virtual) thread while it waits.
+     *
+     * @param after the generation the agent applied last; -1 answers at once
+     * @param wait seconds to hold the request, 0 to 55
+     */
+    @GetMapping("/assignments")
+    public ResponseEntity<Assignment> assignments(@RequestParam(defaultValue = "-1") long after,
+                                                  @RequestParam(required = false) Integer wait) throws InterruptedException {
+        Duration hold = wait == null ? Assignments.DEFAULT_WAIT : Duration.ofSeconds(wait);
+        return assignments.await(agent().hostId(), after, hold).map(ResponseEntity::ok)
+                .orElseGet(() -> ResponseEntity.noContent().build());
+    }
+
+    private static AgentAuthentication agent() {
         if (!(SecurityContextHolder.getContext().getAuthentication() instanceof AgentAuthentication agent)) {
             throw new IllegalStateException("the agent chain let through a request without an agent credential");
         }
-        hosts.heartbeat(agent.hostId(), heartbeat);
+        return agent;
     }
 }

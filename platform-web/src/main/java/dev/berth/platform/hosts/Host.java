@@ -1,5 +1,6 @@
 package dev.berth.platform.hosts;
 
+import dev.berth.agent.protocol.PublishedPort;
 import java.time.Instant;
 import java.util.List;
 
@@ -10,8 +11,8 @@ import java.util.List;
 public record Host(String id, String hostname, long memoryBytes, int cpuMillis, String agentVersion, Instant registeredAt,
                    Instant lastHeartbeatAt, boolean alive, List<Container> containers) {
 
-    /** A container as the host's agent last reported it. */
+    /** A container as the host's agent last reported it, with where its published ports are served. */
     public record Container(String name, String app, String state, Integer exitCode, boolean oomKilled, String health,
-                            Instant reportedAt) {
+                            int restarts, List<PublishedPort> published, Instant reportedAt) {
     }
 }

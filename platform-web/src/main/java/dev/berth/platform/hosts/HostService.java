@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -33,14 +34,20 @@ public class HostService {
     /** The one answer for an unknown, used or expired join token, so a guesser learns nothing. */
     public static final String INVALID_JOIN_TOKEN = "join token is not valid";
     static final int MAX_CONTAINERS = 10_000;
+    static final int MAX_PUBLISHED = 64;
+    static final int MAX_ISOLATION_CHECKS = 256;
+    static final int MAX_REPORTED_TEXT = 1024;
 
     private final HostStore store;
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final HostProperties properties;
+    private final ApplicationEventPublisher events;
 
-    public HostService(HostStore store, AuditLog audit, TransactionTemplate tx, Clock clock, HostProperties properties) {
+    public HostService(HostStore store, AuditLog audit, TransactionTemplate tx, Clock clock, HostProperties properties,
+                       ApplicationEventPublisher events) {
+        this.events = events;
         this.store = store;
         this.audit = audit;
         this.tx = tx;
@@ -135,7 +142,10 @@ public class HostService {
                 .map(AgentCredential::hostId);
     }
 
-    /** Records what an authenticated host's agent reports. */
+    /**
+     * Records what an authenticated host's agent reports, and publishes {@link HeartbeatRecorded}
+     * in the same transaction.
+     */
     public void heartbeat(String hostId, Heartbeat heartbeat) {
         if (heartbeat == null) throw new Problem.Invalid("the request body must be a heartbeat");
         requireVersion(heartbeat.version(), Heartbeat.VERSION);
@@ -148,10 +158,42 @@ public class HostService {
                 throw new Problem.Invalid("every container needs a name and a state");
             }
             if (!names.add(c.name())) throw new Problem.Invalid("container '" + c.name() + "' is reported twice");
+            checkReport(c);
         }
         var now = clock.instant();
-        tx.executeWithoutResult(s -> store.heartbeat(hostId, heartbeat.capacity().memoryBytes(),
-                heartbeat.capacity().cpuMillis(), containers, now));
+        tx.executeWithoutResult(s -> {
+            store.heartbeat(hostId, heartbeat.capacity().memoryBytes(), heartbeat.capacity().cpuMillis(), containers, now);
+            events.publishEvent(new HeartbeatRecorded(hostId, containers, now));
+        });
+    }
+
+    /** Bounds what one container's report may carry, naming the container and the field. */
+    private static void checkReport(ContainerStatus c) {
+        String where = "container '" + c.name() + "': ";
+        if (c.restarts() < 0) throw new Problem.Invalid(where + "restarts cannot be negative");
+        if (c.published().size() > MAX_PUBLISHED) {
+            throw new Problem.Invalid(where + "at most " + MAX_PUBLISHED + " published ports, not " + c.published().size());
+        }
+        for (var p : c.published()) {
+            if (p == null || p.address() == null || p.address().isBlank() || p.address().length() > MAX_REPORTED_TEXT) {
+                throw new Problem.Invalid(where + "every published port needs an address of at most " + MAX_REPORTED_TEXT
+                        + " characters");
+            }
+        }
+        if (c.isolation().size() > MAX_ISOLATION_CHECKS) {
+            throw new Problem.Invalid(where + "at most " + MAX_ISOLATION_CHECKS + " isolation checks, not " + c.isolation().size());
+        }
+        for (var check : c.isolation()) {
+            if (check == null || check.name() == null || check.name().isBlank() || tooLong(check.name())
+                    || tooLong(check.expected()) || tooLong(check.actual())) {
+                throw new Problem.Invalid(where + "every isolation check needs a name, and no field longer than "
+                        + MAX_REPORTED_TEXT + " characters");
+            }
+        }
+    }
+
+    private static boolean tooLong(String s) {
+        return s != null && s.length() > MAX_REPORTED_TEXT;
     }
 
     /** Every host with its reported containers, for platform admins. */
@@ -163,10 +205,12 @@ public class HostService {
                 h.registeredAt(), h.lastHeartbeatAt(), alive(h.lastHeartbeatAt(), now),
                 containers.getOrDefault(h.id(), List.of()).stream().map(c -> new Host.Container(c.status().name(),
                         c.status().app(), c.status().state(), c.status().exitCode(), c.status().oomKilled(),
-                        c.status().health(), c.reportedAt())).toList())).toList();
+                        c.status().health(), c.status().restarts(), c.status().published(), c.reportedAt())).toList()))
+                .toList();
     }
 
-    boolean alive(Instant lastHeartbeat, Instant now) {
+    /** Whether a host whose last heartbeat was {@code lastHeartbeat} counts as alive at {@code now}. */
+    public boolean alive(Instant lastHeartbeat, Instant now) {
         return lastHeartbeat != null && lastHeartbeat.plus(properties.heartbeatTimeout()).isAfter(now);
     }
 

@@ -1,6 +1,8 @@
 package dev.berth.platform.hosts;
 
 import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.protocol.IsolationCheck;
+import dev.berth.agent.protocol.PublishedPort;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -11,19 +13,30 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Join tokens, hosts and their reported containers in PostgreSQL. */
 @Component
 public class HostStore {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<List<PublishedPort>> PUBLISHED = new TypeReference<>() {
+    };
+    private static final TypeReference<List<IsolationCheck>> ISOLATION = new TypeReference<>() {
+    };
     private final JdbcClient jdbc;
 
     public HostStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    /** A host row; {@code lastHeartbeatAt} is null until the first heartbeat. */
+    /**
+     * A host row; {@code lastHeartbeatAt} is null until the first heartbeat, {@code generation}
+     * counts changes to its assignment, {@code lostAt} is set while its heartbeats are missing.
+     */
     public record Row(String id, String hostname, byte[] credentialHash, long memoryBytes, int cpuMillis,
-                      String agentVersion, Instant registeredAt, Instant lastHeartbeatAt, long joinedWithToken) {
+                      String agentVersion, Instant registeredAt, Instant lastHeartbeatAt, long joinedWithToken,
+                      long generation, Instant lostAt) {
     }
 
     /** A container as last reported. */
@@ -82,26 +95,65 @@ public class HostStore {
         jdbc.sql("DELETE FROM host_containers WHERE host_id = ?").param(hostId).update();
         for (var c : containers) {
             jdbc.sql("""
-                    INSERT INTO host_containers (host_id, name, app, state, exit_code, oom_killed, health, reported_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(hostId, c.name(), c.app(), c.state(), c.exitCode(), c.oomKilled(), c.health(), Timestamp.from(now))
+                    INSERT INTO host_containers (host_id, name, app, state, exit_code, oom_killed, health, reported_at,
+                                                 restarts, published, isolation)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)""")
+                    .params(hostId, c.name(), c.app(), c.state(), c.exitCode(), c.oomKilled(), c.health(), Timestamp.from(now),
+                            c.restarts(), JSON.writeValueAsString(c.published()), JSON.writeValueAsString(c.isolation()))
                     .update();
         }
     }
 
     /** Every reported container, by host id. */
     public Map<String, List<ContainerRow>> containers() {
-        return jdbc.sql("SELECT * FROM host_containers ORDER BY host_id, name")
-                .query((rs, n) -> new ContainerRow(rs.getString("host_id"), new ContainerStatus(rs.getString("name"),
-                        rs.getString("app"), rs.getString("state"), (Integer) rs.getObject("exit_code"),
-                        rs.getBoolean("oom_killed"), rs.getString("health")), instant(rs, "reported_at")))
+        return jdbc.sql("SELECT * FROM host_containers ORDER BY host_id, name").query(HostStore::container)
                 .list().stream().collect(Collectors.groupingBy(ContainerRow::hostId));
+    }
+
+    /** What one host reported in its latest heartbeat, by container name. */
+    public Map<String, ContainerRow> containersOf(String hostId) {
+        return jdbc.sql("SELECT * FROM host_containers WHERE host_id = ?").param(hostId).query(HostStore::container)
+                .list().stream().collect(Collectors.toMap(c -> c.status().name(), c -> c));
+    }
+
+    /**
+     * Moves the host's assignment to its next generation; agents waiting on the current one wake up.
+     *
+     * @return the new generation
+     */
+    public long bumpGeneration(String hostId) {
+        return jdbc.sql("UPDATE hosts SET generation = generation + 1 WHERE id = ? RETURNING generation").param(hostId)
+                .query(Long.class).single();
+    }
+
+    /** The host's assignment generation, or empty for an unknown host. */
+    public Optional<Long> generation(String hostId) {
+        return jdbc.sql("SELECT generation FROM hosts WHERE id = ?").param(hostId).query(Long.class).optional();
+    }
+
+    /** Marks the host lost; false when it already was, so each loss is noticed once. */
+    public boolean markLost(String hostId, Instant at) {
+        return jdbc.sql("UPDATE hosts SET lost_at = ? WHERE id = ? AND lost_at IS NULL").params(Timestamp.from(at), hostId)
+                .update() == 1;
+    }
+
+    /** Clears the lost mark; false when it was not set. */
+    public boolean markReturned(String hostId) {
+        return jdbc.sql("UPDATE hosts SET lost_at = NULL WHERE id = ? AND lost_at IS NOT NULL").param(hostId).update() == 1;
+    }
+
+    private static ContainerRow container(ResultSet rs, int n) throws SQLException {
+        return new ContainerRow(rs.getString("host_id"), new ContainerStatus(rs.getString("name"), rs.getString("app"),
+                rs.getString("state"), (Integer) rs.getObject("exit_code"), rs.getBoolean("oom_killed"), rs.getString("health"),
+                rs.getInt("restarts"), JSON.readValue(rs.getString("published"), PUBLISHED),
+                JSON.readValue(rs.getString("isolation"), ISOLATION)), instant(rs, "reported_at"));
     }
 
     private static Row row(ResultSet rs, int n) throws SQLException {
         return new Row(rs.getString("id"), rs.getString("hostname"), rs.getBytes("credential_hash"), rs.getLong("memory_bytes"),
                 rs.getInt("cpu_millis"), rs.getString("agent_version"), instant(rs, "registered_at"),
-                instant(rs, "last_heartbeat_at"), rs.getLong("joined_with_token"));
+                instant(rs, "last_heartbeat_at"), rs.getLong("joined_with_token"), rs.getLong("generation"),
+                instant(rs, "lost_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

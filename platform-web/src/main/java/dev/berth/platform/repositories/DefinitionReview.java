@@ -15,9 +15,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import dev.berth.platform.audit.AuditEvent;
+import dev.berth.platform.audit.AuditLog;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The checks every new revision passes, whether it was pushed or fetched: a valid definition,
@@ -26,18 +30,22 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class DefinitionReview {
     static final int MAX_DEFINITION_BYTES = 256 * 1024;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final RepositoryStore store;
     private final ImageResolver images;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
+    private final AuditLog auditLog;
 
-    public DefinitionReview(RepositoryStore store, ImageResolver images, TransactionTemplate tx, Clock clock) {
+    public DefinitionReview(RepositoryStore store, ImageResolver images, TransactionTemplate tx, Clock clock,
+                            ApplicationEventPublisher events, AuditLog auditLog) {
+        this.auditLog = auditLog;
         this.store = store;
         this.images = images;
         this.tx = tx;
         this.clock = clock;
+        this.events = events;
     }
 
     /** What the checks found. */
@@ -90,14 +98,31 @@ public class DefinitionReview {
         return new Passed(yaml.get(), definition, List.copyOf(pinned), signature.label());
     }
 
-    /** Records a revision that passed, and claims its apps for the repository; returns its id. */
-    public long record(RepositoryStore.Row repo, PushedCommit commit, String branch, String by, Passed passed) {
+    /**
+     * Records a revision that passed, and claims its apps for the repository; returns its id.
+     * {@link RevisionRecorded} is published inside the same transaction.
+     *
+     * @param by what {@code pushed_by} says: the pusher's name, or {@code sync:TRIGGER}
+     * @param actor who the audit log names for what the revision sets off
+     * @param audit the event that records the push or sync, given the revision's id; appended once
+     *              the revision is committed, before anything its listeners audit
+     */
+    public long record(RepositoryStore.Row repo, PushedCommit commit, String branch, String by, AuditEvent.Actor actor,
+                       Passed passed, java.util.function.LongFunction<AuditEvent.Builder> audit) {
         return tx.execute(s -> {
             store.claimApps(repo.teamId(), repo.id(), passed.definition().apps().stream().map(AppDefinition::name).toList());
-            return store.insertRevision(new RepositoryStore.NewRevision(repo.id(), repo.teamId(), commit.id().hex(), branch,
+            long id = store.insertRevision(new RepositoryStore.NewRevision(repo.id(), repo.teamId(), commit.id().hex(), branch,
                     commit.author().toString(), commit.committer().toString(), commit.subject(), by, passed.signature(),
-                    new String(passed.yaml(), StandardCharsets.UTF_8), JSON.writeValueAsString(passed.definition()),
+                    new String(passed.yaml(), StandardCharsets.UTF_8), DefinitionJson.write(passed.definition()),
                     passed.pinned(), clock.instant()));
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    auditLog.record(audit.apply(id));
+                }
+            });
+            events.publishEvent(new RevisionRecorded(id, repo.id(), repo.teamId(), repo.team(), actor));
+            return id;
         });
     }
 }

@@ -87,10 +87,11 @@ public class ExternalSync {
                 case DefinitionReview.Failed failed -> fail(row, trigger, tip, "commit " + fetched.commit().id().abbreviated() + ": "
                         + String.join("\n", failed.messages()));
                 case DefinitionReview.Passed passed -> {
-                    long id = review.record(row, fetched.commit(), row.deployBranch(), "sync:" + trigger, passed);
+                    long id = review.record(row, fetched.commit(), row.deployBranch(), "sync:" + trigger, AuditEvent.Actor.system(),
+                            passed, revision -> AuditEvent.of(AuditEvent.Actor.system(), "repository.sync",
+                                    "repository:" + row.team() + "/" + row.name()).team(row.team()).detail("trigger", trigger)
+                                    .detail("commit", tip).detail("revision", revision));
                     store.recordSync(row.id(), clock.instant(), tip, null);
-                    audit.record(AuditEvent.of(AuditEvent.Actor.system(), "repository.sync", "repository:" + row.team() + "/" + row.name())
-                            .team(row.team()).detail("trigger", trigger).detail("commit", tip).detail("revision", id));
                     yield new Recorded(id, tip);
                 }
             };

@@ -93,9 +93,10 @@ public class PushReview implements PushGate {
             }
             Reviewed r = reviewed.remove(key(push, change.to()));
             if (r == null) continue;
-            long id = review.record(repo, r.commit(), r.branch(), caller.username(), r.passed());
-            audit.record(AuditEvent.of(caller.actor(), "repository.push", "repository:" + push.repository()).team(repo.team())
-                    .detail("ref", change.ref()).detail("commit", change.to().hex()).detail("revision", id));
+            long id = review.record(repo, r.commit(), r.branch(), caller.username(), caller.actor(), r.passed(),
+                    revision -> AuditEvent.of(caller.actor(), "repository.push", "repository:" + push.repository())
+                            .team(repo.team()).detail("ref", change.ref()).detail("commit", change.to().hex())
+                            .detail("revision", revision));
             messages.add("Berth: revision " + id + " recorded for " + change.to().abbreviated() + " (" + r.commit().subject() + ")");
             for (var image : r.passed().pinned()) messages.add("  " + image.app() + ": " + image.image() + " pinned to " + image.digest());
             messages.add("  " + properties.baseUrl() + "/repositories?team=" + repo.team() + "&repository=" + repo.name());

@@ -48,11 +48,26 @@ public final class SecretBox {
     }
 
     public byte[] seal(String secret) {
+        return seal(secret, null);
+    }
+
+    public String open(byte[] sealed) {
+        return open(sealed, null);
+    }
+
+    /**
+     * Seals {@code secret} bound to {@code context} (authenticated, not encrypted): it opens only
+     * with the same context, so a sealed value copied to another row, whose context differs, fails.
+     *
+     * @param context what the value belongs to, such as {@code app-secret:TEAM_ID/APP/NAME}; null for none
+     */
+    public byte[] seal(String secret, String context) {
         byte[] nonce = new byte[NONCE];
         RANDOM.nextBytes(nonce);
         try {
             var cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+            if (context != null) cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
             byte[] out = Arrays.copyOf(nonce, NONCE + sealed.length);
             System.arraycopy(sealed, 0, out, NONCE, sealed.length);
@@ -62,13 +77,16 @@ public final class SecretBox {
         }
     }
 
-    public String open(byte[] sealed) {
+    /** Opens a value sealed with {@link #seal(String, String)} and the same {@code context}. */
+    public String open(byte[] sealed, String context) {
         try {
             var cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, sealed, 0, NONCE));
+            if (context != null) cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(sealed, NONCE, sealed.length - NONCE), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("a sealed secret could not be opened: was the secret key replaced?", e);
+            throw new IllegalStateException("a sealed secret could not be opened: was the secret key replaced"
+                    + (context == null ? "?" : ", or the value moved from another row?"), e);
         }
     }
 }

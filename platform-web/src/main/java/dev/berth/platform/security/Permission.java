@@ -22,6 +22,10 @@ public enum Permission {
     FETCH_REPOSITORY("fetch this team's repositories", Role.VIEWER),
     PUSH_REPOSITORY("push to this team's repositories", Role.DEPLOYER),
     REWRITE_DEPLOY_BRANCH("force-push or delete a deploy branch", Role.ADMIN),
+    VIEW_APPS("see this team's apps, deployments and replicas", Role.VIEWER),
+    ROLLBACK_APP("roll this team's apps back", Role.DEPLOYER),
+    VIEW_SECRETS("see the names of this team's app secrets", Role.VIEWER),
+    MANAGE_SECRETS("set or delete this team's app secrets", Role.DEPLOYER),
     MANAGE_HOSTS("let hosts join the platform", null),
     VIEW_HOSTS("see the platform's hosts", null),
     READ_LOGS("read the logs of this team's apps", Role.VIEWER);

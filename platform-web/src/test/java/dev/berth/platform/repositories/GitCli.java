@@ -11,18 +11,18 @@ import java.util.concurrent.TimeUnit;
  * Debian's git command line as these tests run it: a HOME of their own, no system config, no
  * prompts, no stored credentials, C locale (so messages can be asserted) and a fixed identity.
  */
-final class GitCli {
+public final class GitCli {
     private final Path home;
 
-    GitCli(Path home) {
+    public GitCli(Path home) {
         this.home = home;
     }
 
     /** What one git command printed (stdout and stderr together) and returned. */
-    record Result(int exit, String out) {
+    public record Result(int exit, String out) {
     }
 
-    ProcessBuilder builder(Path dir, String... args) {
+    public ProcessBuilder builder(Path dir, String... args) {
         var command = new ArrayList<>(List.of("git", "-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
                 "-c", "init.defaultBranch=main", "-c", "credential.helper="));
         command.addAll(List.of(args));
@@ -34,7 +34,7 @@ final class GitCli {
         return pb;
     }
 
-    Result run(Path dir, String... args) throws IOException, InterruptedException {
+    public Result run(Path dir, String... args) throws IOException, InterruptedException {
         var p = builder(dir, args).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -45,7 +45,7 @@ final class GitCli {
     }
 
     /** Runs git and fails the test unless it succeeds; returns what it printed. */
-    String ok(Path dir, String... args) throws IOException, InterruptedException {
+    public String ok(Path dir, String... args) throws IOException, InterruptedException {
         Result r = run(dir, args);
         if (r.exit() != 0) throw new AssertionError("git " + String.join(" ", args) + " failed (" + r.exit() + "): " + r.out());
         return r.out();

@@ -41,4 +41,15 @@ class SecretBoxTest {
                 .hasMessageContaining("was the secret key replaced?");
         assertThatThrownBy(() -> new SecretBox(new byte[16])).hasMessageContaining("must be 32 bytes");
     }
+
+    @Test
+    void aValueSealedForOneContextDoesNotOpenInAnother() {
+        var box = SecretBox.fromFile(dir.resolve("c.key"));
+        byte[] sealed = box.seal("db-password", "app-secret:1/web/DB_PASSWORD");
+        assertThat(box.open(sealed, "app-secret:1/web/DB_PASSWORD")).isEqualTo("db-password");
+        assertThatThrownBy(() -> box.open(sealed, "app-secret:1/api/DB_PASSWORD"))
+                .hasMessageContaining("moved from another row");
+        assertThatThrownBy(() -> box.open(sealed)).hasMessageContaining("could not be opened");
+        assertThatThrownBy(() -> box.open(box.seal("x"), "app-secret:1/web/X")).hasMessageContaining("could not be opened");
+    }
 }

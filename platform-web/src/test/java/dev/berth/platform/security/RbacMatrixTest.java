@@ -15,7 +15,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import dev.berth.gitsync.CommitId;
+import dev.berth.gitsync.Person;
+import dev.berth.gitsync.definition.Definition;
+import dev.berth.gitsync.definition.DefinitionLimits;
+import dev.berth.gitsync.definition.DefinitionParser;
+import dev.berth.gitsync.definition.ParseResult;
+import dev.berth.gitsync.hosted.PushedCommit;
+import dev.berth.platform.audit.AuditEvent;
+import dev.berth.platform.deployments.DeploymentStore;
+import dev.berth.platform.deployments.ReplicaStore;
+import dev.berth.platform.repositories.DefinitionReview;
+import dev.berth.platform.repositories.RepositoryStore;
+import dev.berth.platform.repositories.Revision;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 /**
  * Every kind of caller against every endpoint, over real HTTP: each cell asserts the status the
@@ -31,8 +47,21 @@ class RbacMatrixTest extends PlatformTest {
     private static final Map<String, Object> LOGS = Map.of("version", 1,
             "chunks", List.of(Map.of("container", REPLICA, "offset", 0, "text", "started\n")));
 
+    private static final String APP = "rbac-app";
+
     @LocalServerPort
     int port;
+    @Autowired
+    DefinitionReview review;
+    @Autowired
+    RepositoryStore repositories;
+    @Autowired
+    DeploymentStore deployments;
+    @Autowired
+    ReplicaStore replicas;
+
+    private long revision;
+    private String replica;
 
     private Api api;
     private Api root;
@@ -54,6 +83,8 @@ class RbacMatrixTest extends PlatformTest {
         expect(201, root.post("/api/v1/teams/" + OTHER_TEAM + "/members", Map.of("username", "rbac-other-admin", "role", "ADMIN")));
         expect(201, root.post("/api/v1/teams/" + TEAM + "/repositories", Map.of("name", "rbac-signed")));
         runReplicaWithLogs();
+
+        seedApp();
 
         callers.put("anonymous", api.anonymous());
         callers.put("viewer", userToken("rbac-viewer"));
@@ -81,6 +112,30 @@ class RbacMatrixTest extends PlatformTest {
                 "cpuMillis", 1000), "containers", List.of(Map.of("name", REPLICA, "app", TEAM + ".web", "state", "running",
                 "oomKilled", false)))));
         expect(204, agent.post("/agent/v1/logs", LOGS));
+    }
+
+    /**
+     * A deployed app without a registry or agents: a revision recorded as a push records one (which
+     * creates its deployment), and a replica of it on a host registered over the agent API.
+     */
+    private void seedApp() {
+        byte[] yaml = ("apiVersion: berth/v1\napps:\n  " + APP + ":\n    image: busybox:1\n").getBytes(StandardCharsets.UTF_8);
+        if (!(DefinitionParser.parse("berth.yaml", yaml, DefinitionLimits.DEFAULTS) instanceof ParseResult.Valid(Definition definition))) {
+            throw new AssertionError("the seed definition does not parse");
+        }
+        var repo = repositories.find(TEAM, "rbac-signed").orElseThrow();
+        var who = new Person("Ada", "ada@example.com", Instant.now());
+        revision = review.record(repo, new PushedCommit(new CommitId("a".repeat(40)), who, who, "seed"), "main", "admin",
+                AuditEvent.Actor.user("admin"), new DefinitionReview.Passed(yaml, definition,
+                        List.of(new Revision.PinnedImage(APP, "busybox:1", "sha256:" + "ab".repeat(32))), "unsigned"),
+                id -> AuditEvent.of(AuditEvent.Actor.user("admin"), "repository.push", "repository:" + TEAM + "/rbac-signed"));
+        var token = root.post("/api/v1/hosts/join-tokens", Map.of()).json().get("token").asString();
+        var host = api.anonymous().post("/agent/v1/register", Map.of("version", 1, "joinToken", token, "hostname", "rbac.test",
+                "capacity", Map.of("memoryBytes", 1, "cpuMillis", 1), "agentVersion", "test"));
+        expect(201, host);
+        var deployment = deployments.newest(repo.teamId(), APP).orElseThrow();
+        replica = replicas.insert(TEAM + "." + APP + ".rbac", repo.teamId(), APP, revision, deployment.id(),
+                host.json().get("hostId").asString(), Instant.now());
     }
 
     private Api userToken(String user) {
@@ -167,6 +222,25 @@ class RbacMatrixTest extends PlatformTest {
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
                 new Row("post logs as an agent", () -> new Request("POST", "/agent/v1/logs", LOGS), none,
                         statuses(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401)),
+                new Row("list apps", () -> new Request("GET", t + "/apps", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("get app", () -> new Request("GET", t + "/apps/" + APP, null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("app deployments", () -> new Request("GET", t + "/apps/" + APP + "/deployments", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("replica isolation", () -> new Request("GET", t + "/apps/" + APP + "/replicas/" + replica + "/isolation", null),
+                        none, statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                // A revision that does not define the app: those allowed to roll back are told so (400).
+                new Row("rollback", () -> new Request("POST", t + "/apps/" + APP + "/rollback",
+                        Map.of("revision", revision + 1_000_000, "reason", "matrix")), none,
+                        statuses(401, 403, 400, 400, 404, 404, 400, 403, 400, 400, 404)),
+                new Row("list secrets", () -> new Request("GET", t + "/apps/" + APP + "/secrets", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("set secret", () -> new Request("PUT", t + "/apps/" + APP + "/secrets/RBAC_SECRET", Map.of("value", "v")),
+                        none, statuses(401, 403, 200, 200, 404, 404, 200, 403, 200, 200, 404)),
+                new Row("delete secret", () -> new Request("DELETE", t + "/apps/" + APP + "/secrets/RBAC_SECRET", null),
+                        () -> root.put(t + "/apps/" + APP + "/secrets/RBAC_SECRET", Map.of("value", "v")),
+                        statuses(401, 403, 204, 204, 404, 404, 204, 403, 204, 204, 404)),
                 new Row("create team", () -> new Request("POST", "/api/v1/teams", Map.of("name", "rbac-new-" + unique.incrementAndGet())),
                         none, statuses(401, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403)),
                 new Row("create user", () -> new Request("POST", "/api/v1/users",

@@ -1,0 +1,26 @@
+package dev.berth.platform.apps;
+
+import dev.berth.platform.deployments.Deployment;
+import java.util.List;
+
+/**
+ * One app: what should run, what runs, and the differences in sentences.
+ *
+ * @param team the app's team
+ * @param name the app
+ * @param revision the revision it should run
+ * @param commit that revision's commit
+ * @param desired replicas that revision asks for
+ * @param deployment the newest deployment, with its state and message
+ * @param replicas every replica assigned now
+ * @param missingSecrets secrets the revision references that are not set
+ * @param differences desired versus live, one sentence each; empty when they agree
+ */
+public record AppDetail(String team, String name, long revision, String commit, int desired, Deployment deployment,
+                        List<ReplicaView> replicas, List<String> missingSecrets, List<String> differences) {
+    public AppDetail {
+        replicas = List.copyOf(replicas);
+        missingSecrets = List.copyOf(missingSecrets);
+        differences = List.copyOf(differences);
+    }
+}

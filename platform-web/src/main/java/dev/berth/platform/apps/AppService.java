@@ -1,0 +1,154 @@
+package dev.berth.platform.apps;
+
+import dev.berth.platform.deployments.AppRevisions;
+import dev.berth.platform.deployments.Deployment;
+import dev.berth.platform.deployments.DeploymentStore;
+import dev.berth.platform.deployments.Deployments;
+import dev.berth.platform.deployments.ReplicaStore;
+import dev.berth.platform.hosts.HostService;
+import dev.berth.platform.hosts.HostStore;
+import dev.berth.platform.problem.Problem;
+import dev.berth.platform.secrets.AppSecrets;
+import dev.berth.platform.security.AccessPolicy;
+import dev.berth.platform.security.Caller;
+import dev.berth.platform.security.Permission;
+import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.teams.TeamRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+
+/**
+ * A team's apps for the API and the dashboard: the list, one app's detail with its differences,
+ * its deployment timeline, a replica's isolation report, and rollback. One call per view or action;
+ * every method checks the caller's role in the team.
+ */
+@Service
+public class AppService {
+    private final TeamRepository teams;
+    private final DeploymentStore deployments;
+    private final ReplicaStore replicas;
+    private final AppRevisions revisions;
+    private final HostStore hosts;
+    private final HostService hostService;
+    private final AppSecrets secrets;
+    private final Deployments rollbacks;
+    private final Clock clock;
+
+    public AppService(TeamRepository teams, DeploymentStore deployments, ReplicaStore replicas, AppRevisions revisions,
+                      HostStore hosts, HostService hostService, AppSecrets secrets, Deployments rollbacks, Clock clock) {
+        this.teams = teams;
+        this.deployments = deployments;
+        this.replicas = replicas;
+        this.revisions = revisions;
+        this.hosts = hosts;
+        this.hostService = hostService;
+        this.secrets = secrets;
+        this.rollbacks = rollbacks;
+        this.clock = clock;
+    }
+
+    /** The team's apps, by name; an app whose removal finished is no longer listed. */
+    public List<AppSummary> list(Caller caller, String team) {
+        AccessPolicy.require(caller, Permission.VIEW_APPS, team);
+        long teamId = teamId(team);
+        var views = replicaViews(replicas.liveOfTeam(teamId)).stream().collect(Collectors.groupingBy(ReplicaLine::app));
+        var out = new ArrayList<AppSummary>();
+        for (var row : deployments.newestOfTeam(teamId)) {
+            var d = row.deployment();
+            if (d.kind() == Deployment.Kind.REMOVE && d.state() == Deployment.State.SUCCEEDED) continue;
+            var mine = views.getOrDefault(d.app(), List.of()).stream().map(ReplicaLine::view).toList();
+            int healthy = (int) mine.stream().filter(v -> v.revision() == d.revision() && v.state().equals("HEALTHY")).count();
+            out.add(new AppSummary(d.app(), d.revision(), d.commit(), healthy, desired(row),
+                    mine.stream().map(ReplicaView::hostname).distinct().sorted().toList(), d));
+        }
+        return out;
+    }
+
+    /** One app: its revision, newest deployment, replicas and the differences between what should run and what does. */
+    public AppDetail get(Caller caller, String team, String app) {
+        AccessPolicy.require(caller, Permission.VIEW_APPS, team);
+        long teamId = teamId(team);
+        var row = newest(teamId, team, app);
+        var d = row.deployment();
+        boolean removed = d.kind() == Deployment.Kind.REMOVE;
+        List<String> missing = removed ? List.of() : revisions.find(d.revision(), app)
+                .map(a -> secrets.missing(teamId, app, a.definition().secrets())).orElse(List.of());
+        var live = replicaViews(replicas.liveOf(teamId, app)).stream().map(ReplicaLine::view).toList();
+        var wanted = new Differences.Wanted(team, app, d.revision(), desired(row), removed, d, missing);
+        return new AppDetail(team, app, d.revision(), d.commit(), desired(row), d, live, missing,
+                Differences.of(wanted, live, clock.instant()));
+    }
+
+    /** The app's deployments, newest first. */
+    public List<Deployment> deployments(Caller caller, String team, String app, int limit) {
+        AccessPolicy.require(caller, Permission.VIEW_APPS, team);
+        long teamId = teamId(team);
+        var timeline = deployments.timeline(teamId, app, Math.clamp(limit, 1, 500));
+        if (timeline.isEmpty()) throw notFound(team, app);
+        return timeline.stream().map(DeploymentStore.Row::deployment).toList();
+    }
+
+    /** What the replica's host measured on its live process: each check, expected against seen. */
+    public IsolationView isolation(Caller caller, String team, String app, String replicaId) {
+        AccessPolicy.require(caller, Permission.VIEW_APPS, team);
+        long teamId = teamId(team);
+        var replica = replicas.find(teamId, app, replicaId).orElseThrow(() -> new Problem.NotFound(
+                "replica '" + replicaId + "' of " + team + "/" + app + " not found"));
+        var host = hosts.find(replica.hostId()).orElseThrow();
+        var reported = replica.stopRequestedAt() == null ? hosts.containersOf(host.id()).get(replica.container()) : null;
+        var checks = reported == null ? List.<dev.berth.agent.protocol.IsolationCheck>of() : reported.status().isolation();
+        return new IsolationView(replica.id(), host.id(), host.hostname(), reported == null ? null : reported.reportedAt(),
+                !checks.isEmpty() && checks.stream().allMatch(dev.berth.agent.protocol.IsolationCheck::passed), checks);
+    }
+
+    /** Rolls the app back to {@code revision}; see {@link Deployments#rollback}. */
+    public Deployment rollback(Caller caller, String team, String app, Long revision, String reason, RequestOrigin origin) {
+        return rollbacks.rollback(caller, team, app, revision, reason, origin);
+    }
+
+    private DeploymentStore.Row newest(long teamId, String team, String app) {
+        return deployments.newest(teamId, app).orElseThrow(() -> notFound(team, app));
+    }
+
+    private int desired(DeploymentStore.Row row) {
+        if (row.deployment().kind() == Deployment.Kind.REMOVE) return 0;
+        return revisions.find(row.revision(), row.app()).map(a -> a.definition().replicas()).orElse(0);
+    }
+
+    private record ReplicaLine(String app, ReplicaView view) {
+    }
+
+    /** Replica rows joined with their hosts and what those last reported. */
+    private List<ReplicaLine> replicaViews(List<ReplicaStore.Row> rows) {
+        Instant now = clock.instant();
+        var hostRows = new HashMap<String, HostStore.Row>();
+        var reports = new HashMap<String, Map<String, HostStore.ContainerRow>>();
+        var out = new ArrayList<ReplicaLine>();
+        for (var r : rows) {
+            var host = hostRows.computeIfAbsent(r.hostId(), id -> hosts.find(id).orElseThrow());
+            var report = reports.computeIfAbsent(r.hostId(), hosts::containersOf).get(r.container());
+            var status = report == null ? null : report.status();
+            out.add(new ReplicaLine(r.app(), new ReplicaView(r.id(), r.container(), host.id(), host.hostname(),
+                    hostService.alive(host.lastHeartbeatAt(), now), r.revision(), r.state().name(), r.since(),
+                    status == null ? null : status.state(), status == null ? null : status.health(),
+                    status == null ? List.of() : status.published(), status == null ? 0 : status.restarts(),
+                    status == null ? null : status.exitCode(), status != null && status.oomKilled(), r.createdAt(),
+                    report == null ? null : report.reportedAt())));
+        }
+        return out;
+    }
+
+    private long teamId(String team) {
+        return teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found")).id();
+    }
+
+    private static Problem.NotFound notFound(String team, String app) {
+        return new Problem.NotFound("app '" + app + "' not found in team '" + team + "'");
+    }
+}

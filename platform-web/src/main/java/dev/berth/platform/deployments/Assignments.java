@@ -1,0 +1,98 @@
+package dev.berth.platform.deployments;
+
+import dev.berth.agent.protocol.AssignedContainer;
+import dev.berth.agent.protocol.Assignment;
+import dev.berth.platform.hosts.HostStore;
+import dev.berth.platform.problem.Problem;
+import dev.berth.platform.secrets.AppSecrets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What each host should run: every replica assigned to it, with its spec and the values of the
+ * secrets its app references, numbered by the host's generation. Agents long-poll for a generation
+ * newer than the one they applied.
+ */
+@Service
+public class Assignments {
+    /** How long a poll waits when the agent does not say. */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(25);
+    /** The longest a poll may wait, below common proxies' idle timeouts. */
+    public static final Duration MAX_WAIT = Duration.ofSeconds(55);
+    /** How often a waiting poll looks at the database, for changes another platform instance made. */
+    static final Duration RECHECK = Duration.ofMillis(250);
+    private static final System.Logger LOG = System.getLogger(Assignments.class.getName());
+
+    private final HostStore hosts;
+    private final ReplicaStore replicas;
+    private final AppRevisions revisions;
+    private final AppSecrets secrets;
+    private final AssignmentSignals signals;
+    private final TransactionTemplate snapshot;
+
+    public Assignments(HostStore hosts, ReplicaStore replicas, AppRevisions revisions, AppSecrets secrets,
+                       AssignmentSignals signals, PlatformTransactionManager transactions) {
+        this.hosts = hosts;
+        this.replicas = replicas;
+        this.revisions = revisions;
+        this.secrets = secrets;
+        this.signals = signals;
+        // The generation and the replicas it numbers are read from one snapshot.
+        this.snapshot = new TransactionTemplate(transactions);
+        snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshot.setReadOnly(true);
+    }
+
+    /**
+     * The host's assignment as soon as its generation is above {@code after} (or at once when
+     * {@code after} is above it, which only a database restored from a backup explains); empty
+     * when {@code wait} passes first. Blocks the calling (virtual) thread while it waits.
+     *
+     * @param after the generation the agent applied last; -1 for none, which answers at once
+     * @param wait how long to hold the request, 0 to {@link #MAX_WAIT}
+     */
+    public Optional<Assignment> await(String hostId, long after, Duration wait) throws InterruptedException {
+        if (after < -1) throw new Problem.Invalid("after must be -1 (nothing applied yet) or a generation the platform sent, not " + after);
+        if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
+            throw new Problem.Invalid("wait must be between 0 and " + MAX_WAIT.toSeconds() + " seconds, not " + wait.toSeconds());
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long seen = signals.version();
+            long generation = hosts.generation(hostId).orElseThrow(() -> new Problem.NotFound("host " + hostId + " is not registered"));
+            // A generation above the host's own comes from before a database restore: answer, so the agent converges.
+            if (generation != after) {
+                var current = current(hostId);
+                if (current.generation() != after) return Optional.of(current);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return Optional.empty();
+            signals.await(seen, Duration.ofNanos(Math.min(left, RECHECK.toNanos())));
+        }
+    }
+
+    /** The host's assignment now. */
+    public Assignment current(String hostId) {
+        return snapshot.execute(s -> {
+            long generation = hosts.generation(hostId).orElseThrow(() -> new Problem.NotFound("host " + hostId + " is not registered"));
+            var containers = new ArrayList<AssignedContainer>();
+            for (var r : replicas.liveOn(hostId)) {
+                var app = revisions.find(r.revision(), r.app());
+                if (app.isEmpty()) {
+                    LOG.log(System.Logger.Level.ERROR, "replica " + r.id() + " names revision " + r.revision()
+                            + ", which does not define " + r.app() + "; left out of host " + hostId + "'s assignment");
+                    continue;
+                }
+                var def = app.get().definition();
+                containers.add(new AssignedContainer(ContainerSpecs.of(r.team(), def, app.get().digest(), r.container()),
+                        r.revision(), secrets.values(r.teamId(), r.app(), def.secrets())));
+            }
+            return new Assignment(Assignment.VERSION, hostId, generation, containers);
+        });
+    }
+}

@@ -1,0 +1,144 @@
+package dev.berth.platform.deployments;
+
+import dev.berth.platform.audit.AuditEvent;
+import dev.berth.platform.audit.AuditLog;
+import dev.berth.platform.problem.Problem;
+import dev.berth.platform.repositories.RevisionRecorded;
+import dev.berth.platform.security.AccessPolicy;
+import dev.berth.platform.security.Caller;
+import dev.berth.platform.security.Permission;
+import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.teams.TeamRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Where deployments come from: a recorded revision deploys each app it changes (and removes the
+ * apps its repository stopped defining); a person rolls an app back. The app's newest deployment
+ * is what the {@link Reconciler} drives toward.
+ */
+@Service
+public class Deployments {
+    static final int MAX_REASON = 500;
+
+    private final DeploymentStore store;
+    private final AppRevisions revisions;
+    private final TeamRepository teams;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final AuditLog audit;
+    private final ApplicationEventPublisher events;
+    private final AssignmentSignals signals;
+    private final ReconcileTrigger trigger;
+
+    public Deployments(DeploymentStore store, AppRevisions revisions, TeamRepository teams, TransactionTemplate tx, Clock clock,
+                       AuditLog audit, ApplicationEventPublisher events, AssignmentSignals signals, ReconcileTrigger trigger) {
+        this.store = store;
+        this.revisions = revisions;
+        this.teams = teams;
+        this.tx = tx;
+        this.clock = clock;
+        this.audit = audit;
+        this.events = events;
+        this.signals = signals;
+        this.trigger = trigger;
+    }
+
+    /**
+     * Creates, in the revision's own transaction, a deployment for each app whose definition or
+     * pinned digest differs from what the app runs now: an unchanged app keeps its replicas. An app
+     * pinned by a rollback stays pinned unless the revision changed it against the repository's
+     * previous revision. Apps the repository owns that the revision no longer defines get a
+     * removal.
+     */
+    @EventListener
+    public void onRevisionRecorded(RevisionRecorded recorded) {
+        var fx = new Effects(audit, events, signals, trigger);
+        Instant now = clock.instant();
+        var apps = revisions.all(recorded.revisionId());
+        Optional<Long> previous = store.previousRevision(recorded.repositoryId(), recorded.revisionId());
+        String by = recorded.actor().name();
+        for (var entry : apps.entrySet()) {
+            String app = entry.getKey();
+            AppRevision next = entry.getValue();
+            store.lockApp(recorded.teamId(), app);
+            var newest = store.newest(recorded.teamId(), app);
+            if (newest.isPresent() && newest.get().deployment().kind() != Deployment.Kind.REMOVE) {
+                var current = revisions.find(newest.get().revision(), app).orElse(null);
+                if (next.sameAs(current)) continue;
+                boolean unchangedByThisPush = previous.flatMap(p -> revisions.find(p, app)).map(next::sameAs).orElse(false);
+                if (newest.get().deployment().kind().pins() && unchangedByThisPush) continue;
+            }
+            create(recorded.teamId(), recorded.team(), app, recorded.revisionId(), Deployment.Kind.PUSH, by, null, now, fx,
+                    AuditEvent.of(recorded.actor(), "deployment.create", "app:" + recorded.team() + "/" + app));
+        }
+        for (String app : store.appsOwnedBy(recorded.repositoryId())) {
+            if (apps.containsKey(app)) continue;
+            store.lockApp(recorded.teamId(), app);
+            var newest = store.newest(recorded.teamId(), app);
+            if (newest.isEmpty() || newest.get().deployment().kind() == Deployment.Kind.REMOVE) continue;
+            create(recorded.teamId(), recorded.team(), app, recorded.revisionId(), Deployment.Kind.REMOVE, by, null, now, fx,
+                    AuditEvent.of(recorded.actor(), "deployment.create", "app:" + recorded.team() + "/" + app));
+        }
+        if (fx.any()) fx.reconcile();
+        fx.afterCommit();
+    }
+
+    /**
+     * Rolls an app back to an earlier revision: a new deployment of that revision, pinned until a
+     * push changes the app. Audited with who, why and when.
+     *
+     * @param revision a revision of the team that defines the app
+     * @param reason why, for the audit log; required
+     */
+    public Deployment rollback(Caller caller, String team, String app, Long revision, String reason, RequestOrigin origin) {
+        AccessPolicy.require(caller, Permission.ROLLBACK_APP, team);
+        if (revision == null) throw new Problem.Invalid("'revision' is missing: the revision to roll back to");
+        String why = reason == null ? "" : reason.strip();
+        if (why.isEmpty()) throw new Problem.Invalid("'reason' is missing: say why the app is rolled back; the audit log keeps it");
+        if (why.length() > MAX_REASON) throw new Problem.Invalid("'reason' is " + why.length() + " characters; at most " + MAX_REASON);
+        long teamId = teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found")).id();
+        var target = revisions.find(revision, app).filter(r -> r.teamId() == teamId).orElseThrow(() -> new Problem.Invalid(
+                "revision " + revision + " does not define app '" + app + "' of team '" + team + "'"));
+        var fx = new Effects(audit, events, signals, trigger);
+        Instant now = clock.instant();
+        long id = tx.execute(s -> {
+            store.lockApp(teamId, app);
+            var newest = store.newest(teamId, app);
+            if (newest.isPresent()) {
+                var d = newest.get().deployment();
+                if (d.revision() == revision.longValue() && d.kind() != Deployment.Kind.REMOVE
+                        && (d.state() == Deployment.State.IN_PROGRESS || d.state() == Deployment.State.SUCCEEDED)) {
+                    throw new Problem.Conflict(team + "/" + app + " already runs revision " + revision + " (deployment " + d.id()
+                            + ", " + d.state().value() + ")");
+                }
+            }
+            long created = create(teamId, team, app, target.revision(), Deployment.Kind.ROLLBACK, caller.username(), why, now, fx,
+                    AuditEvent.of(caller.actor(), "deployment.rollback", "app:" + team + "/" + app)
+                            .source(origin.address(), origin.userAgent())
+                            .detail("from", newest.map(n -> n.revision()).orElse(null)));
+            newest.filter(n -> n.deployment().state() == Deployment.State.SUCCEEDED && n.deployment().kind() != Deployment.Kind.REMOVE)
+                    .ifPresent(n -> store.markRolledBack(n.id()));
+            return created;
+        });
+        fx.reconcile();
+        fx.publish();
+        return store.find(id).orElseThrow().deployment();
+    }
+
+    /** Inserts a deployment, supersedes the app's older in-progress ones, queues its audit event. */
+    private long create(long teamId, String team, String app, long revision, Deployment.Kind kind, String by, String reason,
+                        Instant now, Effects fx, AuditEvent.Builder event) {
+        long id = store.insert(teamId, app, revision, kind, by, reason, now, null);
+        var superseded = store.supersede(teamId, app, id, now);
+        fx.audit(event.team(team).detail("deployment", id).detail("revision", revision).detail("kind", kind.value())
+                .detail("reason", reason).detail("superseded", superseded.isEmpty() ? null : superseded));
+        fx.changed(team, app);
+        return id;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.berth.platform.deployments;
+
+import dev.berth.platform.audit.AuditEvent;
+import dev.berth.platform.audit.AuditLog;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * What a deployment transaction sets off once it has committed, never before: audit events,
+ * wake-ups of waiting agents, another reconcile round, {@link AppChanged} events.
+ */
+final class Effects {
+    private final AuditLog audit;
+    private final ApplicationEventPublisher events;
+    private final AssignmentSignals signals;
+    private final ReconcileTrigger trigger;
+    private final List<AuditEvent.Builder> audits = new ArrayList<>();
+    private final Set<AppChanged> changed = new LinkedHashSet<>();
+    private boolean wake;
+    private boolean reconcile;
+
+    Effects(AuditLog audit, ApplicationEventPublisher events, AssignmentSignals signals, ReconcileTrigger trigger) {
+        this.audit = audit;
+        this.events = events;
+        this.signals = signals;
+        this.trigger = trigger;
+    }
+
+    void audit(AuditEvent.Builder event) {
+        audits.add(event);
+    }
+
+    void changed(String team, String app) {
+        changed.add(new AppChanged(team, app));
+    }
+
+    /** Some host's generation moved: wake the long-polls. */
+    void wake() {
+        wake = true;
+    }
+
+    /** Run another reconcile round soon. */
+    void reconcile() {
+        reconcile = true;
+    }
+
+    boolean any() {
+        return !audits.isEmpty() || !changed.isEmpty() || wake || reconcile;
+    }
+
+    /**
+     * Publishes when the current transaction commits; at once when there is none. Nothing here
+     * writes through the committed transaction's connection, which Spring still binds then: the
+     * audit log takes connections of its own and the reconcile trigger hands off to another thread.
+     */
+    void afterCommit() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            publish();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                publish();
+            }
+        });
+    }
+
+    /** Audits first, so nothing is announced before it is in the audit log. */
+    void publish() {
+        audits.forEach(audit::record);
+        if (wake) signals.changed();
+        if (reconcile) trigger.request();
+        changed.forEach(events::publishEvent);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.berth.platform.deployments;
+
+import dev.berth.deployer.Replica;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Replicas (the rows host assignments are made of) in PostgreSQL. */
+@Component
+public class ReplicaStore {
+    private static final String SELECT = """
+            SELECT r.id, r.container, r.team_id, t.name AS team, r.app, r.revision_id, r.deployment_id, r.host_id, r.created_at,
+                   r.stop_requested_at, r.stop_reason, r.observed_state, r.observed_since, r.first_reported_at
+            FROM replicas r JOIN teams t ON t.id = r.team_id""";
+    private final JdbcClient jdbc;
+
+    public ReplicaStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * One replica row.
+     *
+     * @param stopRequestedAt null while it is part of its host's assignment
+     * @param state what the host's heartbeats say, {@code since} when it became that
+     * @param firstReportedAt when a heartbeat first listed it; null until then
+     */
+    public record Row(String id, String container, long teamId, String team, String app, long revision, long deploymentId,
+                      String hostId, Instant createdAt, Instant stopRequestedAt, String stopReason, Replica.State state,
+                      Instant since, Instant firstReportedAt) {
+        /** The planner's name of its app, {@code team/app}. */
+        public String qualifiedApp() {
+            return team + "/" + app;
+        }
+    }
+
+    /** Every replica that is part of an assignment. */
+    public List<Row> live() {
+        return jdbc.sql(SELECT + " WHERE r.stop_requested_at IS NULL ORDER BY r.id").query(ReplicaStore::row).list();
+    }
+
+    /** The replicas assigned to one host. */
+    public List<Row> liveOn(String hostId) {
+        return jdbc.sql(SELECT + " WHERE r.stop_requested_at IS NULL AND r.host_id = ? ORDER BY r.id").param(hostId)
+                .query(ReplicaStore::row).list();
+    }
+
+    /** The replicas of one app that are part of an assignment. */
+    public List<Row> liveOf(long teamId, String app) {
+        return jdbc.sql(SELECT + " WHERE r.stop_requested_at IS NULL AND r.team_id = ? AND r.app = ? ORDER BY r.id")
+                .params(teamId, app).query(ReplicaStore::row).list();
+    }
+
+    /** The replicas of one team that are part of an assignment. */
+    public List<Row> liveOfTeam(long teamId) {
+        return jdbc.sql(SELECT + " WHERE r.stop_requested_at IS NULL AND r.team_id = ? ORDER BY r.app, r.id").param(teamId)
+                .query(ReplicaStore::row).list();
+    }
+
+    /** Every replica the app ever had, newest first, stopped ones included. */
+    public List<Row> historyOf(long teamId, String app, int limit) {
+        return jdbc.sql(SELECT + " WHERE r.team_id = ? AND r.app = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?")
+                .params(teamId, app, limit).query(ReplicaStore::row).list();
+    }
+
+    public Optional<Row> find(long teamId, String app, String id) {
+        return jdbc.sql(SELECT + " WHERE r.team_id = ? AND r.app = ? AND r.id = ?").params(teamId, app, id)
+                .query(ReplicaStore::row).optional();
+    }
+
+    /**
+     * Inserts a new replica, STARTING since {@code now}, under {@code id} or, when a stopped replica
+     * already had that id, under {@code id-1}, {@code id-2}, ...: ids and container names are never reused.
+     *
+     * @return the id it got
+     */
+    public String insert(String id, long teamId, String app, long revision, long deploymentId, String hostId, Instant now) {
+        String candidate = id;
+        for (int n = 1; exists(candidate); n++) candidate = id + "-" + n;
+        jdbc.sql("""
+                INSERT INTO replicas (id, container, team_id, app, revision_id, deployment_id, host_id, created_at,
+                                      observed_state, observed_since)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'STARTING', ?)""")
+                .params(candidate, AgentNames.container(candidate), teamId, app, revision, deploymentId, hostId,
+                        Timestamp.from(now), Timestamp.from(now))
+                .update();
+        return candidate;
+    }
+
+    private boolean exists(String id) {
+        return jdbc.sql("SELECT 1 FROM replicas WHERE id = ?").param(id).query((rs, n) -> 1).optional().isPresent();
+    }
+
+    /** Takes a replica out of its host's assignment; its host, or empty when it was already out. */
+    public Optional<String> requestStop(String id, String reason, Instant now) {
+        return jdbc.sql("""
+                UPDATE replicas SET stop_requested_at = ?, stop_reason = ? WHERE id = ? AND stop_requested_at IS NULL
+                RETURNING host_id""").params(Timestamp.from(now), reason, id).query(String.class).optional();
+    }
+
+    /** Records a new observed state. */
+    public void observe(String id, Replica.State state, Instant since) {
+        jdbc.sql("UPDATE replicas SET observed_state = ?, observed_since = ? WHERE id = ?").params(state.name(),
+                Timestamp.from(since), id).update();
+    }
+
+    /** Notes the first heartbeat that listed the replica. */
+    public void firstReported(String id, Instant at) {
+        jdbc.sql("UPDATE replicas SET first_reported_at = ? WHERE id = ? AND first_reported_at IS NULL")
+                .params(Timestamp.from(at), id).update();
+    }
+
+    /** The hosts that run replicas of the app, in id order (the order host rows are locked in). */
+    public List<String> hostsOf(long teamId, String app) {
+        return jdbc.sql("SELECT DISTINCT host_id FROM replicas WHERE stop_requested_at IS NULL AND team_id = ? AND app = ? ORDER BY host_id")
+                .params(teamId, app).query(String.class).list();
+    }
+
+    private static Row row(ResultSet rs, int n) throws SQLException {
+        return new Row(rs.getString("id"), rs.getString("container"), rs.getLong("team_id"), rs.getString("team"),
+                rs.getString("app"), rs.getLong("revision_id"), rs.getLong("deployment_id"), rs.getString("host_id"),
+                instant(rs, "created_at"), instant(rs, "stop_requested_at"), rs.getString("stop_reason"),
+                Replica.State.valueOf(rs.getString("observed_state")), instant(rs, "observed_since"),
+                instant(rs, "first_reported_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.berth.platform.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.agent.protocol.PublishedPort;
+import dev.berth.platform.deployments.Deployment;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Desired versus live, as sentences. */
+class DifferencesTest {
+    private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
+    private static ReplicaView replica(String id, long revision, String state, boolean alive, boolean reported) {
+        return new ReplicaView(id, id, "h-000000000001", "worker-a", alive, revision, state, NOW.minusSeconds(30),
+                reported ? (state.equals("EXITED") ? "exited" : "running") : null, null,
+                List.of(new PublishedPort(8080, "127.0.0.1:20001", state.equals("HEALTHY"))), 0,
+                state.equals("EXITED") && reported ? 137 : null, state.equals("EXITED") && reported, NOW.minusSeconds(90),
+                reported ? NOW.minusSeconds(1) : null);
+    }
+
+    private static Deployment deployment(Deployment.State state, String message) {
+        return new Deployment(9, "acme", "web", 5, "c".repeat(40), Deployment.Kind.PUSH, state, "ada", null, NOW.minusSeconds(120),
+                state == Deployment.State.IN_PROGRESS ? null : NOW, message);
+    }
+
+    private static Differences.Wanted wanted(int replicas, List<String> missing, Deployment d) {
+        return new Differences.Wanted("acme", "web", 5, replicas, false, d, missing);
+    }
+
+    static Stream<Arguments> cases() {
+        var ok = deployment(Deployment.State.SUCCEEDED, "all 2 replicas of revision 5 run healthy");
+        return Stream.of(
+                Arguments.of("in sync", wanted(2, List.of(), ok),
+                        List.of(replica("a", 5, "HEALTHY", true, true), replica("b", 5, "HEALTHY", true, true)), List.of()),
+                Arguments.of("rolling: one old, one starting", wanted(2, List.of(), deployment(Deployment.State.IN_PROGRESS, null)),
+                        List.of(replica("a", 4, "HEALTHY", true, true), replica("b", 5, "STARTING", true, true)),
+                        List.of("0 of 2 replicas of revision 5 run healthy",
+                                "replica a on worker-a runs revision 4, not 5",
+                                "replica b on worker-a has not passed its health check yet (starting for 30s)")),
+                Arguments.of("assigned, not reported; one on a silent host", wanted(2, List.of(), ok),
+                        List.of(replica("a", 5, "STARTING", true, false), replica("b", 5, "HEALTHY", false, true)),
+                        List.of("1 of 2 replicas of revision 5 run healthy",
+                                "replica a on worker-a was assigned 1m30s ago and is not reported yet",
+                                "host worker-a has stopped sending heartbeats; replica b there is being replaced")),
+                Arguments.of("a secret is missing; nothing runs", wanted(1, List.of("DB_PASSWORD"), ok), List.of(),
+                        List.of("secret DB_PASSWORD is not set, so replicas of revision 5 cannot start; "
+                                        + "set it with PUT /api/v1/teams/acme/apps/web/secrets/DB_PASSWORD",
+                                "0 of 1 replica of revision 5 run healthy")),
+                Arguments.of("exited after an OOM kill, unhealthy, one too many", wanted(1, List.of(),
+                                deployment(Deployment.State.FAILED, "replica b has been starting for 1m")),
+                        List.of(replica("a", 5, "EXITED", true, true), replica("b", 5, "UNHEALTHY", true, true)),
+                        List.of("0 of 1 replica of revision 5 run healthy",
+                                "2 replicas are assigned; revision 5 asks for 1",
+                                "deployment 9 of revision 5 failed: replica b has been starting for 1m",
+                                "replica a on worker-a exited with code 137, killed for using more memory than its limit",
+                                "replica b on worker-a fails its health check (for 30s)")),
+                Arguments.of("removed, still running", new Differences.Wanted("acme", "web", 6, 0, true,
+                                deployment(Deployment.State.IN_PROGRESS, null), List.of()),
+                        List.of(replica("a", 5, "HEALTHY", true, true)),
+                        List.of("revision 6 no longer defines the app; 1 replica still runs")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void sentencesSayWhatDiffers(String name, Differences.Wanted wanted, List<ReplicaView> live, List<String> expected) {
+        assertThat(Differences.of(wanted, live, NOW)).containsExactlyElementsOf(expected);
+    }
+}

@@ -1,0 +1,277 @@
+package dev.berth.platform.deployments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.platform.Api;
+import dev.berth.platform.BerthApplication;
+import dev.berth.platform.MutableClock;
+import dev.berth.platform.PlatformTest;
+import dev.berth.platform.TestDatabase;
+import dev.berth.platform.repositories.GitCli;
+import dev.berth.registry.RegistryPrerequisites;
+import dev.berth.registry.TestImages;
+import dev.berth.registry.TestRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.context.event.EventListener;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Base for deployment tests: the whole platform on a real port with a database of its own, so the
+ * hosts, apps, clock moves and reconcile rounds of other test classes cannot reach these (the
+ * shared context's reconciler runs too, on its own database; Spring pauses whichever context is idle). Heartbeats time out after a few seconds, so a host
+ * loss takes seconds. Images live in a real loopback registry; revisions come from {@code git push}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = BerthApplication.class)
+@Import({PlatformTest.Clocks.class, DeployTest.AppChanges.class})
+@ContextConfiguration(initializers = DeployTest.HolderBeforeStart.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DeployTest {
+    static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(4);
+    /** Far beyond what any awaited change takes; only a broken platform gets here. */
+    static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Path DIR = temporaryDirectory();
+    private static final AtomicInteger UNIQUE = new AtomicInteger();
+    private static TestDatabase.Target database;
+
+    static synchronized TestDatabase.Target database() {
+        if (database == null) database = TestDatabase.fresh("deploy");
+        return database;
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        var db = database();
+        registry.add("berth.database.url", db::url);
+        registry.add("berth.database.user", db::user);
+        registry.add("berth.database.password", db::password);
+        registry.add("berth.admin.password", () -> PlatformTest.ADMIN_PASSWORD);
+        registry.add("berth.git.repositories-dir", () -> DIR.resolve("git").toString());
+        registry.add("berth.git.secret-key-file", () -> DIR.resolve("secret.key").toString());
+        registry.add("berth.git.insecure-registries", () -> "127.0.0.1:*");
+        registry.add("berth.hosts.heartbeat-timeout", () -> HEARTBEAT_TIMEOUT.toSeconds() + "s");
+        // Quartz keeps schedulers by name in one registry per JVM; the shared context has the default name.
+        registry.add("spring.quartz.scheduler-name", () -> "berth-deploy-tests");
+    }
+
+    /** Every {@link AppChanged} the platform published, as the dashboard would hear it. */
+    @TestConfiguration
+    static class AppChanges {
+        final java.util.Queue<AppChanged> heard = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        @EventListener
+        void on(AppChanged changed) {
+            heard.add(changed);
+        }
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    AppChanges appChanges;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    JdbcClient jdbc;
+
+    Api api;
+    Api admin;
+    String adminToken;
+    TestRegistry registry;
+    /** An image in the registry, by tag. */
+    String image;
+    private Path work;
+    private final List<SimulatedAgent> agents = new ArrayList<>();
+
+    @Autowired
+    ApplicationContext context;
+    private SecurityContextHolderStrategy otherHolder;
+
+    /**
+     * Spring Security keeps the current authentication behind a JVM-wide holder, and Vaadin's
+     * security setup installs its own holder there when a context starts. This context and the
+     * shared one each need theirs while their tests run: this one's is swapped in here, and the one
+     * that was there before (before this context started, if that is just now) back after.
+     */
+    @BeforeAll
+    void useThisContextsSecurityHolder() {
+        var mine = context.getBean(SecurityContextHolderStrategy.class);
+        var current = SecurityContextHolder.getContextHolderStrategy();
+        otherHolder = current == mine ? HolderBeforeStart.holder : current;
+        SecurityContextHolder.setContextHolderStrategy(mine);
+    }
+
+    @AfterAll
+    void restoreTheOtherSecurityHolder() {
+        if (otherHolder != null) SecurityContextHolder.setContextHolderStrategy(otherHolder);
+    }
+
+    /** Notes the JVM-wide security holder just before this context starts and replaces it. */
+    static class HolderBeforeStart implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        static volatile SecurityContextHolderStrategy holder;
+
+        @Override
+        public void initialize(ConfigurableApplicationContext applicationContext) {
+            holder = SecurityContextHolder.getContextHolderStrategy();
+        }
+    }
+
+    @BeforeAll
+    void startRegistry() throws Exception {
+        RegistryPrerequisites.require();
+        registry = TestRegistry.start();
+        work = Files.createTempDirectory(DIR, "work");
+        var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
+        TestImages.push(built.layout(), "1", registry.host(), "acme/web:1", null);
+        image = registry.host() + "/acme/web:1";
+        api = Api.at(port);
+        adminToken = api.tokenFor("admin", PlatformTest.ADMIN_PASSWORD);
+        admin = api.bearer(adminToken);
+    }
+
+    @AfterEach
+    void stopAgents() {
+        agents.forEach(SimulatedAgent::close);
+        agents.clear();
+    }
+
+    @AfterAll
+    void stopRegistry() throws IOException {
+        if (registry != null) registry.close();
+    }
+
+    /** A simulated host that joins now; stopped after the test. */
+    SimulatedAgent agent(String name) {
+        var sim = SimulatedAgent.join(admin, name + "-" + UNIQUE.incrementAndGet() + ".test");
+        agents.add(sim);
+        return sim;
+    }
+
+    /**
+     * Waits until no host but {@code mine} is alive, so replicas can only land on them: hosts of
+     * earlier tests stop heartbeating when their test ends and count as lost a few seconds later.
+     */
+    void onlyTheseHostsAlive(SimulatedAgent... mine) {
+        var ids = java.util.Arrays.stream(mine).map(a -> a.hostId).toList();
+        eventually(() -> {
+            var hosts = admin.get("/api/v1/hosts").json();
+            var alive = StreamSupport.stream(hosts.spliterator(), false).filter(h -> h.get("alive").asBoolean())
+                    .map(h -> h.get("id").asString()).toList();
+            assertThat(alive).containsExactlyInAnyOrderElementsOf(ids);
+        });
+    }
+
+    /** A new team with a hosted repository named {@code deploy}. */
+    String team() {
+        String team = "d" + UNIQUE.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 1_000_000, 36);
+        expect(201, admin.post("/api/v1/teams", Map.of("name", team)));
+        expect(201, admin.post("/api/v1/teams/" + team + "/repositories", Map.of("name", "deploy")));
+        return team;
+    }
+
+    private static final Pattern RECORDED = Pattern.compile("revision (\\d+) recorded");
+
+    /** Commits {@code yaml} as berth.yaml and pushes it to the team's deploy branch; the revision's id. */
+    long push(String team, String yaml) throws Exception {
+        var git = new GitCli(work);
+        Path dir = work.resolve("checkout-" + team);
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir);
+            git.ok(dir, "init", "-q");
+        }
+        Files.writeString(dir.resolve("berth.yaml"), yaml);
+        git.ok(dir, "add", "berth.yaml");
+        git.ok(dir, "commit", "-q", "--allow-empty", "-m", "deploy " + UNIQUE.incrementAndGet());
+        String out = git.ok(dir, "push", "http://admin:" + adminToken + "@127.0.0.1:" + port + "/git/" + team + "/deploy.git",
+                "HEAD:refs/heads/main");
+        var m = RECORDED.matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Ends the team's apps: a revision that only defines an app of no replicas. */
+    void retire(String team) throws Exception {
+        push(team, """
+                apiVersion: berth/v1
+                apps:
+                  idle:
+                    image: %s
+                    replicas: 0
+                """.formatted(image));
+    }
+
+    JsonNode app(String team, String app) {
+        var r = admin.get("/api/v1/teams/" + team + "/apps/" + app);
+        expect(200, r);
+        return r.json();
+    }
+
+    JsonNode deployments(String team, String app) {
+        var r = admin.get("/api/v1/teams/" + team + "/apps/" + app + "/deployments");
+        expect(200, r);
+        return r.json();
+    }
+
+    /** The app's newest deployment state, such as {@code in-progress} or {@code succeeded}. */
+    String state(String team, String app) {
+        return app(team, app).get("deployment").get("state").asString();
+    }
+
+    static void expect(int status, Api.Response r) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    }
+
+    /** Retries {@code check} until it passes; fails with its last failure after {@link #PATIENCE}. */
+    static void eventually(Runnable check) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) throw e;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("berth-deploy-tests");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.berth.platform.deployments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.deployer.Replica.State;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A heartbeat's container status to the state the planner counts. */
+class ObservedStateTest {
+    static Stream<Arguments> statuses() {
+        return Stream.of(
+                Arguments.of("assigned, never reported", null, false, State.STARTING),
+                Arguments.of("reported before, missing now: gone", null, true, State.EXITED),
+                Arguments.of("running without a health check", status("running", null, null), false, State.HEALTHY),
+                Arguments.of("running, healthy", status("running", "healthy", null), true, State.HEALTHY),
+                Arguments.of("running, starting", status("running", "starting", null), false, State.STARTING),
+                Arguments.of("running, unhealthy", status("running", "unhealthy", null), true, State.UNHEALTHY),
+                Arguments.of("exited", status("exited", null, 1), true, State.EXITED),
+                Arguments.of("stopped", status("stopped", null, 137), true, State.EXITED),
+                Arguments.of("created, not running yet", status("created", null, null), false, State.STARTING),
+                Arguments.of("the runtime could not tell", status("unknown", "starting", null), true, State.STARTING));
+    }
+
+    private static ContainerStatus status(String state, String health, Integer exit) {
+        return new ContainerStatus("acme.web.1.0", "acme.web", state, exit, false, health);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("statuses")
+    void aReportBecomesAPlannerState(String name, ContainerStatus reported, boolean reportedBefore, State expected) {
+        assertThat(ObservedState.of(reported, reportedBefore)).isEqualTo(expected);
+    }
+}

@@ -1,0 +1,363 @@
+package dev.berth.platform.deployments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.agent.protocol.AssignedContainer;
+import dev.berth.agent.protocol.ContainerSpec;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * From {@code git push} to replicas reported serving, over real HTTP with simulated agents: rolling
+ * and blue-green rollouts, an unchanged app left alone, a failed health gate rolled back, a lost
+ * host's replicas placed elsewhere, and a manual rollback that holds until a push changes the app.
+ */
+class PushToServingTest extends DeployTest {
+
+    /** An app whose replicas publish a port and pass an http check; {@code extra} goes under the app. */
+    private String web(int replicas, String version, String extra) {
+        return """
+                apiVersion: berth/v1
+                apps:
+                  web:
+                    image: %s
+                    replicas: %d
+                    env: {VERSION: %s}
+                    ports: [{name: http, port: 8080, publish: true}]
+                    health: {http: {port: http, path: /}, interval: 1s, timeout: 500ms}
+                %s""".formatted(image, replicas, version, extra.isEmpty() ? "" : "    " + extra + "\n");
+    }
+
+    private String withWorker(String yaml, String workerVersion) {
+        return yaml + """
+                  worker:
+                    image: %s
+                    env: {VERSION: %s}
+                """.formatted(image, workerVersion);
+    }
+
+    private static List<JsonNode> list(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).toList();
+    }
+
+    private void succeededAt(String team, String app, long revision) {
+        eventually(() -> {
+            var detail = app(team, app);
+            assertThat(detail.get("revision").asLong()).isEqualTo(revision);
+            assertThat(detail.get("deployment").get("state").asString()).as(detail.toString()).isEqualTo("succeeded");
+        });
+    }
+
+    /** Replica rows of the app: id, revision, host, assigned at, stop requested at and why. */
+    private record History(String id, long revision, String host, Instant created, Instant stopped, String reason) {
+    }
+
+    private List<History> history(String team, String app) {
+        return jdbc.sql("""
+                SELECT r.id, r.revision_id, r.host_id, r.created_at, r.stop_requested_at, r.stop_reason
+                FROM replicas r JOIN teams t ON t.id = r.team_id WHERE t.name = ? AND r.app = ? ORDER BY r.created_at, r.id""")
+                .params(team, app).query((rs, n) -> {
+                    Timestamp stopped = rs.getTimestamp(5);
+                    return new History(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
+                            stopped == null ? null : stopped.toInstant(), rs.getString(6));
+                }).list();
+    }
+
+    /** The most replicas of the app assigned at one instant, over its whole history. */
+    private static int mostAtOnce(List<History> rows) {
+        int most = 0;
+        for (var at : rows) {
+            int n = (int) rows.stream().filter(r -> !r.created().isAfter(at.created())
+                    && (r.stopped() == null || r.stopped().isAfter(at.created()))).count();
+            most = Math.max(most, n);
+        }
+        return most;
+    }
+
+    private String audit(String action) {
+        var r = admin.get("/api/v1/audit?action=" + action);
+        expect(200, r);
+        return r.body();
+    }
+
+    @Test
+    void aPushRollsOutOverBothHostsAndTheNextOneReplacesItAFewAtATime() throws Exception {
+        var a = agent("a");
+        var b = agent("b");
+        onlyTheseHostsAlive(a, b);
+        String team = team();
+
+        long first = push(team, web(2, "one", ""));
+        succeededAt(team, "web", first);
+        var detail = app(team, "web");
+        assertThat(detail.get("desired").asInt()).isEqualTo(2);
+        assertThat(detail.get("differences")).isEmpty();
+        var replicas = list(detail.get("replicas"));
+        assertThat(replicas).hasSize(2).allSatisfy(r -> {
+            assertThat(r.get("state").asString()).isEqualTo("HEALTHY");
+            assertThat(r.get("revision").asLong()).isEqualTo(first);
+            assertThat(r.get("published").get(0).get("address").asString()).startsWith("127.0.0.1:");
+        });
+        assertThat(replicas.stream().map(r -> r.get("hostId").asString()).distinct()).as("spread over both hosts")
+                .containsExactlyInAnyOrder(a.hostId, b.hostId);
+        assertThat(replicas.stream().map(r -> r.get("hostname").asString()))
+                .containsExactlyInAnyOrder(a.hostname, b.hostname);
+
+        // What an agent was asked to run: the pinned image, the team-unique app, a port for the agent to pick.
+        ContainerSpec spec = a.containers().values().iterator().next().spec();
+        assertThat(spec.image()).startsWith(registry.host() + "/acme/web@sha256:");
+        assertThat(spec.app()).isEqualTo(team + ".web");
+        assertThat(spec.name()).isEqualTo(AgentNames.container(spec.name())).startsWith(team + ".web." + first + ".");
+        assertThat(spec.ports()).containsExactly(new ContainerSpec.PortPublish(null, 0, 8080));
+        assertThat(spec.env()).containsEntry("VERSION", "one");
+        assertThat(spec.restart()).isEqualTo(ContainerSpec.RestartPolicy.ON_FAILURE);
+
+        // The dashboard hears of it.
+        assertThat(appChanges.heard).contains(new AppChanged(team, "web"));
+        var isolation = admin.get("/api/v1/teams/" + team + "/apps/web/replicas/" + replicas.getFirst().get("id").asString()
+                + "/isolation");
+        expect(200, isolation);
+        assertThat(isolation.json().get("passed").asBoolean()).isTrue();
+        assertThat(list(isolation.json().get("checks"))).extracting(c -> c.get("name").asString())
+                .containsExactly("no_new_privs", "read_only_root");
+        expect(404, admin.get("/api/v1/teams/" + team + "/apps/web/replicas/nope/isolation"));
+
+        var list = admin.get("/api/v1/teams/" + team + "/apps");
+        expect(200, list);
+        var summary = list(list.json()).stream().filter(s -> s.get("name").asString().equals("web")).findFirst().orElseThrow();
+        assertThat(summary.get("healthy").asInt()).isEqualTo(2);
+        assertThat(summary.get("desired").asInt()).isEqualTo(2);
+        assertThat(list(summary.get("hosts")).stream().map(JsonNode::asString)).containsExactlyInAnyOrder(a.hostname, b.hostname);
+        assertThat(summary.get("lastDeployment").get("state").asString()).isEqualTo("succeeded");
+
+        long second = push(team, web(2, "two", ""));
+        succeededAt(team, "web", second);
+        var rows = history(team, "web");
+        assertThat(rows.stream().filter(r -> r.stopped() == null)).hasSize(2).allMatch(r -> r.revision() == second);
+        assertThat(rows.stream().filter(r -> r.revision() == first))
+                .allSatisfy(r -> assertThat(r.reason()).isEqualTo("replaced by revision " + second));
+        assertThat(mostAtOnce(rows)).as("maxSurge 1 over 2 replicas").isLessThanOrEqualTo(3);
+        assertThat(a.containers().values()).extracting(c -> c.spec().env().get("VERSION")).containsOnly("two");
+        assertThat(b.containers().values()).extracting(c -> c.spec().env().get("VERSION")).containsOnly("two");
+
+        var timeline = list(deployments(team, "web"));
+        assertThat(timeline).extracting(d -> d.get("revision").asLong()).containsExactly(second, first);
+        assertThat(timeline).extracting(d -> d.get("kind").asString()).containsOnly("push");
+        assertThat(timeline).extracting(d -> d.get("createdBy").asString()).containsOnly("admin/" + tokenId());
+        assertThat(audit("deployment.create")).contains("app:" + team + "/web").contains("\"revision\":\"" + second + "\"");
+        assertThat(audit("deployment.succeed")).contains("app:" + team + "/web");
+
+        // A revision that no longer defines the app removes it.
+        retire(team);
+        eventually(() -> assertThat(app(team, "web").get("deployment").get("kind").asString()).isEqualTo("remove"));
+        eventually(() -> assertThat(state(team, "web")).isEqualTo("succeeded"));
+        assertThat(app(team, "web").get("replicas")).isEmpty();
+        assertThat(history(team, "web")).allSatisfy(r -> assertThat(r.stopped()).isNotNull());
+        eventually(() -> assertThat(a.containers().keySet()).noneMatch(n -> n.startsWith(team + ".web.")));
+    }
+
+    private String tokenId() {
+        return adminToken.substring("berth_".length(), adminToken.indexOf('_', "berth_".length()));
+    }
+
+    @Test
+    void anAppThePushDoesNotChangeKeepsItsReplicas() throws Exception {
+        var a = agent("a");
+        onlyTheseHostsAlive(a);
+        String team = team();
+        long first = push(team, withWorker(web(1, "one", ""), "one"));
+        succeededAt(team, "web", first);
+        succeededAt(team, "worker", first);
+        var webReplicas = list(app(team, "web").get("replicas")).stream().map(r -> r.get("id").asString()).toList();
+
+        long second = push(team, withWorker(web(1, "one", ""), "two"));
+        succeededAt(team, "worker", second);
+        assertThat(app(team, "web").get("revision").asLong()).isEqualTo(first);
+        assertThat(list(deployments(team, "web"))).hasSize(1);
+        assertThat(list(app(team, "web").get("replicas")).stream().map(r -> r.get("id").asString()).toList())
+                .isEqualTo(webReplicas);
+        assertThat(history(team, "web")).hasSize(1);
+
+        // An identical commit deploys nothing at all.
+        long third = push(team, withWorker(web(1, "one", ""), "two"));
+        assertThat(third).isGreaterThan(second);
+        assertThat(list(deployments(team, "worker"))).hasSize(2);
+        retire(team);
+    }
+
+    @Test
+    void aFailedHealthGateRollsBackToTheLastGoodRevisionAndStaysUntilAPushChangesTheApp() throws Exception {
+        var a = agent("a");
+        onlyTheseHostsAlive(a);
+        String team = team();
+        long good = push(team, withWorker(web(2, "good", ""), "one"));
+        succeededAt(team, "web", good);
+
+        String bad = web(2, "bad", "deploy: {healthTimeout: 2s}").replace("env: {VERSION: bad}", "env: {VERSION: bad, SIM: never-healthy}");
+        long failed = push(team, withWorker(bad, "one"));
+        eventually(() -> {
+            var timeline = list(deployments(team, "web"));
+            assertThat(timeline.get(0).get("kind").asString()).isEqualTo("auto-rollback");
+            assertThat(timeline.get(0).get("state").asString()).isEqualTo("succeeded");
+        });
+        var timeline = list(deployments(team, "web"));
+        assertThat(timeline).extracting(d -> d.get("revision").asLong()).containsExactly(good, failed, good);
+        var failedOne = timeline.get(1);
+        assertThat(failedOne.get("state").asString()).isEqualTo("failed");
+        assertThat(failedOne.get("message").asString()).contains("longer than the 2s health timeout")
+                .contains("rolled back to revision " + good + " by deployment " + timeline.get(0).get("id").asLong());
+        assertThat(timeline.get(0).get("createdBy").asString()).isEqualTo("system");
+        assertThat(timeline.get(0).get("reason").asString()).startsWith("revision " + failed + " failed: ");
+        var detail = app(team, "web");
+        assertThat(detail.get("revision").asLong()).isEqualTo(good);
+        assertThat(list(detail.get("replicas"))).hasSize(2)
+                .allSatisfy(r -> assertThat(r.get("revision").asLong()).isEqualTo(good));
+        assertThat(history(team, "web").stream().filter(r -> r.revision() == failed))
+                .isNotEmpty().allSatisfy(r -> assertThat(r.stopped()).isNotNull());
+        // The good replicas were never taken away: maxUnavailable 0.
+        assertThat(history(team, "web").stream().filter(r -> r.revision() == good && r.stopped() != null)).isEmpty();
+        assertThat(audit("deployment.fail")).contains("app:" + team + "/web");
+        assertThat(audit("deployment.auto-rollback")).contains("app:" + team + "/web")
+                .contains("\"from\":\"" + failed + "\"").contains("\"revision\":\"" + good + "\"");
+
+        // Pinned: a push that changes another app leaves web where the rollback put it.
+        long other = push(team, withWorker(bad, "two"));
+        succeededAt(team, "worker", other);
+        assertThat(list(deployments(team, "web"))).hasSize(3);
+        assertThat(app(team, "web").get("revision").asLong()).isEqualTo(good);
+
+        long fixed = push(team, withWorker(web(2, "fixed", ""), "two"));
+        succeededAt(team, "web", fixed);
+        retire(team);
+    }
+
+    @Test
+    void aLostHostsReplicasArePlacedOnTheOthersAndTheLossIsAuditedOnce() throws Exception {
+        var a = agent("a");
+        var b = agent("b");
+        onlyTheseHostsAlive(a, b);
+        String team = team();
+        long revision = push(team, web(2, "one", ""));
+        succeededAt(team, "web", revision);
+        assertThat(b.containers()).hasSize(1);
+
+        b.close();
+        eventually(() -> {
+            var replicas = list(app(team, "web").get("replicas"));
+            assertThat(replicas).hasSize(2).allSatisfy(r -> {
+                assertThat(r.get("hostId").asString()).isEqualTo(a.hostId);
+                assertThat(r.get("state").asString()).isEqualTo("HEALTHY");
+            });
+        });
+        assertThat(history(team, "web").stream().filter(r -> r.host().equals(b.hostId)))
+                .singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo("host " + b.hostId + " stopped sending heartbeats"));
+        eventually(() -> assertThat(audit("host.lost")).contains("host:" + b.hostId));
+        assertThat(audit("host.lost").split("host:" + b.hostId, -1)).as("audited once").hasSize(2);
+
+        b.resume();
+        eventually(() -> assertThat(audit("host.returned")).contains("host:" + b.hostId));
+        // Its old replica is no longer in its assignment, so the agent removes it.
+        eventually(() -> assertThat(b.containers()).isEmpty());
+        assertThat(audit("host.lost").split("host:" + b.hostId, -1)).hasSize(2);
+        retire(team);
+    }
+
+    @Test
+    void aRollbackDeploysTheEarlierRevisionUntilAPushChangesTheApp() throws Exception {
+        var a = agent("a");
+        onlyTheseHostsAlive(a);
+        String team = team();
+        String path = "/api/v1/teams/" + team + "/apps/web/rollback";
+        long first = push(team, withWorker(web(1, "one", ""), "one"));
+        succeededAt(team, "web", first);
+        long second = push(team, withWorker(web(1, "two", ""), "one"));
+        succeededAt(team, "web", second);
+
+        var missingReason = admin.post(path, Map.of("revision", first));
+        expect(400, missingReason);
+        assertThat(missingReason.json().get("detail").asString()).contains("'reason' is missing");
+        var notDefining = admin.post(path, Map.of("revision", 999_999, "reason", "x"));
+        expect(400, notDefining);
+        assertThat(notDefining.json().get("detail").asString())
+                .isEqualTo("revision 999999 does not define app 'web' of team '" + team + "'");
+        expect(409, admin.post(path, Map.of("revision", second, "reason", "already there")));
+
+        var rollback = admin.post(path, Map.of("revision", first, "reason", "two breaks checkout"));
+        expect(201, rollback);
+        assertThat(rollback.json().get("kind").asString()).isEqualTo("rollback");
+        assertThat(rollback.json().get("revision").asLong()).isEqualTo(first);
+        assertThat(rollback.json().get("reason").asString()).isEqualTo("two breaks checkout");
+        assertThat(rollback.json().get("createdBy").asString()).isEqualTo("admin");
+        succeededAt(team, "web", first);
+        assertThat(a.containers().values()).extracting(c -> c.spec().env().get("VERSION")).containsOnly("one");
+        var timeline = list(deployments(team, "web"));
+        assertThat(timeline).extracting(d -> d.get("state").asString()).containsExactly("succeeded", "rolled-back", "succeeded");
+        assertThat(audit("deployment.rollback")).contains("app:" + team + "/web").contains("two breaks checkout")
+                .contains("\"from\":\"" + second + "\"").contains("\"revision\":\"" + first + "\"").contains("admin");
+
+        // Pinned: neither an identical commit nor one that changes another app moves web.
+        push(team, withWorker(web(1, "two", ""), "one"));
+        long workerOnly = push(team, withWorker(web(1, "two", ""), "two"));
+        succeededAt(team, "worker", workerOnly);
+        assertThat(app(team, "web").get("revision").asLong()).isEqualTo(first);
+        assertThat(list(deployments(team, "web"))).hasSize(3);
+
+        long third = push(team, withWorker(web(1, "three", ""), "two"));
+        succeededAt(team, "web", third);
+        assertThat(a.containers().values()).filteredOn(c -> c.spec().app().equals(team + ".web"))
+                .extracting(c -> c.spec().env().get("VERSION")).containsOnly("three");
+        retire(team);
+    }
+
+    @Test
+    void blueGreenStartsTheWholeNewSetBeforeTheOldOneStops() throws Exception {
+        var a = agent("a");
+        var b = agent("b");
+        onlyTheseHostsAlive(a, b);
+        String team = team();
+        long first = push(team, web(2, "blue", "deploy: {strategy: blue-green}"));
+        succeededAt(team, "web", first);
+        long second = push(team, web(2, "green", "deploy: {strategy: blue-green}"));
+        succeededAt(team, "web", second);
+
+        var rows = history(team, "web");
+        var green = rows.stream().filter(r -> r.revision() == second).toList();
+        var blue = rows.stream().filter(r -> r.revision() == first).toList();
+        assertThat(green).hasSize(2).allMatch(r -> r.stopped() == null);
+        assertThat(blue).hasSize(2).allSatisfy(r -> {
+            assertThat(r.reason()).isEqualTo("replaced by revision " + second + " after the traffic switch");
+            // Every new replica was assigned before any old one was stopped.
+            assertThat(green).allMatch(g -> !g.created().isAfter(r.stopped()));
+        });
+        assertThat(new TreeSet<>(blue.stream().map(History::stopped).toList())).as("stopped in one round").hasSize(1);
+        assertThat(mostAtOnce(rows)).isEqualTo(4);
+        retire(team);
+    }
+
+    @Test
+    void anAgentGetsOnlyItsOwnReplicasAndEveryContainerIsNamedUniquely() throws Exception {
+        var a = agent("a");
+        var b = agent("b");
+        onlyTheseHostsAlive(a, b);
+        String team = team();
+        long revision = push(team, web(4, "one", ""));
+        succeededAt(team, "web", revision);
+        var names = new ArrayList<String>();
+        for (var sim : List.of(a, b)) {
+            assertThat(sim.failure()).isNull();
+            assertThat(sim.received()).allSatisfy(asg -> assertThat(asg.hostId()).isEqualTo(sim.hostId));
+            sim.containers().values().stream().map(AssignedContainer::spec).map(ContainerSpec::name).forEach(names::add);
+        }
+        assertThat(names).hasSize(4).doesNotHaveDuplicates();
+        assertThat(a.containers()).hasSize(2);
+        assertThat(b.containers()).hasSize(2);
+        retire(team);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.berth.platform.deployments;
+
+import dev.berth.agent.protocol.AssignedContainer;
+import dev.berth.agent.protocol.Assignment;
+import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.protocol.Heartbeat;
+import dev.berth.agent.protocol.HostCapacity;
+import dev.berth.agent.protocol.IsolationCheck;
+import dev.berth.agent.protocol.PublishedPort;
+import dev.berth.platform.Api;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A host agent as the platform sees one, over real HTTP: it joins with a join token, long-polls
+ * its assignments and heartbeats the statuses a real agent would report for them. It runs no
+ * containers. How a container behaves is read from its spec's environment, {@code SIM}:
+ * <ul>
+ *   <li>unset: reported {@code running}, {@code starting} on its first heartbeat when it has a
+ *       health check, then {@code healthy};</li>
+ *   <li>{@code never-healthy}: running, {@code starting} for ever (a failing health gate);</li>
+ *   <li>{@code exit}: exited with code 1.</li>
+ * </ul>
+ * The real agent is exercised by the end-to-end test; this one checks the platform's side.
+ */
+final class SimulatedAgent implements AutoCloseable {
+    static final long MEMORY = 64L << 30;
+    static final int CPU = 64_000;
+    private static final AtomicInteger PORTS = new AtomicInteger(20_000);
+
+    final String hostId;
+    final String hostname;
+    private final Api agent;
+    private final Map<String, Running> containers = new ConcurrentHashMap<>();
+    private final List<Assignment> received = new CopyOnWriteArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final Map<String, Integer> hostPorts = new ConcurrentHashMap<>();
+    private volatile boolean running = true;
+    private volatile long generation = -1;
+    private volatile String failure;
+
+    private static final class Running {
+        final AssignedContainer assigned;
+        int heartbeats;
+
+        Running(AssignedContainer assigned) {
+            this.assigned = assigned;
+        }
+    }
+
+    private SimulatedAgent(String hostId, String hostname, Api agent) {
+        this.hostId = hostId;
+        this.hostname = hostname;
+        this.agent = agent;
+    }
+
+    /** Registers with a fresh join token and starts polling and heartbeating. */
+    static SimulatedAgent join(Api admin, String hostname) {
+        var token = admin.post("/api/v1/hosts/join-tokens", Map.of());
+        if (token.status() != 201) throw new AssertionError("join token: " + token);
+        var body = new LinkedHashMap<String, Object>();
+        body.put("version", 1);
+        body.put("joinToken", token.json().get("token").asString());
+        body.put("hostname", hostname);
+        body.put("capacity", Map.of("memoryBytes", MEMORY, "cpuMillis", CPU));
+        body.put("agentVersion", "simulated");
+        var registered = admin.anonymous().post("/agent/v1/register", body);
+        if (registered.status() != 201) throw new AssertionError("register: " + registered);
+        var sim = new SimulatedAgent(registered.json().get("hostId").asString(), hostname,
+                admin.bearer(registered.json().get("credential").asString()));
+        sim.threads.add(Thread.ofVirtual().name("sim-poll-" + hostname).start(sim::poll));
+        sim.threads.add(Thread.ofVirtual().name("sim-beat-" + hostname).start(sim::beat));
+        return sim;
+    }
+
+    /** The agent's HTTP client, with its credential. */
+    Api api() {
+        return agent;
+    }
+
+    /** Every assignment the platform answered, oldest first. */
+    List<Assignment> received() {
+        return List.copyOf(received);
+    }
+
+    /** The containers it runs now, by name. */
+    Map<String, AssignedContainer> containers() {
+        var out = new LinkedHashMap<String, AssignedContainer>();
+        containers.forEach((name, r) -> out.put(name, r.assigned));
+        return out;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    /** Why a poll or heartbeat was refused, if one was. */
+    String failure() {
+        return failure;
+    }
+
+    private void poll() {
+        while (running) {
+            var r = agent.get("/agent/v1/assignments?after=" + generation + "&wait=2");
+            if (!running) return;
+            if (r.status() == 200) {
+                var a = Api.JSON.readValue(r.body(), Assignment.class);
+                apply(a);
+            } else if (r.status() != 204) {
+                failure = "assignments: " + r;
+                pause();
+            }
+        }
+    }
+
+    /** Level-triggered, like the real agent: the assignment is the whole set. */
+    private synchronized void apply(Assignment a) {
+        if (!a.hostId().equals(hostId)) failure = "an assignment for " + a.hostId() + " reached " + hostId;
+        var names = new java.util.HashSet<String>();
+        for (var c : a.containers()) {
+            names.add(c.spec().name());
+            var now = containers.get(c.spec().name());
+            if (now == null || !now.assigned.spec().equals(c.spec()) || !now.assigned.secrets().equals(c.secrets())) {
+                containers.put(c.spec().name(), new Running(c));
+            }
+        }
+        containers.keySet().retainAll(names);
+        received.add(a);
+        generation = a.generation();
+    }
+
+    private void beat() {
+        while (running) {
+            var r = agent.post("/agent/v1/heartbeat", new Heartbeat(Heartbeat.VERSION, new HostCapacity(MEMORY, CPU), statuses()));
+            if (r.status() != 204) failure = "heartbeat: " + r;
+            pause();
+        }
+    }
+
+    private synchronized List<ContainerStatus> statuses() {
+        var out = new ArrayList<ContainerStatus>();
+        for (var r : containers.values()) {
+            var spec = r.assigned.spec();
+            String behaviour = spec.env().getOrDefault("SIM", "");
+            r.heartbeats++;
+            if (behaviour.equals("exit")) {
+                out.add(new ContainerStatus(spec.name(), spec.app(), "exited", 1, false, null, 0, List.of(), List.of()));
+                continue;
+            }
+            String health = spec.health() == null ? null
+                    : behaviour.equals("never-healthy") || r.heartbeats == 1 ? "starting" : "healthy";
+            boolean serving = health == null || health.equals("healthy");
+            var published = spec.ports().stream().map(p -> new PublishedPort(p.containerPort(),
+                    "127.0.0.1:" + hostPorts.computeIfAbsent(spec.app() + ":" + p.containerPort(), k -> PORTS.incrementAndGet()),
+                    serving)).toList();
+            out.add(new ContainerStatus(spec.name(), spec.app(), "running", null, false, health, 0, published,
+                    List.of(new IsolationCheck("no_new_privs", true, "1", "1"),
+                            new IsolationCheck("read_only_root", true, "ro", "ro"))));
+        }
+        return out;
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(150);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Starts polling and heartbeating again after {@link #close()}, as a restarted agent would. */
+    void resume() {
+        running = true;
+        threads.clear();
+        threads.add(Thread.ofVirtual().name("sim-poll-" + hostname).start(this::poll));
+        threads.add(Thread.ofVirtual().name("sim-beat-" + hostname).start(this::beat));
+    }
+
+    /** Stops polling and heartbeating, as a killed agent would. */
+    @Override
+    public void close() {
+        running = false;
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
