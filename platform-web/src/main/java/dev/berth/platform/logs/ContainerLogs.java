@@ -156,7 +156,8 @@ public class ContainerLogs {
         if (after != null && after < 0) throw new Problem.Invalid("after must be 0 or more: the last seq already read");
         var location = replicas.locate(replica).filter(l -> l.team().equals(team) && l.app().equals(app))
                 .orElseThrow(() -> new Problem.NotFound("app '" + app + "' of team '" + team + "' has no replica '" + replica + "'"));
-        var lines = after == null ? tail(location.hostId(), replica, limit) : after(location.hostId(), replica, after, limit);
+        var lines = after == null ? tail(location.hostId(), location.container(), limit)
+                : after(location.hostId(), location.container(), after, limit);
         long last = lines.isEmpty() ? (after == null ? 0 : after) : lines.getLast().seq();
         return new LogPage(replica, location.hostId(), lines, last);
     }

@@ -46,6 +46,14 @@ class ContainerLogsApiTest extends PlatformTest {
     ContainerLogs logs;
     @Autowired
     ConfigurableApplicationContext context;
+    @Autowired
+    dev.berth.platform.repositories.DefinitionReview review;
+    @Autowired
+    dev.berth.platform.repositories.RepositoryStore repositories;
+    @Autowired
+    dev.berth.platform.deployments.DeploymentStore deployments;
+    @Autowired
+    dev.berth.platform.deployments.ReplicaStore replicas;
 
     private Api api;
     private Api admin;
@@ -82,8 +90,21 @@ class ContainerLogsApiTest extends PlatformTest {
         return new Agent(r.json().get("hostId").asString(), api.bearer(r.json().get("credential").asString()));
     }
 
-    /** Reports containers as {@code name -> TEAM.APP}. */
-    private static void heartbeat(Agent agent, Map<String, String> containers) {
+    /**
+     * Records the containers as replicas of the app in the deployer's record (which is what logs are
+     * read through) and reports them in a heartbeat, as {@code name -> TEAM.APP}.
+     */
+    private void heartbeat(Agent agent, Map<String, String> containers) {
+        var seeder = new dev.berth.platform.DeployedApps(review, repositories, deployments, replicas);
+        if (repositories.find(team, "logs").isEmpty()) expect(201, admin.post("/api/v1/teams/" + team + "/repositories", Map.of("name", "logs")));
+        var byApp = new java.util.TreeMap<String, java.util.List<String>>();
+        containers.forEach((name, teamApp) -> byApp.computeIfAbsent(teamApp.substring(teamApp.indexOf('.') + 1),
+                k -> new java.util.ArrayList<>()).add(name));
+        byApp.forEach((app, names) -> seeder.seed(team, "logs", app, agent.hostId(), names.toArray(String[]::new)));
+        report(agent, containers);
+    }
+
+    private static void report(Agent agent, Map<String, String> containers) {
         var reported = containers.entrySet().stream()
                 .map(e -> Map.<String, Object>of("name", e.getKey(), "app", e.getValue(), "state", "running", "oomKilled", false))
                 .toList();

@@ -3,6 +3,7 @@ package dev.berth.platform.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.Api;
+import dev.berth.platform.DeployedApps;
 import dev.berth.platform.PlatformTest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,21 +18,11 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import dev.berth.gitsync.CommitId;
-import dev.berth.gitsync.Person;
 import dev.berth.gitsync.definition.Definition;
-import dev.berth.gitsync.definition.DefinitionLimits;
-import dev.berth.gitsync.definition.DefinitionParser;
-import dev.berth.gitsync.definition.ParseResult;
-import dev.berth.gitsync.hosted.PushedCommit;
-import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.deployments.DeploymentStore;
 import dev.berth.platform.deployments.ReplicaStore;
 import dev.berth.platform.repositories.DefinitionReview;
 import dev.berth.platform.repositories.RepositoryStore;
-import dev.berth.platform.repositories.Revision;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 /**
  * Every kind of caller against every endpoint, over real HTTP: each cell asserts the status the
@@ -43,11 +34,11 @@ class RbacMatrixTest extends PlatformTest {
     private static final String OTHER_TEAM = "rbac-beta";
     private static final String PASSWORD = "a-long-enough-password";
     private static final String TARGET = "rbac-target";
-    private static final String REPLICA = TEAM + ".web.1.0";
-    private static final Map<String, Object> LOGS = Map.of("version", 1,
-            "chunks", List.of(Map.of("container", REPLICA, "offset", 0, "text", "started\n")));
 
     private static final String APP = "rbac-app";
+    private static final String REPLICA = TEAM + "." + APP + ".rbac";
+    private static final Map<String, Object> LOGS = Map.of("version", 1,
+            "chunks", List.of(Map.of("container", REPLICA, "offset", 0, "text", "started\n")));
 
     @LocalServerPort
     int port;
@@ -62,6 +53,7 @@ class RbacMatrixTest extends PlatformTest {
 
     private long revision;
     private String replica;
+    private String hostId;
 
     private Api api;
     private Api root;
@@ -99,7 +91,7 @@ class RbacMatrixTest extends PlatformTest {
         callers.put("platform admin token narrowed to other team", narrowed("admin", OTHER_TEAM, "ADMIN"));
     }
 
-    /** A host whose agent reports a replica of TEAM's app "web" and forwarded a line of its log. */
+    /** A host whose agent reports a replica of TEAM's app and forwarded a line of its log. */
     private void runReplicaWithLogs() {
         var token = root.post("/api/v1/hosts/join-tokens", Map.of());
         expect(201, token);
@@ -107,35 +99,22 @@ class RbacMatrixTest extends PlatformTest {
                 token.json().get("token").asString(), "hostname", "rbac-host.test",
                 "capacity", Map.of("memoryBytes", 1L << 30, "cpuMillis", 1000), "agentVersion", "test"));
         expect(201, registered);
+        hostId = registered.json().get("hostId").asString();
         var agent = api.bearer(registered.json().get("credential").asString());
         expect(204, agent.post("/agent/v1/heartbeat", Map.of("version", 1, "capacity", Map.of("memoryBytes", 1L << 30,
-                "cpuMillis", 1000), "containers", List.of(Map.of("name", REPLICA, "app", TEAM + ".web", "state", "running",
+                "cpuMillis", 1000), "containers", List.of(Map.of("name", REPLICA, "app", TEAM + "." + APP, "state", "running",
                 "oomKilled", false)))));
         expect(204, agent.post("/agent/v1/logs", LOGS));
     }
 
     /**
      * A deployed app without a registry or agents: a revision recorded as a push records one (which
-     * creates its deployment), and a replica of it on a host registered over the agent API.
+     * creates its deployment), and a replica of it on the host {@link #runReplicaWithLogs} registered.
      */
     private void seedApp() {
-        byte[] yaml = ("apiVersion: berth/v1\napps:\n  " + APP + ":\n    image: busybox:1\n").getBytes(StandardCharsets.UTF_8);
-        if (!(DefinitionParser.parse("berth.yaml", yaml, DefinitionLimits.DEFAULTS) instanceof ParseResult.Valid(Definition definition))) {
-            throw new AssertionError("the seed definition does not parse");
-        }
-        var repo = repositories.find(TEAM, "rbac-signed").orElseThrow();
-        var who = new Person("Ada", "ada@example.com", Instant.now());
-        revision = review.record(repo, new PushedCommit(new CommitId("a".repeat(40)), who, who, "seed"), "main", "admin",
-                AuditEvent.Actor.user("admin"), new DefinitionReview.Passed(yaml, definition,
-                        List.of(new Revision.PinnedImage(APP, "busybox:1", "sha256:" + "ab".repeat(32))), "unsigned"),
-                id -> AuditEvent.of(AuditEvent.Actor.user("admin"), "repository.push", "repository:" + TEAM + "/rbac-signed"));
-        var token = root.post("/api/v1/hosts/join-tokens", Map.of()).json().get("token").asString();
-        var host = api.anonymous().post("/agent/v1/register", Map.of("version", 1, "joinToken", token, "hostname", "rbac.test",
-                "capacity", Map.of("memoryBytes", 1, "cpuMillis", 1), "agentVersion", "test"));
-        expect(201, host);
-        var deployment = deployments.newest(repo.teamId(), APP).orElseThrow();
-        replica = replicas.insert(TEAM + "." + APP + ".rbac", repo.teamId(), APP, revision, deployment.id(),
-                host.json().get("hostId").asString(), Instant.now());
+        var seeded = new DeployedApps(review, repositories, deployments, replicas).seed(TEAM, "rbac-signed", APP, hostId, REPLICA);
+        revision = seeded.revision();
+        replica = seeded.replicas().getFirst();
     }
 
     private Api userToken(String user) {
@@ -218,7 +197,7 @@ class RbacMatrixTest extends PlatformTest {
                         none, statuses(401, 403, 403, 200, 404, 404, 200, 403, 403, 200, 404)),
                 new Row("app revisions", () -> new Request("GET", t + "/apps/web/revisions", null), none,
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
-                new Row("app logs", () -> new Request("GET", t + "/apps/web/logs?replica=" + REPLICA, null), none,
+                new Row("app logs", () -> new Request("GET", t + "/apps/" + APP + "/logs?replica=" + REPLICA, null), none,
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
                 new Row("post logs as an agent", () -> new Request("POST", "/agent/v1/logs", LOGS), none,
                         statuses(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401)),
