@@ -43,7 +43,8 @@ import java.util.TreeMap;
  *   <li>Otherwise the app's {@link Strategy} decides which replicas of other revisions to stop and
  *       how many new ones to start; each start goes to the live host with room that runs the fewest
  *       replicas of this revision, then the least loaded, and a start that fits nowhere becomes an
- *       {@link Unplaceable} step naming what is short.</li>
+ *       {@link Unplaceable} step naming what is short. A rolling update stops old replicas first on
+ *       hosts where a new replica is already healthy, so every host keeps serving throughout.</li>
  * </ol>
  *
  * <p>New replica ids are {@code team.app.revision.index}, with the smallest index no observed
@@ -191,8 +192,13 @@ public final class Planner {
             int total = current.size() + old.size();
             long healthy = current.stream().filter(AppRound::healthy).count() + old.stream().filter(AppRound::healthy).count();
             long mayStop = healthy - Math.max(0, d.replicas() - s.maxUnavailable());
+            // A host keeps serving the app while it still has a healthy replica: stop old replicas first
+            // where a new one already serves beside them, so no host's published port goes dark.
+            Set<String> servedByNew = new HashSet<>();
+            current.stream().filter(AppRound::healthy).forEach(r -> servedByNew.add(r.hostId()));
             List<Replica> order = new ArrayList<>(old);
             order.sort(Comparator.comparing(AppRound::healthy)
+                    .thenComparing(r -> !servedByNew.contains(r.hostId()))
                     .thenComparingLong(Replica::revision)
                     .thenComparing(Replica::id));
             for (Replica r : order) {

@@ -85,6 +85,22 @@ class RolloutSimulationTest {
         assertThat(sim.plan().converged()).isTrue();
     }
 
+    @ParameterizedTest(name = "{0} replicas")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {2, 3, 4, 6})
+    void aRollingUpdateWithoutUnavailabilityKeepsEveryHostServing(int replicas) {
+        String[] ids = replicas % 2 == 0 ? new String[] {"h1", "h2"} : new String[] {"h1", "h2", "h3"};
+        var sim = new Simulator(List.of(web(2, replicas, rolling(1, 0))), hosts(ids), healthyWeb(1, replicas, ids));
+
+        sim.converge(40, state -> {
+            for (String h : ids) {
+                assertThat(state).as("healthy replicas on " + h)
+                        .anyMatch(x -> x.hostId().equals(h) && x.state() == State.HEALTHY);
+            }
+        });
+
+        assertThat(sim.observed()).hasSize(replicas).allMatch(x -> x.revision() == 2 && x.state() == State.HEALTHY);
+    }
+
     @Test
     void aLostHostsReplicasAreRehomedAndTheClusterConverges() {
         var d = web(1, 4, rolling(1, 0));

@@ -16,7 +16,11 @@ class ApiDocsTest extends PlatformTest {
         var paths = doc.json().get("paths");
         for (String path : new String[]{"/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/teams", "/api/v1/teams/{team}/members",
                 "/api/v1/teams/{team}/members/{user}", "/api/v1/users", "/api/v1/audit", "/api/v1/audit/verify",
-                "/api/v1/hosts", "/api/v1/hosts/join-tokens"}) {
+                "/api/v1/hosts", "/api/v1/hosts/join-tokens", "/api/v1/teams/{team}/apps", "/api/v1/teams/{team}/apps/{app}",
+                "/api/v1/teams/{team}/apps/{app}/deployments", "/api/v1/teams/{team}/apps/{app}/rollback",
+                "/api/v1/teams/{team}/apps/{app}/replicas/{replica}/isolation", "/api/v1/teams/{team}/apps/{app}/secrets",
+                "/api/v1/teams/{team}/apps/{app}/secrets/{name}",
+                "/api/v1/teams/{team}/apps/{app}/logs"}) {
             assertThat(paths.has(path)).as(path).isTrue();
         }
     }

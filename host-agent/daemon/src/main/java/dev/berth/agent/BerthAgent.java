@@ -2,29 +2,23 @@ package dev.berth.agent;
 
 import dev.berth.agent.cli.RunArguments;
 import dev.berth.agent.cli.UsageException;
-import dev.berth.agent.daemon.AgentService;
 import dev.berth.agent.daemon.SocketServer;
-import dev.berth.agent.link.PlatformLink;
 import dev.berth.agent.sys.SyscallPort;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,11 +39,14 @@ public final class BerthAgent {
               stop [-t SECONDS] NAME | rm NAME | volume rm APP VOLUME
               image pull REF | image ls | image inspect REF | image rm REF | image gc
               image import PATH [--name NAME]
-            daemon options: --publish-address ADDR, --insecure-registry HOST:PORT (repeatable),
+            daemon options: --publish-address ADDR (where published ports listen; default 0.0.0.0),
+              --advertise-address ADDR (what statuses report for them; default the publish address, or
+              the hostname on 0.0.0.0), --port-range LOW-HIGH (host ports for ports published without
+              one; default 20000-29999), --insecure-registry HOST:PORT (repeatable),
               --config FILE (JSON: insecureRegistries, credentials; default /etc/berth-agent/config.json),
-              --platform URL (join that platform and send it heartbeats), --join-token TOKEN (needed only
-              the first time; the credential it buys is kept in STATE/platform/credential.json),
-              --heartbeat-seconds N (default 10)
+              --platform URL (join that platform, run what it assigns, send it heartbeats and logs),
+              --join-token TOKEN or --join-token-file PATH (needed only the first time; the credential it
+              buys is kept in STATE/platform/credential.json), --heartbeat-seconds N (default 10)
             run takes --rootfs DIR or --image REF; see the README for every run option""";
 
     private BerthAgent() {
@@ -71,7 +68,7 @@ public final class BerthAgent {
             if (args.isEmpty()) throw new UsageException("no command given");
             String command = args.removeFirst();
             return switch (command) {
-                case "daemon" -> daemon(state, args, err);
+                case "daemon" -> DaemonCommand.execute(state, args, err);
                 case "run" -> call(state, Map.of("op", "run", "spec", RunArguments.parse(args)), out, err);
                 case "ps" -> ps(state, out, err);
                 case "inspect" -> call(state, Map.of("op", "inspect", "name", one(args, "inspect NAME")), out, err);
@@ -90,102 +87,6 @@ public final class BerthAgent {
             err.println("berth-agent: " + e.getMessage());
             err.println(USAGE);
             return 2;
-        }
-    }
-
-    private static int daemon(Path state, List<String> args, PrintStream err) {
-        String publish = "0.0.0.0";
-        var insecure = new ArrayList<String>();
-        Path config = AgentConfig.DEFAULT_PATH;
-        boolean configGiven = false;
-        URI platform = null;
-        String joinToken = null;
-        long heartbeatSeconds = 10;
-        for (int i = 0; i < args.size(); i += 2) {
-            if (i + 1 >= args.size()) throw new UsageException(args.get(i) + " needs a value");
-            String value = args.get(i + 1);
-            switch (args.get(i)) {
-                case "--publish-address" -> publish = value;
-                case "--insecure-registry" -> {
-                    try {
-                        insecure.add(AgentConfig.registryHost(value, "--insecure-registry"));
-                    } catch (IllegalArgumentException e) {
-                        throw new UsageException(e.getMessage());
-                    }
-                }
-                case "--config" -> {
-                    config = Path.of(value);
-                    configGiven = true;
-                }
-                case "--platform" -> platform = platformUri(value);
-                case "--join-token" -> joinToken = value;
-                case "--heartbeat-seconds" -> {
-                    try {
-                        heartbeatSeconds = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        heartbeatSeconds = 0;
-                    }
-                    if (heartbeatSeconds < 1 || heartbeatSeconds > 3600) {
-                        throw new UsageException("--heartbeat-seconds must be a number of seconds from 1 to 3600, not '" + value + "'");
-                    }
-                }
-                default -> throw new UsageException("daemon takes --publish-address, --insecure-registry, --config, --platform, "
-                        + "--join-token and --heartbeat-seconds, not " + args.get(i));
-            }
-        }
-        if (platform == null && joinToken != null) throw new UsageException("--join-token needs --platform URL");
-        if (platform != null && joinToken == null && !PlatformLink.hasCredential(state)) {
-            throw new UsageException("--platform needs --join-token TOKEN the first time: no credential in "
-                    + PlatformLink.credentialFile(state) + "; ask a platform admin for a join token");
-        }
-        PlatformLink link = null;
-        try {
-            if (platform != null) {
-                try {
-                    link = PlatformLink.join(platform, state, joinToken, Duration.ofSeconds(heartbeatSeconds), err);
-                } catch (PlatformLink.JoinRefusedException e) {
-                    err.println("berth-agent: " + e.getMessage());
-                    return 1;
-                }
-            }
-            var registries = AgentConfig.load(config, configGiven).registries(insecure);
-            var agent = AgentService.open(state, DEFAULT_RUNC, publish, registries);
-            var socket = new SocketServer(agent, state);
-            var stopped = new CountDownLatch(1);
-            var platformLink = link;
-            if (platformLink != null) platformLink.start(agent::ps);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                // Containers keep running; the next agent adopts them.
-                if (platformLink != null) platformLink.close();
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // exiting anyway
-                }
-                agent.close();
-                stopped.countDown();
-            }));
-            err.println("berth-agent: listening on " + SocketServer.socketPath(state));
-            stopped.await();
-            return 0;
-        } catch (IOException e) {
-            if (link != null) link.close();
-            err.println("berth-agent: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            return 0;
-        }
-    }
-
-    private static URI platformUri(String value) {
-        try {
-            var uri = new URI(value);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new UsageException("--platform must be an http:// or https:// URL, not '" + value + "'");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new UsageException("--platform must be an http:// or https:// URL, not '" + value + "'");
         }
     }
 

@@ -37,4 +37,12 @@ class AgentArchitectureTest {
             .that().resideInAPackage("dev.berth.agent.protocol..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.berth.agent.bundle..", "tools.jackson..")
             .because("the protocol package carries values only");
+
+    @ArchTest
+    static final ArchRule applyingAssignmentsHasPureCores = noClasses()
+            .that().haveNameMatching("dev\\.berth\\.agent\\.(daemon\\.AssignmentPlan|daemon\\.HealthTracker|state\\.PortRange"
+                    + "|net\\.BackendPool|link\\.LogCursor)(\\$.*)?")
+            .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "java.net..", "java.nio.channels..")
+            .orShould().callMethod(ProcessBuilder.class, "start")
+            .because("the plan, health counting, port choice, backend choice and log cursors are pure and table-tested");
 }

@@ -51,4 +51,39 @@ class DaemonPlatformOptionsTest {
                 .contains("--heartbeat-seconds must be");
         assertThat(usageError("--heartbeat-seconds", "soon")).contains("--heartbeat-seconds must be");
     }
+
+    @Test
+    void theJoinTokenComesOnceFromTheCommandLineOrAFile() throws Exception {
+        assertThat(usageError("--platform", "http://127.0.0.1:1", "--join-token", "t", "--join-token-file", "/tmp/x"))
+                .contains("--join-token or --join-token-file, not both");
+        assertThat(usageError("--join-token-file", "/tmp/x")).contains("--join-token-file needs --platform URL");
+        Path missing = state.resolve("no-token");
+        assertThat(usageError("--platform", "http://127.0.0.1:1", "--join-token-file", missing.toString()))
+                .contains("--join-token-file " + missing + " cannot be read");
+        Path empty = java.nio.file.Files.writeString(state.resolve("empty-token"), "\n");
+        assertThat(usageError("--platform", "http://127.0.0.1:1", "--join-token-file", empty.toString()))
+                .contains("--join-token-file " + empty + " is empty");
+        assertThat(usageError("--platform", "http://127.0.0.1:8080")).contains("(or --join-token-file PATH)");
+    }
+
+    @Test
+    void aTokenFromAFileIsReadButNeverEchoed() throws Exception {
+        Path file = java.nio.file.Files.writeString(state.resolve("token"), "berth-join_fromthefile\nsecond line ignored\n");
+        var options = DaemonCommand.parse(state, List.of("--platform", "http://127.0.0.1:1", "--join-token-file", file.toString()));
+        assertThat(options.joinToken()).isEqualTo("berth-join_fromthefile");
+        assertThat(options.toString()).doesNotContain("berth-join_");
+        assertThat(usageError("--platform", "ftp://x", "--join-token-file", file.toString())).doesNotContain("berth-join_fromthefile");
+    }
+
+    @Test
+    void thePortRangeAndAdvertiseAddressAreChecked() {
+        assertThat(usageError("--port-range", "30000")).contains("--port-range: port range '30000' must be LOW-HIGH");
+        assertThat(usageError("--port-range", "3-2")).contains("--port-range: a port range must be LOW-HIGH with 1 <= LOW <= HIGH <= 65535");
+        assertThat(usageError("--advertise-address", " ")).contains("--advertise-address needs a host name or address");
+        assertThat(usageError("--bogus", "1")).contains("--port-range").contains("--join-token-file").contains("not --bogus");
+        var options = DaemonCommand.parse(state, List.of("--port-range", "31000-31099", "--advertise-address", "node-1.example"));
+        assertThat(options.portRange()).isEqualTo(new dev.berth.agent.state.PortRange(31000, 31099));
+        assertThat(options.advertiseAddress()).isEqualTo("node-1.example");
+        assertThat(DaemonCommand.parse(state, List.of()).portRange()).isEqualTo(dev.berth.agent.state.PortRange.DEFAULT);
+    }
 }

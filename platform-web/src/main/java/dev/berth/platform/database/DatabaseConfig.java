@@ -37,6 +37,9 @@ public class DatabaseConfig {
         var pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
+                // Stopped by this bean's close, after everything that uses it (the pool, Quartz);
+                // the library's own JVM hook would race Spring's and pull the database from under them.
+                .setRegisterShutdownHook(false)
                 .setPort(props.embedded().port())
                 // The library tunes for throwaway test databases; this one holds the platform's
                 // state and audit log, so a commit must be on disk before it is acknowledged.

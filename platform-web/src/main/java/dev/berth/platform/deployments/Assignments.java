@@ -49,8 +49,9 @@ public class Assignments {
     }
 
     /**
-     * The host's assignment as soon as its generation is above {@code after}; empty when
-     * {@code wait} passes first. Blocks the calling (virtual) thread while it waits.
+     * The host's assignment as soon as its generation is above {@code after} (or at once when
+     * {@code after} is above it, which only a database restored from a backup explains); empty
+     * when {@code wait} passes first. Blocks the calling (virtual) thread while it waits.
      *
      * @param after the generation the agent applied last; -1 for none, which answers at once
      * @param wait how long to hold the request, 0 to {@link #MAX_WAIT}
@@ -64,9 +65,10 @@ public class Assignments {
         while (true) {
             long seen = signals.version();
             long generation = hosts.generation(hostId).orElseThrow(() -> new Problem.NotFound("host " + hostId + " is not registered"));
-            if (generation > after) {
+            // A generation above the host's own comes from before a database restore: answer, so the agent converges.
+            if (generation != after) {
                 var current = current(hostId);
-                if (current.generation() > after) return Optional.of(current);
+                if (current.generation() != after) return Optional.of(current);
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) return Optional.empty();

@@ -122,7 +122,8 @@ public class Deployments {
                     AuditEvent.of(caller.actor(), "deployment.rollback", "app:" + team + "/" + app)
                             .source(origin.address(), origin.userAgent())
                             .detail("from", newest.map(n -> n.revision()).orElse(null)));
-            newest.filter(n -> n.deployment().state() == Deployment.State.SUCCEEDED).ifPresent(n -> store.markRolledBack(n.id()));
+            newest.filter(n -> n.deployment().state() == Deployment.State.SUCCEEDED && n.deployment().kind() != Deployment.Kind.REMOVE)
+                    .ifPresent(n -> store.markRolledBack(n.id()));
             return created;
         });
         fx.reconcile();

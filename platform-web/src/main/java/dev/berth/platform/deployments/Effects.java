@@ -53,7 +53,11 @@ final class Effects {
         return !audits.isEmpty() || !changed.isEmpty() || wake || reconcile;
     }
 
-    /** Publishes when the current transaction commits; at once when there is none. */
+    /**
+     * Publishes when the current transaction commits; at once when there is none. Nothing here
+     * writes through the committed transaction's connection, which Spring still binds then: the
+     * audit log takes connections of its own and the reconcile trigger hands off to another thread.
+     */
     void afterCommit() {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             publish();

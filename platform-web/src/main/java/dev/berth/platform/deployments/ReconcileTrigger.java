@@ -24,16 +24,22 @@ public class ReconcileTrigger {
         this.scheduler = scheduler;
     }
 
-    /** Requests a round soon; cheap, never blocks on the round itself. */
+    /**
+     * Requests a round soon; cheap, never blocks on the round itself. The request is made from a
+     * thread of its own: callers are often in a transaction's after-commit callback, where a
+     * JDBC job store would otherwise write through the finished transaction's connection.
+     */
     public void request() {
         if (!pending.compareAndSet(false, true)) return;
-        try {
-            scheduler.getObject().triggerJob(JOB);
-        } catch (SchedulerException | RuntimeException e) {
-            pending.set(false);
-            // The every-second tick still runs the round.
-            LOG.log(System.Logger.Level.DEBUG, "could not trigger a reconcile round now: " + e.getMessage());
-        }
+        Thread.ofVirtual().name("reconcile-trigger").start(() -> {
+            try {
+                scheduler.getObject().triggerJob(JOB);
+            } catch (SchedulerException | RuntimeException e) {
+                pending.set(false);
+                // The every-second tick still runs the round.
+                LOG.log(System.Logger.Level.DEBUG, "could not trigger a reconcile round now: " + e.getMessage());
+            }
+        });
     }
 
     /** A round started: requests from now on need a round of their own. */

@@ -72,6 +72,8 @@ public class Reconciler {
     private final ApplicationEventPublisher events;
     private final AssignmentSignals signals;
     private final ReconcileTrigger trigger;
+    /** Apps left as they are, logged once rather than every round. */
+    private final Set<String> frozenLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Reconciler(JdbcClient jdbc, TransactionTemplate tx, java.time.Clock clock, HostProperties hostProperties,
                       HostStore hosts, DeploymentStore deployments, ReplicaStore replicas, AppRevisions revisions,
@@ -123,9 +125,11 @@ public class Reconciler {
      * @param driving the deployment whose revision runs: {@code newest}, or the last succeeded one
      *                while {@code newest}'s revision misses a secret
      * @param revision {@code driving}'s app revision
-     * @param blocked why starts are held back (a secret is not set), or null
+     * @param blocked why starts are held back (a secret {@code revision} references is not set), or null
+     * @param secretMissing which secret {@code newest}'s revision misses and how to set it, or null
      */
-    private record Target(DeploymentStore.Row newest, DeploymentStore.Row driving, AppRevision revision, String blocked) {
+    private record Target(DeploymentStore.Row newest, DeploymentStore.Row driving, AppRevision revision, String blocked,
+                          String secretMissing) {
         String qualified() {
             return newest.deployment().team() + "/" + newest.app();
         }
@@ -135,7 +139,6 @@ public class Reconciler {
         var timeout = hostProperties.heartbeatTimeout();
         var hostRows = hosts.list();
         var live = replicas.live();
-        noticeLostAndReturned(hostRows, live, now, fx);
         var plannerHosts = hostRows.stream().map(h -> new Host(h.id(), h.memoryBytes(), h.cpuMillis(),
                 h.lastHeartbeatAt() == null ? Instant.EPOCH : h.lastHeartbeatAt())).toList();
 
@@ -149,29 +152,28 @@ public class Reconciler {
                 continue;
             }
             try {
-                targets.put(qualified, target(d, fx));
+                targets.put(qualified, target(d));
             } catch (RuntimeException e) {
                 // Its replicas are left out as well, so a definition that cannot be read stops nothing.
                 frozen.add(qualified);
-                LOG.log(System.Logger.Level.ERROR, "app " + qualified + " is left as it is: " + e.getMessage(), e);
+                if (frozenLogged.add(qualified)) {
+                    LOG.log(System.Logger.Level.ERROR, "app " + qualified + " is left as it is: " + e.getMessage(), e);
+                }
             }
         }
+        frozenLogged.retainAll(frozen);
 
-        var observed = new ArrayList<Replica>();
-        var appOfReplica = new HashMap<String, String>();
-        for (var r : live) {
-            if (frozen.contains(r.qualifiedApp())) continue;
-            appOfReplica.put(r.id(), r.qualifiedApp());
-            var reserved = revisions.find(r.revision(), r.app()).map(a -> DesiredApps.reserved(a.definition()))
-                    .orElse(new Resources(0, 0));
-            observed.add(new Replica(r.id(), r.qualifiedApp(), r.revision(), r.hostId(), r.state(), r.since(), reserved));
-        }
+        var planned = live.stream().filter(r -> !frozen.contains(r.qualifiedApp())).toList();
+        List<Replica> observed = ObservedReplicas.planned(planned, r -> revisions.find(r.revision(), r.app())
+                .map(a -> DesiredApps.reserved(a.definition())).orElse(new Resources(0, 0)));
+        var replicaRows = new HashMap<String, ReplicaStore.Row>();
+        planned.forEach(r -> replicaRows.put(r.id(), r));
         List<Desired> desired = targets.values().stream()
                 .map(t -> DesiredApps.of(t.newest().deployment().team(), t.revision().definition(), t.revision().revision()))
                 .toList();
         Plan plan = Planner.plan(desired, observed, plannerHosts, now, timeout);
 
-        var busy = apply(plan, targets, appOfReplica, now, fx);
+        var busy = apply(plan, targets, replicaRows, hostRows, live, now, fx);
         for (var t : targets.values()) settle(t, plan, busy.notes().get(t.qualified()), busy.apps().contains(t.qualified()), live, now, fx);
         for (var d : removing) settleRemoval(d, live, now, fx);
         return plan;
@@ -181,10 +183,26 @@ public class Reconciler {
     private record Applied(Set<String> apps, Map<String, List<String>> notes) {
     }
 
-    private Applied apply(Plan plan, Map<String, Target> targets, Map<String, String> appOfReplica, Instant now, Effects fx) {
+    private Applied apply(Plan plan, Map<String, Target> targets, Map<String, ReplicaStore.Row> replicaRows,
+                          List<HostStore.Row> hostRows, List<ReplicaStore.Row> live, Instant now, Effects fx) {
+        // Host rows first and in id order, as a heartbeat locks its host before its replicas and a
+        // secret change its hosts in id order: no lock cycle.
+        var moved = new TreeSet<String>();
+        for (Step step : plan.steps()) {
+            switch (step) {
+                case Step.Start s when targets.get(s.app()).blocked() == null -> moved.add(s.hostId());
+                case Step.Stop s when replicaRows.containsKey(s.replicaId()) -> moved.add(replicaRows.get(s.replicaId()).hostId());
+                default -> { }
+            }
+        }
+        for (var h : hostRows.stream().sorted(java.util.Comparator.comparing(HostStore.Row::id)).toList()) {
+            noticeLostOrReturned(h, live, now, fx);
+            if (moved.contains(h.id())) hosts.bumpGeneration(h.id());
+        }
+        if (!moved.isEmpty()) fx.wake();
+
         var touched = new TreeSet<String>();
         var notes = new LinkedHashMap<String, List<String>>();
-        var moved = new TreeSet<String>();
         for (Step step : plan.steps()) {
             switch (step) {
                 case Step.Start s -> {
@@ -196,14 +214,15 @@ public class Reconciler {
                     }
                     replicas.insert(s.replicaId(), t.driving().teamId(), t.newest().app(), s.revision(), t.driving().id(),
                             s.hostId(), now);
-                    moved.add(s.hostId());
                     fx.changed(t.newest().deployment().team(), t.newest().app());
                 }
                 case Step.Stop s -> {
-                    String app = appOfReplica.get(s.replicaId());
-                    if (app != null) touched.add(app);
-                    replicas.requestStop(s.replicaId(), s.reason(), now).ifPresent(moved::add);
-                    if (app != null) fx.changed(app.substring(0, app.indexOf('/')), app.substring(app.indexOf('/') + 1));
+                    var r = replicaRows.get(s.replicaId());
+                    replicas.requestStop(s.replicaId(), s.reason(), now);
+                    if (r != null) {
+                        touched.add(r.qualifiedApp());
+                        fx.changed(r.team(), r.app());
+                    }
                 }
                 case Step.SwitchTraffic s -> {
                     touched.add(s.app());
@@ -225,8 +244,6 @@ public class Reconciler {
                 }
             }
         }
-        for (String host : moved) hosts.bumpGeneration(host);
-        if (!moved.isEmpty()) fx.wake();
         return new Applied(touched, notes);
     }
 
@@ -235,28 +252,27 @@ public class Reconciler {
         if (!list.contains(note)) list.add(note);
     }
 
-    private Target target(DeploymentStore.Row d, Effects fx) {
+    private Target target(DeploymentStore.Row d) {
         var dep = d.deployment();
         AppRevision revision = revisions.find(d.revision(), d.app()).orElseThrow(() -> new IllegalStateException(
                 "deployment " + d.id() + " names revision " + d.revision() + ", which does not define " + d.app()));
         var missing = secrets.missing(d.teamId(), d.app(), revision.definition().secrets());
-        if (missing.isEmpty()) return new Target(d, d, revision, null);
+        if (missing.isEmpty()) return new Target(d, d, revision, null, null);
 
         String first = missing.getFirst();
         String blocked = "secret " + first + " is not set for " + dep.team() + "/" + d.app() + "; "
                 + AppSecrets.howToSet(dep.team(), d.app(), first)
                 + (missing.size() > 1 ? " (also not set: " + String.join(", ", missing.subList(1, missing.size())) + ")" : "");
-        if (dep.state() == Deployment.State.IN_PROGRESS && deployments.progress(d.id(), blocked)) fx.changed(dep.team(), d.app());
         // Keep running what last succeeded rather than stop it for a revision that cannot start.
         var fallback = deployments.lastSucceeded(d.teamId(), d.app(), d.revision());
         if (fallback.isPresent()) {
             var old = revisions.find(fallback.get().revision(), d.app());
             if (old.isPresent()) {
                 var oldMissing = secrets.missing(d.teamId(), d.app(), old.get().definition().secrets());
-                return new Target(d, fallback.get(), old.get(), oldMissing.isEmpty() ? null : blocked);
+                return new Target(d, fallback.get(), old.get(), oldMissing.isEmpty() ? null : blocked, blocked);
             }
         }
-        return new Target(d, d, revision, blocked);
+        return new Target(d, d, revision, blocked, blocked);
     }
 
     /** The newest deployment's health gate timed out: fail it, and roll back when the app asks for it. */
@@ -264,14 +280,15 @@ public class Reconciler {
         var d = t.newest();
         var dep = d.deployment();
         if (dep.state() != Deployment.State.IN_PROGRESS || t.driving() != d) return;
+        // The app's lock before its deployment rows, in the order pushes and rollbacks take them.
+        deployments.lockApp(d.teamId(), d.app());
         if (!deployments.finish(d.id(), Deployment.State.FAILED, reason, now)) return;
         fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "deployment.fail", "app:" + dep.team() + "/" + d.app())
                 .team(dep.team()).detail("deployment", d.id()).detail("revision", d.revision()).detail("reason", reason));
         fx.changed(dep.team(), d.app());
         Deploy deploy = t.revision().definition().deploy();
         if (deploy == null || !deploy.autoRollback() || dep.kind() == Deployment.Kind.AUTO_ROLLBACK) return;
-        deployments.lockApp(d.teamId(), d.app());
-        // A push that committed meanwhile wins over rolling back.
+        // A push that committed meanwhile wins over rolling back (and has superseded this one already).
         if (deployments.newest(d.teamId(), d.app()).map(n -> n.id() != d.id()).orElse(true)) return;
         var good = deployments.lastSucceeded(d.teamId(), d.app(), d.revision());
         if (good.isEmpty()) {
@@ -293,7 +310,12 @@ public class Reconciler {
                         Effects fx) {
         var d = t.newest();
         var dep = d.deployment();
-        if (dep.state() != Deployment.State.IN_PROGRESS || t.driving() != d) return;
+        if (dep.state() != Deployment.State.IN_PROGRESS) return;
+        if (t.driving() != d) {
+            // Held for a secret while the last succeeded revision keeps running.
+            if (deployments.progress(d.id(), t.secretMissing())) fx.changed(dep.team(), d.app());
+            return;
+        }
         int want = t.revision().definition().replicas();
         var mine = live.stream().filter(r -> r.teamId() == d.teamId() && r.app().equals(d.app())).toList();
         long healthy = mine.stream().filter(r -> r.revision() == d.revision() && r.state() == Replica.State.HEALTHY).count();
@@ -306,9 +328,12 @@ public class Reconciler {
             }
             return;
         }
-        String message = notes == null || notes.isEmpty()
+        var said = new ArrayList<String>();
+        if (t.secretMissing() != null) said.add(t.secretMissing());
+        if (notes != null) notes.stream().filter(n -> !said.contains(n)).forEach(said::add);
+        String message = said.isEmpty()
                 ? "rolling out revision " + d.revision() + ": " + healthy + " of " + want + " replicas healthy"
-                : String.join("; ", notes);
+                : String.join("; ", said);
         if (deployments.progress(d.id(), message)) fx.changed(dep.team(), d.app());
     }
 
@@ -328,22 +353,21 @@ public class Reconciler {
         }
     }
 
-    private void noticeLostAndReturned(List<HostStore.Row> hostRows, List<ReplicaStore.Row> live, Instant now, Effects fx) {
+    /** Audits a host whose heartbeats stopped as lost, once, and as returned when they resume. */
+    private void noticeLostOrReturned(HostStore.Row h, List<ReplicaStore.Row> live, Instant now, Effects fx) {
+        if (h.lastHeartbeatAt() == null) return;
         var timeout = hostProperties.heartbeatTimeout();
-        for (var h : hostRows) {
-            if (h.lastHeartbeatAt() == null) continue;
-            boolean alive = new Host(h.id(), h.memoryBytes(), h.cpuMillis(), h.lastHeartbeatAt()).aliveAt(now, timeout);
-            if (!alive && h.lostAt() == null && hosts.markLost(h.id(), now)) {
-                var on = live.stream().filter(r -> r.hostId().equals(h.id())).toList();
-                fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.lost", "host:" + h.id())
-                        .detail("hostname", h.hostname()).detail("lastHeartbeatAt", h.lastHeartbeatAt())
-                        .detail("heartbeatTimeout", timeout)
-                        .detail("replicas", String.join(",", on.stream().map(ReplicaStore.Row::id).toList())));
-                on.forEach(r -> fx.changed(r.team(), r.app()));
-            } else if (alive && h.lostAt() != null && hosts.markReturned(h.id())) {
-                fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.returned", "host:" + h.id())
-                        .detail("hostname", h.hostname()).detail("lostAt", h.lostAt()));
-            }
+        boolean alive = new Host(h.id(), h.memoryBytes(), h.cpuMillis(), h.lastHeartbeatAt()).aliveAt(now, timeout);
+        if (!alive && h.lostAt() == null && hosts.markLost(h.id(), now)) {
+            var on = live.stream().filter(r -> r.hostId().equals(h.id())).toList();
+            fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.lost", "host:" + h.id())
+                    .detail("hostname", h.hostname()).detail("lastHeartbeatAt", h.lastHeartbeatAt())
+                    .detail("heartbeatTimeout", timeout)
+                    .detail("replicas", String.join(",", on.stream().map(ReplicaStore.Row::id).toList())));
+            on.forEach(r -> fx.changed(r.team(), r.app()));
+        } else if (alive && h.lostAt() != null && hosts.markReturned(h.id())) {
+            fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.returned", "host:" + h.id())
+                    .detail("hostname", h.hostname()).detail("lostAt", h.lostAt()));
         }
     }
 }

@@ -1,11 +1,9 @@
 package dev.berth.platform.deployments;
 
-import dev.berth.agent.protocol.ContainerStatus;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.hosts.HeartbeatRecorded;
 import dev.berth.platform.hosts.HostStore;
 import dev.berth.platform.secrets.SecretChanged;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
@@ -40,20 +38,16 @@ public class ReplicaObserver {
     @EventListener
     public void onHeartbeat(HeartbeatRecorded heartbeat) {
         var fx = new Effects(audit, events, signals, trigger);
-        Map<String, ContainerStatus> reported = heartbeat.containers().stream()
-                .collect(Collectors.toMap(ContainerStatus::name, Function.identity(), (a, b) -> a));
-        for (var r : replicas.liveOn(heartbeat.hostId())) {
-            var status = reported.get(r.container());
-            if (status != null && r.firstReportedAt() == null) {
-                replicas.firstReported(r.id(), heartbeat.at());
-                fx.changed(r.team(), r.app());
-            }
-            var state = ObservedState.of(status, r.firstReportedAt() != null);
-            if (state != r.state()) {
-                replicas.observe(r.id(), state, heartbeat.at());
-                fx.changed(r.team(), r.app());
+        var assigned = replicas.liveOn(heartbeat.hostId());
+        var byId = assigned.stream().collect(Collectors.toMap(ReplicaStore.Row::id, Function.identity()));
+        for (var change : ObservedReplicas.changes(assigned, heartbeat.containers(), heartbeat.at())) {
+            var r = byId.get(change.replicaId());
+            if (change.firstReport()) replicas.firstReported(r.id(), heartbeat.at());
+            if (change.state() != r.state()) {
+                replicas.observe(r.id(), change.state(), change.since());
                 fx.reconcile();
             }
+            fx.changed(r.team(), r.app());
         }
         fx.afterCommit();
     }
@@ -62,6 +56,7 @@ public class ReplicaObserver {
     @EventListener
     public void onSecretChanged(SecretChanged changed) {
         var fx = new Effects(audit, events, signals, trigger);
+        // In id order, as the reconciler locks host rows.
         for (String host : replicas.hostsOf(changed.teamId(), changed.app())) {
             hosts.bumpGeneration(host);
             fx.wake();

@@ -115,9 +115,9 @@ public class ReplicaStore {
                 .params(Timestamp.from(at), id).update();
     }
 
-    /** The hosts that run replicas of the app. */
+    /** The hosts that run replicas of the app, in id order (the order host rows are locked in). */
     public List<String> hostsOf(long teamId, String app) {
-        return jdbc.sql("SELECT DISTINCT host_id FROM replicas WHERE stop_requested_at IS NULL AND team_id = ? AND app = ?")
+        return jdbc.sql("SELECT DISTINCT host_id FROM replicas WHERE stop_requested_at IS NULL AND team_id = ? AND app = ? ORDER BY host_id")
                 .params(teamId, app).query(String.class).list();
     }
 

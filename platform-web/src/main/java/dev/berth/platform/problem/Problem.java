@@ -47,4 +47,11 @@ public sealed abstract class Problem extends RuntimeException {
         @Override public int status() { return 400; }
         @Override public String title() { return "Invalid request"; }
     }
+
+    /** The request body is larger than the endpoint accepts. */
+    public static final class TooLarge extends Problem {
+        public TooLarge(String message) { super(message); }
+        @Override public int status() { return 413; }
+        @Override public String title() { return "Request body too large"; }
+    }
 }

@@ -27,7 +27,8 @@ public enum Permission {
     VIEW_SECRETS("see the names of this team's app secrets", Role.VIEWER),
     MANAGE_SECRETS("set or delete this team's app secrets", Role.DEPLOYER),
     MANAGE_HOSTS("let hosts join the platform", null),
-    VIEW_HOSTS("see the platform's hosts", null);
+    VIEW_HOSTS("see the platform's hosts", null),
+    READ_LOGS("read the logs of this team's apps", Role.VIEWER);
 
     private final String description;
     private final Role teamRole;

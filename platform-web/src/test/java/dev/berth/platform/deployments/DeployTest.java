@@ -29,6 +29,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.context.event.EventListener;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -37,12 +45,13 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Base for deployment tests: the whole platform on a real port with a database of its own, so the
- * hosts, apps and reconcile rounds of other test classes cannot reach these (the shared context's
- * reconciler runs too, on its own database). Heartbeats time out after a few seconds, so a host
+ * hosts, apps, clock moves and reconcile rounds of other test classes cannot reach these (the
+ * shared context's reconciler runs too, on its own database; Spring pauses whichever context is idle). Heartbeats time out after a few seconds, so a host
  * loss takes seconds. Images live in a real loopback registry; revisions come from {@code git push}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = BerthApplication.class)
-@Import(PlatformTest.Clocks.class)
+@Import({PlatformTest.Clocks.class, DeployTest.AppChanges.class})
+@ContextConfiguration(initializers = DeployTest.HolderBeforeStart.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DeployTest {
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(4);
@@ -52,7 +61,7 @@ abstract class DeployTest {
     private static final AtomicInteger UNIQUE = new AtomicInteger();
     private static TestDatabase.Target database;
 
-    private static synchronized TestDatabase.Target database() {
+    static synchronized TestDatabase.Target database() {
         if (database == null) database = TestDatabase.fresh("deploy");
         return database;
     }
@@ -72,8 +81,21 @@ abstract class DeployTest {
         registry.add("spring.quartz.scheduler-name", () -> "berth-deploy-tests");
     }
 
+    /** Every {@link AppChanged} the platform published, as the dashboard would hear it. */
+    @TestConfiguration
+    static class AppChanges {
+        final java.util.Queue<AppChanged> heard = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        @EventListener
+        void on(AppChanged changed) {
+            heard.add(changed);
+        }
+    }
+
     @LocalServerPort
     int port;
+    @Autowired
+    AppChanges appChanges;
     @Autowired
     MutableClock clock;
     @Autowired
@@ -87,6 +109,39 @@ abstract class DeployTest {
     String image;
     private Path work;
     private final List<SimulatedAgent> agents = new ArrayList<>();
+
+    @Autowired
+    ApplicationContext context;
+    private SecurityContextHolderStrategy otherHolder;
+
+    /**
+     * Spring Security keeps the current authentication behind a JVM-wide holder, and Vaadin's
+     * security setup installs its own holder there when a context starts. This context and the
+     * shared one each need theirs while their tests run: this one's is swapped in here, and the one
+     * that was there before (before this context started, if that is just now) back after.
+     */
+    @BeforeAll
+    void useThisContextsSecurityHolder() {
+        var mine = context.getBean(SecurityContextHolderStrategy.class);
+        var current = SecurityContextHolder.getContextHolderStrategy();
+        otherHolder = current == mine ? HolderBeforeStart.holder : current;
+        SecurityContextHolder.setContextHolderStrategy(mine);
+    }
+
+    @AfterAll
+    void restoreTheOtherSecurityHolder() {
+        if (otherHolder != null) SecurityContextHolder.setContextHolderStrategy(otherHolder);
+    }
+
+    /** Notes the JVM-wide security holder just before this context starts and replaces it. */
+    static class HolderBeforeStart implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        static volatile SecurityContextHolderStrategy holder;
+
+        @Override
+        public void initialize(ConfigurableApplicationContext applicationContext) {
+            holder = SecurityContextHolder.getContextHolderStrategy();
+        }
+    }
 
     @BeforeAll
     void startRegistry() throws Exception {

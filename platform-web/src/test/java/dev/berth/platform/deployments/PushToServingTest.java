@@ -119,6 +119,16 @@ class PushToServingTest extends DeployTest {
         assertThat(spec.env()).containsEntry("VERSION", "one");
         assertThat(spec.restart()).isEqualTo(ContainerSpec.RestartPolicy.ON_FAILURE);
 
+        // The dashboard hears of it.
+        assertThat(appChanges.heard).contains(new AppChanged(team, "web"));
+        var isolation = admin.get("/api/v1/teams/" + team + "/apps/web/replicas/" + replicas.getFirst().get("id").asString()
+                + "/isolation");
+        expect(200, isolation);
+        assertThat(isolation.json().get("passed").asBoolean()).isTrue();
+        assertThat(list(isolation.json().get("checks"))).extracting(c -> c.get("name").asString())
+                .containsExactly("no_new_privs", "read_only_root");
+        expect(404, admin.get("/api/v1/teams/" + team + "/apps/web/replicas/nope/isolation"));
+
         var list = admin.get("/api/v1/teams/" + team + "/apps");
         expect(200, list);
         var summary = list(list.json()).stream().filter(s -> s.get("name").asString().equals("web")).findFirst().orElseThrow();

@@ -3,6 +3,7 @@ package dev.berth.platform.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.Api;
+import dev.berth.platform.DeployedApps;
 import dev.berth.platform.PlatformTest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import dev.berth.gitsync.definition.Definition;
+import dev.berth.platform.deployments.DeploymentStore;
+import dev.berth.platform.deployments.ReplicaStore;
+import dev.berth.platform.repositories.DefinitionReview;
+import dev.berth.platform.repositories.RepositoryStore;
 
 /**
  * Every kind of caller against every endpoint, over real HTTP: each cell asserts the status the
@@ -28,8 +35,25 @@ class RbacMatrixTest extends PlatformTest {
     private static final String PASSWORD = "a-long-enough-password";
     private static final String TARGET = "rbac-target";
 
+    private static final String APP = "rbac-app";
+    private static final String REPLICA = TEAM + "." + APP + ".rbac";
+    private static final Map<String, Object> LOGS = Map.of("version", 1,
+            "chunks", List.of(Map.of("container", REPLICA, "offset", 0, "text", "started\n")));
+
     @LocalServerPort
     int port;
+    @Autowired
+    DefinitionReview review;
+    @Autowired
+    RepositoryStore repositories;
+    @Autowired
+    DeploymentStore deployments;
+    @Autowired
+    ReplicaStore replicas;
+
+    private long revision;
+    private String replica;
+    private String hostId;
 
     private Api api;
     private Api root;
@@ -50,6 +74,9 @@ class RbacMatrixTest extends PlatformTest {
         expect(201, root.post("/api/v1/teams/" + TEAM + "/members", Map.of("username", "rbac-admin", "role", "ADMIN")));
         expect(201, root.post("/api/v1/teams/" + OTHER_TEAM + "/members", Map.of("username", "rbac-other-admin", "role", "ADMIN")));
         expect(201, root.post("/api/v1/teams/" + TEAM + "/repositories", Map.of("name", "rbac-signed")));
+        runReplicaWithLogs();
+
+        seedApp();
 
         callers.put("anonymous", api.anonymous());
         callers.put("viewer", userToken("rbac-viewer"));
@@ -62,6 +89,32 @@ class RbacMatrixTest extends PlatformTest {
         callers.put("deployer token narrowed to the team", narrowed("rbac-deployer", TEAM, null));
         callers.put("platform admin token narrowed to team ADMIN", narrowed("admin", TEAM, "ADMIN"));
         callers.put("platform admin token narrowed to other team", narrowed("admin", OTHER_TEAM, "ADMIN"));
+    }
+
+    /** A host whose agent reports a replica of TEAM's app and forwarded a line of its log. */
+    private void runReplicaWithLogs() {
+        var token = root.post("/api/v1/hosts/join-tokens", Map.of());
+        expect(201, token);
+        var registered = api.anonymous().post("/agent/v1/register", Map.of("version", 1, "joinToken",
+                token.json().get("token").asString(), "hostname", "rbac-host.test",
+                "capacity", Map.of("memoryBytes", 1L << 30, "cpuMillis", 1000), "agentVersion", "test"));
+        expect(201, registered);
+        hostId = registered.json().get("hostId").asString();
+        var agent = api.bearer(registered.json().get("credential").asString());
+        expect(204, agent.post("/agent/v1/heartbeat", Map.of("version", 1, "capacity", Map.of("memoryBytes", 1L << 30,
+                "cpuMillis", 1000), "containers", List.of(Map.of("name", REPLICA, "app", TEAM + "." + APP, "state", "running",
+                "oomKilled", false)))));
+        expect(204, agent.post("/agent/v1/logs", LOGS));
+    }
+
+    /**
+     * A deployed app without a registry or agents: a revision recorded as a push records one (which
+     * creates its deployment), and a replica of it on the host {@link #runReplicaWithLogs} registered.
+     */
+    private void seedApp() {
+        var seeded = new DeployedApps(review, repositories, deployments, replicas).seed(TEAM, "rbac-signed", APP, hostId, REPLICA);
+        revision = seeded.revision();
+        replica = seeded.replicas().getFirst();
     }
 
     private Api userToken(String user) {
@@ -144,6 +197,29 @@ class RbacMatrixTest extends PlatformTest {
                         none, statuses(401, 403, 403, 200, 404, 404, 200, 403, 403, 200, 404)),
                 new Row("app revisions", () -> new Request("GET", t + "/apps/web/revisions", null), none,
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("app logs", () -> new Request("GET", t + "/apps/" + APP + "/logs?replica=" + REPLICA, null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("post logs as an agent", () -> new Request("POST", "/agent/v1/logs", LOGS), none,
+                        statuses(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401)),
+                new Row("list apps", () -> new Request("GET", t + "/apps", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("get app", () -> new Request("GET", t + "/apps/" + APP, null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("app deployments", () -> new Request("GET", t + "/apps/" + APP + "/deployments", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("replica isolation", () -> new Request("GET", t + "/apps/" + APP + "/replicas/" + replica + "/isolation", null),
+                        none, statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                // A revision that does not define the app: those allowed to roll back are told so (400).
+                new Row("rollback", () -> new Request("POST", t + "/apps/" + APP + "/rollback",
+                        Map.of("revision", revision + 1_000_000, "reason", "matrix")), none,
+                        statuses(401, 403, 400, 400, 404, 404, 400, 403, 400, 400, 404)),
+                new Row("list secrets", () -> new Request("GET", t + "/apps/" + APP + "/secrets", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("set secret", () -> new Request("PUT", t + "/apps/" + APP + "/secrets/RBAC_SECRET", Map.of("value", "v")),
+                        none, statuses(401, 403, 200, 200, 404, 404, 200, 403, 200, 200, 404)),
+                new Row("delete secret", () -> new Request("DELETE", t + "/apps/" + APP + "/secrets/RBAC_SECRET", null),
+                        () -> root.put(t + "/apps/" + APP + "/secrets/RBAC_SECRET", Map.of("value", "v")),
+                        statuses(401, 403, 204, 204, 404, 404, 204, 403, 204, 204, 404)),
                 new Row("create team", () -> new Request("POST", "/api/v1/teams", Map.of("name", "rbac-new-" + unique.incrementAndGet())),
                         none, statuses(401, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403)),
                 new Row("create user", () -> new Request("POST", "/api/v1/users",

@@ -1,31 +1,22 @@
 package dev.berth.agent.daemon;
 
-import dev.berth.agent.bundle.BundleBuilder;
-import dev.berth.agent.bundle.BundleContext;
-import dev.berth.agent.bundle.ConfigJson;
 import dev.berth.agent.bundle.HostFacts;
 import dev.berth.agent.bundle.HostProbe;
 import dev.berth.agent.bundle.HostRequirements;
-import dev.berth.agent.bundle.IdRange;
 import dev.berth.agent.image.ImageService;
-import dev.berth.agent.inspect.IsolationInspector;
 import dev.berth.agent.inspect.IsolationReport;
-import dev.berth.agent.net.NamespaceDialer;
-import dev.berth.agent.net.PortForwarder;
+import dev.berth.agent.protocol.AssignedContainer;
+import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerSpec;
-import dev.berth.agent.runtime.ContainerProcess;
+import dev.berth.agent.protocol.ContainerStatus;
 import dev.berth.agent.runtime.ExitStatus;
-import dev.berth.agent.runtime.LogFile;
 import dev.berth.agent.runtime.Runc;
-import dev.berth.agent.state.IdRangeStore;
-import dev.berth.agent.state.RootfsShifter;
-import dev.berth.agent.state.VolumeManager;
+import dev.berth.agent.state.PortAllocations;
 import dev.berth.agent.sys.SyscallPort;
 import dev.berth.registry.ImageReference;
 import dev.berth.registry.Platform;
 import dev.berth.registry.RegistryConfig;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,81 +24,55 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The agent's operations, the Java API the CLI (through the daemon's socket) and later the
- * platform connection drive: run, ps, inspect, logs, stop, rm, volume rm. State lives in the
- * state directory, so a restarted agent adopts the containers a previous one started.
+ * The agent's operations, the Java API the CLI (through the daemon's socket) and the platform link
+ * drive: run, ps, inspect, logs, stop, rm, volume rm, and applying assignments. State lives in
+ * the state directory, so a restarted agent adopts the containers a previous one started,
+ * including which of them the platform owns.
  */
 public final class AgentService implements AutoCloseable {
+    private static final System.Logger log = System.getLogger(AgentService.class.getName());
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9_.-]{0,61}[a-z0-9])?");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    static final long LOG_MAX_BYTES = 8L << 20;
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final Path stateDir;
-    private final Path runcBinary;
-    private final String publishAddress;
+    private final AgentOptions options;
     private final Runc runc;
-    private final HostFacts host;
-    private final IdRangeStore ranges;
-    private final RootfsShifter shifter;
-    private final VolumeManager volumes;
     private final ImageService images;
-    private final java.util.concurrent.locks.ReadWriteLock starting = new java.util.concurrent.locks.ReentrantReadWriteLock();
-    private final Map<String, Managed> containers = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService supervisor =
-            Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("supervisor").daemon().unstarted(r));
-    private final java.util.concurrent.ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
-    static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
+    private final PublishedPorts ports;
+    private final IsolationReports isolation;
+    private final ContainerLauncher launcher;
+    private final Supervisor supervisor;
+    private Assignments assignments;
+    private final ReadWriteLock starting = new ReentrantReadWriteLock();
+    private final Map<String, ManagedContainer> containers = new ConcurrentHashMap<>();
+    private volatile Runnable changeListener = () -> { };
 
-    /** A container this agent looks after, with what it holds open for it. */
-    private static final class Managed {
-        final ContainerSpec spec;
-        final Path dir;
-        final IdRange ids;
-        volatile ContainerProcess process;
-        final List<PortForwarder> forwarders = new ArrayList<>();
-        NamespaceDialer dialer;
-        volatile int restarts;
-        volatile long restartAtNanos;
-        volatile boolean stopping;
-        volatile HealthTracker health = HealthTracker.START;
-        volatile boolean checking;
-        volatile long nextCheckNanos;
-
-        Managed(ContainerSpec spec, Path dir, IdRange ids) {
-            this.spec = spec;
-            this.dir = dir;
-            this.ids = ids;
-        }
-    }
-
-    private AgentService(Path stateDir, Path runcBinary, String publishAddress, HostFacts host, ImageService images) {
+    private AgentService(Path stateDir, Path runcBinary, AgentOptions options, HostFacts host, ImageService images) {
         this.stateDir = stateDir;
-        this.publishAddress = publishAddress;
-        this.runcBinary = runcBinary;
+        this.options = options;
         this.runc = new Runc(runcBinary, stateDir.resolve("runc"));
-        this.host = host;
-        this.ranges = new IdRangeStore(stateDir);
-        this.shifter = new RootfsShifter(stateDir);
-        this.volumes = new VolumeManager(stateDir);
         this.images = images;
+        this.ports = new PublishedPorts(options.publishAddress(), options.advertiseAddress());
+        this.isolation = new IsolationReports(host.cgroupV2());
+        this.launcher = new ContainerLauncher(stateDir, runcBinary, runc, host, options.publishAddress(), images,
+                new PortAllocations(stateDir, options.portRange()), ports, this::changed);
+        this.supervisor = new Supervisor(containers::values, launcher, this::changed);
     }
 
     /** Opens the state directory, checks the host, and adopts containers a previous agent left running. */
     public static AgentService open(Path stateDir, Path runcBinary) throws IOException {
-        return open(stateDir, runcBinary, "0.0.0.0", RegistryConfig.defaults());
+        return open(stateDir, runcBinary, AgentOptions.defaults());
     }
 
     /**
@@ -116,6 +81,11 @@ public final class AgentService implements AutoCloseable {
      */
     public static AgentService open(Path stateDirectory, Path runcBinary, String publishAddress, RegistryConfig registries)
             throws IOException {
+        return open(stateDirectory, runcBinary, AgentOptions.defaults().withPublishAddress(publishAddress, null)
+                .withRegistries(registries));
+    }
+
+    public static AgentService open(Path stateDirectory, Path runcBinary, AgentOptions options) throws IOException {
         // Bundles name paths inside the state directory, and runc resolves relative ones against the bundle.
         Path stateDir = stateDirectory.toAbsolutePath().normalize();
         if (SyscallPort.effectiveUid() != 0) {
@@ -129,39 +99,90 @@ public final class AgentService implements AutoCloseable {
         Files.createDirectories(stateDir.resolve("containers"));
         // Containers' unprivileged root must pass through to their root filesystems.
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx--x--x"));
-        var images = new ImageService(stateDir, registries, new Platform("linux", host.architecture(), null), Clock.systemUTC());
-        var service = new AgentService(stateDir, runcBinary, publishAddress, host, images);
+        var images = new ImageService(stateDir, options.registries(), new Platform("linux", host.architecture(), null),
+                Clock.systemUTC());
+        var service = new AgentService(stateDir, runcBinary, options, host, images);
         service.adoptAll();
-        service.supervisor.scheduleWithFixedDelay(service::supervise, 500, 500, TimeUnit.MILLISECONDS);
+        service.assignments = new Assignments(service, stateDir, Clock.systemUTC());
+        service.supervisor.start();
         return service;
     }
 
+    /** Runs a container by hand (the CLI); assignments never touch it. */
     public ContainerInfo run(ContainerSpec spec) throws IOException {
-        if (spec.name() == null || !NAME.matcher(spec.name()).matches()) {
+        return info(create(spec, Map.of(), AssignmentPlan.Owner.HAND, null));
+    }
+
+    /** Converges on the platform's assignment in the background; returns at once. */
+    public void apply(Assignment assignment) {
+        assignments.apply(assignment);
+    }
+
+    /** The generation of the last assignment applied, -1 before the first. */
+    public long generation() {
+        return assignments.generation();
+    }
+
+    /** No assignment step is under way; for tests that wait for an apply to settle. */
+    boolean assignmentsIdle() {
+        return assignments.idle();
+    }
+
+    /** Called whenever something a heartbeat reports has changed: a start, stop, removal, health or serving change. */
+    public void onChange(Runnable listener) {
+        this.changeListener = listener == null ? () -> { } : listener;
+    }
+
+    void changed() {
+        try {
+            changeListener.run();
+        } catch (RuntimeException e) {
+            log.log(System.Logger.Level.WARNING, "a change listener failed: " + e);
+        }
+    }
+
+    static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /** Starts a container the platform assigned: its secrets join the environment, its fingerprint is kept. */
+    void startAssigned(AssignedContainer assigned, String fingerprint) throws IOException {
+        for (var secret : assigned.secrets().entrySet()) {
+            if (!ENV_NAME.matcher(secret.getKey()).matches()) {
+                throw new IOException("secret '" + secret.getKey() + "' of container '" + assigned.spec().name()
+                        + "' is not an environment variable name (letters, digits and '_', not starting with a digit)");
+            }
+            if (secret.getValue() == null || secret.getValue().indexOf('\0') >= 0) {
+                throw new IOException("secret '" + secret.getKey() + "' of container '" + assigned.spec().name()
+                        + "' has no value or holds a NUL character");
+            }
+        }
+        create(assigned.spec(), assigned.secrets(), AssignmentPlan.Owner.PLATFORM, fingerprint);
+    }
+
+    private ManagedContainer create(ContainerSpec spec, Map<String, String> secrets, AssignmentPlan.Owner owner,
+                                    String fingerprint) throws IOException {
+        if (!validName(spec.name())) {
             throw new IOException("container name '" + spec.name() + "' must be 1-63 lowercase letters, digits, '.', '_' or '-'");
         }
-        if (!NAME.matcher(spec.app()).matches()) {
+        if (!validName(spec.app())) {
             throw new IOException("app name '" + spec.app() + "' must be 1-63 lowercase letters, digits, '.', '_' or '-'");
         }
-        Path dir = stateDir.resolve("containers").resolve(spec.name());
+        var dir = new ContainerDir(stateDir.resolve("containers").resolve(spec.name()));
         synchronized (this) {
-            if (containers.containsKey(spec.name()) || Files.exists(dir)) {
+            if (containers.containsKey(spec.name()) || Files.exists(dir.path())) {
                 throw new IOException("a container named '" + spec.name() + "' already exists; remove it with 'berth-agent rm "
                         + spec.name() + "' or pick another name");
             }
-            Files.createDirectories(dir);
+            Files.createDirectories(dir.path());
         }
         // Garbage collection waits until the container holds its root filesystem.
         starting.readLock().lock();
         try {
-            ContainerSpec settled = new SpecResolver(images).resolve(spec);
-            IdRange ids = ranges.rangeFor(settled.app());
-            var m = new Managed(settled, dir, ids);
-            writeBundle(m);
-            Files.writeString(dir.resolve("spec.json"), JSON.writeValueAsString(settled));
-            launch(m);
+            var m = launcher.prepare(spec, secrets, owner, fingerprint, dir);
+            launcher.launch(m);
             containers.put(spec.name(), m);
-            return info(m);
+            return m;
         } catch (IOException | RuntimeException e) {
             cleanUp(spec.name(), dir);
             throw e;
@@ -170,186 +191,165 @@ public final class AgentService implements AutoCloseable {
         }
     }
 
-    private void writeBundle(Managed m) throws IOException {
-        ContainerSpec spec = m.spec;
-        Path rootfs = shifter.prepare(Path.of(spec.rootfs()), m.ids).rootfs();
-        var volumeSources = new LinkedHashMap<String, String>();
-        for (var v : spec.volumes()) volumeSources.put(v.name(), volumes.prepare(spec.app(), v.name(), v.sizeBytes(), m.ids).toString());
-        var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, volumeSources, cgroupsPath(spec.name())));
-        oci.root.path = rootfs.toString();
-        Path bundle = Files.createDirectories(m.dir.resolve("bundle"));
-        Files.writeString(bundle.resolve("config.json"), ConfigJson.write(oci));
-    }
-
-    /** A restart: runc still holds the ended run (kept for its OOM count), so it goes first. */
-    private void restart(Managed m) throws IOException {
-        try {
-            runc.delete(m.spec.name(), true);
-        } catch (IOException none) {
-            // nothing left from the earlier run
-        }
-        launch(m);
-    }
-
-    private void launch(Managed m) throws IOException {
-        m.health = HealthTracker.START;
-        m.process = ContainerProcess.start(runc, runcBinary, stateDir.resolve("runc"), m.spec.name(), m.dir.resolve("bundle"),
-                m.dir, m.dir.resolve("output.log"), memoryCgroup(m.spec.name()));
-        attachPorts(m);
-    }
-
-    /** Opens (or re-points) the published ports and network health checks at the container's network namespace. */
-    private void attachPorts(Managed m) throws IOException {
-        boolean networkCheck = m.spec.health() instanceof dev.berth.agent.protocol.HealthCheck.Http
-                || m.spec.health() instanceof dev.berth.agent.protocol.HealthCheck.Tcp;
-        if (m.spec.ports().isEmpty() && !networkCheck) return;
-        var pid = m.process.livePid();
-        if (pid.isEmpty()) return;
-        var old = m.dialer;
-        m.dialer = new NamespaceDialer(Path.of("/proc", Long.toString(pid.get()), "ns", "net"), m.spec.name());
-        if (m.forwarders.isEmpty()) {
-            for (var p : m.spec.ports()) {
-                String address = p.hostAddress() == null ? publishAddress : p.hostAddress();
-                m.forwarders.add(new PortForwarder(new InetSocketAddress(address, p.hostPort()),
-                        new PortForwarder.Backend(m.dialer, p.containerPort())));
-            }
-        } else {
-            for (int i = 0; i < m.forwarders.size(); i++) {
-                m.forwarders.get(i).switchTo(new PortForwarder.Backend(m.dialer, m.spec.ports().get(i).containerPort()));
-            }
-        }
-        if (old != null) old.close();
-    }
-
     public List<ContainerInfo> ps() throws IOException {
         var out = new ArrayList<ContainerInfo>();
-        for (Managed m : containers.values().stream().sorted(Comparator.comparing(c -> c.spec.name())).toList()) out.add(info(m));
+        for (ManagedContainer m : sorted()) out.add(info(m));
+        return out;
+    }
+
+    private List<ManagedContainer> sorted() {
+        return containers.values().stream().sorted(Comparator.comparing(ManagedContainer::name)).toList();
+    }
+
+    /**
+     * Every container as the platform hears of it: state, exit, health, restarts, where its ports
+     * are served, and the isolation report of its live process (measured once per process); then
+     * assigned containers not running yet, {@code starting} or {@code failed}.
+     */
+    public List<ContainerStatus> statuses() throws IOException {
+        var out = new ArrayList<ContainerStatus>();
+        var held = new HashSet<String>();
+        for (ManagedContainer m : sorted()) {
+            var info = info(m);
+            held.add(m.name());
+            out.add(info.status(ports.published(m.name()), "running".equals(info.status()) ? isolation.checks(m, info.pid()) : List.of()));
+        }
+        out.addAll(assignments.pending(held));
+        return out;
+    }
+
+    /** The log files of platform containers (and notes on those that cannot start), for shipping. */
+    public List<LogSource> platformLogs() {
+        var out = new ArrayList<LogSource>();
+        var held = new HashSet<String>();
+        for (ManagedContainer m : sorted()) {
+            held.add(m.name());
+            if (m.owner == AssignmentPlan.Owner.PLATFORM) out.add(new LogSource(m.name(), m.dir.log()));
+        }
+        out.addAll(assignments.notes(held));
         return out;
     }
 
     public Inspection inspect(String name) throws IOException {
-        Managed m = get(name);
+        ManagedContainer m = get(name);
         var info = info(m);
-        IsolationReport report = null;
-        if (info.status().equals("running")) {
-            var oci = readSpec(m);
-            var writable = new ArrayList<String>();
-            m.spec.volumes().forEach(v -> writable.add(v.path()));
-            m.spec.tmpfs().forEach(t -> writable.add(t.path()));
-            report = IsolationReport.evaluate(oci, new IsolationInspector().observe(info.pid(), host.cgroupV2()), writable);
-        }
-        return new Inspection(info, m.dir.resolve("bundle").toString(), m.ids, m.spec.ports(), m.spec.resources(), report);
+        IsolationReport report = info.status().equals("running") ? isolation.measure(m, info.pid()) : null;
+        return new Inspection(info, m.dir.bundle().toString(), m.ids, m.spec.ports(), m.spec.resources(), report);
     }
 
     public Path logFile(String name) throws IOException {
-        return get(name).dir.resolve("output.log");
+        return get(name).dir.log();
     }
 
     public Runc.ExecResult exec(String name, List<String> command) throws IOException {
-        Managed m = get(name);
+        ManagedContainer m = get(name);
         if (!info(m).status().equals("running")) throw new IOException("container '" + name + "' is not running");
         return runc.exec(name, command);
     }
 
+    /** SIGTERM, then SIGKILL after {@code grace}; it takes no new connections from the moment it is asked to stop. */
     public ExitStatus stop(String name, Duration grace) throws IOException {
-        Managed m = get(name);
+        ManagedContainer m = get(name);
         m.stopping = true;
+        ports.drain(name);
         return m.process.stop(grace);
     }
 
     /** Removes a stopped container and its state; volumes stay. */
     public void remove(String name) throws IOException {
-        Managed m = get(name);
+        ManagedContainer m = get(name);
         if (m.process.exitStatus().isEmpty() && "running".equals(safeStatus(m))) {
             throw new IOException("container '" + name + "' is running; stop it first with 'berth-agent stop " + name + "'");
         }
-        containers.remove(name);
-        closePorts(m);
         cleanUp(name, m.dir);
+        changed();
+    }
+
+    /**
+     * Takes a container out of service and removes it: no new connections, open ones get up to the
+     * grace period to finish, then SIGTERM, the grace period again, SIGKILL, and removal.
+     */
+    void retire(String name) throws IOException {
+        ManagedContainer m = get(name);
+        m.stopping = true;
+        ports.drain(name);
+        changed();
+        long deadline = System.nanoTime() + options.stopGrace().toNanos();
+        while (ports.active(name) > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while draining " + name);
+            }
+        }
+        m.process.stop(options.stopGrace());
+        remove(name);
+    }
+
+    /** What the assignment plan needs to know of the containers held now. */
+    List<AssignmentPlan.Held> held() {
+        var out = new ArrayList<AssignmentPlan.Held>();
+        for (ManagedContainer m : containers.values()) {
+            out.add(new AssignmentPlan.Held(m.name(), m.owner, m.fingerprint, m.owner == AssignmentPlan.Owner.PLATFORM && lost(m)));
+        }
+        return out;
+    }
+
+    Set<String> platformContainers() {
+        var out = new HashSet<String>();
+        containers.values().forEach(m -> {
+            if (m.owner == AssignmentPlan.Owner.PLATFORM) out.add(m.name());
+        });
+        return out;
+    }
+
+    /** Its ports could not be opened again, or it is neither running nor ended with a status (and not between runs). */
+    private boolean lost(ManagedContainer m) {
+        if (m.portsLost) return true;
+        if (m.launching) return false;
+        try {
+            if (m.process.exitStatus().isPresent() || m.process.livePid().isPresent()) return false;
+            String status = safeStatus(m);
+            return !(status.equals("running") || status.equals("created") || status.equals("paused"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     public void removeVolume(String app, String volume) throws IOException {
-        for (Managed m : containers.values()) {
+        for (ManagedContainer m : containers.values()) {
             if (m.spec.app().equals(app) && m.spec.volumes().stream().anyMatch(v -> v.name().equals(volume))) {
-                throw new IOException("volume '" + volume + "' is used by container '" + m.spec.name() + "'; remove that first");
+                throw new IOException("volume '" + volume + "' is used by container '" + m.name() + "'; remove that first");
             }
         }
-        volumes.remove(app, volume);
-    }
-
-    /** Keeps logs capped and restarts failed containers whose policy says so, with backoff. */
-    private void supervise() {
-        for (Managed m : containers.values()) {
-            try {
-                new LogFile(m.dir.resolve("output.log"), LOG_MAX_BYTES, 3).rotateIfNeeded();
-                var exit = m.process.exitStatus();
-                if (exit.isEmpty()) checkHealth(m);
-                if (exit.isEmpty() || m.stopping || exit.get().success()
-                        || m.spec.restart() != ContainerSpec.RestartPolicy.ON_FAILURE) {
-                    continue;
-                }
-                long now = System.nanoTime();
-                if (m.restartAtNanos == 0) {
-                    long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(m.restarts, 5));
-                    m.restartAtNanos = now + TimeUnit.MILLISECONDS.toNanos(backoff);
-                } else if (now >= m.restartAtNanos) {
-                    m.restartAtNanos = 0;
-                    m.restarts++;
-                    restart(m);
-                }
-            } catch (IOException | RuntimeException e) {
-                System.getLogger(AgentService.class.getName()).log(System.Logger.Level.WARNING,
-                        "supervising " + m.spec.name() + " failed: " + e.getMessage());
-            }
-        }
-    }
-
-    /** Starts the next health check when it is due; one at a time per container, off the supervisor thread. */
-    private void checkHealth(Managed m) {
-        if (m.spec.health() == null || m.checking || System.nanoTime() < m.nextCheckNanos) return;
-        m.checking = true;
-        checks.submit(() -> {
-            try {
-                m.health = m.health.next(HealthProbe.passes(m.spec.health(), m.dialer, runc, m.spec.name()));
-            } finally {
-                m.nextCheckNanos = System.nanoTime() + HEALTH_INTERVAL.toNanos();
-                m.checking = false;
-            }
-        });
+        launcher.volumes().remove(app, volume);
     }
 
     private void adoptAll() throws IOException {
         try (Stream<Path> dirs = Files.list(stateDir.resolve("containers"))) {
-            for (Path dir : dirs.toList()) {
-                Path specFile = dir.resolve("spec.json");
-                if (!Files.exists(specFile)) continue;
-                var spec = JSON.readValue(Files.readString(specFile), ContainerSpec.class);
-                var m = new Managed(spec, dir, ranges.rangeFor(spec.app()));
-                m.process = ContainerProcess.adopt(runc, spec.name(), dir, memoryCgroup(spec.name()));
-                containers.put(spec.name(), m);
-                try {
-                    attachPorts(m);
-                } catch (IOException e) {
-                    System.getLogger(AgentService.class.getName()).log(System.Logger.Level.WARNING,
-                            "could not re-open the ports of " + spec.name() + ": " + e.getMessage());
-                }
+            for (Path path : dirs.toList()) {
+                var dir = new ContainerDir(path);
+                if (!dir.hasSpec()) continue;
+                var m = launcher.adopt(dir);
+                containers.put(m.name(), m);
             }
         }
     }
 
-    private ContainerInfo info(Managed m) throws IOException {
+    private ContainerInfo info(ManagedContainer m) throws IOException {
         var exit = m.process.exitStatus().orElse(null);
-        if (exit != null) return new ContainerInfo(m.spec.name(), m.spec.app(), "exited", 0, exit, m.restarts, null);
+        if (exit != null) return new ContainerInfo(m.name(), m.spec.app(), "exited", 0, exit, m.restarts, null);
         // The pid file and /proc answer without spawning runc; runc is asked only when they cannot.
         var pid = m.process.livePid();
         var health = m.spec.health() == null ? null : m.health.status();
-        if (pid.isPresent()) return new ContainerInfo(m.spec.name(), m.spec.app(), "running", pid.get(), null, m.restarts, health);
+        if (pid.isPresent()) return new ContainerInfo(m.name(), m.spec.app(), "running", pid.get(), null, m.restarts, health);
         String status = safeStatus(m);
         long statePid = status.equals("running") ? m.process.state().pid() : 0;
-        return new ContainerInfo(m.spec.name(), m.spec.app(), status, statePid, null, m.restarts, health);
+        return new ContainerInfo(m.name(), m.spec.app(), status, statePid, null, m.restarts, health);
     }
 
-    private static String safeStatus(Managed m) {
+    private static String safeStatus(ManagedContainer m) {
         try {
             return m.process.state().status();
         } catch (IOException e) {
@@ -357,48 +357,26 @@ public final class AgentService implements AutoCloseable {
         }
     }
 
-    private dev.berth.agent.bundle.OciSpec readSpec(Managed m) throws IOException {
-        return JSON.readValue(Files.readString(m.dir.resolve("bundle/config.json")), dev.berth.agent.bundle.OciSpec.class);
-    }
-
-    private Managed get(String name) throws IOException {
-        Managed m = containers.get(name);
+    private ManagedContainer get(String name) throws IOException {
+        ManagedContainer m = containers.get(name);
         if (m == null) throw new IOException("no container named '" + name + "'");
         return m;
     }
 
-    private void cleanUp(String name, Path dir) throws IOException {
+    private void cleanUp(String name, ContainerDir dir) throws IOException {
         try {
             runc.delete(name, true);
         } catch (IOException none) {
             // never created
         }
-        Managed m = containers.remove(name);
-        if (m != null) closePorts(m);
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (java.nio.file.NoSuchFileException gone) {
-            // nothing to clean
+        ManagedContainer m = containers.remove(name);
+        if (containers.isEmpty()) launcher.releaseCgroupParent();
+        ports.release(name);
+        if (m != null) {
+            m.run++; // ends its health loop
+            if (m.dialer != null) m.dialer.close();
         }
-    }
-
-    private static void closePorts(Managed m) {
-        for (PortForwarder f : m.forwarders) {
-            try {
-                f.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        if (m.dialer != null) m.dialer.close();
-    }
-
-    static String cgroupsPath(String name) {
-        return "/berth/" + name;
-    }
-
-    private Path memoryCgroup(String name) {
-        return ContainerProcess.memoryCgroup(Path.of("/sys/fs/cgroup"), host.cgroupV2(), cgroupsPath(name));
+        dir.delete();
     }
 
     /** Pulling, listing and inspecting images; removal and collection go through this service, which knows what is in use. */
@@ -426,33 +404,38 @@ public final class AgentService implements AutoCloseable {
     }
 
     private Collected collect() throws IOException {
-        var keep = new java.util.HashSet<Path>();
-        for (Managed m : containers.values()) {
-            var root = readSpec(m).root;
+        var keep = new HashSet<Path>();
+        for (ManagedContainer m : containers.values()) {
+            var root = IsolationReports.bundle(m).root;
             if (root != null && root.path != null) keep.add(Path.of(root.path));
         }
-        List<String> shifted = shifter.prune(keep);
+        List<String> shifted = launcher.shifter().prune(keep);
         var collected = images.gc();
         return new Collected(collected.blobs(), collected.snapshots(), shifted, collected.bytes());
     }
 
     private Map<String, String> imagesInUse() {
         var inUse = new java.util.HashMap<String, String>();
-        for (Managed m : containers.values()) {
+        for (ManagedContainer m : containers.values()) {
             if (m.spec.image() == null) continue;
             String image = m.spec.image();
             String digest = image.startsWith("sha256:") ? image : ImageReference.parse(image).digest();
-            if (digest != null) inUse.putIfAbsent(digest, m.spec.name());
+            if (digest != null) inUse.putIfAbsent(digest, m.name());
         }
         return inUse;
     }
 
-    /** Stops supervising and closes ports; containers keep running, to be adopted by the next agent. */
+    /** Stops applying and supervising and closes ports; containers keep running, to be adopted by the next agent. */
     @Override
     public void close() {
-        supervisor.shutdownNow();
-        checks.shutdownNow();
-        containers.values().forEach(AgentService::closePorts);
+        if (assignments != null) assignments.close();
+        supervisor.close();
+        launcher.close();
+        ports.close();
+        containers.values().forEach(m -> {
+            m.run++;
+            if (m.dialer != null) m.dialer.close();
+        });
         images.close();
     }
 }

@@ -31,6 +31,9 @@ final class SpecResolver {
         try {
             if (spec.image() == null) {
                 Path rootfs = Path.of(spec.rootfs());
+                if (!Files.isDirectory(rootfs)) {
+                    throw new IOException("the root filesystem " + rootfs + " of container '" + spec.name() + "' is not a directory");
+                }
                 return ImageDefaults.apply(spec, null, spec.rootfs(), accounts(rootfs));
             }
             ImageRecord image = images.ensure(spec.image(), new ImageService.Progress() {

@@ -1,29 +1,14 @@
 package dev.berth.agent.link;
 
-import dev.berth.agent.daemon.ContainerInfo;
-import dev.berth.agent.protocol.ContainerStatus;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 
-/** The pure parts of the platform link: what a heartbeat says and when the next one goes. */
+/** The pure parts of the platform link: where it calls and when the next attempt goes. */
 public final class LinkParts {
     /** The longest wait between heartbeat attempts while the platform is unreachable. */
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
     private LinkParts() {
-    }
-
-    /** One container as the platform hears of it: health in lower case, exit code and OOM only once it exited. */
-    public static ContainerStatus status(ContainerInfo info) {
-        var exit = info.exit();
-        return new ContainerStatus(info.name(), info.app(), info.status(), exit == null ? null : exit.code(),
-                exit != null && exit.oomKilled(), info.health() == null ? null : info.health().name().toLowerCase(Locale.ROOT));
-    }
-
-    public static List<ContainerStatus> statuses(List<ContainerInfo> containers) {
-        return containers.stream().map(LinkParts::status).toList();
     }
 
     /** An agent endpoint under the platform URL, keeping any path the platform is served under. */

@@ -1,44 +1,28 @@
 package dev.berth.agent.link;
 
-import dev.berth.agent.daemon.ContainerInfo;
-import dev.berth.agent.protocol.Heartbeat;
-import dev.berth.agent.protocol.HostCapacity;
-import dev.berth.agent.protocol.Registered;
-import dev.berth.agent.protocol.Registration;
+import dev.berth.agent.daemon.LogSource;
+import dev.berth.agent.protocol.Assignment;
+import dev.berth.agent.protocol.ContainerStatus;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The agent's line to the platform: registers once with a join token, keeps the credential it gets
- * in {@code STATE/platform/credential.json} (0600), then sends a heartbeat at start and every
- * interval. While the platform cannot be reached it retries with backoff and says so once per
- * change, not per attempt. Never logs the join token or the credential.
+ * The agent's line to the platform. {@link #join} registers once with a join token (retrying
+ * while the platform cannot be reached) and keeps the credential it gets in
+ * {@code STATE/platform/credential.json} (0600). {@link #start} then runs three loops, each on its
+ * own thread: heartbeats (at start, every interval, and soon after a change), the assignment long
+ * poll (each new assignment goes to the agent to apply), and log shipping. Each retries with
+ * backoff and logs its state once per change, not per attempt. Never logs the join token or the
+ * credential.
  */
 public final class PlatformLink implements AutoCloseable {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     /** What the agent keeps after registering. */
     public record StoredCredential(String hostId, String credential, String platform) {
@@ -56,35 +40,55 @@ public final class PlatformLink implements AutoCloseable {
         }
     }
 
-    /** Where heartbeats get the containers from, {@code AgentService::ps} in the daemon. */
-    @FunctionalInterface
-    public interface Containers {
-        List<ContainerInfo> list() throws IOException;
+    /** What the link asks of the host agent ({@code AgentService} in the daemon). */
+    public interface Agent {
+        /** Every container, for a heartbeat. */
+        List<ContainerStatus> statuses() throws IOException;
+
+        /** Converges on the assignment; returns without waiting for containers to start. */
+        void apply(Assignment assignment) throws IOException;
+
+        /** The logs of platform containers, for shipping. */
+        List<LogSource> platformLogs() throws IOException;
     }
 
-    private enum State { STARTING, UP, UNREACHABLE, REFUSED, NO_CONTAINERS }
+    /**
+     * The link's pace.
+     *
+     * @param heartbeat the interval between heartbeats
+     * @param firstRetry the first wait after a failed call; doubling up to a minute
+     * @param pollWaitSeconds how long the platform may hold an assignment poll (1-55)
+     * @param logInterval the least time between log shipments
+     */
+    public record Timing(Duration heartbeat, Duration firstRetry, int pollWaitSeconds, Duration logInterval) {
+        public Timing {
+            if (heartbeat.isNegative() || heartbeat.isZero()) throw new IllegalArgumentException("the heartbeat interval must be positive");
+            if (firstRetry.isNegative() || firstRetry.isZero()) throw new IllegalArgumentException("the first retry must be positive");
+            if (pollWaitSeconds < 1 || pollWaitSeconds > 55) throw new IllegalArgumentException("the poll wait must be 1 to 55 seconds");
+            if (logInterval.isNegative() || logInterval.isZero()) throw new IllegalArgumentException("the log interval must be positive");
+        }
 
-    private final URI platform;
+        /** Heartbeats every {@code heartbeat}; retries from a second; polls held 25 s; logs once a second. */
+        public static Timing of(Duration heartbeat) {
+            return new Timing(heartbeat, Duration.ofSeconds(1), 25, Duration.ofSeconds(1));
+        }
+    }
+
+    private final PlatformCalls calls;
     private final StoredCredential credential;
-    private final Duration interval;
+    private final Timing timing;
+    private final Path state;
     private final PrintStream log;
-    private final HttpClient http;
-    private final ScheduledExecutorService scheduler;
-    private Containers containers;
-    private State state = State.STARTING;
-    private int failures;
+    private final List<Thread> threads = new ArrayList<>();
+    private Heartbeats heartbeats;
+    private AssignmentPoll poll;
 
-    private PlatformLink(URI platform, StoredCredential credential, Duration interval, PrintStream log, HttpClient http) {
-        this.platform = platform;
+    private PlatformLink(URI platform, StoredCredential credential, Timing timing, Path state, PrintStream log) {
+        this.calls = new PlatformCalls(platform, credential.credential(), PlatformCalls.client());
         this.credential = credential;
-        this.interval = interval;
+        this.timing = timing;
+        this.state = state;
         this.log = log;
-        this.http = http;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            var t = new Thread(r, "platform-link");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public static Path credentialFile(Path state) {
@@ -96,23 +100,29 @@ public final class PlatformLink implements AutoCloseable {
         return Files.exists(credentialFile(state));
     }
 
-    /**
-     * Loads the stored credential, or registers with {@code joinToken} and stores the one the
-     * platform answers. Nothing is sent to the platform but the registration.
-     *
-     * @throws JoinRefusedException when the platform refuses the join token
-     * @throws IOException when the platform cannot be reached or the credential is for another platform
-     */
+    /** {@link #join(URI, Path, String, Timing, PrintStream)} with the default pace and this heartbeat interval. */
     public static PlatformLink join(URI platform, Path state, String joinToken, Duration interval, PrintStream log)
             throws IOException {
+        return join(platform, state, joinToken, Timing.of(interval), log);
+    }
+
+    /**
+     * Loads the stored credential, or registers with {@code joinToken} and stores the one the
+     * platform answers. Nothing is sent to the platform but the registration, which is retried
+     * with backoff while the platform cannot be reached or answers 5xx.
+     *
+     * @throws JoinRefusedException when the platform refuses the join token
+     * @throws IOException when the credential is for another platform or the platform answers the
+     *                     registration with something else than a registration
+     */
+    public static PlatformLink join(URI platform, Path state, String joinToken, Timing timing, PrintStream log)
+            throws IOException {
         Objects.requireNonNull(platform, "platform");
-        if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("the heartbeat interval must be positive");
-        var http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
         Path file = credentialFile(state);
         StoredCredential credential;
         if (Files.exists(file)) {
-            credential = read(file);
-            if (!sameUri(credential.platform(), platform)) {
+            credential = Joining.read(file);
+            if (!Joining.sameUri(credential.platform(), platform)) {
                 throw new IOException(file + " holds a credential for " + credential.platform() + ", not " + platform
                         + "; remove it to join this platform with a new join token");
             }
@@ -121,245 +131,58 @@ public final class PlatformLink implements AutoCloseable {
             if (joinToken == null || joinToken.isBlank()) {
                 throw new IllegalArgumentException("no credential in " + file + " and no join token to register with");
             }
-            var registered = register(http, platform, joinToken, registration(joinToken));
+            var registered = Joining.register(PlatformCalls.client(), platform, joinToken, timing.firstRetry(), log);
             credential = new StoredCredential(registered.hostId(), registered.credential(), platform.toString());
-            write(file, credential);
+            Joining.write(file, credential);
             log.println("berth-agent: joined " + platform + " as host " + credential.hostId() + "; credential stored in " + file);
         }
-        return new PlatformLink(platform, credential, interval, log, http);
+        return new PlatformLink(platform, credential, timing, state, log);
     }
 
     public String hostId() {
         return credential.hostId();
     }
 
-    /** Sends the first heartbeat now and keeps sending them. */
-    public void start(Containers source) {
-        this.containers = Objects.requireNonNull(source);
-        scheduler.execute(this::beat);
+    /** This host's name: what the resolver says, else /etc/hostname, else "localhost". */
+    public static String hostname() {
+        return dev.berth.agent.daemon.AgentOptions.hostname();
+    }
+
+    /** Starts heartbeats (the first one now), the assignment poll and log shipping. */
+    public synchronized void start(Agent agent) {
+        Objects.requireNonNull(agent, "agent");
+        if (!threads.isEmpty()) throw new IllegalStateException("the link is started already");
+        heartbeats = new Heartbeats(calls, agent, timing.heartbeat(), credential.hostId(), log);
+        poll = new AssignmentPoll(calls, agent, credential.hostId(), timing.pollWaitSeconds(), timing.firstRetry(),
+                heartbeats::soon, log);
+        var logs = new LogShipping(calls, agent, timing.logInterval(), state, log);
+        threads.add(Thread.ofPlatform().name("platform-heartbeats").daemon().start(heartbeats));
+        threads.add(Thread.ofPlatform().name("platform-assignments").daemon().start(poll));
+        threads.add(Thread.ofPlatform().name("platform-logs").daemon().start(logs));
+    }
+
+    /** Sends a heartbeat soon rather than at the next interval: something the platform should know changed. */
+    public void reportSoon() {
+        var h = heartbeats;
+        if (h != null) h.soon();
+    }
+
+    /** The generation of the last assignment handed to the agent; -1 before the first. */
+    public long appliedGeneration() {
+        var p = poll;
+        return p == null ? -1 : p.applied();
     }
 
     @Override
-    public void close() {
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void beat() {
-        State now;
-        String why = null;
-        try {
-            var heartbeat = new Heartbeat(Heartbeat.VERSION, hostCapacity(), LinkParts.statuses(listContainers()));
-            var response = send("agent/v1/heartbeat", heartbeat, credential.credential());
-            if (response.statusCode() / 100 == 2) {
-                now = State.UP;
-            } else if (response.statusCode() == 401 || response.statusCode() == 403) {
-                now = State.REFUSED;
-                why = "HTTP " + response.statusCode() + detail(response.body());
-            } else {
-                now = State.UNREACHABLE;
-                why = "HTTP " + response.statusCode() + detail(response.body());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        } catch (ContainersUnavailable e) {
-            now = State.NO_CONTAINERS;
-            why = e.getMessage();
-        } catch (IOException | RuntimeException e) {
-            now = State.UNREACHABLE;
-            why = describe(e);
-        }
-        failures = now == State.UP ? 0 : failures + 1;
-        if (now != state) {
-            switch (now) {
-                case UP -> log.println("berth-agent: heartbeats reach " + platform + " (host " + credential.hostId() + ")");
-                case REFUSED -> log.println("berth-agent: the platform refused this host's credential (" + why
-                        + "); retrying with backoff");
-                case NO_CONTAINERS -> log.println("berth-agent: cannot list containers for the heartbeat (" + why
-                        + "); retrying with backoff");
-                default -> log.println("berth-agent: cannot reach " + platform + " (" + why + "); retrying with backoff");
-            }
-            state = now;
-        }
-        if (!scheduler.isShutdown()) {
+    public synchronized void close() {
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
             try {
-                scheduler.schedule(this::beat, LinkParts.nextDelay(interval, failures).toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                // closed meanwhile
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
-    }
-
-    private static final class ContainersUnavailable extends IOException {
-        ContainersUnavailable(String message) {
-            super(message);
-        }
-    }
-
-    private HttpResponse<String> send(String path, Object body, String bearer) throws IOException, InterruptedException {
-        try {
-            var request = HttpRequest.newBuilder(LinkParts.endpoint(platform, path))
-                    .timeout(REQUEST_TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .header("Authorization", "Bearer " + bearer)
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body), StandardCharsets.UTF_8))
-                    .build();
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (JacksonException e) {
-            throw new IOException("cannot write the request: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private List<ContainerInfo> listContainers() throws ContainersUnavailable {
-        try {
-            return containers.list();
-        } catch (IOException | RuntimeException e) {
-            throw new ContainersUnavailable(describe(e));
-        }
-    }
-
-    private static Registered register(HttpClient http, URI platform, String joinToken, Registration registration)
-            throws IOException {
-        var request = HttpRequest.newBuilder(LinkParts.endpoint(platform, "agent/v1/register"))
-                .timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(registration), StandardCharsets.UTF_8))
-                .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while registering with " + platform, e);
-        } catch (IOException e) {
-            throw new IOException("cannot reach the platform at " + platform + " to register: " + describe(e), e);
-        }
-        int status = response.statusCode();
-        if (status == 401 || status == 403) {
-            String detail = detailOf(response.body());
-            throw new JoinRefusedException("the platform refused the join token: "
-                    + (detail == null ? "HTTP " + status : detail) + "; ask a platform admin for a new one");
-        }
-        if (status != 201 && status != 200) {
-            throw new IOException("the platform at " + platform + " did not register this host: HTTP " + status + detail(response.body()));
-        }
-        Registered registered;
-        try {
-            registered = JSON.readValue(response.body(), Registered.class);
-        } catch (JacksonException e) {
-            throw new IOException("the platform's answer to the registration is not a registration: " + e.getOriginalMessage(), e);
-        }
-        if (registered.hostId() == null || registered.credential() == null) {
-            throw new IOException("the platform's answer to the registration lacks a host id or credential");
-        }
-        return registered;
-    }
-
-    private static Registration registration(String joinToken) {
-        return new Registration(Registration.VERSION, joinToken, hostname(), hostCapacity(), agentVersion());
-    }
-
-    /** This host's name: what the resolver says, else /etc/hostname, else "localhost". */
-    public static String hostname() {
-        try {
-            String name = InetAddress.getLocalHost().getHostName();
-            if (name != null && !name.isBlank()) return name;
-        } catch (IOException e) {
-            // fall through to /etc/hostname
-        }
-        try {
-            String name = Files.readString(Path.of("/etc/hostname")).trim();
-            if (!name.isEmpty()) return name;
-        } catch (IOException e) {
-            // fall through
-        }
-        return "localhost";
-    }
-
-    static HostCapacity hostCapacity() {
-        long memory;
-        try {
-            memory = LinkParts.memTotalBytes(Files.readString(Path.of("/proc/meminfo")));
-        } catch (IOException e) {
-            memory = 0;
-        }
-        return new HostCapacity(memory, Runtime.getRuntime().availableProcessors() * 1000);
-    }
-
-    static String agentVersion() {
-        String version = PlatformLink.class.getPackage().getImplementationVersion();
-        return version == null || version.isBlank() ? "dev" : version;
-    }
-
-    private static StoredCredential read(Path file) throws IOException {
-        try {
-            var stored = JSON.readValue(Files.readString(file), StoredCredential.class);
-            if (stored.hostId() == null || stored.credential() == null || stored.platform() == null) {
-                throw new IOException(file + " lacks hostId, credential or platform; remove it and join again");
-            }
-            return stored;
-        } catch (JacksonException e) {
-            throw new IOException(file + " is not a stored credential: " + e.getOriginalMessage()
-                    + "; remove it and join again", e);
-        }
-    }
-
-    /** Writes a temp file with mode 0600 beside the target, then renames it over. */
-    static void write(Path file, StoredCredential credential) throws IOException {
-        Path dir = file.getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        Path temp = Files.createTempFile(dir, ".credential-", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(credential)));
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    private static boolean sameUri(String stored, URI given) {
-        return stripSlash(stored).equals(stripSlash(given.toString()));
-    }
-
-    private static String stripSlash(String uri) {
-        return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
-    }
-
-    private static String detail(String body) {
-        String d = detailOf(body);
-        return d == null ? "" : ": " + d;
-    }
-
-    /** The {@code detail} of a problem+json body, or null. */
-    static String detailOf(String body) {
-        if (body == null || body.isBlank()) return null;
-        try {
-            var node = JSON.readTree(body).path("detail");
-            return node.isString() && !node.asString().isBlank() ? node.asString() : null;
-        } catch (JacksonException e) {
-            return null;
-        }
-    }
-
-    private static String describe(Exception e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,14 +36,25 @@ public final class NamespaceDialer implements AutoCloseable {
 
     /** A connection to {@code 127.0.0.1:port} inside the namespace. */
     public SocketChannel dial(int port) throws IOException {
+        return dial(port, Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS));
+    }
+
+    /** A connection to {@code 127.0.0.1:port} inside the namespace, given up after {@code timeout}. */
+    public SocketChannel dial(int port, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            entered.get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return thread.submit(() -> SocketChannel.open(new InetSocketAddress("127.0.0.1", port)))
-                    .get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            entered.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            var connecting = thread.submit(() -> SocketChannel.open(new InetSocketAddress("127.0.0.1", port)));
+            try {
+                return connecting.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException late) {
+                connecting.cancel(true);
+                throw late;
+            }
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (TimeoutException e) {
-            throw new IOException("connecting to port " + port + " in the container timed out");
+            throw new IOException("connecting to port " + port + " in the container timed out after " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while connecting into the container");

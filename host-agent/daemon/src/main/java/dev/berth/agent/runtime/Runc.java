@@ -3,9 +3,13 @@ package dev.berth.agent.runtime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The runc command line, as the one I/O edge that starts, signals and removes containers. */
@@ -42,20 +46,39 @@ public final class Runc {
 
     /** Runs a command inside the running container and returns its combined output and exit code. */
     public ExecResult exec(String id, List<String> command) throws IOException {
+        return exec(id, command, Duration.ofSeconds(60));
+    }
+
+    /**
+     * Like {@link #exec(String, List)}, given up after {@code timeout}: runc exec is killed and the
+     * attempt fails (a command that ignores it may run on inside the container).
+     */
+    public ExecResult exec(String id, List<String> command, Duration timeout) throws IOException {
         var args = new ArrayList<String>(List.of("exec", id));
         args.addAll(command);
         Process p = new ProcessBuilder(command(args.toArray(String[]::new))).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("runc exec in " + id + " did not finish within 60s");
+        // Read on the side, so a command that keeps its output open cannot outlast the timeout.
+        var output = new CompletableFuture<String>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                output.complete(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                output.complete("");
             }
+        });
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("runc exec in " + id + " did not finish within " + timeout.toMillis() + " ms");
+            }
+            return new ExecResult(p.exitValue(), output.get(5, TimeUnit.SECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            return new ExecResult(p.exitValue(), "");
         } catch (InterruptedException e) {
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted during runc exec");
         }
-        return new ExecResult(p.exitValue(), out);
     }
 
     public record ExecResult(int exitCode, String output) {

@@ -106,7 +106,14 @@ class AgentServiceTest {
                 .hasMessageContaining("CAP_SYS_ADMIN is not allowed; an app may add only");
         assertThat(work.resolve("state/containers/web-2")).doesNotExist();
 
-        assertThatThrownBy(() -> agent.run(web("web-3", port))).hasMessageContaining("cannot listen on 127.0.0.1:" + port);
+        var otherApp = RunArguments.parse(List.of("--name", "api-1", "--app", "api", "--rootfs", rootfs.toString(),
+                "--publish", "127.0.0.1:" + port + ":8080", "--", "/bin/sleep", "600"));
+        assertThatThrownBy(() -> agent.run(otherApp)).hasMessageContaining("127.0.0.1:" + port + " is published by app 'web'");
+        assertThat(work.resolve("state/containers/api-1")).doesNotExist();
+        try (var taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> agent.run(web("web-3", taken.getLocalPort())))
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
         assertThat(work.resolve("state/containers/web-3")).doesNotExist();
         assertThat(agent.ps()).extracting(ContainerInfo::name).containsExactly("web-1");
 
@@ -124,10 +131,13 @@ class AgentServiceTest {
         agent.exec("checked", List.of("/bin/rm", "/www/healthz"));
         awaitHealth("checked", HealthTracker.Status.UNHEALTHY);
 
+        // Listening only after a while: failed checks before the first pass keep it starting, not unhealthy.
         var tcp = RunArguments.parse(List.of("--name", "tcp-checked", "--app", "web", "--rootfs", rootfs.toString(),
-                "--health-tcp", "9090", "--", "/bin/sleep", "600"));
+                "--health-tcp", "9090", "--", "/bin/sh", "-c", "sleep 2; exec httpd -f -p 127.0.0.1:9090 -h /"));
         agent.run(tcp);
-        awaitHealth("tcp-checked", HealthTracker.Status.UNHEALTHY);
+        assertThat(agent.ps().stream().filter(i -> i.name().equals("tcp-checked")).findFirst().orElseThrow().health())
+                .isEqualTo(HealthTracker.Status.STARTING);
+        awaitHealth("tcp-checked", HealthTracker.Status.HEALTHY);
     }
 
     private void awaitHealth(String name, HealthTracker.Status expected) throws Exception {

@@ -2,27 +2,11 @@ package dev.berth.agent.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.agent.daemon.ContainerInfo;
-import dev.berth.agent.daemon.HealthTracker;
-import dev.berth.agent.protocol.ContainerStatus;
-import dev.berth.agent.runtime.ExitStatus;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LinkPartsTest {
-
-    @Test
-    void containersMapToWhatThePlatformHears() {
-        var running = new ContainerInfo("web-1", "web", "running", 42, null, 0, HealthTracker.Status.HEALTHY);
-        var oom = new ContainerInfo("worker-1", "worker", "stopped", 0, new ExitStatus(137, true), 3, null);
-        assertThat(LinkParts.statuses(List.of(running, oom))).containsExactly(
-                new ContainerStatus("web-1", "web", "running", null, false, "healthy"),
-                new ContainerStatus("worker-1", "worker", "stopped", 137, true, null));
-        var starting = new ContainerInfo("db", null, "created", 0, new ExitStatus(0, false), 0, HealthTracker.Status.STARTING);
-        assertThat(LinkParts.status(starting)).isEqualTo(new ContainerStatus("db", "db", "created", 0, false, "starting"));
-    }
 
     @Test
     void endpointsKeepThePathThePlatformIsServedUnder() {

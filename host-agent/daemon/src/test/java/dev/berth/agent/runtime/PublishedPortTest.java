@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.agent.bundle.IdRange;
+import dev.berth.agent.net.BackendPool;
 import dev.berth.agent.net.NamespaceDialer;
-import dev.berth.agent.net.PortForwarder;
+import dev.berth.agent.net.PortListener;
 import dev.berth.agent.protocol.ContainerSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,13 +20,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Published ports: the agent listens on the host and opens each backend connection inside the
- * container's own network namespace (loopback only). Swapping the backend keeps open connections.
+ * container's own network namespace (loopback only). One listener serves several containers in
+ * turn; draining one keeps its open connections.
  */
 class PublishedPortTest {
     private RuntimeFixture host;
@@ -64,6 +67,12 @@ class PublishedPortTest {
         }
     }
 
+    private PortListener listen(BackendPool<PortListener.Target> pool) throws IOException {
+        var listener = new PortListener(new InetSocketAddress("127.0.0.1", 0), pool);
+        closeables.addFirst(listener);
+        return listener;
+    }
+
     private static String get(InetSocketAddress at) throws IOException {
         try (var s = new Socket(at.getAddress(), at.getPort())) {
             s.getOutputStream().write("GET /index.html HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -71,37 +80,72 @@ class PublishedPortTest {
         }
     }
 
-    @Test
-    void requestsReachTheContainerAndASwapKeepsOpenConnections() throws Exception {
-        var blue = serve("blue");
-        var forwarder = new PortForwarder(new InetSocketAddress("127.0.0.1", 0), new PortForwarder.Backend(blue, 8080));
-        closeables.addFirst(forwarder);
-        InetSocketAddress at = forwarder.address();
-        assertThat(get(at)).contains("200 OK").contains("blue");
+    /** What the port answers; nothing when it closed or reset the connection. */
+    private static String answer(InetSocketAddress at) {
+        try {
+            return get(at);
+        } catch (IOException reset) {
+            return "";
+        }
+    }
 
-        // A request half sent to blue when the swap happens still completes on blue.
+    @Test
+    void connectionsTakeTurnsAndADrainedContainerFinishesWhatItHasOpen() throws Exception {
+        var pool = new BackendPool<PortListener.Target>();
+        pool.add("blue", new PortListener.Target(serve("blue"), 8080));
+        pool.add("green", new PortListener.Target(serve("green"), 8080));
+        pool.ready("blue", true);
+        pool.ready("green", true);
+        InetSocketAddress at = listen(pool).address();
+        var bodies = new ArrayList<String>();
+        for (int i = 0; i < 4; i++) bodies.add(get(at).contains("blue") ? "blue" : "green");
+        assertThat(bodies).containsExactly("blue", "green", "blue", "green");
+
+        // A request half sent to blue when blue drains still completes on blue; new ones go to green.
         try (var inFlight = new Socket(at.getAddress(), at.getPort())) {
             OutputStream out = inFlight.getOutputStream();
             InputStream in = inFlight.getInputStream();
             out.write("GET /index.html HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            while (forwarder.openConnections() < 1) Thread.sleep(10);
-
-            var green = serve("green");
-            forwarder.switchTo(new PortForwarder.Backend(green, 8080));
+            while (pool.active("blue") < 1) Thread.sleep(10);
+            pool.drain("blue");
             assertThat(get(at)).contains("green");
-
+            assertThat(get(at)).contains("green");
             out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).contains("200 OK").contains("blue");
         }
+        while (pool.active("blue") > 0) Thread.sleep(10);
+    }
+
+    @Test
+    void withNothingServingAConnectionIsClosedAtOnce() throws Exception {
+        var pool = new BackendPool<PortListener.Target>();
+        pool.add("blue", new PortListener.Target(serve("blue"), 8080));
+        InetSocketAddress at = listen(pool).address();
+        assertThat(answer(at)).as("not ready: closed without an answer").isEmpty();
+        pool.ready("blue", true);
+        assertThat(get(at)).contains("blue");
+    }
+
+    @Test
+    void aBackendThatRefusesIsPassedOver() throws Exception {
+        var pool = new BackendPool<PortListener.Target>();
+        var dialer = serve("blue");
+        pool.add("closed-port", new PortListener.Target(dialer, 9999));
+        pool.add("blue", new PortListener.Target(dialer, 8080));
+        pool.ready("closed-port", true);
+        pool.ready("blue", true);
+        InetSocketAddress at = listen(pool).address();
+        for (int i = 0; i < 3; i++) assertThat(get(at)).contains("blue");
+        assertThat(pool.active("closed-port")).isZero();
+        assertThat(pool.pick(Set.of("blue"))).as("still counted as serving; only its connection failed").isPresent();
     }
 
     @Test
     void aPortInUseIsRefusedClearly() throws Exception {
-        var blue = serve("blue");
         try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             var at = new InetSocketAddress("127.0.0.1", taken.getLocalPort());
-            assertThatThrownBy(() -> new PortForwarder(at, new PortForwarder.Backend(blue, 8080)))
+            assertThatThrownBy(() -> new PortListener(at, new BackendPool<>()))
                     .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
     }

@@ -6,30 +6,32 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Serves a published port: listens on a host address and relays each connection to a backend in
- * a container's network namespace. {@link #switchTo} swaps the backend atomically: connections
- * accepted afterwards go to the new container, open ones finish where they started.
+ * Serves a published port: listens on a host address and relays each new connection to the next
+ * serving container of its {@link BackendPool}, opened inside that container's network namespace.
+ * A connection whose backend cannot be reached tries the next one; with no serving backend it is
+ * closed at once. Open connections finish where they started whatever happens to the pool.
  */
-public final class PortForwarder implements AutoCloseable {
-    private static final System.Logger log = System.getLogger(PortForwarder.class.getName());
+public final class PortListener implements AutoCloseable {
+    private static final System.Logger log = System.getLogger(PortListener.class.getName());
 
-    /** Where new connections go: a dialer and the container port. */
-    public record Backend(NamespaceDialer dialer, int port) {
+    /** Where a connection goes: a dialer into the container's namespace and the container port. */
+    public record Target(NamespaceDialer dialer, int port) {
     }
 
     private final ServerSocketChannel server;
-    private final AtomicReference<Backend> backend;
+    private final BackendPool<Target> pool;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
 
     /** Binds now, so a port in use fails here with a clear error. */
-    public PortForwarder(InetSocketAddress listen, Backend initial) throws IOException {
-        this.backend = new AtomicReference<>(initial);
+    public PortListener(InetSocketAddress listen, BackendPool<Target> pool) throws IOException {
+        this.pool = pool;
         this.server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -38,19 +40,15 @@ public final class PortForwarder implements AutoCloseable {
             server.close();
             throw new IOException("cannot listen on " + listen.getHostString() + ":" + listen.getPort() + ": " + e.getMessage(), e);
         }
-        this.acceptor = Thread.ofVirtual().name("forward-" + listen.getPort()).start(this::acceptLoop);
+        this.acceptor = Thread.ofVirtual().name("listen-" + listen.getPort()).start(this::acceptLoop);
     }
 
     public InetSocketAddress address() throws IOException {
         return (InetSocketAddress) server.getLocalAddress();
     }
 
-    public void switchTo(Backend next) {
-        backend.set(next);
-    }
-
-    public int openConnections() {
-        return open.size() / 2;
+    public BackendPool<Target> pool() {
+        return pool;
     }
 
     private void acceptLoop() {
@@ -62,19 +60,37 @@ public final class PortForwarder implements AutoCloseable {
                 if (server.isOpen()) log.log(System.Logger.Level.WARNING, "accept failed", e);
                 continue;
             }
-            Thread.ofVirtual().start(() -> relay(client, backend.get()));
+            Thread.ofVirtual().start(() -> relay(client));
         }
     }
 
-    private void relay(SocketChannel client, Backend to) {
-        SocketChannel upstream;
-        try {
-            upstream = to.dialer().dial(to.port());
-        } catch (IOException e) {
-            log.log(System.Logger.Level.INFO, "no backend for a connection: " + e.getMessage());
-            closeQuietly(client);
+    private void relay(SocketChannel client) {
+        var tried = new HashSet<String>();
+        while (true) {
+            var lease = pool.pick(tried);
+            if (lease.isEmpty()) {
+                closeQuietly(client); // nothing serves: refuse rather than hold the client
+                return;
+            }
+            SocketChannel upstream;
+            try {
+                upstream = lease.get().target().dialer().dial(lease.get().target().port());
+            } catch (IOException e) {
+                pool.release(lease.get());
+                tried.add(lease.get().container());
+                log.log(System.Logger.Level.DEBUG, "backend " + lease.get().container() + " refused a connection: " + e.getMessage());
+                continue;
+            }
+            try {
+                pipe(client, upstream);
+            } finally {
+                pool.release(lease.get());
+            }
             return;
         }
+    }
+
+    private void pipe(SocketChannel client, SocketChannel upstream) {
         open.add(client);
         open.add(upstream);
         Thread back = Thread.ofVirtual().start(() -> pump(upstream, client));
@@ -114,10 +130,17 @@ public final class PortForwarder implements AutoCloseable {
         }
     }
 
+    /** Stops listening and cuts every open connection; the port is free again when this returns. */
     @Override
     public void close() throws IOException {
         server.close();
         acceptor.interrupt();
         for (SocketChannel c : open) closeQuietly(c);
+        try {
+            // A channel closed while a thread accepts on it lets go of the socket when that thread leaves accept.
+            acceptor.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

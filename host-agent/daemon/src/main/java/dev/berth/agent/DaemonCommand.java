@@ -1,0 +1,200 @@
+package dev.berth.agent;
+
+import dev.berth.agent.cli.UsageException;
+import dev.berth.agent.daemon.AgentOptions;
+import dev.berth.agent.daemon.AgentService;
+import dev.berth.agent.daemon.LogSource;
+import dev.berth.agent.daemon.SocketServer;
+import dev.berth.agent.link.PlatformLink;
+import dev.berth.agent.protocol.Assignment;
+import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.state.PortRange;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code berth-agent daemon ...}: its options, checked before anything starts, and the running daemon. */
+final class DaemonCommand {
+    private DaemonCommand() {
+    }
+
+    /** The daemon's command line, parsed and checked. */
+    record Options(String publishAddress, String advertiseAddress, PortRange portRange, List<String> insecureRegistries,
+                   Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat) {
+        /** Never prints the join token. */
+        @Override
+        public String toString() {
+            return "Options[publishAddress=" + publishAddress + ", platform=" + platform + "]";
+        }
+    }
+
+    static Options parse(Path state, List<String> args) {
+        String publish = "0.0.0.0";
+        String advertise = null;
+        PortRange range = PortRange.DEFAULT;
+        var insecure = new ArrayList<String>();
+        Path config = AgentConfig.DEFAULT_PATH;
+        boolean configGiven = false;
+        URI platform = null;
+        String joinToken = null;
+        Path joinTokenFile = null;
+        long heartbeatSeconds = 10;
+        for (int i = 0; i < args.size(); i += 2) {
+            if (i + 1 >= args.size()) throw new UsageException(args.get(i) + " needs a value");
+            String value = args.get(i + 1);
+            switch (args.get(i)) {
+                case "--publish-address" -> publish = value;
+                case "--advertise-address" -> {
+                    if (value.isBlank()) throw new UsageException("--advertise-address needs a host name or address");
+                    advertise = value;
+                }
+                case "--port-range" -> {
+                    try {
+                        range = PortRange.parse(value);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--port-range: " + e.getMessage());
+                    }
+                }
+                case "--insecure-registry" -> {
+                    try {
+                        insecure.add(AgentConfig.registryHost(value, "--insecure-registry"));
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                }
+                case "--config" -> {
+                    config = Path.of(value);
+                    configGiven = true;
+                }
+                case "--platform" -> platform = platformUri(value);
+                case "--join-token" -> joinToken = value;
+                case "--join-token-file" -> joinTokenFile = Path.of(value);
+                case "--heartbeat-seconds" -> {
+                    try {
+                        heartbeatSeconds = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        heartbeatSeconds = 0;
+                    }
+                    if (heartbeatSeconds < 1 || heartbeatSeconds > 3600) {
+                        throw new UsageException("--heartbeat-seconds must be a number of seconds from 1 to 3600, not '" + value + "'");
+                    }
+                }
+                default -> throw new UsageException("daemon takes --publish-address, --advertise-address, --port-range, "
+                        + "--insecure-registry, --config, --platform, --join-token, --join-token-file and --heartbeat-seconds, not "
+                        + args.get(i));
+            }
+        }
+        if (joinToken != null && joinTokenFile != null) {
+            throw new UsageException("give the join token once: --join-token or --join-token-file, not both");
+        }
+        if (platform == null && (joinToken != null || joinTokenFile != null)) {
+            throw new UsageException((joinToken != null ? "--join-token" : "--join-token-file") + " needs --platform URL");
+        }
+        if (joinTokenFile != null) joinToken = readToken(joinTokenFile);
+        if (platform != null && joinToken == null && !PlatformLink.hasCredential(state)) {
+            throw new UsageException("--platform needs --join-token TOKEN the first time (or --join-token-file PATH): no credential in "
+                    + PlatformLink.credentialFile(state) + "; ask a platform admin for a join token");
+        }
+        return new Options(publish, advertise, range, List.copyOf(insecure), config, configGiven, platform, joinToken,
+                Duration.ofSeconds(heartbeatSeconds));
+    }
+
+    /** The token in the file: its first line, trimmed. The file's content never reaches an error message. */
+    private static String readToken(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("--join-token-file " + file + " cannot be read: " + e.getClass().getSimpleName());
+        }
+        String token = text.lines().findFirst().orElse("").strip();
+        if (token.isEmpty()) throw new UsageException("--join-token-file " + file + " is empty; put the join token in it");
+        return token;
+    }
+
+    private static URI platformUri(String value) {
+        try {
+            var uri = new URI(value);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new UsageException("--platform must be an http:// or https:// URL, not '" + value + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new UsageException("--platform must be an http:// or https:// URL, not '" + value + "'");
+        }
+    }
+
+    static int execute(Path state, List<String> args, PrintStream err) {
+        Options o = parse(state, args);
+        PlatformLink link = null;
+        try {
+            if (o.platform() != null) {
+                try {
+                    link = PlatformLink.join(o.platform(), state, o.joinToken(), o.heartbeat(), err);
+                } catch (PlatformLink.JoinRefusedException e) {
+                    err.println("berth-agent: " + e.getMessage());
+                    return 1;
+                }
+            }
+            var registries = AgentConfig.load(o.config(), o.configGiven()).registries(o.insecureRegistries());
+            var options = AgentOptions.defaults().withPublishAddress(o.publishAddress(), o.advertiseAddress())
+                    .withPortRange(o.portRange()).withRegistries(registries);
+            var agent = AgentService.open(state, BerthAgent.DEFAULT_RUNC, options);
+            var socket = new SocketServer(agent, state);
+            var stopped = new CountDownLatch(1);
+            var platformLink = link;
+            if (platformLink != null) {
+                agent.onChange(platformLink::reportSoon);
+                platformLink.start(linked(agent));
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                // Containers keep running; the next agent adopts them.
+                if (platformLink != null) platformLink.close();
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // exiting anyway
+                }
+                agent.close();
+                stopped.countDown();
+            }));
+            err.println("berth-agent: listening on " + SocketServer.socketPath(state));
+            stopped.await();
+            return 0;
+        } catch (IOException e) {
+            if (link != null) link.close();
+            err.println("berth-agent: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            return 0;
+        }
+    }
+
+    /** The agent as the platform link drives it. */
+    static PlatformLink.Agent linked(AgentService agent) {
+        return new PlatformLink.Agent() {
+            @Override
+            public List<ContainerStatus> statuses() throws IOException {
+                return agent.statuses();
+            }
+
+            @Override
+            public void apply(Assignment assignment) {
+                agent.apply(assignment);
+            }
+
+            @Override
+            public List<LogSource> platformLogs() {
+                return agent.platformLogs();
+            }
+        };
+    }
+}

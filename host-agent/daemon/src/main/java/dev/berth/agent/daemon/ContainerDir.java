@@ -1,0 +1,115 @@
+package dev.berth.agent.daemon;
+
+import dev.berth.agent.protocol.ContainerSpec;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A container's own directory, {@code STATE/containers/NAME}, and what the agent keeps there:
+ * {@code spec.json} (the spec it runs, without secret values), {@code assigned.json} (present for
+ * containers the platform assigned: the fingerprint of what it asked for), the bundle whose
+ * {@code config.json} holds the environment with secret values (0600), and the output log.
+ */
+record ContainerDir(Path path) {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** What {@code assigned.json} holds. */
+    record Assigned(String fingerprint) {
+    }
+
+    Path bundle() {
+        return path.resolve("bundle");
+    }
+
+    Path log() {
+        return path.resolve("output.log");
+    }
+
+    boolean hasSpec() {
+        return Files.exists(path.resolve("spec.json"));
+    }
+
+    ContainerSpec readSpec() throws IOException {
+        return JSON.readValue(Files.readString(path.resolve("spec.json")), ContainerSpec.class);
+    }
+
+    void writeSpec(ContainerSpec spec) throws IOException {
+        write(path.resolve("spec.json"), JSON.writeValueAsBytes(spec), "rw-r-----");
+    }
+
+    /** The OCI config; root-only, because the process environment in it carries secret values. */
+    void writeConfig(String json) throws IOException {
+        Files.createDirectories(bundle());
+        write(bundle().resolve("config.json"), json.getBytes(StandardCharsets.UTF_8), "rw-------");
+    }
+
+    Path config() {
+        return bundle().resolve("config.json");
+    }
+
+    Optional<Assigned> assigned() throws IOException {
+        Path file = path.resolve("assigned.json");
+        if (!Files.exists(file)) return Optional.empty();
+        return Optional.of(JSON.readValue(Files.readString(file), Assigned.class));
+    }
+
+    void writeAssigned(String fingerprint) throws IOException {
+        write(path.resolve("assigned.json"), JSON.writeValueAsBytes(new Assigned(fingerprint)), "rw-------");
+    }
+
+    /** Removes the directory and everything in it; what vanishes meanwhile is fine. */
+    void delete() throws IOException {
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) return FileVisitResult.CONTINUE;
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) throw e;
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** A temp file created with {@code mode}, synced, then renamed over: never half written, never briefly readable. */
+    private static void write(Path file, byte[] content, String mode) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
+        try {
+            try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(content));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

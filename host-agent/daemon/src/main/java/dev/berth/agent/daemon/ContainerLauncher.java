@@ -1,0 +1,297 @@
+package dev.berth.agent.daemon;
+
+import dev.berth.agent.bundle.BundleBuilder;
+import dev.berth.agent.bundle.BundleContext;
+import dev.berth.agent.bundle.ConfigJson;
+import dev.berth.agent.bundle.HostFacts;
+import dev.berth.agent.bundle.IdRange;
+import dev.berth.agent.image.ImageService;
+import dev.berth.agent.net.NamespaceDialer;
+import dev.berth.agent.protocol.ContainerSpec;
+import dev.berth.agent.runtime.ContainerProcess;
+import dev.berth.agent.runtime.Runc;
+import dev.berth.agent.state.IdRangeStore;
+import dev.berth.agent.state.PortAllocations;
+import dev.berth.agent.state.RootfsShifter;
+import dev.berth.agent.state.VolumeManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Brings containers up: settles a spec (root filesystem, image defaults, host ports), writes its
+ * bundle and files, reserves its published ports, starts each run under runc and points its ports
+ * and health checks at the run's network namespace, whose results decide whether it serves. Also
+ * picks up containers a previous agent left.
+ */
+final class ContainerLauncher implements AutoCloseable {
+    private final Path stateDir;
+    private final Path runcBinary;
+    private final Runc runc;
+    private final HostFacts host;
+    private final String publishAddress;
+    private final IdRangeStore ranges;
+    private final RootfsShifter shifter;
+    private final VolumeManager volumes;
+    private final ImageService images;
+    private final PortAllocations allocations;
+    private final PublishedPorts ports;
+    private final HealthChecks health;
+    private final String cgroupParent;
+
+    ContainerLauncher(Path stateDir, Path runcBinary, Runc runc, HostFacts host, String publishAddress, ImageService images,
+                      PortAllocations allocations, PublishedPorts ports, Runnable changed) {
+        this.stateDir = stateDir;
+        this.runcBinary = runcBinary;
+        this.runc = runc;
+        this.host = host;
+        this.publishAddress = publishAddress;
+        this.ranges = new IdRangeStore(stateDir);
+        this.shifter = new RootfsShifter(stateDir);
+        this.volumes = new VolumeManager(stateDir);
+        this.images = images;
+        this.allocations = allocations;
+        this.ports = ports;
+        this.cgroupParent = "/berth/" + agentTag(stateDir);
+        this.health = new HealthChecks(runc, m -> {
+            updateServing(m);
+            changed.run();
+        });
+    }
+
+    VolumeManager volumes() {
+        return volumes;
+    }
+
+    RootfsShifter shifter() {
+        return shifter;
+    }
+
+    /**
+     * Everything but the start: the settled spec, its bundle (secret values join the environment
+     * in the 0600 config only), {@code assigned.json} for platform containers, {@code spec.json},
+     * and its published ports reserved (not serving yet).
+     */
+    ManagedContainer prepare(ContainerSpec spec, Map<String, String> secrets, AssignmentPlan.Owner owner, String fingerprint,
+                             ContainerDir dir) throws IOException {
+        ContainerSpec resolved = new SpecResolver(images).resolve(spec);
+        ContainerSpec settled = withPorts(resolved, hostPorts(resolved));
+        IdRange ids = ranges.rangeFor(settled.app());
+        var m = new ManagedContainer(settled, dir, ids, owner, fingerprint);
+        writeBundle(m, secrets);
+        // Ownership first: a directory with a spec is adopted, and must be adopted as what it is.
+        if (owner == AssignmentPlan.Owner.PLATFORM) dir.writeAssigned(fingerprint);
+        dir.writeSpec(settled);
+        ports.reserve(settled.name(), settled.app(), publishes(settled));
+        return m;
+    }
+
+    /** Starts a run of the container and waits until its command runs; health checks begin at once. */
+    void launch(ManagedContainer m) throws IOException {
+        m.launching = true;
+        try {
+            m.run++;
+            m.health = HealthTracker.START;
+            m.exitSeen = false;
+            m.isolation = null;
+            m.process = ContainerProcess.start(runc, runcBinary, stateDir.resolve("runc"), m.name(), m.dir.bundle(),
+                    m.dir.path(), m.dir.log(), memoryCgroup(m.name()));
+            connectNetwork(m);
+            updateServing(m);
+            health.watch(m);
+        } finally {
+            m.launching = false;
+        }
+    }
+
+    /** A restart: runc still holds the ended run (kept for its OOM count), so it goes first. */
+    void relaunch(ManagedContainer m) throws IOException {
+        m.launching = true;
+        try {
+            try {
+                runc.delete(m.name(), true);
+            } catch (IOException none) {
+                // nothing left from the earlier run
+            }
+            launch(m);
+        } finally {
+            m.launching = false;
+        }
+    }
+
+    /** A container a previous agent started, as its directory tells; its ports are opened again and its checks resumed. */
+    ManagedContainer adopt(ContainerDir dir) throws IOException {
+        var spec = dir.readSpec();
+        var assigned = dir.assigned();
+        var m = new ManagedContainer(spec, dir, ranges.rangeFor(spec.app()),
+                assigned.isPresent() ? AssignmentPlan.Owner.PLATFORM : AssignmentPlan.Owner.HAND,
+                assigned.map(ContainerDir.Assigned::fingerprint).orElse(null));
+        m.process = ContainerProcess.adopt(runc, spec.name(), dir.path(), memoryCgroup(dir, spec.name()));
+        m.exitSeen = m.process.exitStatus().isPresent();
+        try {
+            ports.reserve(spec.name(), spec.app(), publishes(spec));
+            connectNetwork(m);
+        } catch (IOException e) {
+            m.portsLost = true; // a platform container is replaced for it; a hand-started one says so here
+            System.getLogger(ContainerLauncher.class.getName()).log(System.Logger.Level.WARNING,
+                    "could not re-open the ports of " + spec.name() + ": " + e.getMessage());
+        }
+        updateServing(m);
+        health.watch(m);
+        return m;
+    }
+
+    /** Points the published ports and network health checks at the container's (new) network namespace. */
+    private void connectNetwork(ManagedContainer m) throws IOException {
+        if (!m.needsNetwork()) return;
+        var pid = m.process.livePid();
+        if (pid.isEmpty()) return;
+        var old = m.dialer;
+        m.dialer = new NamespaceDialer(Path.of("/proc", Long.toString(pid.get()), "ns", "net"), m.name());
+        ports.connect(m.name(), m.dialer);
+        if (old != null) old.close();
+    }
+
+    /** New connections go to a container while it runs and, if it has a health check, passes it. */
+    void updateServing(ManagedContainer m) {
+        boolean running;
+        try {
+            running = m.process != null && m.process.exitStatus().isEmpty();
+        } catch (IOException e) {
+            running = false;
+        }
+        boolean healthy = m.spec.health() == null || m.health.status() == HealthTracker.Status.HEALTHY;
+        ports.ready(m.name(), running && healthy);
+    }
+
+    /** The spec's published ports with a host port for each: as given, or the app's from the agent's range. */
+    private List<ContainerSpec.PortPublish> hostPorts(ContainerSpec spec) throws IOException {
+        var out = new ArrayList<ContainerSpec.PortPublish>();
+        for (var p : spec.ports()) {
+            if (p.hostPort() != 0) {
+                out.add(p);
+                continue;
+            }
+            String address = listenAddress(p);
+            int port = allocations.portFor(spec.app(), p.containerPort(), candidate -> bindable(address, candidate));
+            out.add(new ContainerSpec.PortPublish(p.hostAddress(), port, p.containerPort()));
+        }
+        return out;
+    }
+
+    private static boolean bindable(String address, int port) {
+        try (var probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(address, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private String listenAddress(ContainerSpec.PortPublish p) {
+        return p.hostAddress() == null || p.hostAddress().isBlank() ? publishAddress : p.hostAddress();
+    }
+
+    private List<PublishedPorts.Publish> publishes(ContainerSpec spec) {
+        return spec.ports().stream().map(p -> new PublishedPorts.Publish(
+                new PublishedPorts.Binding(listenAddress(p), p.hostPort()), p.containerPort())).toList();
+    }
+
+    private static ContainerSpec withPorts(ContainerSpec s, List<ContainerSpec.PortPublish> ports) {
+        return new ContainerSpec(s.version(), s.name(), s.app(), s.rootfs(), s.image(), s.command(), s.env(), s.user(),
+                s.workingDir(), s.resources(), s.volumes(), s.tmpfs(), ports, s.capabilities(), s.health(), s.healthTiming(),
+                s.restart());
+    }
+
+    /** The bundle, with secret values added to the environment (winning over {@code env}); only its 0600 config holds them. */
+    private void writeBundle(ManagedContainer m, Map<String, String> secrets) throws IOException {
+        ContainerSpec spec = m.spec;
+        if (!secrets.isEmpty()) {
+            var env = new TreeMap<>(spec.env());
+            env.putAll(secrets);
+            spec = spec.withRuntimeDefaults(spec.rootfs(), spec.command(), spec.user(), spec.workingDir(), env, spec.health());
+        }
+        Path rootfs = shifter.prepare(Path.of(spec.rootfs()), m.ids).rootfs();
+        var volumeSources = new LinkedHashMap<String, String>();
+        for (var v : spec.volumes()) volumeSources.put(v.name(), volumes.prepare(spec.app(), v.name(), v.sizeBytes(), m.ids).toString());
+        var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, volumeSources, cgroupsPath(spec.name())));
+        oci.root.path = rootfs.toString();
+        m.dir.writeConfig(ConfigJson.write(oci));
+    }
+
+    /** Stops health checking; containers keep running. */
+    @Override
+    public void close() {
+        health.close();
+    }
+
+    /**
+     * Where runc puts a container: under a parent of this agent's own, so two agents on one host
+     * (each with its state directory) never share a cgroup, even for containers of the same name.
+     */
+    String cgroupsPath(String name) {
+        return cgroupParent + "/" + name;
+    }
+
+    /**
+     * Removes this agent's parent cgroup where it is empty (runc removes only the container's own),
+     * so agents that come and go leave no cgroups behind. One with containers left stays.
+     */
+    void releaseCgroupParent() {
+        Path root = Path.of("/sys/fs/cgroup");
+        var candidates = new ArrayList<Path>();
+        candidates.add(root.resolve(cgroupParent.substring(1)));
+        try (var hierarchies = java.nio.file.Files.list(root)) {
+            hierarchies.forEach(h -> candidates.add(h.resolve(cgroupParent.substring(1))));
+        } catch (IOException e) {
+            return;
+        }
+        for (Path p : candidates) {
+            try {
+                if (java.nio.file.Files.isDirectory(p)) java.nio.file.Files.delete(p); // a cgroup is removed with rmdir
+            } catch (IOException busy) {
+                // containers of this agent remain in it
+            }
+        }
+    }
+
+    /** A short name for the agent of this state directory. Pure. */
+    static String agentTag(Path stateDir) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256").digest(stateDir.toString().getBytes(StandardCharsets.UTF_8));
+            return "agent-" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private Path memoryCgroup(String name) {
+        return memoryCgroupAt(cgroupsPath(name));
+    }
+
+    private Path memoryCgroupAt(String cgroupsPath) {
+        return ContainerProcess.memoryCgroup(Path.of("/sys/fs/cgroup"), host.cgroupV2(), cgroupsPath);
+    }
+
+    /** The cgroup a container was started in, as its bundle says (an older agent may have used another scheme). */
+    private Path memoryCgroup(ContainerDir dir, String name) {
+        try {
+            String path = IsolationReports.bundle(dir).linux.cgroupsPath;
+            if (path != null && path.startsWith("/")) return memoryCgroupAt(path);
+        } catch (IOException | RuntimeException unreadable) {
+            // fall back to this agent's scheme
+        }
+        return memoryCgroup(name);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.berth.agent.link;
+
+import dev.berth.agent.protocol.Heartbeat;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends a heartbeat at start, every interval, and soon after something changed (an assignment
+ * applied, a container started, became healthy or ended), so the platform learns quickly. While
+ * the platform cannot be reached it backs off, doubling up to a minute.
+ */
+final class Heartbeats implements Runnable {
+    /** Changes that come in a burst go out in one heartbeat. */
+    private static final long COALESCE_MILLIS = 50;
+
+    private final PlatformCalls calls;
+    private final PlatformLink.Agent agent;
+    private final Duration interval;
+    private final String hostId;
+    private final LinkState state;
+    private final Semaphore soon = new Semaphore(0);
+    private int failures;
+
+    Heartbeats(PlatformCalls calls, PlatformLink.Agent agent, Duration interval, String hostId, PrintStream log) {
+        this.calls = calls;
+        this.agent = agent;
+        this.interval = interval;
+        this.hostId = hostId;
+        this.state = new LinkState(log);
+    }
+
+    /** Asks for a heartbeat now rather than at the next interval. */
+    void soon() {
+        if (soon.availablePermits() == 0) soon.release();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                beat();
+                if (soon.tryAcquire(LinkParts.nextDelay(interval, failures).toMillis(), TimeUnit.MILLISECONDS)) {
+                    Thread.sleep(COALESCE_MILLIS);
+                    soon.drainPermits();
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed
+        }
+    }
+
+    private void beat() throws InterruptedException {
+        try {
+            var heartbeat = new Heartbeat(Heartbeat.VERSION, Joining.hostCapacity(), containers());
+            var response = calls.post("agent/v1/heartbeat", heartbeat);
+            int status = response.statusCode();
+            if (status / 100 == 2) {
+                failures = 0;
+                state.is("up", "heartbeats reach " + calls.platform() + " (host " + hostId + ")");
+                return;
+            }
+            String why = "HTTP " + status + PlatformCalls.detail(response.body());
+            if (status == 401 || status == 403) {
+                state.is("refused", "the platform refused this host's credential (" + why + "); retrying with backoff");
+            } else {
+                state.is("unreachable", "cannot reach " + calls.platform() + " (" + why + "); retrying with backoff");
+            }
+        } catch (ContainersUnavailable e) {
+            state.is("no-containers", "cannot list containers for the heartbeat (" + e.getMessage() + "); retrying with backoff");
+        } catch (IOException | RuntimeException e) {
+            state.is("unreachable", "cannot reach " + calls.platform() + " (" + PlatformCalls.describe(e) + "); retrying with backoff");
+        }
+        failures++;
+    }
+
+    private java.util.List<dev.berth.agent.protocol.ContainerStatus> containers() throws ContainersUnavailable {
+        try {
+            return agent.statuses();
+        } catch (IOException | RuntimeException e) {
+            throw new ContainersUnavailable(PlatformCalls.describe(e));
+        }
+    }
+
+    private static final class ContainersUnavailable extends IOException {
+        ContainersUnavailable(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.berth.agent.link;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The agent's HTTP calls to the platform, each with the host's credential as a bearer token. The
+ * one place that sees the credential; it never appears in an exception or log line.
+ */
+final class PlatformCalls {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    static final JsonMapper JSON = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    private final URI platform;
+    private final String credential;
+    private final HttpClient http;
+
+    PlatformCalls(URI platform, String credential, HttpClient http) {
+        this.platform = platform;
+        this.credential = credential;
+        this.http = http;
+    }
+
+    static HttpClient client() {
+        return HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    URI platform() {
+        return platform;
+    }
+
+    HttpResponse<String> post(String path, Object body) throws IOException, InterruptedException {
+        String json;
+        try {
+            json = JSON.writeValueAsString(body);
+        } catch (JacksonException e) {
+            throw new IOException("cannot write the request: " + e.getOriginalMessage(), e);
+        }
+        var request = HttpRequest.newBuilder(LinkParts.endpoint(platform, path))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + credential)
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** The long poll: answered at once when the host's generation is past {@code after}, else within {@code waitSeconds}. */
+    HttpResponse<String> assignments(long after, int waitSeconds) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(LinkParts.endpoint(platform, "agent/v1/assignments?after=" + after + "&wait=" + waitSeconds))
+                .timeout(REQUEST_TIMEOUT.plusSeconds(waitSeconds))
+                .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + credential)
+                .GET()
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** {@code ": detail"} of a problem+json body, or nothing. */
+    static String detail(String body) {
+        String d = detailOf(body);
+        return d == null ? "" : ": " + d;
+    }
+
+    /** The {@code detail} of a problem+json body, or null. */
+    static String detailOf(String body) {
+        if (body == null || body.isBlank()) return null;
+        try {
+            var node = JSON.readTree(body).path("detail");
+            return node.isString() && !node.asString().isBlank() ? node.asString() : null;
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    static String describe(Exception e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.berth.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** How long a container that could not be started waits before the next attempt. */
+class RetryBackoffTest {
+    @ParameterizedTest(name = "after {0} failures: {1} s")
+    @CsvSource({"0, 1", "1, 1", "2, 2", "3, 4", "4, 8", "6, 32", "7, 60", "30, 60", "1000, 60"})
+    void doublesFromASecondUpToAMinute(int failures, long seconds) {
+        assertThat(Assignments.backoff(failures)).isEqualTo(Duration.ofSeconds(seconds));
+    }
+}

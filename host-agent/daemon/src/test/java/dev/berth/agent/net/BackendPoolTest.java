@@ -1,0 +1,95 @@
+package dev.berth.agent.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BackendPoolTest {
+
+    /**
+     * members: a, b, c added in that order; setup: space-separated words, "ready:x", "drain:x",
+     * "untargeted:x" (added without a target), "remove:x"; picks: the next five picks, "-" for none.
+     */
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(delimiter = '|', value = {
+            "ready:a ready:b ready:c | a b c a b",
+            "ready:a ready:c | a c a c a",
+            "ready:a ready:b ready:c drain:b | a c a c a",
+            "'' | - - - - -",
+            "ready:c | c c c c c",
+            "untargeted:a ready:a ready:b ready:c | b c b c b",
+            "ready:a ready:b ready:c remove:a | b c b c b",
+            "ready:a ready:b ready:c drain:a drain:b drain:c | - - - - -"})
+    void newConnectionsGoRoundRobinOverServingMembers(String setup, String picks) {
+        var pool = new BackendPool<String>();
+        var words = setup.isBlank() ? List.<String>of() : Arrays.asList(setup.split(" "));
+        for (String name : List.of("a", "b", "c")) pool.add(name, words.contains("untargeted:" + name) ? null : "target-" + name);
+        for (String w : words) {
+            String[] op = w.split(":");
+            switch (op[0]) {
+                case "ready" -> pool.ready(op[1], true);
+                case "drain" -> pool.drain(op[1]);
+                case "remove" -> pool.remove(op[1]);
+                case "untargeted" -> { }
+                default -> throw new IllegalArgumentException(w);
+            }
+        }
+        var seen = new ArrayList<String>();
+        for (int i = 0; i < 5; i++) seen.add(pool.pick(Set.of()).map(BackendPool.Lease::container).orElse("-"));
+        assertThat(String.join(" ", seen)).isEqualTo(picks);
+    }
+
+    @Test
+    void connectionsAreCountedUntilReleasedEvenAfterTheMemberLeft() {
+        var pool = new BackendPool<String>();
+        pool.add("a", "target-a");
+        pool.ready("a", true);
+        var first = pool.pick(Set.of()).orElseThrow();
+        var second = pool.pick(Set.of()).orElseThrow();
+        assertThat(first.target()).isEqualTo("target-a");
+        assertThat(pool.active("a")).isEqualTo(2);
+        pool.drain("a");
+        assertThat(pool.serving("a")).isFalse();
+        assertThat(pool.pick(Set.of())).isEmpty();
+        assertThat(pool.active("a")).as("open connections carry on").isEqualTo(2);
+        pool.release(first);
+        assertThat(pool.active("a")).isEqualTo(1);
+
+        // Removed and added again (a replacement of the same name): the old lease does not count on the new member.
+        pool.remove("a");
+        pool.add("a", "target-a2");
+        pool.release(second);
+        pool.ready("a", true);
+        var third = pool.pick(Set.of()).orElseThrow();
+        assertThat(third.target()).isEqualTo("target-a2");
+        assertThat(pool.active("a")).isEqualTo(1);
+    }
+
+    @Test
+    void aMemberWhoseConnectionFailedIsSkippedForThatConnection() {
+        var pool = new BackendPool<String>();
+        pool.add("a", "ta");
+        pool.add("b", "tb");
+        pool.ready("a", true);
+        pool.ready("b", true);
+        assertThat(pool.pick(Set.of("a")).orElseThrow().container()).isEqualTo("b");
+        assertThat(pool.pick(Set.of("a", "b"))).isEmpty();
+    }
+
+    @Test
+    void aContainerIsBehindAPortOnce() {
+        var pool = new BackendPool<String>();
+        pool.add("a", null);
+        assertThatThrownBy(() -> pool.add("a", null)).hasMessageContaining("'a' is already behind this port");
+        assertThat(pool.containers()).containsExactly("a");
+        pool.remove("a");
+        assertThat(pool.isEmpty()).isTrue();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.berth.platform;
+
+import dev.berth.gitsync.CommitId;
+import dev.berth.gitsync.Person;
+import dev.berth.gitsync.definition.Definition;
+import dev.berth.gitsync.definition.DefinitionLimits;
+import dev.berth.gitsync.definition.DefinitionParser;
+import dev.berth.gitsync.definition.ParseResult;
+import dev.berth.gitsync.hosted.PushedCommit;
+import dev.berth.platform.audit.AuditEvent;
+import dev.berth.platform.deployments.DeploymentStore;
+import dev.berth.platform.deployments.ReplicaStore;
+import dev.berth.platform.repositories.DefinitionReview;
+import dev.berth.platform.repositories.RepositoryStore;
+import dev.berth.platform.repositories.Revision;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Seeds the deployer's record without a registry or agents: a revision recorded as if pushed to a
+ * team's repository (which creates the app's deployment), and replica rows on a host, for tests
+ * that need an app with replicas but not the rollout. The app asks for no replicas, so the
+ * reconciler never starts any of its own.
+ */
+public class DeployedApps {
+    private final DefinitionReview review;
+    private final RepositoryStore repositories;
+    private final DeploymentStore deployments;
+    private final ReplicaStore replicas;
+
+    public DeployedApps(DefinitionReview review, RepositoryStore repositories, DeploymentStore deployments, ReplicaStore replicas) {
+        this.review = review;
+        this.repositories = repositories;
+        this.deployments = deployments;
+        this.replicas = replicas;
+    }
+
+    /** What was seeded: the revision, and each replica's id as stored. */
+    public record Seeded(long revision, List<String> replicas) {
+    }
+
+    /** Records {@code app} in {@code repository} of {@code team} and gives it the named replicas on {@code hostId}. */
+    public Seeded seed(String team, String repository, String app, String hostId, String... replicaIds) {
+        byte[] yaml = ("apiVersion: berth/v1\napps:\n  " + app + ":\n    image: busybox:1\n    replicas: 0\n")
+                .getBytes(StandardCharsets.UTF_8);
+        if (!(DefinitionParser.parse("berth.yaml", yaml, DefinitionLimits.DEFAULTS) instanceof ParseResult.Valid(Definition definition))) {
+            throw new AssertionError("the seed definition does not parse");
+        }
+        var repo = repositories.find(team, repository).orElseThrow();
+        var who = new Person("Ada", "ada@example.com", Instant.now());
+        long revision = review.record(repo, new PushedCommit(new CommitId("a".repeat(40)), who, who, "seed"), "main", "admin",
+                AuditEvent.Actor.user("admin"), new DefinitionReview.Passed(yaml, definition,
+                        List.of(new Revision.PinnedImage(app, "busybox:1", "sha256:" + "ab".repeat(32))), "unsigned"),
+                id -> AuditEvent.of(AuditEvent.Actor.user("admin"), "repository.push", "repository:" + team + "/" + repository));
+        var deployment = deployments.newest(repo.teamId(), app).orElseThrow();
+        var ids = new java.util.ArrayList<String>();
+        for (String id : replicaIds) {
+            ids.add(replicas.insert(id, repo.teamId(), app, revision, deployment.id(), hostId, Instant.now()));
+        }
+        return new Seeded(revision, ids);
+    }
+}
