@@ -56,6 +56,7 @@ class AgentJoinTest {
     static void start() throws IOException {
         requireRuntime();
         work = Files.createTempDirectory("berth-agent-join-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
         platform = new SpringApplicationBuilder(BerthApplication.class)
                 .run("--server.port=0",
                         "--server.address=127.0.0.1",

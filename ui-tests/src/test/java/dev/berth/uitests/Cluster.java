@@ -91,7 +91,10 @@ final class Cluster implements AutoCloseable {
      */
     static Cluster start(Duration heartbeatTimeout, String... platformArgs) throws Exception {
         requireRuntime();
-        return new Cluster(Files.createTempDirectory("berth-cluster-"), heartbeatTimeout, platformArgs);
+        // Containers' user-namespaced root passes through here to reach the agents' state.
+        Path work = Files.createTempDirectory("berth-cluster-");
+        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        return new Cluster(work, heartbeatTimeout, platformArgs);
     }
 
     private Cluster(Path work, Duration heartbeatTimeout, String... platformArgs) throws Exception {
@@ -209,6 +212,20 @@ final class Cluster implements AutoCloseable {
         throw new AssertionError("not within " + within + ": " + what + "; last seen: " + last);
     }
 
+    /** The commit the checkout's HEAD points at: the last one pushed. */
+    String headCommit() throws Exception {
+        return Git.run(work, checkout, "rev-parse", "HEAD").strip();
+    }
+
+    /** A GET as the admin whose body is not one JSON document (the audit export is JSON Lines). */
+    String raw(String method, String path) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminToken).method(method, HttpRequest.BodyPublishers.noBody()).build();
+        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+
     JsonNode api(String method, String path, String body, int expected) throws Exception {
         return send(method, path, "Bearer " + adminToken, body, expected);
     }
@@ -252,7 +269,9 @@ final class Cluster implements AutoCloseable {
         }
         if (platform != null) platform.close();
         if (registry != null) registry.close();
-        TestRegistry.deleteTree(work);
+        // BERTH_KEEP_WORK=1 keeps the agents' logs and state for a look after a failure.
+        if ("1".equals(System.getenv("BERTH_KEEP_WORK"))) System.err.println("kept the cluster's files in " + work);
+        else TestRegistry.deleteTree(work);
     }
 
     /** Containers outlive their agent by design; the test removes what its agents left running. */

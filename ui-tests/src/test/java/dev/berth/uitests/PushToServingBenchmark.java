@@ -103,7 +103,7 @@ class PushToServingBenchmark {
         return cluster.awaitApp("web", Duration.ofSeconds(60), "revision " + revision + " alone and healthy",
                 v -> v.path("revision").asLong() == revision && v.path("replicas").size() == 1
                         && v.path("replicas").get(0).path("revision").asLong() == revision
-                        && v.path("replicas").get(0).path("state").asString().equals("healthy"));
+                        && v.path("replicas").get(0).path("state").asString().equals("HEALTHY"));
     }
 
     private static double millisSince(long start) {

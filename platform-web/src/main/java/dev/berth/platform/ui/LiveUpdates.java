@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import dev.berth.platform.deployments.AppChanged;
 import dev.berth.platform.hosts.HeartbeatRecorded;
+import dev.berth.platform.logs.LogsArrived;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.security.core.context.SecurityContext;
@@ -82,6 +83,12 @@ public class LiveUpdates implements DisposableBean {
     @TransactionalEventListener(fallbackExecution = true)
     void on(HeartbeatRecorded event) {
         changed(new Change("host:" + event.hostId()));
+    }
+
+    /** New output of a container arrived on this instance. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(LogsArrived event) {
+        changed(new Change("logs:" + event.container()));
     }
 
     /** Tells the views concerned with {@code change} to refresh now. */

@@ -99,6 +99,7 @@ public final class AgentService implements AutoCloseable {
         Files.createDirectories(stateDir.resolve("containers"));
         // Containers' unprivileged root must pass through to their root filesystems.
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx--x--x"));
+        StateDirectory.requireSearchable(stateDir);
         var images = new ImageService(stateDir, options.registries(), new Platform("linux", host.architecture(), null),
                 Clock.systemUTC());
         var service = new AgentService(stateDir, runcBinary, options, host, images);
