@@ -87,8 +87,8 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         timeline.addColumn(d -> d.kind().value()).setHeader("Kind").setAutoWidth(true);
         timeline.addComponentColumn(DeploymentBadges::state).setHeader("State").setAutoWidth(true);
         timeline.addColumn(Deployment::createdBy).setHeader("By").setAutoWidth(true);
-        timeline.addColumn(d -> d.reason() == null ? d.message() : d.reason() + (d.message() == null ? "" : " — " + d.message()))
-                .setHeader("What happened").setFlexGrow(1);
+        timeline.addColumn(AppView::whatHappened).setHeader("What happened").setFlexGrow(1)
+                .setTooltipGenerator(AppView::whatHappened);
 
         replicas.setId("replicas-grid");
         replicas.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
@@ -135,6 +135,10 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         secretsPanel.show(team, app);
         logPanel.show(team, app);
         live.subscribe(this, change -> change.topic().equals("app:" + team + "/" + app), this::refresh);
+    }
+
+    private static String whatHappened(Deployment d) {
+        return d.reason() == null ? d.message() : d.reason() + (d.message() == null ? "" : " — " + d.message());
     }
 
     @Override

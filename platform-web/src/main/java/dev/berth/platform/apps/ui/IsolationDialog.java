@@ -27,8 +27,10 @@ class IsolationDialog extends Dialog {
         grid.addComponentColumn(c -> DeploymentBadges.badge(c.passed() ? "pass" : "fail", c.passed() ? "success" : "error"))
                 .setHeader("").setAutoWidth(true);
         grid.addColumn(IsolationCheck::name).setHeader("Check").setAutoWidth(true);
-        grid.addComponentColumn(c -> Monospace.apply(new com.vaadin.flow.component.html.Span(c.expected()))).setHeader("Expected").setFlexGrow(1);
-        grid.addComponentColumn(c -> Monospace.apply(new com.vaadin.flow.component.html.Span(c.actual()))).setHeader("Seen").setFlexGrow(1);
+        grid.addComponentColumn(c -> Monospace.apply(new com.vaadin.flow.component.html.Span(c.expected()))).setHeader("Expected")
+                .setFlexGrow(1).setTooltipGenerator(IsolationCheck::expected);
+        grid.addComponentColumn(c -> Monospace.apply(new com.vaadin.flow.component.html.Span(c.actual()))).setHeader("Seen")
+                .setFlexGrow(1).setTooltipGenerator(IsolationCheck::actual);
         grid.setItems(view.checks());
         grid.setAllRowsVisible(true);
         add(summary, grid);
