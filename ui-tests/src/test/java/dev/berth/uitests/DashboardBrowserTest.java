@@ -438,7 +438,7 @@ class DashboardBrowserTest {
         assertThat(deepText(driver.findElement(By.id("teams-grid"))))
                 .contains("You are not in any team yet. Ask a platform admin to add you.");
         assertThat(driver.findElements(By.id("new-team"))).isEmpty();
-        assertThat(navLabels()).containsExactly("Teams", "Repositories", "Tokens");
+        assertThat(navLabels()).containsExactly("Apps", "Teams", "Repositories", "Tokens");
         screenshot("no-team-teams");
 
         driver.get(baseUrl + "/audit");
@@ -496,13 +496,13 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
         waitForRow("teams-grid", 0, team);
         assertThat(gridRows("teams-grid")).containsExactly(List.of(team, "ADMIN", "2"));
-        assertThat(navLabels()).containsExactly("Teams", "Repositories", "Tokens", "Audit");
+        assertThat(navLabels()).containsExactly("Apps", "Teams", "Repositories", "Tokens", "Audit");
 
         navigate("Audit", "audit-grid");
         waitForRow("audit-grid", 3, "team.member.role");
         assertThat(gridRows("audit-grid")).extracting(row -> row.get(3))
-                .containsExactly("repository.sync", "repository.register", "repository.signing", "repository.signing",
-                        "repository.key.add", "repository.push", "repository.create",
+                .containsExactly("deployment.create", "repository.sync", "repository.register", "repository.signing",
+                        "repository.signing", "repository.key.add", "deployment.create", "repository.push", "repository.create",
                         "team.member.role", "team.member.add", "team.create");
         assertThat(gridRows("audit-grid")).allSatisfy(row -> assertThat(row.get(5)).isEqualTo(team));
         assertThat(driver.findElements(By.id("verify-chain"))).isEmpty();
