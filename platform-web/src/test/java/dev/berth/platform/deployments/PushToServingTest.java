@@ -344,6 +344,8 @@ class PushToServingTest extends DeployTest {
             assertThat(replicas).hasSize(4);
             assertThat(replicas).filteredOn(r -> r.get("revision").asLong() == second).hasSize(2).allSatisfy(r -> {
                 assertThat(r.get("serving").asBoolean()).isFalse();
+                assertThat(r.get("state").asString()).as("held back by its health check").isEqualTo("STARTING");
+                assertThat(r.get("published")).as("reported by its host").hasSize(1);
                 assertThat(r.get("published").get(0).get("serving").asBoolean()).isFalse();
             });
             assertThat(replicas).filteredOn(r -> r.get("revision").asLong() == first).hasSize(2)
