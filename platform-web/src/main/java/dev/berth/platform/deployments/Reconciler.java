@@ -167,7 +167,6 @@ public class Reconciler {
         frozenLogged.retainAll(frozen);
 
         var planned = live.stream().filter(r -> !frozen.contains(r.qualifiedApp())).toList();
-        var strategies = new HashMap<String, Strategy>();
         List<Replica> observed = ObservedReplicas.planned(planned, r -> revisions.find(r.revision(), r.app())
                 .map(a -> DesiredApps.reserved(a.definition())).orElse(new Resources(0, 0)));
         var replicaRows = new HashMap<String, ReplicaStore.Row>();
@@ -175,6 +174,7 @@ public class Reconciler {
         List<Desired> desired = targets.values().stream()
                 .map(t -> DesiredApps.of(t.newest().deployment().team(), t.revision().definition(), t.revision().revision()))
                 .toList();
+        var strategies = new HashMap<String, Strategy>();
         desired.forEach(d -> strategies.put(d.name(), d.strategy()));
         Plan plan = Planner.plan(desired, observed, plannerHosts, now, timeout);
 

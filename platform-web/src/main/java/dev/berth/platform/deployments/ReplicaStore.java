@@ -109,10 +109,9 @@ public class ReplicaStore {
         }
     }
 
-    /** Keeps why its host could not start the replica, at most {@link ContainerStatus#MAX_ERROR} characters. */
+    /** Keeps why its host could not start the replica (a checked report: at most {@link ContainerStatus#MAX_ERROR} characters). */
     public void startFailed(String id, String error, Instant at) {
-        String kept = error.length() > ContainerStatus.MAX_ERROR ? error.substring(0, ContainerStatus.MAX_ERROR) : error;
-        jdbc.sql("UPDATE replicas SET start_error = ?, start_failed_at = ? WHERE id = ?").params(kept, Timestamp.from(at), id)
+        jdbc.sql("UPDATE replicas SET start_error = ?, start_failed_at = ? WHERE id = ?").params(error, Timestamp.from(at), id)
                 .update();
     }
 

@@ -135,7 +135,9 @@ final class Assignments implements AutoCloseable {
     /** An error as statuses carry it: at most {@link ContainerStatus#MAX_ERROR} characters. Pure. */
     static String reported(String error) {
         if (error == null || error.length() <= ContainerStatus.MAX_ERROR) return error;
-        return error.substring(0, ContainerStatus.MAX_ERROR - 1) + "…";
+        int cut = ContainerStatus.MAX_ERROR - 1;
+        if (Character.isHighSurrogate(error.charAt(cut - 1))) cut--; // never half a character
+        return error.substring(0, cut) + "…";
     }
 
     /** Notes of containers that cannot be started, for shipping as their log. */

@@ -23,4 +23,14 @@ class RetryBackoffTest {
         if (length > reported) assertThat(sent).endsWith("…").startsWith("x".repeat(reported - 1));
         else assertThat(sent).isEqualTo(error);
     }
+
+    @org.junit.jupiter.api.Test
+    void aBoundedErrorNeverEndsInHalfACharacter() {
+        // The cut would fall between the two halves of the first emoji.
+        String error = "x".repeat(998) + "😀".repeat(10);
+        String sent = Assignments.reported(error);
+        assertThat(sent).isEqualTo("x".repeat(998) + "…");
+        assertThat(Assignments.reported("x".repeat(997) + "😀".repeat(10))).isEqualTo("x".repeat(997) + "😀…");
+        assertThat(sent.length()).isLessThanOrEqualTo(1000);
+    }
 }
