@@ -56,7 +56,7 @@ public class DeployedApps {
         var deployment = deployments.newest(repo.teamId(), app).orElseThrow();
         var ids = new java.util.ArrayList<String>();
         for (String id : replicaIds) {
-            ids.add(replicas.insert(id, repo.teamId(), app, revision, deployment.id(), hostId, Instant.now()));
+            ids.add(replicas.insert(id, repo.teamId(), app, revision, deployment.id(), hostId, Instant.now(), true));
         }
         return new Seeded(revision, ids);
     }

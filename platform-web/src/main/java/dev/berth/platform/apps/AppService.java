@@ -81,8 +81,12 @@ public class AppService {
                 .map(a -> secrets.missing(teamId, app, a.definition().secrets())).orElse(List.of());
         var live = replicaViews(replicas.liveOf(teamId, app)).stream().map(ReplicaLine::view).toList();
         var wanted = new Differences.Wanted(team, app, d.revision(), desired(row), removed, d, missing);
+        var failedStart = removed ? null : replicas.lastFailedStart(teamId, app, d.revision())
+                .map(r -> new Differences.FailedStart(r.id(), hosts.find(r.hostId()).map(HostStore.Row::hostname).orElse(r.hostId()),
+                        r.startError(), r.startFailedAt()))
+                .orElse(null);
         return new AppDetail(team, app, d.revision(), d.commit(), desired(row), d, live, missing,
-                Differences.of(wanted, live, clock.instant()));
+                Differences.of(wanted, live, failedStart, clock.instant()));
     }
 
     /** The app's deployments, newest first. */
@@ -139,7 +143,8 @@ public class AppService {
                     status == null ? null : status.state(), status == null ? null : status.health(),
                     status == null ? List.of() : status.published(), status == null ? 0 : status.restarts(),
                     status == null ? null : status.exitCode(), status != null && status.oomKilled(), r.createdAt(),
-                    report == null ? null : report.reportedAt())));
+                    report == null ? null : report.reportedAt(), r.serving(),
+                    status == null || !"failed".equals(status.state()) ? null : status.error())));
         }
         return out;
     }

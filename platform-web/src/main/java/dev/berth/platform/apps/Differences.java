@@ -33,8 +33,25 @@ public final class Differences {
         }
     }
 
-    /** The differences, most important first. */
-    public static List<String> of(Wanted wanted, List<ReplicaView> live, Instant now) {
+    /**
+     * The last start of the wanted revision that failed, kept after its replica was stopped: a
+     * failed start is replaced at once, so its own report is soon gone.
+     *
+     * @param replica the replica that could not start
+     * @param hostname where
+     * @param error why, as its host said
+     * @param at when its host said so
+     */
+    public record FailedStart(String replica, String hostname, String error, Instant at) {
+    }
+
+    /**
+     * The differences, most important first.
+     *
+     * @param failedStart the wanted revision's last failed start, or null; said while the revision
+     *                    is not all healthy and that replica is no longer live
+     */
+    public static List<String> of(Wanted wanted, List<ReplicaView> live, FailedStart failedStart, Instant now) {
         var out = new ArrayList<String>();
         long r = wanted.revision();
         if (wanted.removed()) {
@@ -50,6 +67,10 @@ public final class Differences {
             long healthy = live.stream().filter(v -> v.revision() == r && v.state().equals("HEALTHY")).count();
             if (healthy < wanted.replicas()) {
                 out.add(healthy + " of " + count(wanted.replicas()) + " of revision " + r + " run healthy");
+                if (failedStart != null && live.stream().noneMatch(v -> v.id().equals(failedStart.replica()))) {
+                    out.add("replica " + failedStart.replica() + " on " + failedStart.hostname() + " failed to start ("
+                            + ago(failedStart.at(), now) + " ago, since replaced): " + failedStart.error());
+                }
             }
             if (live.size() > wanted.replicas()) {
                 out.add(count(live.size()) + " are assigned; revision " + r + " asks for " + wanted.replicas());
@@ -73,10 +94,14 @@ public final class Differences {
             switch (v.state()) {
                 case "UNHEALTHY" -> out.add(where + " fails its health check (for " + ago(v.since(), now) + ")");
                 case "EXITED" -> out.add(v.reportedAt() == null ? where + " is no longer reported by its host"
+                        : "failed".equals(v.runtime()) ? where + " failed to start" + (v.error() == null ? "" : ": " + v.error())
                         : where + " exited" + (v.exitCode() == null ? "" : " with code " + v.exitCode())
                         + (v.oomKilled() ? ", killed for using more memory than its limit" : ""));
                 case "STARTING" -> out.add(where + " has not passed its health check yet (starting for " + ago(v.since(), now) + ")");
                 default -> { }
+            }
+            if (!v.serving() && !v.state().equals("EXITED")) {
+                out.add(where + " takes no traffic until the blue-green switch to revision " + v.revision());
             }
         }
         return out;

@@ -23,10 +23,14 @@ import java.util.List;
  * @param oomKilled whether the kernel killed it for memory
  * @param createdAt when it was assigned
  * @param reportedAt when its host last reported it, null until then
+ * @param serving whether it may take traffic once healthy; false while a blue-green rollout holds
+ *                it out until the traffic switch (its {@code published} ports then say not serving)
+ * @param error why its host could not start it, while the host reports it {@code failed}; else null
  */
 public record ReplicaView(String id, String container, String hostId, String hostname, boolean hostAlive, long revision,
                           String state, Instant since, String runtime, String health, List<PublishedPort> published,
-                          int restarts, Integer exitCode, boolean oomKilled, Instant createdAt, Instant reportedAt) {
+                          int restarts, Integer exitCode, boolean oomKilled, Instant createdAt, Instant reportedAt,
+                          boolean serving, String error) {
     public ReplicaView {
         published = published == null ? List.of() : List.copyOf(published);
     }

@@ -14,9 +14,9 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * What each host should run: every replica assigned to it, with its spec and the values of the
- * secrets its app references, numbered by the host's generation. Agents long-poll for a generation
- * newer than the one they applied.
+ * What each host should run: every replica assigned to it, with its spec, the values of the
+ * secrets its app references and whether it may take traffic, numbered by the host's generation.
+ * Agents long-poll for a generation newer than the one they applied.
  */
 @Service
 public class Assignments {
@@ -90,7 +90,7 @@ public class Assignments {
                 }
                 var def = app.get().definition();
                 containers.add(new AssignedContainer(ContainerSpecs.of(r.team(), def, app.get().digest(), r.container()),
-                        r.revision(), secrets.values(r.teamId(), r.app(), def.secrets())));
+                        r.revision(), secrets.values(r.teamId(), r.app(), def.secrets()), r.serving()));
             }
             return new Assignment(Assignment.VERSION, hostId, generation, containers);
         });

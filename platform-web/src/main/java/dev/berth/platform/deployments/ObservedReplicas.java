@@ -27,8 +27,9 @@ public final class ObservedReplicas {
      * @param state the observed state from now on
      * @param since when it entered that state: the heartbeat's time when it changed, else as before
      * @param firstReport whether this heartbeat is the first that lists it
+     * @param startError why its host could not start it, when this heartbeat says so anew; else null
      */
-    public record Change(String replicaId, Replica.State state, Instant since, boolean firstReport) {
+    public record Change(String replicaId, Replica.State state, Instant since, boolean firstReport, String startError) {
     }
 
     /**
@@ -47,7 +48,11 @@ public final class ObservedReplicas {
             var status = byName.get(r.container());
             boolean first = status != null && r.firstReportedAt() == null;
             var state = ObservedState.of(status, r.firstReportedAt() != null);
-            if (state != r.state() || first) out.add(new Change(r.id(), state, state != r.state() ? at : r.since(), first));
+            String error = ObservedState.startError(status);
+            boolean newError = error != null && !error.equals(r.startError());
+            if (state != r.state() || first || newError) {
+                out.add(new Change(r.id(), state, state != r.state() ? at : r.since(), first, newError ? error : null));
+            }
         }
         return out;
     }

@@ -10,8 +10,12 @@ import dev.berth.deployer.Replica.State;
  *   <li>running with no health check, or reported {@code healthy}: {@link State#HEALTHY};</li>
  *   <li>running and {@code unhealthy}: {@link State#UNHEALTHY}; running and {@code starting}: {@link State#STARTING};</li>
  *   <li>{@code exited} or {@code stopped}: {@link State#EXITED};</li>
- *   <li>any other runtime state ({@code created}, {@code unknown}): {@link State#STARTING}, so the
- *       health timeout still applies;</li>
+ *   <li>{@code failed} (the agent could not start it: bad image, port in use...): {@link State#EXITED},
+ *       so the planner replaces it, possibly on another host, rather than wait for it;</li>
+ *   <li>{@code starting} (the agent prepares it, such as pulling its image) and {@code created}
+ *       (runc made it, its process has not run yet): {@link State#STARTING}, so the health timeout applies;</li>
+ *   <li>any other runtime state ({@code unknown}: runc could not say, and the agent replaces a
+ *       container it lost track of on its own; {@code paused}): {@link State#STARTING} as well;</li>
  *   <li>not in the report: {@link State#STARTING} while it never was (assigned, not started yet),
  *       {@link State#EXITED} once it had been, since a heartbeat lists every container the host runs.</li>
  * </ul>
@@ -32,8 +36,13 @@ public final class ObservedState {
                 case "unhealthy" -> State.UNHEALTHY;
                 default -> State.STARTING;
             };
-            case "exited", "stopped" -> State.EXITED;
+            case "exited", "stopped", "failed" -> State.EXITED;
             default -> State.STARTING;
         };
+    }
+
+    /** Why the agent could not start the container, when it reports a failed start that says so; else null. */
+    public static String startError(ContainerStatus reported) {
+        return reported != null && "failed".equals(reported.state()) ? reported.error() : null;
     }
 }

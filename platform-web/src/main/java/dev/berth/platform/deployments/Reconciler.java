@@ -7,6 +7,7 @@ import dev.berth.deployer.Planner;
 import dev.berth.deployer.Replica;
 import dev.berth.deployer.Resources;
 import dev.berth.deployer.Step;
+import dev.berth.deployer.Strategy;
 import dev.berth.gitsync.definition.Deploy;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
@@ -36,13 +37,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>How each step lands:
  * <ul>
- *   <li>{@link Step.Start}: a replica row for its host, whose generation moves so its agent picks it up.</li>
+ *   <li>{@link Step.Start}: a replica row for its host, whose generation moves so its agent picks it up.
+ *       A blue-green rollout's replicas started beside another revision's are held out of traffic
+ *       ({@code serving} false: they run and are health-checked, but take no connections).</li>
  *   <li>{@link Step.Stop}: the row is marked stopped with the reason, which takes it out of its host's
  *       assignment (the agent stops and removes it); that host's generation moves.</li>
- *   <li>{@link Step.SwitchTraffic}: an agent's published port forwards only to the app's serving
- *       replicas, so blue-green's new replicas take traffic as they pass their health checks and the
- *       switch completes when the old ones stop, which the same plan does, in the same generation.
- *       The step itself only notes the switch on the deployment.</li>
+ *   <li>{@link Step.SwitchTraffic}: the revision's replicas are let into traffic in the same
+ *       transaction, and the same generation of each host, as the {@link Step.Stop}s of the old ones
+ *       that follow it, so every agent switches its published ports from old to new in one step.
+ *       The switch is noted on the deployment. (See {@link Traffic}.)</li>
  *   <li>{@link Step.Failed}: the deployment fails; with {@code autoRollback} an auto-rollback
  *       deployment of the app's last succeeded revision follows, audited.</li>
  *   <li>{@link Step.Wait}, {@link Step.Unplaceable}: the in-progress deployment's message.</li>
@@ -171,9 +174,11 @@ public class Reconciler {
         List<Desired> desired = targets.values().stream()
                 .map(t -> DesiredApps.of(t.newest().deployment().team(), t.revision().definition(), t.revision().revision()))
                 .toList();
+        var strategies = new HashMap<String, Strategy>();
+        desired.forEach(d -> strategies.put(d.name(), d.strategy()));
         Plan plan = Planner.plan(desired, observed, plannerHosts, now, timeout);
 
-        var busy = apply(plan, targets, replicaRows, hostRows, live, now, fx);
+        var busy = apply(plan, targets, strategies, planned, replicaRows, hostRows, live, now, fx);
         for (var t : targets.values()) settle(t, plan, busy.notes().get(t.qualified()), busy.apps().contains(t.qualified()), live, now, fx);
         for (var d : removing) settleRemoval(d, live, now, fx);
         return plan;
@@ -183,11 +188,14 @@ public class Reconciler {
     private record Applied(Set<String> apps, Map<String, List<String>> notes) {
     }
 
-    private Applied apply(Plan plan, Map<String, Target> targets, Map<String, ReplicaStore.Row> replicaRows,
+    private Applied apply(Plan plan, Map<String, Target> targets, Map<String, Strategy> strategies,
+                          List<ReplicaStore.Row> planned, Map<String, ReplicaStore.Row> replicaRows,
                           List<HostStore.Row> hostRows, List<ReplicaStore.Row> live, Instant now, Effects fx) {
+        var letIn = Traffic.letIn(plan, planned);
         // Host rows first and in id order, as a heartbeat locks its host before its replicas and a
         // secret change its hosts in id order: no lock cycle.
         var moved = new TreeSet<String>();
+        letIn.forEach(r -> moved.add(r.hostId()));
         for (Step step : plan.steps()) {
             switch (step) {
                 case Step.Start s when targets.get(s.app()).blocked() == null -> moved.add(s.hostId());
@@ -213,7 +221,7 @@ public class Reconciler {
                         continue;
                     }
                     replicas.insert(s.replicaId(), t.driving().teamId(), t.newest().app(), s.revision(), t.driving().id(),
-                            s.hostId(), now);
+                            s.hostId(), now, Traffic.servesAtStart(strategies.get(s.app()), s, plan, planned));
                     fx.changed(t.newest().deployment().team(), t.newest().app());
                 }
                 case Step.Stop s -> {
@@ -225,6 +233,7 @@ public class Reconciler {
                     }
                 }
                 case Step.SwitchTraffic s -> {
+                    // The replicas it lets in are among letIn, served below in this transaction.
                     touched.add(s.app());
                     note(notes, s.app(), "switching traffic to revision " + s.revision()
                             + ": its replicas are all healthy, the older ones stop now");
@@ -243,6 +252,11 @@ public class Reconciler {
                     if (t != null && t.newest().revision() == f.revision()) fail(t, f.reason(), now, fx);
                 }
             }
+        }
+        replicas.serve(letIn.stream().map(ReplicaStore.Row::id).toList());
+        for (var r : letIn) {
+            touched.add(r.qualifiedApp());
+            fx.changed(r.team(), r.app());
         }
         return new Applied(touched, notes);
     }

@@ -43,6 +43,7 @@ public class ReplicaObserver {
         for (var change : ObservedReplicas.changes(assigned, heartbeat.containers(), heartbeat.at())) {
             var r = byId.get(change.replicaId());
             if (change.firstReport()) replicas.firstReported(r.id(), heartbeat.at());
+            if (change.startError() != null) replicas.startFailed(r.id(), change.startError(), heartbeat.at());
             if (change.state() != r.state()) {
                 replicas.observe(r.id(), change.state(), change.since());
                 fx.reconcile();

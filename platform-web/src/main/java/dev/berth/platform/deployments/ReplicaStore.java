@@ -1,10 +1,12 @@
 package dev.berth.platform.deployments;
 
+import dev.berth.agent.protocol.ContainerStatus;
 import dev.berth.deployer.Replica;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -15,7 +17,8 @@ import org.springframework.stereotype.Component;
 public class ReplicaStore {
     private static final String SELECT = """
             SELECT r.id, r.container, r.team_id, t.name AS team, r.app, r.revision_id, r.deployment_id, r.host_id, r.created_at,
-                   r.stop_requested_at, r.stop_reason, r.observed_state, r.observed_since, r.first_reported_at
+                   r.stop_requested_at, r.stop_reason, r.observed_state, r.observed_since, r.first_reported_at, r.serving,
+                   r.start_error, r.start_failed_at
             FROM replicas r JOIN teams t ON t.id = r.team_id""";
     private final JdbcClient jdbc;
 
@@ -29,10 +32,15 @@ public class ReplicaStore {
      * @param stopRequestedAt null while it is part of its host's assignment
      * @param state what the host's heartbeats say, {@code since} when it became that
      * @param firstReportedAt when a heartbeat first listed it; null until then
+     * @param serving whether its host lets it take traffic once healthy; false for a blue-green
+     *                rollout's replicas until the traffic switch
+     * @param startError the last reason its host gave for not being able to start it, kept after it
+     *                   stopped; null if it never failed to start
+     * @param startFailedAt when that was reported
      */
     public record Row(String id, String container, long teamId, String team, String app, long revision, long deploymentId,
                       String hostId, Instant createdAt, Instant stopRequestedAt, String stopReason, Replica.State state,
-                      Instant since, Instant firstReportedAt) {
+                      Instant since, Instant firstReportedAt, boolean serving, String startError, Instant startFailedAt) {
         /** The planner's name of its app, {@code team/app}. */
         public String qualifiedApp() {
             return team + "/" + app;
@@ -77,19 +85,42 @@ public class ReplicaStore {
      * Inserts a new replica, STARTING since {@code now}, under {@code id} or, when a stopped replica
      * already had that id, under {@code id-1}, {@code id-2}, ...: ids and container names are never reused.
      *
+     * @param serving whether it takes traffic once healthy, or waits for a traffic switch
      * @return the id it got
      */
-    public String insert(String id, long teamId, String app, long revision, long deploymentId, String hostId, Instant now) {
+    public String insert(String id, long teamId, String app, long revision, long deploymentId, String hostId, Instant now,
+                         boolean serving) {
         String candidate = id;
         for (int n = 1; exists(candidate); n++) candidate = id + "-" + n;
         jdbc.sql("""
                 INSERT INTO replicas (id, container, team_id, app, revision_id, deployment_id, host_id, created_at,
-                                      observed_state, observed_since)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'STARTING', ?)""")
+                                      observed_state, observed_since, serving)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'STARTING', ?, ?)""")
                 .params(candidate, AgentNames.container(candidate), teamId, app, revision, deploymentId, hostId,
-                        Timestamp.from(now), Timestamp.from(now))
+                        Timestamp.from(now), Timestamp.from(now), serving)
                 .update();
         return candidate;
+    }
+
+    /** Lets replicas into traffic (a traffic switch); their hosts' generations must move with it. */
+    public void serve(Collection<String> ids) {
+        for (String id : ids) {
+            jdbc.sql("UPDATE replicas SET serving = true WHERE id = ? AND stop_requested_at IS NULL").param(id).update();
+        }
+    }
+
+    /** Keeps why its host could not start the replica (a checked report: at most {@link ContainerStatus#MAX_ERROR} characters). */
+    public void startFailed(String id, String error, Instant at) {
+        jdbc.sql("UPDATE replicas SET start_error = ?, start_failed_at = ? WHERE id = ?").params(error, Timestamp.from(at), id)
+                .update();
+    }
+
+    /** The replica of the app's revision whose start failed last, stopped ones included. */
+    public Optional<Row> lastFailedStart(long teamId, String app, long revision) {
+        return jdbc.sql(SELECT + """
+                 WHERE r.team_id = ? AND r.app = ? AND r.revision_id = ? AND r.start_error IS NOT NULL
+                ORDER BY r.start_failed_at DESC, r.id DESC LIMIT 1""").params(teamId, app, revision)
+                .query(ReplicaStore::row).optional();
     }
 
     private boolean exists(String id) {
@@ -126,7 +157,8 @@ public class ReplicaStore {
                 rs.getString("app"), rs.getLong("revision_id"), rs.getLong("deployment_id"), rs.getString("host_id"),
                 instant(rs, "created_at"), instant(rs, "stop_requested_at"), rs.getString("stop_reason"),
                 Replica.State.valueOf(rs.getString("observed_state")), instant(rs, "observed_since"),
-                instant(rs, "first_reported_at"));
+                instant(rs, "first_reported_at"), rs.getBoolean("serving"), rs.getString("start_error"),
+                instant(rs, "start_failed_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

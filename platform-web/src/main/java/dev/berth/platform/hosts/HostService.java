@@ -171,6 +171,10 @@ public class HostService {
     private static void checkReport(ContainerStatus c) {
         String where = "container '" + c.name() + "': ";
         if (c.restarts() < 0) throw new Problem.Invalid(where + "restarts cannot be negative");
+        if (c.error() != null && c.error().length() > ContainerStatus.MAX_ERROR) {
+            throw new Problem.Invalid(where + "error is " + c.error().length() + " characters long; at most "
+                    + ContainerStatus.MAX_ERROR + " are taken");
+        }
         if (c.published().size() > MAX_PUBLISHED) {
             throw new Problem.Invalid(where + "at most " + MAX_PUBLISHED + " published ports, not " + c.published().size());
         }
@@ -205,7 +209,8 @@ public class HostService {
                 h.registeredAt(), h.lastHeartbeatAt(), alive(h.lastHeartbeatAt(), now),
                 containers.getOrDefault(h.id(), List.of()).stream().map(c -> new Host.Container(c.status().name(),
                         c.status().app(), c.status().state(), c.status().exitCode(), c.status().oomKilled(),
-                        c.status().health(), c.status().restarts(), c.status().published(), c.reportedAt())).toList()))
+                        c.status().health(), c.status().restarts(), c.status().published(), c.status().error(),
+                        c.reportedAt())).toList()))
                 .toList();
     }
 

@@ -96,10 +96,11 @@ public class HostStore {
         for (var c : containers) {
             jdbc.sql("""
                     INSERT INTO host_containers (host_id, name, app, state, exit_code, oom_killed, health, reported_at,
-                                                 restarts, published, isolation)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)""")
+                                                 restarts, published, isolation, error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)""")
                     .params(hostId, c.name(), c.app(), c.state(), c.exitCode(), c.oomKilled(), c.health(), Timestamp.from(now),
-                            c.restarts(), JSON.writeValueAsString(c.published()), JSON.writeValueAsString(c.isolation()))
+                            c.restarts(), JSON.writeValueAsString(c.published()), JSON.writeValueAsString(c.isolation()),
+                            c.error())
                     .update();
         }
     }
@@ -146,7 +147,7 @@ public class HostStore {
         return new ContainerRow(rs.getString("host_id"), new ContainerStatus(rs.getString("name"), rs.getString("app"),
                 rs.getString("state"), (Integer) rs.getObject("exit_code"), rs.getBoolean("oom_killed"), rs.getString("health"),
                 rs.getInt("restarts"), JSON.readValue(rs.getString("published"), PUBLISHED),
-                JSON.readValue(rs.getString("isolation"), ISOLATION)), instant(rs, "reported_at"));
+                JSON.readValue(rs.getString("isolation"), ISOLATION), rs.getString("error")), instant(rs, "reported_at"));
     }
 
     private static Row row(ResultSet rs, int n) throws SQLException {

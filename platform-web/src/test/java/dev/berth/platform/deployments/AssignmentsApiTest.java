@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.platform.Api;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code GET /agent/v1/assignments}: at once for {@code after=-1}, 204 when nothing changed within
@@ -89,7 +93,25 @@ class AssignmentsApiTest extends DeployTest {
         var assignment = Api.JSON.readValue(answered.body(), Assignment.class);
         assertThat(assignment.generation()).isGreaterThan(now);
         eventually(() -> assertThat(sim.containers().keySet()).anyMatch(n -> n.startsWith(team + ".web.")));
+
+        // Field for field what the protocol's golden file has, which the agent's side asserts too.
+        var golden = Api.JSON.readTree(Files.readString(GOLDEN.resolve("assignment-v1.json")));
+        var sent = Api.JSON.readTree(answered.body());
+        assertThat(names(sent)).isEqualTo(names(golden));
+        var container = sent.get("containers").get(0);
+        var goldenContainer = golden.get("containers").get(0);
+        assertThat(names(container)).isEqualTo(names(goldenContainer));
+        assertThat(names(container.get("spec"))).isEqualTo(names(goldenContainer.get("spec")));
+        assertThat(container.get("serving").isBoolean()).as("serving is sent, never left out").isTrue();
+        assertThat(container.get("serving").asBoolean()).as("a first rollout serves").isTrue();
         retire(team);
+    }
+
+    /** The agent protocol's golden files. */
+    private static final Path GOLDEN = Path.of("..", "host-agent", "protocol", "src", "test", "resources", "golden");
+
+    private static List<String> names(JsonNode object) {
+        return object.properties().stream().map(Map.Entry::getKey).sorted().toList();
     }
 
     @Test

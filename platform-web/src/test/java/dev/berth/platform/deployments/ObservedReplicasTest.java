@@ -21,8 +21,16 @@ class ObservedReplicasTest {
     private static final Instant AT = CREATED.plusSeconds(30);
 
     private static ReplicaStore.Row row(State state, Instant since, Instant firstReported) {
+        return row(state, since, firstReported, null);
+    }
+
+    private static ReplicaStore.Row row(State state, Instant since, Instant firstReported, String startError) {
         return new ReplicaStore.Row("acme.web.3.0", "acme.web.3.0", 1, "acme", "web", 3, 7, "h-000000000001", CREATED, null, null,
-                state, since, firstReported);
+                state, since, firstReported, true, startError, startError == null ? null : EARLIER);
+    }
+
+    private static ContainerStatus failed(String error) {
+        return new ContainerStatus("acme.web.3.0", "acme.web", "failed", null, false, null, 0, List.of(), List.of(), error);
     }
 
     private static ContainerStatus running(String health) {
@@ -35,18 +43,18 @@ class ObservedReplicasTest {
                         row(State.STARTING, CREATED, null), List.of(), List.of()),
                 Arguments.of("first reported, still starting: only noted as reported",
                         row(State.STARTING, CREATED, null), List.of(running("starting")),
-                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.STARTING, CREATED, true))),
+                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.STARTING, CREATED, true, null))),
                 Arguments.of("first reported healthy: healthy from now",
                         row(State.STARTING, CREATED, null), List.of(running("healthy")),
-                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.HEALTHY, AT, true))),
+                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.HEALTHY, AT, true, null))),
                 Arguments.of("still healthy: nothing moves, since stays",
                         row(State.HEALTHY, EARLIER, EARLIER), List.of(running("healthy")), List.of()),
                 Arguments.of("healthy to unhealthy",
                         row(State.HEALTHY, EARLIER, EARLIER), List.of(running("unhealthy")),
-                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.UNHEALTHY, AT, false))),
+                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.UNHEALTHY, AT, false, null))),
                 Arguments.of("reported before, gone from the report: exited",
                         row(State.HEALTHY, EARLIER, EARLIER), List.of(),
-                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.EXITED, AT, false))),
+                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.EXITED, AT, false, null))),
                 Arguments.of("another container of the host does not count",
                         row(State.HEALTHY, EARLIER, EARLIER),
                         List.of(running("healthy"), new ContainerStatus("acme.api.2.0", "acme.api", "exited", 1, false, null)),
@@ -54,7 +62,27 @@ class ObservedReplicasTest {
                 Arguments.of("exited with a code",
                         row(State.HEALTHY, EARLIER, EARLIER),
                         List.of(new ContainerStatus("acme.web.3.0", "acme.web", "exited", 137, true, null)),
-                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.EXITED, AT, false))));
+                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.EXITED, AT, false, null))),
+                Arguments.of("first reported as a failed start: exited, and why is kept",
+                        row(State.STARTING, CREATED, null), List.of(failed("pulling acme/web: manifest unknown")),
+                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.EXITED, AT, true,
+                                "pulling acme/web: manifest unknown"))),
+                Arguments.of("still failing for the same reason: nothing moves",
+                        row(State.EXITED, EARLIER, EARLIER, "pulling acme/web: manifest unknown"),
+                        List.of(failed("pulling acme/web: manifest unknown")), List.of()),
+                Arguments.of("failing for another reason: only the reason moves",
+                        row(State.EXITED, EARLIER, EARLIER, "pulling acme/web: manifest unknown"),
+                        List.of(failed("cannot listen on 0.0.0.0:20001: Address already in use")),
+                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.EXITED, EARLIER, false,
+                                "cannot listen on 0.0.0.0:20001: Address already in use"))),
+                Arguments.of("a failed start without a reason (an older agent): exited, nothing kept",
+                        row(State.STARTING, CREATED, EARLIER), List.of(failed(null)),
+                        List.of(new ObservedReplicas.Change("acme.web.3.0", State.EXITED, AT, false, null))),
+                Arguments.of("an error on a container that is not failed is not a start error",
+                        row(State.HEALTHY, EARLIER, EARLIER),
+                        List.of(new ContainerStatus("acme.web.3.0", "acme.web", "running", null, false, null, 0, List.of(),
+                                List.of(), "stray")),
+                        List.of()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -22,7 +22,11 @@ class ObservedStateTest {
                 Arguments.of("exited", status("exited", null, 1), true, State.EXITED),
                 Arguments.of("stopped", status("stopped", null, 137), true, State.EXITED),
                 Arguments.of("created, not running yet", status("created", null, null), false, State.STARTING),
-                Arguments.of("the runtime could not tell", status("unknown", "starting", null), true, State.STARTING));
+                Arguments.of("assigned, being prepared (pulling its image)", status("starting", null, null), true, State.STARTING),
+                Arguments.of("could not be started: replaced", status("failed", null, null), true, State.EXITED),
+                Arguments.of("could not be started, first report", status("failed", null, null), false, State.EXITED),
+                Arguments.of("the runtime could not tell; the agent replaces it", status("unknown", "starting", null), true,
+                        State.STARTING));
     }
 
     private static ContainerStatus status(String state, String health, Integer exit) {

@@ -70,6 +70,14 @@ class PushToServingTest extends DeployTest {
                 }).list();
     }
 
+    /** Whether each live replica of the revision may take traffic, by id. */
+    private List<Boolean> servingByRevision(String team, long revision) {
+        return jdbc.sql("""
+                SELECT r.serving FROM replicas r JOIN teams t ON t.id = r.team_id
+                WHERE t.name = ? AND r.revision_id = ? AND r.stop_requested_at IS NULL ORDER BY r.id""")
+                .params(team, revision).query(Boolean.class).list();
+    }
+
     /** The most replicas of the app assigned at one instant, over its whole history. */
     private static int mostAtOnce(List<History> rows) {
         int most = 0;
@@ -317,15 +325,68 @@ class PushToServingTest extends DeployTest {
     }
 
     @Test
-    void blueGreenStartsTheWholeNewSetBeforeTheOldOneStops() throws Exception {
+    void blueGreenStartsTheWholeNewSetOutOfTrafficAndSwitchesAsTheOldOneStops() throws Exception {
         var a = agent("a");
         var b = agent("b");
         onlyTheseHostsAlive(a, b);
         String team = team();
         long first = push(team, web(2, "blue", "deploy: {strategy: blue-green}"));
         succeededAt(team, "web", first);
+        assertThat(list(app(team, "web").get("replicas"))).allSatisfy(r -> assertThat(r.get("serving").asBoolean()).isTrue());
+
+        // Green's health checks are held back: it runs beside blue, out of traffic, until all of it is healthy.
+        a.holdStarting("green");
+        b.holdStarting("green");
         long second = push(team, web(2, "green", "deploy: {strategy: blue-green}"));
+        eventually(() -> {
+            var detail = app(team, "web");
+            var replicas = list(detail.get("replicas"));
+            assertThat(replicas).hasSize(4);
+            assertThat(replicas).filteredOn(r -> r.get("revision").asLong() == second).hasSize(2).allSatisfy(r -> {
+                assertThat(r.get("serving").asBoolean()).isFalse();
+                assertThat(r.get("state").asString()).as("held back by its health check").isEqualTo("STARTING");
+                assertThat(r.get("published")).as("reported by its host").hasSize(1);
+                assertThat(r.get("published").get(0).get("serving").asBoolean()).isFalse();
+            });
+            assertThat(replicas).filteredOn(r -> r.get("revision").asLong() == first).hasSize(2)
+                    .allSatisfy(r -> assertThat(r.get("serving").asBoolean()).isTrue());
+            assertThat(list(detail.get("differences")).stream().map(JsonNode::asString))
+                    .anyMatch(d -> d.endsWith(" takes no traffic until the blue-green switch to revision " + second));
+        });
+        assertThat(servingByRevision(team, second)).containsOnly(false);
+        a.release("green");
+        b.release("green");
         succeededAt(team, "web", second);
+        assertThat(servingByRevision(team, second)).containsExactly(true, true);
+        assertThat(list(app(team, "web").get("replicas"))).allSatisfy(r -> {
+            assertThat(r.get("serving").asBoolean()).isTrue();
+            assertThat(r.get("revision").asLong()).isEqualTo(second);
+        });
+
+        // What each agent was sent: green out of traffic beside blue, then green in with blue gone, in one generation.
+        int switched = 0;
+        for (var sim : List.of(a, b)) {
+            var sent = sim.received().stream().filter(asg -> asg.containers().stream().anyMatch(c -> c.revision() == second))
+                    .toList();
+            if (sent.isEmpty()) continue;
+            int at = 0;
+            while (at < sent.size() && sent.get(at).containers().stream().noneMatch(c -> c.revision() == second && c.serving())) at++;
+            assertThat(at).as("%s: green was first sent out of traffic", sim.hostname).isPositive();
+            for (var before : sent.subList(0, at)) {
+                assertThat(before.containers()).filteredOn(c -> c.revision() == second).extracting(AssignedContainer::serving)
+                        .containsOnly(false);
+            }
+            assertThat(at).as("%s: the switch reached it", sim.hostname).isLessThan(sent.size());
+            for (var after : sent.subList(at, sent.size())) {
+                assertThat(after.containers()).as("%s, generation %d: green in, blue gone", sim.hostname, after.generation())
+                        .isNotEmpty().allSatisfy(c -> {
+                            assertThat(c.revision()).isEqualTo(second);
+                            assertThat(c.serving()).isTrue();
+                        });
+            }
+            switched++;
+        }
+        assertThat(switched).as("hosts that ran green").isPositive();
 
         var rows = history(team, "web");
         var green = rows.stream().filter(r -> r.revision() == second).toList();
@@ -338,6 +399,36 @@ class PushToServingTest extends DeployTest {
         });
         assertThat(new TreeSet<>(blue.stream().map(History::stopped).toList())).as("stopped in one round").hasSize(1);
         assertThat(mostAtOnce(rows)).isEqualTo(4);
+        retire(team);
+    }
+
+    @Test
+    void aReplicaThatCannotStartIsReplacedAndTheAppSaysWhy() throws Exception {
+        var a = agent("a");
+        onlyTheseHostsAlive(a);
+        String team = team();
+        long good = push(team, web(1, "good", ""));
+        succeededAt(team, "web", good);
+
+        long bad = push(team, web(1, "bad", "").replace("env: {VERSION: bad}", "env: {VERSION: bad, SIM: cannot-start}"));
+        eventually(() -> {
+            var detail = app(team, "web");
+            assertThat(detail.get("revision").asLong()).isEqualTo(bad);
+            assertThat(list(detail.get("differences")).stream().map(JsonNode::asString)).as(detail.toString())
+                    .anyMatch(d -> d.startsWith("replica " + team + ".web." + bad + ".") && d.contains(" on " + a.hostname
+                            + " failed to start") && d.endsWith(": " + SimulatedAgent.CANNOT_START));
+        });
+        // A failed start counts as exited: replaced rather than waited for, each one keeping why.
+        eventually(() -> assertThat(history(team, "web")).filteredOn(r -> r.revision() == bad && r.stopped() != null)
+                .isNotEmpty().allSatisfy(r -> assertThat(r.reason()).startsWith("exited ")));
+        var kept = jdbc.sql("""
+                SELECT r.start_error FROM replicas r JOIN teams t ON t.id = r.team_id
+                WHERE t.name = ? AND r.revision_id = ? AND r.stop_requested_at IS NOT NULL""")
+                .params(team, bad).query(String.class).list();
+        assertThat(kept).contains(SimulatedAgent.CANNOT_START);
+        // The good revision keeps serving meanwhile (maxUnavailable 0).
+        assertThat(history(team, "web")).filteredOn(r -> r.revision() == good)
+                .singleElement().satisfies(r -> assertThat(r.stopped()).isNull());
         retire(team);
     }
 

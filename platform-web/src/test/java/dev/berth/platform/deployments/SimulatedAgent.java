@@ -24,14 +24,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>unset: reported {@code running}, {@code starting} on its first heartbeat when it has a
  *       health check, then {@code healthy};</li>
  *   <li>{@code never-healthy}: running, {@code starting} for ever (a failing health gate);</li>
- *   <li>{@code exit}: exited with code 1.</li>
+ *   <li>{@code exit}: exited with code 1;</li>
+ *   <li>{@code cannot-start}: {@code failed}, with {@link #CANNOT_START} as the error (as the agent
+ *       reports a container it cannot start, such as for a port in use).</li>
  * </ul>
+ * Containers whose {@code VERSION} is {@linkplain #holdStarting held} stay {@code starting} until
+ * released. A published port serves while its container is healthy and its assignment lets it serve.
  * The real agent is exercised by the end-to-end test; this one checks the platform's side.
  */
 final class SimulatedAgent implements AutoCloseable {
     static final long MEMORY = 64L << 30;
     static final int CPU = 64_000;
     private static final AtomicInteger PORTS = new AtomicInteger(20_000);
+    static final String CANNOT_START = "simulated: cannot listen on 127.0.0.1:20001: Address already in use";
 
     final String hostId;
     final String hostname;
@@ -43,9 +48,11 @@ final class SimulatedAgent implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long generation = -1;
     private volatile String failure;
+    private final java.util.Set<String> held = ConcurrentHashMap.newKeySet();
 
     private static final class Running {
-        final AssignedContainer assigned;
+        /** The latest assignment of it; a change of its traffic flag alone restarts nothing. */
+        AssignedContainer assigned;
         int heartbeats;
 
         Running(AssignedContainer assigned) {
@@ -99,6 +106,15 @@ final class SimulatedAgent implements AutoCloseable {
         return generation;
     }
 
+    /** Containers with this {@code VERSION} report {@code starting} until {@link #release}d. */
+    void holdStarting(String version) {
+        held.add(version);
+    }
+
+    void release(String version) {
+        held.remove(version);
+    }
+
     /** Why a poll or heartbeat was refused, if one was. */
     String failure() {
         return failure;
@@ -127,6 +143,8 @@ final class SimulatedAgent implements AutoCloseable {
             var now = containers.get(c.spec().name());
             if (now == null || !now.assigned.spec().equals(c.spec()) || !now.assigned.secrets().equals(c.secrets())) {
                 containers.put(c.spec().name(), new Running(c));
+            } else {
+                now.assigned = c;
             }
         }
         containers.keySet().retainAll(names);
@@ -152,9 +170,15 @@ final class SimulatedAgent implements AutoCloseable {
                 out.add(new ContainerStatus(spec.name(), spec.app(), "exited", 1, false, null, 0, List.of(), List.of()));
                 continue;
             }
+            if (behaviour.equals("cannot-start")) {
+                out.add(new ContainerStatus(spec.name(), spec.app(), "failed", null, false, null, 0, List.of(), List.of(),
+                        CANNOT_START));
+                continue;
+            }
+            boolean holding = held.contains(spec.env().getOrDefault("VERSION", ""));
             String health = spec.health() == null ? null
-                    : behaviour.equals("never-healthy") || r.heartbeats == 1 ? "starting" : "healthy";
-            boolean serving = health == null || health.equals("healthy");
+                    : behaviour.equals("never-healthy") || holding || r.heartbeats == 1 ? "starting" : "healthy";
+            boolean serving = (health == null || health.equals("healthy")) && r.assigned.serving();
             var published = spec.ports().stream().map(p -> new PublishedPort(p.containerPort(),
                     "127.0.0.1:" + hostPorts.computeIfAbsent(spec.app() + ":" + p.containerPort(), k -> PORTS.incrementAndGet()),
                     serving)).toList();

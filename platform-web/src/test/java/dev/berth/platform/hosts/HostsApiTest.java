@@ -142,11 +142,25 @@ class HostsApiTest extends PlatformTest {
         assertThat(host.get("alive").asBoolean()).isTrue();
         assertThat(host.get("memoryBytes").asLong()).isEqualTo(8589934592L);
         assertThat(host.get("cpuMillis").asInt()).isEqualTo(4000);
-        assertThat(host.get("containers")).hasSize(2);
-        var worker = host.get("containers").get(1);
+        assertThat(host.get("containers")).hasSize(3);
+        var failed = host.get("containers").get(0);
+        assertThat(failed.get("name").asString()).isEqualTo("api-1");
+        assertThat(failed.get("state").asString()).isEqualTo("failed");
+        assertThat(failed.get("error").asString()).isEqualTo("cannot listen on 127.0.0.1:20002: Address already in use");
+        assertThat(host.get("containers").get(1).get("error").isNull()).isTrue();
+        var worker = host.get("containers").get(2);
         assertThat(worker.get("name").asString()).isEqualTo("worker-1");
         assertThat(worker.get("exitCode").asInt()).isEqualTo(137);
         assertThat(worker.get("oomKilled").asBoolean()).isTrue();
+
+        // An error beyond the protocol's bound is refused, naming the container; nothing of it is kept.
+        var tooLong = agent.post("/agent/v1/heartbeat", Map.of("version", 1, "capacity", Map.of("memoryBytes", 1024, "cpuMillis", 1000),
+                "containers", List.of(Map.of("name", "api-1", "app", "api", "state", "failed", "oomKilled", false,
+                        "error", "x".repeat(1001)))));
+        assertThat(tooLong.status()).as(tooLong.toString()).isEqualTo(400);
+        assertThat(tooLong.json().get("detail").asString())
+                .isEqualTo("container 'api-1': error is 1001 characters long; at most 1000 are taken");
+        assertThat(listed(hostId).get("containers")).hasSize(3);
 
         // Each heartbeat replaces the containers wholesale.
         var next = agent.post("/agent/v1/heartbeat", Map.of("version", 1, "capacity", Map.of("memoryBytes", 1024, "cpuMillis", 1000),

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,7 @@ public final class AgentService implements AutoCloseable {
 
     /** Runs a container by hand (the CLI); assignments never touch it. */
     public ContainerInfo run(ContainerSpec spec) throws IOException {
-        return info(create(spec, Map.of(), AssignmentPlan.Owner.HAND, null));
+        return info(create(spec, Map.of(), AssignmentPlan.Owner.HAND, null, true));
     }
 
     /** Converges on the platform's assignment in the background; returns at once. */
@@ -146,7 +147,10 @@ public final class AgentService implements AutoCloseable {
         return name != null && NAME.matcher(name).matches();
     }
 
-    /** Starts a container the platform assigned: its secrets join the environment, its fingerprint is kept. */
+    /**
+     * Starts a container the platform assigned: its secrets join the environment, its fingerprint
+     * is kept, and it takes traffic once ready only if the assignment lets it serve.
+     */
     void startAssigned(AssignedContainer assigned, String fingerprint) throws IOException {
         for (var secret : assigned.secrets().entrySet()) {
             if (!ENV_NAME.matcher(secret.getKey()).matches()) {
@@ -158,11 +162,44 @@ public final class AgentService implements AutoCloseable {
                         + "' has no value or holds a NUL character");
             }
         }
-        create(assigned.spec(), assigned.secrets(), AssignmentPlan.Owner.PLATFORM, fingerprint);
+        create(assigned.spec(), assigned.secrets(), AssignmentPlan.Owner.PLATFORM, fingerprint, assigned.serving());
+    }
+
+    /**
+     * Lets platform containers into traffic or keeps them out, restarting none: on each published
+     * port, every change for it lands in one step (new connections go only to the new set from
+     * then on; open ones carry on), then each container's flag is kept beside it for a restarted
+     * agent. Names of hand-started or unknown containers are ignored.
+     */
+    void admit(Map<String, Boolean> admit) {
+        var change = new HashMap<String, Boolean>();
+        admit.forEach((name, admitted) -> {
+            var m = containers.get(name);
+            if (m != null && m.owner == AssignmentPlan.Owner.PLATFORM && m.admitted != admitted) change.put(name, admitted);
+        });
+        if (change.isEmpty()) return;
+        ports.admit(change);
+        change.forEach((name, admitted) -> {
+            var m = containers.get(name);
+            if (m == null) return;
+            m.admitted = admitted;
+            // Under the container's lock, which removal takes before it deletes the directory.
+            synchronized (m) {
+                if (containers.get(name) != m) return;
+                try {
+                    m.dir.writeAssigned(m.fingerprint, admitted);
+                } catch (IOException e) {
+                    log.log(System.Logger.Level.WARNING, "cannot keep whether " + name + " serves: " + e.getMessage()
+                            + "; a restarted agent goes by the last kept until the next assignment");
+                }
+            }
+        });
+        log.log(System.Logger.Level.INFO, "traffic switched: " + new java.util.TreeMap<>(change));
+        changed();
     }
 
     private ManagedContainer create(ContainerSpec spec, Map<String, String> secrets, AssignmentPlan.Owner owner,
-                                    String fingerprint) throws IOException {
+                                    String fingerprint, boolean admitted) throws IOException {
         if (!validName(spec.name())) {
             throw new IOException("container name '" + spec.name() + "' must be 1-63 lowercase letters, digits, '.', '_' or '-'");
         }
@@ -180,7 +217,7 @@ public final class AgentService implements AutoCloseable {
         // Garbage collection waits until the container holds its root filesystem.
         starting.readLock().lock();
         try {
-            var m = launcher.prepare(spec, secrets, owner, fingerprint, dir);
+            var m = launcher.prepare(spec, secrets, owner, fingerprint, admitted, dir);
             launcher.launch(m);
             containers.put(spec.name(), m);
             return m;
@@ -292,7 +329,8 @@ public final class AgentService implements AutoCloseable {
     List<AssignmentPlan.Held> held() {
         var out = new ArrayList<AssignmentPlan.Held>();
         for (ManagedContainer m : containers.values()) {
-            out.add(new AssignmentPlan.Held(m.name(), m.owner, m.fingerprint, m.owner == AssignmentPlan.Owner.PLATFORM && lost(m)));
+            out.add(new AssignmentPlan.Held(m.name(), m.owner, m.fingerprint, m.owner == AssignmentPlan.Owner.PLATFORM && lost(m),
+                    m.admitted));
         }
         return out;
     }
@@ -374,8 +412,10 @@ public final class AgentService implements AutoCloseable {
         if (containers.isEmpty()) launcher.releaseCgroupParent();
         ports.release(name);
         if (m != null) {
-            m.run++; // ends its health loop
-            if (m.dialer != null) m.dialer.close();
+            synchronized (m) { // an admit writing its flag finishes first; later ones find it gone
+                m.run++; // ends its health loop
+                if (m.dialer != null) m.dialer.close();
+            }
         }
         dir.delete();
     }

@@ -16,23 +16,36 @@ import java.util.stream.Collectors;
  * is lost), remove platform containers no longer listed. Containers started by hand are never
  * touched, and a name one of them holds cannot be assigned. Applying the plan and planning again
  * gives no steps: the same assignment twice is a no-op. Pure.
+ *
+ * <p>Whether a container may take traffic is not part of its fingerprint: a change of it is no
+ * step but an entry of {@link #admit()}, which the agent applies to its ports all at once, so one
+ * assignment that lets new containers in and drops (or keeps out) old ones switches traffic in one
+ * step per port, and the containers it lets in keep running as they are.
+ *
+ * @param steps what to do, one container name at a time
+ * @param admit held platform containers whose traffic flag must change, to what: a listed one to
+ *              its assignment's {@code serving}, one no longer listed to false (it drains before it goes)
  */
-public record AssignmentPlan(List<Step> steps) {
+public record AssignmentPlan(List<Step> steps, Map<String, Boolean> admit) {
 
     /** Who started a container: the platform through an assignment, or a person through the CLI. */
     public enum Owner { HAND, PLATFORM }
 
-    /** A container the assignment lists; {@code fingerprint} covers its spec and secret values. */
-    public record Wanted(String name, String fingerprint) {
+    /**
+     * A container the assignment lists; {@code fingerprint} covers its spec and secret values,
+     * {@code serving} whether it may take traffic.
+     */
+    public record Wanted(String name, String fingerprint, boolean serving) {
     }
 
     /**
      * A container the agent holds. {@code fingerprint} is the one it was started from (null for
      * hand-started ones); {@code lost} means it cannot serve as it is and only replacing it brings
      * it back: its start was cut short (neither running nor exited with a status), or its
-     * published ports could not be opened again when the agent adopted it.
+     * published ports could not be opened again when the agent adopted it. {@code admitted}:
+     * whether it may take traffic now (always true for hand-started ones).
      */
-    public record Held(String name, Owner owner, String fingerprint, boolean lost) {
+    public record Held(String name, Owner owner, String fingerprint, boolean lost, boolean admitted) {
     }
 
     /** One thing to do for one container name. */
@@ -55,12 +68,14 @@ public record AssignmentPlan(List<Step> steps) {
 
     public AssignmentPlan {
         steps = List.copyOf(steps);
+        admit = Map.copyOf(admit);
     }
 
     public static AssignmentPlan of(List<Wanted> wanted, List<Held> held) {
         Map<String, Held> byName = held.stream().collect(Collectors.toMap(Held::name, Function.identity(), (a, b) -> a,
                 LinkedHashMap::new));
         var steps = new ArrayList<Step>();
+        var admit = new LinkedHashMap<String, Boolean>();
         var listed = new HashSet<String>();
         for (Wanted w : wanted) {
             if (!listed.add(w.name())) {
@@ -78,11 +93,15 @@ public record AssignmentPlan(List<Step> steps) {
             } else if (h.lost()) {
                 steps.add(new Step.Replace(w.name(), "its start was cut short or its ports could not be opened again"));
             }
+            if (h != null && h.owner() == Owner.PLATFORM && h.admitted() != w.serving()) admit.put(w.name(), w.serving());
         }
         held.stream().filter(h -> h.owner() == Owner.PLATFORM && !listed.contains(h.name()))
                 .sorted(Comparator.comparing(Held::name))
-                .forEach(h -> steps.add(new Step.Remove(h.name())));
-        return new AssignmentPlan(steps);
+                .forEach(h -> {
+                    steps.add(new Step.Remove(h.name()));
+                    if (h.admitted()) admit.put(h.name(), false);
+                });
+        return new AssignmentPlan(steps, admit);
     }
 
     /** The step for one container; the first when the name appears more than once. */

@@ -27,9 +27,13 @@ import java.util.concurrent.TimeUnit;
  * Applies assignments, level-triggered: each container name converges on its own worker (a
  * virtual thread), so one slow pull or stop holds up nobody else. A worker plans with
  * {@link AssignmentPlan} against what the agent holds now, takes the step, and plans again until
- * nothing is left. A start that fails is reported as {@code failed}, noted in a log the platform
- * receives, and retried with backoff; every few seconds everything is planned again, so whatever
- * was missed converges anyway.
+ * nothing is left. A start that fails is reported as {@code failed} with why, noted in a log the
+ * platform receives, and retried with backoff; every few seconds everything is planned again, so
+ * whatever was missed converges anyway.
+ *
+ * <p>Which containers take traffic is applied apart from the steps, at once and for the whole
+ * assignment (see {@link AssignmentPlan#admit()}), so an assignment that switches an app's traffic
+ * from old containers to new ones does so in one step per port, before any old one is drained.
  */
 final class Assignments implements AutoCloseable {
     private static final System.Logger log = System.getLogger(Assignments.class.getName());
@@ -55,6 +59,8 @@ final class Assignments implements AutoCloseable {
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final Set<String> working = ConcurrentHashMap.newKeySet();
     private final Set<String> again = ConcurrentHashMap.newKeySet();
+    /** Held while traffic flags are applied, so an older assignment's never lands after a newer one's. */
+    private final Object admitting = new Object();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("assignments").daemon().unstarted(r));
@@ -88,11 +94,15 @@ final class Assignments implements AutoCloseable {
                 continue;
             }
             byName.put(name, c);
-            String fingerprint = SpecFingerprint.of(key, c.spec(), c.secrets());
+            String fingerprint = SpecFingerprint.of(key, c);
             fingerprints.put(name, fingerprint);
-            wanted.add(new AssignmentPlan.Wanted(name, fingerprint));
+            wanted.add(new AssignmentPlan.Wanted(name, fingerprint, c.serving()));
         }
-        desired = new Desired(assignment.generation(), byName, fingerprints, List.copyOf(wanted));
+        synchronized (admitting) {
+            desired = new Desired(assignment.generation(), byName, fingerprints, List.copyOf(wanted));
+            // The traffic switch first, whole: containers let in serve and those dropped drain from this instant.
+            agent.admit(AssignmentPlan.of(desired.wanted(), agent.held()).admit());
+        }
         reconcileAll();
     }
 
@@ -105,7 +115,10 @@ final class Assignments implements AutoCloseable {
         return working.isEmpty() && again.isEmpty();
     }
 
-    /** Assigned containers the agent does not hold yet: {@code failed} with backoff running, else {@code starting}. */
+    /**
+     * Assigned containers the agent does not hold yet: {@code failed} with why while its backoff
+     * runs, else {@code starting}.
+     */
     List<ContainerStatus> pending(Set<String> held) {
         var d = desired;
         var out = new ArrayList<ContainerStatus>();
@@ -113,9 +126,18 @@ final class Assignments implements AutoCloseable {
             if (held.contains(name)) return;
             var f = failures.get(name);
             boolean failed = f != null && f.fingerprint().equals(d.fingerprints().get(name));
-            out.add(new ContainerStatus(name, c.spec().app(), failed ? "failed" : "starting", null, false, null));
+            out.add(new ContainerStatus(name, c.spec().app(), failed ? "failed" : "starting", null, false, null, 0, List.of(),
+                    List.of(), failed ? reported(f.error()) : null));
         });
         return out;
+    }
+
+    /** An error as statuses carry it: at most {@link ContainerStatus#MAX_ERROR} characters. Pure. */
+    static String reported(String error) {
+        if (error == null || error.length() <= ContainerStatus.MAX_ERROR) return error;
+        int cut = ContainerStatus.MAX_ERROR - 1;
+        if (Character.isHighSurrogate(error.charAt(cut - 1))) cut--; // never half a character
+        return error.substring(0, cut) + "…";
     }
 
     /** Notes of containers that cannot be started, for shipping as their log. */
@@ -162,14 +184,19 @@ final class Assignments implements AutoCloseable {
         }
     }
 
-    /** Takes the steps for one name until none is left, or a start has to wait for its backoff. */
+    /**
+     * Takes the steps for one name until none is left, or a start has to wait for its backoff; then
+     * sets whether it takes traffic, in case the container it started was asked for by an older assignment.
+     */
     private void converge(String name) {
-        // A replace is two steps (the old one goes, the new one starts); never more.
-        for (int round = 0; round < 3 && !closed; round++) {
+        // A replace is two steps (the old one goes, the new one starts), then the traffic flag; never more.
+        for (int round = 0; round < 4 && !closed; round++) {
             var d = desired;
-            var step = AssignmentPlan.of(d.wanted(), agent.held()).stepFor(name);
+            var plan = AssignmentPlan.of(d.wanted(), agent.held());
+            var step = plan.stepFor(name);
             if (step.isEmpty()) {
                 if (!d.byName().containsKey(name)) forget(name);
+                admit(d, name, plan.admit().get(name));
                 return;
             }
             String fingerprint = d.fingerprints().get(name);
@@ -184,8 +211,7 @@ final class Assignments implements AutoCloseable {
                 }
                 case AssignmentPlan.Step.Start s -> {
                     if (waiting(name, fingerprint)) return;
-                    start(d.byName().get(name), fingerprint);
-                    return;
+                    if (!start(d.byName().get(name), fingerprint)) return;
                 }
                 case AssignmentPlan.Step.Refuse r -> {
                     if (!waiting(name, fingerprint)) fail(name, d.byName().get(name).spec().app(), fingerprint, r.why());
@@ -207,17 +233,32 @@ final class Assignments implements AutoCloseable {
         }
     }
 
-    private void start(AssignedContainer container, String fingerprint) {
+    /** Whether it started. */
+    private boolean start(AssignedContainer container, String fingerprint) {
         String name = container.spec().name();
         try {
             agent.startAssigned(container, fingerprint);
             if (failures.remove(name) != null) log.log(System.Logger.Level.INFO, "started " + name + " after failures");
             else log.log(System.Logger.Level.INFO, "started " + name);
             deleteNote(name);
+            return true;
         } catch (IOException | RuntimeException e) {
             fail(name, container.spec().app(), fingerprint, e.getMessage() == null ? e.toString() : e.getMessage());
+            return false;
+        } finally {
+            agent.changed();
         }
-        agent.changed();
+    }
+
+    /**
+     * Sets one container's traffic flag as planned from {@code d}, unless a newer assignment came
+     * meanwhile (it set every flag itself, and plans this name again).
+     */
+    private void admit(Desired d, String name, Boolean admitted) {
+        if (admitted == null) return;
+        synchronized (admitting) {
+            if (desired == d) agent.admit(Map.of(name, admitted));
+        }
     }
 
     private boolean waiting(String name, String fingerprint) {

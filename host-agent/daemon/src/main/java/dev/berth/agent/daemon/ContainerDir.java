@@ -20,14 +20,18 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A container's own directory, {@code STATE/containers/NAME}, and what the agent keeps there:
  * {@code spec.json} (the spec it runs, without secret values), {@code assigned.json} (present for
- * containers the platform assigned: the fingerprint of what it asked for), the bundle whose
+ * containers the platform assigned: the fingerprint of what it asked for, and whether it lets the
+ * container take traffic), the bundle whose
  * {@code config.json} holds the environment with secret values (0600), and the output log.
  */
 record ContainerDir(Path path) {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** What {@code assigned.json} holds. */
-    record Assigned(String fingerprint) {
+    /** What {@code assigned.json} holds; {@code serving} is absent in files of older agents, which means true. */
+    record Assigned(String fingerprint, Boolean serving) {
+        Assigned {
+            if (serving == null) serving = true;
+        }
     }
 
     Path bundle() {
@@ -66,8 +70,8 @@ record ContainerDir(Path path) {
         return Optional.of(JSON.readValue(Files.readString(file), Assigned.class));
     }
 
-    void writeAssigned(String fingerprint) throws IOException {
-        write(path.resolve("assigned.json"), JSON.writeValueAsBytes(new Assigned(fingerprint)), "rw-------");
+    void writeAssigned(String fingerprint, boolean serving) throws IOException {
+        write(path.resolve("assigned.json"), JSON.writeValueAsBytes(new Assigned(fingerprint, serving)), "rw-------");
     }
 
     /** Removes the directory and everything in it; what vanishes meanwhile is fine. */

@@ -80,19 +80,20 @@ final class ContainerLauncher implements AutoCloseable {
     /**
      * Everything but the start: the settled spec, its bundle (secret values join the environment
      * in the 0600 config only), {@code assigned.json} for platform containers, {@code spec.json},
-     * and its published ports reserved (not serving yet).
+     * and its published ports reserved (not serving yet; taking traffic once ready if {@code admitted}).
      */
     ManagedContainer prepare(ContainerSpec spec, Map<String, String> secrets, AssignmentPlan.Owner owner, String fingerprint,
-                             ContainerDir dir) throws IOException {
+                             boolean admitted, ContainerDir dir) throws IOException {
         ContainerSpec resolved = new SpecResolver(images).resolve(spec);
         ContainerSpec settled = withPorts(resolved, hostPorts(resolved));
         IdRange ids = ranges.rangeFor(settled.app());
         var m = new ManagedContainer(settled, dir, ids, owner, fingerprint);
+        m.admitted = admitted;
         writeBundle(m, secrets);
         // Ownership first: a directory with a spec is adopted, and must be adopted as what it is.
-        if (owner == AssignmentPlan.Owner.PLATFORM) dir.writeAssigned(fingerprint);
+        if (owner == AssignmentPlan.Owner.PLATFORM) dir.writeAssigned(fingerprint, admitted);
         dir.writeSpec(settled);
-        ports.reserve(settled.name(), settled.app(), publishes(settled));
+        ports.reserve(settled.name(), settled.app(), publishes(settled), admitted);
         return m;
     }
 
@@ -129,17 +130,21 @@ final class ContainerLauncher implements AutoCloseable {
         }
     }
 
-    /** A container a previous agent started, as its directory tells; its ports are opened again and its checks resumed. */
+    /**
+     * A container a previous agent started, as its directory tells; its ports are opened again (in
+     * traffic or not, as its last assignment said) and its checks resumed.
+     */
     ManagedContainer adopt(ContainerDir dir) throws IOException {
         var spec = dir.readSpec();
         var assigned = dir.assigned();
         var m = new ManagedContainer(spec, dir, ranges.rangeFor(spec.app()),
                 assigned.isPresent() ? AssignmentPlan.Owner.PLATFORM : AssignmentPlan.Owner.HAND,
                 assigned.map(ContainerDir.Assigned::fingerprint).orElse(null));
+        m.admitted = assigned.map(ContainerDir.Assigned::serving).orElse(true);
         m.process = ContainerProcess.adopt(runc, spec.name(), dir.path(), memoryCgroup(dir, spec.name()));
         m.exitSeen = m.process.exitStatus().isPresent();
         try {
-            ports.reserve(spec.name(), spec.app(), publishes(spec));
+            ports.reserve(spec.name(), spec.app(), publishes(spec), m.admitted);
             connectNetwork(m);
         } catch (IOException e) {
             m.portsLost = true; // a platform container is replaced for it; a hand-started one says so here

@@ -18,6 +18,11 @@ final class ManagedContainer {
     final AssignmentPlan.Owner owner;
     /** What the platform asked for, for platform containers; null for hand-started ones. */
     final String fingerprint;
+    /**
+     * Whether the platform lets it take traffic once ready (its assignment's {@code serving});
+     * always true for hand-started ones. Changes without a restart.
+     */
+    volatile boolean admitted = true;
 
     volatile ContainerProcess process;
     volatile NamespaceDialer dialer;

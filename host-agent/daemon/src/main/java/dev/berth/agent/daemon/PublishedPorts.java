@@ -14,7 +14,9 @@ import java.util.Map;
 
 /**
  * The agent's published ports: one listener per host address and port, shared by the containers
- * of one app that publish it, which take new connections in turn while they serve. A listener
+ * of one app that publish it, which take new connections in turn while they serve. A container
+ * serves while it is ready (running, healthy if checked) and admitted (the platform lets it take
+ * traffic); {@link #admit} changes who is admitted on each listener in one step. A listener
  * opens with its first container and closes with its last. Two apps on one address and port is
  * an error; so is a port some other program holds.
  */
@@ -51,9 +53,10 @@ final class PublishedPorts implements AutoCloseable {
 
     /**
      * Puts the container behind each of its ports, not serving yet, opening listeners that do not
-     * exist. All or nothing: on an error nothing stays reserved.
+     * exist; {@code admitted} says whether it may take traffic once ready. All or nothing: on an
+     * error nothing stays reserved.
      */
-    synchronized void reserve(String container, String app, List<Publish> ports) throws IOException {
+    synchronized void reserve(String container, String app, List<Publish> ports, boolean admitted) throws IOException {
         if (byContainer.containsKey(container)) throw new IllegalStateException("ports of '" + container + "' are reserved already");
         var seen = new HashSet<Binding>();
         for (Publish p : ports) {
@@ -74,7 +77,7 @@ final class PublishedPorts implements AutoCloseable {
                     shared = new Shared(app, listener);
                     listeners.put(p.binding(), shared);
                 }
-                shared.listener().pool().add(container, null);
+                shared.listener().pool().add(container, null, admitted);
                 done.add(p);
             }
         } catch (IOException | RuntimeException e) {
@@ -94,6 +97,21 @@ final class PublishedPorts implements AutoCloseable {
     /** Whether the container may take new connections: running, and healthy if it has a health check. */
     synchronized void ready(String container, boolean ready) {
         for (Publish p : byContainer.getOrDefault(container, List.of())) pool(p).ready(container, ready);
+    }
+
+    /**
+     * Lets containers into traffic or keeps them out: on each listener, all of its containers the
+     * map names change in one step, so new connections go only to the new set from that instant
+     * while open ones carry on. Containers without published ports are ignored.
+     */
+    synchronized void admit(Map<String, Boolean> admitted) {
+        var byListener = new HashMap<Binding, Map<String, Boolean>>();
+        admitted.forEach((container, admit) -> {
+            for (Publish p : byContainer.getOrDefault(container, List.of())) {
+                byListener.computeIfAbsent(p.binding(), b -> new HashMap<>()).put(container, admit);
+            }
+        });
+        byListener.forEach((binding, change) -> listeners.get(binding).listener().pool().admit(change));
     }
 
     /** No new connections for the container from now on; open ones carry on. */

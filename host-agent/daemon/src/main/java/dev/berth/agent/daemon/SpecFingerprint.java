@@ -1,5 +1,6 @@
 package dev.berth.agent.daemon;
 
+import dev.berth.agent.protocol.AssignedContainer;
 import dev.berth.agent.protocol.ContainerSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +20,10 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One value standing for everything the platform asked of a container: its spec exactly as sent
- * and its secret values. Two assignments of a container with equal fingerprints need no replace.
+ * One value standing for everything the platform asked of a container's process: its spec exactly
+ * as sent and its secret values. Two assignments of a container with equal fingerprints need no
+ * replace. Whether it serves is left out on purpose (a traffic switch must not restart it), and so
+ * is the revision, a label for reports.
  * It is an HMAC-SHA256 under a random key of this agent ({@code STATE/fingerprint.key}, 0600), so
  * the fingerprint kept beside a container gives nothing away about its secrets, even short ones.
  */
@@ -29,6 +32,11 @@ final class SpecFingerprint {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
     private SpecFingerprint() {
+    }
+
+    /** The fingerprint of an assigned container: of its spec and secrets, not its traffic flag or revision. Pure. */
+    static String of(byte[] key, AssignedContainer assigned) {
+        return of(key, assigned.spec(), assigned.secrets());
     }
 
     /** {@code hmac-sha256:HEX} of the canonical JSON of the spec and of the secrets sorted by name. Pure. */

@@ -2,13 +2,15 @@ package dev.berth.agent.net;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The containers behind one published port and which of them take new connections. A member
- * serves while it is ready (running, and healthy when it has a health check), has a target to
- * connect to, and is not draining. New connections go round-robin over the serving members;
+ * serves while it is ready (running, and healthy when it has a health check), admitted (the
+ * platform lets it take traffic; a blue-green rollout's new replicas are not, until the switch),
+ * has a target to connect to, and is not draining. New connections go round-robin over the serving members;
  * each open connection is counted on its member until released, so a draining member can be
  * stopped once its count reaches zero. Thread-safe; the choice itself is pure bookkeeping.
  *
@@ -21,16 +23,18 @@ public final class BackendPool<T> {
         private final String container;
         private T target;
         private boolean ready;
+        private boolean admitted;
         private boolean draining;
         private int active;
 
-        private Member(String container, T target) {
+        private Member(String container, T target, boolean admitted) {
             this.container = container;
             this.target = target;
+            this.admitted = admitted;
         }
 
         private boolean serving() {
-            return ready && !draining && target != null;
+            return ready && admitted && !draining && target != null;
         }
     }
 
@@ -41,10 +45,15 @@ public final class BackendPool<T> {
     private final List<Member<T>> members = new ArrayList<>();
     private int next;
 
-    /** Adds a container, not ready yet; {@code target} may follow later. */
+    /** Adds a container, not ready yet, admitted; {@code target} may follow later. */
     public synchronized void add(String container, T target) {
+        add(container, target, true);
+    }
+
+    /** Adds a container, not ready yet, admitted to traffic or not; {@code target} may follow later. */
+    public synchronized void add(String container, T target, boolean admitted) {
         if (find(container) != null) throw new IllegalArgumentException("'" + container + "' is already behind this port");
-        members.add(new Member<>(container, target));
+        members.add(new Member<>(container, target, admitted));
     }
 
     /** Takes the container out; connections it has open carry on until released. */
@@ -61,6 +70,18 @@ public final class BackendPool<T> {
     public synchronized void ready(String container, boolean ready) {
         var m = find(container);
         if (m != null) m.ready = ready;
+    }
+
+    /**
+     * Lets containers into traffic or keeps them out, all in one step under the pool's lock: each
+     * pick sees either the set before or the set after, never a mix, and connections already open
+     * carry on. That makes a blue-green switch atomic per port. Names not behind this port are ignored.
+     */
+    public synchronized void admit(Map<String, Boolean> admitted) {
+        for (Member<T> m : members) {
+            Boolean a = admitted.get(m.container);
+            if (a != null) m.admitted = a;
+        }
     }
 
     /** No new connections for this container from now on, whatever its health. */

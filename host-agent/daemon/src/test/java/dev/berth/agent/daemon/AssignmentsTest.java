@@ -111,6 +111,11 @@ class AssignmentsTest {
         return new AssignedContainer(spec, 1, Map.of());
     }
 
+    /** Assigned, running and health-checked, but taking no traffic. */
+    private static AssignedContainer outOfTraffic(ContainerSpec spec) {
+        return new AssignedContainer(spec, 1, Map.of(), false);
+    }
+
     private static Assignment generation(long n, AssignedContainer... containers) {
         return new Assignment(Assignment.VERSION, HOST, n, List.of(containers));
     }
@@ -214,6 +219,82 @@ class AssignmentsTest {
         for (Thread t : clients) t.join();
         assertThat(failures).as("failed requests").isEmpty();
         assertThat(page()).isEqualTo("web-1 a");
+    }
+
+    /** One request of the loop: the page, and the phase of the test it started and ended in. */
+    private record Answer(int started, int ended, String page) {
+    }
+
+    @Test
+    void aSwitchMovesTrafficBetweenRunningContainersAtOnceRestartingNeither() throws Exception {
+        agent.apply(generation(1, assigned(web("web-1", "blue"))));
+        await(() -> serving("web-1"));
+        // Green runs and passes its health check, but takes no traffic; a restarted agent keeps it so.
+        agent.apply(generation(2, assigned(web("web-1", "blue")), outOfTraffic(web("web-2", "green"))));
+        await(() -> status("web-2") != null && "healthy".equals(status("web-2").health()));
+        long blue = pid("web-1");
+        long green = pid("web-2");
+        agent.close();
+        agent = AgentService.open(state, RuntimePrerequisites.RUNC, options);
+        await(() -> "healthy".equals(status("web-2").health()) && serving("web-1"));
+        assertThat(status("web-2").published()).containsExactly(new PublishedPort(8080, "127.0.0.1:" + sharedPort, false));
+        assertThat(pid("web-2")).isEqualTo(green);
+
+        // One client requests throughout; each answer is noted with the phases it started and ended in.
+        var phase = new AtomicInteger(1);
+        var answers = new CopyOnWriteArrayList<Answer>();
+        var failures = new CopyOnWriteArrayList<String>();
+        var stop = new AtomicBoolean();
+        Thread client = Thread.ofVirtual().start(() -> {
+            while (!stop.get()) {
+                int started = phase.get();
+                try {
+                    String page = page();
+                    answers.add(new Answer(started, phase.get(), page));
+                } catch (IOException e) {
+                    failures.add("phase " + started + ": " + e);
+                }
+            }
+        });
+        awaitMoreAnswers(answers);
+
+        // The switch (2, applying; 3, applied): green in, blue kept but out of traffic.
+        phase.set(2);
+        agent.apply(generation(3, outOfTraffic(web("web-1", "blue")), assigned(web("web-2", "green"))));
+        phase.set(3);
+        awaitMoreAnswers(answers);
+        await(agent::assignmentsIdle);
+        assertThat(status("web-1").published()).containsExactly(new PublishedPort(8080, "127.0.0.1:" + sharedPort, false));
+        assertThat(status("web-1").health()).isEqualTo("healthy");
+        assertThat(serving("web-2")).isTrue();
+
+        // And back (4, applying; 5, applied): blue in, green dropped, drained and removed.
+        phase.set(4);
+        agent.apply(generation(4, assigned(web("web-1", "blue"))));
+        phase.set(5);
+        awaitMoreAnswers(answers);
+        await(() -> agent.assignmentsIdle() && status("web-2") == null);
+        awaitMoreAnswers(answers);
+        stop.set(true);
+        client.join();
+
+        assertThat(failures).as("failed requests").isEmpty();
+        assertThat(answers).filteredOn(a -> a.ended() == 1).isNotEmpty().allMatch(a -> a.page().equals("web-1 blue"));
+        assertThat(answers).filteredOn(a -> a.started() == 3 && a.ended() == 3).isNotEmpty()
+                .allMatch(a -> a.page().equals("web-2 green"));
+        assertThat(answers).filteredOn(a -> a.started() == 5).isNotEmpty().allMatch(a -> a.page().equals("web-1 blue"));
+        // In order: blue, then green, then blue, never mixed.
+        var runs = new ArrayList<String>();
+        for (Answer a : answers) if (runs.isEmpty() || !runs.getLast().equals(a.page())) runs.add(a.page());
+        assertThat(runs).containsExactly("web-1 blue", "web-2 green", "web-1 blue");
+        assertThat(pid("web-1")).as("blue was never restarted").isEqualTo(blue);
+        assertThat(state.resolve("containers/web-2")).doesNotExist();
+    }
+
+    /** Waits until the request loop has answered a few more times. */
+    private static void awaitMoreAnswers(List<Answer> answers) throws Exception {
+        int before = answers.size();
+        await(() -> answers.size() >= before + 20);
     }
 
     private String pageQuietly() {
@@ -351,6 +432,10 @@ class AssignmentsTest {
         await(() -> serving("web-1") && "failed".equals(status("blocked-1").state()) && "failed".equals(status("ghost-1").state()));
         assertThat(note("blocked-1")).contains("cannot start blocked-1").contains("cannot listen on 127.0.0.1:" + taken);
         assertThat(note("ghost-1")).contains("cannot start ghost-1").contains("is not a directory");
+        // The status says why too, for the platform to show.
+        assertThat(status("blocked-1").error()).contains("cannot listen on 127.0.0.1:" + taken);
+        assertThat(status("ghost-1").error()).contains("is not a directory");
+        assertThat(status("web-1").error()).isNull();
 
         // Two apps on one address and port: the second is refused, clearly.
         agent.apply(generation(2, assigned(blocked), assigned(ghost), assigned(web("web-1", "a")), assigned(otherApp)));
@@ -366,6 +451,7 @@ class AssignmentsTest {
         await(() -> "running".equals(status("blocked-1").state()) && "running".equals(status("ghost-1").state())
                 && status("api-1") == null);
         assertThat(agent.platformLogs()).extracting(LogSource::container).containsExactlyInAnyOrder("blocked-1", "ghost-1", "web-1");
+        assertThat(agent.statuses()).extracting(ContainerStatus::error).containsOnlyNulls();
         assertThat(state.resolve("failures")).isEmptyDirectory();
     }
 

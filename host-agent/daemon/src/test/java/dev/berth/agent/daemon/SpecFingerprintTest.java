@@ -46,6 +46,17 @@ class SpecFingerprintTest {
     }
 
     @Test
+    void theTrafficFlagAndTheRevisionAreLeftOut() {
+        var spec = spec(Map.of("A", "1"));
+        String serving = SpecFingerprint.of(KEY, new dev.berth.agent.protocol.AssignedContainer(spec, 7, Map.of("S", "x"), true));
+        assertThat(SpecFingerprint.of(KEY, new dev.berth.agent.protocol.AssignedContainer(spec, 7, Map.of("S", "x"), false)))
+                .isEqualTo(serving);
+        assertThat(SpecFingerprint.of(KEY, new dev.berth.agent.protocol.AssignedContainer(spec, 8, Map.of("S", "x"), null)))
+                .isEqualTo(serving);
+        assertThat(serving).isEqualTo(SpecFingerprint.of(KEY, spec, Map.of("S", "x")));
+    }
+
+    @Test
     void theKeyIsMadeOncePrivatelyAndKept(@TempDir Path state) throws Exception {
         byte[] first = SpecFingerprint.key(state);
         assertThat(first).hasSize(32);

@@ -12,16 +12,27 @@ import java.util.Objects;
  *             agent's range, stable per app and container port
  * @param revision the app revision this container runs, for reports
  * @param secrets secret name to value; empty when the app references none
+ * @param serving whether the container may take connections on its app's published ports once it
+ *                is running and healthy; false keeps it out of traffic while it runs and is
+ *                health-checked (a blue-green rollout's new replicas before the switch). Flipping
+ *                it never restarts the container. Absent (an older platform) means true.
  */
-public record AssignedContainer(ContainerSpec spec, long revision, Map<String, String> secrets) {
+public record AssignedContainer(ContainerSpec spec, long revision, Map<String, String> secrets, Boolean serving) {
     public AssignedContainer {
         Objects.requireNonNull(spec, "spec");
         secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+        if (serving == null) serving = true;
+    }
+
+    /** A container that serves as soon as it is healthy. */
+    public AssignedContainer(ContainerSpec spec, long revision, Map<String, String> secrets) {
+        this(spec, revision, secrets, true);
     }
 
     /** Never prints secret values. */
     @Override
     public String toString() {
-        return "AssignedContainer[spec=" + spec.name() + ", revision=" + revision + ", secrets=" + secrets.keySet() + "]";
+        return "AssignedContainer[spec=" + spec.name() + ", revision=" + revision + ", secrets=" + secrets.keySet()
+                + ", serving=" + serving + "]";
     }
 }

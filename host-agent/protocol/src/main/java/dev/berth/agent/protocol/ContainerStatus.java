@@ -7,14 +7,23 @@ import java.util.Objects;
  * One container as a host agent last saw it. {@code exitCode} is null while it runs;
  * {@code health} is null when the container has no health check.
  *
- * @param state the runtime state, such as {@code created}, {@code running} or {@code stopped}
+ * @param state the runtime state, such as {@code created}, {@code running} or {@code stopped};
+ *              for an assigned container the agent does not run yet, {@code starting} (being
+ *              prepared, such as pulling its image) or {@code failed} (it could not be started and
+ *              is retried with backoff)
  * @param health {@code starting}, {@code healthy} or {@code unhealthy}, or null
  * @param restarts how often the agent restarted it after a failure; 0 when an older agent leaves it out
  * @param published where its published ports are served; empty when it publishes none
  * @param isolation the isolation report measured on the live process; empty until measured or once it exited
+ * @param error why it could not be started (bad image, port in use, pull failure...), at most
+ *              {@link #MAX_ERROR} characters, while it is {@code failed}; null otherwise and from older agents
  */
 public record ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health,
-                              Integer restarts, List<PublishedPort> published, List<IsolationCheck> isolation) {
+                              Integer restarts, List<PublishedPort> published, List<IsolationCheck> isolation,
+                              String error) {
+    /** The longest {@code error} an agent sends. */
+    public static final int MAX_ERROR = 1000;
+
     public ContainerStatus {
         Objects.requireNonNull(name, "name");
         if (app == null || app.isBlank()) app = name;
@@ -23,8 +32,14 @@ public record ContainerStatus(String name, String app, String state, Integer exi
         isolation = isolation == null ? List.of() : List.copyOf(isolation);
     }
 
-    /** A status without restarts, published ports or an isolation report. */
+    /** A status without an error. */
+    public ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health,
+                           Integer restarts, List<PublishedPort> published, List<IsolationCheck> isolation) {
+        this(name, app, state, exitCode, oomKilled, health, restarts, published, isolation, null);
+    }
+
+    /** A status without restarts, published ports, an isolation report or an error. */
     public ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health) {
-        this(name, app, state, exitCode, oomKilled, health, 0, List.of(), List.of());
+        this(name, app, state, exitCode, oomKilled, health, 0, List.of(), List.of(), null);
     }
 }

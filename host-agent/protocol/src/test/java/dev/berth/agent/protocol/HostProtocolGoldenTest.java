@@ -32,13 +32,15 @@ class HostProtocolGoldenTest {
                         List.of(new PublishedPort(8080, "127.0.0.1:20001", true)),
                         List.of(new IsolationCheck("no_new_privs", true, "1", "1"),
                                 new IsolationCheck("cap_eff", false, "0000000000000400", "00000000a80425fb"))),
-                new ContainerStatus("worker-1", "worker", "stopped", 137, true, null)));
+                new ContainerStatus("worker-1", "worker", "stopped", 137, true, null),
+                new ContainerStatus("api-1", "api", "failed", null, false, null, 0, List.of(), List.of(),
+                        "cannot listen on 127.0.0.1:20002: Address already in use")));
     }
 
     static Assignment assignment() {
         var spec = ContainerSpecGoldenTest.sample();
         return new Assignment(Assignment.VERSION, "h-0a1b2c3d4e5f", 42,
-                List.of(new AssignedContainer(spec, 7, java.util.Map.of("DB_PASSWORD", "s3cret"))));
+                List.of(new AssignedContainer(spec, 7, java.util.Map.of("DB_PASSWORD", "s3cret"), false)));
     }
 
     static Logs logs() {
@@ -87,6 +89,24 @@ class HostProtocolGoldenTest {
                 ContainerStatus.class);
         assertThat(read.published()).isEmpty();
         assertThat(read.isolation()).isEmpty();
+    }
+
+    @Test
+    void aStatusFromAnOlderAgentHasNoError() {
+        var read = JSON.readValue("{\"name\":\"a\",\"app\":\"a\",\"state\":\"failed\",\"oomKilled\":false}",
+                ContainerStatus.class);
+        assertThat(read.error()).isNull();
+    }
+
+    @Test
+    void aContainerFromAnOlderPlatformServes() throws IOException {
+        var older = (tools.jackson.databind.node.ObjectNode) JSON.readTree(golden("assignment-v1.json"));
+        ((tools.jackson.databind.node.ObjectNode) older.get("containers").get(0)).remove("serving");
+        var read = JSON.treeToValue(older, Assignment.class);
+        assertThat(read.containers().getFirst().serving()).isTrue();
+        var explicitNull = JSON.readValue("{\"spec\":{\"version\":1,\"name\":\"a\"},\"revision\":1,\"serving\":null}",
+                AssignedContainer.class);
+        assertThat(explicitNull.serving()).isTrue();
     }
 
     @Test
