@@ -97,7 +97,14 @@ public final class Differences {
                         : "failed".equals(v.runtime()) ? where + " failed to start" + (v.error() == null ? "" : ": " + v.error())
                         : where + " exited" + (v.exitCode() == null ? "" : " with code " + v.exitCode())
                         + (v.oomKilled() ? ", killed for using more memory than its limit" : ""));
-                case "STARTING" -> out.add(where + " has not passed its health check yet (starting for " + ago(v.since(), now) + ")");
+                // Before a replica first serves, its host retries a failed start or a crash with backoff.
+                case "STARTING" -> out.add("failed".equals(v.runtime())
+                        ? where + " failed to start" + (v.error() == null ? "" : ": " + v.error()) + " (retrying; starting for "
+                                + ago(v.since(), now) + ")"
+                        : "exited".equals(v.runtime())
+                        ? where + " exited" + (v.exitCode() == null ? "" : " with code " + v.exitCode())
+                                + " before passing its health check (restarting; starting for " + ago(v.since(), now) + ")"
+                        : where + " has not passed its health check yet (starting for " + ago(v.since(), now) + ")");
                 default -> { }
             }
             if (!v.serving() && !v.state().equals("EXITED")) {

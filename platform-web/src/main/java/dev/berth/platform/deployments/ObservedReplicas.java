@@ -47,7 +47,7 @@ public final class ObservedReplicas {
         for (var r : assigned) {
             var status = byName.get(r.container());
             boolean first = status != null && r.firstReportedAt() == null;
-            var state = ObservedState.of(status, r.firstReportedAt() != null);
+            var state = ObservedState.of(status, r.firstReportedAt() != null, r.state());
             String error = ObservedState.startError(status);
             boolean newError = error != null && !error.equals(r.startError());
             if (state != r.state() || first || newError) {

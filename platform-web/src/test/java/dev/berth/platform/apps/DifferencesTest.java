@@ -36,6 +36,12 @@ class DifferencesTest {
                 List.of(), 0, null, false, NOW.minusSeconds(3), NOW.minusSeconds(1), true, error);
     }
 
+    /** Not served yet: its host retries a failed start ({@code runtime} failed) or restarts a crash (exited). */
+    private static ReplicaView retrying(String id, String runtime, String error, Integer exitCode) {
+        return new ReplicaView(id, id, "h-000000000001", "worker-a", true, 5, "STARTING", NOW.minusSeconds(20), runtime, null,
+                List.of(), 0, exitCode, false, NOW.minusSeconds(20), NOW.minusSeconds(1), true, error);
+    }
+
     private static final Differences.FailedStart PULL_FAILED = new Differences.FailedStart("x", "worker-b",
             "pulling registry.example.com/acme/web@sha256:ab: manifest unknown", NOW.minusSeconds(75));
 
@@ -106,6 +112,14 @@ class DifferencesTest {
                         List.of(failed("a", "cannot listen on 0.0.0.0:20001: Address already in use")), null,
                         List.of("0 of 1 replica of revision 5 run healthy",
                                 "replica a on worker-a failed to start: cannot listen on 0.0.0.0:20001: Address already in use")),
+                Arguments.of("a start failing before the replica ever served is retried, and says why",
+                        wanted(1, List.of(), rolling), List.of(retrying("a", "failed", "pulling acme/web: manifest unknown", null)), null,
+                        List.of("0 of 1 replica of revision 5 run healthy",
+                                "replica a on worker-a failed to start: pulling acme/web: manifest unknown (retrying; starting for 20s)")),
+                Arguments.of("a crash before the replica ever served is restarted, and says so",
+                        wanted(1, List.of(), rolling), List.of(retrying("a", "exited", null, 1)), null,
+                        List.of("0 of 1 replica of revision 5 run healthy",
+                                "replica a on worker-a exited with code 1 before passing its health check (restarting; starting for 20s)")),
                 Arguments.of("an older agent's failed start says no more than that", wanted(1, List.of(), rolling),
                         List.of(failed("a", null)), null,
                         List.of("0 of 1 replica of revision 5 run healthy", "replica a on worker-a failed to start")),
