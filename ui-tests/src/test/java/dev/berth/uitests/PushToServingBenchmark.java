@@ -102,6 +102,7 @@ class PushToServingBenchmark {
     private static JsonNode converged(Cluster cluster, long revision) throws Exception {
         return cluster.awaitApp("web", Duration.ofSeconds(60), "revision " + revision + " alone and healthy",
                 v -> v.path("revision").asLong() == revision && v.path("replicas").size() == 1
+                        && v.path("deployment").path("state").asString().equals("succeeded")
                         && v.path("replicas").get(0).path("revision").asLong() == revision
                         && v.path("replicas").get(0).path("state").asString().equals("HEALTHY"));
     }

@@ -130,10 +130,11 @@ class PushToServingEndToEndTest {
         System.out.println("[push-to-serving] rehome after kill -9: " + rehomeMillis + " ms");
     }
 
-    /** Waits until the app runs {@code revision} only, with both replicas healthy. */
+    /** Waits until the app's deployment of {@code revision} succeeded: both replicas healthy, nothing else running. */
     private static JsonNode awaitConverged(long revision, Duration within) throws Exception {
         return cluster.awaitApp(APP, within, "2 healthy replicas of revision " + revision + " and nothing else",
                 v -> v.path("revision").asLong() == revision && v.path("replicas").size() == 2 && healthyReplicas(v) == 2
+                        && v.path("deployment").path("state").asString().equals("succeeded")
                         && allServing(v)
                         && streamOf(v.path("replicas")).allMatch(r -> r.path("revision").asLong() == revision));
     }
