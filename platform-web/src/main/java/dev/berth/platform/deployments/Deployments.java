@@ -35,9 +35,11 @@ public class Deployments {
     private final ApplicationEventPublisher events;
     private final AssignmentSignals signals;
     private final ReconcileTrigger trigger;
+    private final ReplicaStore replicas;
 
     public Deployments(DeploymentStore store, AppRevisions revisions, TeamRepository teams, TransactionTemplate tx, Clock clock,
-                       AuditLog audit, ApplicationEventPublisher events, AssignmentSignals signals, ReconcileTrigger trigger) {
+                       AuditLog audit, ApplicationEventPublisher events, AssignmentSignals signals, ReconcileTrigger trigger,
+                       ReplicaStore replicas) {
         this.store = store;
         this.revisions = revisions;
         this.teams = teams;
@@ -47,6 +49,7 @@ public class Deployments {
         this.events = events;
         this.signals = signals;
         this.trigger = trigger;
+        this.replicas = replicas;
     }
 
     /**
@@ -134,6 +137,20 @@ public class Deployments {
     /** Inserts a deployment, supersedes the app's older in-progress ones, queues its audit event. */
     private long create(long teamId, String team, String app, long revision, Deployment.Kind kind, String by, String reason,
                         Instant now, Effects fx, AuditEvent.Builder event) {
+        // A deployment whose revision already runs as asked ended well, even if no reconcile round said
+        // so yet: it must stay the one an auto-rollback returns to, not be superseded.
+        store.newest(teamId, app).filter(n -> n.deployment().state() == Deployment.State.IN_PROGRESS
+                        && n.deployment().kind() != Deployment.Kind.REMOVE)
+                .ifPresent(n -> revisions.find(n.revision(), app)
+                        .filter(r -> Convergence.runsAsAsked(replicas.liveOf(teamId, app), n.revision(), r.definition().replicas()))
+                        .ifPresent(r -> {
+                            if (store.finish(n.id(), Deployment.State.SUCCEEDED, "all " + r.definition().replicas()
+                                    + " replicas of revision " + n.revision() + " run healthy", now)) {
+                                fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "deployment.succeed", "app:" + team + "/" + app)
+                                        .team(team).detail("deployment", n.id()).detail("revision", n.revision())
+                                        .detail("kind", n.deployment().kind().value()));
+                            }
+                        }));
         long id = store.insert(teamId, app, revision, kind, by, reason, now, null);
         var superseded = store.supersede(teamId, app, id, now);
         fx.audit(event.team(team).detail("deployment", id).detail("revision", revision).detail("kind", kind.value())

@@ -333,7 +333,7 @@ public class Reconciler {
         int want = t.revision().definition().replicas();
         var mine = live.stream().filter(r -> r.teamId() == d.teamId() && r.app().equals(d.app())).toList();
         long healthy = mine.stream().filter(r -> r.revision() == d.revision() && r.state() == Replica.State.HEALTHY).count();
-        if (!touched && healthy == want && mine.size() == want) {
+        if (!touched && Convergence.runsAsAsked(mine, d.revision(), want)) {
             if (deployments.finish(d.id(), Deployment.State.SUCCEEDED, "all " + want + " replicas of revision " + d.revision()
                     + " run healthy", now)) {
                 fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "deployment.succeed", "app:" + dep.team() + "/" + d.app())

@@ -77,4 +77,37 @@ class ReconcilerRaceTest extends DeployTest {
                 .allSatisfy(id -> assertThat(id).matches(java.util.regex.Pattern.quote(team) + "\\.web\\.\\d+\\.[0-4]"));
         retire(team);
     }
+
+    @Test
+    void aDeploymentThatRunsAsAskedBeforeAnyRoundSaidSoSucceedsRatherThanBeingSuperseded() throws Exception {
+        var a = agent("a");
+        onlyTheseHostsAlive(a);
+        String team = team();
+        String yaml = """
+                apiVersion: berth/v1
+                apps:
+                  web:
+                    image: %s
+                    env: {VERSION: %s}
+                """;
+        push(team, yaml.formatted(image, "one"));
+        eventually(() -> assertThat(state(team, "web")).isEqualTo("succeeded"));
+        // As if the round that would say so had not run yet: in progress, while it runs as asked.
+        jdbc.sql("""
+                UPDATE deployments SET state = 'in-progress', finished_at = NULL
+                WHERE team_id = (SELECT id FROM teams WHERE name = ?)""").param(team).update();
+        Connection other = holdTheLock();
+        long first;
+        try {
+            first = jdbc.sql("SELECT d.id FROM deployments d JOIN teams t ON t.id = d.team_id WHERE t.name = ?")
+                    .param(team).query(Long.class).single();
+            push(team, yaml.formatted(image, "two"));
+        } finally {
+            other.rollback();
+            other.close();
+        }
+        assertThat(jdbc.sql("SELECT state FROM deployments WHERE id = ?").param(first).query(String.class).single())
+                .as("the first deployment, which ran as asked when the second was pushed").isEqualTo("succeeded");
+        retire(team);
+    }
 }
