@@ -10,15 +10,15 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Removing trees without ever following a symlink out of them. */
-final class Trees {
+/** Removing trees without ever following a symlink out of them; what vanishes meanwhile is fine. */
+public final class Trees {
     static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     private Trees() {
     }
 
     /** Deletes path and, if it is a real directory, everything below; symlinks are unlinked, not followed. */
-    static void delete(Path path) throws IOException {
+    public static void delete(Path path) throws IOException {
         try {
             Files.delete(path);
             return;
@@ -43,7 +43,7 @@ final class Trees {
 
             @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) throw e;
+                if (e != null && !(e instanceof NoSuchFileException)) throw e;
                 Files.deleteIfExists(dir);
                 return FileVisitResult.CONTINUE;
             }
