@@ -59,6 +59,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     private LogPanel logPanel;
     private String team;
     private String app;
+    private com.vaadin.flow.shared.Registration following;
 
     public AppView(AppService apps, RepositoryService repositories, AppSecrets secrets, CallerResolver callers,
                    LiveUpdates live, dev.berth.platform.logs.ContainerLogs logs) {
@@ -134,7 +135,10 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         rollback.setVisible(deployer);
         secretsPanel.show(team, app);
         logPanel.show(team, app);
-        live.subscribe(this, change -> change.topic().equals("app:" + team + "/" + app), this::refresh);
+        // The router reuses this view when only the app in the address changes: one subscription at a time.
+        if (following != null) following.remove();
+        String topic = "app:" + team + "/" + app;
+        following = live.subscribe(this, change -> change.topic().equals(topic), this::refresh);
     }
 
     private static String whatHappened(Deployment d) {
