@@ -143,14 +143,8 @@ public class Deployments {
                         && n.deployment().kind() != Deployment.Kind.REMOVE)
                 .ifPresent(n -> revisions.find(n.revision(), app)
                         .filter(r -> Convergence.runsAsAsked(replicas.liveOf(teamId, app), n.revision(), r.definition().replicas()))
-                        .ifPresent(r -> {
-                            if (store.finish(n.id(), Deployment.State.SUCCEEDED, "all " + r.definition().replicas()
-                                    + " replicas of revision " + n.revision() + " run healthy", now)) {
-                                fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "deployment.succeed", "app:" + team + "/" + app)
-                                        .team(team).detail("deployment", n.id()).detail("revision", n.revision())
-                                        .detail("kind", n.deployment().kind().value()));
-                            }
-                        }));
+                        .ifPresent(r -> Outcomes.succeed(store, n, team, Outcomes.ranAsAsked(r.definition().replicas(),
+                                n.revision()), now, fx)));
         long id = store.insert(teamId, app, revision, kind, by, reason, now, null);
         var superseded = store.supersede(teamId, app, id, now);
         fx.audit(event.team(team).detail("deployment", id).detail("revision", revision).detail("kind", kind.value())

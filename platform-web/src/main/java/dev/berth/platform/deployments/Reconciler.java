@@ -334,12 +334,7 @@ public class Reconciler {
         var mine = live.stream().filter(r -> r.teamId() == d.teamId() && r.app().equals(d.app())).toList();
         long healthy = mine.stream().filter(r -> r.revision() == d.revision() && r.state() == Replica.State.HEALTHY).count();
         if (!touched && Convergence.runsAsAsked(mine, d.revision(), want)) {
-            if (deployments.finish(d.id(), Deployment.State.SUCCEEDED, "all " + want + " replicas of revision " + d.revision()
-                    + " run healthy", now)) {
-                fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "deployment.succeed", "app:" + dep.team() + "/" + d.app())
-                        .team(dep.team()).detail("deployment", d.id()).detail("revision", d.revision()).detail("kind", dep.kind().value()));
-                fx.changed(dep.team(), d.app());
-            }
+            Outcomes.succeed(deployments, d, dep.team(), Outcomes.ranAsAsked(want, d.revision()), now, fx);
             return;
         }
         var said = new ArrayList<String>();
@@ -356,11 +351,7 @@ public class Reconciler {
         if (dep.state() != Deployment.State.IN_PROGRESS) return;
         long left = live.stream().filter(r -> r.teamId() == d.teamId() && r.app().equals(d.app())).count();
         if (left == 0) {
-            if (deployments.finish(d.id(), Deployment.State.SUCCEEDED, "no replicas of the app remain", now)) {
-                fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "deployment.succeed", "app:" + dep.team() + "/" + d.app())
-                        .team(dep.team()).detail("deployment", d.id()).detail("revision", d.revision()).detail("kind", "remove"));
-                fx.changed(dep.team(), d.app());
-            }
+            Outcomes.succeed(deployments, d, dep.team(), "no replicas of the app remain", now, fx);
         } else if (deployments.progress(d.id(), "stopping " + left + (left == 1 ? " replica" : " replicas")
                 + ": revision " + d.revision() + " no longer defines the app")) {
             fx.changed(dep.team(), d.app());

@@ -134,7 +134,7 @@ class DifferencesTest {
                         List.of("0 of 1 replica of revision 5 run healthy",
                                 "replica x on worker-a failed to start: pulling registry.example.com/acme/web@sha256:ab: manifest unknown")),
                 Arguments.of("a failed start is history once the revision runs healthy",
-                        wanted(1, List.of(), deployment(Deployment.State.SUCCEEDED, "all 1 replicas of revision 5 run healthy")),
+                        wanted(1, List.of(), deployment(Deployment.State.SUCCEEDED, "the replica of revision 5 runs healthy")),
                         List.of(replica("y", 5, "HEALTHY", true, true)), PULL_FAILED, List.of()));
     }
 
