@@ -170,12 +170,29 @@ final class Cluster implements AutoCloseable {
 
     /** Commits {@code berthYaml} and pushes it as the admin; returns what git printed. */
     String push(String berthYaml, String message) throws Exception {
-        Files.writeString(checkout.resolve("berth.yaml"), berthYaml);
-        Git.run(work, checkout, "add", "berth.yaml");
-        Git.run(work, checkout, "commit", "-q", "--allow-empty", "-m", message + " (" + (++commits) + ")");
-        String remote = baseUrl.replace("http://", "http://admin:" + ADMIN_PASSWORD + "@") + "/git/" + TEAM + "/"
-                + REPOSITORY + ".git";
-        return Git.run(work, checkout, "push", remote, "HEAD:refs/heads/main");
+        return push(checkout, TEAM, REPOSITORY, berthYaml, message);
+    }
+
+    /**
+     * Commits {@code berthYaml} in a checkout of its own for {@code team/repository} and pushes it
+     * to the deploy branch as the admin; returns what git printed.
+     */
+    String push(String team, String repository, String berthYaml, String message) throws Exception {
+        Path dir = work.resolve("checkout-" + team + "-" + repository);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Git.run(work, dir, "init", "-q");
+        }
+        return push(dir, team, repository, berthYaml, message);
+    }
+
+    private String push(Path dir, String team, String repository, String berthYaml, String message) throws Exception {
+        Files.writeString(dir.resolve("berth.yaml"), berthYaml);
+        Git.run(work, dir, "add", "berth.yaml");
+        Git.run(work, dir, "commit", "-q", "--allow-empty", "-m", message + " (" + (++commits) + ")");
+        String remote = baseUrl.replace("http://", "http://admin:" + ADMIN_PASSWORD + "@") + "/git/" + team + "/"
+                + repository + ".git";
+        return Git.run(work, dir, "push", remote, "HEAD:refs/heads/main");
     }
 
     /** The revision id git printed for an accepted push. */

@@ -125,16 +125,20 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     public void beforeEnter(BeforeEnterEvent event) {
         team = event.getRouteParameters().get("team").orElse("");
         app = event.getRouteParameters().get("app").orElse("");
+        // Only the app itself decides "not found": a panel's problem must not pass for a missing page.
+        AppDetail detail;
         try {
-            refresh();
+            detail = apps.get(callers.current(), team, app);
         } catch (Problem.NotFound | Problem.Forbidden p) {
             event.rerouteToError(com.vaadin.flow.router.NotFoundException.class);
             return;
         }
         boolean deployer = AccessPolicy.decide(callers.current(), Permission.ROLLBACK_APP, team) instanceof AccessPolicy.Allowed;
         rollback.setVisible(deployer);
+        // The panels learn which app they show before they are given its replicas.
         secretsPanel.show(team, app);
         logPanel.show(team, app);
+        show(detail);
         // The router reuses this view when only the app in the address changes: one subscription at a time.
         if (following != null) following.remove();
         String topic = "app:" + team + "/" + app;
@@ -151,7 +155,10 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     }
 
     private void refresh() {
-        AppDetail detail = apps.get(callers.current(), team, app);
+        show(apps.get(callers.current(), team, app));
+    }
+
+    private void show(AppDetail detail) {
         title.setText(team + "/" + app);
         state.removeAll();
         state.add(DeploymentBadges.state(detail.deployment()));

@@ -53,13 +53,18 @@ class LogPanel extends VerticalLayout {
         live.subscribe(this, change -> following != null && change.topic().equals("logs:" + following), this::more);
     }
 
+    /** The app whose replicas follow; a view reused for another app starts over. */
     void show(String team, String app) {
+        if (Objects.equals(team, this.team) && Objects.equals(app, this.app)) return;
         this.team = team;
         this.app = app;
+        replica.clear();
+        follow(null);
     }
 
-    /** The replicas to choose from; the first is followed until one is chosen. */
+    /** The replicas to choose from, once {@link #show} named their app; the first is followed until one is chosen. */
     void replicas(List<ReplicaView> current) {
+        if (app == null) throw new IllegalStateException("replicas given before the app they belong to");
         String chosen = replica.getValue() == null ? null : replica.getValue().id();
         replica.setItems(current);
         current.stream().filter(r -> r.id().equals(chosen)).findFirst()
