@@ -152,6 +152,8 @@ public final class AgentService implements AutoCloseable {
      * is kept, and it takes traffic once ready only if the assignment lets it serve.
      */
     void startAssigned(AssignedContainer assigned, String fingerprint) throws IOException {
+        String refusal = PlatformGrant.refusal(assigned);
+        if (refusal != null) throw new IOException(refusal);
         for (var secret : assigned.secrets().entrySet()) {
             if (!ENV_NAME.matcher(secret.getKey()).matches()) {
                 throw new IOException("secret '" + secret.getKey() + "' of container '" + assigned.spec().name()

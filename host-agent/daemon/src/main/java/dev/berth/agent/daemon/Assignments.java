@@ -96,7 +96,9 @@ final class Assignments implements AutoCloseable {
             byName.put(name, c);
             String fingerprint = SpecFingerprint.of(key, c);
             fingerprints.put(name, fingerprint);
-            wanted.add(new AssignmentPlan.Wanted(name, fingerprint, c.serving()));
+            String refusal = PlatformGrant.refusal(c);
+            if (refusal != null) log.log(System.Logger.Level.WARNING, "assignment " + assignment.generation() + ": " + name + " " + refusal);
+            wanted.add(new AssignmentPlan.Wanted(name, fingerprint, c.serving(), refusal));
         }
         synchronized (admitting) {
             desired = new Desired(assignment.generation(), byName, fingerprints, List.copyOf(wanted));
