@@ -118,6 +118,10 @@ class PlatformRefusalTest {
         assertThat(agent.ps()).extracting(c -> c.name()).containsExactly("good-1");
         assertThat(state.resolve("containers")).isDirectoryNotContaining(p -> !p.getFileName().toString().equals("good-1"));
         assertThat(platform.logText("rootfs-1")).contains("cannot start rootfs-1").contains("refused by the agent");
+        // The notes shipped as the container's log are root's alone on the host.
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("failures")))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("failures/rootfs-1.log"))))
+                .isEqualTo("rw-------");
 
         // A running platform container whose next assignment names a host directory goes, and is not replaced.
         platform.assign(generation(2, spec("good-1", hostDir.toString(), null, List.of())));

@@ -52,6 +52,7 @@ public final class ContainerProcess {
         var pb = new ProcessBuilder(List.of("/bin/sh", "-c", SHIM, runcBinary.toString(), runcRoot.toString(),
                 bundle.toString(), id, exitFile.toString(), pidFile.toString()));
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        LogFile.createPrivate(log);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.redirectErrorStream(true);
         pb.start();

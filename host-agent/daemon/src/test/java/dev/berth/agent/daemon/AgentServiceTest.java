@@ -150,6 +150,58 @@ class AgentServiceTest {
         throw new AssertionError(name + " never became " + expected);
     }
 
+    /** A root filesystem given by hand is copied for the container's ids; the next container sees what the directory holds then. */
+    @Test
+    void aChangedRootfsIsSeenByTheNextContainer() throws Exception {
+        Path greeting = rootfs.resolve("etc/greeting");
+        Files.writeString(greeting, "first\n");
+        assertThat(runToEnd("greet-1", "cat /etc/greeting")).contains("first");
+
+        var mtime = Files.getLastModifiedTime(greeting);
+        Files.writeString(greeting, "again\n"); // same size, and the modification time set back
+        Files.setLastModifiedTime(greeting, mtime);
+        assertThat(runToEnd("greet-2", "cat /etc/greeting")).contains("again").doesNotContain("first");
+        assertThat(runToEnd("greet-3", "cat /etc/greeting")).contains("again");
+    }
+
+    private String runToEnd(String name, String script) throws Exception {
+        agent.run(RunArguments.parse(List.of("--name", name, "--app", "web", "--rootfs", rootfs.toString(), "--",
+                "/bin/sh", "-c", script)));
+        var deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (!agent.ps().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().status().equals("exited")
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        String out = Files.readString(agent.logFile(name));
+        agent.remove(name);
+        return out;
+    }
+
+    @Test
+    void containerLogsAndVolumeImagesAreRootsAlone() throws Exception {
+        int port = TestHttp.freePort();
+        agent.run(web("web-1", port));
+        Path state = work.resolve("state");
+        assertThat(mode(state)).as("passable for containers' root").isEqualTo("rwx--x--x");
+        assertThat(mode(state.resolve("containers"))).isEqualTo("rwx------");
+        assertThat(mode(state.resolve("containers/web-1"))).isEqualTo("rwx------");
+        assertThat(mode(agent.logFile("web-1"))).isEqualTo("rw-------");
+        assertThat(Files.readString(agent.logFile("web-1"))).contains("started web-1");
+        Path volume = state.resolve("volumes/web/data");
+        assertThat(mode(volume.resolve("image"))).isEqualTo("rwx------");
+        assertThat(mode(volume.resolve("image/volume.img"))).isEqualTo("rw-------");
+        assertThat(Files.getOwner(volume.resolve("image/volume.img")).getName()).isEqualTo("root");
+        for (Path passable : List.of(state.resolve("volumes"), state.resolve("volumes/web"), volume)) {
+            assertThat(mode(passable)).as(passable + ": passable, not listable").isEqualTo("rwx--x--x");
+        }
+        // The container's root still reaches its volume through them.
+        assertThat(agent.exec("web-1", List.of("/bin/sh", "-c", "echo kept > /data/x && cat /data/x")).output()).contains("kept");
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
     @Test
     void aFailingContainerIsRestartedWithBackoff() throws Exception {
         var spec = RunArguments.parse(List.of("--name", "crashy", "--app", "web", "--rootfs", rootfs.toString(),
