@@ -247,12 +247,76 @@ class AgentServiceTest {
         int port = TestHttp.freePort();
         long pid = agent.run(web("web-1", port)).pid();
         agent.close();
+        // As an agent that recorded no process identity left it: runc, which checks its init's start time, vouches for it.
+        Path identity = work.resolve("state/containers/web-1/pid-identity");
+        assertThat(Files.readString(identity)).startsWith(pid + " ");
+        Files.delete(identity);
 
         agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC);
         var adopted = agent.ps().getFirst();
         assertThat(adopted.status()).isEqualTo("running");
         assertThat(adopted.pid()).as("not restarted").isEqualTo(pid);
+        assertThat(identity).as("recorded on adoption").exists();
         assertThat(TestHttp.get(port)).contains("web-1");
         assertThat(agent.stop("web-1", Duration.ofMillis(500))).isEqualTo(new ExitStatus(137, false));
+    }
+
+    /**
+     * The container died without a word (the host went down: no exit status was written) and its
+     * pid now names another process, here a {@code sleep}: the restarted agent must not take that
+     * process for the container, neither by the identity kept at the start nor, without one, by runc.
+     */
+    @Test
+    void aRestartedAgentDoesNotTakeAnotherProcessWithTheContainersPidForIt() throws Exception {
+        int port = TestHttp.freePort();
+        long pid = agent.run(web("web-1", port)).pid();
+        agent.close();
+        agent = null;
+        Path dir = work.resolve("state/containers/web-1");
+        killWithoutExitStatus(pid, dir);
+        assertThat(dir.resolve("exit-code")).doesNotExist();
+
+        Process sleep = new ProcessBuilder("sleep", "600").start();
+        try {
+            // The pid comes back as the sleep's: same number, but another process (another start time).
+            Files.writeString(dir.resolve("pid"), Long.toString(sleep.pid()));
+            String[] kept = Files.readString(dir.resolve("pid-identity")).strip().split(" ");
+            Files.writeString(dir.resolve("pid-identity"), sleep.pid() + " " + kept[1] + " " + kept[2] + "\n");
+
+            agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC);
+            var adopted = agent.ps().getFirst();
+            assertThat(adopted.status()).isNotEqualTo("running");
+            assertThat(adopted.pid()).isNotEqualTo(sleep.pid());
+            agent.close();
+
+            // Without a kept identity (an older agent's directory): runc knows the container is not running.
+            Files.delete(dir.resolve("pid-identity"));
+            agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC);
+            adopted = agent.ps().getFirst();
+            assertThat(adopted.status()).isNotEqualTo("running");
+            assertThat(adopted.pid()).isNotEqualTo(sleep.pid());
+            assertThat(dir.resolve("pid-identity")).doesNotExist();
+            assertThat(sleep.isAlive()).as("the other process is left alone").isTrue();
+            agent.remove("web-1");
+        } finally {
+            sleep.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Kills the shim that would record the exit status first, then the container: as a host going down does. */
+    private void killWithoutExitStatus(long pid, Path dir) throws Exception {
+        var shim = ProcessHandle.of(pid).orElseThrow();
+        // sh -c SHIM runc ROOT BUNDLE ID EXIT-FILE PID-FILE; runc run itself names the pid file too, but not first "-c".
+        while (shim != null && !shim.info().arguments().map(a -> a.length > 0 && a[0].equals("-c")
+                && String.join(" ", a).contains(dir.resolve("pid").toString())).orElse(false)) {
+            shim = shim.parent().orElse(null);
+        }
+        assertThat(shim).as("the shell that runs runc for the container").isNotNull();
+        shim.destroyForcibly();
+        shim.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        new ProcessBuilder(RuntimePrerequisites.RUNC.toString(), "--root", work.resolve("state/runc").toString(), "kill", "web-1",
+                "KILL").inheritIO().start().waitFor();
+        var container = ProcessHandle.of(pid);
+        if (container.isPresent()) container.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 }
