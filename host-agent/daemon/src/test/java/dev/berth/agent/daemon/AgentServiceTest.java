@@ -269,7 +269,9 @@ class AgentServiceTest {
     @Test
     void aRestartedAgentDoesNotTakeAnotherProcessWithTheContainersPidForIt() throws Exception {
         int port = TestHttp.freePort();
-        long pid = agent.run(web("web-1", port)).pid();
+        // No volume: a mount left behind by a failing run of this test would outlive it.
+        long pid = agent.run(RunArguments.parse(List.of("--name", "web-1", "--app", "web", "--rootfs", rootfs.toString(),
+                "--publish", "127.0.0.1:" + port + ":8080", "--", "/bin/sleep", "600"))).pid();
         agent.close();
         agent = null;
         Path dir = work.resolve("state/containers/web-1");
