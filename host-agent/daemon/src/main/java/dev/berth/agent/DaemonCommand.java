@@ -5,6 +5,7 @@ import dev.berth.agent.daemon.AgentOptions;
 import dev.berth.agent.daemon.AgentService;
 import dev.berth.agent.daemon.LogSource;
 import dev.berth.agent.daemon.SocketServer;
+import dev.berth.agent.link.PlatformAddress;
 import dev.berth.agent.link.PlatformLink;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerStatus;
@@ -12,7 +13,6 @@ import dev.berth.agent.state.PortRange;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,13 +122,9 @@ final class DaemonCommand {
 
     private static URI platformUri(String value) {
         try {
-            var uri = new URI(value);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new UsageException("--platform must be an http:// or https:// URL, not '" + value + "'");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new UsageException("--platform must be an http:// or https:// URL, not '" + value + "'");
+            return PlatformAddress.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 

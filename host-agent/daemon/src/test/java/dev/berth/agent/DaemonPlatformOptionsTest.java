@@ -2,6 +2,7 @@ package dev.berth.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.agent.link.PlatformLink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +41,25 @@ class DaemonPlatformOptionsTest {
     }
 
     @Test
-    void thePlatformIsAnHttpUrl() {
-        assertThat(usageError("--platform", "ftp://example.com", "--join-token", "t")).contains("http:// or https:// URL");
-        assertThat(usageError("--platform", "not a url", "--join-token", "t")).contains("http:// or https:// URL");
+    void thePlatformIsAnHttpsUrl() {
+        assertThat(usageError("--platform", "ftp://example.com", "--join-token", "t")).contains("must be an https:// URL");
+        assertThat(usageError("--platform", "not a url", "--join-token", "t")).contains("must be an https:// URL");
+    }
+
+    @Test
+    void plainHttpToAnotherMachineIsRefusedBeforeAnythingIsSent() {
+        assertThat(usageError("--platform", "http://203.0.113.7:8080", "--join-token", "berth-join_secret"))
+                .contains("--platform http://203.0.113.7:8080 is plain http:// to another machine")
+                .contains("use https://203.0.113.7:8080").doesNotContain("berth-join_secret");
+        assertThat(usageError("--platform", "http://berth.example.com/", "--join-token", "t"))
+                .contains("use https://berth.example.com/");
+        assertThat(PlatformLink.hasCredential(state)).isFalse();
+        // Loopback stays allowed over http (./berth start), anything else over https.
+        for (String allowed : List.of("http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "https://203.0.113.7",
+                "https://berth.example.com:8443/")) {
+            assertThat(DaemonCommand.parse(state, List.of("--platform", allowed, "--join-token", "t")).platform())
+                    .hasToString(allowed);
+        }
     }
 
     @Test

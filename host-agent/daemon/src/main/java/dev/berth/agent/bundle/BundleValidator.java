@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class BundleValidator {
     private static final Pattern VOLUME_NAME = Pattern.compile("[a-z0-9]([a-z0-9_.-]{0,61}[a-z0-9])?");
-    private static final Set<String> FORBIDDEN_ROOTS = Set.of("/proc", "/sys", "/dev");
+    /** Where the runtime mounts its own filesystems; nothing of a container goes there. */
+    public static final Set<String> RUNTIME_ROOTS = Set.of("/proc", "/sys", "/dev");
     /** Filesystem data options that runc passes to the kernel as they are. */
     private static final Set<String> DATA_FLAGS = Set.of("newinstance");
 
@@ -147,7 +148,7 @@ public final class BundleValidator {
             var bad = cleanAbsolute(p);
             if (bad.isPresent()) return fail("mount path '" + p + "' " + bad.get());
             if (p.equals("/")) return fail("nothing may be mounted over /");
-            for (String root : FORBIDDEN_ROOTS) {
+            for (String root : RUNTIME_ROOTS) {
                 if (under(p, root)) return fail("mount path '" + p + "' is under " + root + ", which belongs to the runtime");
             }
         }
@@ -211,7 +212,7 @@ public final class BundleValidator {
     }
 
     /** Empty when {@code path} is absolute and clean; otherwise what is wrong with it. */
-    static Optional<String> cleanAbsolute(String path) {
+    public static Optional<String> cleanAbsolute(String path) {
         if (path == null || !path.startsWith("/")) return Optional.of("must be absolute");
         if (path.length() > 1 && path.endsWith("/")) return Optional.of("must not end with '/'");
         if (path.contains("//")) return Optional.of("must not contain '//'");
@@ -223,7 +224,7 @@ public final class BundleValidator {
     }
 
     /** Whether {@code path} is {@code root} or below it. */
-    static boolean under(String path, String root) {
+    public static boolean under(String path, String root) {
         return path.equals(root) || path.startsWith(root.endsWith("/") ? root : root + "/");
     }
 }

@@ -98,6 +98,8 @@ public final class AgentService implements AutoCloseable {
                 HostRequirements.gaps(host, HostProbe.kernel(Path.of("/proc"), Path.of("/dev"))));
         if (refusal != null) throw new IOException(refusal);
         Files.createDirectories(stateDir.resolve("containers"));
+        // Container directories hold their logs and configs: root's alone, listing included.
+        Files.setPosixFilePermissions(stateDir.resolve("containers"), PosixFilePermissions.fromString("rwx------"));
         // Containers' unprivileged root must pass through to their root filesystems.
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx--x--x"));
         StateDirectory.requireSearchable(stateDir);
@@ -152,6 +154,8 @@ public final class AgentService implements AutoCloseable {
      * is kept, and it takes traffic once ready only if the assignment lets it serve.
      */
     void startAssigned(AssignedContainer assigned, String fingerprint) throws IOException {
+        String refusal = PlatformGrant.refusal(assigned);
+        if (refusal != null) throw new IOException(refusal);
         for (var secret : assigned.secrets().entrySet()) {
             if (!ENV_NAME.matcher(secret.getKey()).matches()) {
                 throw new IOException("secret '" + secret.getKey() + "' of container '" + assigned.spec().name()
@@ -212,7 +216,7 @@ public final class AgentService implements AutoCloseable {
                 throw new IOException("a container named '" + spec.name() + "' already exists; remove it with 'berth-agent rm "
                         + spec.name() + "' or pick another name");
             }
-            Files.createDirectories(dir.path());
+            Files.createDirectory(dir.path(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         // Garbage collection waits until the container holds its root filesystem.
         starting.readLock().lock();

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * What it takes to turn the containers a host holds into the ones its assignment lists: start
  * what is missing, replace platform containers whose spec or secrets changed (or whose process
  * is lost), remove platform containers no longer listed. Containers started by hand are never
- * touched, and a name one of them holds cannot be assigned. Applying the plan and planning again
+ * touched, and a name one of them holds cannot be assigned. A container the agent refuses to run
+ * (see {@link Wanted#refusal()}) is never started; a platform container under its name goes. Applying the plan and planning again
  * gives no steps: the same assignment twice is a no-op. Pure.
  *
  * <p>Whether a container may take traffic is not part of its fingerprint: a change of it is no
@@ -33,9 +34,13 @@ public record AssignmentPlan(List<Step> steps, Map<String, Boolean> admit) {
 
     /**
      * A container the assignment lists; {@code fingerprint} covers its spec and secret values,
-     * {@code serving} whether it may take traffic.
+     * {@code serving} whether it may take traffic, {@code refusal} why the agent will not run it
+     * (null when it will).
      */
-    public record Wanted(String name, String fingerprint, boolean serving) {
+    public record Wanted(String name, String fingerprint, boolean serving, String refusal) {
+        public Wanted(String name, String fingerprint, boolean serving) {
+            this(name, fingerprint, serving, null);
+        }
     }
 
     /**
@@ -84,16 +89,20 @@ public record AssignmentPlan(List<Step> steps, Map<String, Boolean> admit) {
             }
             Held h = byName.get(w.name());
             if (h == null) {
-                steps.add(new Step.Start(w.name()));
+                steps.add(w.refusal() == null ? new Step.Start(w.name()) : new Step.Refuse(w.name(), w.refusal()));
             } else if (h.owner() == Owner.HAND) {
                 steps.add(new Step.Refuse(w.name(), "a container started by hand is named '" + w.name()
                         + "'; the agent leaves it alone, so remove it with 'berth-agent rm " + w.name() + "' to run the assigned one"));
+            } else if (w.refusal() != null) {
+                // What runs under the name is not what the platform asks for now, and that cannot run: it goes.
+                steps.add(new Step.Replace(w.name(), "what is assigned now is refused"));
             } else if (!w.fingerprint().equals(h.fingerprint())) {
                 steps.add(new Step.Replace(w.name(), "its spec or secrets changed"));
             } else if (h.lost()) {
                 steps.add(new Step.Replace(w.name(), "its start was cut short or its ports could not be opened again"));
             }
-            if (h != null && h.owner() == Owner.PLATFORM && h.admitted() != w.serving()) admit.put(w.name(), w.serving());
+            boolean serving = w.serving() && w.refusal() == null;
+            if (h != null && h.owner() == Owner.PLATFORM && h.admitted() != serving) admit.put(w.name(), serving);
         }
         held.stream().filter(h -> h.owner() == Owner.PLATFORM && !listed.contains(h.name()))
                 .sorted(Comparator.comparing(Held::name))

@@ -3,6 +3,7 @@ package dev.berth.agent.daemon;
 import dev.berth.agent.protocol.AssignedContainer;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.runtime.LogFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,6 +73,8 @@ final class Assignments implements AutoCloseable {
         this.clock = clock;
         this.key = SpecFingerprint.key(stateDir);
         this.notes = Files.createDirectories(stateDir.resolve("failures"));
+        // Notes are logs the platform shows its users: root's alone on the host.
+        Files.setPosixFilePermissions(notes, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -96,7 +99,9 @@ final class Assignments implements AutoCloseable {
             byName.put(name, c);
             String fingerprint = SpecFingerprint.of(key, c);
             fingerprints.put(name, fingerprint);
-            wanted.add(new AssignmentPlan.Wanted(name, fingerprint, c.serving()));
+            String refusal = PlatformGrant.refusal(c);
+            if (refusal != null) log.log(System.Logger.Level.WARNING, "assignment " + assignment.generation() + ": " + name + " " + refusal);
+            wanted.add(new AssignmentPlan.Wanted(name, fingerprint, c.serving(), refusal));
         }
         synchronized (admitting) {
             desired = new Desired(assignment.generation(), byName, fingerprints, List.copyOf(wanted));
@@ -278,6 +283,7 @@ final class Assignments implements AutoCloseable {
         Path note = note(name);
         if (note != null) {
             try {
+                if (!Files.exists(note)) LogFile.createPrivate(note);
                 Files.writeString(note, now + " berth-agent: cannot start " + name + " (attempt " + attempts + ", next in "
                         + wait.toSeconds() + "s): " + error + "\n", StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);

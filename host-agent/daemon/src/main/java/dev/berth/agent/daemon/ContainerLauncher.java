@@ -227,7 +227,8 @@ final class ContainerLauncher implements AutoCloseable {
             env.putAll(secrets);
             spec = spec.withRuntimeDefaults(spec.rootfs(), spec.command(), spec.user(), spec.workingDir(), env, spec.health());
         }
-        Path rootfs = shifter.prepare(Path.of(spec.rootfs()), m.ids).rootfs();
+        // A directory given by hand may have changed since the last start; an image's snapshot never does.
+        Path rootfs = shifter.prepare(Path.of(spec.rootfs()), m.ids, spec.image() == null).rootfs();
         var volumeSources = new LinkedHashMap<String, String>();
         for (var v : spec.volumes()) volumeSources.put(v.name(), volumes.prepare(spec.app(), v.name(), v.sizeBytes(), m.ids).toString());
         var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, volumeSources, cgroupsPath(spec.name())));

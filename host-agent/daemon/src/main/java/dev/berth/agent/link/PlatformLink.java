@@ -118,6 +118,8 @@ public final class PlatformLink implements AutoCloseable {
     public static PlatformLink join(URI platform, Path state, String joinToken, Timing timing, PrintStream log)
             throws IOException {
         Objects.requireNonNull(platform, "platform");
+        var refused = PlatformAddress.refusal(platform);
+        if (refused.isPresent()) throw new IllegalArgumentException(refused.get());
         Path file = credentialFile(state);
         StoredCredential credential;
         if (Files.exists(file)) {

@@ -13,7 +13,9 @@ import java.util.Optional;
  * One container run by runc in the foreground under a small shell that records runc's exit
  * status in a file. The container's output goes straight to its log file, not through the agent,
  * so containers and their exit codes survive the agent being killed; a restarted agent finds
- * them again through runc and that file.
+ * them again through runc and that file. The container's init process is known by its
+ * {@link ProcessIdentity} (pid, start time, boot), recorded when it starts: a pid alone may by now
+ * be any other process's.
  */
 public final class ContainerProcess {
     private static final String SHIM = "\"$0\" --root \"$1\" run --keep --pid-file \"$5\" --bundle \"$2\" \"$3\"; "
@@ -23,6 +25,7 @@ public final class ContainerProcess {
     private final String id;
     private final Path exitFile;
     private final Path memoryCgroup;
+    private static final Path PROC = Path.of("/proc");
 
     private ContainerProcess(Runc runc, String id, Path exitFile, Path memoryCgroup) {
         this.runc = runc;
@@ -49,20 +52,57 @@ public final class ContainerProcess {
         Path pidFile = dir.resolve("pid");
         Files.deleteIfExists(exitFile);
         Files.deleteIfExists(pidFile);
+        Files.deleteIfExists(identityFile(dir));
         var pb = new ProcessBuilder(List.of("/bin/sh", "-c", SHIM, runcBinary.toString(), runcRoot.toString(),
                 bundle.toString(), id, exitFile.toString(), pidFile.toString()));
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        LogFile.createPrivate(log);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.redirectErrorStream(true);
         pb.start();
         var container = new ContainerProcess(runc, id, exitFile, memoryCgroup);
         container.awaitStarted(pidFile, Duration.ofSeconds(30), log);
+        container.recordIdentity(pidFile);
         return container;
     }
 
-    /** Picks up a container a previous agent started. */
+    /**
+     * Picks up a container a previous agent started. One started by an agent that recorded no
+     * identity gets one now, if runc (which checks its init's start time itself) says it runs
+     * with the pid the pid file names.
+     */
     public static ContainerProcess adopt(Runc runc, String id, Path dir, Path memoryCgroup) {
-        return new ContainerProcess(runc, id, dir.resolve("exit-code"), memoryCgroup);
+        var container = new ContainerProcess(runc, id, dir.resolve("exit-code"), memoryCgroup);
+        Path identity = identityFile(dir);
+        if (!Files.exists(identity) && !Files.exists(container.exitFile)) {
+            try {
+                var state = runc.state(id);
+                long recorded = Long.parseLong(Files.readString(dir.resolve("pid")).strip());
+                if (state.pid() == recorded && List.of("running", "paused", "created").contains(state.status())) {
+                    container.recordIdentity(dir.resolve("pid"));
+                }
+            } catch (IOException | RuntimeException unknown) {
+                // runc knows nothing of it, or there is no pid file: no live process is claimed
+            }
+        }
+        return container;
+    }
+
+    private static Path identityFile(Path dir) {
+        return dir.resolve("pid-identity");
+    }
+
+    /** Keeps the identity of the process the pid file names, if it is alive (it may have ended already). */
+    private void recordIdentity(Path pidFile) throws IOException {
+        if (Files.exists(exitFile) || !Files.exists(pidFile)) return;
+        String text = Files.readString(pidFile).strip();
+        if (text.isEmpty()) return;
+        var identity = ProcessIdentity.of(PROC, Long.parseLong(text));
+        if (identity.isEmpty()) return;
+        Path file = identityFile(exitFile.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, identity.get().line());
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public String id() {
@@ -73,15 +113,16 @@ public final class ContainerProcess {
         return runc.state(id);
     }
 
-    /** The container's init process as runc recorded it, if it is still alive; no runc call needed. */
+    /**
+     * The container's init process, if the process recorded when it started is still alive: the
+     * same pid, started at the same moment of the same boot (a live process that merely has its
+     * pid is some other process). No runc call needed.
+     */
     public Optional<Long> livePid() throws IOException {
         if (Files.exists(exitFile)) return Optional.empty();
-        Path pidFile = exitFile.resolveSibling("pid");
-        if (!Files.exists(pidFile)) return Optional.empty();
-        String text = Files.readString(pidFile).strip();
-        if (text.isEmpty()) return Optional.empty();
-        long pid = Long.parseLong(text);
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> pid);
+        Path file = identityFile(exitFile.getParent());
+        if (!Files.exists(file)) return Optional.empty();
+        return ProcessIdentity.parse(Files.readString(file)).filter(i -> i.alive(PROC)).map(ProcessIdentity::pid);
     }
 
     /** The exit status once the container has ended; empty while it runs. */

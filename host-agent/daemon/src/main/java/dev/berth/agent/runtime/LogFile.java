@@ -14,6 +14,21 @@ import java.nio.file.StandardCopyOption;
  */
 public record LogFile(Path path, long maxBytes, int keep) {
 
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+
+    /**
+     * Creates a log file readable by root alone (what a container prints may be secret), or makes
+     * an existing one so (an older agent's, created with the umask's mode).
+     */
+    public static void createPrivate(Path file) throws IOException {
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } catch (java.nio.file.FileAlreadyExistsException exists) {
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
+        }
+    }
+
     /** Rotates if the file has grown past its cap; returns whether it did. */
     public boolean rotateIfNeeded() throws IOException {
         if (!Files.exists(path) || Files.size(path) <= maxBytes) return false;
@@ -22,7 +37,13 @@ public record LogFile(Path path, long maxBytes, int keep) {
             if (i == keep) Files.deleteIfExists(older);
             else if (Files.exists(older)) Files.move(older, rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
         }
-        if (keep >= 1) Files.copy(path, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+        if (keep >= 1) {
+            Path copy = rotated(1);
+            Files.deleteIfExists(copy);
+            createPrivate(copy);
+            Files.copy(path, copy, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(copy, OWNER_ONLY);
+        }
         try (var f = new RandomAccessFile(path.toFile(), "rw")) {
             f.setLength(0);
         }

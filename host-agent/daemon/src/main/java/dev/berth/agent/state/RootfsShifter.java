@@ -23,10 +23,13 @@ import java.util.stream.Stream;
 
 /**
  * Makes a root filesystem readable for an app's id range. runc 1.1 has no idmapped mounts, so the
- * tree is copied once per (source, range) with every owner moved into the range, and cached:
- * the second start of the same app reuses the copy and touches nothing. A source directory is
- * treated as immutable: the cache is keyed by its path, which for images is the snapshot named
- * after their layers' digests.
+ * tree is copied once per (source, state of the source, range) with every owner moved into the
+ * range, and cached: the second start of the same app on an unchanged tree reuses the copy and
+ * touches nothing. A directory given by hand may change between starts, so its state is a digest
+ * of a walk over it (paths, types, sizes, modification and change times, modes, owners, link
+ * targets); a change makes a new copy beside the old one, which a container may still run from
+ * (image gc removes copies no container uses). An image's snapshot is named after its layers'
+ * digests and never changes, so it is not walked.
  */
 public final class RootfsShifter {
     private static final String MARKER = ".berth-shifted";
@@ -42,12 +45,22 @@ public final class RootfsShifter {
     public record Shifted(Path rootfs, boolean built, List<String> skipped) {
     }
 
-    public synchronized Shifted prepare(Path source, IdRange range) throws IOException {
+    /** {@link #prepare(Path, IdRange, boolean)} of a directory that may have changed since the last start. */
+    public Shifted prepare(Path source, IdRange range) throws IOException {
+        return prepare(source, range, true);
+    }
+
+    /**
+     * @param mayChange false for an image's snapshot, which never changes; true walks the source
+     *                  to see whether the copy made earlier still matches it
+     */
+    public synchronized Shifted prepare(Path source, IdRange range, boolean mayChange) throws IOException {
         Path src = source.toRealPath();
         if (!Files.isDirectory(src)) throw new IOException("rootfs " + source + " is not a directory");
-        Path target = cacheDir.resolve(key(src) + "-" + range.hostStart());
+        String identity = mayChange ? src + "\n" + stamp(src) : src.toString();
+        Path target = cacheDir.resolve(key(identity) + "-" + range.hostStart());
         Path marker = target.resolve(MARKER);
-        if (Files.exists(marker) && Files.readString(marker).equals(src.toString())) {
+        if (Files.exists(marker) && Files.readString(marker).equals(identity)) {
             return new Shifted(target.resolve("rootfs"), false, List.of());
         }
         Files.createDirectories(cacheDir);
@@ -57,7 +70,7 @@ public final class RootfsShifter {
         Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
         try {
             var skipped = copyShifted(src, staging.resolve("rootfs"), range);
-            Files.writeString(staging.resolve(MARKER), src.toString(), StandardCharsets.UTF_8);
+            Files.writeString(staging.resolve(MARKER), identity, StandardCharsets.UTF_8);
             deleteTree(target);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return new Shifted(target.resolve("rootfs"), true, skipped);
@@ -143,9 +156,40 @@ public final class RootfsShifter {
         }
     }
 
-    private static String key(Path source) {
+    /**
+     * A digest of what the copy depends on, from one walk that follows no link: each entry's path,
+     * type, size, modification and change times (nanoseconds), mode, owner and link target. A
+     * write changes the change time even when the modification time is set back.
+     */
+    static String stamp(Path src) throws IOException {
+        MessageDigest digest = sha256();
+        try (Stream<Path> paths = Files.walk(src)) {
+            for (Path p : paths.sorted().toList()) {
+                var a = Files.readAttributes(p, "unix:mode,uid,gid,size,lastModifiedTime,ctime,isSymbolicLink", NOFOLLOW);
+                var line = new StringBuilder(src.relativize(p).toString()).append('\0')
+                        .append(a.get("mode")).append(' ').append(a.get("uid")).append(' ').append(a.get("gid")).append(' ')
+                        .append(a.get("size")).append(' ')
+                        .append(((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).to(java.util.concurrent.TimeUnit.NANOSECONDS))
+                        .append(' ')
+                        .append(((java.nio.file.attribute.FileTime) a.get("ctime")).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+                if (Boolean.TRUE.equals(a.get("isSymbolicLink"))) line.append(" -> ").append(Files.readSymbolicLink(p));
+                digest.update(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256() {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(source.toString().getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String key(String identity) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

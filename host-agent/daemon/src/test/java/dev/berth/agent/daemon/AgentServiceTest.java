@@ -150,6 +150,58 @@ class AgentServiceTest {
         throw new AssertionError(name + " never became " + expected);
     }
 
+    /** A root filesystem given by hand is copied for the container's ids; the next container sees what the directory holds then. */
+    @Test
+    void aChangedRootfsIsSeenByTheNextContainer() throws Exception {
+        Path greeting = rootfs.resolve("etc/greeting");
+        Files.writeString(greeting, "first\n");
+        assertThat(runToEnd("greet-1", "cat /etc/greeting")).contains("first");
+
+        var mtime = Files.getLastModifiedTime(greeting);
+        Files.writeString(greeting, "again\n"); // same size, and the modification time set back
+        Files.setLastModifiedTime(greeting, mtime);
+        assertThat(runToEnd("greet-2", "cat /etc/greeting")).contains("again").doesNotContain("first");
+        assertThat(runToEnd("greet-3", "cat /etc/greeting")).contains("again");
+    }
+
+    private String runToEnd(String name, String script) throws Exception {
+        agent.run(RunArguments.parse(List.of("--name", name, "--app", "web", "--rootfs", rootfs.toString(), "--",
+                "/bin/sh", "-c", script)));
+        var deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (!agent.ps().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().status().equals("exited")
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        String out = Files.readString(agent.logFile(name));
+        agent.remove(name);
+        return out;
+    }
+
+    @Test
+    void containerLogsAndVolumeImagesAreRootsAlone() throws Exception {
+        int port = TestHttp.freePort();
+        agent.run(web("web-1", port));
+        Path state = work.resolve("state");
+        assertThat(mode(state)).as("passable for containers' root").isEqualTo("rwx--x--x");
+        assertThat(mode(state.resolve("containers"))).isEqualTo("rwx------");
+        assertThat(mode(state.resolve("containers/web-1"))).isEqualTo("rwx------");
+        assertThat(mode(agent.logFile("web-1"))).isEqualTo("rw-------");
+        assertThat(Files.readString(agent.logFile("web-1"))).contains("started web-1");
+        Path volume = state.resolve("volumes/web/data");
+        assertThat(mode(volume.resolve("image"))).isEqualTo("rwx------");
+        assertThat(mode(volume.resolve("image/volume.img"))).isEqualTo("rw-------");
+        assertThat(Files.getOwner(volume.resolve("image/volume.img")).getName()).isEqualTo("root");
+        for (Path passable : List.of(state.resolve("volumes"), state.resolve("volumes/web"), volume)) {
+            assertThat(mode(passable)).as(passable + ": passable, not listable").isEqualTo("rwx--x--x");
+        }
+        // The container's root still reaches its volume through them.
+        assertThat(agent.exec("web-1", List.of("/bin/sh", "-c", "echo kept > /data/x && cat /data/x")).output()).contains("kept");
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
     @Test
     void aFailingContainerIsRestartedWithBackoff() throws Exception {
         var spec = RunArguments.parse(List.of("--name", "crashy", "--app", "web", "--rootfs", rootfs.toString(),
@@ -195,12 +247,78 @@ class AgentServiceTest {
         int port = TestHttp.freePort();
         long pid = agent.run(web("web-1", port)).pid();
         agent.close();
+        // As an agent that recorded no process identity left it: runc, which checks its init's start time, vouches for it.
+        Path identity = work.resolve("state/containers/web-1/pid-identity");
+        assertThat(Files.readString(identity)).startsWith(pid + " ");
+        Files.delete(identity);
 
         agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC);
         var adopted = agent.ps().getFirst();
         assertThat(adopted.status()).isEqualTo("running");
         assertThat(adopted.pid()).as("not restarted").isEqualTo(pid);
+        assertThat(identity).as("recorded on adoption").exists();
         assertThat(TestHttp.get(port)).contains("web-1");
         assertThat(agent.stop("web-1", Duration.ofMillis(500))).isEqualTo(new ExitStatus(137, false));
+    }
+
+    /**
+     * The container died without a word (the host went down: no exit status was written) and its
+     * pid now names another process, here a {@code sleep}: the restarted agent must not take that
+     * process for the container, neither by the identity kept at the start nor, without one, by runc.
+     */
+    @Test
+    void aRestartedAgentDoesNotTakeAnotherProcessWithTheContainersPidForIt() throws Exception {
+        int port = TestHttp.freePort();
+        // No volume: a mount left behind by a failing run of this test would outlive it.
+        long pid = agent.run(RunArguments.parse(List.of("--name", "web-1", "--app", "web", "--rootfs", rootfs.toString(),
+                "--publish", "127.0.0.1:" + port + ":8080", "--", "/bin/sleep", "600"))).pid();
+        agent.close();
+        agent = null;
+        Path dir = work.resolve("state/containers/web-1");
+        killWithoutExitStatus(pid, dir);
+        assertThat(dir.resolve("exit-code")).doesNotExist();
+
+        Process sleep = new ProcessBuilder("sleep", "600").start();
+        try {
+            // The pid comes back as the sleep's: same number, but another process (another start time).
+            Files.writeString(dir.resolve("pid"), Long.toString(sleep.pid()));
+            String[] kept = Files.readString(dir.resolve("pid-identity")).strip().split(" ");
+            Files.writeString(dir.resolve("pid-identity"), sleep.pid() + " " + kept[1] + " " + kept[2] + "\n");
+
+            agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC);
+            var adopted = agent.ps().getFirst();
+            assertThat(adopted.status()).isNotEqualTo("running");
+            assertThat(adopted.pid()).isNotEqualTo(sleep.pid());
+            agent.close();
+
+            // Without a kept identity (an older agent's directory): runc knows the container is not running.
+            Files.delete(dir.resolve("pid-identity"));
+            agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC);
+            adopted = agent.ps().getFirst();
+            assertThat(adopted.status()).isNotEqualTo("running");
+            assertThat(adopted.pid()).isNotEqualTo(sleep.pid());
+            assertThat(dir.resolve("pid-identity")).doesNotExist();
+            assertThat(sleep.isAlive()).as("the other process is left alone").isTrue();
+            agent.remove("web-1");
+        } finally {
+            sleep.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Kills the shim that would record the exit status first, then the container: as a host going down does. */
+    private void killWithoutExitStatus(long pid, Path dir) throws Exception {
+        var shim = ProcessHandle.of(pid).orElseThrow();
+        // sh -c SHIM runc ROOT BUNDLE ID EXIT-FILE PID-FILE; runc run itself names the pid file too, but not first "-c".
+        while (shim != null && !shim.info().arguments().map(a -> a.length > 0 && a[0].equals("-c")
+                && String.join(" ", a).contains(dir.resolve("pid").toString())).orElse(false)) {
+            shim = shim.parent().orElse(null);
+        }
+        assertThat(shim).as("the shell that runs runc for the container").isNotNull();
+        shim.destroyForcibly();
+        shim.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        new ProcessBuilder(RuntimePrerequisites.RUNC.toString(), "--root", work.resolve("state/runc").toString(), "kill", "web-1",
+                "KILL").inheritIO().start().waitFor();
+        var container = ProcessHandle.of(pid);
+        if (container.isPresent()) container.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

@@ -28,6 +28,11 @@ class AssignmentPlanTest {
         return new Wanted(name, fingerprint, false);
     }
 
+    /** Listed, but asking for something the agent will not run. */
+    static Wanted refused(String name, String fingerprint) {
+        return new Wanted(name, fingerprint, true, "refused by the agent: rootfs names a host directory");
+    }
+
     static Held platform(String name, String fingerprint) {
         return new Held(name, Owner.PLATFORM, fingerprint, false, true);
     }
@@ -104,7 +109,15 @@ class AssignmentPlanTest {
                 Arguments.of("a dropped container already out of traffic is only removed", List.of(),
                         List.of(keptOut("green", "g")), List.of("remove:green")),
                 Arguments.of("a hand-started container's traffic is never changed", List.of(), List.of(byHand("mine")),
-                        List.of()));
+                        List.of()),
+                Arguments.of("a refused container is never started; the rest of the assignment is",
+                        List.of(refused("a", "f1"), wanted("b", "f2")), List.of(), List.of("refuse:a", "start:b")),
+                Arguments.of("a platform container whose new assignment is refused goes, out of traffic at once",
+                        List.of(refused("a", "f2")), List.of(platform("a", "f1")), List.of("replace:a", "out:a")),
+                Arguments.of("even with the fingerprint it runs: an older agent may have started what is refused now",
+                        List.of(refused("a", "f1")), List.of(platform("a", "f1")), List.of("replace:a", "out:a")),
+                Arguments.of("a refused name held by hand is still the hand's", List.of(refused("cli-1", "f1")),
+                        List.of(byHand("cli-1")), List.of("refuse:cli-1")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -132,7 +145,7 @@ class AssignmentPlanTest {
             var step = plan.stepFor(w.name());
             if (step.isPresent() && (step.get() instanceof Step.Start || step.get() instanceof Step.Replace)) {
                 after.removeIf(h -> h.name().equals(w.name()));
-                after.add(new Held(w.name(), Owner.PLATFORM, w.fingerprint(), false, w.serving()));
+                if (w.refusal() == null) after.add(new Held(w.name(), Owner.PLATFORM, w.fingerprint(), false, w.serving()));
             }
         }
         var again = AssignmentPlan.of(wanted, after);

@@ -74,6 +74,7 @@ class AssignmentsTest {
         options = AgentOptions.defaults().withPublishAddress("127.0.0.1", null)
                 .withPortRange(new PortRange(sharedPort, sharedPort)).withStopGrace(Duration.ofMillis(500));
         agent = AgentService.open(state, RuntimePrerequisites.RUNC, options);
+        BusyboxImage.importInto(agent, work);
     }
 
     @AfterEach
@@ -100,7 +101,7 @@ class AssignmentsTest {
     }
 
     private ContainerSpec spec(String name, String app, String marker, List<ContainerSpec.PortPublish> ports) {
-        return new ContainerSpec(ContainerSpec.VERSION, name, app, rootfs.toString(), null,
+        return new ContainerSpec(ContainerSpec.VERSION, name, app, null, BusyboxImage.REFERENCE,
                 List.of("/bin/sh", "-c", "echo $HOSTNAME $MARKER > /www/index.html; exec httpd -f -p 127.0.0.1:8080 -h /www"),
                 Map.of("MARKER", marker), null, "/", new ContainerSpec.Resources(64L << 20, 500, 64), List.of(),
                 List.of(new ContainerSpec.TmpfsMount("/www", 1L << 20)), ports, List.of(),
@@ -353,6 +354,7 @@ class AssignmentsTest {
         int otherPort = TestHttp.freePort();
         var otherOptions = options.withPortRange(new PortRange(otherPort, otherPort));
         var other = AgentService.open(work.resolve("state-2"), RuntimePrerequisites.RUNC, otherOptions);
+        BusyboxImage.importInto(other, work.resolve("other"));
         try {
             agent.apply(generation(1, assigned(web("web-1", "first"))));
             other.apply(generation(1, assigned(web("web-1", "second"))));
@@ -385,7 +387,7 @@ class AssignmentsTest {
         var env = new java.util.HashMap<>(spec.env());
         env.put("GREETING", "hello");
         env.put("CLASH", "from-env");
-        spec = new ContainerSpec(spec.version(), spec.name(), spec.app(), spec.rootfs(), null, spec.command(), env, null, "/",
+        spec = new ContainerSpec(spec.version(), spec.name(), spec.app(), null, spec.image(), spec.command(), env, null, "/",
                 spec.resources(), spec.volumes(), spec.tmpfs(), spec.ports(), List.of(), spec.health(), spec.healthTiming(),
                 spec.restart());
         agent.apply(generation(1, new AssignedContainer(spec, 1, Map.of("DB_PASSWORD", SECRET, "CLASH", "from-secret"))));
@@ -421,32 +423,27 @@ class AssignmentsTest {
 
     @Test
     void aContainerThatCannotStartIsReportedNotedAndRetriedWhileOthersStart() throws Exception {
-        int taken;
-        var holder = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-        taken = holder.getLocalPort();
-        var blocked = spec("blocked-1", "blocked", "x", List.of(new ContainerSpec.PortPublish("127.0.0.1", taken, 8080)));
-        var ghost = new ContainerSpec(ContainerSpec.VERSION, "ghost-1", "ghost", work.resolve("no-such-rootfs").toString(), null,
+        // Nothing listens on 127.0.0.1:1: the pull fails at once.
+        var ghost = new ContainerSpec(ContainerSpec.VERSION, "ghost-1", "ghost", null, "127.0.0.1:1/acme/ghost:1",
                 List.of("/bin/true"), null, null, "/", null, null, null, null, null, null, null, null);
-        var otherApp = spec("api-1", "api", "x", List.of(new ContainerSpec.PortPublish(null, sharedPort, 8080)));
-        agent.apply(generation(1, assigned(blocked), assigned(ghost), assigned(web("web-1", "a"))));
-        await(() -> serving("web-1") && "failed".equals(status("blocked-1").state()) && "failed".equals(status("ghost-1").state()));
-        assertThat(note("blocked-1")).contains("cannot start blocked-1").contains("cannot listen on 127.0.0.1:" + taken);
-        assertThat(note("ghost-1")).contains("cannot start ghost-1").contains("is not a directory");
+        var otherApp = spec("api-1", "api", "x", List.of(new ContainerSpec.PortPublish(null, 0, 8080)));
+        agent.apply(generation(1, assigned(ghost), assigned(web("web-1", "a"))));
+        await(() -> serving("web-1") && "failed".equals(status("ghost-1").state()));
+        assertThat(note("ghost-1")).contains("cannot start ghost-1").contains("127.0.0.1:1");
         // The status says why too, for the platform to show.
-        assertThat(status("blocked-1").error()).contains("cannot listen on 127.0.0.1:" + taken);
-        assertThat(status("ghost-1").error()).contains("is not a directory");
+        assertThat(status("ghost-1").error()).contains("127.0.0.1:1");
         assertThat(status("web-1").error()).isNull();
 
-        // Two apps on one address and port: the second is refused, clearly.
-        agent.apply(generation(2, assigned(blocked), assigned(ghost), assigned(web("web-1", "a")), assigned(otherApp)));
+        // The agent's one port belongs to app web: a second app is refused, clearly.
+        agent.apply(generation(2, assigned(ghost), assigned(web("web-1", "a")), assigned(otherApp)));
         await(() -> status("api-1") != null && "failed".equals(status("api-1").state()));
-        assertThat(note("api-1")).contains("127.0.0.1:" + sharedPort + " is published by app 'web'; app 'api' cannot share it");
+        assertThat(note("api-1")).contains("no free host port is left in").contains("of app 'api'");
         assertThat(page()).isEqualTo("web-1 a");
 
-        // The port comes free: the next retry starts it. A fixed spec is tried at once.
-        holder.close();
-        var fixed = new ContainerSpec(ContainerSpec.VERSION, "ghost-1", "ghost", rootfs.toString(), null,
+        // A fixed spec is tried at once.
+        var fixed = new ContainerSpec(ContainerSpec.VERSION, "ghost-1", "ghost", null, BusyboxImage.REFERENCE,
                 List.of("/bin/sleep", "600"), null, null, "/", null, null, null, null, null, null, null, null);
+        var blocked = web("blocked-1", "b");
         agent.apply(generation(3, assigned(blocked), assigned(fixed), assigned(web("web-1", "a"))));
         await(() -> "running".equals(status("blocked-1").state()) && "running".equals(status("ghost-1").state())
                 && status("api-1") == null);

@@ -13,7 +13,6 @@ import dev.berth.agent.protocol.Heartbeat;
 import dev.berth.agent.protocol.HealthCheck;
 import dev.berth.agent.protocol.HealthTiming;
 import dev.berth.agent.protocol.PublishedPort;
-import dev.berth.agent.runtime.Busybox;
 import dev.berth.agent.runtime.RuntimePrerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,19 +88,22 @@ class PlatformDaemonTest {
 
     @Test
     void runsWhatItIsAssignedReportsItAndAfterKill9AdoptsItWithoutARestart() throws Exception {
-        Path rootfs = Busybox.tree(work.resolve("busybox"), "sh", "echo", "httpd");
-        var spec = new ContainerSpec(ContainerSpec.VERSION, "web-1", "web", rootfs.toString(), null,
+        // The platform sends images, never a host directory.
+        var spec = new ContainerSpec(ContainerSpec.VERSION, "web-1", "web", null, BusyboxImage.REFERENCE,
                 List.of("/bin/sh", "-c", "echo started $HOSTNAME; echo $HOSTNAME > /www/index.html; exec httpd -f -p 127.0.0.1:8080 -h /www"),
                 null, null, "/", new ContainerSpec.Resources(64L << 20, 500, 64), null,
                 List.of(new ContainerSpec.TmpfsMount("/www", 1L << 20)), List.of(new ContainerSpec.PortPublish(null, 0, 8080)),
                 null, new HealthCheck.Http(8080, "/index.html"), new HealthTiming(200, 1000, 1, 3), ContainerSpec.RestartPolicy.ON_FAILURE);
-        platform.assign(new Assignment(Assignment.VERSION, HOST_ID, 1,
-                List.of(new AssignedContainer(spec, 1, Map.of("DB_PASSWORD", SECRET)))));
         Path tokenFile = work.resolve("join-token");
         Files.writeString(tokenFile, TOKEN + "\n");
         int port = TestHttp.freePort();
 
         daemon = start(port, "daemon-1.log", "--join-token-file", tokenFile.toString());
+        var imported = TestDaemon.cli(state, "image", "import", BusyboxImage.layout(work.resolve("layout")).toString(),
+                "--name", "127.0.0.1:1/berth-test/busybox");
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        platform.assign(new Assignment(Assignment.VERSION, HOST_ID, 1,
+                List.of(new AssignedContainer(spec, 1, Map.of("DB_PASSWORD", SECRET)))));
         await(() -> reported("web-1").map(s -> s.published().equals(List.of(new PublishedPort(8080, "web.example.test:" + port, true))))
                 .orElse(false));
         var status = reported("web-1").orElseThrow();

@@ -6,6 +6,7 @@ import java.io.FileOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,5 +31,25 @@ class LogFileTest {
         assertThat(Files.readString(log.rotated(1))).startsWith("round 4");
         assertThat(Files.readString(log.rotated(2))).startsWith("round 3");
         assertThat(log.rotated(3)).doesNotExist();
+    }
+
+    @Test
+    void logsAndTheirRotatedCopiesAreRootsAlone() throws Exception {
+        Path file = dir.resolve("output.log");
+        LogFile.createPrivate(file);
+        assertThat(mode(file)).isEqualTo("rw-------");
+        // An older agent's log, created with the umask's mode, is closed when the container starts again.
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(file, "x".repeat(200));
+        LogFile.createPrivate(file);
+        assertThat(mode(file)).isEqualTo("rw-------");
+        assertThat(Files.readString(file)).hasSize(200);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(new LogFile(file, 100, 1).rotateIfNeeded()).isTrue();
+        assertThat(mode(dir.resolve("output.log.1"))).isEqualTo("rw-------");
+    }
+
+    private static String mode(Path p) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 }

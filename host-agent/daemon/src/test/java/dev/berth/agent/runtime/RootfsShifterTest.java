@@ -63,6 +63,39 @@ class RootfsShifterTest {
     }
 
     @Test
+    void aChangedSourceGetsANewCopyAndTheOldOneStaysForWhoeverRunsFromIt() throws Exception {
+        var shifter = new RootfsShifter(dir.resolve("state"));
+        var range = new IdRange(262144, IdRange.SIZE);
+        Path conf = source.resolve("etc/app.conf");
+        Path first = shifter.prepare(source, range).rootfs();
+        var mtime = Files.getLastModifiedTime(conf);
+
+        // Same size, modification time set back: only the change time and the content differ.
+        Files.writeString(conf, "y");
+        Files.setLastModifiedTime(conf, mtime);
+        var second = shifter.prepare(source, range);
+        assertThat(second.built()).isTrue();
+        assertThat(Files.readString(second.rootfs().resolve("etc/app.conf"))).isEqualTo("y");
+        assertThat(Files.readString(first.resolve("etc/app.conf"))).as("the old copy is left as it was").isEqualTo("x");
+        assertThat(shifter.prepare(source, range).built()).as("unchanged since").isFalse();
+
+        // A new file, a changed mode, a changed link: each is a change.
+        Files.writeString(source.resolve("etc/new"), "");
+        assertThat(shifter.prepare(source, range).built()).isTrue();
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+        assertThat(shifter.prepare(source, range).built()).isTrue();
+        Files.delete(source.resolve("etc/link"));
+        Files.createSymbolicLink(source.resolve("etc/link"), Path.of("/etc/passwd"));
+        assertThat(shifter.prepare(source, range).built()).isTrue();
+
+        // An image's snapshot never changes: it is not walked, and its copy is reused as it is.
+        Path snapshot = shifter.prepare(source, range, false).rootfs();
+        Files.writeString(conf, "z");
+        assertThat(shifter.prepare(source, range, false).rootfs()).isEqualTo(snapshot);
+        assertThat(shifter.prepare(source, range, false).built()).isFalse();
+    }
+
+    @Test
     void anOwnerOutsideTheContainersIdsIsRefusedAndLeavesNothing() throws Exception {
         Files.setAttribute(source.resolve("etc/app.conf"), "unix:uid", 70000);
         var shifter = new RootfsShifter(dir.resolve("state"));

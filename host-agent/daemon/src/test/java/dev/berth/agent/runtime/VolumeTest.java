@@ -9,6 +9,7 @@ import dev.berth.agent.state.VolumeManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +45,7 @@ class VolumeTest {
     void theSizeIsAHardCap() throws Exception {
         String out = inContainer("dd if=/dev/zero of=/data/fill bs=1M count=32 2>&1; echo dd=$?");
         assertThat(out).contains("No space left on device").doesNotContain("dd=0");
-        assertThat(Files.size(host.work.resolve("state/volumes/vol-test/data/volume.img"))).isEqualTo(SIZE);
+        assertThat(Files.size(host.work.resolve("state/volumes/vol-test/data/image/volume.img"))).isEqualTo(SIZE);
     }
 
     @Test
@@ -63,6 +64,24 @@ class VolumeTest {
         assertThat(volumes.exists("vol-test", "data")).isFalse();
         assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("vol-test/data/mnt");
         assertThat(inContainer("cat /data/note 2>&1; echo done")).contains("No such file").contains("done");
+    }
+
+    /** An older agent left the image world-readable beside the mount point: it is moved into the root-only directory, data kept. */
+    @Test
+    void anOlderAgentsReadableImageIsClosedAndKept() throws Exception {
+        inContainer("echo kept > /data/note");
+        Path dir = host.work.resolve("state/volumes/vol-test/data");
+        assertThat(new ProcessBuilder("umount", dir.resolve("mnt").toString()).inheritIO().start().waitFor()).isZero();
+        Files.move(dir.resolve("image/volume.img"), dir.resolve("volume.img"));
+        Files.delete(dir.resolve("image"));
+        Files.setPosixFilePermissions(dir.resolve("volume.img"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        assertThat(inContainer("cat /data/note")).contains("kept");
+        assertThat(dir.resolve("volume.img")).doesNotExist();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("image")))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("image/volume.img")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx--x--x");
     }
 
     @Test

@@ -13,6 +13,12 @@ import java.util.Objects;
  * {@code healthTiming} means {@link HealthTiming#DEFAULT}. The
  * agent enforces its container profile on top of this; nothing here can switch a protection off.
  *
+ * <p>What only a person at the host may ask for is refused in a platform's assignment and
+ * reported as a failed container naming the field: a {@code rootfs} (a host directory), a
+ * published port's {@code hostAddress} or non-zero {@code hostPort}, a {@code workingDir} or
+ * mount path that is not a clean absolute path in the image (or lies under /proc, /sys, /dev),
+ * names that are no valid file names, and a {@code user} outside the container's ids 0-65535.
+ *
  * @param version wire-format version, {@link #VERSION}
  * @param image an image reference such as {@code registry.example.com/acme/web:1.4} or one pinned
  *              {@code @sha256:...}; the agent pulls it if it does not have it
