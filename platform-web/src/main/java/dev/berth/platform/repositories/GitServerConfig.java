@@ -62,7 +62,8 @@ public class GitServerConfig {
 
     @Bean
     ServletRegistrationBean<HttpServlet> gitServlet(HostedRepositories repositories, PushReview review, GitProperties properties) {
-        var registration = new ServletRegistrationBean<>(GitHttpService.servlet(repositories, review, properties.maxPackBytes()), "/git/*");
+        var registration = new ServletRegistrationBean<>(GitHttpService.servlet(repositories, review, properties.maxPackBytes(),
+                properties.maxObjectBytes()), "/git/*");
         registration.setName("git");
         registration.setLoadOnStartup(1);
         return registration;
