@@ -43,6 +43,8 @@ public abstract class PlatformTest {
         registry.add("berth.git.poll-tick-seconds", () -> 1);
         // Test registries listen on loopback with plain HTTP, on ports chosen when they start.
         registry.add("berth.git.insecure-registries", () -> "127.0.0.1:*");
+        // ... and loopback is refused unless allowed, like any private address.
+        registry.add("berth.network.allowed-private-targets", () -> "127.0.0.0/8");
     }
 
     private static java.nio.file.Path temporaryDirectory(String prefix) {

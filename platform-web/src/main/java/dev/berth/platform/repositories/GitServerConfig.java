@@ -56,8 +56,8 @@ public class GitServerConfig {
     }
 
     @Bean
-    ImageResolver imageResolver(GitProperties properties) {
-        return new RegistryImageResolver(properties);
+    ImageResolver imageResolver(GitProperties properties, dev.berth.registry.network.AddressPolicy targetPolicy) {
+        return new RegistryImageResolver(properties, targetPolicy);
     }
 
     @Bean
