@@ -110,6 +110,9 @@ public class ExternalSync {
     /** @param commit the fetched commit that failed its checks, or null when the fetch itself failed */
     private Result fail(RepositoryStore.Row row, String trigger, String commit, String error) {
         var remote = row.remote();
+        // VIEWERs see this id in place of the detail (SyncErrors); the log keeps the detail under it.
+        LOG.log(System.Logger.Level.WARNING, "sync of repository " + row.team() + "/" + row.name() + " failed [error id "
+                + SyncErrors.id(error) + "]: " + error);
         store.recordSync(row.id(), clock.instant(), remote.lastSyncCommit(), error);
         // One audit event per distinct failure, not one per poll while it lasts.
         if (!Objects.equals(error, remote.lastSyncError())) {
