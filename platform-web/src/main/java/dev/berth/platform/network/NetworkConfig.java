@@ -15,15 +15,30 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(NetworkProperties.class)
 public class NetworkConfig {
 
+    private static final System.Logger LOG = System.getLogger(NetworkConfig.class.getName());
+
     @Bean
-    AddressPolicy targetPolicy(NetworkProperties properties) {
+    AddressPolicy targetPolicy(NetworkProperties properties,
+                               @org.springframework.beans.factory.annotation.Value("${berth.git.public-url:}") String publicUrl) {
         // A bad entry stops the start with a message naming it.
-        return AddressPolicy.of(properties.allowedPrivateTargets(), ownAddresses(), NetworkProperties.SETTING);
+        return AddressPolicy.of(properties.allowedPrivateTargets(), ownAddresses(publicUrl), NetworkProperties.SETTING);
     }
 
-    /** Every address of this machine's interfaces, read once at start. */
-    private static Set<InetAddress> ownAddresses() {
+    /**
+     * Every address of this machine's interfaces, and those its public URL resolves to (behind NAT
+     * that address is not on an interface, yet reaches the platform), read once at start.
+     */
+    private static Set<InetAddress> ownAddresses(String publicUrl) {
         var own = new HashSet<InetAddress>();
+        String host = publicUrl == null || publicUrl.isBlank() ? null : java.net.URI.create(publicUrl.strip()).getHost();
+        if (host != null) {
+            try {
+                own.addAll(java.util.List.of(InetAddress.getAllByName(host)));
+            } catch (java.net.UnknownHostException e) {
+                LOG.log(System.Logger.Level.WARNING, "the public URL's host " + host + " does not resolve; it is not"
+                        + " counted among the platform's own addresses");
+            }
+        }
         try {
             for (var nic : NetworkInterface.networkInterfaces().toList()) {
                 nic.inetAddresses().forEach(a -> {
