@@ -21,6 +21,8 @@ public abstract class PlatformTest {
     public static final java.nio.file.Path GIT_DIR = temporaryDirectory("berth-platform-git");
     /** Small enough that a test can push a pack over it. */
     public static final long MAX_PACK_BYTES = 2L << 20;
+    /** Below the pack limit, so one file can be too big while its pack is not. */
+    public static final long MAX_OBJECT_BYTES = 1L << 20;
     private static TestDatabase.Target database;
 
     protected static synchronized TestDatabase.Target database() {
@@ -37,9 +39,12 @@ public abstract class PlatformTest {
         registry.add("berth.admin.password", () -> ADMIN_PASSWORD);
         registry.add("berth.git.repositories-dir", () -> GIT_DIR.toString());
         registry.add("berth.git.max-pack-bytes", () -> MAX_PACK_BYTES);
+        registry.add("berth.git.max-object-bytes", () -> MAX_OBJECT_BYTES);
         registry.add("berth.git.poll-tick-seconds", () -> 1);
         // Test registries listen on loopback with plain HTTP, on ports chosen when they start.
         registry.add("berth.git.insecure-registries", () -> "127.0.0.1:*");
+        // ... and loopback is refused unless allowed, like any private address.
+        registry.add("berth.network.allowed-private-targets", () -> "127.0.0.0/8");
     }
 
     private static java.nio.file.Path temporaryDirectory(String prefix) {

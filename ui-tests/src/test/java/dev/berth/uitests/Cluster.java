@@ -110,6 +110,7 @@ final class Cluster implements AutoCloseable {
                 "--berth.admin.password-file=" + work.resolve("pw"),
                 "--berth.git.repositories-dir=" + work.resolve("git"),
                 "--berth.git.insecure-registries=127.0.0.1:*",
+                "--berth.network.allowed-private-targets=127.0.0.0/8",
                 "--berth.hosts.heartbeat-timeout=" + heartbeatTimeout.toSeconds() + "s"));
         args.addAll(List.of(platformArgs));
         this.platform = new SpringApplicationBuilder(BerthApplication.class).run(args.toArray(String[]::new));

@@ -66,7 +66,8 @@ class DashboardBrowserTest {
                         "--berth.admin.password=" + ADMIN_PASSWORD,
                         "--berth.admin.password-file=" + dataDir.resolve("pw"),
                         "--berth.git.repositories-dir=" + dataDir.resolve("git"),
-                        "--berth.git.insecure-registries=127.0.0.1:*");
+                        "--berth.git.insecure-registries=127.0.0.1:*",
+                        "--berth.network.allowed-private-targets=127.0.0.0/8");
         baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
 
         browser = Browser.start("dashboard");

@@ -25,6 +25,12 @@ final class MountsReader {
         var out = new ArrayList<Volume>();
         var list = node == null ? null : v.list(node, "volumes");
         if (list == null) return out;
+        if (list.items().size() > limits.maxVolumes()) {
+            // Each volume is a disk image on every host the app runs on; refuse before reading any of them.
+            v.problems.add(list.pos(), "volumes has " + list.items().size() + " entries; at most " + limits.maxVolumes()
+                    + " volumes per app" + LIMIT);
+            return out;
+        }
         var names = new HashSet<String>();
         for (int i = 0; i < list.items().size(); i++) {
             String where = "volumes[" + i + "]";

@@ -17,6 +17,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.TreeWalk;
@@ -32,14 +33,28 @@ public final class RemoteFetcher {
     /**
      * @param mirror a directory this fetcher owns (created on first use)
      * @param definitionPath the file to read at the tip, e.g. {@code berth.yaml}
+     * @param limits the hosts an http(s) fetch may reach and the bytes it may bring
      * @throws IOException with the remote's own reason when the fetch or the read fails
      */
-    public static FetchedCommit fetch(Path mirror, RemoteSource source, String definitionPath, int maxDefinitionBytes)
-            throws IOException {
+    public static FetchedCommit fetch(Path mirror, RemoteSource source, String definitionPath, int maxDefinitionBytes,
+            FetchLimits limits) throws IOException {
+        URIish uri;
+        try {
+            uri = new URIish(source.url());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(source + " is not a repository URL: " + e.getMessage(), e);
+        }
+        boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+        boolean local = uri.getScheme() == null || "file".equals(uri.getScheme());
+        // Other transports (git://, ssh://) would connect without the host check and the size limit.
+        if (!http && !local) throw new IOException(source + ": only https and local paths can be fetched");
         try (Repository repo = open(mirror)) {
             String tracking = "refs/remotes/origin/" + source.branch();
             var fetch = Git.wrap(repo).fetch()
-                    .setRemote(new URIish(source.url()).toString())
+                    .setRemote(uri.toString())
+                    .setTransportConfigCallback(transport -> {
+                        if (transport instanceof TransportHttp t) t.setHttpConnectionFactory(new GuardedConnections(limits));
+                    })
                     .setRefSpecs(new RefSpec("+refs/heads/" + source.branch() + ":" + tracking))
                     .setForceUpdate(true)
                     .setTimeout(60);
@@ -56,7 +71,13 @@ public final class RemoteFetcher {
                         person(commit.getCommitterIdent()), commit.getFullMessage());
                 return new FetchedCommit(info, commit.getRawBuffer().clone(), file(repo, commit, definitionPath, maxDefinitionBytes));
             }
-        } catch (GitAPIException | java.net.URISyntaxException e) {
+        } catch (GitAPIException e) {
+            // A refused host or an exceeded limit says so itself, whatever JGit wrapped it in.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof GuardedConnections.Refused) {
+                    throw new IOException("fetching " + source + " failed: " + t.getMessage(), e);
+                }
+            }
             // JGit's message names the remote's answer (not found, not authorized, ...); the secret is never in it.
             throw new IOException("fetching " + source + " failed: " + e.getMessage(), e);
         }

@@ -33,8 +33,9 @@ public final class GitHttpService {
 
     /**
      * @param maxPackBytes pushes whose pack is larger are refused by git's own limit check
+     * @param maxObjectBytes pushes with a larger object (a blob, mostly) are refused while the pack is read
      */
-    public static HttpServlet servlet(HostedRepositories repositories, PushGate gate, long maxPackBytes) {
+    public static HttpServlet servlet(HostedRepositories repositories, PushGate gate, long maxPackBytes, long maxObjectBytes) {
         var servlet = new GitServlet();
         servlet.setRepositoryResolver((request, name) -> {
             RepositoryName repo = RepositoryName.parse(name);
@@ -52,6 +53,7 @@ public final class GitHttpService {
             var pack = new ReceivePack(db);
             pack.setRefLogIdent(new PersonIdent(pusher, pusher + "@berth"));
             pack.setMaxPackSizeLimit(maxPackBytes);
+            pack.setMaxObjectSizeLimit(maxObjectBytes);
             pack.setAllowNonFastForwards(true); // the gate decides who may rewrite history
             pack.setAllowDeletes(true);
             pack.setAtomic(true);

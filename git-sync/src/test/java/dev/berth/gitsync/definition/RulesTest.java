@@ -49,6 +49,7 @@ class RulesTest {
                 Arguments.of("sibling mounts", app("""
                         volumes: [{name: d, mount: /data, size: 1Gi}]
                         tmpfs: {/data2: 1Mi, /run: 1Mi}""")),
+                Arguments.of("volumes at the maximum", app("volumes: [{name: v0, mount: /v0, size: 1Mi}, {name: v1, mount: /v1, size: 1Mi}, {name: v2, mount: /v2, size: 1Mi}, {name: v3, mount: /v3, size: 1Mi}, {name: v4, mount: /v4, size: 1Mi}, {name: v5, mount: /v5, size: 1Mi}, {name: v6, mount: /v6, size: 1Mi}, {name: v7, mount: /v7, size: 1Mi}]")),
                 Arguments.of("rolling with surge 0", app("deploy: {maxSurge: 0, maxUnavailable: 1}")),
                 Arguments.of("all capabilities", app("capabilities: [NET_BIND_SERVICE, CHOWN, DAC_OVERRIDE, FOWNER,"
                         + " FSETID, KILL, SETGID, SETUID, SETPCAP, SYS_CHROOT]")),
@@ -171,6 +172,8 @@ class RulesTest {
                 Arguments.of("healthyAfter 0", app("health: {exec: {command: [x]}, healthyAfter: 0}"),
                         "5:50: health.healthyAfter must be at least 1"),
                 // volumes and tmpfs
+                Arguments.of("too many volumes", app("volumes: [{name: v0, mount: /v0, size: 1Mi}, {name: v1, mount: /v1, size: 1Mi}, {name: v2, mount: /v2, size: 1Mi}, {name: v3, mount: /v3, size: 1Mi}, {name: v4, mount: /v4, size: 1Mi}, {name: v5, mount: /v5, size: 1Mi}, {name: v6, mount: /v6, size: 1Mi}, {name: v7, mount: /v7, size: 1Mi}, {name: v8, mount: /v8, size: 1Mi}]"),
+                        "5:14: volumes has 9 entries; at most 8 volumes per app (the maximum on this Berth)"),
                 Arguments.of("volume relative mount", app("volumes: [{name: d, mount: data, size: 1Gi}]"),
                         "5:32: volumes[0].mount data must be an absolute path starting with '/'"),
                 Arguments.of("volume unclean mount", app("volumes: [{name: d, mount: /data/../etc, size: 1Gi}]"),

@@ -2,13 +2,7 @@ package dev.berth.gitsync.external;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -44,6 +37,9 @@ class FetchBenchmark {
     private static final String[] WORDS = ("the quick brown fox jumps over a lazy dog while berth deploys apps from git "
             + "revisions pinned by digest replicas env image port volume health check rollout").split(" ");
 
+    // Loopback sources, no size limit: the benchmark measures the transfer, not the guards.
+    private static final FetchLimits UNLIMITED = new FetchLimits(Long.MAX_VALUE, host -> { }, "none");
+
     private Path work;
     private final Random random = new Random(42);
 
@@ -59,16 +55,16 @@ class FetchBenchmark {
 
             var transports = new LinkedHashMap<String, String>();
             transports.put("local path", source.toString());
-            HttpServer server = null;
+            GitHttpBackend server = null;
             if (HTTP) {
-                server = cgiServer(work);
-                transports.put("smart HTTP (git http-backend)", "http://127.0.0.1:" + server.getAddress().getPort() + "/source.git");
+                server = GitHttpBackend.start(work, work);
+                transports.put("smart HTTP (git http-backend)", server.url("source.git"));
             }
             var results = new LinkedHashMap<String, Map<String, List<Double>>>();
             try {
                 for (var t : transports.entrySet()) results.put(t.getKey(), run(t.getKey(), t.getValue(), checkout));
             } finally {
-                if (server != null) server.stop(0);
+                if (server != null) server.close();
             }
 
             System.out.println();
@@ -105,7 +101,7 @@ class FetchBenchmark {
             git(m, "remote", "add", "origin", url);
         }
         String tip = git(checkout, "rev-parse", "HEAD").strip();
-        assertThat(RemoteFetcher.fetch(jgitMirror, remote, "berth.yaml", 256 * 1024).commit().id().hex()).isEqualTo(tip);
+        assertThat(RemoteFetcher.fetch(jgitMirror, remote, "berth.yaml", 256 * 1024, UNLIMITED).commit().id().hex()).isEqualTo(tip);
         fetchGit(gitMirror, false);
         fetchGit(leanMirror, true);
 
@@ -120,7 +116,7 @@ class FetchBenchmark {
             for (String who : order) {
                 long start = System.nanoTime();
                 String fetched = switch (who) {
-                    case "jgit" -> RemoteFetcher.fetch(jgitMirror, remote, "berth.yaml", 256 * 1024).commit().id().hex();
+                    case "jgit" -> RemoteFetcher.fetch(jgitMirror, remote, "berth.yaml", 256 * 1024, UNLIMITED).commit().id().hex();
                     case "git" -> fetchGit(gitMirror, false);
                     default -> fetchGit(leanMirror, true);
                 };
@@ -263,82 +259,6 @@ class FetchBenchmark {
         env.put("GIT_CONFIG_NOSYSTEM", "1");
         env.put("GIT_TERMINAL_PROMPT", "0");
         env.put("LC_ALL", "C");
-    }
-
-    /**
-     * Smart HTTP on 127.0.0.1: every request runs {@code git http-backend} as a CGI with the
-     * request's headers as {@code HTTP_*} variables (so {@code Git-Protocol} selects protocol v2).
-     */
-    private HttpServer cgiServer(Path root) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.createContext("/", exchange -> {
-            try {
-                cgi(exchange, root);
-            } catch (Exception e) {
-                exchange.sendResponseHeaders(500, -1);
-            } finally {
-                exchange.close();
-            }
-        });
-        server.start();
-        return server;
-    }
-
-    private void cgi(HttpExchange exchange, Path root) throws Exception {
-        var pb = new ProcessBuilder("git", "http-backend");
-        var env = pb.environment();
-        cleanEnvironment(env);
-        env.put("GIT_PROJECT_ROOT", root.toString());
-        env.put("GIT_HTTP_EXPORT_ALL", "1");
-        env.put("REQUEST_METHOD", exchange.getRequestMethod());
-        env.put("PATH_INFO", exchange.getRequestURI().getPath());
-        env.put("QUERY_STRING", exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery());
-        env.put("REMOTE_ADDR", "127.0.0.1");
-        env.put("SERVER_PROTOCOL", "HTTP/1.1");
-        env.put("GATEWAY_INTERFACE", "CGI/1.1");
-        for (var h : exchange.getRequestHeaders().entrySet()) {
-            String name = h.getKey().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
-            String value = String.join(", ", h.getValue());
-            if (name.equals("CONTENT_TYPE")) env.put("CONTENT_TYPE", value);
-            else if (name.equals("CONTENT_LENGTH")) env.put("CONTENT_LENGTH", value);
-            else env.put("HTTP_" + name, value);
-        }
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        Thread feeder = Thread.ofVirtual().start(() -> {
-            try (InputStream in = exchange.getRequestBody(); OutputStream out = p.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException ignored) {
-                // the backend may stop reading early
-            }
-        });
-        InputStream out = p.getInputStream();
-        int status = 200;
-        while (true) {
-            String line = readLine(out);
-            if (line == null || line.isEmpty()) break;
-            int colon = line.indexOf(':');
-            String name = line.substring(0, colon).trim();
-            String value = line.substring(colon + 1).trim();
-            if (name.equalsIgnoreCase("Status")) status = Integer.parseInt(value.substring(0, 3));
-            else exchange.getResponseHeaders().add(name, value);
-        }
-        exchange.sendResponseHeaders(status, 0);
-        try (OutputStream body = exchange.getResponseBody()) {
-            out.transferTo(body);
-        }
-        feeder.join();
-        p.waitFor(60, TimeUnit.SECONDS);
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        var line = new java.io.ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') line.write(b);
-        if (b == -1 && line.size() == 0) return null;
-        String s = line.toString(StandardCharsets.ISO_8859_1);
-        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 
     private static double percentile(List<Double> values, int p) {

@@ -1,5 +1,7 @@
 package dev.berth.registry;
 
+import dev.berth.registry.network.ForbiddenTargetException;
+import dev.berth.registry.network.TargetGuard;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,6 +58,7 @@ public final class RegistryClient implements AutoCloseable {
     private final Duration idleTimeout;
     private final ScheduledExecutorService stallTimer;
     private final RegistryAuth auth;
+    private final TargetGuard targets;
 
     /** A client with {@code config}; close it to release its connections. */
     public RegistryClient(RegistryConfig config) {
@@ -75,15 +78,40 @@ public final class RegistryClient implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, to drop Authorization across hosts
                 .build();
         this.auth = new RegistryAuth(config, clock, this::exchange);
+        this.targets = new TargetGuard(config.targets());
     }
 
     /**
      * Fetches the manifest for {@code ref} (by digest if it has one, else tag); follows an OCI
      * index / Docker manifest list to the entry for {@code platform}; verifies the manifest digest
      * (and that a digest-pinned ref matches); refuses schema 1 and unknown media types with a clear
-     * message naming the media type.
+     * message naming the media type. Refuses an image with more layers or a larger declared total
+     * size than {@link RegistryConfig#imageLimits()} allow, before anything else is fetched.
      */
     public ResolvedImage resolve(ImageReference ref, Platform platform) throws IOException {
+        ResolvedImage resolved = resolveManifest(ref, platform);
+        checkLimits(ref, resolved.manifest());
+        return resolved;
+    }
+
+    private void checkLimits(ImageReference ref, ImageManifest manifest) throws RegistryException {
+        ImageLimits limits = config.imageLimits();
+        int layers = manifest.layers().size();
+        if (layers > limits.maxLayers()) {
+            throw new RegistryException(ref.registry(), ref.repository(), "image " + ref + " has " + layers
+                    + " layers, more than the limit of " + limits.maxLayers(), 0);
+        }
+        long total = manifest.config().size();
+        for (Descriptor layer : manifest.layers()) {
+            total = total + layer.size() < total ? Long.MAX_VALUE : total + layer.size();
+        }
+        if (total > limits.maxBytes()) {
+            throw new RegistryException(ref.registry(), ref.repository(), "image " + ref + " is " + total
+                    + " bytes (config and layers as stored in the registry), more than the limit of " + limits.maxBytes(), 0);
+        }
+    }
+
+    private ResolvedImage resolveManifest(ImageReference ref, Platform platform) throws IOException {
         Objects.requireNonNull(platform, "platform");
         Fetched top = fetchManifest(ref, ref.manifestReference(), ref.digest());
         ManifestDocument doc = parse(ref, top);
@@ -410,6 +438,12 @@ public final class RegistryClient implements AutoCloseable {
     private HttpResponse<InputStream> exchange(URI uri, String accept, String authorization) throws IOException {
         URI current = uri;
         for (int hops = 0; ; hops++) {
+            // Every hop: the registry, each redirect and token service are checked before any byte goes to them.
+            try {
+                targets.check(current.getHost());
+            } catch (ForbiddenTargetException e) {
+                throw new RegistryException(current.getRawAuthority(), null, e.getMessage(), 0, e);
+            }
             HttpRequest.Builder b = HttpRequest.newBuilder(current).GET().timeout(RESPONSE_TIMEOUT)
                     .header("User-Agent", "berth-agent");
             if (accept != null) b.header("Accept", accept);

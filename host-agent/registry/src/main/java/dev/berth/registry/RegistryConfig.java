@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.registry.network.AddressPolicy;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -15,9 +16,12 @@ import java.util.Set;
  * @param parallelDownloads  how many blobs {@link RegistryClient#downloadAll} fetches at once
  * @param maxManifestBytes   the largest manifest, index or in-memory blob accepted
  * @param maxBlobBytes       the largest blob downloaded to a file
+ * @param imageLimits        layers and total size of an image
+ * @param targets            which addresses registries, redirects and token services may have
  */
 public record RegistryConfig(Set<String> insecureRegistries, Map<String, Credentials> credentials,
-        int parallelDownloads, long maxManifestBytes, long maxBlobBytes, RetryPolicy retry) {
+        int parallelDownloads, long maxManifestBytes, long maxBlobBytes, RetryPolicy retry, ImageLimits imageLimits,
+        AddressPolicy targets) {
 
     public RegistryConfig {
         insecureRegistries = Set.copyOf(insecureRegistries);
@@ -25,37 +29,65 @@ public record RegistryConfig(Set<String> insecureRegistries, Map<String, Credent
         if (parallelDownloads < 1) throw new IllegalArgumentException("parallelDownloads must be at least 1");
         if (maxManifestBytes < 1 || maxBlobBytes < 1) throw new IllegalArgumentException("size limits must be positive");
         Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(imageLimits, "imageLimits");
+        Objects.requireNonNull(targets, "targets");
     }
 
-    /** https only, anonymous, 3 parallel downloads, 4 MiB manifests, 16 GiB blobs, default retries. */
+    /**
+     * Default image limits and every address reachable: for registries an administrator named
+     * (the agent's configuration); see {@link #withTargets} for hosts users name.
+     */
+    public RegistryConfig(Set<String> insecureRegistries, Map<String, Credentials> credentials,
+            int parallelDownloads, long maxManifestBytes, long maxBlobBytes, RetryPolicy retry) {
+        this(insecureRegistries, credentials, parallelDownloads, maxManifestBytes, maxBlobBytes, retry,
+                ImageLimits.DEFAULTS, AddressPolicy.any());
+    }
+
+    /** https only, anonymous, 3 parallel downloads, 4 MiB manifests, 16 GiB blobs, default retries and image limits. */
     public static RegistryConfig defaults() {
         return new RegistryConfig(Set.of(), Map.of(), 3, 4L << 20, 16L << 30, RetryPolicy.DEFAULT);
+    }
+
+    public RegistryConfig withImageLimits(ImageLimits limits) {
+        return new RegistryConfig(insecureRegistries, credentials, parallelDownloads, maxManifestBytes, maxBlobBytes, retry,
+                limits, targets);
+    }
+
+    /** This configuration connecting only where {@code policy} allows. */
+    public RegistryConfig withTargets(AddressPolicy policy) {
+        return new RegistryConfig(insecureRegistries, credentials, parallelDownloads, maxManifestBytes, maxBlobBytes, retry,
+                imageLimits, policy);
     }
 
     /** This configuration also allowing plain http to {@code registry}. */
     public RegistryConfig withInsecure(String registry) {
         Set<String> insecure = new HashSet<>(insecureRegistries);
         insecure.add(registry);
-        return new RegistryConfig(insecure, credentials, parallelDownloads, maxManifestBytes, maxBlobBytes, retry);
+        return new RegistryConfig(insecure, credentials, parallelDownloads, maxManifestBytes, maxBlobBytes, retry,
+                imageLimits, targets);
     }
 
     /** This configuration with {@code creds} for {@code registry}. */
     public RegistryConfig withCredentials(String registry, Credentials creds) {
         Map<String, Credentials> all = new HashMap<>(credentials);
         all.put(registry, creds);
-        return new RegistryConfig(insecureRegistries, all, parallelDownloads, maxManifestBytes, maxBlobBytes, retry);
+        return new RegistryConfig(insecureRegistries, all, parallelDownloads, maxManifestBytes, maxBlobBytes, retry,
+                imageLimits, targets);
     }
 
     public RegistryConfig withParallelDownloads(int n) {
-        return new RegistryConfig(insecureRegistries, credentials, n, maxManifestBytes, maxBlobBytes, retry);
+        return new RegistryConfig(insecureRegistries, credentials, n, maxManifestBytes, maxBlobBytes, retry,
+                imageLimits, targets);
     }
 
     public RegistryConfig withLimits(long maxManifestBytes, long maxBlobBytes) {
-        return new RegistryConfig(insecureRegistries, credentials, parallelDownloads, maxManifestBytes, maxBlobBytes, retry);
+        return new RegistryConfig(insecureRegistries, credentials, parallelDownloads, maxManifestBytes, maxBlobBytes, retry,
+                imageLimits, targets);
     }
 
     public RegistryConfig withRetry(RetryPolicy retry) {
-        return new RegistryConfig(insecureRegistries, credentials, parallelDownloads, maxManifestBytes, maxBlobBytes, retry);
+        return new RegistryConfig(insecureRegistries, credentials, parallelDownloads, maxManifestBytes, maxBlobBytes, retry,
+                imageLimits, targets);
     }
 
     /** Whether {@code registry} is reached over plain http. */

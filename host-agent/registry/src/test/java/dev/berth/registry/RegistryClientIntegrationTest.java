@@ -422,6 +422,61 @@ class RegistryClientIntegrationTest {
     }
 
     @Test
+    void imagesWithTooManyLayersOrTooManyBytesAreRefusedBeforeAnyBlob() throws IOException {
+        ImageReference manyRef = ref(proxy.host(), "acme/many:v1");
+        try (RegistryClient client = client(viaProxy().withImageLimits(new ImageLimits(5, 1L << 30)))) {
+            assertThatThrownBy(() -> client.resolve(manyRef, HOST))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessage(proxy.host() + "/acme/many: image " + manyRef + " has 6 layers, more than the limit of 5");
+        }
+        try (RegistryClient client = client(viaProxy().withImageLimits(new ImageLimits(6, 1L << 30)))) {
+            assertThat(client.resolve(manyRef, HOST).manifest().layers()).hasSize(6);
+        }
+        TestImages.BuiltImage built = web.image();
+        long total = built.config().size() + built.layers().stream().mapToLong(Descriptor::size).sum();
+        ImageReference webRef = ref(proxy.host(), "acme/web:v1");
+        try (RegistryClient client = client(viaProxy().withImageLimits(new ImageLimits(128, total - 1)))) {
+            assertThatThrownBy(() -> client.resolve(webRef, HOST))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessage(proxy.host() + "/acme/web: image " + webRef + " is " + total
+                            + " bytes (config and layers as stored in the registry), more than the limit of " + (total - 1));
+        }
+        try (RegistryClient client = client(viaProxy().withImageLimits(new ImageLimits(128, total)))) {
+            assertThat(client.resolve(webRef, HOST).manifest().digest()).isEqualTo(built.manifest().digest());
+        }
+        assertThat(proxy.requests("/blobs/")).isEmpty();
+    }
+
+    @Test
+    void loopbackRegistriesAreRefusedUnlessAllowed() throws IOException {
+        String setting = "allowed private targets";
+        ImageReference webRef = ref(registry.host(), "acme/web:v1");
+        var guarded = registry.clientConfig().withTargets(
+                dev.berth.registry.network.AddressPolicy.of(List.of(), java.util.Set.of(), setting));
+        try (RegistryClient client = client(guarded)) {
+            assertThatThrownBy(() -> client.resolve(webRef, HOST))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessage(registry.host() + ": '127.0.0.1' resolves to 127.0.0.1, a loopback address; Berth does not"
+                            + " connect to loopback, private, link-local or its own addresses unless an administrator allows"
+                            + " them (" + setting + ")");
+            assertThat(sleeps).as("a refusal is not retried").isEmpty();
+        }
+        var allowed = registry.clientConfig().withTargets(
+                dev.berth.registry.network.AddressPolicy.of(List.of("127.0.0.1/32"), java.util.Set.of(), setting));
+        try (RegistryClient client = client(allowed)) {
+            assertThat(client.resolve(webRef, HOST).manifest().digest()).isEqualTo(web.image().manifest().digest());
+        }
+        // A redirect is checked again: the allowed registry cannot send the client on to another address.
+        proxy.redirect("/manifests/", "127.0.0.2:" + TestRegistry.freePort());
+        try (RegistryClient client = client(viaProxy().withTargets(
+                dev.berth.registry.network.AddressPolicy.of(List.of("127.0.0.1"), java.util.Set.of(), setting)))) {
+            assertThatThrownBy(() -> client.resolve(ref(proxy.host(), "acme/web:v1"), HOST))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("'127.0.0.2' resolves to 127.0.0.2, a loopback address");
+        }
+    }
+
+    @Test
     void parallelDownloadsAreBoundedAndTheFirstFailureCancelsTheRest() throws IOException {
         proxy.delay("/blobs/", Duration.ofMillis(150));
         List<Descriptor> layers = many.image().layers();

@@ -1,10 +1,13 @@
 package dev.berth.platform.repositories;
 
+import dev.berth.gitsync.external.FetchLimits;
 import dev.berth.gitsync.external.FetchedCommit;
 import dev.berth.gitsync.external.RemoteFetcher;
 import dev.berth.gitsync.external.RemoteSource;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
+import dev.berth.registry.network.AddressPolicy;
+import dev.berth.registry.network.TargetGuard;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,16 +31,21 @@ public class ExternalSync {
     private final AuditLog audit;
     private final Clock clock;
     private final GitProperties properties;
+    private final FetchLimits fetchLimits;
     private final Map<Long, Object> locks = new ConcurrentHashMap<>();
 
     public ExternalSync(RepositoryStore store, DefinitionReview review, SecretBox secrets, AuditLog audit, Clock clock,
-                        GitProperties properties) {
+                        GitProperties properties, AddressPolicy targetPolicy) {
         this.store = store;
         this.review = review;
         this.secrets = secrets;
         this.audit = audit;
         this.clock = clock;
         this.properties = properties;
+        // Remote URLs come from users: every host (redirects too) is checked, and a fetch brings at most this much.
+        var guard = new TargetGuard(targetPolicy);
+        this.fetchLimits = new FetchLimits(properties.maxFetchBytes(), guard::check,
+                "berth.git.max-fetch-bytes, BERTH_GIT_MAX_FETCH_BYTES");
     }
 
     /** How one sync ended. */
@@ -74,7 +82,8 @@ public class ExternalSync {
                     remote.sealedSecret() == null ? null : secrets.open(remote.sealedSecret()));
             FetchedCommit fetched;
             try {
-                fetched = RemoteFetcher.fetch(mirror(row.id()), source, row.definitionPath(), DefinitionReview.MAX_DEFINITION_BYTES);
+                fetched = RemoteFetcher.fetch(mirror(row.id()), source, row.definitionPath(), DefinitionReview.MAX_DEFINITION_BYTES,
+                        fetchLimits);
             } catch (IOException e) {
                 return fail(row, trigger, null, e.getMessage());
             }
@@ -101,6 +110,9 @@ public class ExternalSync {
     /** @param commit the fetched commit that failed its checks, or null when the fetch itself failed */
     private Result fail(RepositoryStore.Row row, String trigger, String commit, String error) {
         var remote = row.remote();
+        // VIEWERs see this id in place of the detail (SyncErrors); the log keeps the detail under it.
+        LOG.log(System.Logger.Level.WARNING, "sync of repository " + row.team() + "/" + row.name() + " failed [error id "
+                + SyncErrors.id(error) + "]: " + error);
         store.recordSync(row.id(), clock.instant(), remote.lastSyncCommit(), error);
         // One audit event per distinct failure, not one per poll while it lasts.
         if (!Objects.equals(error, remote.lastSyncError())) {

@@ -14,13 +14,25 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param insecureRegistries registries image tags may be resolved against over plain HTTP
  * @param secretKeyFile the key that seals remote tokens and webhook secrets (created when missing)
  * @param pollTickSeconds how often the scheduler looks for external repositories due a fetch
+ * @param maxObjectBytes the largest object (file) a push may send
+ * @param maxFetchBytes the largest pack a fetch of an external repository may bring
+ * @param maxImageLayers the most layers an image named in a definition may have
+ * @param maxImageBytes the largest total size (config and layers, compressed) of such an image
  */
 @ConfigurationProperties("berth.git")
 public record GitProperties(Path repositoriesDir, Long maxPackBytes, String publicUrl, List<String> insecureRegistries,
-                            Path secretKeyFile, Integer pollTickSeconds) {
+                            Path secretKeyFile, Integer pollTickSeconds, Long maxObjectBytes, Long maxFetchBytes,
+                            Integer maxImageLayers, Long maxImageBytes) {
     public GitProperties {
         if (repositoriesDir == null) repositoriesDir = Path.of("berth-data", "git");
         if (maxPackBytes == null) maxPackBytes = 64L << 20;
+        if (maxObjectBytes == null) maxObjectBytes = 32L << 20;
+        if (maxFetchBytes == null) maxFetchBytes = 256L << 20;
+        if (maxImageLayers == null) maxImageLayers = 128;
+        if (maxImageBytes == null) maxImageBytes = 16L << 30;
+        if (maxObjectBytes < 1 || maxFetchBytes < 1 || maxImageLayers < 1 || maxImageBytes < 1) {
+            throw new IllegalArgumentException("berth.git size limits must be positive");
+        }
         if (secretKeyFile == null) secretKeyFile = repositoriesDir.resolveSibling("secret.key");
         if (pollTickSeconds == null || pollTickSeconds < 1) pollTickSeconds = 5;
         if (publicUrl != null && publicUrl.isBlank()) publicUrl = null;

@@ -56,13 +56,14 @@ public class GitServerConfig {
     }
 
     @Bean
-    ImageResolver imageResolver(GitProperties properties) {
-        return new RegistryImageResolver(properties);
+    ImageResolver imageResolver(GitProperties properties, dev.berth.registry.network.AddressPolicy targetPolicy) {
+        return new RegistryImageResolver(properties, targetPolicy);
     }
 
     @Bean
     ServletRegistrationBean<HttpServlet> gitServlet(HostedRepositories repositories, PushReview review, GitProperties properties) {
-        var registration = new ServletRegistrationBean<>(GitHttpService.servlet(repositories, review, properties.maxPackBytes()), "/git/*");
+        var registration = new ServletRegistrationBean<>(GitHttpService.servlet(repositories, review, properties.maxPackBytes(),
+                properties.maxObjectBytes()), "/git/*");
         registration.setName("git");
         registration.setLoadOnStartup(1);
         return registration;

@@ -96,12 +96,12 @@ public class RepositoryService {
 
     public List<Repository> list(Caller caller, String team) {
         AccessPolicy.require(caller, Permission.VIEW_REPOSITORIES, team);
-        return store.list(team).stream().map(this::view).toList();
+        return store.list(team).stream().map(row -> view(caller, row)).toList();
     }
 
     public Repository get(Caller caller, String team, String name) {
         AccessPolicy.require(caller, Permission.VIEW_REPOSITORIES, team);
-        return store.find(team, name).map(this::view)
+        return store.find(team, name).map(row -> view(caller, row))
                 .orElseThrow(() -> new Problem.NotFound("repository '" + name + "' not found in team '" + team + "'"));
     }
 
@@ -250,6 +250,19 @@ public class RepositoryService {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /** As {@code caller} may see it: why a sync failed in full only to those who may sync (DEPLOYER and up). */
+    private Repository view(Caller caller, RepositoryStore.Row row) {
+        Repository full = view(row);
+        if (full.remote() == null || full.remote().lastSyncError() == null
+                || AccessPolicy.decide(caller, Permission.PUSH_REPOSITORY, row.team()) instanceof AccessPolicy.Allowed) {
+            return full;
+        }
+        var r = full.remote();
+        return new Repository(full.id(), full.team(), full.name(), full.kind(), full.deployBranch(), full.definitionPath(),
+                full.createdAt(), full.createdBy(), full.cloneUrl(), new Repository.Remote(r.url(), r.username(), r.pollSeconds(),
+                r.webhookUrl(), r.lastSyncAt(), r.lastSyncCommit(), SyncErrors.forViewer(r.lastSyncError())));
     }
 
     private Repository view(RepositoryStore.Row row) {

@@ -76,6 +76,7 @@ abstract class DeployTest {
         registry.add("berth.git.repositories-dir", () -> DIR.resolve("git").toString());
         registry.add("berth.git.secret-key-file", () -> DIR.resolve("secret.key").toString());
         registry.add("berth.git.insecure-registries", () -> "127.0.0.1:*");
+        registry.add("berth.network.allowed-private-targets", () -> "127.0.0.0/8");
         registry.add("berth.hosts.heartbeat-timeout", () -> HEARTBEAT_TIMEOUT.toSeconds() + "s");
         // Quartz keeps schedulers by name in one registry per JVM; the shared context has the default name.
         registry.add("spring.quartz.scheduler-name", () -> "berth-deploy-tests");

@@ -255,13 +255,38 @@ class GitPushTest extends PlatformTest {
         var adminForce = git(dir, "push", "--force", url("git-admin", tokens.get("git-admin"), "history"), "HEAD:refs/heads/main");
         assertThat(adminForce.exit()).as(adminForce.out()).isZero();
 
-        byte[] noise = new byte[(int) (MAX_PACK_BYTES + (1 << 20))];
-        new Random(42).nextBytes(noise);
-        Files.write(dir.resolve("blob.bin"), noise);
-        git(dir, "add", "blob.bin");
+        // Files each below the object limit, together above the pack limit.
+        var random = new Random(42);
+        for (int i = 0; i < 3; i++) {
+            byte[] noise = new byte[(int) (MAX_OBJECT_BYTES - 1024)];
+            random.nextBytes(noise);
+            Files.write(dir.resolve("blob" + i + ".bin"), noise);
+        }
+        git(dir, "add", ".");
         git(dir, "commit", "-q", "-m", "too big");
         var big = git(dir, "push", url("git-admin", tokens.get("git-admin"), "history"), "HEAD:refs/heads/main");
         assertThat(big.exit()).isNotZero();
         assertThat(big.out()).containsIgnoringCase("pack exceeds the limit");
+    }
+
+    @Test
+    void aFileAboveTheObjectLimitIsRefusedEvenInASmallPack() throws Exception {
+        createRepository("bigfile");
+        Path dir = checkout("bigfile");
+        assertThat(commitAndPush(dir, app("bigfile", image, 1), "git-admin", "bigfile").exit()).isZero();
+        String accepted = remoteMain("bigfile");
+        byte[] noise = new byte[(int) (MAX_OBJECT_BYTES + (MAX_OBJECT_BYTES / 2))];
+        new Random(7).nextBytes(noise);
+        assertThat((long) noise.length).isLessThan(MAX_PACK_BYTES);
+        Files.write(dir.resolve("big.bin"), noise);
+        git(dir, "add", "big.bin");
+        git(dir, "commit", "-q", "-m", "one big file");
+        var big = git(dir, "push", url("git-admin", tokens.get("git-admin"), "bigfile"), "HEAD:refs/heads/main");
+        assertThat(big.exit()).as(big.out()).isNotZero();
+        // JGit formats the numbers in the server's locale, which is this JVM's.
+        var number = java.text.NumberFormat.getIntegerInstance();
+        assertThat(big.out()).as(big.out()).contains("Object too large (" + number.format(noise.length) + " bytes)")
+                .contains("Max object size limit is " + number.format(MAX_OBJECT_BYTES) + " bytes");
+        assertThat(remoteMain("bigfile")).isEqualTo(accepted);
     }
 }
