@@ -36,7 +36,7 @@ public record BodyArea(String name, String pattern, long limit, String hint) {
     }
 
     /** The platform's areas, most specific first; anything else is the dashboard's. */
-    public static List<BodyArea> of(BodyLimitProperties limits, long logsMaxBytes) {
+    public static List<BodyArea> areas(BodyLimitProperties limits, long logsMaxBytes) {
         return List.of(
                 new BodyArea("webhook", "/api/v1/repositories/*/webhook", limits.webhookMaxBytes(),
                         "berth.bodies.webhook-max-bytes"),
@@ -49,7 +49,7 @@ public record BodyArea(String name, String pattern, long limit, String hint) {
     }
 
     /** The first of {@code areas} that {@code path} falls in. */
-    public static BodyArea of(List<BodyArea> areas, String path) {
+    public static BodyArea find(List<BodyArea> areas, String path) {
         for (var area : areas) {
             if (area.matches(path)) return area;
         }

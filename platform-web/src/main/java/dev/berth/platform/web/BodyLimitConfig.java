@@ -17,7 +17,7 @@ import org.springframework.core.Ordered;
 public class BodyLimitConfig {
     @Bean
     BodyBudget bodyBudget(BodyLimitProperties properties, LogProperties logs, ObjectProvider<MeterRegistry> meters) {
-        long largest = BodyArea.of(properties, logs.maxBodyBytes()).stream().mapToLong(BodyArea::limit).max().orElseThrow();
+        long largest = BodyArea.areas(properties, logs.maxBodyBytes()).stream().mapToLong(BodyArea::limit).max().orElseThrow();
         if (properties.inFlightBytes() <= largest) {
             throw new IllegalArgumentException("berth.bodies.in-flight-bytes (" + properties.inFlightBytes()
                     + ") must be larger than the largest body limit (" + largest + ")");
@@ -32,7 +32,7 @@ public class BodyLimitConfig {
     @Bean
     FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(BodyLimitProperties properties, LogProperties logs,
                                                             BodyBudget budget, ProblemWriter problems) {
-        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(BodyArea.of(properties, logs.maxBodyBytes()),
+        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(BodyArea.areas(properties, logs.maxBodyBytes()),
                 budget, problems));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         registration.addUrlPatterns("/*");

@@ -31,7 +31,7 @@ public final class BodyLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        var area = BodyArea.of(areas, path(request));
+        var area = BodyArea.find(areas, path(request));
         if (!area.capped()) {
             chain.doFilter(request, response);
             return;

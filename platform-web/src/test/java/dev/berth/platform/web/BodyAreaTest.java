@@ -36,14 +36,14 @@ class BodyAreaTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("paths")
     void eachPathFallsInOneArea(String path, String area, long limit) {
-        var found = BodyArea.of(BodyArea.of(LIMITS, LOGS), path);
+        var found = BodyArea.find(BodyArea.areas(LIMITS, LOGS), path);
         assertThat(found.name()).isEqualTo(area);
         assertThat(found.limit()).isEqualTo(limit);
         assertThat(found.capped()).isEqualTo(limit != BodyArea.UNCAPPED);
     }
 
     static Stream<Arguments> messages() {
-        var api = BodyArea.of(BodyArea.of(LIMITS, LOGS), "/api/v1/teams");
+        var api = BodyArea.find(BodyArea.areas(LIMITS, LOGS), "/api/v1/teams");
         return Stream.of(
                 Arguments.of(api.tooLarge(2_000_000), "may be at most 1024000 bytes; this one is 2000000 bytes (limit: berth.bodies.api-max-bytes)"),
                 Arguments.of(api.tooLarge(-1), "may be at most 1024000 bytes; this one is longer"));
