@@ -6,6 +6,8 @@ import dev.berth.platform.audit.AuditUnavailableException;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.web.BodyBudgetExhaustedException;
+import dev.berth.platform.web.BodyTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -52,6 +54,13 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
+        var tooLarge = BodyTooLargeException.in(ex);
+        if (tooLarge != null) return handleExceptionInternal(ex, bodyTooLarge(tooLarge), headers, HttpStatus.CONTENT_TOO_LARGE, request);
+        var busy = BodyBudgetExhaustedException.in(ex);
+        if (busy != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, "1");
+            return handleExceptionInternal(ex, busy(busy), headers, HttpStatus.SERVICE_UNAVAILABLE, request);
+        }
         String reason = switch (ex.getMostSpecificCause()) {
             case JacksonException j -> {
                 var where = j.getLocation() == null ? "" : " at line " + j.getLocation().getLineNr()
@@ -63,6 +72,25 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
         var detail = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, reason);
         detail.setTitle("Invalid request");
         return handleExceptionInternal(ex, detail, headers, status, request);
+    }
+
+    /** A body read by a controller itself went over its area's limit (the web edge counts every read). */
+    @ExceptionHandler(BodyTooLargeException.class)
+    ProblemDetail bodyTooLarge(BodyTooLargeException e) {
+        var detail = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
+        detail.setTitle("Request body too large");
+        return detail;
+    }
+
+    @ExceptionHandler(BodyBudgetExhaustedException.class)
+    ResponseEntity<ProblemDetail> busy(BodyBudgetExhaustedException e, HttpServletRequest request) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1").body(busy(e));
+    }
+
+    private static ProblemDetail busy(BodyBudgetExhaustedException e) {
+        var detail = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        detail.setTitle("Busy");
+        return detail;
     }
 
     /**

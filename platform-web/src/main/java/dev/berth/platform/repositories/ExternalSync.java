@@ -78,8 +78,13 @@ public class ExternalSync {
             var row = store.find(repositoryId).filter(RepositoryStore.Row::external)
                     .orElseThrow(() -> new IllegalArgumentException("no external repository " + repositoryId));
             var remote = row.remote();
-            var source = new RemoteSource(remote.url(), row.deployBranch(), remote.username(),
-                    remote.sealedSecret() == null ? null : secrets.open(remote.sealedSecret()));
+            String token;
+            try {
+                token = remote.sealedSecret() == null ? null : secrets.open(remote.sealedSecret(), RepositorySeals.remoteToken(row));
+            } catch (IllegalStateException e) {
+                return fail(row, trigger, null, "the remote token " + e.getMessage().replaceFirst("^a sealed secret ", ""));
+            }
+            var source = new RemoteSource(remote.url(), row.deployBranch(), remote.username(), token);
             FetchedCommit fetched;
             try {
                 fetched = RemoteFetcher.fetch(mirror(row.id()), source, row.definitionPath(), DefinitionReview.MAX_DEFINITION_BYTES,

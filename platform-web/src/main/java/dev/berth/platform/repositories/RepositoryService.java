@@ -234,12 +234,14 @@ public class RepositoryService {
         int poll = source.pollSeconds() == null ? 60 : source.pollSeconds();
         if (poll < 10 || poll > 86_400) throw new Problem.Invalid("pollSeconds must be between 10 and 86400");
         String webhookSecret = WebhookSecrets.random();
-        var remote = new RepositoryStore.Remote(url, blankToNull(source.username()),
-                source.token() == null || source.token().isBlank() ? null : secrets.seal(source.token()),
-                secrets.seal(webhookSecret), poll, null, null, null);
         var now = clock.instant();
         long id = tx.execute(s -> {
             var teamRow = teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found"));
+            // Sealed bound to this row and, for the token, to this URL (RepositorySeals).
+            var remote = new RepositoryStore.Remote(url, blankToNull(source.username()),
+                    source.token() == null || source.token().isBlank() ? null
+                            : secrets.seal(source.token(), RepositorySeals.remoteToken(teamRow.id(), name, url)),
+                    secrets.seal(webhookSecret, RepositorySeals.webhookSecret(teamRow.id(), name)), poll, null, null, null);
             return store.insertExternal(teamRow.id(), name, branch, path, remote, now, caller.username())
                     .orElseThrow(() -> new Problem.Conflict("repository '" + name + "' already exists in team '" + team + "'"));
         });

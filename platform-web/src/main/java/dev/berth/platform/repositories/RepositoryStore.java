@@ -68,11 +68,26 @@ public class RepositoryStore {
                 .params(Timestamp.from(at), commit, error, id).update();
     }
 
-    /** Remembers a webhook delivery; false when it was seen before (a replay). */
-    public boolean firstDelivery(long repositoryId, String deliveryId, Instant at) {
+    /**
+     * Remembers a webhook delivery; false when it was seen before (a replay): the same delivery id,
+     * or the same signed payload under any delivery id.
+     */
+    public boolean firstDelivery(long repositoryId, String deliveryId, String payloadDigest, Instant at) {
         return jdbc.sql("""
-                INSERT INTO webhook_deliveries (repository_id, delivery_id, received_at) VALUES (?, ?, ?)
-                ON CONFLICT DO NOTHING""").params(repositoryId, deliveryId, Timestamp.from(at)).update() == 1;
+                INSERT INTO webhook_deliveries (repository_id, delivery_id, payload_digest, received_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO NOTHING""").params(repositoryId, deliveryId, payloadDigest, Timestamp.from(at)).update() == 1;
+    }
+
+    /** External repositories whose sealed values were sealed before they were bound to their row (V15). */
+    public List<Row> withUnboundSeals() {
+        return jdbc.sql(SELECT + " WHERE r.seals_unbound ORDER BY r.id").query(RepositoryStore::row).list();
+    }
+
+    /** Replaces the sealed values of a row still marked unbound; false when another instance did it first. */
+    public boolean rebindSeals(long id, byte[] sealedSecret, byte[] sealedWebhookSecret) {
+        return jdbc.sql("""
+                UPDATE repositories SET remote_secret = ?, webhook_secret = ?, seals_unbound = false
+                WHERE id = ? AND seals_unbound""").params(sealedSecret, sealedWebhookSecret, id).update() == 1;
     }
 
     public Optional<Row> find(String team, String name) {

@@ -4,12 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Set;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -28,46 +35,82 @@ public final class SecretBox {
         this.key = new SecretKeySpec(key.clone(), "AES");
     }
 
-    /** The key in {@code file}, created (readable by its owner only) when missing. */
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    /**
+     * The key in {@code file}, created when missing: in a directory made {@code 0700} when it does
+     * not exist yet, as a file that is {@code 0600} from the moment it exists (the mode is given to
+     * the call that creates it, never set afterwards). A key file that group or others may read or
+     * write is refused: the key may have leaked, and silently tightening it would hide that.
+     */
     public static SecretBox fromFile(Path file) {
         try {
-            if (!Files.exists(file)) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                byte[] fresh = new byte[32];
-                RANDOM.nextBytes(fresh);
-                Path temp = file.resolveSibling(file.getFileName() + ".new");
-                Files.writeString(temp, Base64.getEncoder().encodeToString(fresh) + "\n",
-                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-                Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) create(file);
+            refuseShared(file);
             return new SecretBox(Base64.getDecoder().decode(Files.readString(file).strip()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the secret key " + file, e);
         }
     }
 
-    public byte[] seal(String secret) {
-        return seal(secret, null);
+    private static void create(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!Files.isDirectory(dir)) {
+            if (posix) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(dir);
+            }
+        }
+        byte[] fresh = new byte[32];
+        RANDOM.nextBytes(fresh);
+        // Written aside and moved into place, so a crash never leaves a half-written key behind.
+        Path temp = file.resolveSibling(file.getFileName() + ".new");
+        Files.deleteIfExists(temp);
+        var options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try (var channel = posix ? Files.newByteChannel(temp, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+                : Files.newByteChannel(temp, options)) {
+            channel.write(ByteBuffer.wrap((Base64.getEncoder().encodeToString(fresh) + "\n").getBytes(StandardCharsets.US_ASCII)));
+            if (channel instanceof FileChannel f) f.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    public String open(byte[] sealed) {
-        return open(sealed, null);
+    private static void refuseShared(Path file) throws IOException {
+        if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) return;
+        var mode = Files.getPosixFilePermissions(file);
+        if (!OWNER_ONLY.containsAll(mode)) {
+            throw new IllegalStateException("the secret key file " + file.toAbsolutePath() + " is "
+                    + PosixFilePermissions.toString(mode) + ": other local users may read it, so the remote tokens and"
+                    + " webhook secrets it seals may have leaked. Make it readable by its owner only (chmod 600 " + file
+                    + "), rotate those secrets if others could read it, and start again");
+        }
+    }
+
+    /**
+     * Opens a value sealed before values were bound to their rows (no associated data). Only the
+     * one-off rebinding of such values may use it: anything else would accept a value copied from
+     * another row.
+     */
+    public String openUnbound(byte[] sealed) {
+        return open(sealed, null, "was the secret key replaced?");
     }
 
     /**
      * Seals {@code secret} bound to {@code context} (authenticated, not encrypted): it opens only
      * with the same context, so a sealed value copied to another row, whose context differs, fails.
      *
-     * @param context what the value belongs to, such as {@code app-secret:TEAM_ID/APP/NAME}; null for none
+     * @param context what the value belongs to, such as {@code app-secret:TEAM_ID/APP/NAME}
      */
     public byte[] seal(String secret, String context) {
+        java.util.Objects.requireNonNull(context, "a sealed value is always bound to what it belongs to");
         byte[] nonce = new byte[NONCE];
         RANDOM.nextBytes(nonce);
         try {
             var cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-            if (context != null) cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
             byte[] out = Arrays.copyOf(nonce, NONCE + sealed.length);
             System.arraycopy(sealed, 0, out, NONCE, sealed.length);
@@ -79,14 +122,18 @@ public final class SecretBox {
 
     /** Opens a value sealed with {@link #seal(String, String)} and the same {@code context}. */
     public String open(byte[] sealed, String context) {
+        java.util.Objects.requireNonNull(context, "a sealed value is always opened with what it belongs to");
+        return open(sealed, context, "was the secret key replaced, or the value moved from another row?");
+    }
+
+    private String open(byte[] sealed, String context, String hint) {
         try {
             var cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, sealed, 0, NONCE));
             if (context != null) cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(sealed, NONCE, sealed.length - NONCE), StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("a sealed secret could not be opened: was the secret key replaced"
-                    + (context == null ? "?" : ", or the value moved from another row?"), e);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("a sealed secret could not be opened: " + hint, e);
         }
     }
 }

@@ -41,18 +41,20 @@ public class WebhookReceiver {
         var row = store.find(repositoryId).filter(RepositoryStore.Row::external)
                 .orElseThrow(() -> new Problem.NotFound("no external repository " + repositoryId));
         String target = "repository:" + row.team() + "/" + row.name();
-        switch (WebhookCheck.check(headers, body, secrets.open(row.remote().sealedWebhookSecret()))) {
+        String secret = secrets.open(row.remote().sealedWebhookSecret(), RepositorySeals.webhookSecret(row));
+        switch (WebhookCheck.check(headers, body, secret, clock.instant())) {
             case WebhookCheck.Rejected r -> {
                 audit.record(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "webhook"), "repository.webhook", target)
                         .team(row.team()).source(source, null).outcome(AuditEvent.Outcome.DENIED).detail("reason", r.reason()));
                 throw new Problem.Unauthorized(r.reason());
             }
             case WebhookCheck.Authentic a -> {
-                if (!store.firstDelivery(repositoryId, a.deliveryId(), clock.instant())) {
+                if (!store.firstDelivery(repositoryId, a.deliveryId(), a.payloadDigest(), clock.instant())) {
                     audit.record(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, a.forge()), "repository.webhook", target)
                             .team(row.team()).source(source, null).outcome(AuditEvent.Outcome.DENIED)
-                            .detail("reason", "replayed delivery").detail("delivery", a.deliveryId()));
-                    throw new Problem.Conflict("delivery " + a.deliveryId() + " was already received; a replay is not acted on");
+                            .detail("reason", "replayed delivery").detail("delivery", a.deliveryId()).detail("payload", a.payloadDigest()));
+                    throw new Problem.Conflict("delivery " + a.deliveryId() + " (or this signed payload under another delivery id)"
+                            + " was already received; a replay is not acted on");
                 }
                 String ref = ref(body);
                 audit.record(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, a.forge()), "repository.webhook", target)
