@@ -244,6 +244,22 @@ class GitPushTest extends PlatformTest {
         String viewerToken = tokens.get("git-viewer");
         String adminAsViewer = narrowedToViewer("git-admin");
 
+        // What a script can send that git does not: the service name with a letter percent-encoded.
+        byte[] body = receivePackBody(dir, accepted, change, "refs/heads/main");
+        var headers = Map.of("Content-Type", "application/x-git-receive-pack-request");
+        for (String secret : List.of(viewerToken, adminAsViewer)) {
+            String user = secret.equals(viewerToken) ? "git-viewer" : "git-admin";
+            for (String service : List.of("git-receive-p%61ck", "git-receive-pac%6B", "git-r%65ceive-pack", "%67it-receive-pack")) {
+                var response = dev.berth.platform.RawHttp.at(port).basic(user, secret)
+                        .send("POST", "/git/" + TEAM + "/guarded.git/" + service, body, headers);
+                assertThat(remoteMain("guarded")).as("main after " + service + " as " + user + ": " + response).isEqualTo(accepted);
+                assertThat(response.status()).as(service + " as " + user + ": " + response).isEqualTo(400);
+                assertThat(response.contentType()).startsWith("application/problem+json");
+            }
+            var canonical = dev.berth.platform.RawHttp.at(port).basic(user, secret)
+                    .send("POST", "/git/" + TEAM + "/guarded.git/git-receive-pack", body, headers);
+            assertThat(canonical.status()).as(canonical.toString()).isEqualTo(403);
+        }
         var plain = git(dir, "push", url("git-viewer", viewerToken, "guarded"), "HEAD:refs/heads/main");
         assertThat(plain.exit()).isNotZero();
         assertThat(plain.out()).contains("403");
@@ -254,21 +270,6 @@ class GitPushTest extends PlatformTest {
         assertThat(encodedUrl.exit()).isNotZero();
         assertThat(encodedUrl.out()).contains("400");
 
-        // What a script can send that git does not: the service name with a letter percent-encoded.
-        byte[] body = receivePackBody(dir, accepted, change, "refs/heads/main");
-        var headers = Map.of("Content-Type", "application/x-git-receive-pack-request");
-        for (String secret : List.of(viewerToken, adminAsViewer)) {
-            String user = secret.equals(viewerToken) ? "git-viewer" : "git-admin";
-            for (String service : List.of("git-receive-p%61ck", "git-receive-pac%6B", "git-r%65ceive-pack", "%67it-receive-pack")) {
-                var response = dev.berth.platform.RawHttp.at(port).basic(user, secret)
-                        .send("POST", "/git/" + TEAM + "/guarded.git/" + service, body, headers);
-                assertThat(response.status()).as(service + " as " + user + ": " + response).isEqualTo(400);
-                assertThat(response.contentType()).startsWith("application/problem+json");
-            }
-            var canonical = dev.berth.platform.RawHttp.at(port).basic(user, secret)
-                    .send("POST", "/git/" + TEAM + "/guarded.git/git-receive-pack", body, headers);
-            assertThat(canonical.status()).as(canonical.toString()).isEqualTo(403);
-        }
         assertThat(remoteMain("guarded")).isEqualTo(accepted);
         assertThat(root.get("/api/v1/teams/" + TEAM + "/apps/guarded/revisions").json().size()).isEqualTo(1);
 
