@@ -2,7 +2,10 @@ package dev.berth.gitsync.hosted;
 
 import dev.berth.gitsync.CommitId;
 import dev.berth.gitsync.Person;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,12 +22,15 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
+import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * Serves hosted repositories over git's smart HTTP protocol. Authentication and the decision who
- * may fetch or push happen in front of this servlet (the platform's security filters); pushes
- * then go through the {@link PushGate} before any ref moves.
+ * may fetch or push happen in front of this servlet (the platform's security filters), from the
+ * same {@link GitRoute} this servlet serves by: a repository is opened only for the route's
+ * repository, and receive-pack only for a push route. Pushes then go through the {@link PushGate},
+ * which checks the pusher's rights again, before any ref moves.
  */
 public final class GitHttpService {
     private static final System.Logger LOG = System.getLogger(GitHttpService.class.getName());
@@ -38,8 +44,12 @@ public final class GitHttpService {
     public static HttpServlet servlet(HostedRepositories repositories, PushGate gate, long maxPackBytes, long maxObjectBytes) {
         var servlet = new GitServlet();
         servlet.setRepositoryResolver((request, name) -> {
+            // JGit found the name with its own pattern; serve it only when it is the route's repository.
             RepositoryName repo = RepositoryName.parse(name);
-            if (repo == null || !repositories.exists(repo)) throw new RepositoryNotFoundException(name);
+            if (repo == null || !(route(request) instanceof GitRoute.To to) || !to.repository().equals(repo)
+                    || !repositories.exists(repo)) {
+                throw new RepositoryNotFoundException(name);
+            }
             try {
                 return new FileRepositoryBuilder().setGitDir(repositories.path(repo).toFile()).setMustExist(true).build();
             } catch (IOException e) {
@@ -49,7 +59,10 @@ public final class GitHttpService {
         servlet.setReceivePackFactory((request, db) -> {
             String pusher = request.getRemoteUser();
             if (pusher == null) throw new ServiceNotAuthorizedException();
-            RepositoryName repo = RepositoryName.fromRequestPath(request.getPathInfo());
+            if (!(route(request) instanceof GitRoute.To to) || to.operation() != GitRoute.Operation.PUSH) {
+                throw new ServiceNotEnabledException();
+            }
+            RepositoryName repo = to.repository();
             var pack = new ReceivePack(db);
             pack.setRefLogIdent(new PersonIdent(pusher, pusher + "@berth"));
             pack.setMaxPackSizeLimit(maxPackBytes);
@@ -63,6 +76,18 @@ public final class GitHttpService {
             return pack;
         });
         return servlet;
+    }
+
+    /**
+     * The route of a request as the servlet container mapped it: its decoded path after the
+     * servlet's mapping. JGit's own wrappers rewrite the path info as they route, so they are
+     * looked through.
+     */
+    private static GitRoute route(HttpServletRequest request) {
+        ServletRequest container = request;
+        while (container instanceof ServletRequestWrapper wrapper) container = wrapper.getRequest();
+        var original = (HttpServletRequest) container;
+        return GitRoute.parse(original.getMethod(), original.getPathInfo(), original.getQueryString());
     }
 
     /** Binds one push's JGit objects to the gate's view of it. */

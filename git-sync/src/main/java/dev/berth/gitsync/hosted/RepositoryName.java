@@ -32,20 +32,6 @@ public record RepositoryName(String team, String name) {
         }
     }
 
-    /**
-     * The repository a git HTTP request path names: {@code /TEAM/NAME.git/info/refs},
-     * {@code /TEAM/NAME.git/git-receive-pack}, ... (the part after the servlet's mapping).
-     *
-     * @return null when the path names no repository
-     */
-    public static RepositoryName fromRequestPath(String pathInfo) {
-        if (pathInfo == null) return null;
-        String p = pathInfo.startsWith("/") ? pathInfo.substring(1) : pathInfo;
-        int git = p.indexOf(".git/");
-        if (git >= 0) return parse(p.substring(0, git + 4));
-        return parse(p);
-    }
-
     @Override
     public String toString() {
         return team + "/" + name;

@@ -3,6 +3,7 @@ package dev.berth.platform.repositories;
 import dev.berth.gitsync.hosted.GitHttpService;
 import dev.berth.gitsync.hosted.HostedRepositories;
 import dev.berth.platform.security.CallerResolver;
+import dev.berth.platform.security.ProblemWriter;
 import dev.berth.platform.security.TokenPasswordProvider;
 import dev.berth.platform.tokens.TokenService;
 import dev.berth.platform.users.UserRepository;
@@ -24,9 +25,10 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.core.userdetails.UserDetailsService;
 
 /**
- * Git over smart HTTP at {@code /git/TEAM/NAME.git}: Basic auth with a password or an API token,
- * then {@link GitAccessFilter} for team roles, then JGit's servlet with {@link PushReview} as
- * the gate for pushes.
+ * Git over smart HTTP at {@code /git/TEAM/NAME.git}: {@link GitRouteFilter} refuses paths that are
+ * not canonical, then Basic auth with a password or an API token, then {@link GitAccessFilter} for
+ * team roles, then JGit's servlet with {@link PushReview} as the gate for pushes (which checks the
+ * push permission again). All three decide from the same {@link dev.berth.gitsync.hosted.GitRoute}.
  */
 @Configuration
 @EnableConfigurationProperties(GitProperties.class)
@@ -69,10 +71,20 @@ public class GitServerConfig {
         return registration;
     }
 
+    /** Every request, not only those mapped to {@code /git/*}: a raw path saying /git/ may be mapped elsewhere. */
     @Bean
-    FilterRegistrationBean<GitAccessFilter> gitAccessFilter(RepositoryStore store, CallerResolver callers) {
-        var registration = new FilterRegistrationBean<>(new GitAccessFilter(store, callers));
-        registration.addUrlPatterns("/git/*");
+    FilterRegistrationBean<GitRouteFilter> gitRouteFilter(ProblemWriter problems) {
+        var registration = new FilterRegistrationBean<>(new GitRouteFilter(problems));
+        registration.addUrlPatterns("/*");
+        // Before Spring Security's chains (at -100), which are chosen by path.
+        registration.setOrder(-110);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<GitAccessFilter> gitAccessFilter(RepositoryStore store, CallerResolver callers, ProblemWriter problems) {
+        var registration = new FilterRegistrationBean<>(new GitAccessFilter(store, callers, problems));
+        registration.addUrlPatterns(GitRequests.SERVLET_PATH + "/*");
         registration.setOrder(0); // after Spring Security's chain, which authenticates
         return registration;
     }
@@ -80,13 +92,15 @@ public class GitServerConfig {
     @Bean
     @Order(5)
     SecurityFilterChain git(HttpSecurity http, UserDetailsService users, PasswordEncoder encoder, TokenService tokens,
-                            UserRepository userRepository, ApplicationEventPublisher events) throws Exception {
+                            UserRepository userRepository, ApplicationEventPublisher events, ProblemWriter problems)
+            throws Exception {
         var passwords = new DaoAuthenticationProvider(users);
         passwords.setPasswordEncoder(encoder);
         var manager = new ProviderManager(new TokenPasswordProvider(tokens, userRepository), passwords);
         manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
-        // Matched on the raw URI: the git servlet is not the dispatcher servlet that path patterns assume.
-        return http.securityMatcher(request -> request.getRequestURI().startsWith(request.getContextPath() + "/git/"))
+        // Every request the container routes to the git servlet, however its path is spelled, and every
+        // raw path under /git/ (GitRouteFilter has already refused the spellings where the two differ).
+        return http.securityMatcher(GitRequests::isGit)
                 .authenticationManager(manager)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(c -> c.disable())
@@ -95,9 +109,8 @@ public class GitServerConfig {
                 // through the dashboard's chain and turn git's 401 into a redirect to the login page.
                 .httpBasic(b -> b.authenticationEntryPoint((request, response, e) -> {
                     response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
-                    response.setStatus(401);
-                    response.setContentType("text/plain;charset=utf-8");
-                    response.getWriter().println("authentication required: your Berth username with your password or an API token");
+                    problems.write(request, response, 401, "Unauthorized",
+                            "authentication required: your Berth username with your password or an API token");
                 }))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .build();

@@ -19,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * Decides pushes to hosted repositories. A push to a deploy branch must carry a valid berth.yaml
+ * Decides pushes to hosted repositories. Only a caller with {@link Permission#PUSH_REPOSITORY} in the
+ * repository's team may push at all (checked here again, not only in front of the git servlet).
+ * A push to a deploy branch must carry a valid berth.yaml
  * whose images all resolve; only team ADMINs may rewrite or delete a deploy branch. Other
  * branches and tags are stored without checks. An accepted push to a deploy branch becomes a
  * revision with every image pinned by the digest resolved during the review.
@@ -52,6 +54,15 @@ public class PushReview implements PushGate {
         var repo = store.find(push.repository().team(), push.repository().name()).orElse(null);
         if (repo == null) return refuse(push, null, "unknown repository", List.of("repository " + push.repository() + " not found"));
         Caller caller = callers.current();
+        // Checked here as well as in front of the servlet: whatever let the push reach this gate,
+        // only someone who may push to the team's repositories moves a ref.
+        String denied = switch (AccessPolicy.decide(caller, Permission.PUSH_REPOSITORY, repo.team())) {
+            case AccessPolicy.Allowed a -> caller.username().equals(push.pusher()) ? null
+                    : "this push arrived as '" + push.pusher() + "', not as " + caller.username();
+            case AccessPolicy.Denied d -> d.reason();
+            case AccessPolicy.Hidden h -> "repository " + push.repository() + " not found";
+        };
+        if (denied != null) return refuse(push, null, "not allowed to push", List.of(denied));
         for (RefChange change : push.changes()) {
             if (!repo.deployBranch().equals(change.branch())) continue;
             boolean rewrites = change.kind() == RefChange.Kind.FORCE_UPDATE || change.kind() == RefChange.Kind.DELETE;

@@ -4,6 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.Api;
 import dev.berth.platform.PlatformTest;
+import dev.berth.gitsync.CommitId;
+import dev.berth.gitsync.hosted.Push;
+import dev.berth.gitsync.hosted.PushGate;
+import dev.berth.gitsync.hosted.PushedCommit;
+import dev.berth.gitsync.hosted.RefChange;
+import dev.berth.gitsync.hosted.RepositoryName;
+import dev.berth.platform.security.BerthUserDetailsService;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
 import dev.berth.gitsync.signing.TestKeys;
 import dev.berth.registry.RegistryPrerequisites;
 import dev.berth.registry.TestImages;
@@ -34,6 +45,10 @@ class GitPushTest extends PlatformTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    PushReview pushReview;
+    @Autowired
+    BerthUserDetailsService userDetails;
 
     private Api root;
     private TestRegistry registry;
@@ -190,6 +205,135 @@ class GitPushTest extends PlatformTest {
         assertThat(anonymous.exit()).isNotZero();
         var password = git(work, "ls-remote", url("git-viewer", PASSWORD, "roles"));
         assertThat(password.exit()).as("a password works as well as a token").isZero();
+    }
+
+    /** A receive-pack request body moving {@code ref} from {@code from} to {@code to}, with the objects it needs. */
+    private byte[] receivePackBody(Path dir, String from, String to, String ref) throws Exception {
+        var pb = new GitCli(work).builder(dir, "pack-objects", "-q", "--revs", "--stdout");
+        pb.redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD);
+        var process = pb.start();
+        try (var in = process.getOutputStream()) {
+            in.write((to + "\n^" + from + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        byte[] pack = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor()).isZero();
+        String command = from + " " + to + " " + ref + "\0report-status\n";
+        var body = new java.io.ByteArrayOutputStream();
+        body.write(String.format("%04x", command.length() + 4).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        body.write(command.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        body.write("0000".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        body.write(pack);
+        return body.toByteArray();
+    }
+
+    private String narrowedToViewer(String user) {
+        var r = Api.at(port).bearer(tokens.get(user)).post("/api/v1/tokens", Map.of("name", "viewer-only", "team", TEAM, "role", "VIEWER"));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("token").asString();
+    }
+
+    @Test
+    void aViewerCannotPushByAnySpellingAndTheDeployBranchStaysWhereItWas() throws Exception {
+        createRepository("guarded");
+        Path dir = checkout("guarded");
+        assertThat(commitAndPush(dir, app("guarded", image, 1), "git-admin", "guarded").exit()).isZero();
+        String accepted = remoteMain("guarded");
+        Files.writeString(dir.resolve("berth.yaml"), app("guarded", image, 3));
+        git(dir, "commit", "-q", "-am", "viewer's change");
+        String change = git(dir, "rev-parse", "HEAD").out().strip();
+        String viewerToken = tokens.get("git-viewer");
+        String adminAsViewer = narrowedToViewer("git-admin");
+
+        // What a script can send that git does not: the service name with a letter percent-encoded.
+        byte[] body = receivePackBody(dir, accepted, change, "refs/heads/main");
+        var headers = Map.of("Content-Type", "application/x-git-receive-pack-request");
+        for (String secret : List.of(viewerToken, adminAsViewer)) {
+            String user = secret.equals(viewerToken) ? "git-viewer" : "git-admin";
+            for (String service : List.of("git-receive-p%61ck", "git-receive-pac%6B", "git-r%65ceive-pack", "%67it-receive-pack")) {
+                var response = dev.berth.platform.RawHttp.at(port).basic(user, secret)
+                        .send("POST", "/git/" + TEAM + "/guarded.git/" + service, body, headers);
+                assertThat(remoteMain("guarded")).as("main after " + service + " as " + user + ": " + response).isEqualTo(accepted);
+                assertThat(response.status()).as(service + " as " + user + ": " + response).isEqualTo(400);
+                assertThat(response.contentType()).startsWith("application/problem+json");
+            }
+            var canonical = dev.berth.platform.RawHttp.at(port).basic(user, secret)
+                    .send("POST", "/git/" + TEAM + "/guarded.git/git-receive-pack", body, headers);
+            assertThat(canonical.status()).as(canonical.toString()).isEqualTo(403);
+        }
+        var plain = git(dir, "push", url("git-viewer", viewerToken, "guarded"), "HEAD:refs/heads/main");
+        assertThat(plain.exit()).isNotZero();
+        assertThat(plain.out()).contains("403");
+        var narrowed = git(dir, "push", url("git-admin", adminAsViewer, "guarded"), "HEAD:refs/heads/main");
+        assertThat(narrowed.exit()).isNotZero();
+        assertThat(narrowed.out()).contains("403");
+        var encodedUrl = git(dir, "push", url("git-viewer", viewerToken, "gu%61rded"), "HEAD:refs/heads/main");
+        assertThat(encodedUrl.exit()).isNotZero();
+        assertThat(encodedUrl.out()).contains("400");
+
+        assertThat(remoteMain("guarded")).isEqualTo(accepted);
+        assertThat(root.get("/api/v1/teams/" + TEAM + "/apps/guarded/revisions").json().size()).isEqualTo(1);
+
+        // The same request as a DEPLOYER goes through: the body itself is a good push.
+        var deployer = dev.berth.platform.RawHttp.at(port).basic("git-deployer", tokens.get("git-deployer"))
+                .send("POST", "/git/" + TEAM + "/guarded.git/git-receive-pack", body, headers);
+        assertThat(deployer.status()).as(deployer.toString()).isEqualTo(200);
+        assertThat(deployer.body()).contains("ok refs/heads/main");
+        assertThat(remoteMain("guarded")).isEqualTo(change);
+    }
+
+    /**
+     * The gate itself refuses a push by someone who may not push, as it would if anything in front
+     * of the servlet let one through: it decides before it reads a single object of the push.
+     */
+    @Test
+    void thePushGateRefusesCallersWithoutThePushPermissionByItself() {
+        createRepository("gate");
+        var change = new RefChange("refs/heads/main", null, new CommitId("a".repeat(40)), RefChange.Kind.CREATE);
+        for (String user : List.of("git-viewer", "git-outsider")) {
+            var push = new Push() {
+                @Override
+                public RepositoryName repository() {
+                    return new RepositoryName(TEAM, "gate");
+                }
+
+                @Override
+                public String pusher() {
+                    return user;
+                }
+
+                @Override
+                public List<RefChange> changes() {
+                    return List.of(change);
+                }
+
+                @Override
+                public PushedCommit commit(CommitId id) {
+                    throw new AssertionError("the gate read the commit of a push it must refuse");
+                }
+
+                @Override
+                public byte[] rawCommit(CommitId id) {
+                    throw new AssertionError("the gate read the commit of a push it must refuse");
+                }
+
+                @Override
+                public Optional<byte[]> file(CommitId id, String path, int maxBytes) {
+                    throw new AssertionError("the gate read a file of a push it must refuse");
+                }
+            };
+            var principal = userDetails.loadUserByUsername(user);
+            SecurityContextHolder.getContext().setAuthentication(
+                    UsernamePasswordAuthenticationToken.authenticated(principal, null, principal.getAuthorities()));
+            try {
+                assertThat(pushReview.review(push)).as(user).isInstanceOfSatisfying(PushGate.Verdict.Refuse.class, refuse -> {
+                    assertThat(refuse.reason()).isEqualTo("not allowed to push");
+                    assertThat(refuse.messages()).contains("Berth refused this push: nothing was recorded.");
+                });
+            } finally {
+                SecurityContextHolder.clearContext();
+            }
+        }
+        assertThat(root.get("/api/v1/audit?action=repository.push").body()).contains("not allowed to push").contains("git-outsider");
     }
 
     /** A commit of the staged tree signed with {@code key}, written with git's own object writer. */

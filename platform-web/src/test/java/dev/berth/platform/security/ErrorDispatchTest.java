@@ -15,7 +15,8 @@ class ErrorDispatchTest extends PlatformTest {
 
     @Test
     void theGitServletsOwnNotFoundStaysANotFound() {
-        // Past the security chains (an admin may see every team), JGit itself answers 404 through sendError.
+        // Past the security chains (an admin may see every team), JGit itself answers 404 through sendError,
+        // which the access filter writes as a problem document.
         var root = Api.at(port).bearer(Api.at(port).tokenFor("admin", ADMIN_PASSWORD));
         root.post("/api/v1/teams", Map.of("name", "errors"));
         root.post("/api/v1/teams/errors/repositories", Map.of("name", "present"));
@@ -23,5 +24,6 @@ class ErrorDispatchTest extends PlatformTest {
         var missingPath = basic.get("/git/errors/present.git/objects/00/0000000000000000000000000000000000000000");
         assertThat(missingPath.status()).as(missingPath.toString()).isEqualTo(404);
         assertThat(missingPath.headers().firstValue("Location")).isEmpty();
+        assertThat(missingPath.contentType()).startsWith("application/problem+json");
     }
 }
