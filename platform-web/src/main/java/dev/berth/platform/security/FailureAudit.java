@@ -47,7 +47,8 @@ public class FailureAudit implements DisposableBean {
         var event = failure.at(clock.instant());
         boolean now;
         synchronized (tally) {
-            now = tally.admit(event.action(), event.sourceAddress(), event.target(), event.time());
+            // Counted like the login throttle counts them: an IPv6 /64 is one source.
+            now = tally.admit(event.action(), LockoutPolicy.sourceKey(event.sourceAddress()), event.target(), event.time());
         }
         if (now) audit.record(event);
     }

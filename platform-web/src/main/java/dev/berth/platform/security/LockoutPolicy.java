@@ -1,5 +1,7 @@
 package dev.berth.platform.security;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -67,5 +69,30 @@ public record LockoutPolicy(int maxFailures, int maxAddressFailures, Duration wi
 
     public Instant windowStart(Instant now) {
         return now.minus(window);
+    }
+
+    /**
+     * The address failures are counted under. An IPv6 host usually holds a whole /64 and can pick
+     * any address in it, so IPv6 addresses count per /64; IPv4 addresses (mapped ones too) count
+     * as they are. Anything that is not an address literal is kept as given.
+     */
+    public static String sourceKey(String address) {
+        if (address == null || address.isBlank()) return "unknown";
+        InetAddress parsed;
+        try {
+            parsed = InetAddress.ofLiteral(address.strip());
+        } catch (IllegalArgumentException notALiteral) {
+            return address.strip();
+        }
+        if (parsed instanceof Inet6Address) {
+            byte[] bytes = parsed.getAddress();
+            java.util.Arrays.fill(bytes, 8, 16, (byte) 0);
+            try {
+                return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
+            } catch (java.net.UnknownHostException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        return parsed.getHostAddress();
     }
 }

@@ -23,15 +23,12 @@ public class LoginThrottle {
         this.clock = clock;
     }
 
-    /** The key for attempts without a request (there are none today) or without an address. */
-    static final String UNKNOWN_ADDRESS = "unknown";
-
     /**
      * Admits (and records) an attempt to sign in as {@code userId} (null: no such user) from
      * {@code address}, or refuses it without recording it.
      */
     public LockoutPolicy.Verdict admit(Long userId, String address) {
-        String from = address == null ? UNKNOWN_ADDRESS : address;
+        String from = LockoutPolicy.sourceKey(address);
         var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         var since = policy.windowStart(now);
         failures.pruneBefore(since);
@@ -46,7 +43,7 @@ public class LoginThrottle {
 
     /** The verdict an attempt from here would get now, without recording anything. */
     public LockoutPolicy.Verdict peek(Long userId, String address) {
-        String from = address == null ? UNKNOWN_ADDRESS : address;
+        String from = LockoutPolicy.sourceKey(address);
         var now = clock.instant();
         var since = policy.windowStart(now);
         return policy.check(userId == null ? List.of() : failures.ofAccountFrom(userId, from, since, -1),
@@ -55,7 +52,7 @@ public class LoginThrottle {
 
     /** How many failures the window holds now for this scope. */
     public int failureCounts(Long userId, String address, LockoutPolicy.Scope scope) {
-        String from = address == null ? UNKNOWN_ADDRESS : address;
+        String from = LockoutPolicy.sourceKey(address);
         var since = policy.windowStart(clock.instant());
         return switch (scope) {
             case ADDRESS -> failures.from(from, since, -1).size();
@@ -64,7 +61,7 @@ public class LoginThrottle {
     }
 
     public void succeeded(long userId, String address) {
-        failures.clear(userId, address == null ? UNKNOWN_ADDRESS : address);
+        failures.clear(userId, LockoutPolicy.sourceKey(address));
     }
 
     /** Whether some address is locked out of this account now. */

@@ -62,6 +62,21 @@ class LockoutPolicyTest {
         assertThat(POLICY.check(failures, failures, NOW)).isInstanceOf(LockoutPolicy.Locked.class);
     }
 
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource({
+            "127.0.0.2,                 127.0.0.2",
+            "203.0.113.7,               203.0.113.7",
+            "::ffff:203.0.113.7,        203.0.113.7",
+            "2001:db8:1:2::1,           2001:db8:1:2:0:0:0:0/64",
+            "2001:db8:1:2:ffff:1:2:3,   2001:db8:1:2:0:0:0:0/64",
+            "2001:db8:1:3::1,           2001:db8:1:3:0:0:0:0/64",
+            "::1,                       0:0:0:0:0:0:0:0/64",
+            "'',                        unknown",
+            "not-an-address,            not-an-address"})
+    void failuresCountPerIpv4AddressAndPerIpv6Slash64(String address, String key) {
+        assertThat(LockoutPolicy.sourceKey(address)).isEqualTo(key);
+    }
+
     private static List<Instant> minutesAgo(String minutes) {
         if (minutes.isBlank()) return List.of();
         return Arrays.stream(minutes.trim().split(" +")).map(m -> NOW.minusSeconds(60L * Integer.parseInt(m))).toList();
