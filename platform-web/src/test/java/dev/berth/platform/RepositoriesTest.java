@@ -2,6 +2,7 @@ package dev.berth.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.platform.security.LoginFailures;
 import dev.berth.platform.teams.Role;
 import dev.berth.platform.teams.TeamRepository;
 import dev.berth.platform.tokens.TokenRepository;
@@ -26,6 +27,8 @@ class RepositoriesTest extends PlatformTest {
     TokenRepository tokens;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    LoginFailures failures;
 
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
@@ -79,12 +82,32 @@ class RepositoriesTest extends PlatformTest {
     }
 
     @Test
-    void failuresAreCountedInsideTheWindowOnly() {
+    void failuresAreCountedPerAccountAndAddressInsideTheWindowOnly() {
         long user = users.insert("repo-failures", "{noop}x", false, now).orElseThrow();
-        users.recordFailure(user, now.minusSeconds(3600), now.minusSeconds(7200));
-        users.recordFailure(user, now, now.minusSeconds(900));
-        assertThat(users.failuresSince(user, now.minusSeconds(900))).containsExactly(now);
-        users.clearFailures(user);
-        assertThat(users.failuresSince(user, now.minusSeconds(99999))).isEmpty();
+        failures.insert(user, "203.0.113.1", now.minusSeconds(3600));
+        long mine = failures.insert(user, "203.0.113.1", now);
+        failures.insert(null, "203.0.113.1", now);
+        failures.insert(user, "203.0.113.2", now);
+        var since = now.minusSeconds(900);
+        assertThat(failures.ofAccountFrom(user, "203.0.113.1", since, -1)).containsExactly(now);
+        assertThat(failures.ofAccountFrom(user, "203.0.113.1", since, mine)).isEmpty();
+        assertThat(failures.from("203.0.113.1", since, -1)).hasSize(2);
+        assertThat(failures.mostFromOneAddress(user, since)).isEqualTo(1);
+        failures.pruneBefore(since);
+        assertThat(failures.ofAccountFrom(user, "203.0.113.1", now.minusSeconds(99999), -1)).containsExactly(now);
+        failures.clear(user, "203.0.113.1");
+        assertThat(failures.ofAccountFrom(user, "203.0.113.1", now.minusSeconds(99999), -1)).isEmpty();
+        assertThat(failures.from("203.0.113.1", since, -1)).as("the unknown user's failure stays").hasSize(1);
+        failures.clearAccount(user);
+        assertThat(failures.mostFromOneAddress(user, since)).isZero();
+    }
+
+    @Test
+    void aPasswordChangeMovesTheCredentialsVersionOn() {
+        long user = users.insert("repo-version", "{noop}x", false, now).orElseThrow();
+        assertThat(users.credentialsVersion(user)).contains(0L);
+        assertThat(users.setPassword(user, "{noop}y")).isEqualTo(1L);
+        assertThat(users.find(user).orElseThrow().credentialsVersion()).isEqualTo(1L);
+        assertThat(users.credentialsVersion(-5)).isEmpty();
     }
 }

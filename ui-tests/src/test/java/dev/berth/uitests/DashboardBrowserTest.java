@@ -456,7 +456,7 @@ class DashboardBrowserTest {
         screenshot("no-team-users");
     }
 
-    /** A wrong current password is refused; the right one changes it, and only the new one signs in. */
+    /** A wrong current password is refused; the right one changes it, keeps this session, and only the new one signs in. */
     private void changesTheirPassword(String username) throws IOException {
         driver.get(baseUrl + "/teams");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
@@ -470,6 +470,9 @@ class DashboardBrowserTest {
         type(By.cssSelector("#current-password input"), password(username));
         click(By.id("save-password"));
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("save-password")));
+        // The session the password was changed in stays signed in (the others end).
+        driver.get(baseUrl + "/teams");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
         signOut();
 
         login(username, password(username));

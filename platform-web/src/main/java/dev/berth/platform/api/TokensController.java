@@ -44,7 +44,8 @@ public class TokensController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a personal API token",
             description = "Accepts a bearer token or, to get a first token, username and password as Basic auth. "
-                    + "The token is shown once.")
+                    + "The token is shown once. A token created with a token never reaches further or lives longer "
+                    + "than it: team, role and expiry left out are inherited from it, and asking for more is refused (403).")
     public CreatedToken create(@RequestBody CreateToken body, HttpServletRequest request) {
         var role = body.role() == null ? null : Role.parse(body.role());
         var issued = tokens.create(callers.current(),
@@ -54,14 +55,16 @@ public class TokensController {
     }
 
     @GetMapping
-    @Operation(summary = "List your tokens (never their secrets)")
+    @Operation(summary = "List your tokens (never their secrets)",
+            description = "Needs a token not narrowed to a team.")
     public List<ApiToken> list() {
         return tokens.list(callers.current());
     }
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Revoke one of your tokens")
+    @Operation(summary = "Revoke one of your tokens",
+            description = "A token narrowed to a team may revoke only itself.")
     public void revoke(@PathVariable String id, HttpServletRequest request) {
         tokens.revoke(callers.current(), id, RequestOrigin.of(request));
     }

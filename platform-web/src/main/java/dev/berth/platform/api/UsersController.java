@@ -49,14 +49,16 @@ public class UsersController {
 
     @PutMapping("/me/password")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Change your own password (needs the current one)")
+    @Operation(summary = "Change your own password (needs the current one)",
+            description = "Ends your other dashboard sessions and revokes your other tokens; the token used here stays.")
     public void changeOwnPassword(@RequestBody ChangePassword body, HttpServletRequest request) {
         users.changeOwnPassword(callers.current(), body.currentPassword(), body.newPassword(), RequestOrigin.of(request));
     }
 
     @PutMapping("/{username}/password")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Set a user's password and lift a lockout (platform admins)")
+    @Operation(summary = "Set a user's password and lift a lockout (platform admins)",
+            description = "Ends all the user's dashboard sessions and revokes all their tokens.")
     public void resetPassword(@PathVariable String username, @RequestBody ResetPassword body, HttpServletRequest request) {
         users.resetPassword(callers.current(), username, body.newPassword(), RequestOrigin.of(request));
     }

@@ -1,5 +1,6 @@
 package dev.berth.platform.security;
 
+import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.tokens.TokenService;
 import dev.berth.platform.users.UserRepository;
@@ -11,11 +12,20 @@ import dev.berth.platform.users.UserRepository;
 public class ApiTokenFilter extends BearerFilter {
     private final TokenService tokens;
     private final UserRepository users;
+    private final FailureAudit failures;
 
-    public ApiTokenFilter(TokenService tokens, UserRepository users, AuditLog audit, ProblemWriter problems) {
+    public ApiTokenFilter(TokenService tokens, UserRepository users, AuditLog audit, FailureAudit failures,
+                          ProblemWriter problems) {
         super(audit, problems, "token.rejected");
         this.tokens = tokens;
         this.users = users;
+        this.failures = failures;
+    }
+
+    /** Wrong tokens are unauthenticated failures: a flood of them must not queue on the audit log. */
+    @Override
+    protected void auditRefusal(AuditEvent.Builder event) {
+        failures.report(event);
     }
 
     @Override

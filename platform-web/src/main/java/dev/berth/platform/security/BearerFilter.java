@@ -40,6 +40,11 @@ public abstract class BearerFilter extends OncePerRequestFilter {
 
     protected abstract Verdict check(String presented);
 
+    /** Audits a refused credential; a subclass may route it elsewhere (see {@link FailureAudit}). */
+    protected void auditRefusal(AuditEvent.Builder event) {
+        audit.record(event);
+    }
+
     @Override
     protected final void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -61,7 +66,7 @@ public abstract class BearerFilter extends OncePerRequestFilter {
             }
             case Refused r -> {
                 var origin = RequestOrigin.of(request);
-                audit.record(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "anonymous"),
+                auditRefusal(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "anonymous"),
                                 rejectedAction, request.getMethod() + " " + request.getRequestURI())
                         .source(origin.address(), origin.userAgent())
                         .outcome(AuditEvent.Outcome.FAILURE)

@@ -6,8 +6,13 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
 
-/** The principal of a password login. Team roles are not authorities: they are read per request. */
-public record BerthUser(long id, String username, String passwordHash, boolean platformAdmin, boolean locked)
+/**
+ * The principal of a password login. Team roles are not authorities: they are read per request.
+ * {@code credentialsVersion} is the account's version when the password was checked; a session
+ * whose principal carries an older one than the database ended with a password change or reset.
+ */
+public record BerthUser(long id, String username, String passwordHash, boolean platformAdmin, boolean locked,
+                        long credentialsVersion)
         implements UserDetails {
 
     static List<GrantedAuthority> authorities(boolean platformAdmin) {
@@ -34,6 +39,11 @@ public record BerthUser(long id, String username, String passwordHash, boolean p
     @Override
     public boolean isAccountNonLocked() {
         return !locked;
+    }
+
+    /** The same sign-in, carried on to a new credentials version (after changing one's own password). */
+    public BerthUser withCredentialsVersion(long version) {
+        return new BerthUser(id, username, passwordHash, platformAdmin, locked, version);
     }
 
     @Override

@@ -1,25 +1,37 @@
 package dev.berth.platform.security;
 
+import dev.berth.platform.users.UserAccount;
 import dev.berth.platform.users.UserRepository;
-import java.time.Clock;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.stereotype.Service;
 
+/**
+ * Loads the account a password sign-in names, as {@link LoginThrottle} admits the attempt from
+ * the request's source address. A refused attempt gets a locked principal, so the password is
+ * never checked (no hashing work for a flood) and a locked unknown name answers exactly like a
+ * locked real one.
+ */
 @Service
 public class BerthUserDetailsService implements UserDetailsService {
     private final UserRepository users;
-    private final Clock clock;
+    private final LoginThrottle throttle;
 
-    public BerthUserDetailsService(UserRepository users, Clock clock) {
+    public BerthUserDetailsService(UserRepository users, LoginThrottle throttle) {
         this.users = users;
-        this.clock = clock;
+        this.throttle = throttle;
     }
 
     @Override
     public BerthUser loadUserByUsername(String username) {
-        var u = users.find(username).orElseThrow(() -> new UsernameNotFoundException("no such user"));
-        return new BerthUser(u.id(), u.username(), u.passwordHash(), u.platformAdmin(),
-                LockoutPolicy.isLocked(u.lockedUntil(), clock.instant()));
+        var user = users.find(username);
+        var verdict = throttle.admit(user.map(UserAccount::id).orElse(null), RequestOrigin.current().address());
+        boolean locked = verdict instanceof LockoutPolicy.Locked;
+        if (user.isEmpty()) {
+            if (locked) return new BerthUser(-1, username, "", false, true, -1);
+            throw new UsernameNotFoundException("no such user");
+        }
+        var u = user.get();
+        return new BerthUser(u.id(), u.username(), u.passwordHash(), u.platformAdmin(), locked, u.credentialsVersion());
     }
 }

@@ -34,8 +34,10 @@ public class CallerResolver {
                             Optional.ofNullable(t.token().maxRole())))));
             default -> {
                 if (!(auth.getPrincipal() instanceof BerthUser u)) yield Optional.empty();
-                // Re-read the admin flag: a session must not outlive a demotion.
-                yield users.find(u.id()).map(fresh -> new Caller(fresh.id(), fresh.username(), fresh.platformAdmin(),
+                // Re-read the admin flag: a session must not outlive a demotion, nor a password
+                // change or reset (its credentials version is then behind).
+                yield users.find(u.id()).filter(fresh -> fresh.credentialsVersion() == u.credentialsVersion())
+                        .map(fresh -> new Caller(fresh.id(), fresh.username(), fresh.platformAdmin(),
                         teams.membershipsOf(fresh.id()), Optional.empty()));
             }
         };

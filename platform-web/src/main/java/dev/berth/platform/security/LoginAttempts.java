@@ -3,10 +3,6 @@ package dev.berth.platform.security;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.users.UserRepository;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Optional;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
@@ -14,32 +10,34 @@ import org.springframework.security.authentication.event.AuthenticationFailureLo
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.security.authentication.event.LogoutSuccessEvent;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
-/** Audits password sign-ins and sign-outs, and locks accounts per {@link LockoutPolicy}. */
+/**
+ * Audits password sign-ins and sign-outs. The failures themselves are counted by
+ * {@link LoginThrottle} as attempts are admitted; a success forgets that account's failures from
+ * that address. Failures are audited through {@link FailureAudit}, so a flood cannot queue the
+ * platform behind the audit log.
+ */
 @Component
 public class LoginAttempts {
     private static final AuditEvent.Actor ANONYMOUS = new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "anonymous");
 
     private final UserRepository users;
     private final AuditLog audit;
-    private final TransactionTemplate tx;
-    private final Clock clock;
-    private final LockoutPolicy policy;
+    private final FailureAudit failures;
+    private final LoginThrottle throttle;
 
-    public LoginAttempts(UserRepository users, AuditLog audit, TransactionTemplate tx, Clock clock, LockoutPolicy policy) {
+    public LoginAttempts(UserRepository users, AuditLog audit, FailureAudit failures, LoginThrottle throttle) {
         this.users = users;
         this.audit = audit;
-        this.tx = tx;
-        this.clock = clock;
-        this.policy = policy;
+        this.failures = failures;
+        this.throttle = throttle;
     }
 
     @EventListener
     public void succeeded(AuthenticationSuccessEvent event) {
         if (!(event.getAuthentication().getPrincipal() instanceof BerthUser user)) return;
-        users.clearFailures(user.id());
         var origin = RequestOrigin.current();
+        throttle.succeeded(user.id(), origin.address());
         audit.record(AuditEvent.of(AuditEvent.Actor.user(user.username()), "login.success", "user:" + user.username())
                 .source(origin.address(), origin.userAgent()));
     }
@@ -57,26 +55,34 @@ public class LoginAttempts {
         if (!(event.getAuthentication() instanceof UsernamePasswordAuthenticationToken attempt)) return;
         String username = attempt.getName();
         var origin = RequestOrigin.current();
-        var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        boolean alreadyLocked = event instanceof AuthenticationFailureLockedEvent;
-        Optional<Instant> lockedUntil = alreadyLocked ? Optional.empty() : tx.execute(s -> users.find(username).flatMap(u -> {
-            users.lockRow(u.id());
-            users.recordFailure(u.id(), now, policy.windowStart(now));
-            var lock = policy.lockAfterFailure(users.failuresSince(u.id(), policy.windowStart(now)), now);
-            lock.ifPresent(until -> {
-                users.lockUntil(u.id(), until);
-                users.clearFailures(u.id());
-            });
-            return lock;
-        }));
-        audit.record(AuditEvent.of(ANONYMOUS, "login.failure", "user:" + username)
+        Long userId = users.find(username).map(u -> u.id()).orElse(null);
+        // The attempt was admitted (and written down) or refused before its password was checked;
+        // what the throttle says now tells which, and whether this failure was the one that locked.
+        var now = throttle.peek(userId, origin.address());
+        boolean refused = event instanceof AuthenticationFailureLockedEvent;
+        String reason = !refused ? "bad credentials"
+                : now instanceof LockoutPolicy.Locked l && l.scope() == LockoutPolicy.Scope.ADDRESS
+                ? "too many failures from this address" : "account locked for this address";
+        failures.report(AuditEvent.of(ANONYMOUS, "login.failure", "user:" + username)
                 .source(origin.address(), origin.userAgent())
                 .outcome(AuditEvent.Outcome.FAILURE)
-                .detail("reason", alreadyLocked ? "account locked" : "bad credentials"));
-        lockedUntil.ifPresent(until -> audit.record(AuditEvent.of(AuditEvent.Actor.system(), "account.locked", "user:" + username)
-                .source(origin.address(), origin.userAgent())
-                .detail("until", until)
-                .detail("failures", policy.maxFailures())
-                .detail("window", policy.window())));
+                .detail("reason", reason));
+        if (!refused && now instanceof LockoutPolicy.Locked lock && justLocked(lock, userId, origin.address())) {
+            var policy = throttle.policy();
+            boolean address = lock.scope() == LockoutPolicy.Scope.ADDRESS;
+            failures.report(AuditEvent.of(AuditEvent.Actor.system(), address ? "address.locked" : "account.locked",
+                            address ? "address:" + origin.address() : "user:" + username)
+                    .source(origin.address(), origin.userAgent())
+                    .detail("until", lock.until())
+                    .detail("failures", address ? policy.maxAddressFailures() : policy.maxFailures())
+                    .detail("window", policy.window()));
+        }
+    }
+
+    /** Whether the lock began with this failure: without it, the throttle would be open. */
+    private boolean justLocked(LockoutPolicy.Locked lock, Long userId, String address) {
+        var policy = throttle.policy();
+        return throttle.failureCounts(userId, address, lock.scope()) == (lock.scope() == LockoutPolicy.Scope.ADDRESS
+                ? policy.maxAddressFailures() : policy.maxFailures());
     }
 }

@@ -57,8 +57,9 @@ public class SecurityConfig {
     }
 
     @Bean
-    ApiTokenFilter apiTokenFilter(TokenService tokens, UserRepository users, AuditLog audit, ProblemWriter problems) {
-        return new ApiTokenFilter(tokens, users, audit, problems);
+    ApiTokenFilter apiTokenFilter(TokenService tokens, UserRepository users, AuditLog audit, FailureAudit failures,
+                                  ProblemWriter problems) {
+        return new ApiTokenFilter(tokens, users, audit, failures, problems);
     }
 
     /** Keeps Boot from also registering the filter for every request outside the security chains. */

@@ -15,12 +15,13 @@ import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 /**
- * Personal API tokens. A token can be narrowed to one team and a highest role, never widened:
- * its scope must fit inside what the creating caller (itself perhaps a token) may do.
+ * Personal API tokens. A token can be narrowed to one team, a highest role and an expiry, never
+ * widened: it must fit inside what the creating caller (itself perhaps a token) may do, as
+ * {@link TokenMinting} decides.
  */
 @Service
 public class TokenService {
-    public static final Duration MAX_LIFETIME = Duration.ofDays(366);
+    public static final Duration MAX_LIFETIME = TokenMinting.MAX_LIFETIME;
 
     private final TokenRepository tokens;
     private final TeamRepository teams;
@@ -39,52 +40,74 @@ public class TokenService {
     }
 
     public IssuedToken create(Caller caller, Request request, RequestOrigin origin) {
-        String name = request.name() == null ? "" : request.name().strip();
-        if (name.isEmpty() || name.length() > 100) throw new Problem.Invalid("a token needs a name of 1 to 100 characters");
         var now = clock.instant();
-        if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
-            throw new Problem.Invalid("expiresAt " + request.expiresAt() + " is in the past");
-        }
-        if (request.expiresAt() != null && request.expiresAt().isAfter(now.plus(MAX_LIFETIME))) {
-            throw new Problem.Invalid("expiresAt may be at most " + MAX_LIFETIME.toDays() + " days ahead");
-        }
-        if (request.maxRole() != null && request.team() == null) {
-            throw new Problem.Invalid("a highest role needs a team: set 'team' as well as 'role'");
-        }
-        // Whatever the caller's own token is narrowed to, the new one must be at least as narrow.
-        Optional<String> callerTeam = caller.token().flatMap(Caller.TokenScope::team);
-        String team = request.team() != null ? request.team() : callerTeam.orElse(null);
-        Long teamId = null;
-        Role maxRole = request.maxRole();
-        if (team != null) {
-            Role has = caller.roleIn(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found"));
-            if (maxRole != null && !has.atLeast(maxRole)) {
-                throw new Problem.Forbidden("you have the " + has + " role in team '" + team
-                        + "'; a token cannot be given " + maxRole);
-            }
-            if (maxRole == null && caller.token().isPresent()) maxRole = has;
-            teamId = teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found")).id();
-        }
+        // The token this request is authenticated by bounds the new one's expiry, and the new one
+        // is void when the minter is: minted under the same credentials version.
+        var minter = caller.token().flatMap(t -> tokens.findByPublicId(t.publicId()));
+        Optional<Instant> minterExpiresAt = minter.map(s -> s.token().expiresAt());
+        var granted = TokenMinting.decide(caller, minterExpiresAt, request, now);
+        String team = granted.team();
+        Long teamId = team == null ? null
+                : teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found")).id();
         var secret = TokenSecret.generate();
-        tokens.insert(caller.userId(), secret, name, teamId, maxRole, now, request.expiresAt());
-        var details = new ApiToken(secret.publicId(), name, caller.username(), team, maxRole, now,
-                request.expiresAt(), null, null);
+        tokens.insert(caller.userId(), secret, granted.name(), teamId, granted.maxRole(), now, granted.expiresAt(),
+                minter.map(TokenRepository.Stored::credentialsVersion).orElse(null));
+        var details = new ApiToken(secret.publicId(), granted.name(), caller.username(), team, granted.maxRole(), now,
+                granted.expiresAt(), null, null);
         audit.record(AuditEvent.of(caller.actor(), "token.create", "token:" + secret.publicId()).team(team)
                 .source(origin.address(), origin.userAgent())
-                .detail("name", name).detail("maxRole", maxRole).detail("expiresAt", request.expiresAt()));
+                .detail("name", granted.name()).detail("maxRole", granted.maxRole()).detail("expiresAt", granted.expiresAt()));
         return new IssuedToken(secret.text(), details);
     }
 
+    /**
+     * Listing and revoking other tokens is account management: a token narrowed to a team (a
+     * VIEWER-scoped one, say) may revoke itself, nothing else.
+     */
+    private static void requireFullReach(Caller caller, String what) {
+        var scope = caller.token().filter(t -> t.team().isPresent());
+        if (scope.isPresent()) {
+            throw new Problem.Forbidden("the token you are using is narrowed to team '" + scope.get().team().get() + "'"
+                    + scope.get().maxRole().map(r -> " as " + r).orElse("") + "; " + what
+                    + " needs a token that is not narrowed to a team, or signing in to the dashboard");
+        }
+    }
+
     public List<ApiToken> list(Caller caller) {
+        requireFullReach(caller, "listing your tokens");
         return tokens.ofUser(caller.userId());
     }
 
     public void revoke(Caller caller, String publicId, RequestOrigin origin) {
+        boolean itself = caller.token().map(t -> t.publicId().equals(publicId)).orElse(false);
+        if (!itself) requireFullReach(caller, "revoking another of your tokens");
         if (!tokens.revoke(caller.userId(), publicId, clock.instant())) {
             throw new Problem.NotFound("no active token '" + publicId + "' of yours");
         }
         audit.record(AuditEvent.of(caller.actor(), "token.revoke", "token:" + publicId)
                 .source(origin.address(), origin.userAgent()));
+    }
+
+    /**
+     * Revokes all of a user's tokens but the one {@code caller} uses, if any, for a password
+     * change or reset; run it in the transaction that changes the password, after it. The kept
+     * token is carried over to the new credentials version. Returns the ids revoked, for
+     * {@link #auditRevoked}.
+     */
+    public List<String> revokeAllOf(Caller caller, long userId) {
+        String keep = caller.userId() == userId ? caller.token().map(Caller.TokenScope::publicId).orElse(null) : null;
+        var revoked = tokens.revokeAllOf(userId, keep, clock.instant());
+        if (keep != null) tokens.keepAcrossPasswordChange(userId, keep);
+        return revoked;
+    }
+
+    /** Audits each revocation {@link #revokeAllOf} made, with the reason. */
+    public void auditRevoked(Caller caller, List<String> revoked, String owner, String reason, RequestOrigin origin) {
+        for (String id : revoked) {
+            audit.record(AuditEvent.of(caller.actor(), "token.revoke", "token:" + id)
+                    .source(origin.address(), origin.userAgent())
+                    .detail("owner", owner).detail("reason", reason));
+        }
     }
 
     /** Why a presented token was not accepted. */
@@ -111,6 +134,11 @@ public class TokenService {
         }
         var now = clock.instant();
         var token = stored.get().token();
+        // Revoked rows say so themselves; this catches a token minted by one that was in flight
+        // while its owner's password changed.
+        if (stored.get().predatesPassword()) {
+            return new Rejected("the token '" + token.id() + "' was revoked: its owner's password changed");
+        }
         return switch (token.status(now)) {
             case REVOKED -> new Rejected("the token '" + token.id() + "' was revoked");
             case EXPIRED -> new Rejected("the token '" + token.id() + "' expired at " + token.expiresAt());

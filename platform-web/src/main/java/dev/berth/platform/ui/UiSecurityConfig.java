@@ -1,6 +1,8 @@
 package dev.berth.platform.ui;
 
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
+import dev.berth.platform.security.SessionCredentials;
+import dev.berth.platform.users.UserRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -8,6 +10,7 @@ import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
@@ -23,9 +26,11 @@ public class UiSecurityConfig {
 
     @Bean
     @Order(10)
-    SecurityFilterChain dashboard(HttpSecurity http, AuthenticationManager manager) throws Exception {
+    SecurityFilterChain dashboard(HttpSecurity http, AuthenticationManager manager, UserRepository users) throws Exception {
         http.authenticationManager(manager)
                 .addFilterBefore(new LoginCsrfFilter(LOGIN_PATH), UsernamePasswordAuthenticationFilter.class)
+                // A session whose password changed since is over, before anything else reads it.
+                .addFilterAfter(new SessionCredentials(users), SecurityContextHolderFilter.class)
                 .sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId()))
                 .headers(h -> {
                     // Written up front: Vaadin's own responses (the login page, say) commit

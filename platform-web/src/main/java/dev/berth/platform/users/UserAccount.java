@@ -2,7 +2,11 @@ package dev.berth.platform.users;
 
 import java.time.Instant;
 
-/** A stored user. The password hash never leaves the users and security packages. */
+/**
+ * A stored user. The password hash never leaves the users and security packages.
+ * {@code credentialsVersion} goes up with every password change or reset; sessions signed in
+ * under an older one are over.
+ */
 public record UserAccount(long id, String username, String passwordHash, boolean platformAdmin,
-                          Instant lockedUntil, Instant createdAt) {
+                          long credentialsVersion, Instant createdAt) {
 }

@@ -42,46 +42,22 @@ public class UserRepository {
                 .query(Long.class).optional();
     }
 
-    public void setPassword(long userId, String passwordHash) {
-        jdbc.sql("UPDATE users SET password_hash = ? WHERE id = ?").params(passwordHash, userId).update();
+    /** Sets the password and moves the credentials version on; returns the new version. */
+    public long setPassword(long userId, String passwordHash) {
+        return jdbc.sql("""
+                UPDATE users SET password_hash = ?, credentials_version = credentials_version + 1
+                WHERE id = ? RETURNING credentials_version""")
+                .params(passwordHash, userId).query(Long.class).single();
     }
 
-    /** Lifts a lockout and forgets counted failures. */
-    public void unlock(long userId) {
-        jdbc.sql("UPDATE users SET locked_until = NULL WHERE id = ?").param(userId).update();
-        clearFailures(userId);
-    }
-
-    public void recordFailure(long userId, Instant at, Instant pruneBefore) {
-        jdbc.sql("DELETE FROM login_failures WHERE user_id = ? AND failed_at < ?")
-                .params(userId, Timestamp.from(pruneBefore)).update();
-        jdbc.sql("INSERT INTO login_failures (user_id, failed_at) VALUES (?, ?)")
-                .params(userId, Timestamp.from(at)).update();
-    }
-
-    public List<Instant> failuresSince(long userId, Instant since) {
-        return jdbc.sql("SELECT failed_at FROM login_failures WHERE user_id = ? AND failed_at >= ?")
-                .params(userId, Timestamp.from(since))
-                .query((rs, n) -> rs.getTimestamp(1).toInstant()).list();
-    }
-
-    public void clearFailures(long userId) {
-        jdbc.sql("DELETE FROM login_failures WHERE user_id = ?").param(userId).update();
-    }
-
-    public void lockUntil(long userId, Instant until) {
-        jdbc.sql("UPDATE users SET locked_until = ? WHERE id = ?").params(Timestamp.from(until), userId).update();
-    }
-
-    /** Serialises concurrent failure bookkeeping for one account. */
-    public void lockRow(long userId) {
-        jdbc.sql("SELECT id FROM users WHERE id = ? FOR UPDATE").param(userId).query(Long.class).optional();
+    /** The current credentials version, or empty if the user is gone. */
+    public Optional<Long> credentialsVersion(long userId) {
+        return jdbc.sql("SELECT credentials_version FROM users WHERE id = ?").param(userId).query(Long.class).optional();
     }
 
     private static UserAccount map(ResultSet rs, int n) throws SQLException {
-        Timestamp locked = rs.getTimestamp("locked_until");
         return new UserAccount(rs.getLong("id"), rs.getString("username"), rs.getString("password_hash"),
-                rs.getBoolean("platform_admin"), locked == null ? null : locked.toInstant(),
+                rs.getBoolean("platform_admin"), rs.getLong("credentials_version"),
                 rs.getTimestamp("created_at").toInstant());
     }
 }

@@ -5,16 +5,22 @@ import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.AccessPolicy;
 import dev.berth.platform.security.Caller;
-import dev.berth.platform.security.LockoutPolicy;
+import dev.berth.platform.security.LoginThrottle;
 import dev.berth.platform.security.Permission;
 import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.tokens.TokenService;
 import java.time.Clock;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** Creating and listing users; platform admins only. */
+/**
+ * Creating and listing users (platform admins only), and passwords. A password change or reset
+ * ends the user's sessions (the credentials version moves on; every request checks it against the
+ * database, so this holds on every platform instance) and revokes their API tokens.
+ */
 @Service
 public class UserService {
     private static final Pattern USERNAME = Pattern.compile("[a-z][a-z0-9._-]{0,62}");
@@ -24,19 +30,25 @@ public class UserService {
     private final PasswordEncoder passwords;
     private final AuditLog audit;
     private final Clock clock;
+    private final TokenService tokens;
+    private final LoginThrottle throttle;
+    private final TransactionTemplate tx;
 
-    public UserService(UserRepository users, PasswordEncoder passwords, AuditLog audit, Clock clock) {
+    public UserService(UserRepository users, PasswordEncoder passwords, AuditLog audit, Clock clock, TokenService tokens,
+                       LoginThrottle throttle, TransactionTemplate tx) {
+        this.tx = tx;
         this.users = users;
         this.passwords = passwords;
         this.audit = audit;
         this.clock = clock;
+        this.tokens = tokens;
+        this.throttle = throttle;
     }
 
     public List<UserSummary> list(Caller caller) {
         AccessPolicy.require(caller, Permission.MANAGE_USERS);
-        var now = clock.instant();
         return users.all().stream()
-                .map(u -> new UserSummary(u.username(), u.platformAdmin(), LockoutPolicy.isLocked(u.lockedUntil(), now), u.createdAt()))
+                .map(u -> new UserSummary(u.username(), u.platformAdmin(), throttle.lockedSomewhere(u.id()), u.createdAt()))
                 .toList();
     }
 
@@ -56,9 +68,11 @@ public class UserService {
 
     /**
      * Changes the caller's own password. The current one must be given, so a stolen session or
-     * token alone cannot take over the account.
+     * token alone cannot take over the account. Every other session ends and every other token
+     * is revoked; the credential this request came with (a session or a token) is kept. Returns
+     * the new credentials version, which the dashboard carries its session over to.
      */
-    public void changeOwnPassword(Caller caller, String currentPassword, String newPassword, RequestOrigin origin) {
+    public long changeOwnPassword(Caller caller, String currentPassword, String newPassword, RequestOrigin origin) {
         var user = users.find(caller.userId()).orElseThrow(() -> new Problem.NotFound("your account no longer exists"));
         if (currentPassword == null || !passwords.matches(currentPassword, user.passwordHash())) {
             audit.record(AuditEvent.of(caller.actor(), "user.password.change", "user:" + user.username())
@@ -68,20 +82,44 @@ public class UserService {
         }
         validatePassword(newPassword);
         if (newPassword.equals(currentPassword)) throw new Problem.Invalid("the new password is the same as the current one");
-        users.setPassword(user.id(), passwords.encode(newPassword));
+        var changed = setPassword(caller, user, newPassword);
+        tokens.auditRevoked(caller, changed.revoked(), user.username(), "password changed", origin);
         audit.record(AuditEvent.of(caller.actor(), "user.password.change", "user:" + user.username())
-                .source(origin.address(), origin.userAgent()));
+                .source(origin.address(), origin.userAgent())
+                .detail("otherSessions", "ended").detail("tokensRevoked", changed.revoked().size()));
+        return changed.version();
     }
 
-    /** Sets another user's password and lifts any lockout; platform admins only. */
+    /**
+     * Sets another user's password and lifts any lockout; platform admins only. All the user's
+     * sessions end and all their tokens are revoked (an admin resetting their own password keeps
+     * the token this request came with).
+     */
     public void resetPassword(Caller caller, String username, String newPassword, RequestOrigin origin) {
         AccessPolicy.require(caller, Permission.MANAGE_USERS);
         validatePassword(newPassword);
         var user = users.find(username).orElseThrow(() -> new Problem.NotFound("user '" + username + "' not found"));
-        users.setPassword(user.id(), passwords.encode(newPassword));
-        users.unlock(user.id());
+        var changed = setPassword(caller, user, newPassword);
+        throttle.forget(user.id());
+        tokens.auditRevoked(caller, changed.revoked(), username, "password reset", origin);
         audit.record(AuditEvent.of(caller.actor(), "user.password.reset", "user:" + username)
-                .source(origin.address(), origin.userAgent()));
+                .source(origin.address(), origin.userAgent())
+                .detail("sessions", "ended").detail("tokensRevoked", changed.revoked().size()));
+    }
+
+    private record Changed(long version, List<String> revoked) {
+    }
+
+    /**
+     * The new password, the new credentials version (which ends sessions) and the revoked
+     * tokens, all or nothing.
+     */
+    private Changed setPassword(Caller caller, UserAccount user, String newPassword) {
+        String hash = passwords.encode(newPassword);
+        return tx.execute(s -> {
+            long version = users.setPassword(user.id(), hash);
+            return new Changed(version, tokens.revokeAllOf(caller, user.id()));
+        });
     }
 
     /** Creates a user without an access check; for the first-start bootstrap. */

@@ -5,11 +5,14 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.textfield.PasswordField;
+import com.vaadin.flow.server.VaadinSession;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.security.SessionCredentials;
 import dev.berth.platform.ui.Notices;
 import dev.berth.platform.users.UserService;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 
 /** Lets the signed-in user change their own password; the current one is required. */
 public class ChangePasswordDialog extends Dialog {
@@ -35,9 +38,13 @@ public class ChangePasswordDialog extends Dialog {
                 return;
             }
             try {
-                users.changeOwnPassword(callers.current(), current.getValue(), next.getValue(), RequestOrigin.current());
+                long version = users.changeOwnPassword(callers.current(), current.getValue(), next.getValue(),
+                        RequestOrigin.current());
+                // This session stays signed in; every other one has ended.
+                SessionCredentials.carryOver(version).ifPresent(context -> VaadinSession.getCurrent().getSession()
+                        .setAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, context));
                 close();
-                Notices.done("Your password was changed");
+                Notices.done("Your password was changed; your other sessions and tokens were ended");
             } catch (Problem p) {
                 Notices.problem(p);
             }
