@@ -21,6 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** A team's repositories and the revisions pushed to them. */
 @Service
 public class RepositoryService {
+    private static final System.Logger LOG = System.getLogger(RepositoryService.class.getName());
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,99}");
     static final String DEFINITION_PATH = "berth.yaml";
 
@@ -73,6 +74,14 @@ public class RepositoryService {
                     // Inside the transaction: if the disk refuses, the row goes too.
                     hosted.create(repoName, deployBranch);
                     createdOnDisk.set(true);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // Left from an earlier database (or a restore): someone's history, so neither reused
+                    // silently nor deleted; the operator decides. The row goes with the transaction.
+                    LOG.log(System.Logger.Level.WARNING, "refused to create repository " + repoName + ": "
+                            + hosted.path(repoName) + " is already on disk");
+                    throw new Problem.Conflict("a directory for repository '" + repoName + "' is already on the platform's disk ("
+                            + e.getFile() + " under the repositories directory), left from an earlier database; a platform "
+                            + "operator must move it away or delete it before a repository of this name can be created");
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
