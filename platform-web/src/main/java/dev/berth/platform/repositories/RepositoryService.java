@@ -34,9 +34,12 @@ public class RepositoryService {
     private final GitProperties properties;
     private final SecretBox secrets;
     private final ExternalSync sync;
+    private final SyncRequests syncRequests;
 
     public RepositoryService(RepositoryStore store, TeamRepository teams, HostedRepositories hosted, AuditLog audit,
-                             TransactionTemplate tx, Clock clock, GitProperties properties, SecretBox secrets, ExternalSync sync) {
+                             TransactionTemplate tx, Clock clock, GitProperties properties, SecretBox secrets, ExternalSync sync,
+                             SyncRequests syncRequests) {
+        this.syncRequests = syncRequests;
         this.secrets = secrets;
         this.sync = sync;
         this.store = store;
@@ -254,6 +257,8 @@ public class RepositoryService {
         });
         audit.record(AuditEvent.of(caller.actor(), "repository.register", "repository:" + team + "/" + name).team(team)
                 .source(origin.address(), origin.userAgent()).detail("url", url).detail("branch", branch).detail("path", path));
+        // The first fetch starts now rather than at the first poll; the repository shows how it goes.
+        syncRequests.request(id);
         return new Registered(view(store.find(id).orElseThrow()), webhookSecret);
     }
 
@@ -270,6 +275,14 @@ public class RepositoryService {
         return new Repository(row.id(), row.team(), row.name(), row.kind(), row.deployBranch(), row.definitionPath(),
                 row.createdAt(), row.createdBy(), null, new Repository.Remote(r.url(), r.username(), r.pollSeconds(),
                 properties.baseUrl() + "/api/v1/repositories/" + row.id() + "/webhook", r.lastSyncAt(), r.lastSyncCommit(),
-                r.lastSyncError()));
+                r.lastSyncError(), sync(row)));
+    }
+
+    private static Repository.Sync sync(RepositoryStore.Row row) {
+        var p = row.sync();
+        var remote = row.remote();
+        var state = p.state() == null ? Repository.SyncState.QUEUED : Repository.SyncState.valueOf(p.state());
+        return new Repository.Sync(state, p.trigger(), p.startedAt(), remote.lastSyncAt(), p.fetchedCommit(), p.revision(),
+                remote.lastSyncError());
     }
 }
