@@ -64,7 +64,6 @@ class RepositoryPanel extends VerticalLayout {
         revisions.addColumn(r -> r.images().stream().map(i -> i.app() + " → " + i.digest().substring(0, 19))
                 .collect(Collectors.joining(", "))).setHeader("Pinned images").setFlexGrow(2);
         revisions.addColumn(r -> Timestamps.format(r.createdAt())).setHeader("Recorded (UTC)").setAutoWidth(true);
-        revisions.setEmptyStateText("No revisions yet: push a berth.yaml to the deploy branch.");
         show(null);
     }
 
@@ -83,6 +82,7 @@ class RepositoryPanel extends VerticalLayout {
             showExternal(repository);
             return;
         }
+        revisions.setEmptyStateText("No revisions yet: push a berth.yaml to the deploy branch.");
         cloneUrl.setValue(repository.cloneUrl());
         instructions.setText("""
                 # first push: a berth.yaml on '%s' deploys
@@ -145,6 +145,7 @@ class RepositoryPanel extends VerticalLayout {
         });
         syncNow.setId("sync-now");
         var webhook = new TextField("Webhook URL");
+        webhook.setId("webhook-url");
         webhook.setValue(remote.webhookUrl());
         webhook.setReadOnly(true);
         webhook.setWidthFull();
@@ -154,18 +155,24 @@ class RepositoryPanel extends VerticalLayout {
         var syncLine = new HorizontalLayout(status, syncNow);
         syncLine.setWidthFull();
         syncLine.expand(status);
-        add(title, source, syncLine, webhook,
-                new SigningPanel(repositories, callers, repository), revisionsHeader(repository, recorded), revisions);
+        revisions.setEmptyStateText("No revisions yet: each good commit fetched from the branch records one.");
+        var header = new HorizontalLayout[] {revisionsHeader(repository, recorded)};
+        add(title, source, syncLine, webhook, new SigningPanel(repositories, callers, repository), header[0], revisions);
         setFlexGrow(1, revisions);
         // Progress shows as it happens: at once for fetches on this instance, within a tick for others.
-        Long shown = remote.sync().revision();
+        Long[] shown = {remote.sync().revision()};
         following = live.subscribe(this, change -> change.topic().equals(RepositoryLiveUpdates.topic(repository.team(), repository.name())),
                 () -> {
-                    var fresh = repositories.get(callers.current(), repository.team(), repository.name());
-                    if (java.util.Objects.equals(fresh.remote().sync().revision(), shown)) {
-                        status.show(fresh.remote().sync());
-                    } else {
-                        show(fresh); // a new revision: the list and its app filter start over
+                    var sync = repositories.get(callers.current(), repository.team(), repository.name()).remote().sync();
+                    status.show(sync);
+                    if (!java.util.Objects.equals(sync.revision(), shown[0])) {
+                        // A new revision: the list and its app filter start over.
+                        shown[0] = sync.revision();
+                        var fresh = repositories.revisionsOfRepository(callers.current(), repository.team(), repository.name(), 100);
+                        revisions.setItems(fresh);
+                        var replacement = revisionsHeader(repository, fresh);
+                        replace(header[0], replacement);
+                        header[0] = replacement;
                     }
                 });
     }

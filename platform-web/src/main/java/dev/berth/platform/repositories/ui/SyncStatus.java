@@ -22,6 +22,9 @@ class SyncStatus extends VerticalLayout {
         error.setId("sync-error");
         error.addClassNames(LumoUtility.TextColor.ERROR, LumoUtility.FontSize.SMALL, LumoUtility.Padding.SMALL,
                 LumoUtility.Background.ERROR_10, LumoUtility.Margin.Vertical.XSMALL);
+        // JGit's reasons are long single lines: wrapped, not a page that scrolls sideways.
+        error.getStyle().set("white-space", "pre-wrap").set("overflow-wrap", "anywhere");
+        error.setWidthFull();
         var line = new HorizontalLayout(badge, summary);
         line.setAlignItems(Alignment.BASELINE);
         add(line, error);
