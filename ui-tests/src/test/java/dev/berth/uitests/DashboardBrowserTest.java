@@ -321,7 +321,7 @@ class DashboardBrowserTest {
         waitForRow("repositories-grid", 0, "worker");
         click(By.id("sync-now"));
         waitForRow("revisions-grid", 2, "Deploy worker");
-        assertThat(text(By.id("sync-status"))).contains("last good commit");
+        wait.until(d -> text(By.id("sync-state")).equals("succeeded"));
         screenshot("external-synced");
     }
 

@@ -22,10 +22,18 @@ public final class HostedRepositories {
         return Files.isRegularFile(path(name).resolve("HEAD"));
     }
 
-    /** Creates an empty bare repository whose HEAD names {@code branch}. */
+    /**
+     * Creates an empty bare repository whose HEAD names {@code branch}.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException when anything is at its path already, a whole
+     *         repository or a partial one: it is never initialised over, nor removed
+     */
     public void create(RepositoryName name, String branch) throws IOException {
         Path dir = path(name);
-        if (exists(name)) throw new IOException("repository " + name + " already exists on disk");
+        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(root.relativize(dir).toString(), null,
+                    "repository " + name + " already exists on disk");
+        }
         Files.createDirectories(dir.getParent());
         try (Git git = Git.init().setBare(true).setDirectory(dir.toFile()).setInitialBranch(branch).call()) {
             var config = git.getRepository().getConfig();

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -33,9 +34,14 @@ public class ExternalSync {
     private final GitProperties properties;
     private final FetchLimits fetchLimits;
     private final Map<Long, Object> locks = new ConcurrentHashMap<>();
+    private final ApplicationEventPublisher events;
+
+    /** The trigger of a repository's first fetch, started when it is registered. */
+    static final String REGISTRATION = "registration";
 
     public ExternalSync(RepositoryStore store, DefinitionReview review, SecretBox secrets, AuditLog audit, Clock clock,
-                        GitProperties properties, AddressPolicy targetPolicy) {
+                        GitProperties properties, AddressPolicy targetPolicy, ApplicationEventPublisher events) {
+        this.events = events;
         this.store = store;
         this.review = review;
         this.secrets = secrets;
@@ -72,44 +78,77 @@ public class ExternalSync {
         }
     }
 
-    /** @param trigger what asked for it: poll, webhook, or a user's name */
+    /**
+     * A newly registered repository's first fetch, unless a poll or a person fetched it first.
+     *
+     * @return empty when there was nothing to do
+     */
+    public java.util.Optional<Result> firstSync(long repositoryId) {
+        var due = store.find(repositoryId).filter(r -> r.external() && r.sync().state() == null);
+        return due.map(row -> sync(row.id(), REGISTRATION));
+    }
+
+    /** @param trigger what asked for it: registration, poll, webhook, or a user's name */
     public Result sync(long repositoryId, String trigger) {
         synchronized (locks.computeIfAbsent(repositoryId, id -> new Object())) {
-            var row = store.find(repositoryId).filter(RepositoryStore.Row::external)
+            var repository = store.find(repositoryId).filter(RepositoryStore.Row::external)
                     .orElseThrow(() -> new IllegalArgumentException("no external repository " + repositoryId));
-            var remote = row.remote();
-            String token;
+            store.syncStarted(repositoryId, clock.instant(), trigger);
+            announce(repository);
             try {
-                token = remote.sealedSecret() == null ? null : secrets.open(remote.sealedSecret(), RepositorySeals.remoteToken(row));
-            } catch (IllegalStateException e) {
-                return fail(row, trigger, null, "the remote token " + e.getMessage().replaceFirst("^a sealed secret ", ""));
+                return attempt(repositoryId, trigger);
+            } catch (RuntimeException e) {
+                // Not left "syncing" for ever: the sentence says what broke, the log has the rest.
+                LOG.log(System.Logger.Level.WARNING, "sync of " + repository.team() + "/" + repository.name() + " broke", e);
+                store.find(repositoryId).ifPresent(row -> fail(row, trigger, null, "the sync stopped on an internal error ("
+                        + e.getClass().getSimpleName() + "); it is tried again at the next poll"));
+                throw e;
+            } finally {
+                announce(repository);
             }
-            var source = new RemoteSource(remote.url(), row.deployBranch(), remote.username(), token);
-            FetchedCommit fetched;
-            try {
-                fetched = RemoteFetcher.fetch(mirror(row.id()), source, row.definitionPath(), DefinitionReview.MAX_DEFINITION_BYTES,
-                        fetchLimits);
-            } catch (IOException e) {
-                return fail(row, trigger, null, e.getMessage());
-            }
-            String tip = fetched.commit().id().hex();
-            if (tip.equals(remote.lastSyncCommit())) {
-                store.recordSync(row.id(), clock.instant(), tip, null);
-                return new Unchanged(tip);
-            }
-            return switch (review.review(row, fetched.commit().id(), fetched.raw(), fetched.definition())) {
-                case DefinitionReview.Failed failed -> fail(row, trigger, tip, "commit " + fetched.commit().id().abbreviated() + ": "
-                        + String.join("\n", failed.messages()));
-                case DefinitionReview.Passed passed -> {
-                    long id = review.record(row, fetched.commit(), row.deployBranch(), "sync:" + trigger, AuditEvent.Actor.system(),
-                            passed, revision -> AuditEvent.of(AuditEvent.Actor.system(), "repository.sync",
-                                    "repository:" + row.team() + "/" + row.name()).team(row.team()).detail("trigger", trigger)
-                                    .detail("commit", tip).detail("revision", revision));
-                    store.recordSync(row.id(), clock.instant(), tip, null);
-                    yield new Recorded(id, tip);
-                }
-            };
         }
+    }
+
+    /** Open views of the repository show the change at once, on this instance; others see it at their next tick. */
+    private void announce(RepositoryStore.Row repository) {
+        events.publishEvent(new RepositorySynced(repository.team(), repository.name()));
+    }
+
+    private Result attempt(long repositoryId, String trigger) {
+        var row = store.find(repositoryId).filter(RepositoryStore.Row::external)
+                .orElseThrow(() -> new IllegalArgumentException("no external repository " + repositoryId));
+        var remote = row.remote();
+        String token;
+        try {
+            token = remote.sealedSecret() == null ? null : secrets.open(remote.sealedSecret(), RepositorySeals.remoteToken(row));
+        } catch (IllegalStateException e) {
+            return fail(row, trigger, null, "the remote token " + e.getMessage().replaceFirst("^a sealed secret ", ""));
+        }
+        var source = new RemoteSource(remote.url(), row.deployBranch(), remote.username(), token);
+        FetchedCommit fetched;
+        try {
+            fetched = RemoteFetcher.fetch(mirror(row.id()), source, row.definitionPath(), DefinitionReview.MAX_DEFINITION_BYTES,
+                    fetchLimits);
+        } catch (IOException e) {
+            return fail(row, trigger, null, e.getMessage());
+        }
+        String tip = fetched.commit().id().hex();
+        if (tip.equals(remote.lastSyncCommit())) {
+            store.recordSync(row.id(), clock.instant(), tip, tip, null, null);
+            return new Unchanged(tip);
+        }
+        return switch (review.review(row, fetched.commit().id(), fetched.raw(), fetched.definition())) {
+            case DefinitionReview.Failed failed -> fail(row, trigger, tip, "commit " + fetched.commit().id().abbreviated() + ": "
+                    + String.join("\n", failed.messages()));
+            case DefinitionReview.Passed passed -> {
+                long id = review.record(row, fetched.commit(), row.deployBranch(), "sync:" + trigger, AuditEvent.Actor.system(),
+                        passed, revision -> AuditEvent.of(AuditEvent.Actor.system(), "repository.sync",
+                                "repository:" + row.team() + "/" + row.name()).team(row.team()).detail("trigger", trigger)
+                                .detail("commit", tip).detail("revision", revision));
+                store.recordSync(row.id(), clock.instant(), tip, tip, id, null);
+                yield new Recorded(id, tip);
+            }
+        };
     }
 
     /** @param commit the fetched commit that failed its checks, or null when the fetch itself failed */
@@ -118,7 +157,7 @@ public class ExternalSync {
         // VIEWERs see this id in place of the detail (SyncErrors); the log keeps the detail under it.
         LOG.log(System.Logger.Level.WARNING, "sync of repository " + row.team() + "/" + row.name() + " failed [error id "
                 + SyncErrors.id(error) + "]: " + error);
-        store.recordSync(row.id(), clock.instant(), remote.lastSyncCommit(), error);
+        store.recordSync(row.id(), clock.instant(), commit, remote.lastSyncCommit(), null, error);
         // One audit event per distinct failure, not one per poll while it lasts.
         if (!Objects.equals(error, remote.lastSyncError())) {
             audit.record(AuditEvent.of(AuditEvent.Actor.system(), "repository.sync", "repository:" + row.team() + "/" + row.name())

@@ -47,7 +47,7 @@ public class GitServerConfig {
 
     @Bean
     org.quartz.JobDetail repositoryPollJob() {
-        return org.quartz.JobBuilder.newJob(RepositoryPollJob.class).withIdentity("repository-poll").storeDurably().build();
+        return org.quartz.JobBuilder.newJob(RepositoryPollJob.class).withIdentity(RepositoryPollJob.JOB).storeDurably().build();
     }
 
     /** Every few seconds Quartz looks for repositories due; each repository's own interval decides whether it is. */

@@ -21,6 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** A team's repositories and the revisions pushed to them. */
 @Service
 public class RepositoryService {
+    private static final System.Logger LOG = System.getLogger(RepositoryService.class.getName());
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,99}");
     static final String DEFINITION_PATH = "berth.yaml";
 
@@ -33,9 +34,12 @@ public class RepositoryService {
     private final GitProperties properties;
     private final SecretBox secrets;
     private final ExternalSync sync;
+    private final SyncRequests syncRequests;
 
     public RepositoryService(RepositoryStore store, TeamRepository teams, HostedRepositories hosted, AuditLog audit,
-                             TransactionTemplate tx, Clock clock, GitProperties properties, SecretBox secrets, ExternalSync sync) {
+                             TransactionTemplate tx, Clock clock, GitProperties properties, SecretBox secrets, ExternalSync sync,
+                             SyncRequests syncRequests) {
+        this.syncRequests = syncRequests;
         this.secrets = secrets;
         this.sync = sync;
         this.store = store;
@@ -73,6 +77,14 @@ public class RepositoryService {
                     // Inside the transaction: if the disk refuses, the row goes too.
                     hosted.create(repoName, deployBranch);
                     createdOnDisk.set(true);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // Left from an earlier database (or a restore): someone's history, so neither reused
+                    // silently nor deleted; the operator decides. The row goes with the transaction.
+                    LOG.log(System.Logger.Level.WARNING, "refused to create repository " + repoName + ": "
+                            + hosted.path(repoName) + " is already on disk");
+                    throw new Problem.Conflict("a directory for repository '" + repoName + "' is already on the platform's disk ("
+                            + e.getFile() + " under the repositories directory), left from an earlier database; a platform "
+                            + "operator must move it away or delete it before a repository of this name can be created");
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -247,6 +259,8 @@ public class RepositoryService {
         });
         audit.record(AuditEvent.of(caller.actor(), "repository.register", "repository:" + team + "/" + name).team(team)
                 .source(origin.address(), origin.userAgent()).detail("url", url).detail("branch", branch).detail("path", path));
+        // The first fetch starts now rather than at the first poll; the repository shows how it goes.
+        syncRequests.request(id);
         return new Registered(view(store.find(id).orElseThrow()), webhookSecret);
     }
 
@@ -262,9 +276,13 @@ public class RepositoryService {
             return full;
         }
         var r = full.remote();
+        String shown = SyncErrors.forViewer(r.lastSyncError());
+        var s = r.sync();
+        var sync = s == null ? null : new Repository.Sync(s.state(), s.trigger(), s.startedAt(), s.finishedAt(), s.commit(),
+                s.revision(), s.error() == null ? null : shown);
         return new Repository(full.id(), full.team(), full.name(), full.kind(), full.deployBranch(), full.definitionPath(),
                 full.createdAt(), full.createdBy(), full.cloneUrl(), new Repository.Remote(r.url(), r.username(), r.pollSeconds(),
-                r.webhookUrl(), r.lastSyncAt(), r.lastSyncCommit(), SyncErrors.forViewer(r.lastSyncError())));
+                r.webhookUrl(), r.lastSyncAt(), r.lastSyncCommit(), shown, sync));
     }
 
     private Repository view(RepositoryStore.Row row) {
@@ -276,6 +294,14 @@ public class RepositoryService {
         return new Repository(row.id(), row.team(), row.name(), row.kind(), row.deployBranch(), row.definitionPath(),
                 row.createdAt(), row.createdBy(), null, new Repository.Remote(r.url(), r.username(), r.pollSeconds(),
                 properties.baseUrl() + "/api/v1/repositories/" + row.id() + "/webhook", r.lastSyncAt(), r.lastSyncCommit(),
-                r.lastSyncError()));
+                r.lastSyncError(), sync(row)));
+    }
+
+    private static Repository.Sync sync(RepositoryStore.Row row) {
+        var p = row.sync();
+        var remote = row.remote();
+        var state = p.state() == null ? Repository.SyncState.QUEUED : Repository.SyncState.valueOf(p.state());
+        return new Repository.Sync(state, p.trigger(), p.startedAt(), remote.lastSyncAt(), p.fetchedCommit(), p.revision(),
+                remote.lastSyncError());
     }
 }

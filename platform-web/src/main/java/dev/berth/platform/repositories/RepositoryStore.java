@@ -23,10 +23,21 @@ public class RepositoryStore {
 
     /** A repository row; external repositories also carry their remote and the state of their last sync. */
     public record Row(long id, long teamId, String team, String name, String kind, String deployBranch, String definitionPath,
-                      Instant createdAt, String createdBy, Remote remote, boolean requireSigned) {
+                      Instant createdAt, String createdBy, Remote remote, boolean requireSigned, SyncProgress sync) {
         public boolean external() {
             return remote != null;
         }
+    }
+
+    /**
+     * An external repository's current or last fetch, beside {@link Remote}'s last sync time, good
+     * commit and error.
+     *
+     * @param state null until a fetch starts
+     * @param fetchedCommit what the last fetch brought, good or not; null when the fetch itself failed
+     * @param revision the revision of the last good commit
+     */
+    public record SyncProgress(String state, String trigger, Instant startedAt, String fetchedCommit, Long revision) {
     }
 
     /** Where an external repository is fetched from; the secrets are sealed. */
@@ -37,7 +48,8 @@ public class RepositoryStore {
     private static final String SELECT = """
             SELECT r.id, r.team_id, t.name AS team, r.name, r.kind, r.deploy_branch, r.definition_path, r.created_at, r.created_by,
                    r.remote_url, r.remote_username, r.remote_secret, r.webhook_secret, r.poll_seconds, r.last_sync_at,
-                   r.last_sync_commit, r.last_sync_error, r.require_signed
+                   r.last_sync_commit, r.last_sync_error, r.require_signed,
+                   r.sync_state, r.sync_trigger, r.sync_started_at, r.sync_commit, r.last_sync_revision
             FROM repositories r JOIN teams t ON t.id = r.team_id""";
 
     public Optional<Row> find(long id) {
@@ -62,10 +74,25 @@ public class RepositoryStore {
                 .query(Long.class).optional();
     }
 
-    /** Notes a sync attempt: {@code commit} is the last good commit, {@code error} null when this one succeeded. */
-    public void recordSync(long id, Instant at, String commit, String error) {
-        jdbc.sql("UPDATE repositories SET last_sync_at = ?, last_sync_commit = ?, last_sync_error = ? WHERE id = ?")
-                .params(Timestamp.from(at), commit, error, id).update();
+    /** Notes that a fetch started, so the repository shows it as syncing. */
+    public void syncStarted(long id, Instant at, String trigger) {
+        jdbc.sql("UPDATE repositories SET sync_state = 'SYNCING', sync_started_at = ?, sync_trigger = ? WHERE id = ?")
+                .params(Timestamp.from(at), trigger, id).update();
+    }
+
+    /**
+     * Notes how a sync attempt ended: {@code commit} is the last good commit, {@code error} null when
+     * this one succeeded.
+     *
+     * @param fetched what this attempt fetched, or null when the fetch failed
+     * @param revision the revision this attempt recorded, or null to keep the last one
+     */
+    public void recordSync(long id, Instant at, String fetched, String commit, Long revision, String error) {
+        jdbc.sql("""
+                UPDATE repositories SET last_sync_at = ?, sync_commit = ?, last_sync_commit = ?,
+                       last_sync_revision = COALESCE(?, last_sync_revision), last_sync_error = ?, sync_state = ?
+                WHERE id = ?""")
+                .params(Timestamp.from(at), fetched, commit, revision, error, error == null ? "SUCCEEDED" : "FAILED", id).update();
     }
 
     /**
@@ -183,15 +210,19 @@ public class RepositoryStore {
 
     private static Row row(ResultSet rs, int n) throws SQLException {
         Remote remote = null;
+        SyncProgress sync = null;
         if ("EXTERNAL".equals(rs.getString("kind"))) {
             var lastSync = rs.getTimestamp("last_sync_at");
             remote = new Remote(rs.getString("remote_url"), rs.getString("remote_username"), rs.getBytes("remote_secret"),
                     rs.getBytes("webhook_secret"), rs.getInt("poll_seconds"), lastSync == null ? null : lastSync.toInstant(),
                     rs.getString("last_sync_commit"), rs.getString("last_sync_error"));
+            var started = rs.getTimestamp("sync_started_at");
+            sync = new SyncProgress(rs.getString("sync_state"), rs.getString("sync_trigger"),
+                    started == null ? null : started.toInstant(), rs.getString("sync_commit"), rs.getObject("last_sync_revision", Long.class));
         }
         return new Row(rs.getLong("id"), rs.getLong("team_id"), rs.getString("team"), rs.getString("name"), rs.getString("kind"),
                 rs.getString("deploy_branch"), rs.getString("definition_path"), rs.getTimestamp("created_at").toInstant(),
-                rs.getString("created_by"), remote, rs.getBoolean("require_signed"));
+                rs.getString("created_by"), remote, rs.getBoolean("require_signed"), sync);
     }
 
     /** A trusted key as stored: enough to list it without parsing. */

@@ -54,13 +54,15 @@ class ExternalTargetsTest extends PlatformTest {
         String full = deployer.get("/api/v1/teams/" + TEAM + "/repositories/unspecified").json()
                 .path("remote").path("lastSyncError").asString();
         assertThat(full).isEqualTo("fetching https://0.0.0.0:1/x.git#main failed: " + reason);
-        String shown = viewer.get("/api/v1/teams/" + TEAM + "/repositories/unspecified").json()
-                .path("remote").path("lastSyncError").asString();
+        var viewed = viewer.get("/api/v1/teams/" + TEAM + "/repositories/unspecified").json().path("remote");
+        String shown = viewed.path("lastSyncError").asString();
+        assertThat(viewed.path("sync").path("error").asString()).as("the sync status says no more").isEqualTo(shown);
         assertThat(shown).isEqualTo("the last fetch failed; a team DEPLOYER or ADMIN can see why (error id "
                 + SyncErrors.id(full) + ")");
         var listed = viewer.get("/api/v1/teams/" + TEAM + "/repositories").json();
         for (var repository : listed) {
             assertThat(repository.path("remote").path("lastSyncError").asString("")).doesNotContain("0.0.0.0");
+            assertThat(repository.path("remote").path("sync").path("error").asString("")).doesNotContain("0.0.0.0");
         }
     }
 }

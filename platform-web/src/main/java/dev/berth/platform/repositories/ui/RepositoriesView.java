@@ -24,6 +24,7 @@ import dev.berth.platform.security.Permission;
 import dev.berth.platform.security.RequestOrigin;
 import dev.berth.platform.teams.Team;
 import dev.berth.platform.teams.TeamService;
+import dev.berth.platform.ui.LiveUpdates;
 import dev.berth.platform.ui.Notices;
 import jakarta.annotation.security.PermitAll;
 
@@ -40,7 +41,7 @@ public class RepositoriesView extends VerticalLayout implements BeforeEnterObser
     private final Button registerExternal = new Button("Register external", VaadinIcon.CLOUD_DOWNLOAD.create(), e -> openExternal());
     private final RepositoryPanel panel;
 
-    public RepositoriesView(RepositoryService repositories, TeamService teams, CallerResolver callers) {
+    public RepositoriesView(RepositoryService repositories, TeamService teams, CallerResolver callers, LiveUpdates live) {
         this.repositories = repositories;
         this.callers = callers;
         setSizeFull();
@@ -62,7 +63,7 @@ public class RepositoriesView extends VerticalLayout implements BeforeEnterObser
         grid.addColumn(Repository::name).setHeader("Name").setFlexGrow(2);
         grid.addColumn(Repository::deployBranch).setHeader("Deploy branch");
         grid.addColumn(r -> r.kind().toLowerCase()).setHeader("Kind");
-        panel = new RepositoryPanel(repositories, callers, this::reloadKeepingSelection);
+        panel = new RepositoryPanel(repositories, callers, live, this::reloadKeepingSelection);
         grid.asSingleSelect().addValueChangeListener(e -> panel.show(e.getValue()));
 
         var content = new HorizontalLayout(grid, panel);
@@ -112,8 +113,8 @@ public class RepositoriesView extends VerticalLayout implements BeforeEnterObser
             try {
                 var registered = repositories.registerExternal(callers.current(), selected, e.name(), e.source(), RequestOrigin.current());
                 dialog.close();
-                reload();
-                grid.select(registered.repository());
+                // Selected by id: its sync state may have moved on since the registration answered.
+                reloadKeepingSelection(registered.repository());
                 new WebhookSecretDialog(registered).open();
             } catch (Problem p) {
                 Notices.problem(p);

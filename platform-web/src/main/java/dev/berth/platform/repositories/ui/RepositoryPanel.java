@@ -11,12 +11,14 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.repositories.ExternalSync;
 import dev.berth.platform.repositories.Repository;
 import dev.berth.platform.repositories.RepositoryService;
 import dev.berth.platform.repositories.Revision;
 import dev.berth.platform.security.CallerResolver;
+import dev.berth.platform.ui.LiveUpdates;
 import dev.berth.platform.ui.Monospace;
 import dev.berth.platform.ui.Notices;
 import dev.berth.platform.ui.Timestamps;
@@ -34,8 +36,11 @@ class RepositoryPanel extends VerticalLayout {
     private final Paragraph nothingSelected = new Paragraph("Select a repository to see how to push to it and its revisions.");
 
     private final transient Consumer<Repository> changed;
+    private final transient LiveUpdates live;
+    private Registration following;
 
-    RepositoryPanel(RepositoryService repositories, CallerResolver callers, Consumer<Repository> changed) {
+    RepositoryPanel(RepositoryService repositories, CallerResolver callers, LiveUpdates live, Consumer<Repository> changed) {
+        this.live = live;
         this.repositories = repositories;
         this.callers = callers;
         this.changed = changed;
@@ -59,12 +64,15 @@ class RepositoryPanel extends VerticalLayout {
         revisions.addColumn(r -> r.images().stream().map(i -> i.app() + " → " + i.digest().substring(0, 19))
                 .collect(Collectors.joining(", "))).setHeader("Pinned images").setFlexGrow(2);
         revisions.addColumn(r -> Timestamps.format(r.createdAt())).setHeader("Recorded (UTC)").setAutoWidth(true);
-        revisions.setEmptyStateText("No revisions yet: push a berth.yaml to the deploy branch.");
         show(null);
     }
 
     void show(Repository repository) {
         removeAll();
+        if (following != null) {
+            following.remove();
+            following = null;
+        }
         if (repository == null) {
             add(nothingSelected);
             return;
@@ -74,6 +82,7 @@ class RepositoryPanel extends VerticalLayout {
             showExternal(repository);
             return;
         }
+        revisions.setEmptyStateText("No revisions yet: push a berth.yaml to the deploy branch.");
         cloneUrl.setValue(repository.cloneUrl());
         instructions.setText("""
                 # first push: a berth.yaml on '%s' deploys
@@ -123,15 +132,8 @@ class RepositoryPanel extends VerticalLayout {
         source.setValue(remote.url() + " (" + repository.deployBranch() + ", " + repository.definitionPath() + ")");
         source.setReadOnly(true);
         source.setWidthFull();
-        var status = new Span(remote.lastSyncAt() == null ? "Not fetched yet: the first fetch is due now."
-                : "Last fetched " + Timestamps.format(remote.lastSyncAt()) + " UTC"
-                + (remote.lastSyncCommit() == null ? "" : "; last good commit " + remote.lastSyncCommit().substring(0, 12)));
-        status.setId("sync-status");
-        var error = new Pre(remote.lastSyncError() == null ? "" : remote.lastSyncError());
-        error.setId("sync-error");
-        error.setVisible(remote.lastSyncError() != null);
-        error.addClassNames(LumoUtility.TextColor.ERROR, LumoUtility.FontSize.SMALL, LumoUtility.Padding.SMALL,
-                LumoUtility.Background.ERROR_10);
+        var status = new SyncStatus();
+        status.show(remote.sync());
         var syncNow = new Button("Sync now", e -> {
             var result = repositories.syncNow(callers.current(), repository.team(), repository.name());
             switch (result) {
@@ -143,14 +145,35 @@ class RepositoryPanel extends VerticalLayout {
         });
         syncNow.setId("sync-now");
         var webhook = new TextField("Webhook URL");
+        webhook.setId("webhook-url");
         webhook.setValue(remote.webhookUrl());
         webhook.setReadOnly(true);
         webhook.setWidthFull();
         Monospace.apply(webhook);
         var recorded = repositories.revisionsOfRepository(callers.current(), repository.team(), repository.name(), 100);
         revisions.setItems(recorded);
-        add(title, source, new HorizontalLayout(status, syncNow), error, webhook,
-                new SigningPanel(repositories, callers, repository), revisionsHeader(repository, recorded), revisions);
+        var syncLine = new HorizontalLayout(status, syncNow);
+        syncLine.setWidthFull();
+        syncLine.expand(status);
+        revisions.setEmptyStateText("No revisions yet: each good commit fetched from the branch records one.");
+        var header = new HorizontalLayout[] {revisionsHeader(repository, recorded)};
+        add(title, source, syncLine, webhook, new SigningPanel(repositories, callers, repository), header[0], revisions);
         setFlexGrow(1, revisions);
+        // Progress shows as it happens: at once for fetches on this instance, within a tick for others.
+        Long[] shown = {remote.sync().revision()};
+        following = live.subscribe(this, change -> change.topic().equals(RepositoryLiveUpdates.topic(repository.team(), repository.name())),
+                () -> {
+                    var sync = repositories.get(callers.current(), repository.team(), repository.name()).remote().sync();
+                    status.show(sync);
+                    if (!java.util.Objects.equals(sync.revision(), shown[0])) {
+                        // A new revision: the list and its app filter start over.
+                        shown[0] = sync.revision();
+                        var fresh = repositories.revisionsOfRepository(callers.current(), repository.team(), repository.name(), 100);
+                        revisions.setItems(fresh);
+                        var replacement = revisionsHeader(repository, fresh);
+                        replace(header[0], replacement);
+                        header[0] = replacement;
+                    }
+                });
     }
 }
