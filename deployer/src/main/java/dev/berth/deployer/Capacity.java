@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Free capacity of the live hosts during one planning round: what observed replicas reserve,
- * plus what the round's starts have claimed so far.
+ * Free capacity of the live hosts that take new replicas (not draining) during one planning round:
+ * what observed replicas reserve, plus what the round's starts have claimed so far.
  */
 final class Capacity {
     private final List<Free> live = new ArrayList<>();
     private final int hostCount;
+    private int draining;
+    private final java.util.Set<String> drainingIds = new java.util.HashSet<>();
     private final Duration heartbeatTimeout;
 
     Capacity(int hostCount, List<Host> alive, List<Replica> observed, Duration heartbeatTimeout) {
@@ -22,6 +24,11 @@ final class Capacity {
         this.heartbeatTimeout = heartbeatTimeout;
         Map<String, Free> byId = new HashMap<>();
         for (Host h : alive) {
+            if (h.draining()) {
+                draining++;
+                drainingIds.add(h.id());
+                continue;
+            }
             Free f = new Free(h);
             live.add(f);
             byId.put(h.id(), f);
@@ -32,6 +39,11 @@ final class Capacity {
                 f.reserve(r.app(), r.revision(), r.reserved());
             }
         }
+    }
+
+    /** Whether {@code hostId} is a live host that drains. */
+    boolean draining(String hostId) {
+        return drainingIds.contains(hostId);
     }
 
     /**
@@ -54,6 +66,9 @@ final class Capacity {
                 + Quantities.cpu(need.cpuMillis()) + " cpu";
         if (hostCount == 0) {
             return needs + "; no hosts are registered";
+        }
+        if (live.isEmpty() && draining > 0) {
+            return needs + "; no host takes new replicas: every live host is draining";
         }
         if (live.isEmpty()) {
             return needs + "; no host is alive: none sent a heartbeat in the last "

@@ -45,6 +45,11 @@ import java.util.TreeMap;
  *       replicas of this revision, then the least loaded, and a start that fits nowhere becomes an
  *       {@link Unplaceable} step naming what is short. A rolling update stops old replicas first on
  *       hosts where a new replica is already healthy, so every host keeps serving throughout.</li>
+ *   <li>A {@linkplain Host#draining() draining} host takes no new replicas. Replicas of the desired
+ *       revision on it do not count toward the desired number, so replacements start on other hosts
+ *       whatever the strategy; each one stops once the app keeps its desired number of healthy
+ *       replicas of the revision without it (at once when it is not healthy). With nowhere to place
+ *       the replacements, the replicas on the draining host keep serving.</li>
  * </ol>
  *
  * <p>New replica ids are {@code team.app.revision.index}, with the smallest index no observed
@@ -124,6 +129,8 @@ public final class Planner {
         private final List<Step> out;
         private final List<Replica> current = new ArrayList<>();
         private final List<Replica> old = new ArrayList<>();
+        /** Replicas of the desired revision on draining hosts: replaced elsewhere, then stopped. */
+        private final List<Replica> leaving = new ArrayList<>();
 
         AppRound(Desired d, List<Replica> replicas, Capacity capacity, Set<String> usedIds, Instant now,
                  List<Step> out) {
@@ -144,11 +151,19 @@ public final class Planner {
                 } else if (r.state() == State.UNHEALTHY && overdue(r)) {
                     out.add(new Stop(r.id(), "unhealthy for " + ago(r) + ", longer than the "
                             + Quantities.duration(d.healthTimeout()) + " health timeout"));
+                } else if (capacity.draining(r.hostId())) {
+                    leaving.add(r);
                 } else {
                     current.add(r);
                 }
             }
             scaleDown();
+            advance();
+            drainOff();
+        }
+
+        /** The health gate, then the strategy. */
+        private void advance() {
 
             List<Replica> stuck = current.stream().filter(r -> r.state() == State.STARTING && overdue(r)).toList();
             if (!stuck.isEmpty()) {
@@ -170,6 +185,26 @@ public final class Planner {
                 case Strategy.Rolling rolling -> rolling(rolling);
                 case Strategy.Recreate _ -> recreate();
                 case Strategy.BlueGreen _ -> blueGreen();
+            }
+        }
+
+        /**
+         * Stops replicas on draining hosts: at once when they do not serve, otherwise one by one
+         * while the app keeps {@code d.replicas()} healthy replicas of its revision without them.
+         */
+        private void drainOff() {
+            long healthy = current.stream().filter(AppRound::healthy).count()
+                    + leaving.stream().filter(AppRound::healthy).count();
+            List<Replica> order = new ArrayList<>(leaving);
+            order.sort(Comparator.comparing(AppRound::healthy).thenComparing(Replica::id));
+            for (Replica r : order) {
+                String why = "host " + r.hostId() + " is draining";
+                if (!healthy(r)) {
+                    out.add(new Stop(r.id(), why));
+                } else if (healthy - 1 >= d.replicas()) {
+                    out.add(new Stop(r.id(), why + "; replaced on another host"));
+                    healthy--;
+                }
             }
         }
 

@@ -42,6 +42,11 @@ final class Fixtures {
         return out;
     }
 
+    /** An alive host of 1Gi and 2000m that drains. */
+    static Host draining(String id) {
+        return new Host(id, 1024 * MI, 2000, T0.minusSeconds(5), true);
+    }
+
     static Host dead(String id) {
         return new Host(id, 1024 * MI, 2000, T0.minus(Duration.ofMinutes(5)));
     }

@@ -5,6 +5,7 @@ import static dev.berth.deployer.Fixtures.T0;
 import static dev.berth.deployer.Fixtures.concat;
 import static dev.berth.deployer.Fixtures.dead;
 import static dev.berth.deployer.Fixtures.desired;
+import static dev.berth.deployer.Fixtures.draining;
 import static dev.berth.deployer.Fixtures.healthyWeb;
 import static dev.berth.deployer.Fixtures.host;
 import static dev.berth.deployer.Fixtures.hosts;
@@ -166,7 +167,41 @@ class PlannerTest {
                         hosts("h1", "h2"),
                         new Failed(WEB, 2, "replica acme.web.2.1 has been starting for 3m, longer than the 2m health timeout"),
                         new Stop("acme.web.2.0", "blue-green rollout to revision 2 failed; the old replicas keep serving"),
-                        new Stop("acme.web.2.1", "blue-green rollout to revision 2 failed; the old replicas keep serving")));
+                        new Stop("acme.web.2.1", "blue-green rollout to revision 2 failed; the old replicas keep serving")),
+                // draining
+                when("a draining host takes no new replicas", List.of(web(1, 2, rolling(1, 0))), List.of(),
+                        List.of(draining("h1"), host("h2", 1024, 2000)),
+                        new Start(WEB, 1, "h2", "acme.web.1.0"),
+                        new Start(WEB, 1, "h2", "acme.web.1.1")),
+                when("a draining host's replica is replaced elsewhere first and keeps serving meanwhile",
+                        List.of(web(1, 2, rolling(1, 0))), healthyWeb(1, 2, "h1", "h2"),
+                        List.of(draining("h1"), host("h2", 1024, 2000), host("h3", 1024, 2000)),
+                        new Start(WEB, 1, "h3", "acme.web.1.2")),
+                when("a draining host's replica stops once its replacement is healthy",
+                        List.of(web(1, 2, rolling(1, 0))), healthyWeb(1, 3, "h1", "h2", "h3"),
+                        List.of(draining("h1"), host("h2", 1024, 2000), host("h3", 1024, 2000)),
+                        new Stop("acme.web.1.0", "host h1 is draining; replaced on another host")),
+                when("while its replacement starts, a draining host's replica keeps serving",
+                        List.of(web(1, 2, rolling(1, 0))),
+                        concat(healthyWeb(1, 2, "h1", "h2"), List.of(web(1, 2, "h3", State.STARTING, Duration.ofSeconds(5)))),
+                        List.of(draining("h1"), host("h2", 1024, 2000), host("h3", 1024, 2000)),
+                        new Wait(WEB, "waiting for 1 replica of revision 1 to become healthy")),
+                when("a draining host's replica that does not serve stops at once",
+                        List.of(web(1, 1, rolling(1, 0))), List.of(web(1, 0, "h1", State.STARTING, Duration.ofSeconds(5))),
+                        List.of(draining("h1"), host("h2", 1024, 2000)),
+                        new Start(WEB, 1, "h2", "acme.web.1.1"),
+                        new Stop("acme.web.1.0", "host h1 is draining")),
+                when("recreate moves a draining host's replica without downtime too",
+                        List.of(web(1, 1, new Strategy.Recreate())), healthyWeb(1, 1, "h1"),
+                        List.of(draining("h1"), host("h2", 1024, 2000)),
+                        new Start(WEB, 1, "h2", "acme.web.1.1")),
+                when("with nowhere else to go, a draining host's replicas keep serving",
+                        List.of(web(1, 1, rolling(1, 0))), healthyWeb(1, 1, "h1"), List.of(draining("h1")),
+                        new Unplaceable(WEB, 1, NEEDS + "no host takes new replicas: every live host is draining")),
+                when("scaled down, a draining host's replicas go first",
+                        List.of(web(1, 1, rolling(1, 0))), healthyWeb(1, 2, "h1", "h2"),
+                        List.of(draining("h1"), host("h2", 1024, 2000)),
+                        new Stop("acme.web.1.0", "host h1 is draining; replaced on another host")));
     }
 
     @ParameterizedTest(name = "{0}")

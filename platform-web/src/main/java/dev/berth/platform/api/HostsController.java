@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -50,8 +52,43 @@ public class HostsController {
     }
 
     @GetMapping
-    @Operation(summary = "List hosts with their capacity, liveness and reported containers (platform admins)")
+    @Operation(summary = "List hosts with their capacity, liveness, drain and reported containers (platform admins)",
+            description = "Removed hosts are not listed. memoryBytes and cpuMillis are what placement counts with: what the "
+                    + "agent reported, at most the capacity it registered with (cap).")
     public List<Host> list() {
         return hosts.list(callers.current());
+    }
+
+    /** Why, for the audit log; optional, at most 500 characters. */
+    public record Reason(String reason) {
+    }
+
+    @PostMapping("/{id}/drain")
+    @Operation(summary = "Drain a host (platform admins)",
+            description = "The host gets no new replicas, and its replicas move to other hosts, each stopped once its "
+                    + "replacement is healthy. Undo with DELETE /api/v1/hosts/{id}/drain. Audited as host.drain.")
+    public Host drain(@PathVariable String id, @RequestBody(required = false) Reason body, HttpServletRequest request) {
+        return hosts.drain(callers.current(), id, reason(body), RequestOrigin.of(request));
+    }
+
+    @DeleteMapping("/{id}/drain")
+    @Operation(summary = "Stop draining a host (platform admins)",
+            description = "The host takes new replicas again; replicas already moved stay where they are. Audited as host.undrain.")
+    public Host undrain(@PathVariable String id, @RequestBody(required = false) Reason body, HttpServletRequest request) {
+        return hosts.undrain(callers.current(), id, reason(body), RequestOrigin.of(request));
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Remove a host (platform admins)",
+            description = "Its agent's credential is refused from the next request on, and its replicas are placed on other "
+                    + "hosts. To join it again, use a new join token. Drain it first to move its replicas before it goes. "
+                    + "Audited as host.remove.")
+    public void remove(@PathVariable String id, @RequestBody(required = false) Reason body, HttpServletRequest request) {
+        hosts.remove(callers.current(), id, reason(body), RequestOrigin.of(request));
+    }
+
+    private static String reason(Reason body) {
+        return body == null ? null : body.reason();
     }
 }

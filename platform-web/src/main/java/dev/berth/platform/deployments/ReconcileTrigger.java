@@ -1,15 +1,17 @@
 package dev.berth.platform.deployments;
 
+import dev.berth.platform.hosts.HostStandingChanged;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Asks Quartz for a reconcile round now rather than at the next tick: after a revision is
- * recorded, a heartbeat moved a replica, a rollback or a secret. Requests made while one is
+ * recorded, a heartbeat moved a replica, a rollback or a secret, a host drained or removed. Requests made while one is
  * already pending coalesce into it.
  */
 @Component
@@ -40,6 +42,12 @@ public class ReconcileTrigger {
                 LOG.log(System.Logger.Level.DEBUG, "could not trigger a reconcile round now: " + e.getMessage());
             }
         });
+    }
+
+    /** A host started or stopped draining, or was removed: its replicas move in the next round, now. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(HostStandingChanged event) {
+        request();
     }
 
     /** A round started: requests from now on need a round of their own. */

@@ -56,7 +56,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Hosts whose heartbeats stopped for longer than {@code berth.hosts.heartbeat-timeout} are
  * audited as lost once ({@code host.lost}), and as returned when they report again; the planner
- * replaces their replicas elsewhere.
+ * replaces their replicas elsewhere. It also moves replicas off draining hosts, and replaces those
+ * of removed hosts, which it no longer lists.
  */
 @Service
 public class Reconciler {
@@ -142,8 +143,9 @@ public class Reconciler {
         var timeout = hostProperties.heartbeatTimeout();
         var hostRows = hosts.list();
         var live = replicas.live();
+        // Removed hosts are not listed: their replicas are stopped as on no registered host, and placed anew.
         var plannerHosts = hostRows.stream().map(h -> new Host(h.id(), h.memoryBytes(), h.cpuMillis(),
-                h.lastHeartbeatAt() == null ? Instant.EPOCH : h.lastHeartbeatAt())).toList();
+                h.lastHeartbeatAt() == null ? Instant.EPOCH : h.lastHeartbeatAt(), h.draining())).toList();
 
         var targets = new TreeMap<String, Target>();
         var removing = new ArrayList<DeploymentStore.Row>();

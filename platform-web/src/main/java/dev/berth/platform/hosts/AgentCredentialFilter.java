@@ -18,10 +18,13 @@ public class AgentCredentialFilter extends BearerFilter {
 
     @Override
     protected Verdict check(String presented) {
-        var host = hosts.authenticate(presented);
-        if (host.isPresent()) return new Accepted(new AgentAuthentication(host.get()));
-        return new Refused(AgentCredential.parse(presented).isPresent() ? "the agent credential is not valid"
-                : presented.startsWith("berth_") ? "a person's API token cannot act as a host agent; use the agent's credential"
-                : "the bearer token is not a Berth agent credential");
+        return switch (hosts.authenticate(presented)) {
+            case HostService.AgentCheck.Valid v -> new Accepted(new AgentAuthentication(v.hostId()));
+            case HostService.AgentCheck.Removed r -> new Refused(HostService.removedMessage(r.hostId()));
+            case HostService.AgentCheck.Invalid i -> new Refused(AgentCredential.parse(presented).isPresent()
+                    ? "the agent credential is not valid"
+                    : presented.startsWith("berth_") ? "a person's API token cannot act as a host agent; use the agent's credential"
+                    : "the bearer token is not a Berth agent credential");
+        };
     }
 }

@@ -6,10 +6,26 @@ import java.util.List;
 
 /**
  * A host as people see it. {@code alive} means its agent sent a heartbeat within the heartbeat
- * timeout; a host that registered but never reported is not alive.
+ * timeout; a host that registered but never reported is not alive. {@code memoryBytes} and
+ * {@code cpuMillis} are what placement counts with: what its agent {@code reported}, capped at
+ * {@code cap}, the capacity it registered with. {@code drain} is set while it drains.
  */
-public record Host(String id, String hostname, long memoryBytes, int cpuMillis, String agentVersion, Instant registeredAt,
-                   Instant lastHeartbeatAt, boolean alive, List<Container> containers) {
+public record Host(String id, String hostname, long memoryBytes, int cpuMillis, Capacity cap, Capacity reported,
+                   String agentVersion, Instant registeredAt, Instant lastHeartbeatAt, boolean alive, Drain drain,
+                   List<Container> containers) {
+
+    /** Memory and CPU of a host. */
+    public record Capacity(long memoryBytes, int cpuMillis) {
+    }
+
+    /** Since when, and on whose word, the host drains. */
+    public record Drain(Instant since, String by) {
+    }
+
+    /** Whether the host drains: no new replicas, and its replicas move to other hosts. */
+    public boolean draining() {
+        return drain != null;
+    }
 
     /**
      * A container as the host's agent last reported it, with where its published ports are served;

@@ -37,6 +37,7 @@ public class HostService {
     static final int MAX_PUBLISHED = 64;
     static final int MAX_ISOLATION_CHECKS = 256;
     static final int MAX_REPORTED_TEXT = 1024;
+    static final int MAX_REASON = 500;
 
     private final HostStore store;
     private final AuditLog audit;
@@ -135,11 +136,38 @@ public class HostService {
         }).orElse("unknown join token");
     }
 
-    /** Checks an agent's bearer credential; the host id if it is valid. */
-    public Optional<String> authenticate(String presented) {
-        return AgentCredential.parse(presented)
-                .filter(c -> store.find(c.hostId()).map(h -> c.matches(h.credentialHash())).orElse(false))
-                .map(AgentCredential::hostId);
+    /** What an agent's bearer credential is worth. */
+    public sealed interface AgentCheck {
+        /** A credential of a host that has not been removed. */
+        record Valid(String hostId) implements AgentCheck {
+        }
+
+        /** The right credential of a host a platform admin removed: it no longer works. */
+        record Removed(String hostId, Instant removedAt) implements AgentCheck {
+        }
+
+        /** Not the credential of any host. */
+        record Invalid() implements AgentCheck {
+        }
+    }
+
+    /**
+     * Checks an agent's bearer credential against its host's row, on every request, so a removal
+     * refuses the very next one. Only the holder of the right secret learns that its host was removed.
+     */
+    public AgentCheck authenticate(String presented) {
+        var credential = AgentCredential.parse(presented);
+        if (credential.isEmpty()) return new AgentCheck.Invalid();
+        var host = store.find(credential.get().hostId()).filter(h -> credential.get().matches(h.credentialHash()));
+        if (host.isEmpty()) return new AgentCheck.Invalid();
+        return host.get().removed() ? new AgentCheck.Removed(host.get().id(), host.get().removedAt())
+                : new AgentCheck.Valid(host.get().id());
+    }
+
+    /** What an agent is told once its host was removed. */
+    public static String removedMessage(String hostId) {
+        return "host " + hostId + " was removed from the platform; its credential no longer works. "
+                + "To join again, start the agent with a new join token";
     }
 
     /**
@@ -161,10 +189,15 @@ public class HostService {
             checkReport(c);
         }
         var now = clock.instant();
-        tx.executeWithoutResult(s -> {
-            store.heartbeat(hostId, heartbeat.capacity().memoryBytes(), heartbeat.capacity().cpuMillis(), containers, now);
+        var capacity = heartbeat.capacity();
+        boolean recorded = Boolean.TRUE.equals(tx.execute(s -> {
+            // Placement counts at most the capacity the host registered with: see HostStore.heartbeat.
+            if (!store.heartbeat(hostId, capacity.memoryBytes(), capacity.cpuMillis(), containers, now)) return false;
             events.publishEvent(new HeartbeatRecorded(hostId, containers, now));
-        });
+            return true;
+        }));
+        // Removed while this request was under way: refused as the next one will be.
+        if (!recorded) throw new Problem.Unauthorized(removedMessage(hostId));
     }
 
     /** Bounds what one container's report may carry, naming the container and the field. */
@@ -200,18 +233,73 @@ public class HostService {
         return s != null && s.length() > MAX_REPORTED_TEXT;
     }
 
-    /** Every host with its reported containers, for platform admins. */
+    /** Every host that was not removed, with its reported containers, for platform admins. */
     public List<Host> list(Caller caller) {
         AccessPolicy.require(caller, Permission.VIEW_HOSTS);
         var now = clock.instant();
         var containers = store.containers();
-        return store.list().stream().map(h -> new Host(h.id(), h.hostname(), h.memoryBytes(), h.cpuMillis(), h.agentVersion(),
-                h.registeredAt(), h.lastHeartbeatAt(), alive(h.lastHeartbeatAt(), now),
-                containers.getOrDefault(h.id(), List.of()).stream().map(c -> new Host.Container(c.status().name(),
+        return store.list().stream().map(h -> view(h, containers.getOrDefault(h.id(), List.of()), now)).toList();
+    }
+
+    /**
+     * Starts draining a host: it gets no new replicas, and the reconciler moves its replicas to
+     * other hosts, each stopped once its replacement is healthy. Draining a draining host changes nothing.
+     */
+    public Host drain(Caller caller, String hostId, String reason, RequestOrigin origin) {
+        return change(caller, hostId, reason, origin, "host.drain", (h, now) -> store.drain(h.id(), caller.username(), now));
+    }
+
+    /** Ends a drain: the host takes new replicas again. Undraining a host that does not drain changes nothing. */
+    public Host undrain(Caller caller, String hostId, String reason, RequestOrigin origin) {
+        return change(caller, hostId, reason, origin, "host.undrain", (h, now) -> store.undrain(h.id()));
+    }
+
+    /**
+     * Removes a host: its agent's credential is refused from the next request on (a re-join needs a
+     * new join token), and the reconciler places its replicas on other hosts. The row stays for the
+     * audit trail and the replicas' history. Drain first to move the replicas before the host goes.
+     */
+    public void remove(Caller caller, String hostId, String reason, RequestOrigin origin) {
+        change(caller, hostId, reason, origin, "host.remove", (h, now) -> store.remove(h.id(), caller.username(), now));
+    }
+
+    /** A drain, undrain or removal: checked, applied under the host's row lock, audited when it changed something. */
+    private Host change(Caller caller, String hostId, String reason, RequestOrigin origin, String action,
+                        java.util.function.BiPredicate<HostStore.Row, Instant> apply) {
+        AccessPolicy.require(caller, Permission.MANAGE_HOSTS);
+        String why = reason == null ? "" : reason.strip();
+        if (why.length() > MAX_REASON) {
+            throw new Problem.Invalid("reason is " + why.length() + " characters long; at most " + MAX_REASON + " are taken");
+        }
+        var now = clock.instant();
+        record Changed(HostStore.Row before, boolean changed) {
+        }
+        var done = tx.execute(s -> {
+            var row = store.lock(hostId).filter(h -> !h.removed())
+                    .orElseThrow(() -> new Problem.NotFound("host " + hostId + " does not exist or was removed"));
+            boolean changed = apply.test(row, now);
+            if (changed) events.publishEvent(new HostStandingChanged(row.id()));
+            return new Changed(row, changed);
+        });
+        // Audited once committed, as every other action: never reported before it happened.
+        if (done.changed()) {
+            audit.record(AuditEvent.of(caller.actor(), action, "host:" + hostId).source(origin.address(), origin.userAgent())
+                    .detail("hostname", done.before().hostname()).detail("reason", why.isEmpty() ? null : why));
+        }
+        var after = store.find(hostId).orElseThrow();
+        return view(after, store.containersOf(hostId).values().stream()
+                .sorted(java.util.Comparator.comparing(c -> c.status().name())).toList(), now);
+    }
+
+    private Host view(HostStore.Row h, List<HostStore.ContainerRow> containers, Instant now) {
+        return new Host(h.id(), h.hostname(), h.memoryBytes(), h.cpuMillis(),
+                new Host.Capacity(h.memoryCapBytes(), h.cpuCapMillis()), new Host.Capacity(h.reportedMemoryBytes(), h.reportedCpuMillis()),
+                h.agentVersion(), h.registeredAt(), h.lastHeartbeatAt(), alive(h.lastHeartbeatAt(), now),
+                h.draining() ? new Host.Drain(h.drainingSince(), h.drainingBy()) : null,
+                containers.stream().map(c -> new Host.Container(c.status().name(),
                         c.status().app(), c.status().state(), c.status().exitCode(), c.status().oomKilled(),
                         c.status().health(), c.status().restarts(), c.status().published(), c.status().error(),
-                        c.reportedAt())).toList()))
-                .toList();
+                        c.reportedAt())).toList());
     }
 
     /** Whether a host whose last heartbeat was {@code lastHeartbeat} counts as alive at {@code now}. */

@@ -33,10 +33,21 @@ public class HostStore {
     /**
      * A host row; {@code lastHeartbeatAt} is null until the first heartbeat, {@code generation}
      * counts changes to its assignment, {@code lostAt} is set while its heartbeats are missing.
+     * {@code memoryBytes} and {@code cpuMillis} are what placement counts with: what the agent last
+     * reported ({@code reported*}), at most the caps ({@code *Cap*}, what it registered).
+     * {@code drainingSince} is set while it drains, {@code removedAt} once it was removed.
      */
     public record Row(String id, String hostname, byte[] credentialHash, long memoryBytes, int cpuMillis,
                       String agentVersion, Instant registeredAt, Instant lastHeartbeatAt, long joinedWithToken,
-                      long generation, Instant lostAt) {
+                      long generation, Instant lostAt, long memoryCapBytes, int cpuCapMillis, long reportedMemoryBytes,
+                      int reportedCpuMillis, Instant drainingSince, String drainingBy, Instant removedAt, String removedBy) {
+        public boolean draining() {
+            return drainingSince != null;
+        }
+
+        public boolean removed() {
+            return removedAt != null;
+        }
     }
 
     /** A container as last reported. */
@@ -74,9 +85,10 @@ public class HostStore {
                            String agentVersion, Instant now, long tokenId) {
         jdbc.sql("""
                 INSERT INTO hosts (id, hostname, credential_hash, memory_bytes, cpu_millis, agent_version, registered_at,
-                                   joined_with_token)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(id, hostname, credentialHash, memoryBytes, cpuMillis, agentVersion, Timestamp.from(now), tokenId)
+                                   joined_with_token, memory_cap_bytes, cpu_cap_millis, reported_memory_bytes, reported_cpu_millis)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(id, hostname, credentialHash, memoryBytes, cpuMillis, agentVersion, Timestamp.from(now), tokenId,
+                        memoryBytes, cpuMillis, memoryBytes, cpuMillis)
                 .update();
     }
 
@@ -84,14 +96,29 @@ public class HostStore {
         return jdbc.sql("SELECT * FROM hosts WHERE id = ?").param(id).query(HostStore::row).optional();
     }
 
+    /** The hosts that were not removed. */
     public List<Row> list() {
-        return jdbc.sql("SELECT * FROM hosts ORDER BY hostname, id").query(HostStore::row).list();
+        return jdbc.sql("SELECT * FROM hosts WHERE removed_at IS NULL ORDER BY hostname, id").query(HostStore::row).list();
     }
 
-    /** Records a heartbeat: the capacity now, and the containers, which replace all reported before. */
-    public void heartbeat(String hostId, long memoryBytes, int cpuMillis, List<ContainerStatus> containers, Instant now) {
-        jdbc.sql("UPDATE hosts SET memory_bytes = ?, cpu_millis = ?, last_heartbeat_at = ? WHERE id = ?")
-                .params(memoryBytes, cpuMillis, Timestamp.from(now), hostId).update();
+    /** The host's row for this transaction, locked against a heartbeat, drain or removal meanwhile. */
+    public Optional<Row> lock(String id) {
+        return jdbc.sql("SELECT * FROM hosts WHERE id = ? FOR UPDATE").param(id).query(HostStore::row).optional();
+    }
+
+    /**
+     * Records a heartbeat: the capacity reported, counted at most up to the host's caps, and the
+     * containers, which replace all reported before. A removed host's heartbeat changes nothing.
+     *
+     * @return false when the host was removed (or is unknown)
+     */
+    public boolean heartbeat(String hostId, long memoryBytes, int cpuMillis, List<ContainerStatus> containers, Instant now) {
+        int updated = jdbc.sql("""
+                UPDATE hosts SET memory_bytes = LEAST(?, memory_cap_bytes), cpu_millis = LEAST(?, cpu_cap_millis),
+                                 reported_memory_bytes = ?, reported_cpu_millis = ?, last_heartbeat_at = ?
+                WHERE id = ? AND removed_at IS NULL""")
+                .params(memoryBytes, cpuMillis, memoryBytes, cpuMillis, Timestamp.from(now), hostId).update();
+        if (updated == 0) return false;
         jdbc.sql("DELETE FROM host_containers WHERE host_id = ?").param(hostId).update();
         for (var c : containers) {
             jdbc.sql("""
@@ -103,6 +130,32 @@ public class HostStore {
                             c.error())
                     .update();
         }
+        return true;
+    }
+
+    /** Starts draining the host; false when it already drains. */
+    public boolean drain(String hostId, String by, Instant now) {
+        return jdbc.sql("UPDATE hosts SET draining_since = ?, draining_by = ? WHERE id = ? AND draining_since IS NULL")
+                .params(Timestamp.from(now), by, hostId).update() == 1;
+    }
+
+    /** Stops draining the host; false when it did not drain. */
+    public boolean undrain(String hostId) {
+        return jdbc.sql("UPDATE hosts SET draining_since = NULL, draining_by = NULL WHERE id = ? AND draining_since IS NOT NULL")
+                .param(hostId).update() == 1;
+    }
+
+    /**
+     * Marks the host removed, which ends its credential, and forgets what it reported. The row
+     * stays: replicas and the audit log name it.
+     *
+     * @return false when it was removed already
+     */
+    public boolean remove(String hostId, String by, Instant now) {
+        boolean removed = jdbc.sql("UPDATE hosts SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL")
+                .params(Timestamp.from(now), by, hostId).update() == 1;
+        if (removed) jdbc.sql("DELETE FROM host_containers WHERE host_id = ?").param(hostId).update();
+        return removed;
     }
 
     /** Every reported container, by host id. */
@@ -154,7 +207,9 @@ public class HostStore {
         return new Row(rs.getString("id"), rs.getString("hostname"), rs.getBytes("credential_hash"), rs.getLong("memory_bytes"),
                 rs.getInt("cpu_millis"), rs.getString("agent_version"), instant(rs, "registered_at"),
                 instant(rs, "last_heartbeat_at"), rs.getLong("joined_with_token"), rs.getLong("generation"),
-                instant(rs, "lost_at"));
+                instant(rs, "lost_at"), rs.getLong("memory_cap_bytes"), rs.getInt("cpu_cap_millis"),
+                rs.getLong("reported_memory_bytes"), rs.getInt("reported_cpu_millis"), instant(rs, "draining_since"),
+                rs.getString("draining_by"), instant(rs, "removed_at"), rs.getString("removed_by"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

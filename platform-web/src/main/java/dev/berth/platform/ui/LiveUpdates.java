@@ -85,6 +85,12 @@ public class LiveUpdates implements DisposableBean {
         changed(new Change("host:" + event.hostId()));
     }
 
+    /** A host started or stopped draining, or was removed. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(dev.berth.platform.hosts.HostStandingChanged event) {
+        changed(new Change("host:" + event.hostId()));
+    }
+
     /** New output of a container arrived on this instance. */
     @TransactionalEventListener(fallbackExecution = true)
     void on(LogsArrived event) {

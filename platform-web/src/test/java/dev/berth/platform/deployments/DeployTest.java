@@ -175,6 +175,13 @@ abstract class DeployTest {
         return sim;
     }
 
+    /** A simulated host that joins now with this capacity; stopped after the test. */
+    SimulatedAgent agent(String name, long memory, int cpu) {
+        var sim = SimulatedAgent.join(admin, name + "-" + UNIQUE.incrementAndGet() + ".test", memory, cpu);
+        agents.add(sim);
+        return sim;
+    }
+
     /**
      * Waits until no host but {@code mine} is alive, so replicas can only land on them: hosts of
      * earlier tests stop heartbeating when their test ends and count as lost a few seconds later.

@@ -48,6 +48,8 @@ final class SimulatedAgent implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long generation = -1;
     private volatile String failure;
+    /** What its heartbeats claim, which may differ from what it registered with. */
+    private volatile HostCapacity claimed = new HostCapacity(MEMORY, CPU);
     private final java.util.Set<String> held = ConcurrentHashMap.newKeySet();
 
     private static final class Running {
@@ -68,18 +70,24 @@ final class SimulatedAgent implements AutoCloseable {
 
     /** Registers with a fresh join token and starts polling and heartbeating. */
     static SimulatedAgent join(Api admin, String hostname) {
+        return join(admin, hostname, MEMORY, CPU);
+    }
+
+    /** Registers with {@code memory} and {@code cpu} as its capacity, and reports that until told to {@link #claim} more. */
+    static SimulatedAgent join(Api admin, String hostname, long memory, int cpu) {
         var token = admin.post("/api/v1/hosts/join-tokens", Map.of());
         if (token.status() != 201) throw new AssertionError("join token: " + token);
         var body = new LinkedHashMap<String, Object>();
         body.put("version", 1);
         body.put("joinToken", token.json().get("token").asString());
         body.put("hostname", hostname);
-        body.put("capacity", Map.of("memoryBytes", MEMORY, "cpuMillis", CPU));
+        body.put("capacity", Map.of("memoryBytes", memory, "cpuMillis", cpu));
         body.put("agentVersion", "simulated");
         var registered = admin.anonymous().post("/agent/v1/register", body);
         if (registered.status() != 201) throw new AssertionError("register: " + registered);
         var sim = new SimulatedAgent(registered.json().get("hostId").asString(), hostname,
                 admin.bearer(registered.json().get("credential").asString()));
+        sim.claimed = new HostCapacity(memory, cpu);
         sim.threads.add(Thread.ofVirtual().name("sim-poll-" + hostname).start(sim::poll));
         sim.threads.add(Thread.ofVirtual().name("sim-beat-" + hostname).start(sim::beat));
         return sim;
@@ -113,6 +121,11 @@ final class SimulatedAgent implements AutoCloseable {
 
     void release(String version) {
         held.remove(version);
+    }
+
+    /** From now on its heartbeats claim this capacity, as a buggy or compromised agent might. */
+    void claim(long memory, int cpu) {
+        claimed = new HostCapacity(memory, cpu);
     }
 
     /** Why a poll or heartbeat was refused, if one was. */
@@ -154,7 +167,7 @@ final class SimulatedAgent implements AutoCloseable {
 
     private void beat() {
         while (running) {
-            var r = agent.post("/agent/v1/heartbeat", new Heartbeat(Heartbeat.VERSION, new HostCapacity(MEMORY, CPU), statuses()));
+            var r = agent.post("/agent/v1/heartbeat", new Heartbeat(Heartbeat.VERSION, claimed, statuses()));
             if (r.status() != 204) failure = "heartbeat: " + r;
             pause();
         }

@@ -107,6 +107,12 @@ class HostsApiTest extends PlatformTest {
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(someone.get("/api/v1/hosts").status()).isEqualTo(403);
+        var r = api.anonymous().post("/agent/v1/register", registration(joinToken(), "guarded.test"));
+        String hostId = r.json().get("hostId").asString();
+        assertThat(someone.post("/api/v1/hosts/" + hostId + "/drain", Map.of()).status()).isEqualTo(403);
+        assertThat(someone.delete("/api/v1/hosts/" + hostId + "/drain").status()).isEqualTo(403);
+        assertThat(someone.delete("/api/v1/hosts/" + hostId).status()).isEqualTo(403);
+        assertThat(listed(hostId).get("drain").isNull()).isTrue();
         assertThat(api.anonymous().post("/api/v1/hosts/join-tokens", Map.of()).status()).isEqualTo(401);
     }
 
@@ -140,8 +146,10 @@ class HostsApiTest extends PlatformTest {
         assertThat(beat.status()).as(beat.toString()).isEqualTo(204);
         host = listed(hostId);
         assertThat(host.get("alive").asBoolean()).isTrue();
-        assertThat(host.get("memoryBytes").asLong()).isEqualTo(8589934592L);
-        assertThat(host.get("cpuMillis").asInt()).isEqualTo(4000);
+        // It registered with 4 GiB and 2 cpu; the golden heartbeat claims 8 GiB and 4 cpu: capped.
+        assertThat(host.get("memoryBytes").asLong()).isEqualTo(4294967296L);
+        assertThat(host.get("cpuMillis").asInt()).isEqualTo(2000);
+        assertThat(host.get("reported").get("memoryBytes").asLong()).isEqualTo(8589934592L);
         assertThat(host.get("containers")).hasSize(3);
         var failed = host.get("containers").get(0);
         assertThat(failed.get("name").asString()).isEqualTo("api-1");
@@ -182,6 +190,114 @@ class HostsApiTest extends PlatformTest {
 
         var audit = admin.get("/api/v1/audit?action=host.register").body();
         assertThat(audit).contains("host:" + hostId).contains("FAILURE").contains("worker-b.test");
+    }
+
+    @Test
+    void aHeartbeatCountsAtMostTheCapacityTheHostRegisteredWith() {
+        var r = api.anonymous().post("/agent/v1/register", registration(joinToken(), "capped.test"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        String hostId = r.json().get("hostId").asString();
+        var agent = api.bearer(r.json().get("credential").asString());
+
+        // Claims far more than it registered with (4 GiB, 2 cpu): counted as the registered capacity.
+        expect204(agent.post("/agent/v1/heartbeat", Map.of("version", 1, "capacity",
+                Map.of("memoryBytes", 1L << 50, "cpuMillis", 1_000_000), "containers", List.of())));
+        var host = listed(hostId);
+        assertThat(host.get("memoryBytes").asLong()).isEqualTo(4294967296L);
+        assertThat(host.get("cpuMillis").asInt()).isEqualTo(2000);
+        assertThat(host.get("cap").get("memoryBytes").asLong()).isEqualTo(4294967296L);
+        assertThat(host.get("cap").get("cpuMillis").asInt()).isEqualTo(2000);
+        assertThat(host.get("reported").get("memoryBytes").asLong()).isEqualTo(1L << 50);
+        assertThat(host.get("reported").get("cpuMillis").asInt()).isEqualTo(1_000_000);
+
+        // Less than registered (memory in use elsewhere, say) is counted as reported.
+        expect204(agent.post("/agent/v1/heartbeat", Map.of("version", 1, "capacity",
+                Map.of("memoryBytes", 1L << 30, "cpuMillis", 500), "containers", List.of())));
+        host = listed(hostId);
+        assertThat(host.get("memoryBytes").asLong()).isEqualTo(1L << 30);
+        assertThat(host.get("cpuMillis").asInt()).isEqualTo(500);
+    }
+
+    @Test
+    void aDrainIsShownAuditedWithItsReasonAndUndone() {
+        var r = api.anonymous().post("/agent/v1/register", registration(joinToken(), "drained.test"));
+        String hostId = r.json().get("hostId").asString();
+        assertThat(listed(hostId).get("drain").isNull()).isTrue();
+
+        var drained = admin.post("/api/v1/hosts/" + hostId + "/drain", Map.of("reason", "kernel upgrade"));
+        assertThat(drained.status()).as(drained.toString()).isEqualTo(200);
+        assertThat(drained.json().get("drain").get("by").asString()).isEqualTo("admin");
+        assertThat(listed(hostId).get("drain").get("since").asString()).isNotBlank();
+        // Again: nothing changes, nothing more is audited.
+        assertThat(admin.post("/api/v1/hosts/" + hostId + "/drain", Map.of()).status()).isEqualTo(200);
+        assertThat(auditOf("host.drain", hostId)).singleElement().satisfies(e -> {
+            assertThat(e.get("actor").asString()).startsWith("admin/");
+            assertThat(e.get("details").get("reason").asString()).isEqualTo("kernel upgrade");
+            assertThat(e.get("details").get("hostname").asString()).isEqualTo("drained.test");
+        });
+
+        var undrained = admin.send("DELETE", "/api/v1/hosts/" + hostId + "/drain", Map.of("reason", "upgraded"), Map.of());
+        assertThat(undrained.status()).as(undrained.toString()).isEqualTo(200);
+        assertThat(undrained.json().get("drain").isNull()).isTrue();
+        assertThat(listed(hostId).get("drain").isNull()).isTrue();
+        assertThat(auditOf("host.undrain", hostId)).singleElement()
+                .satisfies(e -> assertThat(e.get("details").get("reason").asString()).isEqualTo("upgraded"));
+
+        var unknown = admin.post("/api/v1/hosts/h-000000000000/drain", Map.of());
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.contentType()).startsWith("application/problem+json");
+        var tooLong = admin.post("/api/v1/hosts/" + hostId + "/drain", Map.of("reason", "x".repeat(501)));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().get("detail").asString()).isEqualTo("reason is 501 characters long; at most 500 are taken");
+        assertThat(listed(hostId).get("drain").isNull()).as("nothing half-done").isTrue();
+    }
+
+    @Test
+    void aRemovedHostsCredentialIsRefusedOnItsVeryNextRequestAndTheHostIsGone() {
+        String token = joinToken();
+        var r = api.anonymous().post("/agent/v1/register", registration(token, "removed.test"));
+        String hostId = r.json().get("hostId").asString();
+        var agent = api.bearer(r.json().get("credential").asString());
+        var beat = Map.of("version", 1, "capacity", Map.of("memoryBytes", 1024, "cpuMillis", 1000), "containers", List.of());
+        expect204(agent.post("/agent/v1/heartbeat", beat));
+
+        var removed = admin.send("DELETE", "/api/v1/hosts/" + hostId, Map.of("reason", "decommissioned"), Map.of());
+        assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
+
+        for (var refused : List.of(agent.post("/agent/v1/heartbeat", beat), agent.get("/agent/v1/assignments?after=-1"))) {
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.json().get("detail").asString()).isEqualTo("host " + hostId
+                    + " was removed from the platform; its credential no longer works. To join again, start the agent with a new join token");
+        }
+        var hosts = admin.get("/api/v1/hosts");
+        assertThat(StreamSupport.stream(hosts.json().spliterator(), false).map(h -> h.get("id").asString())).doesNotContain(hostId);
+        // The row stays for the audit trail and the replicas' history, marked removed and by whom.
+        assertThat(jdbc.sql("SELECT removed_by FROM hosts WHERE id = ?").param(hostId).query(String.class).single()).isEqualTo("admin");
+        assertThat(auditOf("host.remove", hostId)).singleElement().satisfies(e -> {
+            assertThat(e.get("actor").asString()).startsWith("admin/");
+            assertThat(e.get("details").get("reason").asString()).isEqualTo("decommissioned");
+        });
+        assertThat(admin.delete("/api/v1/hosts/" + hostId).status()).isEqualTo(404);
+        assertThat(admin.post("/api/v1/hosts/" + hostId + "/drain", Map.of()).status()).isEqualTo(404);
+
+        // Its join token is used up; joining again takes a new one, and makes a new host.
+        assertThat(api.anonymous().post("/agent/v1/register", registration(token, "removed.test")).status()).isEqualTo(401);
+        var again = api.anonymous().post("/agent/v1/register", registration(joinToken(), "removed.test"));
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.json().get("hostId").asString()).isNotEqualTo(hostId);
+    }
+
+    private static void expect204(Api.Response r) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(204);
+    }
+
+    /** The audit events of {@code action} on the host. */
+    private List<JsonNode> auditOf(String action, String hostId) {
+        var r = admin.get("/api/v1/audit?action=" + action);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.body().lines().filter(l -> !l.isBlank()).map(Api.JSON::readTree)
+                .filter(e -> e.get("target").asString().equals("host:" + hostId)).toList();
     }
 
     @Test

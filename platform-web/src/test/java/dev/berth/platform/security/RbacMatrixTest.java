@@ -54,6 +54,10 @@ class RbacMatrixTest extends PlatformTest {
     private long revision;
     private String replica;
     private String hostId;
+    /** A host of no replicas, drained and undrained by the matrix. */
+    private String idleHostId;
+    /** A fresh host for each removal. */
+    private volatile String doomedHostId;
 
     private Api api;
     private Api root;
@@ -75,6 +79,7 @@ class RbacMatrixTest extends PlatformTest {
         expect(201, root.post("/api/v1/teams/" + OTHER_TEAM + "/members", Map.of("username", "rbac-other-admin", "role", "ADMIN")));
         expect(201, root.post("/api/v1/teams/" + TEAM + "/repositories", Map.of("name", "rbac-signed")));
         runReplicaWithLogs();
+        idleHostId = registerHost("rbac-idle.test");
 
         seedApp();
 
@@ -105,6 +110,17 @@ class RbacMatrixTest extends PlatformTest {
                 "cpuMillis", 1000), "containers", List.of(Map.of("name", REPLICA, "app", TEAM + "." + APP, "state", "running",
                 "oomKilled", false)))));
         expect(204, agent.post("/agent/v1/logs", LOGS));
+    }
+
+    /** A host that joined with a fresh join token and never reported; its id. */
+    private String registerHost(String hostname) {
+        var token = root.post("/api/v1/hosts/join-tokens", Map.of());
+        expect(201, token);
+        var registered = api.anonymous().post("/agent/v1/register", Map.of("version", 1, "joinToken",
+                token.json().get("token").asString(), "hostname", hostname,
+                "capacity", Map.of("memoryBytes", 1L << 30, "cpuMillis", 1000), "agentVersion", "test"));
+        expect(201, registered);
+        return registered.json().get("hostId").asString();
     }
 
     /**
@@ -239,6 +255,14 @@ class RbacMatrixTest extends PlatformTest {
                         none, statuses(401, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403)),
                 new Row("list hosts", () -> new Request("GET", "/api/v1/hosts", null), none,
                         statuses(401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+                new Row("drain host", () -> new Request("POST", "/api/v1/hosts/" + idleHostId + "/drain",
+                        Map.of("reason", "matrix")), none, statuses(401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+                new Row("undrain host", () -> new Request("DELETE", "/api/v1/hosts/" + idleHostId + "/drain", null),
+                        () -> root.post("/api/v1/hosts/" + idleHostId + "/drain", Map.of()),
+                        statuses(401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
+                new Row("remove host", () -> new Request("DELETE", "/api/v1/hosts/" + doomedHostId, null),
+                        () -> doomedHostId = registerHost("rbac-doomed-" + unique.incrementAndGet() + ".test"),
+                        statuses(401, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403)),
                 new Row("token for team ADMIN", () -> new Request("POST", "/api/v1/tokens",
                         Map.of("name", "escalate", "team", TEAM, "role", "ADMIN")), none,
                         statuses(401, 403, 403, 201, 404, 404, 201, 403, 403, 201, 403)),
