@@ -3,6 +3,7 @@ package dev.berth.gitsync.external;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Proxy;
 import java.net.URL;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,8 +13,9 @@ import org.eclipse.jgit.transport.http.JDKHttpConnection;
 
 /**
  * JGit's HTTP connections for one fetch: each host (the remote's and every redirect's) is checked
- * before it is connected to, and all response bodies together are counted against one budget, so a
- * remote cannot fill the disk with a pack of any size.
+ * before it is connected to, connections leave through the fetch's {@link FetchLimits.Egress}, and
+ * all response bodies together are counted against one budget, so a remote cannot fill the disk
+ * with a pack of any size.
  */
 final class GuardedConnections implements HttpConnectionFactory {
     private final FetchLimits limits;
@@ -30,17 +32,60 @@ final class GuardedConnections implements HttpConnectionFactory {
 
     @Override
     public HttpConnection create(URL url, Proxy proxy) throws IOException {
+        String host = url.getHost();
         try {
-            limits.hosts().check(url.getHost());
+            limits.hosts().check(host);
         } catch (IOException e) {
             throw new Refused(e.getMessage());
         }
-        return new JDKHttpConnection(url, proxy) {
+        FetchLimits.Egress egress = limits.egress();
+        return new JDKHttpConnection(url, egress.proxy() != null ? egress.proxy() : proxy) {
+            @Override
+            public void connect() throws IOException {
+                try {
+                    super.connect();
+                } catch (IOException e) {
+                    throw explained(host, e);
+                }
+            }
+
+            @Override
+            public int getResponseCode() throws IOException {
+                try {
+                    return super.getResponseCode();
+                } catch (IOException e) {
+                    throw explained(host, e);
+                }
+            }
+
+            @Override
+            public OutputStream getOutputStream() throws IOException {
+                try {
+                    return super.getOutputStream();
+                } catch (IOException e) {
+                    throw explained(host, e);
+                }
+            }
+
             @Override
             public InputStream getInputStream() throws IOException {
-                return new Counted(super.getInputStream());
+                try {
+                    return new Counted(super.getInputStream());
+                } catch (IOException e) {
+                    throw explained(host, e);
+                }
             }
         };
+    }
+
+    // The egress answers a refused host with a failed tunnel or a closed connection; say why instead.
+    private IOException explained(String host, IOException e) {
+        if (e instanceof Refused) return e;
+        return limits.egress().refusals().refusal(host).<IOException>map(reason -> {
+            var refused = new Refused(reason);
+            refused.initCause(e);
+            return refused;
+        }).orElse(e);
     }
 
     /**

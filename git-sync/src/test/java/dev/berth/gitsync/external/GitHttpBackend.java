@@ -16,11 +16,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Smart HTTP on 127.0.0.1 for the bare repositories under a directory: every request runs Debian's
+ * Smart HTTP on 127.0.0.1 (or another loopback address) for the bare repositories under a directory: every request runs Debian's
  * {@code git http-backend} as a CGI. A path under {@code /moved/} answers a redirect to
  * {@code redirectHost}, to test that redirects are checked.
  */
-final class GitHttpBackend implements AutoCloseable {
+public final class GitHttpBackend implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
     private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -28,10 +28,10 @@ final class GitHttpBackend implements AutoCloseable {
     private final Path home;
     private volatile String redirectHost;
 
-    private GitHttpBackend(Path root, Path home) throws IOException {
+    private GitHttpBackend(Path root, Path home, InetAddress bind) throws IOException {
         this.root = root;
         this.home = home;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server = HttpServer.create(new InetSocketAddress(bind, 0), 16);
         server.setExecutor(pool);
         server.createContext("/", exchange -> {
             try {
@@ -55,19 +55,29 @@ final class GitHttpBackend implements AutoCloseable {
     }
 
     /** Serves the bare repositories under {@code root}; git runs with {@code home} as HOME. */
-    static GitHttpBackend start(Path root, Path home) throws IOException {
-        return new GitHttpBackend(root, home);
+    public static GitHttpBackend start(Path root, Path home) throws IOException {
+        return new GitHttpBackend(root, home, InetAddress.getLoopbackAddress());
     }
 
-    String url(String repository) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + repository;
+    /** Like {@link #start(Path, Path)}, listening on {@code bind}. */
+    public static GitHttpBackend start(Path root, Path home, InetAddress bind) throws IOException {
+        return new GitHttpBackend(root, home, bind);
+    }
+
+    public String url(String repository) {
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + "/"
+                + repository;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     void redirectTo(String host) {
         this.redirectHost = host;
     }
 
-    List<String> requests() {
+    public List<String> requests() {
         return List.copyOf(requests);
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.registry.network.EgressTunnel;
 import dev.berth.registry.network.ForbiddenTargetException;
 import dev.berth.registry.network.TargetGuard;
 import java.io.ByteArrayOutputStream;
@@ -59,6 +60,7 @@ public final class RegistryClient implements AutoCloseable {
     private final ScheduledExecutorService stallTimer;
     private final RegistryAuth auth;
     private final TargetGuard targets;
+    private final EgressTunnel tunnel; // null when every address is allowed
 
     /** A client with {@code config}; close it to release its connections. */
     public RegistryClient(RegistryConfig config) {
@@ -67,18 +69,36 @@ public final class RegistryClient implements AutoCloseable {
 
     /** @param idleTimeout how long a response body may deliver nothing before the attempt is abandoned */
     RegistryClient(RegistryConfig config, Sleeper sleeper, Clock clock, Duration idleTimeout) {
+        this(config, sleeper, clock, idleTimeout, java.net.InetAddress::getAllByName);
+    }
+
+    /** @param resolver how the egress tunnel resolves host names (tests answer without DNS) */
+    RegistryClient(RegistryConfig config, Sleeper sleeper, Clock clock, Duration idleTimeout,
+            TargetGuard.Resolver resolver) {
         this.config = Objects.requireNonNull(config, "config");
         this.sleeper = sleeper;
         this.clock = clock;
         this.idleTimeout = idleTimeout;
         this.stallTimer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("registry-stall-timer").factory());
-        this.http = HttpClient.newBuilder()
+        this.targets = new TargetGuard(config.targets(), resolver);
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, to drop Authorization across hosts
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER); // followed by hand, to drop Authorization across hosts
+        if (config.targets().allowsEverything()) {
+            this.tunnel = null;
+        } else {
+            // The client would resolve names again when connecting; through the tunnel it reaches exactly the checked address.
+            try {
+                this.tunnel = EgressTunnel.start(targets);
+            } catch (IOException e) {
+                stallTimer.shutdownNow();
+                throw new java.io.UncheckedIOException("cannot start the registry client's egress tunnel", e);
+            }
+            builder.proxy(tunnel.proxySelector());
+        }
+        this.http = builder.build();
         this.auth = new RegistryAuth(config, clock, this::exchange);
-        this.targets = new TargetGuard(config.targets());
     }
 
     /**
@@ -235,6 +255,7 @@ public final class RegistryClient implements AutoCloseable {
     public void close() {
         http.close();
         stallTimer.shutdownNow();
+        if (tunnel != null) tunnel.close();
     }
 
     private InputStream guard(InputStream body) {
@@ -439,8 +460,9 @@ public final class RegistryClient implements AutoCloseable {
         URI current = uri;
         for (int hops = 0; ; hops++) {
             // Every hop: the registry, each redirect and token service are checked before any byte goes to them.
+            // With a tunnel only the name is checked here: the tunnel resolves once and checks what it connects to.
             try {
-                targets.check(current.getHost());
+                if (tunnel != null) targets.checkName(current.getHost());
             } catch (ForbiddenTargetException e) {
                 throw new RegistryException(current.getRawAuthority(), null, e.getMessage(), 0, e);
             }
@@ -456,6 +478,11 @@ public final class RegistryClient implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw interrupted("request to " + current.getRawAuthority(), e);
+            } catch (IOException e) {
+                // The tunnel answers a refused host with a failed tunnel or a closed connection; say why instead.
+                String refusal = tunnel == null ? null : tunnel.refusal(current.getHost()).orElse(null);
+                if (refusal != null) throw new RegistryException(current.getRawAuthority(), null, refusal, 0, e);
+                throw e;
             }
             int status = r.statusCode();
             if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) return r;

@@ -93,12 +93,12 @@ public final class FaultProxy implements AutoCloseable {
     private volatile boolean bearer;
     private volatile Credentials tokenCredentials;
 
-    private FaultProxy(String upstream) throws IOException {
+    private FaultProxy(String upstream, java.net.InetAddress bind) throws IOException {
         this.upstream = upstream;
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build();
-        this.server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress(bind, 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -106,12 +106,22 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Starts a proxy on 127.0.0.1 with a free port, forwarding to {@code upstreamHost} ({@code host:port}, plain http). */
     public static FaultProxy start(String upstreamHost) throws IOException {
-        return new FaultProxy(upstreamHost);
+        return new FaultProxy(upstreamHost, java.net.InetAddress.getLoopbackAddress());
     }
 
-    /** {@code 127.0.0.1:PORT} of the proxy. */
+    /** Like {@link #start(String)}, listening on {@code bind} (another loopback address, say). */
+    public static FaultProxy start(String upstreamHost, java.net.InetAddress bind) throws IOException {
+        return new FaultProxy(upstreamHost, bind);
+    }
+
+    /** {@code ADDRESS:PORT} of the proxy. */
     public String host() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+    }
+
+    /** The port the proxy listens on. */
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     /**

@@ -477,6 +477,38 @@ class RegistryClientIntegrationTest {
     }
 
     @Test
+    void aNameThatRebindsAfterTheCheckNeverReachesTheNewAddress() throws IOException {
+        // The policy allows 127.0.0.2 only; the name answers 127.0.0.2 once, then 127.0.0.1 (where nothing may go).
+        String setting = "allowed private targets";
+        var policy = dev.berth.registry.network.AddressPolicy.of(List.of("127.0.0.2/32"), java.util.Set.of(), setting);
+        var allowedAddress = dev.berth.registry.network.RebindingResolver.address("127.0.0.2");
+        try (FaultProxy allowed = FaultProxy.start(registry.host(), allowedAddress);
+                var forbidden = dev.berth.registry.network.ForbiddenListener.on(
+                        dev.berth.registry.network.RebindingResolver.address("127.0.0.1"), allowed.port())) {
+            var dns = new dev.berth.registry.network.RebindingResolver(Map.of("registry.test",
+                    List.of(allowedAddress, dev.berth.registry.network.RebindingResolver.address("127.0.0.1"))));
+            String host = "registry.test:" + allowed.port();
+            var config = RegistryConfig.defaults().withInsecure(host).withTargets(policy);
+            try (RegistryClient client = new RegistryClient(config, sleeps::add, Clock.systemUTC(), Duration.ofMillis(300), dns)) {
+                ResolvedImage resolved = client.resolve(ref(host, "acme/web:v1"), HOST);
+                assertThat(resolved.manifest().digest()).isEqualTo(web.image().manifest().digest());
+                assertThat(allowed.requests("/manifests/")).as("the connection went to the checked address").hasSize(1);
+                assertThat(dns.lookups("registry.test")).as("resolved once, by the tunnel").isEqualTo(1);
+
+                // The next connection resolves again, gets 127.0.0.1 and is refused before any byte goes there.
+                assertThatThrownBy(() -> client.fetchBlob(ref(host, "acme/web"), resolved.manifest().config()))
+                        .isInstanceOf(RegistryException.class)
+                        .hasMessage(host + ": 'registry.test' resolves to 127.0.0.1, a loopback address; Berth does not"
+                                + " connect to loopback, private, link-local or its own addresses unless an administrator"
+                                + " allows them (" + setting + ")");
+            }
+            assertThat(forbidden.accepted()).as("nothing reached 127.0.0.1").isZero();
+            assertThat(allowed.requests("/blobs/")).isEmpty();
+            assertThat(sleeps).as("a refusal is not retried").isEmpty();
+        }
+    }
+
+    @Test
     void parallelDownloadsAreBoundedAndTheFirstFailureCancelsTheRest() throws IOException {
         proxy.delay("/blobs/", Duration.ofMillis(150));
         List<Descriptor> layers = many.image().layers();

@@ -7,6 +7,7 @@ import dev.berth.gitsync.external.RemoteSource;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.registry.network.AddressPolicy;
+import dev.berth.registry.network.EgressTunnel;
 import dev.berth.registry.network.TargetGuard;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import org.springframework.stereotype.Service;
  * says why on the repository.
  */
 @Service
-public class ExternalSync {
+public class ExternalSync implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ExternalSync.class.getName());
 
     private final RepositoryStore store;
@@ -33,6 +34,7 @@ public class ExternalSync {
     private final Clock clock;
     private final GitProperties properties;
     private final FetchLimits fetchLimits;
+    private final EgressTunnel tunnel; // null when the policy allows every address
     private final Map<Long, Object> locks = new ConcurrentHashMap<>();
     private final ApplicationEventPublisher events;
 
@@ -49,9 +51,29 @@ public class ExternalSync {
         this.clock = clock;
         this.properties = properties;
         // Remote URLs come from users: every host (redirects too) is checked, and a fetch brings at most this much.
+        // Connections leave through the egress tunnel, which resolves each host once and connects to the address
+        // it checked; here only the name is checked, so nothing resolves it a second time.
         var guard = new TargetGuard(targetPolicy);
-        this.fetchLimits = new FetchLimits(properties.maxFetchBytes(), guard::check,
-                "berth.git.max-fetch-bytes, BERTH_GIT_MAX_FETCH_BYTES");
+        try {
+            this.tunnel = targetPolicy.allowsEverything() ? null : EgressTunnel.start(guard);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot start the egress tunnel for external repositories", e);
+        }
+        this.fetchLimits = fetchLimits(properties.maxFetchBytes(), guard, tunnel);
+    }
+
+    /** What fetches may do: through {@code tunnel} when there is one, checking only names here so nothing resolves twice. */
+    static FetchLimits fetchLimits(long maxBytes, TargetGuard guard, EgressTunnel tunnel) {
+        String limitSetting = "berth.git.max-fetch-bytes, BERTH_GIT_MAX_FETCH_BYTES";
+        if (tunnel == null) return new FetchLimits(maxBytes, guard::check, limitSetting);
+        return new FetchLimits(maxBytes, guard::checkName, new FetchLimits.Egress(tunnel.proxy(), tunnel::refusal),
+                limitSetting);
+    }
+
+    /** Stops the egress tunnel. */
+    @Override
+    public void close() {
+        if (tunnel != null) tunnel.close();
     }
 
     /** How one sync ended. */

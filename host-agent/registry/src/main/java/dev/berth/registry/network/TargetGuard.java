@@ -40,6 +40,25 @@ public final class TargetGuard {
      */
     public List<InetAddress> check(String host) throws IOException {
         if (policy.allowsEverything()) return List.of();
+        return resolve(host);
+    }
+
+    /**
+     * What can be told from the name alone, resolving nothing: for a client whose connections go
+     * through an {@link EgressTunnel}, which resolves and checks the addresses itself.
+     *
+     * @throws ForbiddenTargetException when the name is not allowed
+     */
+    public void checkName(String host) throws ForbiddenTargetException {
+        if (policy.checkName(host) instanceof AddressPolicy.Refused r) throw new ForbiddenTargetException(host, r.reason());
+    }
+
+    /**
+     * Like {@link #check(String)}, but resolves even when the policy allows everything.
+     *
+     * @return the addresses of {@code host}, each allowed by the policy
+     */
+    public List<InetAddress> resolve(String host) throws IOException {
         if (policy.checkName(host) instanceof AddressPolicy.Refused r) throw new ForbiddenTargetException(host, r.reason());
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         InetAddress[] addresses = resolver.resolve(bare);
