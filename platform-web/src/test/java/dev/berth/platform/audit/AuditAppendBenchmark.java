@@ -41,7 +41,8 @@ class AuditAppendBenchmark {
                 st.execute("CREATE TABLE audit_plain (LIKE audit_events INCLUDING ALL)");
                 st.execute("CREATE SEQUENCE audit_plain_seq");
             }
-            var log = new AuditLog(new AuditStore(ds), Clock.systemUTC());
+            var key = AuditKeying.establish(ds, props.embedded().dataDir().resolveSibling("audit.key"), Clock.systemUTC());
+            var log = new AuditLog(new AuditStore(ds, key), Clock.systemUTC());
             {
                 var results = new ArrayList<String>();
                 // Warm up both paths (JIT, connection pool, PostgreSQL caches).
@@ -62,7 +63,7 @@ class AuditAppendBenchmark {
                 System.out.println("| writers | plain INSERT (baseline) | hash-chained AuditLog | chained / plain |");
                 System.out.println("|---|---|---|---|");
                 results.forEach(System.out::println);
-                var verdict = new AuditStore(ds).verify();
+                var verdict = new AuditStore(ds, key).verify();
                 try (var c = ds.getConnection(); var st = c.createStatement();
                      var rs = st.executeQuery("SELECT current_setting('synchronous_commit'), current_setting('fsync')")) {
                     rs.next();
