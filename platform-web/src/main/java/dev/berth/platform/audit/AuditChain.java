@@ -160,9 +160,21 @@ public final class AuditChain {
 
         /** Compares the end of the walk with the recorded head, catching removal of the newest rows. */
         public VerifyResult finish(long headSeq, ChainHash headHash) {
+            return finish(headSeq, headHash, 0);
+        }
+
+        /**
+         * As {@link #finish(long, ChainHash)}, and also against {@code appendedHere}, the newest
+         * event this process appended: the head in the database can be rewound to an earlier,
+         * still valid link, but not this process's memory of what it wrote.
+         */
+        public VerifyResult finish(long headSeq, ChainHash headHash, long appendedHere) {
             if (broken == null) {
                 long last = expectedSeq - 1;
-                if (key != null && last < key.keyedFrom()) {
+                if (appendedHere > last) {
+                    broken = new BrokenLink(last + 1, "the log ends at " + last + " but this platform instance appended"
+                            + " event " + appendedHere + ": the newest events were removed");
+                } else if (key != null && last < key.keyedFrom()) {
                     // Keying begins with an event of its own, so a keyed log always reaches keyedFrom.
                     broken = new BrokenLink(last + 1, "the log ends at " + last + " but the audit key file says keyed events"
                             + " begin at " + key.keyedFrom() + ": the newest events were removed");

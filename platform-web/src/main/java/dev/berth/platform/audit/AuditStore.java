@@ -39,6 +39,8 @@ public class AuditStore {
     }
 
     private Head head;
+    /** The newest event this process appended; the database cannot make it forget it. */
+    private volatile long appendedHere;
 
     /**
      * Appends events after the current head. One statement moves the head and inserts the rows,
@@ -53,6 +55,7 @@ public class AuditStore {
             if (appendAfter(head, linked)) {
                 ChainedEvent last = linked.getLast();
                 head = new Head(last.seq(), last.hash());
+                appendedHere = last.seq();
                 return linked;
             }
             head = null;
@@ -168,7 +171,7 @@ public class AuditStore {
                         }
                     }
                 }
-                return walk.finish(headSeq, headHash);
+                return walk.finish(headSeq, headHash, appendedHere);
             } finally {
                 c.rollback();
             }

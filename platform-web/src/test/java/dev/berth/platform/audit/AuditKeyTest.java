@@ -186,6 +186,23 @@ class AuditKeyTest {
     }
 
     @Test
+    void removingTheNewestKeyedEventsIsFoundByTheInstanceThatWroteThem() throws Exception {
+        var store = new AuditStore(ds, establish(keyFile()));
+        store.append(events(6, "a"));
+        // Every remaining row and the head are genuine keyed links: only memory of event 7 betrays it.
+        try (var c = db.connect(); var st = c.createStatement()) {
+            st.execute("ALTER TABLE audit_events DISABLE TRIGGER USER");
+            st.execute("ALTER TABLE audit_head DISABLE TRIGGER USER");
+            st.executeUpdate("DELETE FROM audit_events WHERE seq > 5");
+            st.executeUpdate("UPDATE audit_head SET seq = 5, hash = (SELECT hash FROM audit_events WHERE seq = 5)");
+        }
+        var result = store.verify();
+        assertThat(result.intact()).isFalse();
+        assertThat(result.firstBroken().orElseThrow().seq()).isEqualTo(6);
+        assertThat(result.firstBroken().orElseThrow().reason()).contains("appended event 7").contains("removed");
+    }
+
+    @Test
     void twoInstancesWithTheSameKeyFileShareOneChain() throws Exception {
         var first = new AuditStore(ds, establish(keyFile()));
         // The second instance got a copy of the file, as the operator is told to do.
