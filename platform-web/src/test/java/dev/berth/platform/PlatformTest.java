@@ -19,6 +19,8 @@ public abstract class PlatformTest {
     public static final String ADMIN_PASSWORD = "admin-password-for-tests";
     /** Hosted repositories of the shared context. */
     public static final java.nio.file.Path GIT_DIR = temporaryDirectory("berth-platform-git");
+    /** The audit chain's key of the shared context. */
+    public static final java.nio.file.Path AUDIT_KEY_FILE = temporaryDirectory("berth-platform-audit").resolve("audit.key");
     /** Small enough that a test can push a pack over it. */
     public static final long MAX_PACK_BYTES = 2L << 20;
     /** Below the pack limit, so one file can be too big while its pack is not. */
@@ -34,10 +36,15 @@ public abstract class PlatformTest {
     static void properties(DynamicPropertyRegistry registry) {
         var db = database();
         registry.add("berth.database.url", db::url);
-        registry.add("berth.database.user", db::user);
-        registry.add("berth.database.password", db::password);
+        // Migrations run as the test superuser; requests as a role that owns nothing, as the platform demands.
+        var requests = db.requestRole();
+        registry.add("berth.database.user", requests::user);
+        registry.add("berth.database.password", requests::password);
+        registry.add("berth.database.migration-user", db::user);
+        registry.add("berth.database.migration-password", db::password);
         registry.add("berth.admin.password", () -> ADMIN_PASSWORD);
         registry.add("berth.git.repositories-dir", () -> GIT_DIR.toString());
+        registry.add("berth.audit.key-file", () -> AUDIT_KEY_FILE.toString());
         registry.add("berth.git.max-pack-bytes", () -> MAX_PACK_BYTES);
         registry.add("berth.git.max-object-bytes", () -> MAX_OBJECT_BYTES);
         registry.add("berth.git.poll-tick-seconds", () -> 1);

@@ -20,6 +20,22 @@ public final class TestDatabase {
         public java.sql.Connection connect() throws SQLException {
             return DriverManager.getConnection(url, user, password);
         }
+
+        /**
+         * A login role for this database that owns nothing, as the platform wants to serve
+         * requests (the superuser here then only migrates); created on first use.
+         */
+        public synchronized Target requestRole() {
+            String role = url.substring(url.lastIndexOf('/') + 1) + "_app";
+            String secret = "pw-" + role;
+            try (var c = connect(); var st = c.createStatement()) {
+                st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role
+                        + "') THEN CREATE ROLE " + role + " LOGIN PASSWORD '" + secret + "'; END IF; END $$");
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not create the request role " + role, e);
+            }
+            return new Target(url, role, secret);
+        }
     }
 
     private record Server(String baseUrl, String user, String password) {

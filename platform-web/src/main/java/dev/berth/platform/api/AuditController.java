@@ -53,12 +53,13 @@ public class AuditController {
         audit.export(caller, query, format, response.getWriter());
     }
 
-    /** The verdict of a full walk of the chain. */
-    public record Verification(boolean intact, long checked, Long brokenAt, String reason) {
+    /** The verdict of a full walk of the chain; {@code keyedFrom} is the first event checked under the audit key. */
+    public record Verification(boolean intact, long checked, Long brokenAt, String reason, Long keyedFrom) {
         static Verification of(AuditChain.VerifyResult r) {
             return new Verification(r.intact(), r.checked(),
                     r.firstBroken().map(AuditChain.BrokenLink::seq).orElse(null),
-                    r.firstBroken().map(AuditChain.BrokenLink::reason).orElse(null));
+                    r.firstBroken().map(AuditChain.BrokenLink::reason).orElse(null),
+                    r.keyedFrom() > 0 ? r.keyedFrom() : null);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.crypto.Mac;
 
 /**
  * The pure rules of the tamper-evident chain: how a link is hashed and how a sequence of stored
@@ -20,14 +21,20 @@ public final class AuditChain {
     private AuditChain() {
     }
 
-    /** Links {@code events} after {@code (headSeq, headHash)} in order. */
+    /** Links {@code events} after {@code (headSeq, headHash)} in order, unkeyed. */
     public static List<ChainedEvent> link(long headSeq, ChainHash headHash, List<AuditEvent> events) {
+        return link(headSeq, headHash, events, null);
+    }
+
+    /** Links {@code events} after {@code (headSeq, headHash)} in order, under {@code key} where it covers them. */
+    public static List<ChainedEvent> link(long headSeq, ChainHash headHash, List<AuditEvent> events, AuditKey key) {
         var out = new ArrayList<ChainedEvent>(events.size());
+        Mac mac = key == null ? null : key.mac();
         long seq = headSeq;
         ChainHash prev = headHash;
         for (AuditEvent e : events) {
             seq++;
-            ChainHash hash = hash(seq, prev, e);
+            ChainHash hash = mac != null && key.covers(seq) ? keyed(mac, seq, prev, e) : hash(seq, prev, e);
             out.add(new ChainedEvent(seq, e, prev, hash));
             prev = hash;
         }
@@ -44,6 +51,18 @@ public final class AuditChain {
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException(impossible);
         }
+    }
+
+    /** The link of event {@code seq}: keyed where {@code key} covers it, plain SHA-256 before. */
+    public static ChainHash hash(long seq, ChainHash prev, AuditEvent e, AuditKey key) {
+        return key != null && key.covers(seq) ? keyed(key.mac(), seq, prev, e) : hash(seq, prev, e);
+    }
+
+    /** HMAC-SHA256_key(prev || canonical(seq, event)): the same bytes as the plain link, under the key. */
+    private static ChainHash keyed(Mac mac, long seq, ChainHash prev, AuditEvent e) {
+        mac.update(prev.bytes());
+        mac.update(canonical(seq, e));
+        return new ChainHash(mac.doFinal());
     }
 
     /**
@@ -90,10 +109,28 @@ public final class AuditChain {
 
     /** Walks stored rows in order; remembers the first link that does not hold. */
     public static final class Walk {
+        private final AuditKey key;
+        private final Mac mac;
         private long expectedSeq = 1;
         private ChainHash prev = ChainHash.GENESIS;
         private long checked;
         private BrokenLink broken;
+
+        /** A walk of a chain that was never keyed. */
+        public Walk() {
+            this(null);
+        }
+
+        /** A walk that checks events from {@code key.keyedFrom()} on under the key, and the anchor before them. */
+        public Walk(AuditKey key) {
+            this.key = key;
+            this.mac = key == null ? null : key.mac();
+        }
+
+        private ChainHash expectedHash(ChainedEvent row) {
+            return mac != null && key.covers(row.seq()) ? keyed(mac, row.seq(), row.prevHash(), row.event())
+                    : hash(row.seq(), row.prevHash(), row.event());
+        }
 
         /** Feeds the next stored row; returns false once the chain is known to be broken. */
         public boolean accept(ChainedEvent row) {
@@ -105,8 +142,15 @@ public final class AuditChain {
                         : "sequence number " + row.seq() + " appears out of order");
             } else if (!row.prevHash().equals(prev)) {
                 broken = new BrokenLink(row.seq(), "previous-hash does not match the hash of row " + (row.seq() - 1));
-            } else if (!hash(row.seq(), row.prevHash(), row.event()).equals(row.hash())) {
-                broken = new BrokenLink(row.seq(), "content does not match its hash: the row was altered");
+            } else if (!expectedHash(row).equals(row.hash())) {
+                broken = new BrokenLink(row.seq(), key != null && key.covers(row.seq())
+                        ? "content does not match its keyed hash: the row was altered (or written without this audit key)"
+                        : "content does not match its hash: the row was altered");
+            } else if (key != null && row.seq() == key.keyedFrom() - 1 && !row.hash().equals(key.anchor())) {
+                // Each row is consistent, so somebody rewrote events before keying and recomputed
+                // their plain hashes; which one is no longer knowable, only that it is one of them.
+                broken = new BrokenLink(row.seq(), "the events up to " + row.seq() + " were rewritten and rehashed:"
+                        + " the hash of this event is not the one the audit key file recorded when keying began");
             }
             if (broken != null) return false;
             expectedSeq++;
@@ -116,9 +160,25 @@ public final class AuditChain {
 
         /** Compares the end of the walk with the recorded head, catching removal of the newest rows. */
         public VerifyResult finish(long headSeq, ChainHash headHash) {
+            return finish(headSeq, headHash, 0);
+        }
+
+        /**
+         * As {@link #finish(long, ChainHash)}, and also against {@code appendedHere}, the newest
+         * event this process appended: the head in the database can be rewound to an earlier,
+         * still valid link, but not this process's memory of what it wrote.
+         */
+        public VerifyResult finish(long headSeq, ChainHash headHash, long appendedHere) {
             if (broken == null) {
                 long last = expectedSeq - 1;
-                if (headSeq != last) {
+                if (appendedHere > last) {
+                    broken = new BrokenLink(last + 1, "the log ends at " + last + " but this platform instance appended"
+                            + " event " + appendedHere + ": the newest events were removed");
+                } else if (key != null && last < key.keyedFrom()) {
+                    // Keying begins with an event of its own, so a keyed log always reaches keyedFrom.
+                    broken = new BrokenLink(last + 1, "the log ends at " + last + " but the audit key file says keyed events"
+                            + " begin at " + key.keyedFrom() + ": the newest events were removed");
+                } else if (headSeq != last) {
                     broken = new BrokenLink(last + 1, headSeq > last
                             ? "the head records " + headSeq + " rows but the log ends at " + last + ": newest rows were removed"
                             : "the log has rows past the recorded head " + headSeq);
@@ -126,7 +186,7 @@ public final class AuditChain {
                     broken = new BrokenLink(last, "the recorded head hash does not match the last row");
                 }
             }
-            return new VerifyResult(broken == null, checked, Optional.ofNullable(broken));
+            return new VerifyResult(broken == null, checked, Optional.ofNullable(broken), key == null ? 0 : key.keyedFrom());
         }
     }
 
@@ -134,7 +194,11 @@ public final class AuditChain {
     public record BrokenLink(long seq, String reason) {
     }
 
-    /** Outcome of a full walk. */
-    public record VerifyResult(boolean intact, long checked, Optional<BrokenLink> firstBroken) {
+    /**
+     * Outcome of a full walk.
+     *
+     * @param keyedFrom the first event checked under the audit key, 0 when the walk had no key
+     */
+    public record VerifyResult(boolean intact, long checked, Optional<BrokenLink> firstBroken, long keyedFrom) {
     }
 }

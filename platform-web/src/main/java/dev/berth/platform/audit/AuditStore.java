@@ -26,9 +26,12 @@ public class AuditStore {
     };
 
     private final DataSource dataSource;
+    private final AuditKey key;
 
-    public AuditStore(DataSource dataSource) {
+    /** A store that links new events under {@code key} and verifies with it. */
+    public AuditStore(DataSource dataSource, AuditKey key) {
         this.dataSource = dataSource;
+        this.key = key;
     }
 
     /** The newest link as last seen by this process; null until read. */
@@ -36,6 +39,8 @@ public class AuditStore {
     }
 
     private Head head;
+    /** The newest event this process appended; the database cannot make it forget it. */
+    private volatile long appendedHere;
 
     /**
      * Appends events after the current head. One statement moves the head and inserts the rows,
@@ -46,10 +51,11 @@ public class AuditStore {
     public synchronized List<ChainedEvent> append(List<AuditEvent> events) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             if (head == null) head = readHead();
-            List<ChainedEvent> linked = AuditChain.link(head.seq(), head.hash(), events);
+            List<ChainedEvent> linked = AuditChain.link(head.seq(), head.hash(), events, key);
             if (appendAfter(head, linked)) {
                 ChainedEvent last = linked.getLast();
                 head = new Head(last.seq(), last.hash());
+                appendedHere = last.seq();
                 return linked;
             }
             head = null;
@@ -69,16 +75,24 @@ public class AuditStore {
     private static final String ROW = "(?::bigint, ?::timestamptz, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea, ?::bytea)";
 
     private boolean appendAfter(Head expected, List<ChainedEvent> linked) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return appendAfter(c, expected.seq(), expected.hash(), linked);
+        }
+    }
+
+    /** The statement of {@link #append}, on a connection the caller holds (and may hold a transaction on). */
+    static boolean appendAfter(Connection c, long expectedSeq, ChainHash expectedHash, List<ChainedEvent> linked)
+            throws SQLException {
         String sql = "WITH moved AS (UPDATE audit_head SET seq = ?, hash = ? WHERE id AND seq = ? AND hash = ? RETURNING 1) "
                 + "INSERT INTO audit_events (" + COLUMNS + ") SELECT * FROM (VALUES "
                 + String.join(", ", Collections.nCopies(linked.size(), ROW))
                 + ") AS v WHERE EXISTS (SELECT 1 FROM moved)";
-        try (Connection c = dataSource.getConnection(); var st = c.prepareStatement(sql)) {
+        try (var st = c.prepareStatement(sql)) {
             ChainedEvent last = linked.getLast();
             st.setLong(1, last.seq());
             st.setBytes(2, last.hash().bytes());
-            st.setLong(3, expected.seq());
-            st.setBytes(4, expected.hash().bytes());
+            st.setLong(3, expectedSeq);
+            st.setBytes(4, expectedHash.bytes());
             int i = 5;
             for (ChainedEvent row : linked) i = bind(st, i, row);
             return st.executeUpdate() == linked.size();
@@ -123,7 +137,7 @@ public class AuditStore {
                 new ChainHash(rs.getBytes("prev_hash")), new ChainHash(rs.getBytes("hash")));
     }
 
-    private static SortedMap<String, String> parseDetails(String json) {
+    static SortedMap<String, String> parseDetails(String json) {
         try {
             return JSON.readValue(json, DETAILS);
         } catch (RuntimeException unreadable) {
@@ -134,7 +148,7 @@ public class AuditStore {
         }
     }
 
-    /** Walks the whole chain in one consistent snapshot. */
+    /** Walks the whole chain in one consistent snapshot, checking keyed events under the audit key. */
     public AuditChain.VerifyResult verify() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -148,7 +162,7 @@ public class AuditStore {
                     headSeq = rs.getLong(1);
                     headHash = new ChainHash(rs.getBytes(2));
                 }
-                var walk = new AuditChain.Walk();
+                var walk = new AuditChain.Walk(key);
                 try (var st = c.prepareStatement("SELECT " + COLUMNS + " FROM audit_events ORDER BY seq")) {
                     st.setFetchSize(1000);
                     try (var rs = st.executeQuery()) {
@@ -157,7 +171,7 @@ public class AuditStore {
                         }
                     }
                 }
-                return walk.finish(headSeq, headHash);
+                return walk.finish(headSeq, headHash, appendedHere);
             } finally {
                 c.rollback();
             }

@@ -18,7 +18,8 @@ public record DatabaseRoles(String url, Login owner, Login app) {
     static DatabaseRoles of(DatabaseProperties props, DatabaseConfig.EmbeddedServer embedded) {
         if (!props.external()) {
             return new DatabaseRoles("jdbc:postgresql://localhost:" + embedded.postgres().getPort() + "/postgres",
-                    new Login("postgres", null), new Login(EMBEDDED_APP_ROLE, null));
+                    new Login("postgres", embedded.credentials().superuser()),
+                    new Login(EMBEDDED_APP_ROLE, embedded.credentials().app()));
         }
         var app = new Login(props.user(), props.password());
         boolean separateOwner = props.migrationUser() != null && !props.migrationUser().isBlank();

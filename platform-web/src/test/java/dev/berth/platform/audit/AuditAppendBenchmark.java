@@ -41,28 +41,52 @@ class AuditAppendBenchmark {
                 st.execute("CREATE TABLE audit_plain (LIKE audit_events INCLUDING ALL)");
                 st.execute("CREATE SEQUENCE audit_plain_seq");
             }
-            var log = new AuditLog(new AuditStore(ds), Clock.systemUTC());
-            {
+            var key = AuditKeying.establish(ds, props.embedded().dataDir().resolveSibling("audit.key"), Clock.systemUTC());
+            var log = new AuditLog(new AuditStore(ds, key), Clock.systemUTC());
+            // The same chain without the key (as before issue 10), in a second database of the same
+            // server, measured in the same rounds so that the machine's load falls on both alike.
+            var roles = databases.databaseRoles(props, server);
+            try (var c = java.sql.DriverManager.getConnection(roles.url(), roles.owner().user(), roles.owner().password());
+                 var st = c.createStatement()) {
+                st.execute("CREATE DATABASE bench_unkeyed");
+            }
+            String unkeyedUrl = roles.url().replaceFirst("/postgres$", "/bench_unkeyed");
+            var unkeyedFlyway = new FluentConfiguration().locations("classpath:db/migration")
+                    .dataSource(unkeyedUrl, roles.owner().user(), roles.owner().password())
+                    .placeholders(java.util.Map.of("appRole", roles.app().user()));
+            new Flyway(unkeyedFlyway).migrate();
+            var unkeyedConfig = new com.zaxxer.hikari.HikariConfig();
+            unkeyedConfig.setJdbcUrl(unkeyedUrl);
+            unkeyedConfig.setUsername(roles.app().user());
+            unkeyedConfig.setPassword(roles.app().password());
+            unkeyedConfig.setMaximumPoolSize(20);
+            try (var unkeyedDs = new HikariDataSource(unkeyedConfig)) {
+                var unkeyedLog = new AuditLog(new AuditStore(unkeyedDs, null), Clock.systemUTC());
                 var results = new ArrayList<String>();
-                // Warm up both paths (JIT, connection pool, PostgreSQL caches).
+                // Warm up every path (JIT, connection pools, PostgreSQL caches).
                 plain(ds, 1, 500);
+                chained(unkeyedLog, 1, 500);
                 chained(log, 1, 500);
                 for (int writers : new int[]{1, 8}) {
                     double plainBest = 0;
+                    double unkeyedBest = 0;
                     double chainedBest = 0;
                     for (int round = 0; round < ROUNDS; round++) {
                         plainBest = Math.max(plainBest, plain(ds, writers, ROWS));
+                        unkeyedBest = Math.max(unkeyedBest, chained(unkeyedLog, writers, ROWS));
                         chainedBest = Math.max(chainedBest, chained(log, writers, ROWS));
                     }
-                    results.add(String.format("| %d | %,.0f | %,.0f | %.0f%% |", writers, plainBest, chainedBest,
-                            100 * chainedBest / plainBest));
+                    results.add(String.format("| %d | %,.0f | %,.0f | %,.0f | %.0f%% | %.0f%% |", writers, plainBest,
+                            unkeyedBest, chainedBest, 100 * unkeyedBest / plainBest, 100 * chainedBest / plainBest));
                 }
                 System.out.println();
                 System.out.println("Audit append throughput, " + ROWS + " rows per run, best of " + ROUNDS + " (rows/s)");
-                System.out.println("| writers | plain INSERT (baseline) | hash-chained AuditLog | chained / plain |");
-                System.out.println("|---|---|---|---|");
+                System.out.println("| writers | plain INSERT (baseline) | chained, unkeyed (before) | chained, keyed AuditLog"
+                        + " | unkeyed / plain | keyed / plain |");
+                System.out.println("|---|---|---|---|---|---|");
                 results.forEach(System.out::println);
-                var verdict = new AuditStore(ds).verify();
+                System.out.println("unkeyed chain after the runs: intact=" + new AuditStore(unkeyedDs, null).verify().intact());
+                var verdict = new AuditStore(ds, key).verify();
                 try (var c = ds.getConnection(); var st = c.createStatement();
                      var rs = st.executeQuery("SELECT current_setting('synchronous_commit'), current_setting('fsync')")) {
                     rs.next();

@@ -131,4 +131,64 @@ class AuditChainTest {
         assertThat(AuditChain.hash(1, ChainHash.GENESIS, nullTeam)).isNotEqualTo(AuditChain.hash(1, ChainHash.GENESIS, emptyTeam));
         assertThat(AuditChain.hash(1, ChainHash.GENESIS, a)).isNotEqualTo(AuditChain.hash(2, ChainHash.GENESIS, a));
     }
+
+    private static final AuditKey KEY = new AuditKey(new byte[32], 3, ChainHash.GENESIS);
+
+    /** Events 1..2 plain, then keyed from 3 on, as a log from before keys continues. */
+    private static List<ChainedEvent> keyedChain(int n) {
+        var plain = chain(2);
+        var key = new AuditKey(new byte[32], 3, plain.getLast().hash());
+        var events = new ArrayList<AuditEvent>();
+        for (int i = 3; i <= n; i++) events.add(event(i));
+        var rows = new ArrayList<>(plain);
+        rows.addAll(AuditChain.link(2, plain.getLast().hash(), events, key));
+        return rows;
+    }
+
+    private static AuditChain.VerifyResult keyedWalk(List<ChainedEvent> rows, AuditKey key, long appendedHere) {
+        var walk = new AuditChain.Walk(key);
+        for (ChainedEvent row : rows) if (!walk.accept(row)) break;
+        return walk.finish(rows.getLast().seq(), rows.getLast().hash(), appendedHere);
+    }
+
+    @Test
+    void aKeyedChainVerifiesUnderItsKeyOnly() {
+        var rows = keyedChain(5);
+        var key = new AuditKey(new byte[32], 3, rows.get(1).hash());
+        assertThat(rows.get(2).hash()).as("keyed links differ from plain ones")
+                .isNotEqualTo(AuditChain.hash(3, rows.get(2).prevHash(), rows.get(2).event()));
+        assertThat(keyedWalk(rows, key, 5).intact()).isTrue();
+        assertThat(keyedWalk(rows, key, 5).keyedFrom()).isEqualTo(3);
+
+        var otherSecret = new byte[32];
+        otherSecret[0] = 1;
+        var other = keyedWalk(rows, new AuditKey(otherSecret, 3, rows.get(1).hash()), 5);
+        assertThat(other.firstBroken()).get().satisfies(b -> {
+            assertThat(b.seq()).isEqualTo(3);
+            assertThat(b.reason()).contains("keyed hash");
+        });
+        var wrongAnchor = keyedWalk(rows, KEY, 5);
+        assertThat(wrongAnchor.firstBroken()).get().satisfies(b -> {
+            assertThat(b.seq()).isEqualTo(2);
+            assertThat(b.reason()).contains("rewritten and rehashed");
+        });
+        var rewound = keyedWalk(rows.subList(0, 4), key, 5);
+        assertThat(rewound.firstBroken()).get().satisfies(b -> {
+            assertThat(b.seq()).isEqualTo(5);
+            assertThat(b.reason()).contains("appended event 5");
+        });
+        var beforeKeying = keyedWalk(rows.subList(0, 2), key, 0);
+        assertThat(beforeKeying.firstBroken()).get().satisfies(b -> assertThat(b.reason()).contains("keyed events begin at 3"));
+    }
+
+    @Test
+    void theKeyFileRoundTripsAndNamesItsKeyWithoutShowingIt() {
+        var key = new AuditKey(new byte[32], 7, chain(6).getLast().hash());
+        var text = new String(key.encode(), java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(AuditKey.decode(key.encode(), "f")).isEqualTo(key);
+        assertThat(text).contains("keyedFrom=7").contains("BERTH_AUDIT_KEY_FILE");
+        assertThat(key.id()).hasSize(16);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> AuditKey.decode("keyedFrom=1\n".getBytes(), "/x/audit.key")))
+                .hasMessageContaining("/x/audit.key").hasMessageContaining("secret");
+    }
 }

@@ -70,11 +70,16 @@ abstract class DeployTest {
     static void properties(DynamicPropertyRegistry registry) {
         var db = database();
         registry.add("berth.database.url", db::url);
-        registry.add("berth.database.user", db::user);
-        registry.add("berth.database.password", db::password);
+        // Migrations run as the test superuser; requests as a role that owns nothing, as the platform demands.
+        var requests = db.requestRole();
+        registry.add("berth.database.user", requests::user);
+        registry.add("berth.database.password", requests::password);
+        registry.add("berth.database.migration-user", db::user);
+        registry.add("berth.database.migration-password", db::password);
         registry.add("berth.admin.password", () -> PlatformTest.ADMIN_PASSWORD);
         registry.add("berth.git.repositories-dir", () -> DIR.resolve("git").toString());
         registry.add("berth.git.secret-key-file", () -> DIR.resolve("secret.key").toString());
+        registry.add("berth.audit.key-file", () -> DIR.resolve("audit.key").toString());
         registry.add("berth.git.insecure-registries", () -> "127.0.0.1:*");
         registry.add("berth.network.allowed-private-targets", () -> "127.0.0.0/8");
         registry.add("berth.hosts.heartbeat-timeout", () -> HEARTBEAT_TIMEOUT.toSeconds() + "s");

@@ -1,0 +1,96 @@
+package dev.berth.platform.database;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Secrets on disk that only the platform's own user may read: files 0600 in directories 0700,
+ * created with those modes (never widened first and narrowed later) and published atomically,
+ * so a crash or a second process never sees half a file.
+ */
+public final class OwnerOnlyFiles {
+    private static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+
+    private OwnerOnlyFiles() {
+    }
+
+    /** Creates {@code dir} (and missing parents of it) 0700, or narrows an existing one to 0700. */
+    public static Path directory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            if (!Files.getPosixFilePermissions(dir).equals(DIRECTORY)) Files.setPosixFilePermissions(dir, DIRECTORY);
+            return dir;
+        }
+        if (dir.getParent() != null) Files.createDirectories(dir.getParent());
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIRECTORY));
+        } catch (FileAlreadyExistsException raced) {
+            return directory(dir);
+        }
+        return dir;
+    }
+
+    /**
+     * Writes {@code content} to {@code file} unless it exists: into a 0600 temporary file beside
+     * it, synced, then linked into place, which fails rather than replaces. Returns false when
+     * the file was already there (perhaps just created by another process).
+     */
+    public static boolean createIfAbsent(Path file, byte[] content) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try (var ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(FILE))) {
+            var buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) ch.write(buffer);
+            ch.force(true);
+        }
+        try {
+            Files.createLink(file, tmp);
+            return true;
+        } catch (FileAlreadyExistsException taken) {
+            return false;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Replaces {@code file} atomically with a 0600 file holding {@code content}. */
+    public static void replace(Path file, byte[] content) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            try (var ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(FILE))) {
+                var buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) ch.write(buffer);
+                ch.force(true);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Reads a secret file, refusing one that others may read or write: whoever could read it
+     * may already have the secret, and the operator has to decide what that means.
+     */
+    public static Optional<byte[]> read(Path file) throws IOException {
+        if (!Files.exists(file)) return Optional.empty();
+        var mode = Files.getPosixFilePermissions(file);
+        if (!FILE.containsAll(mode)) {
+            throw new IOException(file + " is readable or writable by other users (mode "
+                    + PosixFilePermissions.toString(mode) + "); it holds a secret: check who may have read it, then chmod 600 it");
+        }
+        return Optional.of(Files.readAllBytes(file));
+    }
+}
