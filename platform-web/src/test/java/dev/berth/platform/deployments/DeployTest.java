@@ -30,12 +30,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.ApplicationContext;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.context.ContextConfiguration;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.context.event.EventListener;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -51,7 +45,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = BerthApplication.class)
 @Import({PlatformTest.Clocks.class, DeployTest.AppChanges.class})
-@ContextConfiguration(initializers = DeployTest.HolderBeforeStart.class)
+@dev.berth.platform.OwnSecurityHolder
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DeployTest {
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(4);
@@ -115,39 +109,6 @@ abstract class DeployTest {
     String image;
     private Path work;
     private final List<SimulatedAgent> agents = new ArrayList<>();
-
-    @Autowired
-    ApplicationContext context;
-    private SecurityContextHolderStrategy otherHolder;
-
-    /**
-     * Spring Security keeps the current authentication behind a JVM-wide holder, and Vaadin's
-     * security setup installs its own holder there when a context starts. This context and the
-     * shared one each need theirs while their tests run: this one's is swapped in here, and the one
-     * that was there before (before this context started, if that is just now) back after.
-     */
-    @BeforeAll
-    void useThisContextsSecurityHolder() {
-        var mine = context.getBean(SecurityContextHolderStrategy.class);
-        var current = SecurityContextHolder.getContextHolderStrategy();
-        otherHolder = current == mine ? HolderBeforeStart.holder : current;
-        SecurityContextHolder.setContextHolderStrategy(mine);
-    }
-
-    @AfterAll
-    void restoreTheOtherSecurityHolder() {
-        if (otherHolder != null) SecurityContextHolder.setContextHolderStrategy(otherHolder);
-    }
-
-    /** Notes the JVM-wide security holder just before this context starts and replaces it. */
-    static class HolderBeforeStart implements ApplicationContextInitializer<ConfigurableApplicationContext> {
-        static volatile SecurityContextHolderStrategy holder;
-
-        @Override
-        public void initialize(ConfigurableApplicationContext applicationContext) {
-            holder = SecurityContextHolder.getContextHolderStrategy();
-        }
-    }
 
     @BeforeAll
     void startRegistry() throws Exception {

@@ -29,6 +29,7 @@ import org.springframework.test.context.TestPropertySource;
  * within the in-flight budget while ordinary requests keep being served.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@dev.berth.platform.OwnSecurityHolder
 @TestPropertySource(properties = {
         "berth.bodies.api-max-bytes=" + BodyLimitTest.LIMIT,
         "berth.bodies.webhook-max-bytes=" + BodyLimitTest.LIMIT,
