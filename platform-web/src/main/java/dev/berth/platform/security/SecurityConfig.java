@@ -71,8 +71,9 @@ public class SecurityConfig {
     }
 
     @Bean
-    AgentCredentialFilter agentCredentialFilter(HostService hosts, AuditLog audit, ProblemWriter problems) {
-        return new AgentCredentialFilter(hosts, audit, problems);
+    AgentCredentialFilter agentCredentialFilter(HostService hosts, AuditLog audit, FailureAudit failures,
+                                                ProblemWriter problems) {
+        return new AgentCredentialFilter(hosts, audit, failures, problems);
     }
 
     @Bean
