@@ -1,7 +1,9 @@
 package dev.berth.platform.hosts;
 
+import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.security.BearerFilter;
+import dev.berth.platform.security.FailureAudit;
 import dev.berth.platform.security.ProblemWriter;
 
 /**
@@ -10,10 +12,18 @@ import dev.berth.platform.security.ProblemWriter;
  */
 public class AgentCredentialFilter extends BearerFilter {
     private final HostService hosts;
+    private final FailureAudit failures;
 
-    public AgentCredentialFilter(HostService hosts, AuditLog audit, ProblemWriter problems) {
+    public AgentCredentialFilter(HostService hosts, AuditLog audit, FailureAudit failures, ProblemWriter problems) {
         super(audit, problems, "agent.rejected");
         this.hosts = hosts;
+        this.failures = failures;
+    }
+
+    /** Wrong agent credentials are unauthenticated failures: a flood of them must not queue on the audit log. */
+    @Override
+    protected void auditRefusal(AuditEvent.Builder event) {
+        failures.report(event);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.berth.platform.repositories;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.problem.Problem;
+import dev.berth.platform.security.FailureAudit;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,14 +23,17 @@ public class WebhookReceiver {
     private final SecretBox secrets;
     private final ExternalSync sync;
     private final AuditLog audit;
+    private final FailureAudit failures;
     private final Clock clock;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
-    public WebhookReceiver(RepositoryStore store, SecretBox secrets, ExternalSync sync, AuditLog audit, Clock clock) {
+    public WebhookReceiver(RepositoryStore store, SecretBox secrets, ExternalSync sync, AuditLog audit,
+                           FailureAudit failures, Clock clock) {
         this.store = store;
         this.secrets = secrets;
         this.sync = sync;
         this.audit = audit;
+        this.failures = failures;
         this.clock = clock;
     }
 
@@ -37,20 +41,32 @@ public class WebhookReceiver {
     public record Receipt(String status, String detail) {
     }
 
+    /**
+     * Refused deliveries (unknown repository, bad signature, replay) come from callers nobody has
+     * authenticated, so they are audited through {@link FailureAudit}: a flood of forged calls
+     * writes a bounded number of rows and never queues on the audit log's head. Accepted ones are
+     * audited one by one.
+     */
     public Receipt receive(long repositoryId, Function<String, String> headers, byte[] body, String source) {
-        var row = store.find(repositoryId).filter(RepositoryStore.Row::external)
-                .orElseThrow(() -> new Problem.NotFound("no external repository " + repositoryId));
+        var found = store.find(repositoryId).filter(RepositoryStore.Row::external);
+        if (found.isEmpty()) {
+            String reason = "no external repository " + repositoryId;
+            failures.report(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "webhook"), "repository.webhook",
+                    "repository:" + repositoryId).source(source, null).outcome(AuditEvent.Outcome.DENIED).detail("reason", reason));
+            throw new Problem.NotFound(reason);
+        }
+        var row = found.get();
         String target = "repository:" + row.team() + "/" + row.name();
         String secret = secrets.open(row.remote().sealedWebhookSecret(), RepositorySeals.webhookSecret(row));
         switch (WebhookCheck.check(headers, body, secret, clock.instant())) {
             case WebhookCheck.Rejected r -> {
-                audit.record(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "webhook"), "repository.webhook", target)
+                failures.report(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "webhook"), "repository.webhook", target)
                         .team(row.team()).source(source, null).outcome(AuditEvent.Outcome.DENIED).detail("reason", r.reason()));
                 throw new Problem.Unauthorized(r.reason());
             }
             case WebhookCheck.Authentic a -> {
                 if (!store.firstDelivery(repositoryId, a.deliveryId(), a.payloadDigest(), clock.instant())) {
-                    audit.record(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, a.forge()), "repository.webhook", target)
+                    failures.report(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, a.forge()), "repository.webhook", target)
                             .team(row.team()).source(source, null).outcome(AuditEvent.Outcome.DENIED)
                             .detail("reason", "replayed delivery").detail("delivery", a.deliveryId()).detail("payload", a.payloadDigest()));
                     throw new Problem.Conflict("delivery " + a.deliveryId() + " (or this signed payload under another delivery id)"

@@ -19,12 +19,17 @@ public class ProblemWriter {
 
     public void write(HttpServletRequest request, HttpServletResponse response, int status, String title, String detail)
             throws IOException {
+        write(response, status, title, detail, request.getRequestURI());
+    }
+
+    /** @param instance the problem's {@code instance}, or null to leave it out (a path not fit to repeat) */
+    void write(HttpServletResponse response, int status, String title, String detail, String instance) throws IOException {
         var body = new LinkedHashMap<String, Object>();
         body.put("type", "about:blank");
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
-        body.put("instance", request.getRequestURI());
+        if (instance != null) body.put("instance", instance);
         response.setStatus(status);
         response.setContentType("application/problem+json");
         response.setCharacterEncoding("UTF-8");

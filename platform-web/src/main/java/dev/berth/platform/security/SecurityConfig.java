@@ -23,6 +23,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.pathPattern;
 
@@ -56,6 +57,21 @@ public class SecurityConfig {
         return manager;
     }
 
+    /**
+     * Requests the firewall refuses before any chain is chosen ({@code //}, {@code ;}, {@code %2e}
+     * and the like under any path) answer a 400 problem like every other error, saying what was
+     * refused in a fixed phrase: neither the path nor the firewall's message, which may quote the
+     * hostile input, is echoed back.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler(ProblemWriter problems) {
+        return (request, response, rejected) -> {
+            if (response.isCommitted()) return;
+            response.reset();
+            problems.write(response, 400, "Bad Request", RefusedRequest.detail(request.getMethod(), request.getRequestURI()), null);
+        };
+    }
+
     @Bean
     ApiTokenFilter apiTokenFilter(TokenService tokens, UserRepository users, AuditLog audit, FailureAudit failures,
                                   ProblemWriter problems) {
@@ -71,8 +87,9 @@ public class SecurityConfig {
     }
 
     @Bean
-    AgentCredentialFilter agentCredentialFilter(HostService hosts, AuditLog audit, ProblemWriter problems) {
-        return new AgentCredentialFilter(hosts, audit, problems);
+    AgentCredentialFilter agentCredentialFilter(HostService hosts, AuditLog audit, FailureAudit failures,
+                                                ProblemWriter problems) {
+        return new AgentCredentialFilter(hosts, audit, failures, problems);
     }
 
     @Bean
