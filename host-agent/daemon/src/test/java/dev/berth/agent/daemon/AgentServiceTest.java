@@ -186,6 +186,11 @@ class AgentServiceTest {
         assertThat(mode(state.resolve("containers"))).isEqualTo("rwx------");
         assertThat(mode(state.resolve("containers/web-1"))).isEqualTo("rwx------");
         assertThat(mode(agent.logFile("web-1"))).isEqualTo("rw-------");
+        // The container writes its first line a moment after run returns.
+        var deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (!Files.readString(agent.logFile("web-1")).contains("started web-1") && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
         assertThat(Files.readString(agent.logFile("web-1"))).contains("started web-1");
         Path volume = state.resolve("volumes/web/data");
         assertThat(mode(volume.resolve("image"))).isEqualTo("rwx------");
