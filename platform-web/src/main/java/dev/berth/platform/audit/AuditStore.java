@@ -1,7 +1,6 @@
 package dev.berth.platform.audit;
 
 import dev.berth.platform.database.DatabaseProperties;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** JDBC edge of the audit log: appends chained batches, reads rows back for queries and verify. */
 @Repository
-public class AuditStore {
+public class AuditStore implements AutoCloseable {
     static final String COLUMNS = "seq, occurred_at, actor_type, actor, action, target, team, source_address, "
             + "user_agent, outcome, details, prev_hash, hash";
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -84,7 +83,7 @@ public class AuditStore {
      * and it only inserts if the head was where this process last saw it; otherwise another
      * appender (a second platform instance) got there first, and the batch is re-linked after the
      * new head. The head row's lock serialises the statements, so the chain never forks. After
-     * each batch the checkpoint moves to its last event (one small file write, no fsync).
+     * each batch the checkpoint moves to its last event (its file is written off this path).
      */
     public synchronized List<ChainedEvent> append(List<AuditEvent> events) throws SQLException {
         for (int attempt = 1; ; attempt++) {
@@ -104,15 +103,14 @@ public class AuditStore {
     private void advanceCheckpoint(AuditCheckpoint next) {
         // An untrusted checkpoint, or one the log has lost, is kept for Verify to report, not papered over.
         if (checkpointHeld || checkpoint instanceof AuditCheckpoint.Invalid) return;
-        if (checkpointFile != null) {
-            try {
-                checkpointFile.write(next);
-            } catch (IOException e) {
-                // The events are committed; failing the append now would only make callers retry them.
-                log.warn("could not write the audit checkpoint {}: {}", checkpointFile.path(), e.toString());
-            }
-        }
         checkpoint = new AuditCheckpoint.Valid(next);
+        if (checkpointFile != null) checkpointFile.offer(next);
+    }
+
+    /** Writes the checkpoint still queued; a store is closed when the platform stops. */
+    @Override
+    public void close() {
+        if (checkpointFile != null) checkpointFile.close();
     }
 
     /**

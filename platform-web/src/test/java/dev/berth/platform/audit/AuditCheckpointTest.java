@@ -64,6 +64,13 @@ class AuditCheckpointTest {
         return out;
     }
 
+    /** A platform instance that appends {@code n} events and stops. */
+    private void appendAndStop(int n) throws Exception {
+        try (var store = start()) {
+            store.append(events(n, "a"));
+        }
+    }
+
     /** As the database superuser: delete the events after {@code seq} and point the head at it, a genuine earlier link. */
     private void cutBackTo(long seq) throws Exception {
         try (var c = db.connect(); var st = c.createStatement()) {
@@ -79,13 +86,17 @@ class AuditCheckpointTest {
     @Test
     void theCheckpointIsOwnerOnlyFromItsFirstWriteAndNamesTheNewestAppendedEvent() throws Exception {
         assertThat(checkpointFile()).as("nothing appended by this instance yet").doesNotExist();
-        var store = start();
-        var appended = store.append(events(3, "a"));
+        List<ChainedEvent> appended;
+        try (var store = start()) {
+            appended = store.append(events(3, "a"));
+        } // written off the append path; closing (the platform stopping) writes what is queued
         assertThat(checkpointFile().getFileName().toString()).isEqualTo("audit.checkpoint");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(checkpointFile()))).isEqualTo("rw-------");
         assertThat(AuditCheckpoint.decode(Files.readAllBytes(checkpointFile()), key, "f"))
                 .isEqualTo(new AuditCheckpoint.Valid(new AuditCheckpoint(4, appended.getLast().hash())));
-        store.append(events(2, "b"));
+        try (var restarted = start()) {
+            restarted.append(events(2, "b"));
+        }
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(checkpointFile()))).isEqualTo("rw-------");
         try (var files = Files.list(checkpointFile().getParent())) {
             assertThat(files.map(p -> p.getFileName().toString())).as("no temporary file left behind")
@@ -97,8 +108,26 @@ class AuditCheckpointTest {
     }
 
     @Test
+    void aBurstOfAppendsFromManyThreadsEndsWithTheNewestEventInTheFile() throws Exception {
+        List<ChainedEvent> last = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (var store = start(); var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int t = 0; t < 8; t++) {
+                pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) last.addAll(store.append(events(1, "burst")));
+                    return null;
+                });
+            }
+        }
+        ChainedEvent newest = last.stream().max(java.util.Comparator.comparingLong(ChainedEvent::seq)).orElseThrow();
+        assertThat(newest.seq()).isEqualTo(201);
+        assertThat(AuditCheckpoint.decode(Files.readAllBytes(checkpointFile()), key, "f"))
+                .isEqualTo(new AuditCheckpoint.Valid(new AuditCheckpoint(newest.seq(), newest.hash())));
+        assertThat(start().verify().intact()).isTrue();
+    }
+
+    @Test
     void newestEventsRemovedAndHeadRewoundAreFoundAfterARestart() throws Exception {
-        start().append(events(6, "a")); // events 2..7 after the keying event
+        appendAndStop(6); // events 2..7 after the keying event
         cutBackTo(5);
         var result = start().verify();
         assertThat(result.intact()).isFalse();
@@ -111,7 +140,7 @@ class AuditCheckpointTest {
     @Test
     void withoutTheCheckpointFileTheSameRemovalPassesAfterARestart() throws Exception {
         // The gap the checkpoint closes: the rows left and the head are genuine keyed links.
-        start().append(events(6, "a"));
+        appendAndStop(6);
         Files.delete(checkpointFile());
         cutBackTo(5);
         var result = start().verify();
@@ -120,11 +149,12 @@ class AuditCheckpointTest {
 
     @Test
     void aLogCutBackAndWrittenAgainPastTheCheckpointIsFound() throws Exception {
-        start().append(events(6, "a"));
+        appendAndStop(6);
         cutBackTo(5);
         // The restarted instance appends on: the log reaches 7 again, but 6 and 7 are other events.
         var restarted = start();
         restarted.append(events(4, "b"));
+        restarted.close();
         assertThat(AuditCheckpoint.decode(Files.readAllBytes(checkpointFile()), key, "f"))
                 .as("the lost link stays checkpointed as evidence")
                 .isInstanceOfSatisfying(AuditCheckpoint.Valid.class, v -> assertThat(v.checkpoint().seq()).isEqualTo(7));
@@ -139,7 +169,7 @@ class AuditCheckpointTest {
 
     @Test
     void aCheckpointLoweredByHandFailsItsMacAndStartCarriesOn() throws Exception {
-        start().append(events(6, "a"));
+        appendAndStop(6);
         String text = Files.readString(checkpointFile(), StandardCharsets.US_ASCII);
         String hashAt5;
         try (var c = db.connect(); var rs = c.createStatement().executeQuery("SELECT hash FROM audit_events WHERE seq = 5")) {
@@ -159,6 +189,7 @@ class AuditCheckpointTest {
         });
         // It keeps recording, and leaves the forged file for the operator to find.
         store.append(events(1, "b"));
+        store.close();
         assertThat(Files.readString(checkpointFile())).contains("seq=5");
         assertThat(start().verify().firstBroken()).get().satisfies(b -> assertThat(b.reason()).contains("fails its MAC"));
     }
