@@ -115,6 +115,9 @@ public final class AuditChain {
         private ChainHash prev = ChainHash.GENESIS;
         private long checked;
         private BrokenLink broken;
+        private final AuditCheckpoint.Read checkpoint;
+        /** The hash of the walked row at the checkpoint's seq, once reached. */
+        private ChainHash atCheckpoint;
 
         /** A walk of a chain that was never keyed. */
         public Walk() {
@@ -123,8 +126,18 @@ public final class AuditChain {
 
         /** A walk that checks events from {@code key.keyedFrom()} on under the key, and the anchor before them. */
         public Walk(AuditKey key) {
+            this(key, new AuditCheckpoint.None());
+        }
+
+        /**
+         * As {@link #Walk(AuditKey)}, and also against {@code checkpoint}, the newest event this
+         * platform instance appended as it recorded it outside the database: the head in the
+         * database can be rewound to an earlier, still valid link, but not that record.
+         */
+        public Walk(AuditKey key, AuditCheckpoint.Read checkpoint) {
             this.key = key;
             this.mac = key == null ? null : key.mac();
+            this.checkpoint = checkpoint;
         }
 
         private ChainHash expectedHash(ChainedEvent row) {
@@ -153,27 +166,26 @@ public final class AuditChain {
                         + " the hash of this event is not the one the audit key file recorded when keying began");
             }
             if (broken != null) return false;
+            if (checkpoint instanceof AuditCheckpoint.Valid(AuditCheckpoint cp) && row.seq() == cp.seq()) atCheckpoint = row.hash();
             expectedSeq++;
             prev = row.hash();
             return true;
         }
 
-        /** Compares the end of the walk with the recorded head, catching removal of the newest rows. */
-        public VerifyResult finish(long headSeq, ChainHash headHash) {
-            return finish(headSeq, headHash, 0);
-        }
-
         /**
-         * As {@link #finish(long, ChainHash)}, and also against {@code appendedHere}, the newest
-         * event this process appended: the head in the database can be rewound to an earlier,
-         * still valid link, but not this process's memory of what it wrote.
+         * Compares the end of the walk with the recorded head, catching removal of the newest rows,
+         * and with the checkpoint given to the walk.
          */
-        public VerifyResult finish(long headSeq, ChainHash headHash, long appendedHere) {
+        public VerifyResult finish(long headSeq, ChainHash headHash) {
             if (broken == null) {
                 long last = expectedSeq - 1;
-                if (appendedHere > last) {
+                AuditCheckpoint cp = checkpoint instanceof AuditCheckpoint.Valid(AuditCheckpoint valid) ? valid : null;
+                if (cp != null && cp.seq() > last) {
                     broken = new BrokenLink(last + 1, "the log ends at " + last + " but this platform instance appended"
-                            + " event " + appendedHere + ": the newest events were removed");
+                            + " event " + cp.seq() + " (its audit checkpoint says so): the newest events were removed");
+                } else if (cp != null && !cp.hash().equals(atCheckpoint)) {
+                    broken = new BrokenLink(cp.seq(), "event " + cp.seq() + " is not the one this platform instance appended"
+                            + " (its audit checkpoint holds another hash): the log was cut back and written again from there");
                 } else if (key != null && last < key.keyedFrom()) {
                     // Keying begins with an event of its own, so a keyed log always reaches keyedFrom.
                     broken = new BrokenLink(last + 1, "the log ends at " + last + " but the audit key file says keyed events"
@@ -184,6 +196,9 @@ public final class AuditChain {
                             : "the log has rows past the recorded head " + headSeq);
                 } else if (!headHash.equals(prev)) {
                     broken = new BrokenLink(last, "the recorded head hash does not match the last row");
+                } else if (checkpoint instanceof AuditCheckpoint.Invalid(long claimed, String reason)) {
+                    // The rows hold, but how far this instance's log reached is unknown: say so, do not guess.
+                    broken = new BrokenLink(claimed, reason);
                 }
             }
             return new VerifyResult(broken == null, checked, Optional.ofNullable(broken), key == null ? 0 : key.keyedFrom());

@@ -10,7 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param keyFile the key of the audit chain (created 0600 when missing); every platform instance
  *                that shares the database needs a copy of the same file. Environment:
  *                BERTH_AUDIT_KEY_FILE; unset, {@code audit.key} beside the embedded database's
- *                data directory, which is {@code $BERTH_DATA_DIR/audit.key}.
+ *                data directory, which is {@code $BERTH_DATA_DIR/audit.key}. Beside it each instance
+ *                keeps its own {@code audit.checkpoint} ({@link AuditCheckpointFile}), which is not
+ *                copied to other instances.
  */
 @ConfigurationProperties("berth.audit")
 public record AuditProperties(Path keyFile) {

@@ -1,5 +1,6 @@
 package dev.berth.platform.audit;
 
+import dev.berth.platform.database.DatabaseProperties;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,26 +13,59 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /** JDBC edge of the audit log: appends chained batches, reads rows back for queries and verify. */
 @Repository
-public class AuditStore {
+public class AuditStore implements AutoCloseable {
     static final String COLUMNS = "seq, occurred_at, actor_type, actor, action, target, team, source_address, "
             + "user_agent, outcome, details, prev_hash, hash";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<TreeMap<String, String>> DETAILS = new TypeReference<>() {
     };
 
+    private static final Logger log = LoggerFactory.getLogger(AuditStore.class);
+
     private final DataSource dataSource;
     private final AuditKey key;
+    /** Where this instance's checkpoint outlives it; null keeps it in memory only. */
+    private final AuditCheckpointFile checkpointFile;
 
-    /** A store that links new events under {@code key} and verifies with it. */
+    /**
+     * A store that links new events under {@code key} and verifies with it, its checkpoint in
+     * memory only. A null key chains as versions before keying did, with no checkpoint at all.
+     */
     public AuditStore(DataSource dataSource, AuditKey key) {
+        this(dataSource, key, (AuditCheckpointFile) null);
+    }
+
+    /** The platform's store: its checkpoint in the file beside the audit key file. */
+    @Autowired
+    public AuditStore(DataSource dataSource, AuditKey key, AuditProperties props, DatabaseProperties database) {
+        this(dataSource, key, new AuditCheckpointFile(AuditCheckpointFile.besideKey(props.keyFile(database)), key));
+    }
+
+    /**
+     * A store whose newest appended event is checkpointed in {@code checkpointFile} (null: in
+     * memory only), read back here so that a restart still knows how far this instance's log
+     * reached. Each platform instance keeps its own checkpoint, even when several share the
+     * database; see {@link AuditCheckpointFile}.
+     */
+    public AuditStore(DataSource dataSource, AuditKey key, AuditCheckpointFile checkpointFile) {
         this.dataSource = dataSource;
         this.key = key;
+        this.checkpointFile = key == null ? null : checkpointFile;
+        this.checkpoint = this.checkpointFile == null ? new AuditCheckpoint.None() : this.checkpointFile.read();
+        if (checkpoint instanceof AuditCheckpoint.Invalid(long _, String reason)) {
+            // Not fatal: the log still works and Verify says what is wrong until an operator looks.
+            log.error("{}. Verify reports the audit log as broken until this is resolved; the file is left as found."
+                    + " If nobody tampered with it (a crash, a restored backup), remove it to start a new checkpoint.", reason);
+        }
     }
 
     /** The newest link as last seen by this process; null until read. */
@@ -39,14 +73,17 @@ public class AuditStore {
     }
 
     private Head head;
-    /** The newest event this process appended; the database cannot make it forget it. */
-    private volatile long appendedHere;
+    /** The newest event this instance appended, which the database cannot make it forget. */
+    private volatile AuditCheckpoint.Read checkpoint;
+    /** The log no longer holds the checkpointed link: the checkpoint stays as it is, as evidence. */
+    private boolean checkpointHeld;
 
     /**
      * Appends events after the current head. One statement moves the head and inserts the rows,
      * and it only inserts if the head was where this process last saw it; otherwise another
      * appender (a second platform instance) got there first, and the batch is re-linked after the
-     * new head. The head row's lock serialises the statements, so the chain never forks.
+     * new head. The head row's lock serialises the statements, so the chain never forks. After
+     * each batch the checkpoint moves to its last event (its file is written off this path).
      */
     public synchronized List<ChainedEvent> append(List<AuditEvent> events) throws SQLException {
         for (int attempt = 1; ; attempt++) {
@@ -55,7 +92,7 @@ public class AuditStore {
             if (appendAfter(head, linked)) {
                 ChainedEvent last = linked.getLast();
                 head = new Head(last.seq(), last.hash());
-                appendedHere = last.seq();
+                if (key != null) advanceCheckpoint(new AuditCheckpoint(last.seq(), last.hash()));
                 return linked;
             }
             head = null;
@@ -63,12 +100,41 @@ public class AuditStore {
         }
     }
 
+    private void advanceCheckpoint(AuditCheckpoint next) {
+        // An untrusted checkpoint, or one the log has lost, is kept for Verify to report, not papered over.
+        if (checkpointHeld || checkpoint instanceof AuditCheckpoint.Invalid) return;
+        checkpoint = new AuditCheckpoint.Valid(next);
+        if (checkpointFile != null) checkpointFile.offer(next);
+    }
+
+    /** Writes the checkpoint still queued; a store is closed when the platform stops. */
+    @Override
+    public void close() {
+        if (checkpointFile != null) checkpointFile.close();
+    }
+
+    /**
+     * Reads the head and, when there is a checkpoint, whether the log still holds its link: the
+     * head only moves forward, so a log that lost it was cut back behind this instance's back.
+     */
     private Head readHead() throws SQLException {
+        AuditCheckpoint cp = checkpoint instanceof AuditCheckpoint.Valid(AuditCheckpoint valid) ? valid : null;
         try (Connection c = dataSource.getConnection();
-             var st = c.prepareStatement("SELECT seq, hash FROM audit_head");
-             var rs = st.executeQuery()) {
-            rs.next();
-            return new Head(rs.getLong(1), new ChainHash(rs.getBytes(2)));
+             var st = c.prepareStatement("SELECT seq, hash, (SELECT hash FROM audit_events WHERE seq = ?) FROM audit_head")) {
+            st.setLong(1, cp == null ? 0 : cp.seq());
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                var read = new Head(rs.getLong(1), new ChainHash(rs.getBytes(2)));
+                byte[] atCheckpoint = rs.getBytes(3);
+                if (cp != null && !checkpointHeld && (atCheckpoint == null || !cp.hash().equals(new ChainHash(atCheckpoint)))) {
+                    checkpointHeld = true;
+                    log.error("The audit log no longer holds event {} as this platform instance appended it (the head is at {}):"
+                            + " its newest events were removed. The checkpoint {} is kept as evidence and Verify reports it;"
+                            + " remove the file only if the database was restored from a backup on purpose.",
+                            cp.seq(), read.seq(), checkpointFile == null ? "in memory" : checkpointFile.path());
+                }
+                return read;
+            }
         }
     }
 
@@ -150,6 +216,8 @@ public class AuditStore {
 
     /** Walks the whole chain in one consistent snapshot, checking keyed events under the audit key. */
     public AuditChain.VerifyResult verify() throws SQLException {
+        // Taken before the snapshot: a checkpoint is only written once its event committed, so the snapshot has it.
+        AuditCheckpoint.Read appendedHere = checkpoint;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -162,7 +230,7 @@ public class AuditStore {
                     headSeq = rs.getLong(1);
                     headHash = new ChainHash(rs.getBytes(2));
                 }
-                var walk = new AuditChain.Walk(key);
+                var walk = new AuditChain.Walk(key, appendedHere);
                 try (var st = c.prepareStatement("SELECT " + COLUMNS + " FROM audit_events ORDER BY seq")) {
                     st.setFetchSize(1000);
                     try (var rs = st.executeQuery()) {
@@ -171,7 +239,7 @@ public class AuditStore {
                         }
                     }
                 }
-                return walk.finish(headSeq, headHash, appendedHere);
+                return walk.finish(headSeq, headHash);
             } finally {
                 c.rollback();
             }

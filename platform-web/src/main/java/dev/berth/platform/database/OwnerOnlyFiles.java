@@ -63,15 +63,23 @@ public final class OwnerOnlyFiles {
         }
     }
 
-    /** Replaces {@code file} atomically with a 0600 file holding {@code content}. */
+    /** Replaces {@code file} atomically with a 0600 file holding {@code content}, synced before it is renamed. */
     public static void replace(Path file, byte[] content) throws IOException {
+        replace(file, content, true);
+    }
+
+    /**
+     * Replaces {@code file} atomically with a 0600 file holding {@code content}; {@code sync} false
+     * skips the flush to disk, for files whose older version is an acceptable outcome of a crash.
+     */
+    public static void replace(Path file, byte[] content, boolean sync) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             try (var ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(FILE))) {
                 var buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) ch.write(buffer);
-                ch.force(true);
+                if (sync) ch.force(true);
             }
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -145,10 +145,14 @@ class AuditChainTest {
         return rows;
     }
 
-    private static AuditChain.VerifyResult keyedWalk(List<ChainedEvent> rows, AuditKey key, long appendedHere) {
-        var walk = new AuditChain.Walk(key);
+    private static AuditChain.VerifyResult keyedWalk(List<ChainedEvent> rows, AuditKey key, AuditCheckpoint.Read appendedHere) {
+        var walk = new AuditChain.Walk(key, appendedHere);
         for (ChainedEvent row : rows) if (!walk.accept(row)) break;
-        return walk.finish(rows.getLast().seq(), rows.getLast().hash(), appendedHere);
+        return walk.finish(rows.getLast().seq(), rows.getLast().hash());
+    }
+
+    private static AuditCheckpoint.Read checkpointAt(ChainedEvent row) {
+        return new AuditCheckpoint.Valid(new AuditCheckpoint(row.seq(), row.hash()));
     }
 
     @Test
@@ -157,27 +161,27 @@ class AuditChainTest {
         var key = new AuditKey(new byte[32], 3, rows.get(1).hash());
         assertThat(rows.get(2).hash()).as("keyed links differ from plain ones")
                 .isNotEqualTo(AuditChain.hash(3, rows.get(2).prevHash(), rows.get(2).event()));
-        assertThat(keyedWalk(rows, key, 5).intact()).isTrue();
-        assertThat(keyedWalk(rows, key, 5).keyedFrom()).isEqualTo(3);
+        assertThat(keyedWalk(rows, key, checkpointAt(rows.get(4))).intact()).isTrue();
+        assertThat(keyedWalk(rows, key, checkpointAt(rows.get(4))).keyedFrom()).isEqualTo(3);
 
         var otherSecret = new byte[32];
         otherSecret[0] = 1;
-        var other = keyedWalk(rows, new AuditKey(otherSecret, 3, rows.get(1).hash()), 5);
+        var other = keyedWalk(rows, new AuditKey(otherSecret, 3, rows.get(1).hash()), checkpointAt(rows.get(4)));
         assertThat(other.firstBroken()).get().satisfies(b -> {
             assertThat(b.seq()).isEqualTo(3);
             assertThat(b.reason()).contains("keyed hash");
         });
-        var wrongAnchor = keyedWalk(rows, KEY, 5);
+        var wrongAnchor = keyedWalk(rows, KEY, checkpointAt(rows.get(4)));
         assertThat(wrongAnchor.firstBroken()).get().satisfies(b -> {
             assertThat(b.seq()).isEqualTo(2);
             assertThat(b.reason()).contains("rewritten and rehashed");
         });
-        var rewound = keyedWalk(rows.subList(0, 4), key, 5);
+        var rewound = keyedWalk(rows.subList(0, 4), key, checkpointAt(rows.get(4)));
         assertThat(rewound.firstBroken()).get().satisfies(b -> {
             assertThat(b.seq()).isEqualTo(5);
             assertThat(b.reason()).contains("appended event 5");
         });
-        var beforeKeying = keyedWalk(rows.subList(0, 2), key, 0);
+        var beforeKeying = keyedWalk(rows.subList(0, 2), key, new AuditCheckpoint.None());
         assertThat(beforeKeying.firstBroken()).get().satisfies(b -> assertThat(b.reason()).contains("keyed events begin at 3"));
     }
 
@@ -190,5 +194,40 @@ class AuditChainTest {
         assertThat(key.id()).hasSize(16);
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> AuditKey.decode("keyedFrom=1\n".getBytes(), "/x/audit.key")))
                 .hasMessageContaining("/x/audit.key").hasMessageContaining("secret");
+    }
+
+    @Test
+    void aCheckpointIsSealedUnderTheKeyAndCheckedAgainstTheLog() {
+        var rows = keyedChain(6);
+        var key = new AuditKey(new byte[32], 3, rows.get(1).hash());
+        var cp = new AuditCheckpoint(5, rows.get(4).hash());
+        byte[] text = cp.encode(key);
+        assertThat(AuditCheckpoint.decode(text, key, "f")).isEqualTo(new AuditCheckpoint.Valid(cp));
+
+        var otherSecret = new byte[32];
+        otherSecret[0] = 1;
+        String lowered = new String(text, java.nio.charset.StandardCharsets.US_ASCII).replace("seq=5", "seq=4");
+        for (var forged : List.of(
+                AuditCheckpoint.decode(lowered.getBytes(java.nio.charset.StandardCharsets.US_ASCII), key, "/d/audit.checkpoint"),
+                AuditCheckpoint.decode(text, new AuditKey(otherSecret, 3, rows.get(1).hash()), "/d/audit.checkpoint"))) {
+            assertThat(forged).isInstanceOfSatisfying(AuditCheckpoint.Invalid.class,
+                    i -> assertThat(i.reason()).contains("/d/audit.checkpoint").contains("fails its MAC"));
+        }
+        assertThat(AuditCheckpoint.decode("seq=x\n".getBytes(), key, "/d/c")).isInstanceOfSatisfying(AuditCheckpoint.Invalid.class,
+                i -> assertThat(i.reason()).contains("/d/c").contains("unreadable"));
+
+        // Cut back to 4 and written again to 6 (by an instance with the key): event 5 is another one now.
+        var rewritten = new ArrayList<>(rows.subList(0, 4));
+        rewritten.addAll(AuditChain.link(4, rows.get(3).hash(), List.of(event(50), event(60)), key));
+        assertThat(keyedWalk(rewritten, key, new AuditCheckpoint.Valid(cp)).firstBroken()).get().satisfies(b -> {
+            assertThat(b.seq()).isEqualTo(5);
+            assertThat(b.reason()).contains("holds another hash");
+        });
+        assertThat(keyedWalk(rows, key, new AuditCheckpoint.Valid(cp)).intact()).isTrue();
+        assertThat(keyedWalk(rows, key, new AuditCheckpoint.Invalid(5, "the audit checkpoint /d/c fails its MAC")).firstBroken())
+                .get().satisfies(b -> {
+                    assertThat(b.seq()).isEqualTo(5);
+                    assertThat(b.reason()).contains("fails its MAC");
+                });
     }
 }
