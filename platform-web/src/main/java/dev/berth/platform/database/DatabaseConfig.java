@@ -45,13 +45,13 @@ public class DatabaseConfig {
         // rules; the passwords are set and the rules replaced right after, below.
         boolean upgrade = initialised && !HostBasedAuth.onlyScram(dir);
         log.info("Starting embedded PostgreSQL with data in {}", dir);
+        var binaries = dir.resolveSibling(dir.getFileName() + ".binaries");
         var pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
                 // Binaries unpacked where only this user can write, not in a shared /tmp where
                 // another local user could have put a postgres of their own first.
-                .setOverrideWorkingDirectory(OwnerOnlyFiles.directory(
-                        dir.resolveSibling(dir.getFileName() + ".binaries")).toFile())
+                .setOverrideWorkingDirectory(OwnerOnlyFiles.directory(binaries).toFile())
                 // Stopped by this bean's close, after everything that uses it (the pool, Quartz);
                 // the library's own JVM hook would race Spring's and pull the database from under them.
                 .setRegisterShutdownHook(false)
@@ -73,6 +73,8 @@ public class DatabaseConfig {
                     if (!upgrade) writeHostBasedAuth(dir);
                 })
                 .start();
+        // The library opens its working directory to everyone's writes (made for a shared /tmp).
+        OwnerOnlyFiles.directory(binaries);
         try {
             setPasswords(pg, credentials);
             if (upgrade) {

@@ -105,6 +105,9 @@ class EmbeddedDatabaseTest {
             assertPasswordsRequired(server, roles);
             assertThat(server.credentials().directory()).isEqualTo(dir.resolve("pg.credentials"));
             assertOwnerOnly(server.credentials().directory());
+            // The binaries it runs: nobody else may swap them (the library opens the directory up).
+            assertThat(Files.getPosixFilePermissions(dir.resolve("pg.binaries")))
+                    .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             assertThat(Files.readString(dir.resolve("pg").resolve("pg_hba.conf"))).doesNotContain("trust").contains("scram-sha-256");
             // The passwords are not readable from inside the database either, only their SCRAM verifiers.
             try (var c = DriverManager.getConnection(roles.url(), roles.owner().user(), roles.owner().password());
