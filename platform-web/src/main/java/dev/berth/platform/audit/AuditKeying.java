@@ -4,6 +4,7 @@ import dev.berth.platform.database.DatabaseProperties;
 import dev.berth.platform.database.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -103,7 +104,9 @@ public class AuditKeying {
             byte[] secret = new byte[32];
             RANDOM.nextBytes(secret);
             key = new AuditKey(secret, headSeq + 1, headHash);
-            if (keyFile.getParent() != null) OwnerOnlyFiles.directory(keyFile.getParent());
+            // A missing directory is made owner-only; an existing one is the operator's (the data
+            // directory, /etc/berth...) and keeps its mode: the key file itself is 0600.
+            if (keyFile.getParent() != null && !Files.isDirectory(keyFile.getParent())) OwnerOnlyFiles.directory(keyFile.getParent());
             if (!OwnerOnlyFiles.createIfAbsent(keyFile, key.encode())) {
                 // Another process on this machine wrote it meanwhile; it waits on our lock, so it
                 // has not recorded it yet. Begin again with its file.

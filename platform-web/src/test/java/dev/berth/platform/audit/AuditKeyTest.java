@@ -120,6 +120,16 @@ class AuditKeyTest {
     }
 
     @Test
+    void aDirectoryThatExistsKeepsItsModeAndOnlyTheKeyIsOwnerOnly() throws Exception {
+        // The data directory may hold what others must pass through (an agent's state, say).
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwx--x--x"));
+        establish(shared.resolve("audit.key"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rwx--x--x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared.resolve("audit.key")))).isEqualTo("rw-------");
+    }
+
+    @Test
     void aRowRewrittenWithRecomputedPlainHashesIsFoundAndNamed() throws Exception {
         var key = establish(keyFile());
         var store = new AuditStore(ds, key);
