@@ -57,6 +57,8 @@ class ExternalRepositoryBrowserTest {
                         "--berth.admin.password-file=" + work.resolve("pw"),
                         "--berth.git.repositories-dir=" + work.resolve("git"),
                         "--berth.git.insecure-registries=127.0.0.1:*",
+                        // The test registry is on loopback, which only an allow-listed target may be.
+                        "--berth.network.allowed-private-targets=127.0.0.0/8",
                         "--berth.git.poll-tick-seconds=3600");
         baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
         String basic = "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
