@@ -410,7 +410,11 @@ class GitPushTest extends PlatformTest {
         git(dir, "commit", "-q", "-m", "too big");
         var big = git(dir, "push", url("git-admin", tokens.get("git-admin"), "history"), "HEAD:refs/heads/main");
         assertThat(big.exit()).isNotZero();
-        assertThat(big.out()).containsIgnoringCase("pack exceeds the limit");
+        // JGit's limit says so, except when the limit falls where the socket has nothing buffered
+        // that instant: its limited stream then ends the pack instead ("Packfile is truncated").
+        assertThat(big.out()).as(big.out()).containsAnyOf("Pack exceeds the limit", "pack exceeds the limit",
+                "Packfile is truncated");
+        assertThat(remoteMain("history")).as("nothing of the refused pack moved the branch").isNotEqualTo(git(dir, "rev-parse", "HEAD").out().strip());
     }
 
     @Test
