@@ -55,11 +55,16 @@ public class FailureAudit implements DisposableBean {
 
     /** Writes the summaries of windows that have ended. */
     void flush() {
-        List<FailureTally.Summary> due;
-        synchronized (tally) {
-            due = tally.due(clock.instant());
+        // A scheduled task that throws is never run again: a failed flush must not end the rest.
+        try {
+            List<FailureTally.Summary> due;
+            synchronized (tally) {
+                due = tally.due(clock.instant());
+            }
+            write(due);
+        } catch (RuntimeException e) {
+            log.error("could not write the summaries of suppressed failures; trying again in a second", e);
         }
-        write(due);
     }
 
     /** On shutdown, nothing counted goes unsaid. */

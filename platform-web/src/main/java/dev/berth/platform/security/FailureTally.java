@@ -68,7 +68,8 @@ final class FailureTally {
         if (!suppressed.containsKey(key) && suppressed.size() >= maxSources) key = new Key(action, OTHER_SOURCES);
         var count = suppressed.computeIfAbsent(key, k -> new Count());
         count.n++;
-        if (count.targets.size() < SAMPLE_TARGETS) count.targets.add(target);
+        // Some failures name no target (a forged credential says nothing about whom it meant).
+        if (target != null && count.targets.size() < SAMPLE_TARGETS) count.targets.add(target);
         return false;
     }
 

@@ -66,6 +66,17 @@ class FailureTallyTest {
     }
 
     @Test
+    void aFailureWithoutATargetIsCountedAndItsWindowStillEnds() {
+        var tally = new FailureTally(Duration.ofMinutes(1), 0, 0, 3);
+        tally.admit("agent.rejected", "203.0.113.9", null, T0);
+        tally.admit("agent.rejected", "203.0.113.9", "POST /agent/v1/heartbeat", T0);
+        var summaries = tally.due(T0.plusSeconds(61));
+        assertThat(summaries).hasSize(1);
+        assertThat(summaries.getFirst().count()).isEqualTo(2);
+        assertThat(summaries.getFirst().targets()).containsExactly("POST /agent/v1/heartbeat");
+    }
+
+    @Test
     void nothingCountedMeansNoSummary() {
         var tally = new FailureTally(Duration.ofMinutes(1), 5, 5, 3);
         var audited = new ArrayList<Boolean>();
