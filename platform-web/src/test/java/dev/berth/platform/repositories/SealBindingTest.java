@@ -121,7 +121,7 @@ class SealBindingTest extends PlatformTest {
 
     @Test
     void valuesSealedBeforeTheBindingAreReboundOnceAndThenOnlyOpenBound() throws Exception {
-        var repo = register("legacy", "ghp_placeholder");
+        var repo = register("legacy", "ghp_sealed-before-v15");
         String oldSecret = "f".repeat(64);
         byte[] unboundHook = sealedUnbound(oldSecret);
         byte[] unboundToken = sealedUnbound("ghp_legacy-token");
