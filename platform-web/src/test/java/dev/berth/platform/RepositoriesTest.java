@@ -3,11 +3,11 @@ package dev.berth.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.security.LoginFailures;
-import dev.berth.platform.teams.Role;
-import dev.berth.platform.teams.TeamRepository;
-import dev.berth.platform.tokens.TokenRepository;
+import dev.berth.platform.access.Role;
+import dev.berth.platform.teams.TeamStore;
+import dev.berth.platform.tokens.TokenStore;
 import dev.berth.platform.tokens.TokenSecret;
-import dev.berth.platform.users.UserRepository;
+import dev.berth.platform.users.UserStore;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -21,11 +21,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Flyway's schema and the JDBC repositories against a real PostgreSQL. */
 class RepositoriesTest extends PlatformTest {
     @Autowired
-    UserRepository users;
+    UserStore users;
     @Autowired
-    TeamRepository teams;
+    TeamStore teams;
     @Autowired
-    TokenRepository tokens;
+    TokenStore tokens;
     @Autowired
     JdbcClient jdbc;
     @Autowired

@@ -7,7 +7,7 @@ import dev.berth.agent.protocol.Registration;
 import dev.berth.platform.deployments.Assignments;
 import dev.berth.platform.hosts.AgentAuthentication;
 import dev.berth.platform.hosts.HostService;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.RequestOrigin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import org.springframework.http.HttpStatus;

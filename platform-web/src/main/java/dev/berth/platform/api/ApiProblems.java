@@ -5,7 +5,7 @@ import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.audit.AuditUnavailableException;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.web.BodyBudgetExhaustedException;
 import dev.berth.platform.web.BodyTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,7 +39,7 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
         if (p instanceof Problem.Forbidden) {
             var origin = RequestOrigin.of(request);
             callers.resolve(SecurityContextHolder.getContext().getAuthentication())
-                    .ifPresent(c -> audit.record(AuditEvent.of(c.actor(), "access.denied",
+                    .ifPresent(c -> audit.record(AuditEvent.of(c, "access.denied",
                                     request.getMethod() + " " + request.getRequestURI())
                             .source(origin.address(), origin.userAgent())
                             .outcome(AuditEvent.Outcome.DENIED)

@@ -7,7 +7,7 @@ import dev.berth.platform.apps.IsolationView;
 import dev.berth.platform.deployments.Deployment;
 import dev.berth.platform.secrets.AppSecrets;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.RequestOrigin;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;

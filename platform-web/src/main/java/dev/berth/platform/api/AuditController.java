@@ -5,7 +5,7 @@ import dev.berth.platform.audit.AuditExport;
 import dev.berth.platform.audit.AuditQuery;
 import dev.berth.platform.audit.AuditService;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.RequestOrigin;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;

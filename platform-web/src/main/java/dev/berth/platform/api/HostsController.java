@@ -3,7 +3,7 @@ package dev.berth.platform.api;
 import dev.berth.platform.hosts.Host;
 import dev.berth.platform.hosts.HostService;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.RequestOrigin;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;

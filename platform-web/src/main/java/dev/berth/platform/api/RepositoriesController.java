@@ -5,7 +5,7 @@ import dev.berth.platform.repositories.Repository;
 import dev.berth.platform.repositories.RepositoryService;
 import dev.berth.platform.repositories.Revision;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.RequestOrigin;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,9 +1,9 @@
 package dev.berth.platform.api;
 
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.teams.Member;
-import dev.berth.platform.teams.Role;
+import dev.berth.platform.access.Role;
 import dev.berth.platform.teams.Team;
 import dev.berth.platform.teams.TeamService;
 import io.swagger.v3.oas.annotations.Operation;

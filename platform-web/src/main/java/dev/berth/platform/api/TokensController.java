@@ -1,8 +1,8 @@
 package dev.berth.platform.api;
 
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.RequestOrigin;
-import dev.berth.platform.teams.Role;
+import dev.berth.platform.access.RequestOrigin;
+import dev.berth.platform.access.Role;
 import dev.berth.platform.tokens.ApiToken;
 import dev.berth.platform.tokens.TokenService;
 import io.swagger.v3.oas.annotations.Operation;

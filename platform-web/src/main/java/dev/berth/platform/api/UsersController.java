@@ -1,7 +1,7 @@
 package dev.berth.platform.api;
 
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.users.UserService;
 import dev.berth.platform.users.UserSummary;
 import io.swagger.v3.oas.annotations.Operation;

@@ -1,7 +1,7 @@
 package dev.berth.platform.api;
 
 import dev.berth.platform.repositories.WebhookReceiver;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.RequestOrigin;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;

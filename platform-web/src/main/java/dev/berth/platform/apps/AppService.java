@@ -9,11 +9,11 @@ import dev.berth.platform.hosts.HostService;
 import dev.berth.platform.hosts.HostStore;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.secrets.AppSecrets;
-import dev.berth.platform.security.AccessPolicy;
-import dev.berth.platform.security.Caller;
-import dev.berth.platform.security.Permission;
-import dev.berth.platform.security.RequestOrigin;
-import dev.berth.platform.teams.TeamRepository;
+import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.access.RequestOrigin;
+import dev.berth.platform.teams.TeamStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class AppService {
-    private final TeamRepository teams;
+    private final TeamStore teams;
     private final DeploymentStore deployments;
     private final ReplicaStore replicas;
     private final AppRevisions revisions;
@@ -40,7 +40,7 @@ public class AppService {
     private final Deployments rollbacks;
     private final Clock clock;
 
-    public AppService(TeamRepository teams, DeploymentStore deployments, ReplicaStore replicas, AppRevisions revisions,
+    public AppService(TeamStore teams, DeploymentStore deployments, ReplicaStore replicas, AppRevisions revisions,
                       HostStore hosts, HostService hostService, AppSecrets secrets, Deployments rollbacks, Clock clock) {
         this.teams = teams;
         this.deployments = deployments;

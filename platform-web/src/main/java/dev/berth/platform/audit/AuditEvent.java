@@ -1,5 +1,6 @@
 package dev.berth.platform.audit;
 
+import dev.berth.platform.access.Caller;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -47,6 +48,12 @@ public record AuditEvent(
             return new Actor(ActorType.USER, username);
         }
 
+        /** A request's caller: its user, or the user's token when it came with one. */
+        public static Actor of(Caller caller) {
+            return caller.token().map(t -> new Actor(ActorType.TOKEN, caller.username() + "/" + t.publicId()))
+                    .orElseGet(() -> user(caller.username()));
+        }
+
         @Override
         public String toString() {
             return type.name().toLowerCase() + ":" + name;
@@ -59,6 +66,10 @@ public record AuditEvent(
 
     public static Builder of(Actor actor, String action, String target) {
         return new Builder(actor, action, target);
+    }
+
+    public static Builder of(Caller caller, String action, String target) {
+        return of(Actor.of(caller), action, target);
     }
 
     /** Fluent construction so call sites name only what they know. */

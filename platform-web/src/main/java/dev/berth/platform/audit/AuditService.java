@@ -1,11 +1,11 @@
 package dev.berth.platform.audit;
 
 import dev.berth.platform.problem.Problem;
-import dev.berth.platform.security.AccessPolicy;
-import dev.berth.platform.security.Caller;
-import dev.berth.platform.security.Permission;
-import dev.berth.platform.security.RequestOrigin;
-import dev.berth.platform.teams.Role;
+import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.access.RequestOrigin;
+import dev.berth.platform.access.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -92,7 +92,7 @@ public class AuditService {
         } catch (SQLException e) {
             throw new IllegalStateException("reading the audit log failed", e);
         }
-        var event = AuditEvent.of(caller.actor(), "audit.verify", "audit")
+        var event = AuditEvent.of(caller, "audit.verify", "audit")
                 .source(origin.address(), origin.userAgent())
                 .outcome(result.intact() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE)
                 .detail("checked", result.checked());

@@ -4,11 +4,11 @@ import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.repositories.RevisionRecorded;
-import dev.berth.platform.security.AccessPolicy;
-import dev.berth.platform.security.Caller;
-import dev.berth.platform.security.Permission;
-import dev.berth.platform.security.RequestOrigin;
-import dev.berth.platform.teams.TeamRepository;
+import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.access.RequestOrigin;
+import dev.berth.platform.teams.TeamStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -28,7 +28,7 @@ public class Deployments {
 
     private final DeploymentStore store;
     private final AppRevisions revisions;
-    private final TeamRepository teams;
+    private final TeamStore teams;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final AuditLog audit;
@@ -37,7 +37,7 @@ public class Deployments {
     private final ReconcileTrigger trigger;
     private final ReplicaStore replicas;
 
-    public Deployments(DeploymentStore store, AppRevisions revisions, TeamRepository teams, TransactionTemplate tx, Clock clock,
+    public Deployments(DeploymentStore store, AppRevisions revisions, TeamStore teams, TransactionTemplate tx, Clock clock,
                        AuditLog audit, ApplicationEventPublisher events, AssignmentSignals signals, ReconcileTrigger trigger,
                        ReplicaStore replicas) {
         this.store = store;
@@ -122,7 +122,7 @@ public class Deployments {
                 }
             }
             long created = create(teamId, team, app, target.revision(), Deployment.Kind.ROLLBACK, caller.username(), why, now, fx,
-                    AuditEvent.of(caller.actor(), "deployment.rollback", "app:" + team + "/" + app)
+                    AuditEvent.of(caller, "deployment.rollback", "app:" + team + "/" + app)
                             .source(origin.address(), origin.userAgent())
                             .detail("from", newest.map(n -> n.revision()).orElse(null)));
             newest.filter(n -> n.deployment().state() == Deployment.State.SUCCEEDED && n.deployment().kind() != Deployment.Kind.REMOVE)

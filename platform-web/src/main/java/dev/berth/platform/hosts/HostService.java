@@ -8,10 +8,10 @@ import dev.berth.agent.protocol.Registration;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.problem.Problem;
-import dev.berth.platform.security.AccessPolicy;
-import dev.berth.platform.security.Caller;
-import dev.berth.platform.security.Permission;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.access.RequestOrigin;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +76,7 @@ public class HostService {
         var expiresAt = now.plus(lifetime);
         String token = AgentCredential.newJoinToken();
         long id = store.insertJoinToken(AgentCredential.sha256(token), caller.username(), now, expiresAt);
-        audit.record(AuditEvent.of(caller.actor(), "host.join-token.create", "join-token:" + id)
+        audit.record(AuditEvent.of(caller, "host.join-token.create", "join-token:" + id)
                 .source(origin.address(), origin.userAgent()).detail("expiresAt", expiresAt));
         return new IssuedJoinToken(id, token, expiresAt);
     }
@@ -283,7 +283,7 @@ public class HostService {
         });
         // Audited once committed, as every other action: never reported before it happened.
         if (done.changed()) {
-            audit.record(AuditEvent.of(caller.actor(), action, "host:" + hostId).source(origin.address(), origin.userAgent())
+            audit.record(AuditEvent.of(caller, action, "host:" + hostId).source(origin.address(), origin.userAgent())
                     .detail("hostname", done.before().hostname()).detail("reason", why.isEmpty() ? null : why));
         }
         var after = store.find(hostId).orElseThrow();

@@ -1,10 +1,10 @@
 package dev.berth.platform.repositories;
 
 import dev.berth.gitsync.hosted.GitRoute;
-import dev.berth.platform.security.AccessPolicy;
-import dev.berth.platform.security.Caller;
+import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.Permission;
+import dev.berth.platform.access.Permission;
 import dev.berth.platform.security.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

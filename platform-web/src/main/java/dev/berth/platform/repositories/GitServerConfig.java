@@ -6,7 +6,7 @@ import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.security.ProblemWriter;
 import dev.berth.platform.security.TokenPasswordProvider;
 import dev.berth.platform.tokens.TokenService;
-import dev.berth.platform.users.UserRepository;
+import dev.berth.platform.users.UserStore;
 import jakarta.servlet.http.HttpServlet;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -92,11 +92,11 @@ public class GitServerConfig {
     @Bean
     @Order(5)
     SecurityFilterChain git(HttpSecurity http, UserDetailsService users, PasswordEncoder encoder, TokenService tokens,
-                            UserRepository userRepository, ApplicationEventPublisher events, ProblemWriter problems)
+                            UserStore userStore, ApplicationEventPublisher events, ProblemWriter problems)
             throws Exception {
         var passwords = new DaoAuthenticationProvider(users);
         passwords.setPasswordEncoder(encoder);
-        var manager = new ProviderManager(new TokenPasswordProvider(tokens, userRepository), passwords);
+        var manager = new ProviderManager(new TokenPasswordProvider(tokens, userStore), passwords);
         manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
         // Every request the container routes to the git servlet, however its path is spelled, and every
         // raw path under /git/ (GitRouteFilter has already refused the spellings where the two differ).

@@ -7,10 +7,10 @@ import dev.berth.gitsync.hosted.PushGate;
 import dev.berth.gitsync.hosted.RefChange;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
-import dev.berth.platform.security.AccessPolicy;
-import dev.berth.platform.security.Caller;
+import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.Permission;
+import dev.berth.platform.access.Permission;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,8 +104,8 @@ public class PushReview implements PushGate {
             }
             Reviewed r = reviewed.remove(key(push, change.to()));
             if (r == null) continue;
-            long id = review.record(repo, r.commit(), r.branch(), caller.username(), caller.actor(), r.passed(),
-                    revision -> AuditEvent.of(caller.actor(), "repository.push", "repository:" + push.repository())
+            long id = review.record(repo, r.commit(), r.branch(), caller.username(), AuditEvent.Actor.of(caller), r.passed(),
+                    revision -> AuditEvent.of(caller, "repository.push", "repository:" + push.repository())
                             .team(repo.team()).detail("ref", change.ref()).detail("commit", change.to().hex())
                             .detail("revision", revision));
             messages.add("Berth: revision " + id + " recorded for " + change.to().abbreviated() + " (" + r.commit().subject() + ")");
@@ -124,7 +124,7 @@ public class PushReview implements PushGate {
     }
 
     private void audit(Caller caller, Push push, RefChange change, AuditEvent.Outcome outcome, String reason) {
-        var event = AuditEvent.of(caller.actor(), "repository.push", "repository:" + push.repository())
+        var event = AuditEvent.of(caller, "repository.push", "repository:" + push.repository())
                 .team(push.repository().team()).outcome(outcome).detail("reason", reason);
         if (change != null) {
             event.detail("ref", change.ref());

@@ -5,11 +5,11 @@ import dev.berth.gitsync.hosted.RepositoryName;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.problem.Problem;
-import dev.berth.platform.security.AccessPolicy;
-import dev.berth.platform.security.Caller;
-import dev.berth.platform.security.Permission;
-import dev.berth.platform.security.RequestOrigin;
-import dev.berth.platform.teams.TeamRepository;
+import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.access.RequestOrigin;
+import dev.berth.platform.teams.TeamStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -26,7 +26,7 @@ public class RepositoryService {
     static final String DEFINITION_PATH = "berth.yaml";
 
     private final RepositoryStore store;
-    private final TeamRepository teams;
+    private final TeamStore teams;
     private final HostedRepositories hosted;
     private final AuditLog audit;
     private final TransactionTemplate tx;
@@ -36,7 +36,7 @@ public class RepositoryService {
     private final ExternalSync sync;
     private final SyncRequests syncRequests;
 
-    public RepositoryService(RepositoryStore store, TeamRepository teams, HostedRepositories hosted, AuditLog audit,
+    public RepositoryService(RepositoryStore store, TeamStore teams, HostedRepositories hosted, AuditLog audit,
                              TransactionTemplate tx, Clock clock, GitProperties properties, SecretBox secrets, ExternalSync sync,
                              SyncRequests syncRequests) {
         this.syncRequests = syncRequests;
@@ -101,7 +101,7 @@ public class RepositoryService {
             }
             throw e;
         }
-        audit.record(AuditEvent.of(caller.actor(), "repository.create", "repository:" + repoName).team(team)
+        audit.record(AuditEvent.of(caller, "repository.create", "repository:" + repoName).team(team)
                 .source(origin.address(), origin.userAgent()).detail("branch", deployBranch));
         return view(store.find(team, name).filter(r -> r.id() == id).orElseThrow());
     }
@@ -140,7 +140,7 @@ public class RepositoryService {
             throw new Problem.Conflict("add a trusted key first: with none, no commit could be accepted");
         }
         store.setRequireSigned(row.id(), required);
-        audit.record(AuditEvent.of(caller.actor(), "repository.signing", "repository:" + team + "/" + name).team(team)
+        audit.record(AuditEvent.of(caller, "repository.signing", "repository:" + team + "/" + name).team(team)
                 .source(origin.address(), origin.userAgent()).detail("required", required));
         return signing(caller, team, name);
     }
@@ -159,7 +159,7 @@ public class RepositoryService {
         if (!store.addTrustedKey(row.id(), key.fingerprint(), key.signer(), key.armored(), caller.username(), now)) {
             throw new Problem.Conflict("key " + key.fingerprint() + " is already trusted by " + team + "/" + name);
         }
-        audit.record(AuditEvent.of(caller.actor(), "repository.key.add", "repository:" + team + "/" + name).team(team)
+        audit.record(AuditEvent.of(caller, "repository.key.add", "repository:" + team + "/" + name).team(team)
                 .source(origin.address(), origin.userAgent()).detail("fingerprint", key.fingerprint()).detail("signer", key.signer()));
         return new TrustedKeyView(key.fingerprint(), key.signer(), caller.username(), now);
     }
@@ -173,7 +173,7 @@ public class RepositoryService {
             throw new Problem.Conflict("this is the last trusted key while signatures are required; turn the requirement off first");
         }
         if (!store.removeTrustedKey(row.id(), fpr)) throw new Problem.NotFound("key " + fpr + " is not trusted by " + team + "/" + name);
-        audit.record(AuditEvent.of(caller.actor(), "repository.key.remove", "repository:" + team + "/" + name).team(team)
+        audit.record(AuditEvent.of(caller, "repository.key.remove", "repository:" + team + "/" + name).team(team)
                 .source(origin.address(), origin.userAgent()).detail("fingerprint", fpr));
     }
 
@@ -257,7 +257,7 @@ public class RepositoryService {
             return store.insertExternal(teamRow.id(), name, branch, path, remote, now, caller.username())
                     .orElseThrow(() -> new Problem.Conflict("repository '" + name + "' already exists in team '" + team + "'"));
         });
-        audit.record(AuditEvent.of(caller.actor(), "repository.register", "repository:" + team + "/" + name).team(team)
+        audit.record(AuditEvent.of(caller, "repository.register", "repository:" + team + "/" + name).team(team)
                 .source(origin.address(), origin.userAgent()).detail("url", url).detail("branch", branch).detail("path", path));
         // The first fetch starts now rather than at the first poll; the repository shows how it goes.
         syncRequests.request(id);

@@ -4,11 +4,11 @@ import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.repositories.SecretBox;
-import dev.berth.platform.security.AccessPolicy;
-import dev.berth.platform.security.Caller;
-import dev.berth.platform.security.Permission;
-import dev.berth.platform.security.RequestOrigin;
-import dev.berth.platform.teams.TeamRepository;
+import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.access.RequestOrigin;
+import dev.berth.platform.teams.TeamStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collection;
@@ -33,14 +33,14 @@ public class AppSecrets {
     private static final Pattern APP = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
     private final SecretStore store;
-    private final TeamRepository teams;
+    private final TeamStore teams;
     private final SecretBox box;
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final ApplicationEventPublisher events;
 
-    public AppSecrets(SecretStore store, TeamRepository teams, SecretBox box, AuditLog audit, TransactionTemplate tx,
+    public AppSecrets(SecretStore store, TeamStore teams, SecretBox box, AuditLog audit, TransactionTemplate tx,
                       Clock clock, ApplicationEventPublisher events) {
         this.store = store;
         this.teams = teams;
@@ -75,7 +75,7 @@ public class AppSecrets {
             events.publishEvent(new SecretChanged(teamId, team, app, name));
             return fresh;
         });
-        audit.record(AuditEvent.of(caller.actor(), "secret.set", "secret:" + team + "/" + app + "/" + name).team(team)
+        audit.record(AuditEvent.of(caller, "secret.set", "secret:" + team + "/" + app + "/" + name).team(team)
                 .source(origin.address(), origin.userAgent()).detail("app", app).detail("name", name).detail("created", created));
         return new SecretView(name, now, caller.username());
     }
@@ -98,7 +98,7 @@ public class AppSecrets {
             return gone;
         });
         if (!deleted) throw new Problem.NotFound("secret " + name + " is not set for " + team + "/" + app);
-        audit.record(AuditEvent.of(caller.actor(), "secret.delete", "secret:" + team + "/" + app + "/" + name).team(team)
+        audit.record(AuditEvent.of(caller, "secret.delete", "secret:" + team + "/" + app + "/" + name).team(team)
                 .source(origin.address(), origin.userAgent()).detail("app", app).detail("name", name));
     }
 

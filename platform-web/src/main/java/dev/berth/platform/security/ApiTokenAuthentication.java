@@ -1,5 +1,6 @@
 package dev.berth.platform.security;
 
+import dev.berth.platform.access.Caller;
 import dev.berth.platform.tokens.ApiToken;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 

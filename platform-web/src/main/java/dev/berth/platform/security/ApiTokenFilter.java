@@ -3,7 +3,7 @@ package dev.berth.platform.security;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.tokens.TokenService;
-import dev.berth.platform.users.UserRepository;
+import dev.berth.platform.users.UserStore;
 
 /**
  * Authenticates {@code Authorization: Bearer berth_...}. A bad token ends the request with a
@@ -11,10 +11,10 @@ import dev.berth.platform.users.UserRepository;
  */
 public class ApiTokenFilter extends BearerFilter {
     private final TokenService tokens;
-    private final UserRepository users;
+    private final UserStore users;
     private final FailureAudit failures;
 
-    public ApiTokenFilter(TokenService tokens, UserRepository users, AuditLog audit, FailureAudit failures,
+    public ApiTokenFilter(TokenService tokens, UserStore users, AuditLog audit, FailureAudit failures,
                           ProblemWriter problems) {
         super(audit, problems, "token.rejected");
         this.tokens = tokens;

@@ -1,7 +1,8 @@
 package dev.berth.platform.security;
 
+import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.users.UserAccount;
-import dev.berth.platform.users.UserRepository;
+import dev.berth.platform.users.UserStore;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.stereotype.Service;
@@ -14,10 +15,10 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class BerthUserDetailsService implements UserDetailsService {
-    private final UserRepository users;
+    private final UserStore users;
     private final LoginThrottle throttle;
 
-    public BerthUserDetailsService(UserRepository users, LoginThrottle throttle) {
+    public BerthUserDetailsService(UserStore users, LoginThrottle throttle) {
         this.users = users;
         this.throttle = throttle;
     }

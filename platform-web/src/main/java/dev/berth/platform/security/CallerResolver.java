@@ -1,7 +1,8 @@
 package dev.berth.platform.security;
 
-import dev.berth.platform.teams.TeamRepository;
-import dev.berth.platform.users.UserRepository;
+import dev.berth.platform.access.Caller;
+import dev.berth.platform.teams.TeamStore;
+import dev.berth.platform.users.UserStore;
 import java.util.Optional;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -11,10 +12,10 @@ import org.springframework.stereotype.Service;
 /** Turns the authenticated principal into a {@link Caller} with current memberships. */
 @Service
 public class CallerResolver {
-    private final TeamRepository teams;
-    private final UserRepository users;
+    private final TeamStore teams;
+    private final UserStore users;
 
-    public CallerResolver(TeamRepository teams, UserRepository users) {
+    public CallerResolver(TeamStore teams, UserStore users) {
         this.teams = teams;
         this.users = users;
     }

@@ -1,8 +1,9 @@
 package dev.berth.platform.security;
 
+import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
-import dev.berth.platform.users.UserRepository;
+import dev.berth.platform.users.UserStore;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
@@ -21,12 +22,12 @@ import org.springframework.stereotype.Component;
 public class LoginAttempts {
     private static final AuditEvent.Actor ANONYMOUS = new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "anonymous");
 
-    private final UserRepository users;
+    private final UserStore users;
     private final AuditLog audit;
     private final FailureAudit failures;
     private final LoginThrottle throttle;
 
-    public LoginAttempts(UserRepository users, AuditLog audit, FailureAudit failures, LoginThrottle throttle) {
+    public LoginAttempts(UserStore users, AuditLog audit, FailureAudit failures, LoginThrottle throttle) {
         this.users = users;
         this.audit = audit;
         this.failures = failures;

@@ -5,7 +5,7 @@ import dev.berth.platform.hosts.AgentAuthentication;
 import dev.berth.platform.hosts.AgentCredentialFilter;
 import dev.berth.platform.hosts.HostService;
 import dev.berth.platform.tokens.TokenService;
-import dev.berth.platform.users.UserRepository;
+import dev.berth.platform.users.UserStore;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -73,7 +73,7 @@ public class SecurityConfig {
     }
 
     @Bean
-    ApiTokenFilter apiTokenFilter(TokenService tokens, UserRepository users, AuditLog audit, FailureAudit failures,
+    ApiTokenFilter apiTokenFilter(TokenService tokens, UserStore users, AuditLog audit, FailureAudit failures,
                                   ProblemWriter problems) {
         return new ApiTokenFilter(tokens, users, audit, failures, problems);
     }

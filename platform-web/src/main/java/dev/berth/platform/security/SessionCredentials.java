@@ -1,6 +1,6 @@
 package dev.berth.platform.security;
 
-import dev.berth.platform.users.UserRepository;
+import dev.berth.platform.users.UserStore;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,9 +20,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * nothing a stale session asks for is done even on a path this filter does not see.)
  */
 public class SessionCredentials extends OncePerRequestFilter {
-    private final UserRepository users;
+    private final UserStore users;
 
-    public SessionCredentials(UserRepository users) {
+    public SessionCredentials(UserStore users) {
         this.users = users;
     }
 

@@ -1,7 +1,7 @@
 package dev.berth.platform.security;
 
 import dev.berth.platform.tokens.TokenService;
-import dev.berth.platform.users.UserRepository;
+import dev.berth.platform.users.UserStore;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -14,9 +14,9 @@ import org.springframework.security.core.Authentication;
  */
 public class TokenPasswordProvider implements AuthenticationProvider {
     private final TokenService tokens;
-    private final UserRepository users;
+    private final UserStore users;
 
-    public TokenPasswordProvider(TokenService tokens, UserRepository users) {
+    public TokenPasswordProvider(TokenService tokens, UserStore users) {
         this.tokens = tokens;
         this.users = users;
     }

@@ -1,5 +1,6 @@
 package dev.berth.platform.teams;
 
+import dev.berth.platform.access.Role;
 import java.time.Instant;
 
 /** A team as the API and dashboard show it; {@code yourRole} is the caller's effective role. */

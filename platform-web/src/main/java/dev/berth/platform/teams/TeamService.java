@@ -1,14 +1,15 @@
 package dev.berth.platform.teams;
 
+import dev.berth.platform.access.Role;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.problem.Problem;
-import dev.berth.platform.security.AccessPolicy;
-import dev.berth.platform.security.Caller;
-import dev.berth.platform.security.Permission;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.users.UserAccount;
-import dev.berth.platform.users.UserRepository;
+import dev.berth.platform.users.UserStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -23,13 +24,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class TeamService {
     private static final Pattern TEAM_NAME = Pattern.compile("[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
 
-    private final TeamRepository teams;
-    private final UserRepository users;
+    private final TeamStore teams;
+    private final UserStore users;
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public TeamService(TeamRepository teams, UserRepository users, AuditLog audit, TransactionTemplate tx, Clock clock) {
+    public TeamService(TeamStore teams, UserStore users, AuditLog audit, TransactionTemplate tx, Clock clock) {
         this.teams = teams;
         this.users = users;
         this.audit = audit;
@@ -63,7 +64,7 @@ public class TeamService {
             long id = teams.insert(name, now).orElseThrow(() -> new Problem.Conflict("team '" + name + "' already exists"));
             teams.upsertMember(id, caller.userId(), Role.ADMIN);
         });
-        audit.record(AuditEvent.of(caller.actor(), "team.create", "team:" + name).team(name)
+        audit.record(AuditEvent.of(caller, "team.create", "team:" + name).team(name)
                 .source(origin.address(), origin.userAgent()));
         return new Team(name, now, 1, Role.ADMIN);
     }
@@ -96,7 +97,7 @@ public class TeamService {
             return before;
         });
         String action = previous.isEmpty() ? "team.member.add" : "team.member.role";
-        audit.record(AuditEvent.of(caller.actor(), action, "user:" + username).team(team)
+        audit.record(AuditEvent.of(caller, action, "user:" + username).team(team)
                 .source(origin.address(), origin.userAgent())
                 .detail("role", role)
                 .detail("previousRole", previous.map(Enum::name).orElse(null)));
@@ -119,12 +120,12 @@ public class TeamService {
             teams.removeMember(row.id(), user.id());
             return before;
         });
-        audit.record(AuditEvent.of(caller.actor(), "team.member.remove", "user:" + username).team(team)
+        audit.record(AuditEvent.of(caller, "team.member.remove", "user:" + username).team(team)
                 .source(origin.address(), origin.userAgent())
                 .detail("previousRole", previous));
     }
 
-    private TeamRepository.Row existing(String team) {
+    private TeamStore.Row existing(String team) {
         return teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found"));
     }
 }

@@ -1,6 +1,6 @@
 package dev.berth.platform.tokens;
 
-import dev.berth.platform.teams.Role;
+import dev.berth.platform.access.Role;
 import java.time.Instant;
 
 /** A personal API token as listed; never includes the secret. */

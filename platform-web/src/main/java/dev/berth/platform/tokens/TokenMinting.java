@@ -1,8 +1,8 @@
 package dev.berth.platform.tokens;
 
 import dev.berth.platform.problem.Problem;
-import dev.berth.platform.security.Caller;
-import dev.berth.platform.teams.Role;
+import dev.berth.platform.access.Caller;
+import dev.berth.platform.access.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

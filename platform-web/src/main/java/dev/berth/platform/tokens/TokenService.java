@@ -3,10 +3,10 @@ package dev.berth.platform.tokens;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.problem.Problem;
-import dev.berth.platform.security.Caller;
-import dev.berth.platform.security.RequestOrigin;
-import dev.berth.platform.teams.Role;
-import dev.berth.platform.teams.TeamRepository;
+import dev.berth.platform.access.Caller;
+import dev.berth.platform.access.RequestOrigin;
+import dev.berth.platform.access.Role;
+import dev.berth.platform.teams.TeamStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,12 +23,12 @@ import org.springframework.stereotype.Service;
 public class TokenService {
     public static final Duration MAX_LIFETIME = TokenMinting.MAX_LIFETIME;
 
-    private final TokenRepository tokens;
-    private final TeamRepository teams;
+    private final TokenStore tokens;
+    private final TeamStore teams;
     private final AuditLog audit;
     private final Clock clock;
 
-    public TokenService(TokenRepository tokens, TeamRepository teams, AuditLog audit, Clock clock) {
+    public TokenService(TokenStore tokens, TeamStore teams, AuditLog audit, Clock clock) {
         this.tokens = tokens;
         this.teams = teams;
         this.audit = audit;
@@ -51,10 +51,10 @@ public class TokenService {
                 : teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found")).id();
         var secret = TokenSecret.generate();
         tokens.insert(caller.userId(), secret, granted.name(), teamId, granted.maxRole(), now, granted.expiresAt(),
-                minter.map(TokenRepository.Stored::credentialsVersion).orElse(null));
+                minter.map(TokenStore.Stored::credentialsVersion).orElse(null));
         var details = new ApiToken(secret.publicId(), granted.name(), caller.username(), team, granted.maxRole(), now,
                 granted.expiresAt(), null, null);
-        audit.record(AuditEvent.of(caller.actor(), "token.create", "token:" + secret.publicId()).team(team)
+        audit.record(AuditEvent.of(caller, "token.create", "token:" + secret.publicId()).team(team)
                 .source(origin.address(), origin.userAgent())
                 .detail("name", granted.name()).detail("maxRole", granted.maxRole()).detail("expiresAt", granted.expiresAt()));
         return new IssuedToken(secret.text(), details);
@@ -84,7 +84,7 @@ public class TokenService {
         if (!tokens.revoke(caller.userId(), publicId, clock.instant())) {
             throw new Problem.NotFound("no active token '" + publicId + "' of yours");
         }
-        audit.record(AuditEvent.of(caller.actor(), "token.revoke", "token:" + publicId)
+        audit.record(AuditEvent.of(caller, "token.revoke", "token:" + publicId)
                 .source(origin.address(), origin.userAgent()));
     }
 
@@ -104,7 +104,7 @@ public class TokenService {
     /** Audits each revocation {@link #revokeAllOf} made, with the reason. */
     public void auditRevoked(Caller caller, List<String> revoked, String owner, String reason, RequestOrigin origin) {
         for (String id : revoked) {
-            audit.record(AuditEvent.of(caller.actor(), "token.revoke", "token:" + id)
+            audit.record(AuditEvent.of(caller, "token.revoke", "token:" + id)
                     .source(origin.address(), origin.userAgent())
                     .detail("owner", owner).detail("reason", reason));
         }

@@ -2,7 +2,7 @@ package dev.berth.platform.ui;
 
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import dev.berth.platform.security.SessionCredentials;
-import dev.berth.platform.users.UserRepository;
+import dev.berth.platform.users.UserStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -26,7 +26,7 @@ public class UiSecurityConfig {
 
     @Bean
     @Order(10)
-    SecurityFilterChain dashboard(HttpSecurity http, AuthenticationManager manager, UserRepository users) throws Exception {
+    SecurityFilterChain dashboard(HttpSecurity http, AuthenticationManager manager, UserStore users) throws Exception {
         http.authenticationManager(manager)
                 .addFilterBefore(new LoginCsrfFilter(LOGIN_PATH), UsernamePasswordAuthenticationFilter.class)
                 // A session whose password changed since is over, before anything else reads it.

@@ -23,13 +23,13 @@ public class AdminBootstrap implements ApplicationRunner {
     public static final String ADMIN = "admin";
     private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-    private final UserRepository users;
+    private final UserStore users;
     private final UserService service;
     private final AuditLog audit;
     private final String configuredPassword;
     private final Path passwordFile;
 
-    public AdminBootstrap(UserRepository users, UserService service, AuditLog audit,
+    public AdminBootstrap(UserStore users, UserService service, AuditLog audit,
                           @Value("${berth.admin.password:}") String configuredPassword,
                           @Value("${berth.admin.password-file:berth-data/initial-admin-password}") Path passwordFile) {
         this.users = users;

@@ -3,11 +3,11 @@ package dev.berth.platform.users;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.problem.Problem;
-import dev.berth.platform.security.AccessPolicy;
-import dev.berth.platform.security.Caller;
+import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
 import dev.berth.platform.security.LoginThrottle;
-import dev.berth.platform.security.Permission;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.tokens.TokenService;
 import java.time.Clock;
 import java.util.List;
@@ -26,7 +26,7 @@ public class UserService {
     private static final Pattern USERNAME = Pattern.compile("[a-z][a-z0-9._-]{0,62}");
     public static final int MIN_PASSWORD_LENGTH = 12;
 
-    private final UserRepository users;
+    private final UserStore users;
     private final PasswordEncoder passwords;
     private final AuditLog audit;
     private final Clock clock;
@@ -34,7 +34,7 @@ public class UserService {
     private final LoginThrottle throttle;
     private final TransactionTemplate tx;
 
-    public UserService(UserRepository users, PasswordEncoder passwords, AuditLog audit, Clock clock, TokenService tokens,
+    public UserService(UserStore users, PasswordEncoder passwords, AuditLog audit, Clock clock, TokenService tokens,
                        LoginThrottle throttle, TransactionTemplate tx) {
         this.tx = tx;
         this.users = users;
@@ -60,7 +60,7 @@ public class UserService {
     public UserSummary create(Caller caller, String username, String password, boolean platformAdmin, RequestOrigin origin) {
         AccessPolicy.require(caller, Permission.MANAGE_USERS);
         var created = createUnchecked(username, password, platformAdmin);
-        audit.record(AuditEvent.of(caller.actor(), "user.create", "user:" + username)
+        audit.record(AuditEvent.of(caller, "user.create", "user:" + username)
                 .source(origin.address(), origin.userAgent())
                 .detail("platformAdmin", platformAdmin));
         return created;
@@ -75,7 +75,7 @@ public class UserService {
     public long changeOwnPassword(Caller caller, String currentPassword, String newPassword, RequestOrigin origin) {
         var user = users.find(caller.userId()).orElseThrow(() -> new Problem.NotFound("your account no longer exists"));
         if (currentPassword == null || !passwords.matches(currentPassword, user.passwordHash())) {
-            audit.record(AuditEvent.of(caller.actor(), "user.password.change", "user:" + user.username())
+            audit.record(AuditEvent.of(caller, "user.password.change", "user:" + user.username())
                     .source(origin.address(), origin.userAgent())
                     .outcome(AuditEvent.Outcome.FAILURE).detail("reason", "wrong current password"));
             throw new Problem.Forbidden("the current password is wrong");
@@ -84,7 +84,7 @@ public class UserService {
         if (newPassword.equals(currentPassword)) throw new Problem.Invalid("the new password is the same as the current one");
         var changed = setPassword(caller, user, newPassword);
         tokens.auditRevoked(caller, changed.revoked(), user.username(), "password changed", origin);
-        audit.record(AuditEvent.of(caller.actor(), "user.password.change", "user:" + user.username())
+        audit.record(AuditEvent.of(caller, "user.password.change", "user:" + user.username())
                 .source(origin.address(), origin.userAgent())
                 .detail("otherSessions", "ended").detail("tokensRevoked", changed.revoked().size()));
         return changed.version();
@@ -102,7 +102,7 @@ public class UserService {
         var changed = setPassword(caller, user, newPassword);
         throttle.forget(user.id());
         tokens.auditRevoked(caller, changed.revoked(), username, "password reset", origin);
-        audit.record(AuditEvent.of(caller.actor(), "user.password.reset", "user:" + username)
+        audit.record(AuditEvent.of(caller, "user.password.reset", "user:" + username)
                 .source(origin.address(), origin.userAgent())
                 .detail("sessions", "ended").detail("tokensRevoked", changed.revoked().size()));
     }

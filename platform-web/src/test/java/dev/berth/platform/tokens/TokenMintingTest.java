@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.platform.problem.Problem;
-import dev.berth.platform.security.Caller;
-import dev.berth.platform.teams.Role;
+import dev.berth.platform.access.Caller;
+import dev.berth.platform.access.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

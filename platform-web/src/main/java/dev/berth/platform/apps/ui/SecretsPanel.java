@@ -11,10 +11,10 @@ import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.secrets.AppSecrets;
-import dev.berth.platform.security.AccessPolicy;
+import dev.berth.platform.access.AccessPolicy;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.Permission;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.ui.Notices;
 import dev.berth.platform.ui.Timestamps;
 

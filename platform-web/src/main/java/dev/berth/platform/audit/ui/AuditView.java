@@ -30,7 +30,7 @@ import dev.berth.platform.audit.AuditService;
 import dev.berth.platform.audit.ChainedEvent;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.ui.Notices;
 import dev.berth.platform.ui.Timestamps;
 import jakarta.annotation.security.PermitAll;

@@ -10,7 +10,7 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.shared.Registration;
-import dev.berth.platform.teams.Role;
+import dev.berth.platform.access.Role;
 import java.util.List;
 
 /** Picks a user and a role to add to a team, and emits the pair. */

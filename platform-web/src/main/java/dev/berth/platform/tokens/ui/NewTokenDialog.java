@@ -11,7 +11,7 @@ import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.shared.Registration;
-import dev.berth.platform.teams.Role;
+import dev.berth.platform.access.Role;
 import dev.berth.platform.tokens.TokenService;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

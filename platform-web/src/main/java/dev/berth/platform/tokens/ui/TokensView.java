@@ -20,7 +20,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.teams.Team;
 import dev.berth.platform.teams.TeamService;
 import dev.berth.platform.tokens.ApiToken;

@@ -8,7 +8,7 @@ import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.server.VaadinSession;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.security.RequestOrigin;
+import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.security.SessionCredentials;
 import dev.berth.platform.ui.Notices;
 import dev.berth.platform.users.UserService;

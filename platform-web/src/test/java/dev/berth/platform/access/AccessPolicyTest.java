@@ -1,8 +1,11 @@
-package dev.berth.platform.security;
+package dev.berth.platform.access;
 
+import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.access.Caller;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.platform.teams.Role;
+import dev.berth.platform.access.Role;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;

@@ -1,4 +1,4 @@
-package dev.berth.platform.security;
+package dev.berth.platform.access;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.context.request.RequestContextHolder;

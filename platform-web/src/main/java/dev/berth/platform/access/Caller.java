@@ -1,7 +1,5 @@
-package dev.berth.platform.security;
+package dev.berth.platform.access;
 
-import dev.berth.platform.audit.AuditEvent;
-import dev.berth.platform.teams.Role;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,10 +42,5 @@ public record Caller(long userId, String username, boolean userIsPlatformAdmin, 
     /** Teams where the caller has at least {@code needed}, among those the caller is a member of. */
     public Set<String> teamsWith(Role needed) {
         return memberships.keySet().stream().filter(t -> hasRole(t, needed)).collect(Collectors.toUnmodifiableSet());
-    }
-
-    public AuditEvent.Actor actor() {
-        return token.map(t -> new AuditEvent.Actor(AuditEvent.ActorType.TOKEN, username + "/" + t.publicId()))
-                .orElseGet(() -> AuditEvent.Actor.user(username));
     }
 }

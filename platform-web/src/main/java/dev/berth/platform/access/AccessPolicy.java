@@ -1,7 +1,6 @@
-package dev.berth.platform.security;
+package dev.berth.platform.access;
 
 import dev.berth.platform.problem.Problem;
-import dev.berth.platform.teams.Role;
 import java.util.Optional;
 
 /**

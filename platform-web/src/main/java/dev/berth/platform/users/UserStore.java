@@ -10,23 +10,23 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
-public class UserRepository {
+public class UserStore {
     private final JdbcClient jdbc;
 
-    public UserRepository(JdbcClient jdbc) {
+    public UserStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
     public Optional<UserAccount> find(String username) {
-        return jdbc.sql("SELECT * FROM users WHERE username = ?").param(username).query(UserRepository::map).optional();
+        return jdbc.sql("SELECT * FROM users WHERE username = ?").param(username).query(UserStore::map).optional();
     }
 
     public Optional<UserAccount> find(long id) {
-        return jdbc.sql("SELECT * FROM users WHERE id = ?").param(id).query(UserRepository::map).optional();
+        return jdbc.sql("SELECT * FROM users WHERE id = ?").param(id).query(UserStore::map).optional();
     }
 
     public List<UserAccount> all() {
-        return jdbc.sql("SELECT * FROM users ORDER BY username").query(UserRepository::map).list();
+        return jdbc.sql("SELECT * FROM users ORDER BY username").query(UserStore::map).list();
     }
 
     public long count() {

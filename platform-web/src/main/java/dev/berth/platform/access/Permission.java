@@ -1,6 +1,5 @@
-package dev.berth.platform.security;
+package dev.berth.platform.access;
 
-import dev.berth.platform.teams.Role;
 import java.util.Optional;
 
 /**

@@ -1,5 +1,6 @@
 package dev.berth.platform.teams;
 
+import dev.berth.platform.access.Role;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -12,10 +13,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
-public class TeamRepository {
+public class TeamStore {
     private final JdbcClient jdbc;
 
-    public TeamRepository(JdbcClient jdbc) {
+    public TeamStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
@@ -28,11 +29,11 @@ public class TeamRepository {
             FROM teams t""";
 
     public List<Row> all() {
-        return jdbc.sql(SELECT_ROW + " ORDER BY t.name").query(TeamRepository::row).list();
+        return jdbc.sql(SELECT_ROW + " ORDER BY t.name").query(TeamStore::row).list();
     }
 
     public Optional<Row> find(String name) {
-        return jdbc.sql(SELECT_ROW + " WHERE t.name = ?").param(name).query(TeamRepository::row).optional();
+        return jdbc.sql(SELECT_ROW + " WHERE t.name = ?").param(name).query(TeamStore::row).optional();
     }
 
     public Optional<Long> insert(String name, Instant now) {

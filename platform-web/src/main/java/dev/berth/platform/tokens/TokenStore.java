@@ -1,6 +1,6 @@
 package dev.berth.platform.tokens;
 
-import dev.berth.platform.teams.Role;
+import dev.berth.platform.access.Role;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -11,10 +11,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
-public class TokenRepository {
+public class TokenStore {
     private final JdbcClient jdbc;
 
-    public TokenRepository(JdbcClient jdbc) {
+    public TokenStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
@@ -31,12 +31,12 @@ public class TokenRepository {
             JOIN users u ON u.id = k.user_id LEFT JOIN teams t ON t.id = k.team_id""";
 
     public Optional<Stored> findByPublicId(String publicId) {
-        return jdbc.sql(SELECT + " WHERE k.public_id = ?").param(publicId).query(TokenRepository::map).optional();
+        return jdbc.sql(SELECT + " WHERE k.public_id = ?").param(publicId).query(TokenStore::map).optional();
     }
 
     public List<ApiToken> ofUser(long userId) {
         return jdbc.sql(SELECT + " WHERE k.user_id = ? ORDER BY k.created_at DESC, k.id DESC")
-                .param(userId).query(TokenRepository::map).list().stream().map(Stored::token).toList();
+                .param(userId).query(TokenStore::map).list().stream().map(Stored::token).toList();
     }
 
     public void insert(long userId, TokenSecret secret, String name, Long teamId, Role maxRole, Instant now, Instant expiresAt) {

@@ -1,4 +1,4 @@
-package dev.berth.platform.teams;
+package dev.berth.platform.access;
 
 import dev.berth.platform.problem.Problem;
 
