@@ -29,7 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class BerthAgent {
     public static final Path DEFAULT_STATE = Path.of("/var/lib/berth-agent");
-    public static final Path DEFAULT_RUNC = Path.of("/usr/sbin/runc");
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     static final String USAGE = """
             usage: berth-agent [--state-dir DIR] COMMAND

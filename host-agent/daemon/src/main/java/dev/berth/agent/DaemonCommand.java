@@ -9,6 +9,7 @@ import dev.berth.agent.link.PlatformAddress;
 import dev.berth.agent.link.PlatformLink;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.runtime.Runc;
 import dev.berth.agent.state.PortRange;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -143,7 +144,7 @@ final class DaemonCommand {
             var registries = AgentConfig.load(o.config(), o.configGiven()).registries(o.insecureRegistries());
             var options = AgentOptions.defaults().withPublishAddress(o.publishAddress(), o.advertiseAddress())
                     .withPortRange(o.portRange()).withRegistries(registries);
-            var agent = AgentService.open(state, BerthAgent.DEFAULT_RUNC, options);
+            var agent = AgentService.open(state, Runc.DEFAULT_BINARY, options);
             var socket = new SocketServer(agent, state);
             var stopped = new CountDownLatch(1);
             var platformLink = link;

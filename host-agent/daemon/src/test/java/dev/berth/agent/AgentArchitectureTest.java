@@ -1,6 +1,7 @@
 package dev.berth.agent;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -45,4 +46,18 @@ class AgentArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "java.net..", "java.nio.channels..")
             .orShould().callMethod(ProcessBuilder.class, "start")
             .because("the plan, health counting, port choice, backend choice and log cursors are pure and table-tested");
+
+    @ArchTest
+    static final ArchRule agentPackagesAreFreeOfCycles = slices().matching("dev.berth.agent.(**)")
+            .should().beFreeOfCycles()
+            .because("each agent package can be read, tested and changed from the bottom up");
+
+    @ArchTest
+    static final ArchRule runcHasOneDoor = noClasses()
+            .that().doNotHaveFullyQualifiedName("dev.berth.agent.runtime.Runc")
+            .and().doNotHaveFullyQualifiedName("dev.berth.agent.state.VolumeManager")
+            .should().callMethod(ProcessBuilder.class, "start")
+            .orShould().callMethod(Runtime.class, "exec", String[].class)
+            .orShould().callMethod(Runtime.class, "exec", String.class)
+            .because("only Runc knows runc's binary and --root and starts it (VolumeManager runs mkfs and mount helpers)");
 }

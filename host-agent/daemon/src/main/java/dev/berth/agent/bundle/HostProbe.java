@@ -1,12 +1,11 @@
 package dev.berth.agent.bundle;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.berth.agent.runtime.Runc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /** The I/O edge that gathers {@link HostFacts}: asks runc, the kernel and the cgroup filesystem. */
 public final class HostProbe {
@@ -14,21 +13,8 @@ public final class HostProbe {
     }
 
     /** Probes this host; fails with a sentence that says what is missing. */
-    public static HostFacts probe(Path runc) throws IOException {
-        if (!Files.isExecutable(runc)) {
-            throw new IOException(runc + " is missing or not executable: install runc (apt-get install runc)");
-        }
-        var pb = new ProcessBuilder(runc.toString(), "features").redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("'" + runc + " features' failed (runc 1.1 or newer is needed): " + out.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while asking runc for its features");
-        }
+    public static HostFacts probe(Runc runc) throws IOException {
+        String out = runc.features();
         boolean unified = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
         return new HostFacts(architecture(System.getProperty("os.arch")), unified, System.getProperty("os.version"),
                 RuntimeFeaturesParser.parse(out));

@@ -59,14 +59,14 @@ public final class AgentService implements AutoCloseable {
     private final Map<String, ManagedContainer> containers = new ConcurrentHashMap<>();
     private volatile Runnable changeListener = () -> { };
 
-    private AgentService(Path stateDir, Path runcBinary, AgentOptions options, HostFacts host, ImageService images) {
+    private AgentService(Path stateDir, Runc runc, AgentOptions options, HostFacts host, ImageService images) {
         this.stateDir = stateDir;
         this.options = options;
-        this.runc = new Runc(runcBinary, stateDir.resolve("runc"));
+        this.runc = runc;
         this.images = images;
         this.ports = new PublishedPorts(options.publishAddress(), options.advertiseAddress());
         this.isolation = new IsolationReports(host.cgroupV2());
-        this.launcher = new ContainerLauncher(stateDir, runcBinary, runc, host, options.publishAddress(), images,
+        this.launcher = new ContainerLauncher(stateDir, runc, host, options.publishAddress(), images,
                 new PortAllocations(stateDir, options.portRange()), ports, this::changed);
         this.supervisor = new Supervisor(containers::values, launcher, this::changed);
     }
@@ -93,7 +93,8 @@ public final class AgentService implements AutoCloseable {
             throw new IOException("berth-agent must run as root (effective uid " + SyscallPort.effectiveUid()
                     + "): it creates namespaces, cgroups and loop devices");
         }
-        HostFacts host = HostProbe.probe(runcBinary);
+        var runc = Runc.forStateDirectory(runcBinary, stateDir);
+        HostFacts host = HostProbe.probe(runc);
         String refusal = HostRequirements.refusal(
                 HostRequirements.gaps(host, HostProbe.kernel(Path.of("/proc"), Path.of("/dev"))));
         if (refusal != null) throw new IOException(refusal);
@@ -105,7 +106,7 @@ public final class AgentService implements AutoCloseable {
         StateDirectory.requireSearchable(stateDir);
         var images = new ImageService(stateDir, options.registries(), new Platform("linux", host.architecture(), null),
                 Clock.systemUTC());
-        var service = new AgentService(stateDir, runcBinary, options, host, images);
+        var service = new AgentService(stateDir, runc, options, host, images);
         service.adoptAll();
         service.assignments = new Assignments(service, stateDir, Clock.systemUTC());
         service.supervisor.start();

@@ -36,7 +36,6 @@ import java.util.TreeMap;
  */
 final class ContainerLauncher implements AutoCloseable {
     private final Path stateDir;
-    private final Path runcBinary;
     private final Runc runc;
     private final HostFacts host;
     private final String publishAddress;
@@ -49,10 +48,9 @@ final class ContainerLauncher implements AutoCloseable {
     private final HealthChecks health;
     private final String cgroupParent;
 
-    ContainerLauncher(Path stateDir, Path runcBinary, Runc runc, HostFacts host, String publishAddress, ImageService images,
+    ContainerLauncher(Path stateDir, Runc runc, HostFacts host, String publishAddress, ImageService images,
                       PortAllocations allocations, PublishedPorts ports, Runnable changed) {
         this.stateDir = stateDir;
-        this.runcBinary = runcBinary;
         this.runc = runc;
         this.host = host;
         this.publishAddress = publishAddress;
@@ -105,8 +103,8 @@ final class ContainerLauncher implements AutoCloseable {
             m.health = HealthTracker.START;
             m.exitSeen = false;
             m.isolation = null;
-            m.process = ContainerProcess.start(runc, runcBinary, stateDir.resolve("runc"), m.name(), m.dir.bundle(),
-                    m.dir.path(), m.dir.log(), memoryCgroup(m.name()));
+            m.process = ContainerProcess.start(runc, m.name(), m.dir.bundle(), m.dir.path(), m.dir.log(),
+                    memoryCgroup(m.name()));
             connectNetwork(m);
             updateServing(m);
             health.watch(m);

@@ -1,6 +1,5 @@
 package dev.berth.agent.runtime;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,16 +10,13 @@ import java.util.Optional;
 
 /**
  * One container run by runc in the foreground under a small shell that records runc's exit
- * status in a file. The container's output goes straight to its log file, not through the agent,
+ * status in a file ({@link Runc#startUnderShim}). The container's output goes straight to its log file, not through the agent,
  * so containers and their exit codes survive the agent being killed; a restarted agent finds
  * them again through runc and that file. The container's init process is known by its
  * {@link ProcessIdentity} (pid, start time, boot), recorded when it starts: a pid alone may by now
  * be any other process's.
  */
 public final class ContainerProcess {
-    private static final String SHIM = "\"$0\" --root \"$1\" run --keep --pid-file \"$5\" --bundle \"$2\" \"$3\"; "
-            + "echo $? > \"$4.tmp\"; mv \"$4.tmp\" \"$4\"";
-
     private final Runc runc;
     private final String id;
     private final Path exitFile;
@@ -46,20 +42,15 @@ public final class ContainerProcess {
      * @param dir the container's own state directory: exit-code file and log live there
      * @param memoryCgroup see {@link #memoryCgroup}
      */
-    public static ContainerProcess start(Runc runc, Path runcBinary, Path runcRoot, String id, Path bundle, Path dir, Path log,
-                                         Path memoryCgroup) throws IOException {
+    public static ContainerProcess start(Runc runc, String id, Path bundle, Path dir, Path log, Path memoryCgroup)
+            throws IOException {
         Path exitFile = dir.resolve("exit-code");
         Path pidFile = dir.resolve("pid");
         Files.deleteIfExists(exitFile);
         Files.deleteIfExists(pidFile);
         Files.deleteIfExists(identityFile(dir));
-        var pb = new ProcessBuilder(List.of("/bin/sh", "-c", SHIM, runcBinary.toString(), runcRoot.toString(),
-                bundle.toString(), id, exitFile.toString(), pidFile.toString()));
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         LogFile.createPrivate(log);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.redirectErrorStream(true);
-        pb.start();
+        runc.startUnderShim(id, bundle, pidFile, exitFile, log);
         var container = new ContainerProcess(runc, id, exitFile, memoryCgroup);
         container.awaitStarted(pidFile, Duration.ofSeconds(30), log);
         container.recordIdentity(pidFile);

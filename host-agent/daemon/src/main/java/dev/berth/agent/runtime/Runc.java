@@ -2,6 +2,7 @@ package dev.berth.agent.runtime;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,17 +13,68 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The runc command line, as the one I/O edge that starts, signals and removes containers. */
+/**
+ * The runc command line: the one door through which the agent reaches runc. Only this class knows
+ * runc's binary and its state directory ({@code --root}); asking for features, starting (under
+ * the start shim), exec, state, kill and delete all go through it.
+ */
 public final class Runc {
+    /** Where the agent finds runc unless told otherwise (the Debian and Ubuntu package's path). */
+    public static final Path DEFAULT_BINARY = Path.of("/usr/sbin/runc");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /**
+     * Runs the container in the foreground and records runc's exit status in a file once it ends,
+     * so the status survives the agent; arguments: binary, root, bundle, id, exit file, pid file.
+     */
+    private static final String SHIM = "\"$0\" --root \"$1\" run --keep --pid-file \"$5\" --bundle \"$2\" \"$3\"; "
+            + "echo $? > \"$4.tmp\"; mv \"$4.tmp\" \"$4\"";
 
     private final Path binary;
     private final Path root;
 
-    /** @param root runc's own state directory ({@code --root}), so agents do not see each other's containers */
-    public Runc(Path binary, Path root) {
+    private Runc(Path binary, Path root) {
         this.binary = binary;
         this.root = root;
+    }
+
+    /**
+     * The runc of an agent whose state lives in {@code stateDir}: its containers are kept under
+     * {@code stateDir/runc}, so agents do not see each other's containers.
+     */
+    public static Runc forStateDirectory(Path binary, Path stateDir) {
+        return new Runc(binary, stateDir.resolve("runc"));
+    }
+
+    /** What {@code runc features} prints (JSON); fails with a sentence when runc is missing or too old. */
+    public String features() throws IOException {
+        if (!Files.isExecutable(binary)) {
+            throw new IOException(binary + " is missing or not executable: install runc (apt-get install runc)");
+        }
+        Process p = new ProcessBuilder(binary.toString(), "features").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("'" + binary + " features' failed (runc 1.1 or newer is needed): " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking runc for its features");
+        }
+        return out;
+    }
+
+    /**
+     * Starts the container in the foreground under the start shim, detached from the agent, and
+     * returns at once: runc writes the init's pid to {@code pidFile}, the shim writes runc's exit
+     * status to {@code exitFile} when the container ends, and its output is appended to {@code log}.
+     */
+    public void startUnderShim(String id, Path bundle, Path pidFile, Path exitFile, Path log) throws IOException {
+        var pb = new ProcessBuilder(List.of("/bin/sh", "-c", SHIM, binary.toString(), root.toString(),
+                bundle.toString(), id, exitFile.toString(), pidFile.toString()));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.redirectErrorStream(true);
+        pb.start();
     }
 
     /** What {@code runc state} says of a container. */

@@ -3,6 +3,7 @@ package dev.berth.agent.bundle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.agent.runtime.Runc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,16 +15,16 @@ class HostProbeTest {
     @TempDir
     Path dir;
 
-    private Path fakeRunc(String script) throws Exception {
+    private Runc fakeRunc(String script) throws Exception {
         Path runc = dir.resolve("runc");
         Files.writeString(runc, "#!/bin/sh\n" + script + "\n");
         Files.setPosixFilePermissions(runc, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return runc;
+        return Runc.forStateDirectory(runc, dir);
     }
 
     @Test
     void aMissingRuncIsNamedWithHowToInstallIt() {
-        assertThatThrownBy(() -> HostProbe.probe(dir.resolve("nope")))
+        assertThatThrownBy(() -> HostProbe.probe(Runc.forStateDirectory(dir.resolve("nope"), dir)))
                 .hasMessageContaining("is missing or not executable: install runc (apt-get install runc)");
     }
 

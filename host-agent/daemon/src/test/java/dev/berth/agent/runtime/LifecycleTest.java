@@ -35,7 +35,7 @@ class LifecycleTest {
 
     private ContainerProcess start(ContainerSpec spec) throws Exception {
         Path dir = host.containerDir(spec);
-        var c = ContainerProcess.start(host.runc, RuntimePrerequisites.RUNC, host.work.resolve("runc"), spec.name(),
+        var c = ContainerProcess.start(host.runc, spec.name(),
                 host.bundle(spec, Map.of()), dir, dir.resolve("output.log"),
                 ContainerProcess.memoryCgroup(Path.of("/sys/fs/cgroup"), host.host.cgroupV2(), RuntimeFixture.cgroupsPath(spec)));
         started.add(c);
@@ -100,7 +100,7 @@ class LifecycleTest {
         var first = start(spec);
         long pid = first.state().pid();
         // A fresh object with nothing but the id and the state directory, as after an agent restart.
-        var adopted = ContainerProcess.adopt(new Runc(RuntimePrerequisites.RUNC, host.work.resolve("runc")), spec.name(),
+        var adopted = ContainerProcess.adopt(Runc.forStateDirectory(RuntimePrerequisites.RUNC, host.work), spec.name(),
                 host.containerDir(spec),
                 ContainerProcess.memoryCgroup(Path.of("/sys/fs/cgroup"), host.host.cgroupV2(), RuntimeFixture.cgroupsPath(spec)));
         assertThat(adopted.state().pid()).isEqualTo(pid);

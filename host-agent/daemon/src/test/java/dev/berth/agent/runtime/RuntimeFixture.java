@@ -33,13 +33,13 @@ final class RuntimeFixture implements AutoCloseable {
     RuntimeFixture(IdRange range, String... applets) throws IOException {
         RuntimePrerequisites.require();
         this.range = range;
-        this.host = HostProbe.probe(RuntimePrerequisites.RUNC);
         this.work = Files.createTempDirectory("berth-runtime-test");
+        this.runc = Runc.forStateDirectory(RuntimePrerequisites.RUNC, work);
+        this.host = HostProbe.probe(runc);
         // Container root is an unprivileged host uid: it must be able to pass through to the rootfs.
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
         Path source = Busybox.tree(work.resolve("source"), applets);
         this.rootfs = new RootfsShifter(work.resolve("state")).prepare(source, range).rootfs();
-        this.runc = new Runc(RuntimePrerequisites.RUNC, work.resolve("runc"));
     }
 
     /** A spec for a container running {@code script} under /bin/sh, with small limits. */
