@@ -27,6 +27,7 @@ public final class BundleValidator {
 
     public static final List<Check> CHECKS = List.of(
             new Check("read-only root", (s, c) -> s.root.readonly ? ok() : fail("the root filesystem must be read-only")),
+            new Check("root filesystem", BundleValidator::rootFilesystem),
             new Check("no new privileges", (s, c) -> s.process.noNewPrivileges ? ok() : fail("noNewPrivileges must be true")),
             new Check("namespaces", BundleValidator::namespaces),
             new Check("user namespace mapping", BundleValidator::idMappings),
@@ -60,6 +61,18 @@ public final class BundleValidator {
 
     private static Optional<String> fail(String reason) {
         return Optional.of(reason);
+    }
+
+    /** The container's root is a host directory named plainly, never the host's own root or the kernel's trees. */
+    private static Optional<String> rootFilesystem(OciSpec s, BundleContext c) {
+        String path = s.root.path;
+        var unclean = cleanAbsolute(path);
+        if (unclean.isPresent()) return fail("root filesystem '" + path + "' " + unclean.get());
+        if (path.equals("/")) return fail("the host's own root cannot be a container's root filesystem");
+        for (String root : RUNTIME_ROOTS) {
+            if (under(path, root)) return fail("root filesystem '" + path + "' is under " + root + ", which belongs to the kernel");
+        }
+        return ok();
     }
 
     private static Optional<String> namespaces(OciSpec s, BundleContext c) {

@@ -12,6 +12,11 @@ public final class SpecOptions {
     private SpecOptions() {
     }
 
+    /** The root filesystem: the host directory prepared for the container (the profile keeps it read-only). */
+    public static SpecOption root() {
+        return (spec, ctx) -> spec.root.path = ctx.rootfs();
+    }
+
     /** Command, environment, user and working directory. */
     public static SpecOption process() {
         return (spec, ctx) -> {
@@ -87,6 +92,6 @@ public final class SpecOptions {
 
     /** The options applied to every container, in order. */
     public static List<SpecOption> all() {
-        return List.of(process(), userNamespace(), resources(), capabilities(), volumes(), tmpfs());
+        return List.of(root(), process(), userNamespace(), resources(), capabilities(), volumes(), tmpfs());
     }
 }

@@ -229,8 +229,8 @@ final class ContainerLauncher implements AutoCloseable {
         Path rootfs = shifter.prepare(Path.of(spec.rootfs()), m.ids, spec.image() == null).rootfs();
         var volumeSources = new LinkedHashMap<String, String>();
         for (var v : spec.volumes()) volumeSources.put(v.name(), volumes.prepare(spec.app(), v.name(), v.sizeBytes(), m.ids).toString());
-        var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, volumeSources, cgroupsPath(spec.name())));
-        oci.root.path = rootfs.toString();
+        var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, rootfs.toString(), volumeSources,
+                cgroupsPath(spec.name())));
         m.dir.writeConfig(ConfigJson.write(oci));
     }
 

@@ -57,7 +57,8 @@ class BundleValidatorTest {
         var spec = Specs.with(TestHosts.web(), change);
         var volumes = spec.volumes().stream().collect(java.util.stream.Collectors.toMap(
                 ContainerSpec.VolumeMount::name, v -> "/var/lib/berth-agent/volumes/x/" + v.name(), (a, b) -> a));
-        var context = new BundleContext(spec, TestHosts.amd64(false), new IdRange(131072, IdRange.SIZE), volumes, "/berth/x");
+        var context = new BundleContext(spec, TestHosts.amd64(false), new IdRange(131072, IdRange.SIZE), TestHosts.ROOTFS, volumes,
+                "/berth/x");
         assertThatThrownBy(() -> BundleBuilder.build(context))
                 .isInstanceOfSatisfying(BundleRejected.class, e -> assertThat(e.violations())
                         .anySatisfy(v -> {
@@ -70,6 +71,7 @@ class BundleValidatorTest {
     static Stream<Arguments> loosenings() {
         return Stream.of(
                 Arguments.of("writable root", (SpecOption) (s, c) -> s.root.readonly = false, "read-only root"),
+                Arguments.of("host root as rootfs", (SpecOption) (s, c) -> s.root.path = "/", "root filesystem"),
                 Arguments.of("new privileges", (SpecOption) (s, c) -> s.process.noNewPrivileges = false, "no new privileges"),
                 Arguments.of("no user namespace", (SpecOption) (s, c) -> s.linux.namespaces.removeIf(n -> n.type().equals("user")),
                         "namespaces"),
@@ -102,6 +104,31 @@ class BundleValidatorTest {
         assertThatThrownBy(() -> BundleBuilder.build(TestHosts.context(TestHosts.web()), options))
                 .isInstanceOfSatisfying(BundleRejected.class,
                         e -> assertThat(e.violations()).extracting(BundleRejected.Violation::check).contains(check));
+    }
+
+    /** The root filesystem enters through its option, before validation: a hostile one is refused like any other setting. */
+    @ParameterizedTest(name = "root filesystem {0}")
+    @org.junit.jupiter.params.provider.CsvSource(quoteCharacter = '"', value = {
+            "/, the host's own root",
+            "rootfs, must be absolute",
+            "/var/lib/berth-agent/rootfs/../../../etc, '.' or '..'",
+            "/proc/1/root, under /proc",
+            "/sys/fs/cgroup, under /sys",
+            "/var/lib/berth-agent/rootfs/web/, must not end with '/'"})
+    void aHostileRootFilesystemIsRefusedByValidation(String rootfs, String reasonPart) {
+        var base = TestHosts.context(TestHosts.web());
+        var context = new BundleContext(base.container(), base.host(), base.ids(), rootfs, base.volumeSources(), base.cgroupsPath());
+        assertThatThrownBy(() -> BundleBuilder.build(context))
+                .isInstanceOfSatisfying(BundleRejected.class, e -> assertThat(e.violations()).singleElement()
+                        .satisfies(v -> {
+                            assertThat(v.check()).isEqualTo("root filesystem");
+                            assertThat(v.reason()).contains(reasonPart);
+                        }));
+    }
+
+    @org.junit.jupiter.api.Test
+    void theValidatedSpecCarriesThePreparedRootFilesystem() {
+        assertThat(BundleBuilder.build(TestHosts.context(TestHosts.web())).root.path).isEqualTo(TestHosts.ROOTFS);
     }
 
     @org.junit.jupiter.api.Test

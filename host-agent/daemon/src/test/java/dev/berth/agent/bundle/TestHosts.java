@@ -9,6 +9,8 @@ import java.util.Map;
 
 /** Fixtures: a host like the CI machine (runc 1.1.5, amd64, hybrid cgroups) and a typical spec. */
 final class TestHosts {
+    /** Where the agent prepared the root filesystem of the test container. */
+    static final String ROOTFS = "/var/lib/berth-agent/rootfs/web/131072";
     private TestHosts() {
     }
 
@@ -36,7 +38,7 @@ final class TestHosts {
     }
 
     static BundleContext context(ContainerSpec spec, HostFacts host) {
-        return new BundleContext(spec, host, new IdRange(131072, IdRange.SIZE),
+        return new BundleContext(spec, host, new IdRange(131072, IdRange.SIZE), ROOTFS,
                 Map.of("data", "/var/lib/berth-agent/volumes/web/data/mnt"), "/berth/web-1");
     }
 

@@ -28,7 +28,7 @@ class IsolationReportTest {
         var spec = host.spec("exec sleep 300", new ContainerSpec.Resources(48L << 20, 250, 32),
                 List.of(new ContainerSpec.TmpfsMount("/tmp", 1L << 20), new ContainerSpec.TmpfsMount("/data", 2L << 20)));
         id = spec.name();
-        promised = BundleBuilder.build(new BundleContext(spec, host.host, host.range, Map.of(), RuntimeFixture.cgroupsPath(spec)));
+        promised = BundleBuilder.build(new BundleContext(spec, host.host, host.range, host.rootfs.toString(), Map.of(), RuntimeFixture.cgroupsPath(spec)));
         host.runc.runDetached(id, host.bundle(spec, Map.of()), host.work.resolve(id + ".log"));
     }
 

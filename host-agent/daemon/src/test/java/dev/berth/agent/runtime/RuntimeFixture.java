@@ -76,8 +76,8 @@ final class RuntimeFixture implements AutoCloseable {
 
     /** Builds and writes the bundle; returns its directory. */
     Path bundle(ContainerSpec spec, Map<String, String> volumeSources) throws IOException {
-        OciSpec oci = BundleBuilder.build(new BundleContext(spec, host, range, volumeSources, cgroupsPath(spec)));
-        oci.root.path = rootfs.toString();
+        OciSpec oci = BundleBuilder.build(new BundleContext(spec, host, range, rootfs.toString(), volumeSources,
+                cgroupsPath(spec)));
         Path bundle = work.resolve("bundles").resolve(spec.name());
         Files.createDirectories(bundle);
         Files.writeString(bundle.resolve("config.json"), ConfigJson.write(oci));
