@@ -83,7 +83,7 @@ final class ContainerLauncher implements AutoCloseable {
     ManagedContainer prepare(ContainerSpec spec, Map<String, String> secrets, AssignmentPlan.Owner owner, String fingerprint,
                              boolean admitted, ContainerDir dir) throws IOException {
         ContainerSpec resolved = new SpecResolver(images).resolve(spec);
-        ContainerSpec settled = withPorts(resolved, hostPorts(resolved));
+        ContainerSpec settled = resolved.withPorts(hostPorts(resolved));
         IdRange ids = ranges.rangeFor(settled.app());
         var m = new ManagedContainer(settled, dir, ids, owner, fingerprint);
         m.admitted = admitted;
@@ -211,20 +211,9 @@ final class ContainerLauncher implements AutoCloseable {
                 new PublishedPorts.Binding(listenAddress(p), p.hostPort()), p.containerPort())).toList();
     }
 
-    private static ContainerSpec withPorts(ContainerSpec s, List<ContainerSpec.PortPublish> ports) {
-        return new ContainerSpec(s.version(), s.name(), s.app(), s.rootfs(), s.image(), s.command(), s.env(), s.user(),
-                s.workingDir(), s.resources(), s.volumes(), s.tmpfs(), ports, s.capabilities(), s.health(), s.healthTiming(),
-                s.restart());
-    }
-
     /** The bundle, with secret values added to the environment (winning over {@code env}); only its 0600 config holds them. */
     private void writeBundle(ManagedContainer m, Map<String, String> secrets) throws IOException {
-        ContainerSpec spec = m.spec;
-        if (!secrets.isEmpty()) {
-            var env = new TreeMap<>(spec.env());
-            env.putAll(secrets);
-            spec = spec.withRuntimeDefaults(spec.rootfs(), spec.command(), spec.user(), spec.workingDir(), env, spec.health());
-        }
+        ContainerSpec spec = withSecretsInEnv(m.spec, secrets);
         // A directory given by hand may have changed since the last start; an image's snapshot never does.
         Path rootfs = shifter.prepare(Path.of(spec.rootfs()), m.ids, spec.image() == null).rootfs();
         var volumeSources = new LinkedHashMap<String, String>();
@@ -232,6 +221,14 @@ final class ContainerLauncher implements AutoCloseable {
         var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, rootfs.toString(), volumeSources,
                 cgroupsPath(spec.name())));
         m.dir.writeConfig(ConfigJson.write(oci));
+    }
+
+    /** The spec with secret values joined to its environment, winning over {@code env}. Pure. */
+    static ContainerSpec withSecretsInEnv(ContainerSpec spec, Map<String, String> secrets) {
+        if (secrets.isEmpty()) return spec;
+        var env = new TreeMap<>(spec.env());
+        env.putAll(secrets);
+        return spec.withEnv(env);
     }
 
     /** Stops health checking; containers keep running. */

@@ -43,10 +43,7 @@ final class SpecResolver {
             });
             Path rootfs = images.rootfs(image);
             var settled = ImageDefaults.apply(spec, images.config(image), rootfs.toString(), accounts(rootfs));
-            return new ContainerSpec(settled.version(), settled.name(), settled.app(), settled.rootfs(),
-                    pinned(spec.image(), image.digest()), settled.command(), settled.env(), settled.user(), settled.workingDir(),
-                    settled.resources(), settled.volumes(), settled.tmpfs(), settled.ports(), settled.capabilities(),
-                    settled.health(), settled.healthTiming(), settled.restart());
+            return settled.withImage(pinned(spec.image(), image.digest()));
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -6,7 +6,6 @@ import dev.berth.registry.ImageConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Settles a container spec against its image's config: the image gives the defaults, the spec
@@ -57,7 +56,8 @@ public final class ImageDefaults {
         }
         HealthCheck health = spec.health();
         if (health == null && image != null && image.healthcheck() != null) health = health(image.healthcheck().test());
-        return spec.withRuntimeDefaults(rootfs, command, user, workingDir, Map.copyOf(env), health);
+        return spec.withRootfs(rootfs).withCommand(command).withUser(user).withWorkingDir(workingDir).withEnv(env)
+                .withHealth(health);
     }
 
     /** Docker's USER forms: uid, uid:gid, name, name:group; a bare user takes its passwd group. */

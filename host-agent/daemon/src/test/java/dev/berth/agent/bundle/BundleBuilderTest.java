@@ -63,14 +63,14 @@ class BundleBuilderTest {
         var plain = BundleBuilder.build(TestHosts.context(TestHosts.web()));
         assertThat(allowedSyscalls(plain)).contains("read", "write", "arch_prctl")
                 .doesNotContain("unshare", "mount", "chroot", "reboot", "s390_runtime_instr");
-        var withChroot = BundleBuilder.build(TestHosts.context(Specs.with(TestHosts.web(), d -> d.capabilities = List.of("SYS_CHROOT"))));
+        var withChroot = BundleBuilder.build(TestHosts.context(TestHosts.web().withCapabilities(List.of("SYS_CHROOT"))));
         assertThat(allowedSyscalls(withChroot)).contains("chroot").doesNotContain("unshare", "mount");
         assertThat(withChroot.process.capabilities.bounding).containsExactly("CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT");
     }
 
     @Test
     void aSpecWithoutACommandIsRefused() {
-        assertThatThrownBy(() -> BundleBuilder.build(TestHosts.context(Specs.with(TestHosts.web(), d -> d.command = List.of()))))
+        assertThatThrownBy(() -> BundleBuilder.build(TestHosts.context(TestHosts.web().withCommand(List.of()))))
                 .isInstanceOf(BundleRejected.class).hasMessageContaining("a command to run is required");
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.agent.protocol.ContainerSpec;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -14,47 +14,45 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bad input and loosened specs, each refused by the named check with a reason a person can act on. */
 class BundleValidatorTest {
-    private static Arguments spec(String name, Consumer<Specs.Draft> change, String check, String reasonPart) {
+    private static Arguments spec(String name, UnaryOperator<ContainerSpec> change, String check, String reasonPart) {
         return Arguments.of(name, change, check, reasonPart);
     }
 
     static Stream<Arguments> badSpecs() {
         var mi = 1L << 20;
         return Stream.of(
-                spec("forbidden capability", d -> d.capabilities = List.of("SYS_ADMIN"), "capabilities",
+                spec("forbidden capability", s -> s.withCapabilities(List.of("SYS_ADMIN")), "capabilities",
                         "CAP_SYS_ADMIN is not allowed; an app may add only CAP_CHOWN, CAP_DAC_OVERRIDE"),
-                spec("two forbidden capabilities", d -> d.capabilities = List.of("net_admin", "CAP_MKNOD"), "capabilities",
+                spec("two forbidden capabilities", s -> s.withCapabilities(List.of("net_admin", "CAP_MKNOD")), "capabilities",
                         "CAP_MKNOD, CAP_NET_ADMIN is not allowed"),
-                spec("volume under /proc", d -> d.volumes = List.of(new ContainerSpec.VolumeMount("data", "/proc/x", mi)),
+                spec("volume under /proc", s -> s.withVolumes(List.of(new ContainerSpec.VolumeMount("data", "/proc/x", mi))),
                         "volume and tmpfs paths", "under /proc"),
-                spec("tmpfs on /dev", d -> d.tmpfs = List.of(new ContainerSpec.TmpfsMount("/dev", mi)),
+                spec("tmpfs on /dev", s -> s.withTmpfs(List.of(new ContainerSpec.TmpfsMount("/dev", mi))),
                         "volume and tmpfs paths", "under /dev"),
-                spec("volume on /sys/fs", d -> d.volumes = List.of(new ContainerSpec.VolumeMount("data", "/sys/fs", mi)),
+                spec("volume on /sys/fs", s -> s.withVolumes(List.of(new ContainerSpec.VolumeMount("data", "/sys/fs", mi))),
                         "volume and tmpfs paths", "under /sys"),
-                spec("relative volume path", d -> d.volumes = List.of(new ContainerSpec.VolumeMount("data", "data", mi)),
+                spec("relative volume path", s -> s.withVolumes(List.of(new ContainerSpec.VolumeMount("data", "data", mi))),
                         "volume and tmpfs paths", "must be absolute"),
-                spec("escaping volume path", d -> d.volumes = List.of(new ContainerSpec.VolumeMount("data", "/data/../proc", mi)),
+                spec("escaping volume path", s -> s.withVolumes(List.of(new ContainerSpec.VolumeMount("data", "/data/../proc", mi))),
                         "volume and tmpfs paths", "'.' or '..'"),
-                spec("volume over /", d -> d.volumes = List.of(new ContainerSpec.VolumeMount("data", "/", mi)),
+                spec("volume over /", s -> s.withVolumes(List.of(new ContainerSpec.VolumeMount("data", "/", mi))),
                         "volume and tmpfs paths", "nothing may be mounted over /"),
-                spec("escaping volume name", d -> d.volumes = List.of(new ContainerSpec.VolumeMount("../etc", "/data", mi)),
+                spec("escaping volume name", s -> s.withVolumes(List.of(new ContainerSpec.VolumeMount("../etc", "/data", mi))),
                         "volume and tmpfs paths", "volume name '../etc'"),
-                spec("overlapping mounts", d -> {
-                    d.volumes = List.of(new ContainerSpec.VolumeMount("data", "/data", mi));
-                    d.tmpfs = List.of(new ContainerSpec.TmpfsMount("/data/cache", mi));
-                }, "volume and tmpfs paths", "overlap"),
-                spec("empty tmpfs", d -> d.tmpfs = List.of(new ContainerSpec.TmpfsMount("/tmp", 0)),
+                spec("overlapping mounts", s -> s.withVolumes(List.of(new ContainerSpec.VolumeMount("data", "/data", mi)))
+                        .withTmpfs(List.of(new ContainerSpec.TmpfsMount("/data/cache", mi))), "volume and tmpfs paths", "overlap"),
+                spec("empty tmpfs", s -> s.withTmpfs(List.of(new ContainerSpec.TmpfsMount("/tmp", 0))),
                         "volume and tmpfs paths", "positive size"),
-                spec("working directory in /proc", d -> d.workingDir = "/proc/self", "working directory", "under /proc"),
-                spec("relative working directory", d -> d.workingDir = "srv", "working directory", "must be absolute"),
-                spec("tiny memory", d -> d.resources = new ContainerSpec.Resources(1L << 20, 100, 10), "resources", "at least 4Mi"),
-                spec("no pids", d -> d.resources = new ContainerSpec.Resources(64L << 20, 100, 0), "resources", "pids limit"));
+                spec("working directory in /proc", s -> s.withWorkingDir("/proc/self"), "working directory", "under /proc"),
+                spec("relative working directory", s -> s.withWorkingDir("srv"), "working directory", "must be absolute"),
+                spec("tiny memory", s -> s.withResources(new ContainerSpec.Resources(1L << 20, 100, 10)), "resources", "at least 4Mi"),
+                spec("no pids", s -> s.withResources(new ContainerSpec.Resources(64L << 20, 100, 0)), "resources", "pids limit"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badSpecs")
-    void badSpecsAreRefusedByTheNamedCheck(String name, Consumer<Specs.Draft> change, String check, String reasonPart) {
-        var spec = Specs.with(TestHosts.web(), change);
+    void badSpecsAreRefusedByTheNamedCheck(String name, UnaryOperator<ContainerSpec> change, String check, String reasonPart) {
+        var spec = change.apply(TestHosts.web());
         var volumes = spec.volumes().stream().collect(java.util.stream.Collectors.toMap(
                 ContainerSpec.VolumeMount::name, v -> "/var/lib/berth-agent/volumes/x/" + v.name(), (a, b) -> a));
         var context = new BundleContext(spec, TestHosts.amd64(false), new IdRange(131072, IdRange.SIZE), TestHosts.ROOTFS, volumes,

@@ -387,9 +387,7 @@ class AssignmentsTest {
         var env = new java.util.HashMap<>(spec.env());
         env.put("GREETING", "hello");
         env.put("CLASH", "from-env");
-        spec = new ContainerSpec(spec.version(), spec.name(), spec.app(), null, spec.image(), spec.command(), env, null, "/",
-                spec.resources(), spec.volumes(), spec.tmpfs(), spec.ports(), List.of(), spec.health(), spec.healthTiming(),
-                spec.restart());
+        spec = spec.withEnv(env);
         agent.apply(generation(1, new AssignedContainer(spec, 1, Map.of("DB_PASSWORD", SECRET, "CLASH", "from-secret"))));
         await(() -> serving("web-1"));
 
@@ -441,8 +439,7 @@ class AssignmentsTest {
         assertThat(page()).isEqualTo("web-1 a");
 
         // A fixed spec is tried at once.
-        var fixed = new ContainerSpec(ContainerSpec.VERSION, "ghost-1", "ghost", null, BusyboxImage.REFERENCE,
-                List.of("/bin/sleep", "600"), null, null, "/", null, null, null, null, null, null, null, null);
+        var fixed = ghost.withImage(BusyboxImage.REFERENCE).withCommand(List.of("/bin/sleep", "600"));
         var blocked = web("blocked-1", "b");
         agent.apply(generation(3, assigned(blocked), assigned(fixed), assigned(web("web-1", "a"))));
         await(() -> "running".equals(status("blocked-1").state()) && "running".equals(status("ghost-1").state())

@@ -26,40 +26,40 @@ class PlatformGrantTest {
             List.of(new TmpfsMount("/tmp", 1L << 20)), List.of(new PortPublish(null, 0, 8080)), List.of("NET_BIND_SERVICE"),
             null, null, ContainerSpec.RestartPolicy.ON_FAILURE);
 
-    private static Arguments row(String field, UnaryOperator<Builder> change, String... said) {
+    private static Arguments row(String field, UnaryOperator<ContainerSpec> change, String... said) {
         return Arguments.of(field, change, List.of(said));
     }
 
     static Stream<Arguments> refused() {
         return Stream.of(
-                row("rootfs", b -> b.rootfs("/srv/rootfs").image(null), "rootfs names a host directory (/srv/rootfs)",
+                row("rootfs", s -> s.withRootfs("/srv/rootfs").withImage(null), "rootfs names a host directory (/srv/rootfs)",
                         "berth-agent run --rootfs"),
-                row("rootfs beside an image", b -> b.rootfs("/"), "rootfs names a host directory (/)"),
-                row("no image", b -> b.image(null), "image is missing"),
-                row("host port", b -> b.ports(new PortPublish(null, 22, 8080)), "ports[0].hostPort 22", "--port-range"),
-                row("host address", b -> b.ports(new PortPublish("127.0.0.1", 0, 8080)), "ports[0].hostAddress '127.0.0.1'",
+                row("rootfs beside an image", s -> s.withRootfs("/"), "rootfs names a host directory (/)"),
+                row("no image", s -> s.withImage(null), "image is missing"),
+                row("host port", s -> s.withPorts(List.of(new PortPublish(null, 22, 8080))), "ports[0].hostPort 22", "--port-range"),
+                row("host address", s -> s.withPorts(List.of(new PortPublish("127.0.0.1", 0, 8080))), "ports[0].hostAddress '127.0.0.1'",
                         "--publish-address"),
-                row("both on the second port", b -> b.ports(new PortPublish(null, 0, 80), new PortPublish("10.0.0.1", 443, 443)),
+                row("both on the second port", s -> s.withPorts(List.of(new PortPublish(null, 0, 80), new PortPublish("10.0.0.1", 443, 443))),
                         "ports[1].hostAddress '10.0.0.1'", "ports[1].hostPort 443"),
-                row("container port", b -> b.ports(new PortPublish(null, 0, 0)), "ports[0].containerPort 0 is not a port"),
-                row("relative working directory", b -> b.workingDir("../../etc"), "workingDir '../../etc' must be absolute"),
-                row("working directory climbing out", b -> b.workingDir("/srv/../../etc"), "workingDir '/srv/../../etc' must not contain '.' or '..'"),
-                row("working directory in the runtime's /proc", b -> b.workingDir("/proc/1/root"),
+                row("container port", s -> s.withPorts(List.of(new PortPublish(null, 0, 0))), "ports[0].containerPort 0 is not a port"),
+                row("relative working directory", s -> s.withWorkingDir("../../etc"), "workingDir '../../etc' must be absolute"),
+                row("working directory climbing out", s -> s.withWorkingDir("/srv/../../etc"), "workingDir '/srv/../../etc' must not contain '.' or '..'"),
+                row("working directory in the runtime's /proc", s -> s.withWorkingDir("/proc/1/root"),
                         "workingDir '/proc/1/root' is under /proc"),
-                row("volume name naming a host path", b -> b.volumes(new VolumeMount("../../../etc", "/data", 8L << 20)),
+                row("volume name naming a host path", s -> s.withVolumes(List.of(new VolumeMount("../../../etc", "/data", 8L << 20))),
                         "volumes[0].name '../../../etc'", "directory on the host"),
-                row("volume path", b -> b.volumes(new VolumeMount("data", "data/..", 8L << 20)), "volumes[0].path 'data/..' must be absolute"),
-                row("tmpfs path", b -> b.tmpfs(new TmpfsMount("/sys/fs/cgroup", 1L << 20)), "tmpfs[0].path '/sys/fs/cgroup' is under /sys"),
-                row("host uid", b -> b.user(new UserId(65536, 0)), "user 65536:0 is outside the container's ids"),
-                row("negative gid", b -> b.user(new UserId(0, -1)), "user 0:-1 is outside"),
-                row("container name as a host path", b -> b.name("../escape"), "name '../escape'"),
-                row("app name as a host path", b -> b.app("../../root"), "app '../../root'"));
+                row("volume path", s -> s.withVolumes(List.of(new VolumeMount("data", "data/..", 8L << 20))), "volumes[0].path 'data/..' must be absolute"),
+                row("tmpfs path", s -> s.withTmpfs(List.of(new TmpfsMount("/sys/fs/cgroup", 1L << 20))), "tmpfs[0].path '/sys/fs/cgroup' is under /sys"),
+                row("host uid", s -> s.withUser(new UserId(65536, 0)), "user 65536:0 is outside the container's ids"),
+                row("negative gid", s -> s.withUser(new UserId(0, -1)), "user 0:-1 is outside"),
+                row("container name as a host path", s -> s.withName("../escape"), "name '../escape'"),
+                row("app name as a host path", s -> s.withApp("../../root"), "app '../../root'"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refused")
-    void refusesWhatOnlyAPersonAtTheHostMayUse(String field, UnaryOperator<Builder> change, List<String> said) {
-        var assigned = new AssignedContainer(change.apply(new Builder(PLATFORM)).build(), 1, Map.of());
+    void refusesWhatOnlyAPersonAtTheHostMayUse(String field, UnaryOperator<ContainerSpec> change, List<String> said) {
+        var assigned = new AssignedContainer(change.apply(PLATFORM), 1, Map.of());
         String refusal = PlatformGrant.refusal(assigned);
         assertThat(refusal).isNotNull().startsWith("refused by the agent");
         for (String s : said) assertThat(refusal).contains(s);
@@ -68,84 +68,17 @@ class PlatformGrantTest {
     @Test
     void whatThePlatformSendsIsGranted() {
         assertThat(PlatformGrant.refusals(new AssignedContainer(PLATFORM, 1, Map.of("DB_PASSWORD", "x")))).isEmpty();
-        var clean = new Builder(PLATFORM).workingDir("/srv/app").user(new UserId(65535, 65535))
-                .ports(new PortPublish("", 0, 65535)).build();
+        var clean = PLATFORM.withWorkingDir("/srv/app").withUser(new UserId(65535, 65535))
+                .withPorts(List.of(new PortPublish("", 0, 65535)));
         assertThat(PlatformGrant.refusal(new AssignedContainer(clean, 1, Map.of()))).isNull();
     }
 
     @Test
     void everyRefusalIsSaidAtOnce() {
-        var bad = new Builder(PLATFORM).rootfs("/").image(null).ports(new PortPublish("0.0.0.0", 22, 22)).build();
+        var bad = PLATFORM.withRootfs("/").withImage(null).withPorts(List.of(new PortPublish("0.0.0.0", 22, 22)));
         assertThat(PlatformGrant.refusals(new AssignedContainer(bad, 1, Map.of())))
                 .hasSize(3).anySatisfy(r -> assertThat(r).startsWith("rootfs"))
                 .anySatisfy(r -> assertThat(r).startsWith("ports[0].hostAddress"))
                 .anySatisfy(r -> assertThat(r).startsWith("ports[0].hostPort"));
-    }
-
-    /** A spec with one part changed. */
-    static final class Builder {
-        private ContainerSpec s;
-
-        Builder(ContainerSpec s) {
-            this.s = s;
-        }
-
-        Builder name(String v) {
-            s = new ContainerSpec(s.version(), v, s.app(), s.rootfs(), s.image(), s.command(), s.env(), s.user(), s.workingDir(),
-                    s.resources(), s.volumes(), s.tmpfs(), s.ports(), s.capabilities(), s.health(), s.healthTiming(), s.restart());
-            return this;
-        }
-
-        Builder app(String v) {
-            s = new ContainerSpec(s.version(), s.name(), v, s.rootfs(), s.image(), s.command(), s.env(), s.user(), s.workingDir(),
-                    s.resources(), s.volumes(), s.tmpfs(), s.ports(), s.capabilities(), s.health(), s.healthTiming(), s.restart());
-            return this;
-        }
-
-        Builder rootfs(String v) {
-            s = new ContainerSpec(s.version(), s.name(), s.app(), v, s.image(), s.command(), s.env(), s.user(), s.workingDir(),
-                    s.resources(), s.volumes(), s.tmpfs(), s.ports(), s.capabilities(), s.health(), s.healthTiming(), s.restart());
-            return this;
-        }
-
-        Builder image(String v) {
-            s = new ContainerSpec(s.version(), s.name(), s.app(), s.rootfs(), v, s.command(), s.env(), s.user(), s.workingDir(),
-                    s.resources(), s.volumes(), s.tmpfs(), s.ports(), s.capabilities(), s.health(), s.healthTiming(), s.restart());
-            return this;
-        }
-
-        Builder user(UserId v) {
-            s = new ContainerSpec(s.version(), s.name(), s.app(), s.rootfs(), s.image(), s.command(), s.env(), v, s.workingDir(),
-                    s.resources(), s.volumes(), s.tmpfs(), s.ports(), s.capabilities(), s.health(), s.healthTiming(), s.restart());
-            return this;
-        }
-
-        Builder workingDir(String v) {
-            s = new ContainerSpec(s.version(), s.name(), s.app(), s.rootfs(), s.image(), s.command(), s.env(), s.user(), v,
-                    s.resources(), s.volumes(), s.tmpfs(), s.ports(), s.capabilities(), s.health(), s.healthTiming(), s.restart());
-            return this;
-        }
-
-        Builder volumes(VolumeMount... v) {
-            s = new ContainerSpec(s.version(), s.name(), s.app(), s.rootfs(), s.image(), s.command(), s.env(), s.user(), s.workingDir(),
-                    s.resources(), List.of(v), s.tmpfs(), s.ports(), s.capabilities(), s.health(), s.healthTiming(), s.restart());
-            return this;
-        }
-
-        Builder tmpfs(TmpfsMount... v) {
-            s = new ContainerSpec(s.version(), s.name(), s.app(), s.rootfs(), s.image(), s.command(), s.env(), s.user(), s.workingDir(),
-                    s.resources(), s.volumes(), List.of(v), s.ports(), s.capabilities(), s.health(), s.healthTiming(), s.restart());
-            return this;
-        }
-
-        Builder ports(PortPublish... v) {
-            s = new ContainerSpec(s.version(), s.name(), s.app(), s.rootfs(), s.image(), s.command(), s.env(), s.user(), s.workingDir(),
-                    s.resources(), s.volumes(), s.tmpfs(), List.of(v), s.capabilities(), s.health(), s.healthTiming(), s.restart());
-            return this;
-        }
-
-        ContainerSpec build() {
-            return s;
-        }
     }
 }

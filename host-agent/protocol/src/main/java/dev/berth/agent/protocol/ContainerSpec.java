@@ -19,6 +19,9 @@ import java.util.Objects;
  * mount path that is not a clean absolute path in the image (or lies under /proc, /sys, /dev),
  * names that are no valid file names, and a {@code user} outside the container's ids 0-65535.
  *
+ * <p>The {@code with...} methods copy a spec with one field replaced, so no caller repeats every
+ * field (and none is dropped when a field is added).
+ *
  * @param version wire-format version, {@link #VERSION}
  * @param image an image reference such as {@code registry.example.com/acme/web:1.4} or one pinned
  *              {@code @sha256:...}; the agent pulls it if it does not have it
@@ -59,11 +62,100 @@ public record ContainerSpec(
         if (restart == null) restart = RestartPolicy.NO;
     }
 
-    /** This spec with its root filesystem, command, user and working directory settled. */
-    public ContainerSpec withRuntimeDefaults(String rootfs, List<String> command, UserId user, String workingDir,
-                                             Map<String, String> env, HealthCheck health) {
-        return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources, volumes,
+    /** A copy with {@code name} replaced. */
+    public ContainerSpec withName(String value) {
+        return new ContainerSpec(version, value, app, rootfs, image, command, env, user, workingDir, resources,
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code app} replaced. */
+    public ContainerSpec withApp(String value) {
+        return new ContainerSpec(version, name, value, rootfs, image, command, env, user, workingDir, resources,
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code rootfs} replaced. */
+    public ContainerSpec withRootfs(String value) {
+        return new ContainerSpec(version, name, app, value, image, command, env, user, workingDir, resources,
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code image} replaced. */
+    public ContainerSpec withImage(String value) {
+        return new ContainerSpec(version, name, app, rootfs, value, command, env, user, workingDir, resources,
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code command} replaced. */
+    public ContainerSpec withCommand(List<String> value) {
+        return new ContainerSpec(version, name, app, rootfs, image, value, env, user, workingDir, resources, volumes,
                 tmpfs, ports, capabilities, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code env} replaced. */
+    public ContainerSpec withEnv(Map<String, String> value) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, value, user, workingDir, resources,
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code user} replaced. */
+    public ContainerSpec withUser(UserId value) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, env, value, workingDir, resources,
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code workingDir} replaced. */
+    public ContainerSpec withWorkingDir(String value) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, env, user, value, resources, volumes,
+                tmpfs, ports, capabilities, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code resources} replaced. */
+    public ContainerSpec withResources(Resources value) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, value, volumes,
+                tmpfs, ports, capabilities, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code volumes} replaced. */
+    public ContainerSpec withVolumes(List<VolumeMount> value) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources, value,
+                tmpfs, ports, capabilities, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code tmpfs} replaced. */
+    public ContainerSpec withTmpfs(List<TmpfsMount> value) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
+                volumes, value, ports, capabilities, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code ports} replaced. */
+    public ContainerSpec withPorts(List<PortPublish> value) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
+                volumes, tmpfs, value, capabilities, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code capabilities} replaced. */
+    public ContainerSpec withCapabilities(List<String> value) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
+                volumes, tmpfs, ports, value, health, healthTiming, restart);
+    }
+
+    /** A copy with {@code health} replaced. */
+    public ContainerSpec withHealth(HealthCheck value) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
+                volumes, tmpfs, ports, capabilities, value, healthTiming, restart);
+    }
+
+    /** A copy with {@code healthTiming} replaced. */
+    public ContainerSpec withHealthTiming(HealthTiming value) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
+                volumes, tmpfs, ports, capabilities, health, value, restart);
+    }
+
+    /** A copy with {@code restart} replaced. */
+    public ContainerSpec withRestart(RestartPolicy value) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
+                volumes, tmpfs, ports, capabilities, health, healthTiming, value);
     }
 
     /** A numeric uid:gid inside the container. */
