@@ -5,6 +5,7 @@ import dev.berth.agent.net.NamespaceDialer;
 import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.protocol.IsolationCheck;
 import dev.berth.agent.runtime.ContainerProcess;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -54,6 +55,41 @@ final class ManagedContainer {
 
     String name() {
         return spec.name();
+    }
+
+    /** Where it is now, for {@code ps} and statuses: exited, running (with its pid) or what runc says. */
+    ContainerInfo info() throws IOException {
+        var exit = process.exitStatus().orElse(null);
+        if (exit != null) return new ContainerInfo(name(), spec.app(), "exited", 0, exit, restarts, null);
+        // The pid file and /proc answer without spawning runc; runc is asked only when they cannot.
+        var pid = process.livePid();
+        var healthStatus = spec.health() == null ? null : health.status();
+        if (pid.isPresent()) return new ContainerInfo(name(), spec.app(), "running", pid.get(), null, restarts, healthStatus);
+        String status = runtimeStatus();
+        long statePid = status.equals("running") ? process.state().pid() : 0;
+        return new ContainerInfo(name(), spec.app(), status, statePid, null, restarts, healthStatus);
+    }
+
+    /** What runc says of it, {@code unknown} when runc cannot say. */
+    String runtimeStatus() {
+        try {
+            return process.state().status();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Its ports could not be opened again, or it is neither running nor ended with a status (and not between runs). */
+    boolean lost() {
+        if (portsLost) return true;
+        if (launching) return false;
+        try {
+            if (process.exitStatus().isPresent() || process.livePid().isPresent()) return false;
+            String status = runtimeStatus();
+            return !(status.equals("running") || status.equals("created") || status.equals("paused"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** A network dialer is needed for published ports and HTTP or TCP health checks. */

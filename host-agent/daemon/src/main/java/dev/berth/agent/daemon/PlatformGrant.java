@@ -23,10 +23,10 @@ final class PlatformGrant {
     static List<String> refusals(AssignedContainer assigned) {
         ContainerSpec spec = assigned.spec();
         var out = new ArrayList<String>();
-        if (!AgentService.validName(spec.name())) {
+        if (!ContainerNames.valid(spec.name())) {
             out.add("name '" + spec.name() + "' must be 1-63 lowercase letters, digits, '.', '_' or '-' (it names a directory on the host)");
         }
-        if (!AgentService.validName(spec.app())) {
+        if (!ContainerNames.valid(spec.app())) {
             out.add("app '" + spec.app() + "' must be 1-63 lowercase letters, digits, '.', '_' or '-' (it names the app's volumes on the host)");
         }
         if (spec.rootfs() != null) {
@@ -59,7 +59,7 @@ final class PlatformGrant {
         }
         for (int i = 0; i < spec.volumes().size(); i++) {
             var v = spec.volumes().get(i);
-            if (!AgentService.validName(v.name())) {
+            if (!ContainerNames.valid(v.name())) {
                 out.add("volumes[" + i + "].name '" + v.name() + "' must be 1-63 lowercase letters, digits, '.', '_' or '-' "
                         + "(it names the volume's directory on the host)");
             }

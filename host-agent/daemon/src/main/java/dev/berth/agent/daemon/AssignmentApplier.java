@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  * assignment (see {@link AssignmentPlan#admit()}), so an assignment that switches an app's traffic
  * from old containers to new ones does so in one step per port, before any old one is drained.
  */
-final class Assignments implements AutoCloseable {
-    private static final System.Logger log = System.getLogger(Assignments.class.getName());
+final class AssignmentApplier implements AutoCloseable {
+    private static final System.Logger log = System.getLogger(AssignmentApplier.class.getName());
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     static final Duration MAX_RETRY = Duration.ofSeconds(60);
     private static final int RECONCILE_EVERY_TICKS = 10;
@@ -52,7 +52,8 @@ final class Assignments implements AutoCloseable {
     record Failure(String app, String fingerprint, String error, int attempts, Instant retryAt) {
     }
 
-    private final AgentService agent;
+    private final PlatformContainers containers;
+    private final Runnable changed;
     private final Clock clock;
     private final byte[] key;
     private final Path notes;
@@ -68,8 +69,10 @@ final class Assignments implements AutoCloseable {
     private long ticks;
     private volatile boolean closed;
 
-    Assignments(AgentService agent, Path stateDir, Clock clock) throws IOException {
-        this.agent = agent;
+    /** @param changed told whenever a status the platform hears of changes (a start, a failure, a removal) */
+    AssignmentApplier(PlatformContainers containers, Path stateDir, Clock clock, Runnable changed) throws IOException {
+        this.containers = containers;
+        this.changed = changed;
         this.clock = clock;
         this.key = SpecFingerprint.key(stateDir);
         this.notes = Files.createDirectories(stateDir.resolve("failures"));
@@ -106,7 +109,7 @@ final class Assignments implements AutoCloseable {
         synchronized (admitting) {
             desired = new Desired(assignment.generation(), byName, fingerprints, List.copyOf(wanted));
             // The traffic switch first, whole: containers let in serve and those dropped drain from this instant.
-            agent.admit(AssignmentPlan.of(desired.wanted(), agent.held()).admit());
+            containers.admit(AssignmentPlan.of(desired.wanted(), containers.held()).admit());
         }
         reconcileAll();
     }
@@ -159,7 +162,7 @@ final class Assignments implements AutoCloseable {
 
     private void reconcileAll() {
         var names = new HashSet<>(desired.byName().keySet());
-        names.addAll(agent.platformContainers());
+        names.addAll(containers.platformNames());
         names.addAll(failures.keySet());
         names.forEach(this::kick);
     }
@@ -197,7 +200,7 @@ final class Assignments implements AutoCloseable {
         // A replace is two steps (the old one goes, the new one starts), then the traffic flag; never more.
         for (int round = 0; round < 4 && !closed; round++) {
             var d = desired;
-            var plan = AssignmentPlan.of(d.wanted(), agent.held());
+            var plan = AssignmentPlan.of(d.wanted(), containers.held());
             var step = plan.stepFor(name);
             if (step.isEmpty()) {
                 if (!d.byName().containsKey(name)) forget(name);
@@ -229,8 +232,8 @@ final class Assignments implements AutoCloseable {
     private boolean retire(String name, String why) {
         log.log(System.Logger.Level.INFO, why);
         try {
-            agent.retire(name);
-            agent.changed();
+            containers.retire(name);
+            changed.run();
             return true;
         } catch (IOException | RuntimeException e) {
             log.log(System.Logger.Level.WARNING, why + " failed: " + e.getMessage() + "; trying again shortly");
@@ -242,7 +245,7 @@ final class Assignments implements AutoCloseable {
     private boolean start(AssignedContainer container, String fingerprint) {
         String name = container.spec().name();
         try {
-            agent.startAssigned(container, fingerprint);
+            containers.startAssigned(container, fingerprint);
             if (failures.remove(name) != null) log.log(System.Logger.Level.INFO, "started " + name + " after failures");
             else log.log(System.Logger.Level.INFO, "started " + name);
             deleteNote(name);
@@ -251,7 +254,7 @@ final class Assignments implements AutoCloseable {
             fail(name, container.spec().app(), fingerprint, e.getMessage() == null ? e.toString() : e.getMessage());
             return false;
         } finally {
-            agent.changed();
+            changed.run();
         }
     }
 
@@ -262,7 +265,7 @@ final class Assignments implements AutoCloseable {
     private void admit(Desired d, String name, Boolean admitted) {
         if (admitted == null) return;
         synchronized (admitting) {
-            if (desired == d) agent.admit(Map.of(name, admitted));
+            if (desired == d) containers.admit(Map.of(name, admitted));
         }
     }
 
@@ -292,17 +295,17 @@ final class Assignments implements AutoCloseable {
             }
         }
         failures.put(name, new Failure(app, fingerprint, error, attempts, now.plus(wait)));
-        agent.changed();
+        changed.run();
     }
 
     private void forget(String name) {
-        if (failures.remove(name) != null) agent.changed();
+        if (failures.remove(name) != null) changed.run();
         deleteNote(name);
     }
 
     /** The notes file of a container, or null when its name is not a valid container name (and so no safe file name). */
     private Path note(String name) {
-        return AgentService.validName(name) ? notes.resolve(name + ".log") : null;
+        return ContainerNames.valid(name) ? notes.resolve(name + ".log") : null;
     }
 
     private void deleteNote(String name) {

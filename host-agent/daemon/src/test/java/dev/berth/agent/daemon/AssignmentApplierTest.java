@@ -37,7 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Applying assignments on real runc: shared published ports, replace and remove without a failed request, adoption, secrets, failures. */
-class AssignmentsTest {
+class AssignmentApplierTest {
     private static final String HOST = "h-000000000001";
     private static final String SECRET = "s3cret-value-9f8e7d6c";
     private Path work;
