@@ -12,14 +12,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,8 +49,7 @@ final class LayerApplier {
     private final Path root;
     private final UnpackLimits limits;
     private final ReportBuilder report;
-    private final int umask;
-    private final boolean newFilesOwnedByRoot;
+    private final EntryMetadata metadata;
     private final RootedPath.Tree tree = new FsTree();
     /** Resolved paths this layer created or updated: what an opaque marker keeps. */
     private final Set<String> fromThisLayer = new HashSet<>();
@@ -64,16 +58,12 @@ final class LayerApplier {
     private final List<DirTime> dirTimes = new ArrayList<>();
     private final byte[] buffer = new byte[COPY_BUFFER];
 
-    /**
-     * @param umask               the process umask, which trims modes given at creation
-     * @param newFilesOwnedByRoot whether a new file is already 0:0, so chown can be skipped for it
-     */
+    /** See {@link EntryMetadata} for {@code umask} and {@code newFilesOwnedByRoot}. */
     LayerApplier(Path root, UnpackLimits limits, ReportBuilder report, int umask, boolean newFilesOwnedByRoot) {
         this.root = root;
         this.limits = limits;
         this.report = report;
-        this.umask = umask;
-        this.newFilesOwnedByRoot = newFilesOwnedByRoot;
+        this.metadata = new EntryMetadata(report, umask, newFilesOwnedByRoot);
     }
 
     void apply(TarArchiveInputStream tar) throws IOException {
@@ -98,7 +88,7 @@ final class LayerApplier {
     void finishDirectoryTimes() throws IOException {
         for (DirTime d : dirTimes.reversed()) {
             Path p = resolve(d.path());
-            if (Files.isDirectory(p, Trees.NOFOLLOW)) setTimes(p, d.mtime());
+            if (Files.isDirectory(p, Trees.NOFOLLOW)) EntryMetadata.setTimes(p, d.mtime());
         }
     }
 
@@ -141,7 +131,7 @@ final class LayerApplier {
         }
         if (path.isRoot()) {
             if (!dir) throw new LayerRejected(e.getName(), "entry would replace the layer root");
-            setDirectoryMetadata(root, "", e, safeMode(e, "/"), false);
+            setDirectoryMetadata(root, "", e, metadata.safeMode(e, "/"), false);
             return;
         }
         String rel = child(ensureParent(path), path.name());
@@ -168,16 +158,16 @@ final class LayerApplier {
     }
 
     private void directory(TarArchiveEntry e, String name, String rel, Path target) throws IOException {
-        int mode = safeMode(e, name);
+        int mode = metadata.safeMode(e, name);
         boolean fresh = true;
         try {
-            Files.createDirectory(target, perms(mode));
+            Files.createDirectory(target, EntryMetadata.perms(mode));
         } catch (FileAlreadyExistsException x) {
             if (kind(target) == Kind.DIRECTORY) {
                 fresh = false;
             } else {
                 replace(target);
-                Files.createDirectory(target, perms(mode));
+                Files.createDirectory(target, EntryMetadata.perms(mode));
             }
         }
         setDirectoryMetadata(target, rel, e, mode, fresh);
@@ -185,8 +175,8 @@ final class LayerApplier {
 
     private void setDirectoryMetadata(Path dir, String rel, TarArchiveEntry e, int mode, boolean fresh)
             throws IOException {
-        if (!fresh || needsChmod(mode)) Files.setAttribute(dir, "unix:mode", mode, Trees.NOFOLLOW);
-        setOwner(dir, e, fresh);
+        if (!fresh || metadata.needsChmod(mode)) Files.setAttribute(dir, "unix:mode", mode, Trees.NOFOLLOW);
+        metadata.setOwner(dir, e, fresh);
         dirTimes.add(new DirTime(rel, e.getLastModifiedTime()));
     }
 
@@ -198,7 +188,7 @@ final class LayerApplier {
             throw new LayerRejected(name, "declared size " + size + " bytes takes the layer over its limit of "
                     + limits.maxBytes() + " bytes");
         }
-        int mode = safeMode(e, name);
+        int mode = metadata.safeMode(e, name);
         long written = 0;
         try (FileChannel out = createFile(target, mode)) {
             int n;
@@ -210,17 +200,17 @@ final class LayerApplier {
         }
         if (written != size) throw new LayerRejected(name, "content ended after " + written + " of " + size + " bytes");
         report.bytes += written;
-        if (needsChmod(mode)) Files.setAttribute(target, "unix:mode", mode, Trees.NOFOLLOW);
-        setOwner(target, e, true);
-        setTimes(target, e.getLastModifiedTime());
+        if (metadata.needsChmod(mode)) Files.setAttribute(target, "unix:mode", mode, Trees.NOFOLLOW);
+        metadata.setOwner(target, e, true);
+        EntryMetadata.setTimes(target, e.getLastModifiedTime());
     }
 
     private FileChannel createFile(Path target, int mode) throws IOException {
         try {
-            return FileChannel.open(target, CREATE_NEW, perms(mode));
+            return FileChannel.open(target, CREATE_NEW, EntryMetadata.perms(mode));
         } catch (FileAlreadyExistsException x) {
             replace(target);
-            return FileChannel.open(target, CREATE_NEW, perms(mode));
+            return FileChannel.open(target, CREATE_NEW, EntryMetadata.perms(mode));
         }
     }
 
@@ -236,8 +226,8 @@ final class LayerApplier {
             replace(target);
             Files.createSymbolicLink(target, link);
         }
-        setOwner(target, e, true);
-        setTimes(target, e.getLastModifiedTime());
+        metadata.setOwner(target, e, true);
+        EntryMetadata.setTimes(target, e.getLastModifiedTime());
     }
 
     private void hardlink(TarArchiveEntry e, String name, String rel, Path target) throws IOException {
@@ -325,9 +315,9 @@ final class LayerApplier {
             String rel = String.join("/", prefix);
             if (k != Kind.MISSING) throw new LayerRejected(forEntry.toString(), rel + " is not a directory");
             Path p = resolve(rel);
-            Files.createDirectory(p, perms(0755));
-            if (needsChmod(0755)) Files.setAttribute(p, "unix:mode", 0755, Trees.NOFOLLOW);
-            if (!newFilesOwnedByRoot) chown(p, 0, 0);
+            Files.createDirectory(p, EntryMetadata.perms(0755));
+            if (metadata.needsChmod(0755)) Files.setAttribute(p, "unix:mode", 0755, Trees.NOFOLLOW);
+            metadata.ownedByRoot(p);
             markFromThisLayer(rel);
         }
     }
@@ -336,39 +326,6 @@ final class LayerApplier {
     private void replace(Path p) throws IOException {
         Trees.delete(p);
         parents.clear();
-    }
-
-    private int safeMode(TarArchiveEntry e, String name) {
-        int mode = e.getMode() & 07777;
-        int special = mode & 06000;
-        if (special != 0) {
-            report.neutralised(name, switch (special) {
-                case 04000 -> "setuid bit stripped";
-                case 02000 -> "setgid bit stripped";
-                default -> "setuid and setgid bits stripped";
-            });
-        }
-        return mode & ~06000;
-    }
-
-    private boolean needsChmod(int mode) {
-        return (mode & umask) != 0 || (mode & ~0777) != 0;
-    }
-
-    private void setOwner(Path p, TarArchiveEntry e, boolean fresh) throws IOException {
-        int uid = (int) e.getLongUserId();
-        int gid = (int) e.getLongGroupId();
-        if (fresh && newFilesOwnedByRoot && uid == 0 && gid == 0) return;
-        chown(p, uid, gid);
-    }
-
-    private static void chown(Path p, int uid, int gid) throws IOException {
-        Files.setAttribute(p, "unix:uid", uid, Trees.NOFOLLOW);
-        Files.setAttribute(p, "unix:gid", gid, Trees.NOFOLLOW);
-    }
-
-    private static void setTimes(Path p, FileTime mtime) throws IOException {
-        Files.getFileAttributeView(p, BasicFileAttributeView.class, Trees.NOFOLLOW).setTimes(mtime, mtime, null);
     }
 
     private int read(TarArchiveInputStream tar, String name) throws IOException {
@@ -411,21 +368,6 @@ final class LayerApplier {
         if (a.isDirectory()) return Kind.DIRECTORY;
         if (a.isRegularFile()) return Kind.FILE;
         return Kind.OTHER;
-    }
-
-    private static final FileAttribute<?>[] PERMS = new FileAttribute<?>[512];
-
-    static {
-        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
-        for (int m = 0; m < 512; m++) {
-            var set = EnumSet.noneOf(PosixFilePermission.class);
-            for (int b = 0; b < 9; b++) if ((m & (0400 >> b)) != 0) set.add(bits[b]);
-            PERMS[m] = PosixFilePermissions.asFileAttribute(set);
-        }
-    }
-
-    private static FileAttribute<?> perms(int mode) {
-        return PERMS[mode & 0777];
     }
 
     /** The real tree under the root, read with lstat. */
