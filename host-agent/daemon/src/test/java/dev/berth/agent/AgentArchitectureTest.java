@@ -60,4 +60,12 @@ class AgentArchitectureTest {
             .orShould().callMethod(Runtime.class, "exec", String[].class)
             .orShould().callMethod(Runtime.class, "exec", String.class)
             .because("only Runc knows runc's binary and --root and starts it (VolumeManager runs mkfs and mount helpers)");
+
+    @ArchTest
+    static final ArchRule theApplierSeesOnlyPlatformContainers = noClasses()
+            .that().haveNameMatching("dev\\.berth\\.agent\\.daemon\\.AssignmentApplier(\\$.*)?")
+            .should().dependOnClassesThat().haveNameMatching(
+                    "dev\\.berth\\.agent\\.daemon\\.(AgentService|HeldContainers|ContainerLauncher|ManagedContainer)(\\$.*)?")
+            .orShould().dependOnClassesThat().resideInAnyPackage("dev.berth.agent.image..")
+            .because("the assignment applier reaches the agent through PlatformContainers alone");
 }
