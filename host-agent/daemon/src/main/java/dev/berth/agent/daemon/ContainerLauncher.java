@@ -35,7 +35,6 @@ import java.util.TreeMap;
  * picks up containers a previous agent left.
  */
 final class ContainerLauncher implements AutoCloseable {
-    private final Path stateDir;
     private final Runc runc;
     private final HostFacts host;
     private final String publishAddress;
@@ -50,7 +49,6 @@ final class ContainerLauncher implements AutoCloseable {
 
     ContainerLauncher(Path stateDir, Runc runc, HostFacts host, String publishAddress, ImageService images,
                       PortAllocations allocations, PublishedPorts ports, Runnable changed) {
-        this.stateDir = stateDir;
         this.runc = runc;
         this.host = host;
         this.publishAddress = publishAddress;
