@@ -13,7 +13,7 @@ import dev.berth.agent.runtime.ExitStatus;
 import dev.berth.agent.runtime.Runc;
 import dev.berth.agent.state.PortAllocations;
 import dev.berth.agent.sys.SyscallPort;
-import dev.berth.registry.ImageReference;
+import dev.berth.image.ImageReference;
 import dev.berth.registry.Platform;
 import dev.berth.registry.RegistryConfig;
 import java.io.IOException;
