@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.image.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -113,8 +114,8 @@ final class RegistryAuth {
                 throw failed(repo, "the token service refused " + (creds != null ? "the credentials"
                         : "anonymous access (no credentials configured)"));
             }
-            if (status != 200) throw RegistryClient.statusFailure(repo, "token request to " + realm.getRawAuthority(), r, in);
-            byte[] body = RegistryClient.readBounded(in, MAX_TOKEN_RESPONSE, () -> new RegistryException(registry, repo.repository(),
+            if (status != 200) throw RegistryHttp.statusFailure(repo, "token request to " + realm.getRawAuthority(), r, in);
+            byte[] body = RegistryHttp.readBounded(in, MAX_TOKEN_RESPONSE, () -> new RegistryException(registry, repo.repository(),
                     "token response is too large", 0));
             try {
                 return BearerToken.parse(body, clock.instant());

@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.image.ImageReference;
 import dev.berth.registry.network.AddressPolicy;
 import java.util.HashMap;
 import java.util.HashSet;

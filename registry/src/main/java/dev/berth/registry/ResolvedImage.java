@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.image.ImageReference;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.backoff.Backoff;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -26,10 +27,6 @@ public record RetryPolicy(int attempts, Duration initialBackoff, Duration maxBac
     /** The wait before try number {@code attempt + 1}, after {@code attempt} (1-based) tries failed. */
     public Duration backoff(int attempt) {
         if (attempt < 1) throw new IllegalArgumentException("attempt is 1-based, was " + attempt);
-        Duration delay = initialBackoff;
-        for (int i = 1; i < attempt && delay.compareTo(maxBackoff) < 0; i++) {
-            delay = delay.multipliedBy(2);
-        }
-        return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
+        return new Backoff(initialBackoff, maxBackoff).delay(attempt);
     }
 }

@@ -3,6 +3,7 @@ package dev.berth.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.image.ImageReference;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -529,7 +530,7 @@ class RegistryClientIntegrationTest {
         }
         assertThat(proxy.requests("/blobs/").size()).isLessThan(layers.size());
         try (Stream<Path> files = Files.list(elsewhere)) {
-            assertThat(files.filter(p -> p.getFileName().toString().endsWith(".partial"))).isEmpty();
+            assertThat(files.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
         }
     }
 
@@ -577,7 +578,7 @@ class RegistryClientIntegrationTest {
     List<Path> partials() throws IOException {
         if (!Files.exists(dir.resolve("blobs"))) return List.of();
         try (Stream<Path> files = Files.list(dir.resolve("blobs"))) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".partial")).toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.berth.gitsync.definition;
 
 import dev.berth.gitsync.definition.YamlNode.Mapping;
 import dev.berth.gitsync.definition.YamlNode.Scalar;
+import dev.berth.image.ImageReference;
+import dev.berth.image.InvalidImageReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,8 +37,13 @@ final class AppReader {
             v.problems.add(name.pos(), "app '" + name.text() + "' needs an image");
         } else {
             image = v.string(app.get("image"), "image");
-            String wrong = image == null ? null : ImageReference.problem(image);
-            if (wrong != null) v.problems.add(app.get("image").pos(), "image " + wrong);
+            if (image != null) {
+                try {
+                    ImageReference.parse(image);
+                } catch (InvalidImageReference wrong) {
+                    v.problems.add(app.get("image").pos(), "image " + wrong.reason());
+                }
+            }
         }
         List<String> command = app.get("command") == null ? List.of() : v.command(app.get("command"), "command");
         Map<String, String> env = env(app.get("env"));

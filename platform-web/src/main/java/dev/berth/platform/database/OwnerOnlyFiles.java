@@ -1,17 +1,14 @@
 package dev.berth.platform.database;
 
+import dev.berth.atomicfile.AtomicFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Secrets on disk that only the platform's own user may read: files 0600 in directories 0700,
@@ -46,21 +43,7 @@ public final class OwnerOnlyFiles {
      * the file was already there (perhaps just created by another process).
      */
     public static boolean createIfAbsent(Path file, byte[] content) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try (var ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(FILE))) {
-            var buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) ch.write(buffer);
-            ch.force(true);
-        }
-        try {
-            Files.createLink(file, tmp);
-            return true;
-        } catch (FileAlreadyExistsException taken) {
-            return false;
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        return AtomicFile.ownerOnly(file).createIfAbsent(content);
     }
 
     /** Replaces {@code file} atomically with a 0600 file holding {@code content}, synced before it is renamed. */
@@ -73,19 +56,8 @@ public final class OwnerOnlyFiles {
      * skips the flush to disk, for files whose older version is an acceptable outcome of a crash.
      */
     public static void replace(Path file, byte[] content, boolean sync) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (var ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(FILE))) {
-                var buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) ch.write(buffer);
-                if (sync) ch.force(true);
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile written = AtomicFile.ownerOnly(file);
+        (sync ? written : written.unsynced()).write(content);
     }
 
     /**

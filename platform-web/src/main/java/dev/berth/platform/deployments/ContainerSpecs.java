@@ -5,6 +5,7 @@ import dev.berth.agent.protocol.HealthCheck;
 import dev.berth.agent.protocol.HealthTiming;
 import dev.berth.gitsync.definition.AppDefinition;
 import dev.berth.gitsync.definition.Health;
+import dev.berth.image.ImageReference;
 
 /**
  * What an agent is asked to run for one replica: the app's definition as berth.yaml declared it,
@@ -40,12 +41,7 @@ public final class ContainerSpecs {
 
     /** {@code registry/repo:tag} or {@code registry/repo@sha256:old} becomes {@code registry/repo@digest}. */
     static String pinned(String image, String digest) {
-        String name = image;
-        int at = name.indexOf('@');
-        if (at >= 0) name = name.substring(0, at);
-        int colon = name.lastIndexOf(':');
-        if (colon > name.lastIndexOf('/')) name = name.substring(0, colon);
-        return name + "@" + digest;
+        return ImageReference.pin(image, digest);
     }
 
     private static HealthCheck check(Health.Check check) {

@@ -1,7 +1,7 @@
 package dev.berth.platform.repositories;
 
+import dev.berth.image.ImageReference;
 import dev.berth.registry.ImageLimits;
-import dev.berth.registry.ImageReference;
 import dev.berth.registry.Platform;
 import dev.berth.registry.RegistryClient;
 import dev.berth.registry.RegistryConfig;

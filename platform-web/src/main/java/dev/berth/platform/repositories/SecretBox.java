@@ -1,15 +1,12 @@
 package dev.berth.platform.repositories;
 
+import dev.berth.atomicfile.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -65,16 +62,8 @@ public final class SecretBox {
         }
         byte[] fresh = new byte[32];
         RANDOM.nextBytes(fresh);
-        // Written aside and moved into place, so a crash never leaves a half-written key behind.
-        Path temp = file.resolveSibling(file.getFileName() + ".new");
-        Files.deleteIfExists(temp);
-        var options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try (var channel = posix ? Files.newByteChannel(temp, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY))
-                : Files.newByteChannel(temp, options)) {
-            channel.write(ByteBuffer.wrap((Base64.getEncoder().encodeToString(fresh) + "\n").getBytes(StandardCharsets.US_ASCII)));
-            if (channel instanceof FileChannel f) f.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        // Replaced whole, so a crash never leaves a half-written key behind.
+        AtomicFile.ownerOnly(file).write((Base64.getEncoder().encodeToString(fresh) + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     private static void refuseShared(Path file) throws IOException {

@@ -1,12 +1,11 @@
 package dev.berth.platform.users;
 
+import dev.berth.atomicfile.AtomicFile;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
@@ -66,8 +65,6 @@ public class AdminBootstrap implements ApplicationRunner {
     private static void writeOwnerOnly(Path file, String content) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, content, StandardOpenOption.TRUNCATE_EXISTING);
+        AtomicFile.ownerOnly(file).write(content);
     }
 }

@@ -4,6 +4,7 @@ import dev.berth.agent.protocol.AssignedContainer;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerStatus;
 import dev.berth.agent.runtime.LogFile;
+import dev.berth.backoff.Backoff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,8 +84,7 @@ final class AssignmentApplier implements AutoCloseable {
 
     /** The wait before the next attempt after {@code attempts} failures in a row: 1 s, doubling, at most a minute. Pure. */
     static Duration backoff(int attempts) {
-        Duration delay = FIRST_RETRY.multipliedBy(1L << Math.min(Math.max(attempts, 1) - 1, 16));
-        return delay.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : delay;
+        return new Backoff(FIRST_RETRY, MAX_RETRY).delay(attempts);
     }
 
     /** Takes the assignment as the new desired set and starts converging on it; returns at once. */

@@ -2,15 +2,11 @@ package dev.berth.agent.daemon;
 
 import dev.berth.agent.image.Trees;
 import dev.berth.agent.protocol.ContainerSpec;
+import dev.berth.atomicfile.AtomicFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -76,22 +72,8 @@ record ContainerDir(Path path) {
         Trees.delete(path);
     }
 
-    /** A temp file created with {@code mode}, synced, then renamed over: never half written, never briefly readable. */
+    /** Created with {@code mode}, replaced whole: never half written, never briefly readable. */
     private static void write(Path file, byte[] content, String mode) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
-        try {
-            try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(content));
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.at(file).withMode(mode).write(content);
     }
 }

@@ -4,7 +4,7 @@ import dev.berth.agent.protocol.AssignedContainer;
 import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.runtime.ExitStatus;
 import dev.berth.agent.runtime.Runc;
-import dev.berth.registry.ImageReference;
+import dev.berth.image.ImageReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,13 +2,11 @@ package dev.berth.agent.daemon;
 
 import dev.berth.agent.protocol.AssignedContainer;
 import dev.berth.agent.protocol.ContainerSpec;
+import dev.berth.atomicfile.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -59,16 +57,8 @@ final class SpecFingerprint {
         if (!Files.exists(file)) {
             var fresh = new byte[32];
             new SecureRandom().nextBytes(fresh);
-            Path tmp = Files.createTempFile(stateDir, ".fingerprint-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                Files.writeString(tmp, HexFormat.of().formatHex(fresh), StandardCharsets.US_ASCII, StandardOpenOption.SYNC);
-                Files.createLink(file, tmp); // fails if another agent made one meanwhile: that one is kept
-            } catch (FileAlreadyExistsException raced) {
-                // keep theirs
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            // Never replaces: if another agent made one meanwhile, that one is kept.
+            AtomicFile.ownerOnly(file).createIfAbsent(HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.US_ASCII));
         }
         String hex = Files.readString(file, StandardCharsets.US_ASCII).strip();
         try {

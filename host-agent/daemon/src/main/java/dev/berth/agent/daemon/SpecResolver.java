@@ -4,7 +4,7 @@ import dev.berth.agent.image.ImageDefaults;
 import dev.berth.agent.image.ImageRecord;
 import dev.berth.agent.image.ImageService;
 import dev.berth.agent.protocol.ContainerSpec;
-import dev.berth.registry.ImageReference;
+import dev.berth.image.ImageReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

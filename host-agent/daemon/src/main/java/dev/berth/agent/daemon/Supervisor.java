@@ -2,6 +2,7 @@ package dev.berth.agent.daemon;
 
 import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.runtime.LogFile;
+import dev.berth.backoff.Backoff;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
@@ -60,7 +61,7 @@ final class Supervisor implements AutoCloseable {
         }
         long now = System.nanoTime();
         if (m.restartAtNanos == 0) {
-            long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(m.restarts, 5));
+            long backoff = new Backoff(Duration.ofSeconds(1), MAX_BACKOFF).delay(m.restarts + 1).toMillis();
             m.restartAtNanos = now + TimeUnit.MILLISECONDS.toNanos(backoff);
         } else if (now >= m.restartAtNanos) {
             m.restartAtNanos = 0;

@@ -1,12 +1,14 @@
 package dev.berth.agent.image;
 
+import dev.berth.atomicfile.AtomicFile;
+import dev.berth.image.ImageReference;
 import dev.berth.registry.Descriptor;
-import dev.berth.registry.ImageReference;
 import dev.berth.registry.ManifestDocument;
 import dev.berth.registry.MediaTypes;
 import dev.berth.registry.Platform;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -18,7 +20,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -141,18 +142,14 @@ final class ImageImport {
         if (Files.exists(target)) return;
         Path source = layout.resolve("blobs/sha256").resolve(Digests.hex(digest));
         if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) throw new IOException(layout + " lacks blob " + digest);
-        Path temp = target.resolveSibling(".import-" + UUID.randomUUID());
-        try {
+        AtomicFile.at(target).write(channel -> {
             MessageDigest sha = sha256();
             try (InputStream in = new DigestInputStream(Files.newInputStream(source), sha)) {
-                Files.copy(in, temp);
+                in.transferTo(Channels.newOutputStream(channel));
             }
             String actual = "sha256:" + HexFormat.of().formatHex(sha.digest());
             if (!actual.equals(digest)) throw new IOException(layout + ": blob " + digest + " has digest " + actual);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        });
     }
 
     /** Reads only oci-layout, index.json and blobs/sha256/HEX from the tar, as plain files. */

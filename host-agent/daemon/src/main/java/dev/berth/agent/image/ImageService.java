@@ -1,8 +1,9 @@
 package dev.berth.agent.image;
 
+import dev.berth.atomicfile.AtomicFile;
+import dev.berth.image.ImageReference;
 import dev.berth.registry.Descriptor;
 import dev.berth.registry.ImageConfig;
-import dev.berth.registry.ImageReference;
 import dev.berth.registry.Platform;
 import dev.berth.registry.PullProgress;
 import dev.berth.registry.RegistryClient;
@@ -271,13 +272,7 @@ public final class ImageService implements AutoCloseable {
     private void writeBlob(String digest, byte[] content) throws IOException {
         Path target = store.blob(digest);
         if (Files.exists(target)) return;
-        Path temp = target.resolveSibling(".manifest-" + java.util.UUID.randomUUID());
-        try {
-            Files.write(temp, content);
-            Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.at(target).write(content);
     }
 
     private static ImageReference parse(String reference) throws IOException {

@@ -1,10 +1,10 @@
 package dev.berth.agent.image;
 
+import dev.berth.atomicfile.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -130,13 +130,7 @@ public final class ImageStore {
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {
-        Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            Files.writeString(temp, text);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.at(file).write(text);
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.berth.agent.image;
 
+import dev.berth.atomicfile.AtomicFile;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Objects;
@@ -75,7 +75,7 @@ public final class LayerSnapshots {
             applyBlob(layerBlob, mediaType, limits, applier);
             RootfsFixups.apply(temp, report);
             applier.finishDirectoryTimes();
-            Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.moveDirectoryIntoPlace(temp, dest);
             return report.build();
         } catch (Throwable t) {
             try {

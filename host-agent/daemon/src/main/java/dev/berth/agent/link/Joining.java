@@ -3,6 +3,7 @@ package dev.berth.agent.link;
 import dev.berth.agent.protocol.HostCapacity;
 import dev.berth.agent.protocol.Registered;
 import dev.berth.agent.protocol.Registration;
+import dev.berth.atomicfile.AtomicFile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -10,10 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import tools.jackson.core.JacksonException;
@@ -126,27 +125,13 @@ final class Joining {
         }
     }
 
-    /** Writes a temp file with mode 0600 beside the target, then renames it over. */
+    /** Replaces the credential file whole, 0600 from its creation. */
     static void write(Path file, PlatformLink.StoredCredential credential) throws IOException {
         Path dir = file.getParent();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-        Path temp = Files.createTempFile(dir, ".credential-", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(PlatformCalls.JSON.writeValueAsBytes(credential)));
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.ownerOnly(file).write(PlatformCalls.JSON.writeValueAsBytes(credential));
     }
 
     static boolean sameUri(String stored, URI given) {

@@ -1,5 +1,6 @@
 package dev.berth.agent.link;
 
+import dev.berth.backoff.Backoff;
 import java.net.URI;
 import java.time.Duration;
 
@@ -41,8 +42,6 @@ public final class LinkParts {
     public static Duration nextDelay(Duration interval, int failuresInARow) {
         if (failuresInARow <= 0) return interval;
         Duration cap = interval.compareTo(MAX_BACKOFF) > 0 ? interval : MAX_BACKOFF;
-        int doublings = Math.min(failuresInARow - 1, 20);
-        Duration delay = interval.multipliedBy(1L << doublings);
-        return delay.compareTo(cap) > 0 ? cap : delay;
+        return new Backoff(interval, cap).delay(failuresInARow);
     }
 }

@@ -3,14 +3,13 @@ package dev.berth.agent.link;
 import dev.berth.agent.daemon.LogSource;
 import dev.berth.agent.protocol.LogChunk;
 import dev.berth.agent.protocol.Logs;
+import dev.berth.atomicfile.AtomicFile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -155,13 +154,7 @@ final class LogShipping implements Runnable {
     private void save() {
         try {
             Files.createDirectories(cursorFile.getParent());
-            Path tmp = cursorFile.resolveSibling(cursorFile.getFileName() + ".tmp");
-            Files.writeString(tmp, PlatformCalls.JSON.writeValueAsString(new TreeMap<>(cursors)));
-            try {
-                Files.move(tmp, cursorFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, cursorFile, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.at(cursorFile).write(PlatformCalls.JSON.writeValueAsString(new TreeMap<>(cursors)));
         } catch (IOException | JacksonException e) {
             state.is("cursors-unsaved", "cannot keep " + cursorFile + " (" + e.getMessage() + ")");
         }

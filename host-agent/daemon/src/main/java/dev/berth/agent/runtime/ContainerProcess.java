@@ -1,5 +1,6 @@
 package dev.berth.agent.runtime;
 
+import dev.berth.atomicfile.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,10 +91,7 @@ public final class ContainerProcess {
         if (text.isEmpty()) return;
         var identity = ProcessIdentity.of(PROC, Long.parseLong(text));
         if (identity.isEmpty()) return;
-        Path file = identityFile(exitFile.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, identity.get().line());
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.at(identityFile(exitFile.getParent())).write(identity.get().line());
     }
 
     public String id() {

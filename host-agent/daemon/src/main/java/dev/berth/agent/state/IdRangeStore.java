@@ -2,13 +2,10 @@ package dev.berth.agent.state;
 
 import dev.berth.agent.bundle.IdRange;
 import dev.berth.agent.bundle.IdRanges;
+import dev.berth.atomicfile.AtomicFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -52,18 +49,9 @@ public final class IdRangeStore {
         }
     }
 
-    /** Temp file, fsync, rename: the file is always either the old or the new map. */
+    /** Replaced whole: the file is always either the old or the new map. */
     private void write(TreeMap<String, Long> starts) throws IOException {
         Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, JSON.writeValueAsString(starts));
-        try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFile.at(file).write(JSON.writeValueAsString(starts));
     }
 }

@@ -1,12 +1,9 @@
 package dev.berth.agent.state;
 
+import dev.berth.atomicfile.AtomicFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.TreeMap;
 import java.util.function.IntPredicate;
@@ -64,18 +61,9 @@ public final class PortAllocations {
         }
     }
 
-    /** Temp file, fsync, rename: the file is always either the old or the new map. */
+    /** Replaced whole: the file is always either the old or the new map. */
     private void write(TreeMap<String, TreeMap<Integer, Integer>> all) throws IOException {
         Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, JSON.writeValueAsString(all));
-        try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFile.at(file).write(JSON.writeValueAsString(all));
     }
 }

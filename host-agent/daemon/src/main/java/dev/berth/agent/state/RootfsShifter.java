@@ -1,6 +1,7 @@
 package dev.berth.agent.state;
 
 import dev.berth.agent.bundle.IdRange;
+import dev.berth.atomicfile.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -72,7 +73,7 @@ public final class RootfsShifter {
             var skipped = copyShifted(src, staging.resolve("rootfs"), range);
             Files.writeString(staging.resolve(MARKER), identity, StandardCharsets.UTF_8);
             deleteTree(target);
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.moveDirectoryIntoPlace(staging, target);
             return new Shifted(target.resolve("rootfs"), true, skipped);
         } catch (IOException | RuntimeException e) {
             deleteTree(staging);

@@ -94,7 +94,7 @@ class ImageCliTest {
 
         var bad = TestDaemon.cli(state, "image", "pull", "Acme/Web:1");
         assertThat(bad.exit()).isEqualTo(1);
-        assertThat(bad.err()).contains("must be lowercase");
+        assertThat(bad.err()).contains("has a path component 'Web' that is not lowercase");
 
         var usage = TestDaemon.cli(state, "run", "--name", "x", "--image", web, "--rootfs", "/tmp");
         assertThat(usage.exit()).isEqualTo(2);

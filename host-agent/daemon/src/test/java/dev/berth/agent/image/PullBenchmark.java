@@ -1,7 +1,7 @@
 package dev.berth.agent.image;
 
+import dev.berth.image.ImageReference;
 import dev.berth.registry.Descriptor;
-import dev.berth.registry.ImageReference;
 import dev.berth.registry.Platform;
 import dev.berth.registry.PullProgress;
 import dev.berth.registry.RegistryClient;
