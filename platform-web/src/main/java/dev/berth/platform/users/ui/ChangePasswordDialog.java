@@ -9,7 +9,7 @@ import com.vaadin.flow.server.VaadinSession;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.access.RequestOrigin;
-import dev.berth.platform.security.SessionCredentials;
+import dev.berth.platform.security.BerthUser;
 import dev.berth.platform.ui.Notices;
 import dev.berth.platform.users.UserService;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -41,7 +41,7 @@ public class ChangePasswordDialog extends Dialog {
                 long version = users.changeOwnPassword(callers.current(), current.getValue(), next.getValue(),
                         RequestOrigin.current());
                 // This session stays signed in; every other one has ended.
-                SessionCredentials.carryOver(version).ifPresent(context -> VaadinSession.getCurrent().getSession()
+                BerthUser.carryOver(version).ifPresent(context -> VaadinSession.getCurrent().getSession()
                         .setAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, context));
                 close();
                 Notices.done("Your password was changed; your other sessions and tokens were ended");

@@ -1,11 +1,14 @@
-package dev.berth.platform.security;
+package dev.berth.platform.web.security;
 
+import dev.berth.platform.lockout.LockoutPolicy;
+import dev.berth.platform.problem.ProblemWriter;
+import dev.berth.platform.security.FailureAudit;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.hosts.AgentAuthentication;
-import dev.berth.platform.hosts.AgentCredentialFilter;
+import dev.berth.platform.web.security.AgentCredentialFilter;
 import dev.berth.platform.hosts.HostService;
 import dev.berth.platform.tokens.TokenService;
-import dev.berth.platform.users.UserStore;
+import dev.berth.platform.users.UserAccounts;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -73,7 +76,7 @@ public class SecurityConfig {
     }
 
     @Bean
-    ApiTokenFilter apiTokenFilter(TokenService tokens, UserStore users, AuditLog audit, FailureAudit failures,
+    ApiTokenFilter apiTokenFilter(TokenService tokens, UserAccounts users, AuditLog audit, FailureAudit failures,
                                   ProblemWriter problems) {
         return new ApiTokenFilter(tokens, users, audit, failures, problems);
     }
