@@ -1,4 +1,4 @@
-package dev.berth.platform.web.security;
+package dev.berth.platform.web.security.ui;
 
 import dev.berth.platform.ui.LoginView;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
