@@ -72,11 +72,18 @@ class ArchitectureTest {
     static final ArchRule registryPackagesAreFreeOfCycles = slices().matching("dev.berth.registry.(**)")
             .should().beFreeOfCycles();
 
+    /** The API controllers, the other edge, may map the body caps' exceptions; nothing else sees the edge. */
     @ArchTest
-    static final ArchRule nothingDependsOnTheWebEdge = noClasses()
-            .that().resideOutsideOfPackage("dev.berth.platform.web..")
+    static final ArchRule noFeatureDependsOnTheWebEdge = noClasses()
+            .that().resideOutsideOfPackages("dev.berth.platform.web..", "dev.berth.platform.api..")
+            .should().dependOnClassesThat().resideInAPackage("dev.berth.platform.web..")
+            .because("the body caps, security chains and filters import the features they guard, never the other way round");
+
+    @ArchTest
+    static final ArchRule nothingDependsOnTheSecurityChains = noClasses()
+            .that().resideOutsideOfPackage("dev.berth.platform.web.security..")
             .should().dependOnClassesThat().resideInAPackage("dev.berth.platform.web.security..")
-            .because("the security chains and filters import the features they authenticate for, never the other way round");
+            .because("the security chains are configuration: Spring wires them, no class calls them");
 
     @ArchTest
     static final ArchRule accessDecisionsKnowNoFeature = noClasses()

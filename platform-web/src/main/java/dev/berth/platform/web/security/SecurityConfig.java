@@ -32,7 +32,8 @@ import static org.springframework.security.web.servlet.util.matcher.PathPatternR
 
 /**
  * The machine-facing filter chains: host agents (their own credentials only), the API (bearer
- * tokens; Basic only to mint a token), actuator and OpenAPI docs. The dashboard's chain lives with the UI.
+ * tokens; Basic only to mint a token), actuator and OpenAPI docs. The git chain is
+ * {@link GitSecurityConfig}, the dashboard's {@code web.security.ui.UiSecurityConfig}.
  */
 @Configuration
 @EnableWebSecurity
