@@ -1,6 +1,9 @@
 package dev.berth.platform;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -8,8 +11,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The module boundaries of shared/DESIGN.md, checked over every Berth class on the platform's
- * classpath (platform-web, git-sync, deployer, the agent protocol).
+ * The module and package boundaries (docs/architecture.md), checked over every Berth class on the
+ * platform's classpath (platform-web, git-sync, deployer, registry, the agent protocol).
  */
 @AnalyzeClasses(packages = "dev.berth", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -59,4 +62,39 @@ class ArchitectureTest {
                     "org.springframework..", "com.vaadin..")
             .allowEmptyShould(true)
             .because("the deployer is a pure planner: values in, values out");
+
+    /** Every sub-package is its own slice: {@code apps} and {@code apps.ui} may not import each other both ways. */
+    @ArchTest
+    static final ArchRule platformPackagesAreFreeOfCycles = slices().matching("dev.berth.platform.(**)")
+            .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule registryPackagesAreFreeOfCycles = slices().matching("dev.berth.registry.(**)")
+            .should().beFreeOfCycles();
+
+    /** The API controllers, the other edge, may map the body caps' exceptions; nothing else sees the edge. */
+    @ArchTest
+    static final ArchRule noFeatureDependsOnTheWebEdge = noClasses()
+            .that().resideOutsideOfPackages("dev.berth.platform.web..", "dev.berth.platform.api..")
+            .should().dependOnClassesThat().resideInAPackage("dev.berth.platform.web..")
+            .because("the body caps, security chains and filters import the features they guard, never the other way round");
+
+    @ArchTest
+    static final ArchRule nothingDependsOnTheSecurityChains = noClasses()
+            .that().resideOutsideOfPackage("dev.berth.platform.web.security..")
+            .should().dependOnClassesThat().resideInAPackage("dev.berth.platform.web.security..")
+            .because("the security chains are configuration: Spring wires them, no class calls them");
+
+    @ArchTest
+    static final ArchRule accessDecisionsKnowNoFeature = noClasses()
+            .that().resideInAPackage("dev.berth.platform.access..")
+            .should().dependOnClassesThat(resideInAPackage("dev.berth.platform..")
+                    .and(resideOutsideOfPackages("dev.berth.platform.access..", "dev.berth.platform.problem..")))
+            .because("every feature decides access with Role, Caller, Permission and AccessPolicy; they answer only with a Problem");
+
+    @ArchTest
+    static final ArchRule theFrameKnowsNoFeatureView = noClasses()
+            .that().resideInAPackage("dev.berth.platform.ui")
+            .should().dependOnClassesThat().resideInAPackage("dev.berth.platform.*.ui..")
+            .because("the main layout builds its navigation from the views' @Menu annotations");
 }

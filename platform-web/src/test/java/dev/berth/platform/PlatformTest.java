@@ -54,6 +54,12 @@ public abstract class PlatformTest {
         registry.add("berth.network.allowed-private-targets", () -> "127.0.0.0/8");
     }
 
+    /** A user row straight in the database, for tests of stores that only refer to users; returns its id. */
+    protected static long insertUser(org.springframework.jdbc.core.simple.JdbcClient jdbc, String username) {
+        return jdbc.sql("INSERT INTO users (username, password_hash, platform_admin, created_at) VALUES (?, '{noop}x', false, now())"
+                + " RETURNING id").param(username).query(Long.class).single();
+    }
+
     private static java.nio.file.Path temporaryDirectory(String prefix) {
         try {
             return java.nio.file.Files.createTempDirectory(prefix);

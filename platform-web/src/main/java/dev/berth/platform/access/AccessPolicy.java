@@ -54,4 +54,13 @@ public final class AccessPolicy {
     public static void require(Caller caller, Permission permission) {
         require(caller, permission, null);
     }
+
+    /**
+     * Whether the caller may do this platform-wide or in at least one team, that is, whether
+     * offering it at all (a menu entry, say) makes sense. Platform admins act as ADMIN everywhere.
+     */
+    public static boolean allowedSomewhere(Caller caller, Permission permission) {
+        return caller.platformAdmin()
+                || permission.teamRole().map(role -> !caller.teamsWith(role).isEmpty()).orElse(false);
+    }
 }

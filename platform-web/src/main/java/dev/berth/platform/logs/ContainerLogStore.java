@@ -13,11 +13,11 @@ import org.springframework.stereotype.Component;
 
 /** Container log streams and their lines in PostgreSQL (V9). Callers hold the transaction. */
 @Component
-public class ContainerLogStore {
+class ContainerLogStore {
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
 
-    public ContainerLogStore(JdbcClient jdbc, JdbcTemplate batch) {
+    ContainerLogStore(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
         this.batch = batch;
     }

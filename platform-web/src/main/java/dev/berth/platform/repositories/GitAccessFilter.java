@@ -5,7 +5,7 @@ import dev.berth.platform.access.AccessPolicy;
 import dev.berth.platform.access.Caller;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.access.Permission;
-import dev.berth.platform.security.ProblemWriter;
+import dev.berth.platform.problem.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

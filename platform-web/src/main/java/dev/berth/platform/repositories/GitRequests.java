@@ -9,7 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
  * act on the same answer. A path the container would decode or normalise into something else is
  * refused as not canonical.
  */
-final class GitRequests {
+public final class GitRequests {
     /** Where the git servlet is mapped ({@code /git/*}). */
     static final String SERVLET_PATH = "/git";
     private static final String ATTRIBUTE = GitRequests.class.getName() + ".route";
@@ -21,7 +21,7 @@ final class GitRequests {
      * Whether a request belongs to git: the container routes it to the git servlet (whatever its
      * raw spelling, {@code /g%69t/} included) or its raw path says {@code /git/}.
      */
-    static boolean isGit(HttpServletRequest request) {
+    public static boolean isGit(HttpServletRequest request) {
         String raw = rawPath(request);
         return SERVLET_PATH.equals(request.getServletPath()) || raw.equals(SERVLET_PATH) || raw.startsWith(SERVLET_PATH + "/");
     }

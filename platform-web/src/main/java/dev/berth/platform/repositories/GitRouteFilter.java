@@ -1,7 +1,7 @@
 package dev.berth.platform.repositories;
 
 import dev.berth.gitsync.hosted.GitRoute;
-import dev.berth.platform.security.ProblemWriter;
+import dev.berth.platform.problem.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

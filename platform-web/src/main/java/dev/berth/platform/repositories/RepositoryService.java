@@ -9,7 +9,7 @@ import dev.berth.platform.access.AccessPolicy;
 import dev.berth.platform.access.Caller;
 import dev.berth.platform.access.Permission;
 import dev.berth.platform.access.RequestOrigin;
-import dev.berth.platform.teams.TeamStore;
+import dev.berth.platform.teams.TeamLookup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -26,7 +26,7 @@ public class RepositoryService {
     static final String DEFINITION_PATH = "berth.yaml";
 
     private final RepositoryStore store;
-    private final TeamStore teams;
+    private final TeamLookup teams;
     private final HostedRepositories hosted;
     private final AuditLog audit;
     private final TransactionTemplate tx;
@@ -36,7 +36,7 @@ public class RepositoryService {
     private final ExternalSync sync;
     private final SyncRequests syncRequests;
 
-    public RepositoryService(RepositoryStore store, TeamStore teams, HostedRepositories hosted, AuditLog audit,
+    public RepositoryService(RepositoryStore store, TeamLookup teams, HostedRepositories hosted, AuditLog audit,
                              TransactionTemplate tx, Clock clock, GitProperties properties, SecretBox secrets, ExternalSync sync,
                              SyncRequests syncRequests) {
         this.syncRequests = syncRequests;
@@ -70,8 +70,8 @@ public class RepositoryService {
         long id;
         try {
             id = tx.execute(s -> {
-                var teamRow = teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found"));
-                long inserted = store.insert(teamRow.id(), name, deployBranch, DEFINITION_PATH, now, caller.username())
+                long teamId = teams.idOf(team);
+                long inserted = store.insert(teamId, name, deployBranch, DEFINITION_PATH, now, caller.username())
                         .orElseThrow(() -> new Problem.Conflict("repository '" + name + "' already exists in team '" + team + "'"));
                 try {
                     // Inside the transaction: if the disk refuses, the row goes too.
@@ -248,13 +248,13 @@ public class RepositoryService {
         String webhookSecret = WebhookSecrets.random();
         var now = clock.instant();
         long id = tx.execute(s -> {
-            var teamRow = teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found"));
+            long teamId = teams.idOf(team);
             // Sealed bound to this row and, for the token, to this URL (RepositorySeals).
             var remote = new RepositoryStore.Remote(url, blankToNull(source.username()),
                     source.token() == null || source.token().isBlank() ? null
-                            : secrets.seal(source.token(), RepositorySeals.remoteToken(teamRow.id(), name, url)),
-                    secrets.seal(webhookSecret, RepositorySeals.webhookSecret(teamRow.id(), name)), poll, null, null, null);
-            return store.insertExternal(teamRow.id(), name, branch, path, remote, now, caller.username())
+                            : secrets.seal(source.token(), RepositorySeals.remoteToken(teamId, name, url)),
+                    secrets.seal(webhookSecret, RepositorySeals.webhookSecret(teamId, name)), poll, null, null, null);
+            return store.insertExternal(teamId, name, branch, path, remote, now, caller.username())
                     .orElseThrow(() -> new Problem.Conflict("repository '" + name + "' already exists in team '" + team + "'"));
         });
         audit.record(AuditEvent.of(caller, "repository.register", "repository:" + team + "/" + name).team(team)

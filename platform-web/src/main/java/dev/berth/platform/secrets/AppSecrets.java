@@ -8,7 +8,7 @@ import dev.berth.platform.access.AccessPolicy;
 import dev.berth.platform.access.Caller;
 import dev.berth.platform.access.Permission;
 import dev.berth.platform.access.RequestOrigin;
-import dev.berth.platform.teams.TeamStore;
+import dev.berth.platform.teams.TeamLookup;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collection;
@@ -33,14 +33,14 @@ public class AppSecrets {
     private static final Pattern APP = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
     private final SecretStore store;
-    private final TeamStore teams;
+    private final TeamLookup teams;
     private final SecretBox box;
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final ApplicationEventPublisher events;
 
-    public AppSecrets(SecretStore store, TeamStore teams, SecretBox box, AuditLog audit, TransactionTemplate tx,
+    public AppSecrets(SecretStore store, TeamLookup teams, SecretBox box, AuditLog audit, TransactionTemplate tx,
                       Clock clock, ApplicationEventPublisher events) {
         this.store = store;
         this.teams = teams;
@@ -133,7 +133,7 @@ public class AppSecrets {
     }
 
     private long teamId(String team) {
-        return teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found")).id();
+        return teams.idOf(team);
     }
 
     private static void checkApp(String app) {

@@ -12,10 +12,10 @@ import org.springframework.stereotype.Component;
 
 /** Sealed app secrets in PostgreSQL. */
 @Component
-public class SecretStore {
+class SecretStore {
     private final JdbcClient jdbc;
 
-    public SecretStore(JdbcClient jdbc) {
+    SecretStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 

@@ -2,8 +2,12 @@ package dev.berth.platform.security;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.UserDetails;
 
 /**
@@ -49,5 +53,22 @@ public record BerthUser(long id, String username, String passwordHash, boolean p
     @Override
     public String toString() {
         return "BerthUser[" + username + "]";
+    }
+
+    /**
+     * Carries the current sign-in over to a new credentials version, after the user changed their
+     * own password: this session stays, the others end. Returns the context to store in the
+     * session (the holder is updated already); empty if the current sign-in is not a password one.
+     */
+    public static Optional<SecurityContext> carryOver(long version) {
+        var auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth == null || !(auth.getPrincipal() instanceof BerthUser user)) return Optional.empty();
+        var renewed = UsernamePasswordAuthenticationToken.authenticated(user.withCredentialsVersion(version), null,
+                auth.getAuthorities());
+        renewed.setDetails(auth.getDetails());
+        var context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(renewed);
+        SecurityContextHolder.setContext(context);
+        return Optional.of(context);
     }
 }

@@ -1,8 +1,8 @@
 package dev.berth.platform.security;
 
 import dev.berth.platform.access.Caller;
-import dev.berth.platform.teams.TeamStore;
-import dev.berth.platform.users.UserStore;
+import dev.berth.platform.teams.TeamLookup;
+import dev.berth.platform.users.UserAccounts;
 import java.util.Optional;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -12,10 +12,10 @@ import org.springframework.stereotype.Service;
 /** Turns the authenticated principal into a {@link Caller} with current memberships. */
 @Service
 public class CallerResolver {
-    private final TeamStore teams;
-    private final UserStore users;
+    private final TeamLookup teams;
+    private final UserAccounts users;
 
-    public CallerResolver(TeamStore teams, UserStore users) {
+    public CallerResolver(TeamLookup teams, UserAccounts users) {
         this.teams = teams;
         this.users = users;
     }

@@ -1,5 +1,6 @@
 package dev.berth.platform.security;
 
+import dev.berth.platform.lockout.LockoutPolicy;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import java.time.Clock;

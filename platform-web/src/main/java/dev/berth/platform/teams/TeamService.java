@@ -9,7 +9,7 @@ import dev.berth.platform.access.Caller;
 import dev.berth.platform.access.Permission;
 import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.users.UserAccount;
-import dev.berth.platform.users.UserStore;
+import dev.berth.platform.users.UserAccounts;
 import java.time.Clock;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -25,12 +25,12 @@ public class TeamService {
     private static final Pattern TEAM_NAME = Pattern.compile("[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final TeamStore teams;
-    private final UserStore users;
+    private final UserAccounts users;
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public TeamService(TeamStore teams, UserStore users, AuditLog audit, TransactionTemplate tx, Clock clock) {
+    public TeamService(TeamStore teams, UserAccounts users, AuditLog audit, TransactionTemplate tx, Clock clock) {
         this.teams = teams;
         this.users = users;
         this.audit = audit;

@@ -6,7 +6,8 @@ import dev.berth.platform.problem.Problem;
 import dev.berth.platform.access.Caller;
 import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.access.Role;
-import dev.berth.platform.teams.TeamStore;
+import dev.berth.platform.teams.TeamLookup;
+import dev.berth.platform.users.TokenRevocation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,15 +21,15 @@ import org.springframework.stereotype.Service;
  * {@link TokenMinting} decides.
  */
 @Service
-public class TokenService {
+public class TokenService implements TokenRevocation {
     public static final Duration MAX_LIFETIME = TokenMinting.MAX_LIFETIME;
 
     private final TokenStore tokens;
-    private final TeamStore teams;
+    private final TeamLookup teams;
     private final AuditLog audit;
     private final Clock clock;
 
-    public TokenService(TokenStore tokens, TeamStore teams, AuditLog audit, Clock clock) {
+    public TokenService(TokenStore tokens, TeamLookup teams, AuditLog audit, Clock clock) {
         this.tokens = tokens;
         this.teams = teams;
         this.audit = audit;
@@ -48,7 +49,7 @@ public class TokenService {
         var granted = TokenMinting.decide(caller, minterExpiresAt, request, now);
         String team = granted.team();
         Long teamId = team == null ? null
-                : teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found")).id();
+                : teams.idOf(team);
         var secret = TokenSecret.generate();
         tokens.insert(caller.userId(), secret, granted.name(), teamId, granted.maxRole(), now, granted.expiresAt(),
                 minter.map(TokenStore.Stored::credentialsVersion).orElse(null));
@@ -94,6 +95,7 @@ public class TokenService {
      * token is carried over to the new credentials version. Returns the ids revoked, for
      * {@link #auditRevoked}.
      */
+    @Override
     public List<String> revokeAllOf(Caller caller, long userId) {
         String keep = caller.userId() == userId ? caller.token().map(Caller.TokenScope::publicId).orElse(null) : null;
         var revoked = tokens.revokeAllOf(userId, keep, clock.instant());
@@ -102,6 +104,7 @@ public class TokenService {
     }
 
     /** Audits each revocation {@link #revokeAllOf} made, with the reason. */
+    @Override
     public void auditRevoked(Caller caller, List<String> revoked, String owner, String reason, RequestOrigin origin) {
         for (String id : revoked) {
             audit.record(AuditEvent.of(caller, "token.revoke", "token:" + id)

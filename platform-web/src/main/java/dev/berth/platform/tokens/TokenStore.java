@@ -11,10 +11,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
-public class TokenStore {
+class TokenStore {
     private final JdbcClient jdbc;
 
-    public TokenStore(JdbcClient jdbc) {
+    TokenStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 

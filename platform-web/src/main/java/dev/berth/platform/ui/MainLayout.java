@@ -1,10 +1,12 @@
 package dev.berth.platform.ui;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.Icon;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -14,33 +16,32 @@ import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.router.AfterNavigationEvent;
 import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.Layout;
+import com.vaadin.flow.router.RouteAlias;
+import com.vaadin.flow.server.menu.MenuConfiguration;
+import com.vaadin.flow.server.menu.MenuEntry;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import com.vaadin.flow.theme.lumo.LumoUtility;
-import dev.berth.platform.apps.ui.AppsView;
-import dev.berth.platform.audit.AuditService;
-import dev.berth.platform.audit.ui.AuditView;
+import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.hosts.ui.HostsView;
-import dev.berth.platform.repositories.ui.RepositoriesView;
-import dev.berth.platform.teams.ui.TeamsView;
-import dev.berth.platform.tokens.ui.TokensView;
 import dev.berth.platform.users.UserService;
-import dev.berth.platform.users.ui.ChangePasswordDialog;
-import dev.berth.platform.users.ui.UsersView;
 import jakarta.annotation.security.PermitAll;
-import java.util.Set;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
-/** The frame around every signed-in view: title, navigation and who is signed in. */
+/**
+ * The frame around every signed-in view: title, navigation and who is signed in. The navigation
+ * lists the views that carry a {@code @Menu}, in its order, as far as Vaadin lets the caller open
+ * them and their {@link MenuAudience} includes the caller; the frame knows no view by name.
+ */
 @Layout
 @PermitAll
 public class MainLayout extends AppLayout implements AfterNavigationObserver {
     private final transient CallerResolver callers;
-    private final transient AuditService audit;
     private final SideNav nav = new SideNav();
 
-    public MainLayout(CallerResolver callers, AuditService audit, UserService users, AuthenticationContext authentication) {
+    public MainLayout(CallerResolver callers, UserService users, AuthenticationContext authentication) {
         this.callers = callers;
-        this.audit = audit;
         setPrimarySection(Section.DRAWER);
 
         var title = new Span("Berth");
@@ -75,14 +76,20 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     public void afterNavigation(AfterNavigationEvent event) {
         var caller = callers.current();
         nav.removeAll();
-        nav.addItem(new SideNavItem("Apps", AppsView.class, VaadinIcon.CUBES.create()));
-        var teams = new SideNavItem("Teams", TeamsView.class, VaadinIcon.USERS.create());
-        teams.setPathAliases(Set.of(""));
-        nav.addItem(teams);
-        nav.addItem(new SideNavItem("Repositories", RepositoriesView.class, VaadinIcon.CODE.create()));
-        nav.addItem(new SideNavItem("Tokens", TokensView.class, VaadinIcon.KEY.create()));
-        if (audit.canRead(caller)) nav.addItem(new SideNavItem("Audit", AuditView.class, VaadinIcon.LIST.create()));
-        if (caller.platformAdmin()) nav.addItem(new SideNavItem("Hosts", HostsView.class, VaadinIcon.SERVER.create()));
-        if (caller.platformAdmin()) nav.addItem(new SideNavItem("Users", UsersView.class, VaadinIcon.USER_CARD.create()));
+        for (MenuEntry entry : MenuConfiguration.getMenuEntries()) {
+            if (!shownTo(caller, entry.menuClass())) continue;
+            String path = entry.path().startsWith("/") ? entry.path().substring(1) : entry.path();
+            var item = new SideNavItem(entry.title(), path, entry.icon() == null ? null : new Icon(entry.icon()));
+            // A view also reached at another path (the teams view at the root) is highlighted there too.
+            item.setPathAliases(Arrays.stream(entry.menuClass().getAnnotationsByType(RouteAlias.class))
+                    .map(RouteAlias::value).collect(Collectors.toSet()));
+            nav.addItem(item);
+        }
+    }
+
+    static boolean shownTo(Caller caller, Class<? extends Component> view) {
+        var audience = view.getAnnotation(MenuAudience.class);
+        return audience == null
+                || Arrays.stream(audience.value()).anyMatch(permission -> AccessPolicy.allowedSomewhere(caller, permission));
     }
 }

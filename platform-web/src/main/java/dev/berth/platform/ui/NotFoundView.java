@@ -8,9 +8,9 @@ import com.vaadin.flow.router.ErrorParameter;
 import com.vaadin.flow.router.HasErrorParameter;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.ParentLayout;
+import com.vaadin.flow.router.RouteConfiguration;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.theme.lumo.LumoUtility;
-import dev.berth.platform.teams.ui.TeamsView;
 import jakarta.annotation.security.PermitAll;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -22,13 +22,16 @@ import jakarta.servlet.http.HttpServletResponse;
 @ParentLayout(MainLayout.class)
 @PermitAll
 public class NotFoundView extends VerticalLayout implements HasErrorParameter<NotFoundException> {
+    /** Named by its path: the frame does not depend on the views it frames. */
+    private static final String TEAMS = "teams";
     private final Paragraph message = new Paragraph();
 
     public NotFoundView() {
         var heading = new H2("Page not found");
         heading.addClassNames(LumoUtility.Margin.NONE, LumoUtility.FontSize.XLARGE);
         message.setId("not-found");
-        add(heading, message, new RouterLink("Go to your teams", TeamsView.class));
+        add(heading, message);
+        RouteConfiguration.forApplicationScope().getRoute(TEAMS).ifPresent(teams -> add(new RouterLink("Go to your teams", teams)));
     }
 
     @Override

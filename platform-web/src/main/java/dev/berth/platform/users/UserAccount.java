@@ -3,7 +3,7 @@ package dev.berth.platform.users;
 import java.time.Instant;
 
 /**
- * A stored user. The password hash never leaves the users and security packages.
+ * A stored user. The password hash never leaves the users package and the sign-in of the web edge.
  * {@code credentialsVersion} goes up with every password change or reset; sessions signed in
  * under an older one are over.
  */

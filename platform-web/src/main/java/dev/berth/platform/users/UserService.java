@@ -5,10 +5,9 @@ import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.access.AccessPolicy;
 import dev.berth.platform.access.Caller;
-import dev.berth.platform.security.LoginThrottle;
+import dev.berth.platform.lockout.LoginThrottle;
 import dev.berth.platform.access.Permission;
 import dev.berth.platform.access.RequestOrigin;
-import dev.berth.platform.tokens.TokenService;
 import java.time.Clock;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -30,11 +29,11 @@ public class UserService {
     private final PasswordEncoder passwords;
     private final AuditLog audit;
     private final Clock clock;
-    private final TokenService tokens;
+    private final TokenRevocation tokens;
     private final LoginThrottle throttle;
     private final TransactionTemplate tx;
 
-    public UserService(UserStore users, PasswordEncoder passwords, AuditLog audit, Clock clock, TokenService tokens,
+    public UserService(UserStore users, PasswordEncoder passwords, AuditLog audit, Clock clock, TokenRevocation tokens,
                        LoginThrottle throttle, TransactionTemplate tx) {
         this.tx = tx;
         this.users = users;

@@ -10,10 +10,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
-public class UserStore {
+class UserStore {
     private final JdbcClient jdbc;
 
-    public UserStore(JdbcClient jdbc) {
+    UserStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 

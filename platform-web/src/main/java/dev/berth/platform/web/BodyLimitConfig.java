@@ -1,7 +1,7 @@
 package dev.berth.platform.web;
 
 import dev.berth.platform.logs.LogProperties;
-import dev.berth.platform.security.ProblemWriter;
+import dev.berth.platform.problem.ProblemWriter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,6 +1,6 @@
 package dev.berth.platform.web;
 
-import dev.berth.platform.security.ProblemWriter;
+import dev.berth.platform.problem.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -56,4 +56,25 @@ class AccessPolicyTest {
     void decides(String name, Caller caller, Permission permission, String team, String expected) {
         assertThat(AccessPolicy.decide(caller, permission, team).getClass().getSimpleName()).isEqualTo(expected);
     }
+
+    static Stream<Arguments> somewhere() {
+        return Stream.of(
+                Arguments.of("team admin reads team audit", member(Role.ADMIN), Permission.READ_TEAM_AUDIT, true),
+                Arguments.of("deployer does not", member(Role.DEPLOYER), Permission.READ_TEAM_AUDIT, false),
+                Arguments.of("viewer sees repositories", member(Role.VIEWER), Permission.VIEW_REPOSITORIES, true),
+                Arguments.of("no team, no team rights", NOBODY, Permission.VIEW_REPOSITORIES, false),
+                Arguments.of("team admin is no platform admin", member(Role.ADMIN), Permission.VIEW_HOSTS, false),
+                Arguments.of("platform admin sees hosts", ADMIN, Permission.VIEW_HOSTS, true),
+                Arguments.of("platform admin without teams reads team audit", ADMIN, Permission.READ_TEAM_AUDIT, true),
+                Arguments.of("narrowed token keeps its ceiling", token(member(Role.ADMIN), "a", Role.VIEWER),
+                        Permission.READ_TEAM_AUDIT, false),
+                Arguments.of("team-scoped platform token is no platform admin", token(ADMIN, "a", Role.ADMIN),
+                        Permission.MANAGE_USERS, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("somewhere")
+    void allowsSomewhere(String name, Caller caller, Permission permission, boolean expected) {
+        assertThat(AccessPolicy.allowedSomewhere(caller, permission)).isEqualTo(expected);
+    }
 }

@@ -10,7 +10,7 @@ import dev.berth.gitsync.hosted.PushGate;
 import dev.berth.gitsync.hosted.PushedCommit;
 import dev.berth.gitsync.hosted.RefChange;
 import dev.berth.gitsync.hosted.RepositoryName;
-import dev.berth.platform.security.BerthUserDetailsService;
+import dev.berth.platform.web.security.BerthUserDetailsService;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;

@@ -1,5 +1,6 @@
 package dev.berth.platform.security;
 
+import dev.berth.platform.lockout.LockoutPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.Api;

@@ -7,6 +7,7 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
@@ -25,6 +26,7 @@ import java.util.List;
 
 /** A team's apps: revision, replicas healthy of desired, hosts and the last deployment, updated live. */
 @Route("apps")
+@Menu(title = "Apps", order = 1, icon = "vaadin:cubes")
 @PageTitle("Apps · Berth")
 @PermitAll
 public class AppsView extends VerticalLayout implements BeforeEnterObserver {

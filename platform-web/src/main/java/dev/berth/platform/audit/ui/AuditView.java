@@ -18,10 +18,13 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.data.provider.Query;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.streams.DownloadEvent;
 import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.ui.MenuAudience;
 import dev.berth.platform.audit.AuditChain;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditExport;
@@ -46,6 +49,8 @@ import java.util.stream.Stream;
  * can verify the whole hash chain.
  */
 @Route("audit")
+@Menu(title = "Audit", order = 5, icon = "vaadin:list")
+@MenuAudience({Permission.READ_ALL_AUDIT, Permission.READ_TEAM_AUDIT})
 @PageTitle("Audit log · Berth")
 @PermitAll
 public class AuditView extends VerticalLayout {

@@ -12,11 +12,14 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.data.provider.ListDataProvider;
 import com.vaadin.flow.data.renderer.LitRenderer;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.ui.MenuAudience;
 import dev.berth.platform.hosts.Host;
 import dev.berth.platform.hosts.HostService;
 import dev.berth.platform.problem.Problem;
@@ -32,6 +35,8 @@ import java.util.stream.Collectors;
  * and draining or removing a host, each confirmed in a dialog. Platform admins only.
  */
 @Route("hosts")
+@Menu(title = "Hosts", order = 6, icon = "vaadin:server")
+@MenuAudience(Permission.VIEW_HOSTS)
 @PageTitle("Hosts · Berth")
 @PermitAll
 public class HostsView extends VerticalLayout implements BeforeEnterObserver {

@@ -10,6 +10,7 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
@@ -30,6 +31,7 @@ import jakarta.annotation.security.PermitAll;
 
 /** A team's repositories; selecting one shows its clone URL, first-push steps and revisions. */
 @Route("repositories")
+@Menu(title = "Repositories", order = 3, icon = "vaadin:code")
 @PageTitle("Repositories · Berth")
 @PermitAll
 public class RepositoriesView extends VerticalLayout implements BeforeEnterObserver {

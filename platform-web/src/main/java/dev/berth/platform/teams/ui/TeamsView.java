@@ -10,6 +10,7 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteAlias;
@@ -27,6 +28,7 @@ import java.util.List;
 
 /** The teams the caller can see; selecting one shows its members. Platform admins create teams here. */
 @Route("teams")
+@Menu(title = "Teams", order = 2, icon = "vaadin:users")
 @RouteAlias("")
 @PageTitle("Teams · Berth")
 @PermitAll

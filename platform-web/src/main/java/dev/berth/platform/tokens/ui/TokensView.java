@@ -15,6 +15,7 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.theme.lumo.LumoUtility;
@@ -33,6 +34,7 @@ import java.time.Clock;
 
 /** The caller's personal API tokens: create one (its secret shown once), see their use, revoke them. */
 @Route("tokens")
+@Menu(title = "Tokens", order = 4, icon = "vaadin:key")
 @PageTitle("API tokens · Berth")
 @PermitAll
 public class TokensView extends VerticalLayout {

@@ -13,9 +13,12 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.berth.platform.access.Permission;
+import dev.berth.platform.ui.MenuAudience;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.access.RequestOrigin;
@@ -27,6 +30,8 @@ import jakarta.annotation.security.RolesAllowed;
 
 /** Every user account; platform admins create new ones here. */
 @Route("users")
+@Menu(title = "Users", order = 7, icon = "vaadin:user-card")
+@MenuAudience(Permission.MANAGE_USERS)
 @PageTitle("Users · Berth")
 @RolesAllowed("PLATFORM_ADMIN")
 public class UsersView extends VerticalLayout {

@@ -1,4 +1,4 @@
-package dev.berth.platform.security;
+package dev.berth.platform.lockout;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -13,11 +13,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class LoginThrottle {
-    private final LoginFailures failures;
+    private final LoginFailureStore failures;
     private final LockoutPolicy policy;
     private final Clock clock;
 
-    public LoginThrottle(LoginFailures failures, LockoutPolicy policy, Clock clock) {
+    LoginThrottle(LoginFailureStore failures, LockoutPolicy policy, Clock clock) {
         this.failures = failures;
         this.policy = policy;
         this.clock = clock;

@@ -1,14 +1,13 @@
-package dev.berth.platform.security;
+package dev.berth.platform.web.security;
 
-import dev.berth.platform.users.UserStore;
+import dev.berth.platform.security.BerthUser;
+import dev.berth.platform.users.UserAccounts;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -20,9 +19,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * nothing a stale session asks for is done even on a path this filter does not see.)
  */
 public class SessionCredentials extends OncePerRequestFilter {
-    private final UserStore users;
+    private final UserAccounts users;
 
-    public SessionCredentials(UserStore users) {
+    public SessionCredentials(UserAccounts users) {
         this.users = users;
     }
 
@@ -42,22 +41,5 @@ public class SessionCredentials extends OncePerRequestFilter {
             SecurityContextHolder.clearContext();
         }
         chain.doFilter(request, response);
-    }
-
-    /**
-     * Carries the current sign-in over to a new credentials version, after the user changed their
-     * own password: this session stays, the others end. Returns the context to store in the
-     * session (the holder is updated already); empty if the current sign-in is not a password one.
-     */
-    public static Optional<SecurityContext> carryOver(long version) {
-        var auth = SecurityContextHolder.getContext().getAuthentication();
-        if (auth == null || !(auth.getPrincipal() instanceof BerthUser user)) return Optional.empty();
-        var renewed = UsernamePasswordAuthenticationToken.authenticated(user.withCredentialsVersion(version), null,
-                auth.getAuthorities());
-        renewed.setDetails(auth.getDetails());
-        var context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(renewed);
-        SecurityContextHolder.setContext(context);
-        return Optional.of(context);
     }
 }

@@ -1,8 +1,11 @@
-package dev.berth.platform.security;
+package dev.berth.platform.web.security;
 
+import dev.berth.platform.lockout.LockoutPolicy;
+import dev.berth.platform.lockout.LoginThrottle;
+import dev.berth.platform.security.BerthUser;
 import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.users.UserAccount;
-import dev.berth.platform.users.UserStore;
+import dev.berth.platform.users.UserAccounts;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.stereotype.Service;
@@ -15,10 +18,10 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class BerthUserDetailsService implements UserDetailsService {
-    private final UserStore users;
+    private final UserAccounts users;
     private final LoginThrottle throttle;
 
-    public BerthUserDetailsService(UserStore users, LoginThrottle throttle) {
+    public BerthUserDetailsService(UserAccounts users, LoginThrottle throttle) {
         this.users = users;
         this.throttle = throttle;
     }

@@ -1,4 +1,4 @@
-package dev.berth.platform.security;
+package dev.berth.platform.lockout;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

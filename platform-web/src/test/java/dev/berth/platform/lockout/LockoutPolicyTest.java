@@ -1,4 +1,4 @@
-package dev.berth.platform.security;
+package dev.berth.platform.lockout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

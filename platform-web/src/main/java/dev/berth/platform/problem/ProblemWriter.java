@@ -1,4 +1,4 @@
-package dev.berth.platform.security;
+package dev.berth.platform.problem;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,7 +23,7 @@ public class ProblemWriter {
     }
 
     /** @param instance the problem's {@code instance}, or null to leave it out (a path not fit to repeat) */
-    void write(HttpServletResponse response, int status, String title, String detail, String instance) throws IOException {
+    public void write(HttpServletResponse response, int status, String title, String detail, String instance) throws IOException {
         var body = new LinkedHashMap<String, Object>();
         body.put("type", "about:blank");
         body.put("title", title);

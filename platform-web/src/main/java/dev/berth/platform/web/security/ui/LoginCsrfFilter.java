@@ -1,4 +1,4 @@
-package dev.berth.platform.ui;
+package dev.berth.platform.web.security.ui;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

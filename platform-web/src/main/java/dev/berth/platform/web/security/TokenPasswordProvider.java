@@ -1,7 +1,8 @@
-package dev.berth.platform.security;
+package dev.berth.platform.web.security;
 
+import dev.berth.platform.security.ApiTokenAuthentication;
 import dev.berth.platform.tokens.TokenService;
-import dev.berth.platform.users.UserStore;
+import dev.berth.platform.users.UserAccounts;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -14,9 +15,9 @@ import org.springframework.security.core.Authentication;
  */
 public class TokenPasswordProvider implements AuthenticationProvider {
     private final TokenService tokens;
-    private final UserStore users;
+    private final UserAccounts users;
 
-    public TokenPasswordProvider(TokenService tokens, UserStore users) {
+    public TokenPasswordProvider(TokenService tokens, UserAccounts users) {
         this.tokens = tokens;
         this.users = users;
     }

@@ -1,4 +1,4 @@
-package dev.berth.platform.users.ui;
+package dev.berth.platform.ui;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -9,18 +9,17 @@ import com.vaadin.flow.server.VaadinSession;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.access.RequestOrigin;
-import dev.berth.platform.security.SessionCredentials;
-import dev.berth.platform.ui.Notices;
+import dev.berth.platform.security.BerthUser;
 import dev.berth.platform.users.UserService;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 
-/** Lets the signed-in user change their own password; the current one is required. */
-public class ChangePasswordDialog extends Dialog {
+/** Lets the signed-in user change their own password, from the frame's header; the current one is required. */
+class ChangePasswordDialog extends Dialog {
     private final PasswordField current = new PasswordField("Current password");
     private final PasswordField next = new PasswordField("New password");
     private final PasswordField repeat = new PasswordField("New password again");
 
-    public ChangePasswordDialog(UserService users, CallerResolver callers) {
+    ChangePasswordDialog(UserService users, CallerResolver callers) {
         setHeaderTitle("Change password");
         current.setId("current-password");
         current.setAutofocus(true);
@@ -41,7 +40,7 @@ public class ChangePasswordDialog extends Dialog {
                 long version = users.changeOwnPassword(callers.current(), current.getValue(), next.getValue(),
                         RequestOrigin.current());
                 // This session stays signed in; every other one has ended.
-                SessionCredentials.carryOver(version).ifPresent(context -> VaadinSession.getCurrent().getSession()
+                BerthUser.carryOver(version).ifPresent(context -> VaadinSession.getCurrent().getSession()
                         .setAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, context));
                 close();
                 Notices.done("Your password was changed; your other sessions and tokens were ended");

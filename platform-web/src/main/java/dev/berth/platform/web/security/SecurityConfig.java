@@ -1,11 +1,14 @@
-package dev.berth.platform.security;
+package dev.berth.platform.web.security;
 
+import dev.berth.platform.lockout.LockoutPolicy;
+import dev.berth.platform.problem.ProblemWriter;
+import dev.berth.platform.security.FailureAudit;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.hosts.AgentAuthentication;
-import dev.berth.platform.hosts.AgentCredentialFilter;
+import dev.berth.platform.web.security.AgentCredentialFilter;
 import dev.berth.platform.hosts.HostService;
 import dev.berth.platform.tokens.TokenService;
-import dev.berth.platform.users.UserStore;
+import dev.berth.platform.users.UserAccounts;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -29,7 +32,8 @@ import static org.springframework.security.web.servlet.util.matcher.PathPatternR
 
 /**
  * The machine-facing filter chains: host agents (their own credentials only), the API (bearer
- * tokens; Basic only to mint a token), actuator and OpenAPI docs. The dashboard's chain lives with the UI.
+ * tokens; Basic only to mint a token), actuator and OpenAPI docs. The git chain is
+ * {@link GitSecurityConfig}, the dashboard's {@code web.security.ui.UiSecurityConfig}.
  */
 @Configuration
 @EnableWebSecurity
@@ -73,7 +77,7 @@ public class SecurityConfig {
     }
 
     @Bean
-    ApiTokenFilter apiTokenFilter(TokenService tokens, UserStore users, AuditLog audit, FailureAudit failures,
+    ApiTokenFilter apiTokenFilter(TokenService tokens, UserAccounts users, AuditLog audit, FailureAudit failures,
                                   ProblemWriter problems) {
         return new ApiTokenFilter(tokens, users, audit, failures, problems);
     }

@@ -1,10 +1,13 @@
-package dev.berth.platform.hosts;
+package dev.berth.platform.web.security;
 
+import dev.berth.platform.hosts.AgentAuthentication;
+import dev.berth.platform.hosts.AgentCredential;
+import dev.berth.platform.hosts.HostService;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
-import dev.berth.platform.security.BearerFilter;
+import dev.berth.platform.web.security.BearerFilter;
 import dev.berth.platform.security.FailureAudit;
-import dev.berth.platform.security.ProblemWriter;
+import dev.berth.platform.problem.ProblemWriter;
 
 /**
  * Authenticates {@code Authorization: Bearer berth-agent_...} on the agent chain and nothing else:

@@ -1,8 +1,9 @@
-package dev.berth.platform.ui;
+package dev.berth.platform.web.security.ui;
 
+import dev.berth.platform.ui.LoginView;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
-import dev.berth.platform.security.SessionCredentials;
-import dev.berth.platform.users.UserStore;
+import dev.berth.platform.web.security.SessionCredentials;
+import dev.berth.platform.users.UserAccounts;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -26,7 +27,7 @@ public class UiSecurityConfig {
 
     @Bean
     @Order(10)
-    SecurityFilterChain dashboard(HttpSecurity http, AuthenticationManager manager, UserStore users) throws Exception {
+    SecurityFilterChain dashboard(HttpSecurity http, AuthenticationManager manager, UserAccounts users) throws Exception {
         http.authenticationManager(manager)
                 .addFilterBefore(new LoginCsrfFilter(LOGIN_PATH), UsernamePasswordAuthenticationFilter.class)
                 // A session whose password changed since is over, before anything else reads it.

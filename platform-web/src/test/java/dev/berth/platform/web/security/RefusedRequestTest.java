@@ -1,4 +1,4 @@
-package dev.berth.platform.security;
+package dev.berth.platform.web.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

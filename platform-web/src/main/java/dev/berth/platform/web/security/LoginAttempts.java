@@ -1,9 +1,13 @@
-package dev.berth.platform.security;
+package dev.berth.platform.web.security;
 
+import dev.berth.platform.lockout.LockoutPolicy;
+import dev.berth.platform.lockout.LoginThrottle;
+import dev.berth.platform.security.BerthUser;
+import dev.berth.platform.security.FailureAudit;
 import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
-import dev.berth.platform.users.UserStore;
+import dev.berth.platform.users.UserAccounts;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
@@ -22,12 +26,12 @@ import org.springframework.stereotype.Component;
 public class LoginAttempts {
     private static final AuditEvent.Actor ANONYMOUS = new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "anonymous");
 
-    private final UserStore users;
+    private final UserAccounts users;
     private final AuditLog audit;
     private final FailureAudit failures;
     private final LoginThrottle throttle;
 
-    public LoginAttempts(UserStore users, AuditLog audit, FailureAudit failures, LoginThrottle throttle) {
+    public LoginAttempts(UserAccounts users, AuditLog audit, FailureAudit failures, LoginThrottle throttle) {
         this.users = users;
         this.audit = audit;
         this.failures = failures;

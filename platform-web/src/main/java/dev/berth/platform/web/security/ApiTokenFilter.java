@@ -1,9 +1,12 @@
-package dev.berth.platform.security;
+package dev.berth.platform.web.security;
 
+import dev.berth.platform.problem.ProblemWriter;
+import dev.berth.platform.security.ApiTokenAuthentication;
+import dev.berth.platform.security.FailureAudit;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.tokens.TokenService;
-import dev.berth.platform.users.UserStore;
+import dev.berth.platform.users.UserAccounts;
 
 /**
  * Authenticates {@code Authorization: Bearer berth_...}. A bad token ends the request with a
@@ -11,10 +14,10 @@ import dev.berth.platform.users.UserStore;
  */
 public class ApiTokenFilter extends BearerFilter {
     private final TokenService tokens;
-    private final UserStore users;
+    private final UserAccounts users;
     private final FailureAudit failures;
 
-    public ApiTokenFilter(TokenService tokens, UserStore users, AuditLog audit, FailureAudit failures,
+    public ApiTokenFilter(TokenService tokens, UserAccounts users, AuditLog audit, FailureAudit failures,
                           ProblemWriter problems) {
         super(audit, problems, "token.rejected");
         this.tokens = tokens;

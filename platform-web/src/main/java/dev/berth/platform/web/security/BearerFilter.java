@@ -1,5 +1,6 @@
-package dev.berth.platform.security;
+package dev.berth.platform.web.security;
 
+import dev.berth.platform.problem.ProblemWriter;
 import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
