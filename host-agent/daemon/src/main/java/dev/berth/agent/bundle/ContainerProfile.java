@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The container profile of shared/DESIGN.md as OCI defaults: what every container gets before
- * any option touches it. Options narrow or fill in; the validator makes sure none loosened it.
+ * The container profile as OCI defaults (see "The container profile" in docs/architecture.md):
+ * what every container gets before any option touches it. Options narrow or fill in; the
+ * validator makes sure none loosened it.
  */
 public final class ContainerProfile {
     /** Docker's masked paths: hidden behind /dev/null or an empty read-only tmpfs. */
