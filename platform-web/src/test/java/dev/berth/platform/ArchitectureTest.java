@@ -31,10 +31,12 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule librariesDoNotDependOnThePlatform = noClasses()
-            .that().resideInAnyPackage("dev.berth.gitsync..", "dev.berth.deployer..", "dev.berth.agent..")
+            .that().resideInAnyPackage("dev.berth.gitsync..", "dev.berth.deployer..", "dev.berth.agent..",
+                    "dev.berth.registry..", "dev.berth.image..", "dev.berth.atomicfile..", "dev.berth.backoff..")
             .should().dependOnClassesThat().resideInAPackage("dev.berth.platform..")
             .allowEmptyShould(true)
-            .because("platform-web depends on git-sync, deployer and the agent protocol; none depend back");
+            .because("platform-web depends on the libraries (git-sync, deployer, registry, the agent protocol and the"
+                    + " dependency-free modules); none depend back");
 
     @ArchTest
     static final ArchRule agentIsIndependent = noClasses()
