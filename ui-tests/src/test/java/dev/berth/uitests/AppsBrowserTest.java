@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -20,20 +19,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class AppsBrowserTest {
     private static final Duration DEPLOY = Duration.ofSeconds(60);
-    private static Cluster cluster;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = Cluster.start(Duration.ofSeconds(10));
-        browser = Browser.start("apps");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) browser.close();
-        if (cluster != null) cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterAndBrowser fixture = new ClusterAndBrowser("apps");
 
     static String definition(String image, String greeting) {
         return """
@@ -54,94 +41,94 @@ class AppsBrowserTest {
     @Test
     void deployWaitsForASecretThenServesAndRollsBackFromTheDashboard() throws Exception {
         try {
-            cluster.startAgent("a", "22000-22099");
-            browser.driver.get(cluster.baseUrl + "/login");
-            browser.login("admin", Cluster.ADMIN_PASSWORD);
-            browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
-            browser.navigate("Apps", "apps-grid");
-            assertThat(browser.deepText(browser.driver.findElement(By.id("apps-grid"))))
+            fixture.cluster.startAgent("a", "22000-22099");
+            fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
+            fixture.browser.login("admin", Cluster.ADMIN_PASSWORD);
+            fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
+            fixture.browser.navigate("Apps", "apps-grid");
+            assertThat(fixture.browser.deepText(fixture.browser.driver.findElement(By.id("apps-grid"))))
                     .contains("No apps yet. Push a berth.yaml to one of this team's repositories");
-            browser.screenshot("apps-empty");
+            fixture.browser.screenshot("apps-empty");
 
             // A push: the app appears without a reload, waiting for its secret.
-            long rev1 = Cluster.revisionOf(cluster.push(definition(cluster.image, "one"), "Deploy web"));
-            browser.waitForRow("apps-grid", 0, "web");
-            browser.screenshot("apps-waiting-for-secret");
+            long rev1 = Cluster.revisionOf(fixture.cluster.push(definition(fixture.cluster.image, "one"), "Deploy web"));
+            fixture.browser.waitForRow("apps-grid", 0, "web");
+            fixture.browser.screenshot("apps-waiting-for-secret");
             openApp();
-            var deploy = new WebDriverWait(browser.driver, DEPLOY);
-            deploy.until(d -> browser.text(By.id("app-differences")).contains("secret API_KEY is not set"));
-            browser.screenshot("app-missing-secret");
+            var deploy = new WebDriverWait(fixture.browser.driver, DEPLOY);
+            deploy.until(d -> fixture.browser.text(By.id("app-differences")).contains("secret API_KEY is not set"));
+            fixture.browser.screenshot("app-missing-secret");
 
             // The secret, set in its tab: the deployment proceeds and the page follows it live.
             openTab("Secrets");
-            browser.type(By.cssSelector("#secret-name input"), "API_KEY");
-            browser.type(By.cssSelector("#secret-value input"), "s3cret-value");
-            browser.click(By.id("secret-set"));
-            browser.waitForRow("secrets-grid", 0, "API_KEY");
-            assertThat(browser.driver.getPageSource()).doesNotContain("s3cret-value");
-            deploy.until(d -> browser.text(By.id("app-state")).contains("succeeded")
-                    && browser.text(By.id("app-revision")).contains("1/1 healthy"));
-            assertThat(browser.text(By.id("app-differences"))).contains("Live matches desired.");
+            fixture.browser.type(By.cssSelector("#secret-name input"), "API_KEY");
+            fixture.browser.type(By.cssSelector("#secret-value input"), "s3cret-value");
+            fixture.browser.click(By.id("secret-set"));
+            fixture.browser.waitForRow("secrets-grid", 0, "API_KEY");
+            assertThat(fixture.browser.driver.getPageSource()).doesNotContain("s3cret-value");
+            deploy.until(d -> fixture.browser.text(By.id("app-state")).contains("succeeded")
+                    && fixture.browser.text(By.id("app-revision")).contains("1/1 healthy"));
+            assertThat(fixture.browser.text(By.id("app-differences"))).contains("Live matches desired.");
             openTab("Deployments");
-            browser.waitForRow("deployments-grid", 1, "#" + rev1);
-            browser.screenshot("app-deployed");
+            fixture.browser.waitForRow("deployments-grid", 1, "#" + rev1);
+            fixture.browser.screenshot("app-deployed");
 
             // Replicas, with the isolation report the agent measured on the live process.
             openTab("Replicas");
-            browser.wait.until(d -> browser.gridRows("replicas-grid").stream().anyMatch(r -> r.get(3).equals("healthy")));
-            String published = browser.gridRows("replicas-grid").getFirst().get(4);
+            fixture.browser.wait.until(d -> fixture.browser.gridRows("replicas-grid").stream().anyMatch(r -> r.get(3).equals("healthy")));
+            String published = fixture.browser.gridRows("replicas-grid").getFirst().get(4);
             assertThat(Cluster.fetch(published)).isEqualTo("one");
-            browser.click(By.cssSelector("vaadin-button[id^='isolation-']"));
-            browser.wait.until(d -> browser.text(By.id("isolation-summary")).startsWith("All "));
-            assertThat(browser.text(By.id("isolation-summary"))).contains("checks passed");
-            browser.screenshot("isolation-report");
-            browser.click(By.id("isolation-close"));
+            fixture.browser.click(By.cssSelector("vaadin-button[id^='isolation-']"));
+            fixture.browser.wait.until(d -> fixture.browser.text(By.id("isolation-summary")).startsWith("All "));
+            assertThat(fixture.browser.text(By.id("isolation-summary"))).contains("checks passed");
+            fixture.browser.screenshot("isolation-report");
+            fixture.browser.click(By.id("isolation-close"));
 
             // The replica's output, shipped by its agent.
             openTab("Logs");
-            browser.wait.until(d -> browser.text(By.id("logs-output")).contains("web starting: one"));
-            browser.screenshot("logs");
+            fixture.browser.wait.until(d -> fixture.browser.text(By.id("logs-output")).contains("web starting: one"));
+            fixture.browser.screenshot("logs");
 
             // A second push: the timeline moves without a reload.
             openTab("Deployments");
-            long rev2 = Cluster.revisionOf(cluster.push(definition(cluster.image, "two"), "Say two"));
-            browser.waitForRow("deployments-grid", 1, "#" + rev2);
-            deploy.until(d -> browser.gridRows("deployments-grid").getFirst().get(3).equals("succeeded"));
+            long rev2 = Cluster.revisionOf(fixture.cluster.push(definition(fixture.cluster.image, "two"), "Say two"));
+            fixture.browser.waitForRow("deployments-grid", 1, "#" + rev2);
+            deploy.until(d -> fixture.browser.gridRows("deployments-grid").getFirst().get(3).equals("succeeded"));
             assertThat(Cluster.fetch(published)).isEqualTo("two");
-            browser.screenshot("second-deploy");
+            fixture.browser.screenshot("second-deploy");
 
             // Roll back to the first revision, confirmed in the dialog.
-            browser.click(By.id("rollback-open"));
-            browser.click(By.id("rollback-revision"));
-            browser.pickItem("vaadin-combo-box-item", browser.wait.until(d -> comboItemStartingWith("#" + rev1 + " ")));
-            browser.type(By.cssSelector("#rollback-reason input"), "two is the wrong greeting");
-            browser.wait.until(d -> browser.text(By.id("rollback-confirm")).equals("Roll back to #" + rev1));
-            browser.screenshot("rollback-confirm");
-            browser.click(By.id("rollback-confirm"));
-            deploy.until(d -> browser.text(By.id("app-state")).contains("succeeded · rollback"));
-            assertThat(browser.gridRows("deployments-grid").getFirst()).containsSubsequence("#" + rev1, "rollback");
+            fixture.browser.click(By.id("rollback-open"));
+            fixture.browser.click(By.id("rollback-revision"));
+            fixture.browser.pickItem("vaadin-combo-box-item", fixture.browser.wait.until(d -> comboItemStartingWith("#" + rev1 + " ")));
+            fixture.browser.type(By.cssSelector("#rollback-reason input"), "two is the wrong greeting");
+            fixture.browser.wait.until(d -> fixture.browser.text(By.id("rollback-confirm")).equals("Roll back to #" + rev1));
+            fixture.browser.screenshot("rollback-confirm");
+            fixture.browser.click(By.id("rollback-confirm"));
+            deploy.until(d -> fixture.browser.text(By.id("app-state")).contains("succeeded · rollback"));
+            assertThat(fixture.browser.gridRows("deployments-grid").getFirst()).containsSubsequence("#" + rev1, "rollback");
             assertThat(Cluster.fetch(published)).isEqualTo("one");
-            browser.screenshot("rolled-back");
+            fixture.browser.screenshot("rolled-back");
         } catch (AssertionError | RuntimeException e) {
-            browser.screenshot("failure");
+            fixture.browser.screenshot("failure");
             throw e;
         }
     }
 
     private void openApp() {
-        browser.click(By.xpath("//vaadin-grid-cell-content[normalize-space(.)='web']"));
-        browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("app-title")));
-        browser.waitForVaadin();
-        assertThat(browser.text(By.id("app-title"))).isEqualTo("acme/web");
+        fixture.browser.click(By.xpath("//vaadin-grid-cell-content[normalize-space(.)='web']"));
+        fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("app-title")));
+        fixture.browser.waitForVaadin();
+        assertThat(fixture.browser.text(By.id("app-title"))).isEqualTo("acme/web");
     }
 
     private void openTab(String label) {
-        browser.click(By.xpath("//vaadin-tab[normalize-space(.)='" + label + "']"));
+        fixture.browser.click(By.xpath("//vaadin-tab[normalize-space(.)='" + label + "']"));
     }
 
     @SuppressWarnings("unchecked")
     private String comboItemStartingWith(String prefix) {
-        var labels = (List<String>) browser.js("return [...document.querySelectorAll('vaadin-combo-box-item')]"
+        var labels = (List<String>) fixture.browser.js("return [...document.querySelectorAll('vaadin-combo-box-item')]"
                 + ".map(i => i.textContent.trim());");
         return labels.stream().filter(l -> l.startsWith(prefix)).findFirst().orElse(null);
     }

@@ -9,9 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import tools.jackson.databind.JsonNode;
@@ -27,20 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 class HostsBrowserTest {
     private static final Duration MOVE = Duration.ofSeconds(90);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static Cluster cluster;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = Cluster.start(Duration.ofSeconds(10));
-        browser = Browser.start("hosts");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) browser.close();
-        if (cluster != null) cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterAndBrowser fixture = new ClusterAndBrowser("hosts");
 
     private static String definition(String image) {
         return """
@@ -67,61 +54,61 @@ class HostsBrowserTest {
     @Test
     void drainAndRemoveAHostFromTheDashboard() throws Exception {
         try {
-            var a = cluster.startAgent("a", "22400-22449");
-            var b = cluster.startAgent("b", "22450-22499");
-            cluster.push(definition(cluster.image), "Deploy web");
-            cluster.awaitApp("web", MOVE, "two healthy replicas, one on each host", app -> healthyOn(app, 2, a.hostId, b.hostId)
+            var a = fixture.cluster.startAgent("a", "22400-22449");
+            var b = fixture.cluster.startAgent("b", "22450-22499");
+            fixture.cluster.push(definition(fixture.cluster.image), "Deploy web");
+            fixture.cluster.awaitApp("web", MOVE, "two healthy replicas, one on each host", app -> healthyOn(app, 2, a.hostId, b.hostId)
                     && StreamSupport.stream(app.path("replicas").spliterator(), false)
                             .anyMatch(r -> r.path("hostId").asString().equals(a.hostId)));
 
-            browser.driver.get(cluster.baseUrl + "/login");
-            browser.login("admin", Cluster.ADMIN_PASSWORD);
-            browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
-            browser.navigate("Hosts", "hosts-grid");
-            browser.wait.until(d -> browser.gridRows("hosts-grid").size() == 2);
-            browser.screenshot("hosts");
+            fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
+            fixture.browser.login("admin", Cluster.ADMIN_PASSWORD);
+            fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
+            fixture.browser.navigate("Hosts", "hosts-grid");
+            fixture.browser.wait.until(d -> fixture.browser.gridRows("hosts-grid").size() == 2);
+            fixture.browser.screenshot("hosts");
 
             // Drain a, confirmed with a reason: it shows as draining and its replica moves to b.
-            browser.click(By.id("drain-" + a.hostId));
-            browser.wait.until(d -> browser.text(By.id("host-action-confirm")).startsWith("Drain "));
-            assertThat(browser.text(By.id("host-action-explanation"))).contains("gets no new replicas");
-            browser.type(By.cssSelector("#host-action-reason input"), "kernel upgrade");
-            browser.screenshot("drain-confirm");
-            browser.click(By.id("host-action-confirm"));
-            browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("draining-" + a.hostId)));
-            assertThat(browser.driver.findElements(By.id("undrain-" + a.hostId))).hasSize(1);
-            cluster.awaitApp("web", MOVE, "both replicas healthy on b", app -> healthyOn(app, 2, b.hostId));
-            String published = cluster.app("web").path("replicas").get(0).path("published").get(0).path("address").asString();
+            fixture.browser.click(By.id("drain-" + a.hostId));
+            fixture.browser.wait.until(d -> fixture.browser.text(By.id("host-action-confirm")).startsWith("Drain "));
+            assertThat(fixture.browser.text(By.id("host-action-explanation"))).contains("gets no new replicas");
+            fixture.browser.type(By.cssSelector("#host-action-reason input"), "kernel upgrade");
+            fixture.browser.screenshot("drain-confirm");
+            fixture.browser.click(By.id("host-action-confirm"));
+            fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("draining-" + a.hostId)));
+            assertThat(fixture.browser.driver.findElements(By.id("undrain-" + a.hostId))).hasSize(1);
+            fixture.cluster.awaitApp("web", MOVE, "both replicas healthy on b", app -> healthyOn(app, 2, b.hostId));
+            String published = fixture.cluster.app("web").path("replicas").get(0).path("published").get(0).path("address").asString();
             assertThat(Cluster.fetch(published)).isEqualTo("hello");
             // The hosts list follows the heartbeats: a reports no containers any more.
-            new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, MOVE).until(d -> browser.gridRows("hosts-grid").stream()
+            new org.openqa.selenium.support.ui.WebDriverWait(fixture.browser.driver, MOVE).until(d -> fixture.browser.gridRows("hosts-grid").stream()
                     .anyMatch(r -> r.contains(a.hostId) && r.contains("none")));
-            browser.screenshot("drained");
+            fixture.browser.screenshot("drained");
 
             // Remove a, confirmed: it leaves the list, and its credential is refused at once.
-            browser.click(By.id("remove-" + a.hostId));
-            browser.wait.until(d -> browser.text(By.id("host-action-confirm")).startsWith("Remove "));
-            assertThat(browser.text(By.id("host-action-explanation"))).contains("credential stops working at once");
-            browser.type(By.cssSelector("#host-action-reason input"), "decommissioned");
-            browser.screenshot("remove-confirm");
-            browser.click(By.id("host-action-confirm"));
-            browser.wait.until(d -> browser.gridRows("hosts-grid").stream().noneMatch(r -> r.contains(a.hostId)));
-            assertThat(browser.gridRows("hosts-grid")).hasSize(1);
-            browser.screenshot("removed");
+            fixture.browser.click(By.id("remove-" + a.hostId));
+            fixture.browser.wait.until(d -> fixture.browser.text(By.id("host-action-confirm")).startsWith("Remove "));
+            assertThat(fixture.browser.text(By.id("host-action-explanation"))).contains("credential stops working at once");
+            fixture.browser.type(By.cssSelector("#host-action-reason input"), "decommissioned");
+            fixture.browser.screenshot("remove-confirm");
+            fixture.browser.click(By.id("host-action-confirm"));
+            fixture.browser.wait.until(d -> fixture.browser.gridRows("hosts-grid").stream().noneMatch(r -> r.contains(a.hostId)));
+            assertThat(fixture.browser.gridRows("hosts-grid")).hasSize(1);
+            fixture.browser.screenshot("removed");
 
             String credential = JSON.readTree(Files.readString(a.state.resolve("platform/credential.json"))).path("credential")
                     .asString();
-            var refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cluster.baseUrl + "/agent/v1/assignments"))
+            var refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fixture.cluster.baseUrl + "/agent/v1/assignments"))
                     .header("Authorization", "Bearer " + credential).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(refused.body()).contains("host " + a.hostId + " was removed from the platform");
             assertThat(Cluster.fetch(published)).isEqualTo("hello");
 
-            String audit = cluster.raw("GET", "/api/v1/audit?action=host.drain") + cluster.raw("GET", "/api/v1/audit?action=host.remove");
+            String audit = fixture.cluster.raw("GET", "/api/v1/audit?action=host.drain") + fixture.cluster.raw("GET", "/api/v1/audit?action=host.remove");
             assertThat(audit).contains("\"host.drain\"").contains("kernel upgrade").contains("\"host.remove\"")
                     .contains("decommissioned").contains("host:" + a.hostId);
         } catch (AssertionError | RuntimeException e) {
-            browser.screenshot("failure");
+            fixture.browser.screenshot("failure");
             throw e;
         }
     }

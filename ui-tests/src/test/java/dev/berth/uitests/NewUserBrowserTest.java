@@ -3,9 +3,8 @@ package dev.berth.uitests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -18,20 +17,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class NewUserBrowserTest {
     private static final Duration DEPLOY = Duration.ofSeconds(60);
-    private static Cluster cluster;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = Cluster.start(Duration.ofSeconds(10));
-        browser = Browser.start("new-user");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) browser.close();
-        if (cluster != null) cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterAndBrowser fixture = new ClusterAndBrowser("new-user");
 
     private static String definition(String image) {
         return """
@@ -55,46 +42,46 @@ class NewUserBrowserTest {
     @Test
     void appsDeployedByAPushOpenFromTheListAndByTheirAddress() throws Exception {
         try {
-            cluster.startAgent("solo", "22200-22299");
-            cluster.api("POST", "/api/v1/teams", "{\"name\":\"shop\"}", 201);
-            cluster.api("POST", "/api/v1/teams/shop/repositories", "{\"name\":\"site\"}", 201);
-            Cluster.revisionOf(cluster.push("shop", "site", definition(cluster.image), "Two apps"));
+            fixture.cluster.startAgent("solo", "22200-22299");
+            fixture.cluster.api("POST", "/api/v1/teams", "{\"name\":\"shop\"}", 201);
+            fixture.cluster.api("POST", "/api/v1/teams/shop/repositories", "{\"name\":\"site\"}", 201);
+            Cluster.revisionOf(fixture.cluster.push("shop", "site", definition(fixture.cluster.image), "Two apps"));
 
-            browser.driver.get(cluster.baseUrl + "/login");
-            browser.login("admin", Cluster.ADMIN_PASSWORD);
-            browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
-            browser.navigate("Apps", "apps-grid");
-            browser.click(By.id("apps-team"));
-            browser.pickItem("vaadin-combo-box-item", "shop");
-            browser.waitForRow("apps-grid", 0, "storefront");
-            browser.waitForRow("apps-grid", 0, "worker");
-            new WebDriverWait(browser.driver, DEPLOY).until(d -> browser.gridRows("apps-grid").stream()
+            fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
+            fixture.browser.login("admin", Cluster.ADMIN_PASSWORD);
+            fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
+            fixture.browser.navigate("Apps", "apps-grid");
+            fixture.browser.click(By.id("apps-team"));
+            fixture.browser.pickItem("vaadin-combo-box-item", "shop");
+            fixture.browser.waitForRow("apps-grid", 0, "storefront");
+            fixture.browser.waitForRow("apps-grid", 0, "worker");
+            new WebDriverWait(fixture.browser.driver, DEPLOY).until(d -> fixture.browser.gridRows("apps-grid").stream()
                     .anyMatch(r -> r.get(0).equals("storefront") && r.get(2).contains("2/2")));
-            browser.screenshot("apps-of-a-new-team");
+            fixture.browser.screenshot("apps-of-a-new-team");
 
             // From the list, as a person clicks it.
-            browser.click(By.xpath("//vaadin-grid-cell-content[normalize-space(.)='storefront']"));
-            browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("app-title")));
-            browser.waitForVaadin();
-            assertThat(browser.text(By.id("app-title"))).isEqualTo("shop/storefront");
-            assertThat(browser.driver.getCurrentUrl()).endsWith("/apps/shop/storefront");
-            assertThat(browser.text(By.id("app-revision"))).contains("2/2 healthy");
-            browser.click(By.xpath("//vaadin-tab[normalize-space(.)='Replicas']"));
-            browser.wait.until(d -> browser.gridRows("replicas-grid").stream().filter(r -> r.get(3).equals("healthy")).count() == 2);
-            browser.screenshot("storefront");
+            fixture.browser.click(By.xpath("//vaadin-grid-cell-content[normalize-space(.)='storefront']"));
+            fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("app-title")));
+            fixture.browser.waitForVaadin();
+            assertThat(fixture.browser.text(By.id("app-title"))).isEqualTo("shop/storefront");
+            assertThat(fixture.browser.driver.getCurrentUrl()).endsWith("/apps/shop/storefront");
+            assertThat(fixture.browser.text(By.id("app-revision"))).contains("2/2 healthy");
+            fixture.browser.click(By.xpath("//vaadin-tab[normalize-space(.)='Replicas']"));
+            fixture.browser.wait.until(d -> fixture.browser.gridRows("replicas-grid").stream().filter(r -> r.get(3).equals("healthy")).count() == 2);
+            fixture.browser.screenshot("storefront");
 
             // By its address, as a bookmark or a link from a colleague opens it.
-            browser.driver.get(cluster.baseUrl + "/apps/shop/worker");
-            browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("app-title")));
-            browser.waitForVaadin();
-            assertThat(browser.text(By.id("app-title"))).isEqualTo("shop/worker");
-            browser.click(By.xpath("//vaadin-tab[normalize-space(.)='Logs']"));
-            browser.wait.until(d -> browser.text(By.id("logs-output")).contains("worker up"));
-            browser.click(By.xpath("//vaadin-tab[normalize-space(.)='Secrets']"));
-            assertThat(browser.deepText(browser.driver.findElement(By.id("secrets-grid")))).contains("No secrets.");
-            browser.screenshot("worker");
+            fixture.browser.driver.get(fixture.cluster.baseUrl + "/apps/shop/worker");
+            fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("app-title")));
+            fixture.browser.waitForVaadin();
+            assertThat(fixture.browser.text(By.id("app-title"))).isEqualTo("shop/worker");
+            fixture.browser.click(By.xpath("//vaadin-tab[normalize-space(.)='Logs']"));
+            fixture.browser.wait.until(d -> fixture.browser.text(By.id("logs-output")).contains("worker up"));
+            fixture.browser.click(By.xpath("//vaadin-tab[normalize-space(.)='Secrets']"));
+            assertThat(fixture.browser.deepText(fixture.browser.driver.findElement(By.id("secrets-grid")))).contains("No secrets.");
+            fixture.browser.screenshot("worker");
         } catch (AssertionError | RuntimeException e) {
-            browser.screenshot("failure");
+            fixture.browser.screenshot("failure");
             throw e;
         }
     }

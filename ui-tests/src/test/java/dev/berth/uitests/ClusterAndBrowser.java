@@ -1,0 +1,35 @@
+package dev.berth.uitests;
+
+import java.time.Duration;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real cluster (platform, registry, agents on demand) and a headless browser for one test class:
+ * started before its first test, closed after its last. Register it with
+ * {@code @RegisterExtension static final ClusterAndBrowser fixture = new ClusterAndBrowser("name")};
+ * screenshots land in target/screenshots/name.
+ */
+final class ClusterAndBrowser implements BeforeAllCallback, AfterAllCallback {
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+    private final String screenshots;
+    Cluster cluster;
+    Browser browser;
+
+    ClusterAndBrowser(String screenshots) {
+        this.screenshots = screenshots;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        cluster = Cluster.start(HEARTBEAT_TIMEOUT);
+        browser = Browser.start(screenshots);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (browser != null) browser.close();
+        if (cluster != null) cluster.close();
+    }
+}
