@@ -4,12 +4,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Deployments in PostgreSQL. */
+/** Deployments in PostgreSQL. Only this feature uses it; others read through {@link AppDeployments}. */
 @Component
 public class DeploymentStore {
     private static final String SELECT = """
@@ -81,6 +83,28 @@ public class DeploymentStore {
         return jdbc.sql(SELECT + " WHERE d.team_id = ? AND d.app = ? AND d.state = 'succeeded' AND d.kind <> 'remove'"
                         + " AND d.revision_id <> ? ORDER BY d.id DESC LIMIT 1")
                 .params(teamId, app, not).query(DeploymentStore::row).optional();
+    }
+
+    /**
+     * For each app of {@code newest}, what {@link #lastSucceeded} says given its newest deployment's
+     * revision, read in one query; apps with none are not in the map.
+     */
+    Map<RoundSnapshot.AppKey, Row> lastSucceededOf(List<Row> newest) {
+        var out = new HashMap<RoundSnapshot.AppKey, Row>();
+        if (newest.isEmpty()) return out;
+        jdbc.sql("""
+                SELECT DISTINCT ON (d.team_id, d.app) d.id, d.team_id, t.name AS team, d.app, d.revision_id, v.commit_id, d.kind,
+                       d.state, d.created_by, d.reason, d.started_at, d.finished_at, d.message
+                FROM deployments d JOIN teams t ON t.id = d.team_id JOIN revisions v ON v.id = d.revision_id
+                JOIN unnest(?::bigint[], ?::text[], ?::bigint[]) AS n(team_id, app, revision_id)
+                  ON n.team_id = d.team_id AND n.app = d.app AND d.revision_id <> n.revision_id
+                WHERE d.state = 'succeeded' AND d.kind <> 'remove'
+                ORDER BY d.team_id, d.app, d.id DESC""")
+                .params(newest.stream().map(Row::teamId).toArray(Long[]::new), newest.stream().map(Row::app).toArray(String[]::new),
+                        newest.stream().map(Row::revision).toArray(Long[]::new))
+                .query(DeploymentStore::row).list()
+                .forEach(d -> out.put(RoundSnapshot.AppKey.of(d), d));
+        return out;
     }
 
     /** The app's deployments, newest first. */
