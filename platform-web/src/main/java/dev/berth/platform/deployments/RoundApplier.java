@@ -46,7 +46,7 @@ class RoundApplier {
             }
             if (h.bump()) hosts.bumpGeneration(h.hostId());
         }
-        if (decision.wakes()) fx.wake();
+        if (decision.wake()) fx.wake();
 
         for (var write : decision.writes()) {
             switch (write) {

@@ -161,7 +161,7 @@ final class RoundDecider {
             var settled = settleRemoval(d, s.live());
             if (settled != null) settlements.add(settled);
         }
-        return new RoundDecision(now, plan, frozen, hosts, writes, letIn, settlements, touched);
+        return new RoundDecision(now, plan, frozen, hosts, !moved.isEmpty(), writes, letIn, settlements, touched);
     }
 
     private static void note(Map<String, List<String>> notes, String app, String note) {

@@ -15,18 +15,14 @@ import java.util.Set;
  * @param plan what the planner said
  * @param frozen apps left as they are this round (their definition cannot be read), with why, by qualified name
  * @param hosts what happens to hosts, in id order: first their standing, then their generation
+ * @param wake whether the round changes some host's assignment (a removed one's too), so waiting agents are woken
  * @param writes replica starts and stops, and failed deployments, in the plan's order
  * @param letIn the replicas held out of traffic that now take it
  * @param settlements what each app's newest in-progress deployment becomes: succeeded, or a progress message
  * @param touched the apps the plan has a step for, by qualified name
  */
-record RoundDecision(Instant now, Plan plan, Map<String, String> frozen, List<HostChange> hosts, List<Write> writes,
-                     List<ReplicaRow> letIn, List<Settlement> settlements, Set<String> touched) {
-
-    /** Whether some host's generation moves, so waiting agents are woken. */
-    boolean wakes() {
-        return hosts.stream().anyMatch(HostChange::bump);
-    }
+record RoundDecision(Instant now, Plan plan, Map<String, String> frozen, List<HostChange> hosts, boolean wake,
+                     List<Write> writes, List<ReplicaRow> letIn, List<Settlement> settlements, Set<String> touched) {
 
     /**
      * What happens to one host.

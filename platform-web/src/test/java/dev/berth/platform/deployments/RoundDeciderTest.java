@@ -239,6 +239,12 @@ class RoundDeciderTest {
                         "host h1: generation",
                         "stop acme.web.1.0: unexpected: app acme/web is not desired",
                         "progress 10: stopping 1 replica: revision 3 no longer defines the app"),
+                when("a removal's replica on a removed host is stopped; agents are woken though no listed host moves",
+                        r -> r.host("h1").newest(10, 3, Deployment.Kind.REMOVE, Deployment.State.IN_PROGRESS)
+                                .replica(1, 0, "h9", State.HEALTHY, HOUR),
+                        "wake agents",
+                        "stop acme.web.1.0: host h9 is not registered",
+                        "progress 10: stopping 1 replica: revision 3 no longer defines the app"),
                 when("a removal with nothing left succeeds",
                         r -> r.host("h1").newest(10, 3, Deployment.Kind.REMOVE, Deployment.State.IN_PROGRESS),
                         "succeed 10: no replicas of the app remain"),
@@ -274,6 +280,8 @@ class RoundDeciderTest {
             if (h.bump()) parts.add("generation");
             out.add("host " + h.hostId() + ": " + String.join(", ", parts));
         }
+        // Said when no generation line says it already.
+        if (d.wake() && d.hosts().stream().noneMatch(RoundDecision.HostChange::bump)) out.add("wake agents");
         for (var w : d.writes()) {
             out.add(switch (w) {
                 case RoundDecision.StartReplica s -> "start " + s.replicaId() + " on " + s.hostId() + " for deployment "
