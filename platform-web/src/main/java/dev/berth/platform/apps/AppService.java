@@ -1,12 +1,12 @@
 package dev.berth.platform.apps;
 
+import dev.berth.platform.deployments.AppDeployments;
 import dev.berth.platform.deployments.AppRevisions;
 import dev.berth.platform.deployments.Deployment;
-import dev.berth.platform.deployments.DeploymentStore;
 import dev.berth.platform.deployments.Deployments;
-import dev.berth.platform.deployments.ReplicaStore;
+import dev.berth.platform.deployments.ReplicaRow;
 import dev.berth.platform.hosts.HostService;
-import dev.berth.platform.hosts.HostStore;
+import dev.berth.platform.hosts.HostRecords;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.secrets.AppSecrets;
 import dev.berth.platform.access.AccessPolicy;
@@ -31,20 +31,18 @@ import org.springframework.stereotype.Service;
 @Service
 public class AppService {
     private final TeamStore teams;
-    private final DeploymentStore deployments;
-    private final ReplicaStore replicas;
+    private final AppDeployments deployments;
     private final AppRevisions revisions;
-    private final HostStore hosts;
+    private final HostRecords hosts;
     private final HostService hostService;
     private final AppSecrets secrets;
     private final Deployments rollbacks;
     private final Clock clock;
 
-    public AppService(TeamStore teams, DeploymentStore deployments, ReplicaStore replicas, AppRevisions revisions,
-                      HostStore hosts, HostService hostService, AppSecrets secrets, Deployments rollbacks, Clock clock) {
+    public AppService(TeamStore teams, AppDeployments deployments, AppRevisions revisions, HostRecords hosts,
+                      HostService hostService, AppSecrets secrets, Deployments rollbacks, Clock clock) {
         this.teams = teams;
         this.deployments = deployments;
-        this.replicas = replicas;
         this.revisions = revisions;
         this.hosts = hosts;
         this.hostService = hostService;
@@ -57,14 +55,13 @@ public class AppService {
     public List<AppSummary> list(Caller caller, String team) {
         AccessPolicy.require(caller, Permission.VIEW_APPS, team);
         long teamId = teamId(team);
-        var views = replicaViews(replicas.liveOfTeam(teamId)).stream().collect(Collectors.groupingBy(ReplicaLine::app));
+        var views = replicaViews(deployments.liveOfTeam(teamId)).stream().collect(Collectors.groupingBy(ReplicaLine::app));
         var out = new ArrayList<AppSummary>();
-        for (var row : deployments.newestOfTeam(teamId)) {
-            var d = row.deployment();
+        for (var d : deployments.newestOfTeam(teamId)) {
             if (d.kind() == Deployment.Kind.REMOVE && d.state() == Deployment.State.SUCCEEDED) continue;
             var mine = views.getOrDefault(d.app(), List.of()).stream().map(ReplicaLine::view).toList();
             int healthy = (int) mine.stream().filter(v -> v.revision() == d.revision() && v.state().equals("HEALTHY")).count();
-            out.add(new AppSummary(d.app(), d.revision(), d.commit(), healthy, desired(row),
+            out.add(new AppSummary(d.app(), d.revision(), d.commit(), healthy, desired(d),
                     mine.stream().map(ReplicaView::hostname).distinct().sorted().toList(), d));
         }
         return out;
@@ -74,18 +71,17 @@ public class AppService {
     public AppDetail get(Caller caller, String team, String app) {
         AccessPolicy.require(caller, Permission.VIEW_APPS, team);
         long teamId = teamId(team);
-        var row = newest(teamId, team, app);
-        var d = row.deployment();
+        var d = newest(teamId, team, app);
         boolean removed = d.kind() == Deployment.Kind.REMOVE;
         List<String> missing = removed ? List.of() : revisions.find(d.revision(), app)
                 .map(a -> secrets.missing(teamId, app, a.definition().secrets())).orElse(List.of());
-        var live = replicaViews(replicas.liveOf(teamId, app)).stream().map(ReplicaLine::view).toList();
-        var wanted = new Differences.Wanted(team, app, d.revision(), desired(row), removed, d, missing);
-        var failedStart = removed ? null : replicas.lastFailedStart(teamId, app, d.revision())
-                .map(r -> new Differences.FailedStart(r.id(), hosts.find(r.hostId()).map(HostStore.Row::hostname).orElse(r.hostId()),
+        var live = replicaViews(deployments.liveOf(teamId, app)).stream().map(ReplicaLine::view).toList();
+        var wanted = new Differences.Wanted(team, app, d.revision(), desired(d), removed, d, missing);
+        var failedStart = removed ? null : deployments.lastFailedStart(teamId, app, d.revision())
+                .map(r -> new Differences.FailedStart(r.id(), hosts.find(r.hostId()).map(HostRecords.Seen::hostname).orElse(r.hostId()),
                         r.startError(), r.startFailedAt()))
                 .orElse(null);
-        return new AppDetail(team, app, d.revision(), d.commit(), desired(row), d, live, missing,
+        return new AppDetail(team, app, d.revision(), d.commit(), desired(d), d, live, missing,
                 Differences.of(wanted, live, failedStart, clock.instant()));
     }
 
@@ -95,14 +91,14 @@ public class AppService {
         long teamId = teamId(team);
         var timeline = deployments.timeline(teamId, app, Math.clamp(limit, 1, 500));
         if (timeline.isEmpty()) throw notFound(team, app);
-        return timeline.stream().map(DeploymentStore.Row::deployment).toList();
+        return timeline;
     }
 
     /** What the replica's host measured on its live process: each check, expected against seen. */
     public IsolationView isolation(Caller caller, String team, String app, String replicaId) {
         AccessPolicy.require(caller, Permission.VIEW_APPS, team);
         long teamId = teamId(team);
-        var replica = replicas.find(teamId, app, replicaId).orElseThrow(() -> new Problem.NotFound(
+        var replica = deployments.replica(teamId, app, replicaId).orElseThrow(() -> new Problem.NotFound(
                 "replica '" + replicaId + "' of " + team + "/" + app + " not found"));
         var host = hosts.find(replica.hostId()).orElseThrow();
         var reported = replica.stopRequestedAt() == null ? hosts.containersOf(host.id()).get(replica.container()) : null;
@@ -116,23 +112,23 @@ public class AppService {
         return rollbacks.rollback(caller, team, app, revision, reason, origin);
     }
 
-    private DeploymentStore.Row newest(long teamId, String team, String app) {
+    private Deployment newest(long teamId, String team, String app) {
         return deployments.newest(teamId, app).orElseThrow(() -> notFound(team, app));
     }
 
-    private int desired(DeploymentStore.Row row) {
-        if (row.deployment().kind() == Deployment.Kind.REMOVE) return 0;
-        return revisions.find(row.revision(), row.app()).map(a -> a.definition().replicas()).orElse(0);
+    private int desired(Deployment d) {
+        if (d.kind() == Deployment.Kind.REMOVE) return 0;
+        return revisions.find(d.revision(), d.app()).map(a -> a.definition().replicas()).orElse(0);
     }
 
     private record ReplicaLine(String app, ReplicaView view) {
     }
 
     /** Replica rows joined with their hosts and what those last reported. */
-    private List<ReplicaLine> replicaViews(List<ReplicaStore.Row> rows) {
+    private List<ReplicaLine> replicaViews(List<ReplicaRow> rows) {
         Instant now = clock.instant();
-        var hostRows = new HashMap<String, HostStore.Row>();
-        var reports = new HashMap<String, Map<String, HostStore.ContainerRow>>();
+        var hostRows = new HashMap<String, HostRecords.Seen>();
+        var reports = new HashMap<String, Map<String, HostRecords.Reported>>();
         var out = new ArrayList<ReplicaLine>();
         for (var r : rows) {
             var host = hostRows.computeIfAbsent(r.hostId(), id -> hosts.find(id).orElseThrow());

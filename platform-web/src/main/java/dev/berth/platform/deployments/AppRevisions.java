@@ -3,7 +3,12 @@ package dev.berth.platform.deployments;
 import dev.berth.gitsync.definition.AppDefinition;
 import dev.berth.gitsync.definition.Definition;
 import dev.berth.platform.repositories.DefinitionJson;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,10 +21,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class AppRevisions {
     private static final int CACHED = 4096;
+    private static final String SELECT = """
+            SELECT v.id, a.app, v.commit_id, v.definition::text AS definition, a.team_id, a.image_digest
+            FROM revisions v JOIN revision_apps a ON a.revision_id = v.id""";
     private final JdbcClient jdbc;
-    private final Map<String, AppRevision> cache = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<Key, AppRevision> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, AppRevision> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, AppRevision> eldest) {
             return size() > CACHED;
         }
     };
@@ -28,31 +36,77 @@ public class AppRevisions {
         this.jdbc = jdbc;
     }
 
+    /** One app of one revision. */
+    public record Key(long revision, String app) {
+    }
+
+    /**
+     * What a batch read found.
+     *
+     * @param found the apps the revisions define, by key
+     * @param unreadable why each app whose stored definition cannot be read cannot be; keys that no
+     *                   revision defines are in neither map
+     */
+    public record Lookup(Map<Key, AppRevision> found, Map<Key, String> unreadable) {
+    }
+
     /** {@code app} as revision {@code revision} defines it; empty when it does not. */
     public Optional<AppRevision> find(long revision, String app) {
-        String key = revision + "/" + app;
-        synchronized (cache) {
-            var hit = cache.get(key);
-            if (hit != null) return Optional.of(hit);
-        }
-        var found = jdbc.sql("""
-                        SELECT v.commit_id, v.definition::text, a.team_id, a.image_digest
-                        FROM revisions v JOIN revision_apps a ON a.revision_id = v.id
-                        WHERE v.id = ? AND a.app = ?""")
-                .params(revision, app)
-                .query((rs, n) -> {
-                    Definition definition = DefinitionJson.read(rs.getString(2));
-                    AppDefinition def = definition.apps().stream().filter(a -> a.name().equals(app)).findFirst()
-                            .orElseThrow(() -> new IllegalStateException("revision " + revision + " pins an image for app '" + app
-                                    + "' but its definition has no such app"));
-                    return new AppRevision(revision, rs.getString(1), rs.getLong(3), def, rs.getString(4));
-                }).optional();
-        found.ifPresent(f -> {
-            synchronized (cache) {
-                cache.put(key, f);
-            }
-        });
+        var key = new Key(revision, app);
+        var hit = cached(key);
+        if (hit != null) return Optional.of(hit);
+        var found = jdbc.sql(SELECT + " WHERE v.id = ? AND a.app = ?").params(revision, app)
+                .query((rs, n) -> read(rs)).optional();
+        found.ifPresent(f -> remember(key, f));
         return found;
+    }
+
+    /** The apps of {@code keys}, in one query for those not read before (none when all were). */
+    public Lookup findAll(Collection<Key> keys) {
+        var found = new HashMap<Key, AppRevision>();
+        var unreadable = new HashMap<Key, String>();
+        var missed = new LinkedHashSet<Key>();
+        for (var key : keys) {
+            var hit = cached(key);
+            if (hit != null) found.put(key, hit);
+            else missed.add(key);
+        }
+        if (missed.isEmpty()) return new Lookup(found, unreadable);
+        jdbc.sql(SELECT + " JOIN unnest(?::bigint[], ?::text[]) AS k(revision_id, app) ON k.revision_id = v.id AND k.app = a.app")
+                .params(missed.stream().map(Key::revision).toArray(Long[]::new), missed.stream().map(Key::app).toArray(String[]::new))
+                .query(rs -> {
+                    var key = new Key(rs.getLong("id"), rs.getString("app"));
+                    try {
+                        var app = read(rs);
+                        remember(key, app);
+                        found.put(key, app);
+                    } catch (RuntimeException e) {
+                        unreadable.put(key, e.getMessage());
+                    }
+                });
+        return new Lookup(found, unreadable);
+    }
+
+    private AppRevision cached(Key key) {
+        synchronized (cache) {
+            return cache.get(key);
+        }
+    }
+
+    private void remember(Key key, AppRevision app) {
+        synchronized (cache) {
+            cache.put(key, app);
+        }
+    }
+
+    private static AppRevision read(ResultSet rs) throws SQLException {
+        long revision = rs.getLong("id");
+        String app = rs.getString("app");
+        Definition definition = DefinitionJson.read(rs.getString("definition"));
+        AppDefinition def = definition.apps().stream().filter(a -> a.name().equals(app)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("revision " + revision + " pins an image for app '" + app
+                        + "' but its definition has no such app"));
+        return new AppRevision(revision, rs.getString("commit_id"), rs.getLong("team_id"), def, rs.getString("image_digest"));
     }
 
     /** Every app revision {@code revision} defines, by name, in file order. */

@@ -2,7 +2,7 @@ package dev.berth.platform.deployments;
 
 import dev.berth.agent.protocol.AssignedContainer;
 import dev.berth.agent.protocol.Assignment;
-import dev.berth.platform.hosts.HostStore;
+import dev.berth.platform.hosts.HostRecords;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.secrets.AppSecrets;
 import java.time.Duration;
@@ -28,14 +28,14 @@ public class Assignments {
     static final Duration RECHECK = Duration.ofMillis(250);
     private static final System.Logger LOG = System.getLogger(Assignments.class.getName());
 
-    private final HostStore hosts;
+    private final HostRecords hosts;
     private final ReplicaStore replicas;
     private final AppRevisions revisions;
     private final AppSecrets secrets;
     private final AssignmentSignals signals;
     private final TransactionTemplate snapshot;
 
-    public Assignments(HostStore hosts, ReplicaStore replicas, AppRevisions revisions, AppSecrets secrets,
+    public Assignments(HostRecords hosts, ReplicaStore replicas, AppRevisions revisions, AppSecrets secrets,
                        AssignmentSignals signals, PlatformTransactionManager transactions) {
         this.hosts = hosts;
         this.replicas = replicas;

@@ -9,7 +9,7 @@ final class Convergence {
     }
 
     /** @param live the app's replicas that are part of an assignment */
-    static boolean runsAsAsked(List<ReplicaStore.Row> live, long revision, int want) {
+    static boolean runsAsAsked(List<ReplicaRow> live, long revision, int want) {
         return live.size() == want
                 && live.stream().allMatch(r -> r.revision() == revision && r.state() == Replica.State.HEALTHY);
     }

@@ -4,18 +4,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Deployments in PostgreSQL. */
+/** Deployments in PostgreSQL. Only this feature uses it; others read through {@link AppDeployments}. */
 @Component
 public class DeploymentStore {
-    private static final String SELECT = """
-            SELECT d.id, d.team_id, t.name AS team, d.app, d.revision_id, v.commit_id, d.kind, d.state, d.created_by, d.reason,
+    /** A deployment row's columns and the joins they come from. */
+    private static final String COLUMNS_FROM = """
+            d.id, d.team_id, t.name AS team, d.app, d.revision_id, v.commit_id, d.kind, d.state, d.created_by, d.reason,
                    d.started_at, d.finished_at, d.message
             FROM deployments d JOIN teams t ON t.id = d.team_id JOIN revisions v ON v.id = d.revision_id""";
+    private static final String SELECT = "SELECT " + COLUMNS_FROM;
     private final JdbcClient jdbc;
 
     public DeploymentStore(JdbcClient jdbc) {
@@ -59,28 +63,34 @@ public class DeploymentStore {
     /** The newest deployment of every app, by team and app. */
     public List<Row> newestOfEveryApp() {
         return jdbc.sql("""
-                SELECT * FROM (
-                  SELECT DISTINCT ON (d.team_id, d.app) d.id, d.team_id, t.name AS team, d.app, d.revision_id, v.commit_id, d.kind,
-                         d.state, d.created_by, d.reason, d.started_at, d.finished_at, d.message
-                  FROM deployments d JOIN teams t ON t.id = d.team_id JOIN revisions v ON v.id = d.revision_id
-                  ORDER BY d.team_id, d.app, d.id DESC) newest
-                ORDER BY team, app""").query(DeploymentStore::row).list();
+                SELECT * FROM (SELECT DISTINCT ON (d.team_id, d.app) %s ORDER BY d.team_id, d.app, d.id DESC) newest
+                ORDER BY team, app""".formatted(COLUMNS_FROM)).query(DeploymentStore::row).list();
     }
 
     /** The newest deployment of every app of one team, by app. */
     public List<Row> newestOfTeam(long teamId) {
-        return jdbc.sql("""
-                SELECT DISTINCT ON (d.app) d.id, d.team_id, t.name AS team, d.app, d.revision_id, v.commit_id, d.kind, d.state,
-                       d.created_by, d.reason, d.started_at, d.finished_at, d.message
-                FROM deployments d JOIN teams t ON t.id = d.team_id JOIN revisions v ON v.id = d.revision_id
-                WHERE d.team_id = ? ORDER BY d.app, d.id DESC""").param(teamId).query(DeploymentStore::row).list();
+        return jdbc.sql("SELECT DISTINCT ON (d.app) %s WHERE d.team_id = ? ORDER BY d.app, d.id DESC".formatted(COLUMNS_FROM))
+                .param(teamId).query(DeploymentStore::row).list();
     }
 
-    /** The app's newest succeeded deployment of a revision other than {@code not}: where an auto-rollback goes. */
-    public Optional<Row> lastSucceeded(long teamId, String app, long not) {
-        return jdbc.sql(SELECT + " WHERE d.team_id = ? AND d.app = ? AND d.state = 'succeeded' AND d.kind <> 'remove'"
-                        + " AND d.revision_id <> ? ORDER BY d.id DESC LIMIT 1")
-                .params(teamId, app, not).query(DeploymentStore::row).optional();
+    /**
+     * For each app of {@code newest}, its newest succeeded deployment of a revision other than its
+     * newest deployment's: where an auto-rollback goes. Read in one query; apps with none are not in the map.
+     */
+    Map<RoundSnapshot.AppKey, Row> lastSucceededOf(List<Row> newest) {
+        var out = new HashMap<RoundSnapshot.AppKey, Row>();
+        if (newest.isEmpty()) return out;
+        jdbc.sql("""
+                SELECT DISTINCT ON (d.team_id, d.app) %s
+                JOIN unnest(?::bigint[], ?::text[], ?::bigint[]) AS n(team_id, app, revision_id)
+                  ON n.team_id = d.team_id AND n.app = d.app AND d.revision_id <> n.revision_id
+                WHERE d.state = 'succeeded' AND d.kind <> 'remove'
+                ORDER BY d.team_id, d.app, d.id DESC""".formatted(COLUMNS_FROM))
+                .params(newest.stream().map(Row::teamId).toArray(Long[]::new), newest.stream().map(Row::app).toArray(String[]::new),
+                        newest.stream().map(Row::revision).toArray(Long[]::new))
+                .query(DeploymentStore::row).list()
+                .forEach(d -> out.put(RoundSnapshot.AppKey.of(d), d));
+        return out;
     }
 
     /** The app's deployments, newest first. */

@@ -1,7 +1,6 @@
 package dev.berth.platform.deployments;
 
 import dev.berth.platform.audit.AuditEvent;
-import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.repositories.RevisionRecorded;
 import dev.berth.platform.access.AccessPolicy;
@@ -12,7 +11,6 @@ import dev.berth.platform.teams.TeamStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -27,29 +25,22 @@ public class Deployments {
     static final int MAX_REASON = 500;
 
     private final DeploymentStore store;
+    private final DeploymentLifecycle lifecycle;
     private final AppRevisions revisions;
     private final TeamStore teams;
     private final TransactionTemplate tx;
     private final Clock clock;
-    private final AuditLog audit;
-    private final ApplicationEventPublisher events;
-    private final AssignmentSignals signals;
-    private final ReconcileTrigger trigger;
-    private final ReplicaStore replicas;
+    private final EffectsFactory effects;
 
-    public Deployments(DeploymentStore store, AppRevisions revisions, TeamStore teams, TransactionTemplate tx, Clock clock,
-                       AuditLog audit, ApplicationEventPublisher events, AssignmentSignals signals, ReconcileTrigger trigger,
-                       ReplicaStore replicas) {
+    Deployments(DeploymentStore store, DeploymentLifecycle lifecycle, AppRevisions revisions, TeamStore teams,
+                TransactionTemplate tx, Clock clock, EffectsFactory effects) {
         this.store = store;
+        this.lifecycle = lifecycle;
         this.revisions = revisions;
         this.teams = teams;
         this.tx = tx;
         this.clock = clock;
-        this.audit = audit;
-        this.events = events;
-        this.signals = signals;
-        this.trigger = trigger;
-        this.replicas = replicas;
+        this.effects = effects;
     }
 
     /**
@@ -61,7 +52,7 @@ public class Deployments {
      */
     @EventListener
     public void onRevisionRecorded(RevisionRecorded recorded) {
-        var fx = new Effects(audit, events, signals, trigger);
+        var fx = effects.open();
         Instant now = clock.instant();
         var apps = revisions.all(recorded.revisionId());
         Optional<Long> previous = store.previousRevision(recorded.repositoryId(), recorded.revisionId());
@@ -108,7 +99,7 @@ public class Deployments {
         long teamId = teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found")).id();
         var target = revisions.find(revision, app).filter(r -> r.teamId() == teamId).orElseThrow(() -> new Problem.Invalid(
                 "revision " + revision + " does not define app '" + app + "' of team '" + team + "'"));
-        var fx = new Effects(audit, events, signals, trigger);
+        var fx = effects.open();
         Instant now = clock.instant();
         long id = tx.execute(s -> {
             store.lockApp(teamId, app);
@@ -134,22 +125,10 @@ public class Deployments {
         return store.find(id).orElseThrow().deployment();
     }
 
-    /** Inserts a deployment, supersedes the app's older in-progress ones, queues its audit event. */
+    /** Starts a push, removal or rollback through the one door, announced with {@code event} and what it created. */
     private long create(long teamId, String team, String app, long revision, Deployment.Kind kind, String by, String reason,
                         Instant now, Effects fx, AuditEvent.Builder event) {
-        // A deployment whose revision already runs as asked ended well, even if no reconcile round said
-        // so yet: it must stay the one an auto-rollback returns to, not be superseded.
-        store.newest(teamId, app).filter(n -> n.deployment().state() == Deployment.State.IN_PROGRESS
-                        && n.deployment().kind() != Deployment.Kind.REMOVE)
-                .ifPresent(n -> revisions.find(n.revision(), app)
-                        .filter(r -> Convergence.runsAsAsked(replicas.liveOf(teamId, app), n.revision(), r.definition().replicas()))
-                        .ifPresent(r -> Outcomes.succeed(store, n, team, Outcomes.ranAsAsked(r.definition().replicas(),
-                                n.revision()), now, fx)));
-        long id = store.insert(teamId, app, revision, kind, by, reason, now, null);
-        var superseded = store.supersede(teamId, app, id, now);
-        fx.audit(event.team(team).detail("deployment", id).detail("revision", revision).detail("kind", kind.value())
-                .detail("reason", reason).detail("superseded", superseded.isEmpty() ? null : superseded));
-        fx.changed(team, app);
-        return id;
+        var opening = new DeploymentLifecycle.Opening(teamId, team, app, revision, kind, by, reason, now);
+        return lifecycle.start(opening, DeploymentLifecycle.created(opening, event), fx);
     }
 }

@@ -40,7 +40,7 @@ public final class ObservedReplicas {
      * @param reported every container the heartbeat lists
      * @param at when the heartbeat arrived
      */
-    public static List<Change> changes(List<ReplicaStore.Row> assigned, List<ContainerStatus> reported, Instant at) {
+    public static List<Change> changes(List<ReplicaRow> assigned, List<ContainerStatus> reported, Instant at) {
         Map<String, ContainerStatus> byName = reported.stream()
                 .collect(Collectors.toMap(ContainerStatus::name, Function.identity(), (a, b) -> a));
         var out = new ArrayList<Change>();
@@ -58,7 +58,7 @@ public final class ObservedReplicas {
     }
 
     /** The planner's view of replica rows: qualified app, revision, host, observed state and what each reserves. */
-    public static List<Replica> planned(List<ReplicaStore.Row> rows, Function<ReplicaStore.Row, Resources> reserved) {
+    public static List<Replica> planned(List<ReplicaRow> rows, Function<ReplicaRow, Resources> reserved) {
         return rows.stream().map(r -> new Replica(r.id(), r.qualifiedApp(), r.revision(), r.hostId(), r.state(), r.since(),
                 reserved.apply(r))).toList();
     }

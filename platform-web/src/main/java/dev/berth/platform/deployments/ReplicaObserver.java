@@ -1,12 +1,10 @@
 package dev.berth.platform.deployments;
 
-import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.hosts.HeartbeatRecorded;
-import dev.berth.platform.hosts.HostStore;
+import dev.berth.platform.hosts.HostRecords;
 import dev.berth.platform.secrets.SecretChanged;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -18,28 +16,21 @@ import org.springframework.stereotype.Component;
 @Component
 public class ReplicaObserver {
     private final ReplicaStore replicas;
-    private final HostStore hosts;
-    private final AuditLog audit;
-    private final ApplicationEventPublisher events;
-    private final AssignmentSignals signals;
-    private final ReconcileTrigger trigger;
+    private final HostRecords hosts;
+    private final EffectsFactory effects;
 
-    public ReplicaObserver(ReplicaStore replicas, HostStore hosts, AuditLog audit, ApplicationEventPublisher events,
-                           AssignmentSignals signals, ReconcileTrigger trigger) {
+    ReplicaObserver(ReplicaStore replicas, HostRecords hosts, EffectsFactory effects) {
         this.replicas = replicas;
         this.hosts = hosts;
-        this.audit = audit;
-        this.events = events;
-        this.signals = signals;
-        this.trigger = trigger;
+        this.effects = effects;
     }
 
     /** Runs inside the heartbeat's transaction. */
     @EventListener
     public void onHeartbeat(HeartbeatRecorded heartbeat) {
-        var fx = new Effects(audit, events, signals, trigger);
+        var fx = effects.open();
         var assigned = replicas.liveOn(heartbeat.hostId());
-        var byId = assigned.stream().collect(Collectors.toMap(ReplicaStore.Row::id, Function.identity()));
+        var byId = assigned.stream().collect(Collectors.toMap(ReplicaRow::id, Function.identity()));
         for (var change : ObservedReplicas.changes(assigned, heartbeat.containers(), heartbeat.at())) {
             var r = byId.get(change.replicaId());
             if (change.firstReport()) replicas.firstReported(r.id(), heartbeat.at());
@@ -56,7 +47,7 @@ public class ReplicaObserver {
     /** Runs inside the transaction that set or deleted the secret. */
     @EventListener
     public void onSecretChanged(SecretChanged changed) {
-        var fx = new Effects(audit, events, signals, trigger);
+        var fx = effects.open();
         // In id order, as the reconciler locks host rows.
         for (String host : replicas.hostsOf(changed.teamId(), changed.app())) {
             hosts.bumpGeneration(host);

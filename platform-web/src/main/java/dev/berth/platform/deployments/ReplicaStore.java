@@ -12,7 +12,10 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Replicas (the rows host assignments are made of) in PostgreSQL. */
+/**
+ * Replicas (the rows host assignments are made of) in PostgreSQL. Only this feature uses it; others
+ * read through {@link AppDeployments}.
+ */
 @Component
 public class ReplicaStore {
     private static final String SELECT = """
@@ -26,57 +29,36 @@ public class ReplicaStore {
         this.jdbc = jdbc;
     }
 
-    /**
-     * One replica row.
-     *
-     * @param stopRequestedAt null while it is part of its host's assignment
-     * @param state what the host's heartbeats say, {@code since} when it became that
-     * @param firstReportedAt when a heartbeat first listed it; null until then
-     * @param serving whether its host lets it take traffic once healthy; false for a blue-green
-     *                rollout's replicas until the traffic switch
-     * @param startError the last reason its host gave for not being able to start it, kept after it
-     *                   stopped; null if it never failed to start
-     * @param startFailedAt when that was reported
-     */
-    public record Row(String id, String container, long teamId, String team, String app, long revision, long deploymentId,
-                      String hostId, Instant createdAt, Instant stopRequestedAt, String stopReason, Replica.State state,
-                      Instant since, Instant firstReportedAt, boolean serving, String startError, Instant startFailedAt) {
-        /** The planner's name of its app, {@code team/app}. */
-        public String qualifiedApp() {
-            return team + "/" + app;
-        }
-    }
-
     /** Every replica that is part of an assignment. */
-    public List<Row> live() {
+    public List<ReplicaRow> live() {
         return jdbc.sql(SELECT + " WHERE r.stop_requested_at IS NULL ORDER BY r.id").query(ReplicaStore::row).list();
     }
 
     /** The replicas assigned to one host. */
-    public List<Row> liveOn(String hostId) {
+    public List<ReplicaRow> liveOn(String hostId) {
         return jdbc.sql(SELECT + " WHERE r.stop_requested_at IS NULL AND r.host_id = ? ORDER BY r.id").param(hostId)
                 .query(ReplicaStore::row).list();
     }
 
     /** The replicas of one app that are part of an assignment. */
-    public List<Row> liveOf(long teamId, String app) {
+    public List<ReplicaRow> liveOf(long teamId, String app) {
         return jdbc.sql(SELECT + " WHERE r.stop_requested_at IS NULL AND r.team_id = ? AND r.app = ? ORDER BY r.id")
                 .params(teamId, app).query(ReplicaStore::row).list();
     }
 
     /** The replicas of one team that are part of an assignment. */
-    public List<Row> liveOfTeam(long teamId) {
+    public List<ReplicaRow> liveOfTeam(long teamId) {
         return jdbc.sql(SELECT + " WHERE r.stop_requested_at IS NULL AND r.team_id = ? ORDER BY r.app, r.id").param(teamId)
                 .query(ReplicaStore::row).list();
     }
 
     /** Every replica the app ever had, newest first, stopped ones included. */
-    public List<Row> historyOf(long teamId, String app, int limit) {
+    public List<ReplicaRow> historyOf(long teamId, String app, int limit) {
         return jdbc.sql(SELECT + " WHERE r.team_id = ? AND r.app = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?")
                 .params(teamId, app, limit).query(ReplicaStore::row).list();
     }
 
-    public Optional<Row> find(long teamId, String app, String id) {
+    public Optional<ReplicaRow> find(long teamId, String app, String id) {
         return jdbc.sql(SELECT + " WHERE r.team_id = ? AND r.app = ? AND r.id = ?").params(teamId, app, id)
                 .query(ReplicaStore::row).optional();
     }
@@ -116,7 +98,7 @@ public class ReplicaStore {
     }
 
     /** The replica of the app's revision whose start failed last, stopped ones included. */
-    public Optional<Row> lastFailedStart(long teamId, String app, long revision) {
+    public Optional<ReplicaRow> lastFailedStart(long teamId, String app, long revision) {
         return jdbc.sql(SELECT + """
                  WHERE r.team_id = ? AND r.app = ? AND r.revision_id = ? AND r.start_error IS NOT NULL
                 ORDER BY r.start_failed_at DESC, r.id DESC LIMIT 1""").params(teamId, app, revision)
@@ -152,8 +134,8 @@ public class ReplicaStore {
                 .params(teamId, app).query(String.class).list();
     }
 
-    private static Row row(ResultSet rs, int n) throws SQLException {
-        return new Row(rs.getString("id"), rs.getString("container"), rs.getLong("team_id"), rs.getString("team"),
+    private static ReplicaRow row(ResultSet rs, int n) throws SQLException {
+        return new ReplicaRow(rs.getString("id"), rs.getString("container"), rs.getLong("team_id"), rs.getString("team"),
                 rs.getString("app"), rs.getLong("revision_id"), rs.getLong("deployment_id"), rs.getString("host_id"),
                 instant(rs, "created_at"), instant(rs, "stop_requested_at"), rs.getString("stop_reason"),
                 Replica.State.valueOf(rs.getString("observed_state")), instant(rs, "observed_since"),

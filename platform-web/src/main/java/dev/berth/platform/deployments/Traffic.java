@@ -30,19 +30,19 @@ final class Traffic {
      * @param strategy its app's rollout strategy
      * @param live the replica rows the plan was made from
      */
-    static boolean servesAtStart(Strategy strategy, Step.Start start, Plan plan, List<ReplicaStore.Row> live) {
+    static boolean servesAtStart(Strategy strategy, Step.Start start, Plan plan, List<ReplicaRow> live) {
         if (!(strategy instanceof Strategy.BlueGreen)) return true;
         return remaining(plan, live).getOrDefault(start.app(), List.of()).stream()
                 .allMatch(r -> r.revision() == start.revision());
     }
 
     /** Replicas held out of traffic that the plan lets in: those of a switch's revision, and those of an app left with one revision. */
-    static List<ReplicaStore.Row> letIn(Plan plan, List<ReplicaStore.Row> live) {
+    static List<ReplicaRow> letIn(Plan plan, List<ReplicaRow> live) {
         var switched = new HashSet<String>();
         plan.steps(Step.SwitchTraffic.class).forEach(s -> switched.add(s.app() + "@" + s.revision()));
-        var out = new ArrayList<ReplicaStore.Row>();
+        var out = new ArrayList<ReplicaRow>();
         remaining(plan, live).forEach((app, rows) -> {
-            boolean oneRevision = rows.stream().map(ReplicaStore.Row::revision).distinct().count() == 1;
+            boolean oneRevision = rows.stream().map(ReplicaRow::revision).distinct().count() == 1;
             for (var r : rows) {
                 if (!r.serving() && (oneRevision || switched.contains(app + "@" + r.revision()))) out.add(r);
             }
@@ -51,10 +51,10 @@ final class Traffic {
     }
 
     /** The rows the plan keeps (it stops none of them), by qualified app. */
-    private static Map<String, List<ReplicaStore.Row>> remaining(Plan plan, List<ReplicaStore.Row> live) {
+    private static Map<String, List<ReplicaRow>> remaining(Plan plan, List<ReplicaRow> live) {
         Set<String> stopping = new HashSet<>();
         plan.steps(Step.Stop.class).forEach(s -> stopping.add(s.replicaId()));
-        var out = new LinkedHashMap<String, List<ReplicaStore.Row>>();
+        var out = new LinkedHashMap<String, List<ReplicaRow>>();
         for (var r : live) {
             if (!stopping.contains(r.id())) out.computeIfAbsent(r.qualifiedApp(), k -> new ArrayList<>()).add(r);
         }

@@ -26,14 +26,14 @@ class ConvergenceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void runsAsAsked(String name, List<String> live, int want, boolean expected) {
-        var rows = new ArrayList<ReplicaStore.Row>();
+        var rows = new ArrayList<ReplicaRow>();
         for (String r : live) rows.add(row(Long.parseLong(r.split(":")[0]), State.valueOf(r.split(":")[1]), rows.size()));
         assertThat(Convergence.runsAsAsked(rows, 5, want)).isEqualTo(expected);
     }
 
-    private static ReplicaStore.Row row(long revision, State state, int index) {
+    private static ReplicaRow row(long revision, State state, int index) {
         String id = "acme.web." + revision + "." + index;
-        return new ReplicaStore.Row(id, id, 1, "acme", "web", revision, 1, "h-000000000001", Instant.EPOCH, null, null, state,
+        return new ReplicaRow(id, id, 1, "acme", "web", revision, 1, "h-000000000001", Instant.EPOCH, null, null, state,
                 Instant.EPOCH, Instant.EPOCH, true, null, null);
     }
 }

@@ -20,12 +20,12 @@ class ObservedReplicasTest {
     private static final Instant EARLIER = CREATED.plusSeconds(5);
     private static final Instant AT = CREATED.plusSeconds(30);
 
-    private static ReplicaStore.Row row(State state, Instant since, Instant firstReported) {
+    private static ReplicaRow row(State state, Instant since, Instant firstReported) {
         return row(state, since, firstReported, null);
     }
 
-    private static ReplicaStore.Row row(State state, Instant since, Instant firstReported, String startError) {
-        return new ReplicaStore.Row("acme.web.3.0", "acme.web.3.0", 1, "acme", "web", 3, 7, "h-000000000001", CREATED, null, null,
+    private static ReplicaRow row(State state, Instant since, Instant firstReported, String startError) {
+        return new ReplicaRow("acme.web.3.0", "acme.web.3.0", 1, "acme", "web", 3, 7, "h-000000000001", CREATED, null, null,
                 state, since, firstReported, true, startError, startError == null ? null : EARLIER);
     }
 
@@ -90,7 +90,7 @@ class ObservedReplicasTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("heartbeats")
-    void aHeartbeatMovesOnlyWhatChanged(String name, ReplicaStore.Row row, List<ContainerStatus> reported,
+    void aHeartbeatMovesOnlyWhatChanged(String name, ReplicaRow row, List<ContainerStatus> reported,
                                         List<ObservedReplicas.Change> expected) {
         assertThat(ObservedReplicas.changes(List.of(row), reported, AT)).isEqualTo(expected);
     }

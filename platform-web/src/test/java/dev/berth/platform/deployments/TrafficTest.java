@@ -20,17 +20,17 @@ class TrafficTest {
     private static final Strategy ROLLING = new Strategy.Rolling(1, 0);
 
     /** A live replica of acme/{@code app}: id {@code app.revision.n}. */
-    private static ReplicaStore.Row row(String app, long revision, int n, boolean serving) {
+    private static ReplicaRow row(String app, long revision, int n, boolean serving) {
         String id = "acme." + app + "." + revision + "." + n;
-        return new ReplicaStore.Row(id, id, 1, "acme", app, revision, 7, "h-00000000000" + (n % 2 + 1), AT, null, null,
+        return new ReplicaRow(id, id, 1, "acme", app, revision, 7, "h-00000000000" + (n % 2 + 1), AT, null, null,
                 State.HEALTHY, AT, AT, serving, null, null);
     }
 
-    private static ReplicaStore.Row serving(long revision, int n) {
+    private static ReplicaRow serving(long revision, int n) {
         return row("web", revision, n, true);
     }
 
-    private static ReplicaStore.Row heldOut(long revision, int n) {
+    private static ReplicaRow heldOut(long revision, int n) {
         return row("web", revision, n, false);
     }
 
@@ -38,7 +38,7 @@ class TrafficTest {
         return new Step.Start("acme/web", revision, "h-000000000001", "acme.web." + revision + "." + n);
     }
 
-    private static Step.Stop stop(ReplicaStore.Row r) {
+    private static Step.Stop stop(ReplicaRow r) {
         return new Step.Stop(r.id(), "replaced");
     }
 
@@ -67,7 +67,7 @@ class TrafficTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("starts")
-    void aStartedReplicaServesUnlessBlueGreenHoldsItOut(String name, Strategy strategy, List<ReplicaStore.Row> live, Plan plan,
+    void aStartedReplicaServesUnlessBlueGreenHoldsItOut(String name, Strategy strategy, List<ReplicaRow> live, Plan plan,
                                                        boolean expected) {
         var start = plan.steps(Step.Start.class).getFirst();
         assertThat(Traffic.servesAtStart(strategy, start, plan, live)).isEqualTo(expected);
@@ -96,7 +96,7 @@ class TrafficTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rounds")
-    void aRoundLetsInWhatItSwitchesTo(String name, List<ReplicaStore.Row> live, Plan plan, List<ReplicaStore.Row> expected) {
+    void aRoundLetsInWhatItSwitchesTo(String name, List<ReplicaRow> live, Plan plan, List<ReplicaRow> expected) {
         assertThat(Traffic.letIn(plan, live)).containsExactlyInAnyOrderElementsOf(expected);
     }
 }

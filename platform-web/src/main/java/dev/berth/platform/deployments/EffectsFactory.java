@@ -1,0 +1,26 @@
+package dev.berth.platform.deployments;
+
+import dev.berth.platform.audit.AuditLog;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/** Opens the {@link Effects} of one deployment transaction: where audits, events, wake-ups and reconcile requests go. */
+@Component
+class EffectsFactory {
+    private final AuditLog audit;
+    private final ApplicationEventPublisher events;
+    private final AssignmentSignals signals;
+    private final ReconcileTrigger trigger;
+
+    EffectsFactory(AuditLog audit, ApplicationEventPublisher events, AssignmentSignals signals, ReconcileTrigger trigger) {
+        this.audit = audit;
+        this.events = events;
+        this.signals = signals;
+        this.trigger = trigger;
+    }
+
+    /** Nothing set off yet; publish once the transaction committed. */
+    Effects open() {
+        return new Effects(audit, events, signals, trigger);
+    }
+}

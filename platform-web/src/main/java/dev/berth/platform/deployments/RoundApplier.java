@@ -1,0 +1,103 @@
+package dev.berth.platform.deployments;
+
+import dev.berth.platform.audit.AuditEvent;
+import dev.berth.platform.hosts.HostRecords;
+import org.springframework.stereotype.Component;
+
+/**
+ * Carries out a {@link RoundDecision}: the only writer of a reconcile round, inside its transaction
+ * and under the reconciler's advisory lock. Writes whose outcome depends on what committed meanwhile
+ * (a host already marked lost, a deployment already ended, a push newer than a failed deployment)
+ * are conditional, and only what they changed is audited and announced.
+ *
+ * <p>Lock order: host rows first, in id order, as a heartbeat locks its host before its replicas and
+ * a secret change its hosts in id order; an app's lock before its deployment rows, in the order
+ * pushes and rollbacks take them. No lock cycle.
+ */
+@Component
+class RoundApplier {
+    private final HostRecords hosts;
+    private final ReplicaStore replicas;
+    private final DeploymentStore deployments;
+    private final DeploymentLifecycle lifecycle;
+
+    RoundApplier(HostRecords hosts, ReplicaStore replicas, DeploymentStore deployments, DeploymentLifecycle lifecycle) {
+        this.hosts = hosts;
+        this.replicas = replicas;
+        this.deployments = deployments;
+        this.lifecycle = lifecycle;
+    }
+
+    void apply(RoundDecision decision, Effects fx) {
+        var now = decision.now();
+        for (var h : decision.hosts()) {
+            switch (h.standing()) {
+                case RoundDecision.Standing.Lost lost when hosts.markLost(h.hostId(), now) -> {
+                    fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.lost", "host:" + h.hostId())
+                            .detail("hostname", lost.hostname()).detail("lastHeartbeatAt", lost.lastHeartbeatAt())
+                            .detail("heartbeatTimeout", lost.heartbeatTimeout())
+                            .detail("replicas", String.join(",", lost.replicas().stream().map(ReplicaRow::id).toList())));
+                    lost.replicas().forEach(r -> fx.changed(r.team(), r.app()));
+                }
+                case RoundDecision.Standing.Returned returned when hosts.markReturned(h.hostId()) ->
+                        fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.returned", "host:" + h.hostId())
+                                .detail("hostname", returned.hostname()).detail("lostAt", returned.lostAt()));
+                case null, default -> { }
+            }
+            if (h.bump()) hosts.bumpGeneration(h.hostId());
+        }
+        if (decision.wake()) fx.wake();
+
+        for (var write : decision.writes()) {
+            switch (write) {
+                case RoundDecision.StartReplica s -> {
+                    replicas.insert(s.replicaId(), s.teamId(), s.app(), s.revision(), s.deploymentId(), s.hostId(), now, s.serving());
+                    fx.changed(s.team(), s.app());
+                }
+                case RoundDecision.StopReplica s -> {
+                    replicas.requestStop(s.replicaId(), s.reason(), now);
+                    if (s.replica() != null) fx.changed(s.replica().team(), s.replica().app());
+                }
+                case RoundDecision.FailDeployment f -> fail(f, decision, fx);
+            }
+        }
+        replicas.serve(decision.letIn().stream().map(ReplicaRow::id).toList());
+        decision.letIn().forEach(r -> fx.changed(r.team(), r.app()));
+
+        for (var settlement : decision.settlements()) {
+            var d = settlement.deployment();
+            switch (settlement) {
+                case RoundDecision.Succeed s -> lifecycle.finish(d, new DeploymentLifecycle.Ending.Succeeded(s.message()), now, fx);
+                case RoundDecision.Progress p -> {
+                    if (deployments.progress(d.id(), p.message())) fx.changed(d.deployment().team(), d.app());
+                }
+            }
+        }
+    }
+
+    /** Fails the deployment, and rolls back when the app asks for it and nothing newer came meanwhile. */
+    private void fail(RoundDecision.FailDeployment f, RoundDecision decision, Effects fx) {
+        var d = f.deployment();
+        String team = d.deployment().team();
+        // The app's lock before its deployment rows, in the order pushes and rollbacks take them.
+        deployments.lockApp(d.teamId(), d.app());
+        if (!lifecycle.finish(d, new DeploymentLifecycle.Ending.Failed(f.reason()), decision.now(), fx)) return;
+        if (!f.autoRollback()) return;
+        // A push that committed meanwhile wins over rolling back (and has superseded this one already).
+        if (deployments.newest(d.teamId(), d.app()).map(n -> n.id() != d.id()).orElse(true)) return;
+        var good = f.rollbackTo();
+        if (good == null) {
+            deployments.note(d.id(), "no earlier revision of the app succeeded, so there is none to roll back to");
+            return;
+        }
+        String why = "revision " + d.revision() + " failed: " + f.reason();
+        var opening = new DeploymentLifecycle.Opening(d.teamId(), team, d.app(), good.revision(), Deployment.Kind.AUTO_ROLLBACK,
+                "system", why, decision.now());
+        long id = lifecycle.start(opening, (created, superseded) -> AuditEvent.of(AuditEvent.Actor.system(),
+                        "deployment.auto-rollback", "app:" + team + "/" + d.app())
+                .team(team).detail("deployment", created).detail("failed", d.id()).detail("from", d.revision())
+                .detail("revision", good.revision()).detail("reason", why), fx);
+        deployments.note(d.id(), "rolled back to revision " + good.revision() + " by deployment " + id);
+        fx.reconcile();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.berth.platform.hosts;
+
+import dev.berth.agent.protocol.ContainerStatus;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/**
+ * What other features read and write of a host's row, so that none of them needs {@link HostStore}:
+ * the deployer moves a host's assignment generation and marks it lost or returned; the apps view
+ * reads its name, last heartbeat and reported containers.
+ */
+@Component
+public class HostRecords {
+    private final HostStore store;
+
+    public HostRecords(HostStore store) {
+        this.store = store;
+    }
+
+    /**
+     * A host as the replicas running on it name it.
+     *
+     * @param lastHeartbeatAt null until its first heartbeat
+     */
+    public record Seen(String id, String hostname, Instant lastHeartbeatAt) {
+    }
+
+    /** A container as the host's latest heartbeat reported it. */
+    public record Reported(ContainerStatus status, Instant reportedAt) {
+    }
+
+    /** The host, removed or not; empty for an unknown id. */
+    public Optional<Seen> find(String hostId) {
+        return store.find(hostId).map(h -> new Seen(h.id(), h.hostname(), h.lastHeartbeatAt()));
+    }
+
+    /** What the host reported in its latest heartbeat, by container name. */
+    public Map<String, Reported> containersOf(String hostId) {
+        return store.containersOf(hostId).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> new Reported(e.getValue().status(), e.getValue().reportedAt())));
+    }
+
+    /**
+     * Moves the host's assignment to its next generation; agents waiting on the current one wake up.
+     * It locks the row: a caller moving several hosts moves them in id order, as the reconciler does.
+     *
+     * @return the new generation
+     */
+    public long bumpGeneration(String hostId) {
+        return store.bumpGeneration(hostId);
+    }
+
+    /** The host's assignment generation, or empty for an unknown host. */
+    public Optional<Long> generation(String hostId) {
+        return store.generation(hostId);
+    }
+
+    /** Marks the host lost; false when it already was, so each loss is noticed once. */
+    public boolean markLost(String hostId, Instant at) {
+        return store.markLost(hostId, at);
+    }
+
+    /** Clears the lost mark; false when it was not set. */
+    public boolean markReturned(String hostId) {
+        return store.markReturned(hostId);
+    }
+}
