@@ -2,13 +2,19 @@ package dev.berth.platform;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 
 /**
  * The module and package boundaries (docs/architecture.md), checked over every Berth class on the
@@ -99,4 +105,26 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.berth.platform.ui")
             .should().dependOnClassesThat().resideInAPackage("dev.berth.platform.*.ui..")
             .because("the main layout builds its navigation from the views' @Menu annotations");
+
+    /** A class named {@code *Store} reads and writes its feature's tables; only its own package uses it. */
+    private static final ArchCondition<JavaClass> BE_USED_ONLY_IN_THEIR_OWN_PACKAGE =
+            new ArchCondition<>("be used only by classes of their own package") {
+                @Override
+                public void check(JavaClass store, ConditionEvents events) {
+                    for (Dependency d : store.getDirectDependenciesToSelf()) {
+                        JavaClass user = d.getOriginClass();
+                        if (!user.getPackageName().equals(store.getPackageName())) {
+                            events.add(SimpleConditionEvent.violated(d, user.getName() + " uses " + store.getSimpleName()
+                                    + ", the store of " + store.getPackageName()));
+                        }
+                    }
+                }
+            };
+
+    @ArchTest
+    static final ArchRule eachStoreServesItsOwnFeature = classes()
+            .that().resideInAPackage("dev.berth.platform..").and().haveSimpleNameEndingWith("Store")
+            .should(BE_USED_ONLY_IN_THEIR_OWN_PACKAGE)
+            .because("other features go through the owning feature's service or a read-only lookup (TeamLookup,"
+                    + " UserAccounts, HostRecords, AppDeployments)");
 }

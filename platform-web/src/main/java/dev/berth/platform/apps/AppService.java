@@ -13,7 +13,7 @@ import dev.berth.platform.access.AccessPolicy;
 import dev.berth.platform.access.Caller;
 import dev.berth.platform.access.Permission;
 import dev.berth.platform.access.RequestOrigin;
-import dev.berth.platform.teams.TeamStore;
+import dev.berth.platform.teams.TeamLookup;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class AppService {
-    private final TeamStore teams;
+    private final TeamLookup teams;
     private final AppDeployments deployments;
     private final AppRevisions revisions;
     private final HostRecords hosts;
@@ -39,7 +39,7 @@ public class AppService {
     private final Deployments rollbacks;
     private final Clock clock;
 
-    public AppService(TeamStore teams, AppDeployments deployments, AppRevisions revisions, HostRecords hosts,
+    public AppService(TeamLookup teams, AppDeployments deployments, AppRevisions revisions, HostRecords hosts,
                       HostService hostService, AppSecrets secrets, Deployments rollbacks, Clock clock) {
         this.teams = teams;
         this.deployments = deployments;
@@ -146,7 +146,7 @@ public class AppService {
     }
 
     private long teamId(String team) {
-        return teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found")).id();
+        return teams.idOf(team);
     }
 
     private static Problem.NotFound notFound(String team, String app) {

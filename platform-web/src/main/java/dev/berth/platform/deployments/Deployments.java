@@ -7,7 +7,7 @@ import dev.berth.platform.access.AccessPolicy;
 import dev.berth.platform.access.Caller;
 import dev.berth.platform.access.Permission;
 import dev.berth.platform.access.RequestOrigin;
-import dev.berth.platform.teams.TeamStore;
+import dev.berth.platform.teams.TeamLookup;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -27,12 +27,12 @@ public class Deployments {
     private final DeploymentStore store;
     private final DeploymentLifecycle lifecycle;
     private final AppRevisions revisions;
-    private final TeamStore teams;
+    private final TeamLookup teams;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final EffectsFactory effects;
 
-    Deployments(DeploymentStore store, DeploymentLifecycle lifecycle, AppRevisions revisions, TeamStore teams,
+    Deployments(DeploymentStore store, DeploymentLifecycle lifecycle, AppRevisions revisions, TeamLookup teams,
                 TransactionTemplate tx, Clock clock, EffectsFactory effects) {
         this.store = store;
         this.lifecycle = lifecycle;
@@ -96,7 +96,7 @@ public class Deployments {
         String why = reason == null ? "" : reason.strip();
         if (why.isEmpty()) throw new Problem.Invalid("'reason' is missing: say why the app is rolled back; the audit log keeps it");
         if (why.length() > MAX_REASON) throw new Problem.Invalid("'reason' is " + why.length() + " characters; at most " + MAX_REASON);
-        long teamId = teams.find(team).orElseThrow(() -> new Problem.NotFound("team '" + team + "' not found")).id();
+        long teamId = teams.idOf(team);
         var target = revisions.find(revision, app).filter(r -> r.teamId() == teamId).orElseThrow(() -> new Problem.Invalid(
                 "revision " + revision + " does not define app '" + app + "' of team '" + team + "'"));
         var fx = effects.open();

@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
-public class TeamStore {
+class TeamStore {
     private final JdbcClient jdbc;
 
     public TeamStore(JdbcClient jdbc) {
