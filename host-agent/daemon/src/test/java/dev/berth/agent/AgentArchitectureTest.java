@@ -54,7 +54,8 @@ class AgentArchitectureTest {
 
     @ArchTest
     static final ArchRule runcHasOneDoor = noClasses()
-            .that().doNotHaveFullyQualifiedName("dev.berth.agent.runtime.Runc")
+            .that().resideInAPackage("dev.berth.agent..")
+            .and().doNotHaveFullyQualifiedName("dev.berth.agent.runtime.Runc")
             .and().doNotHaveFullyQualifiedName("dev.berth.agent.state.VolumeManager")
             .should().callMethod(ProcessBuilder.class, "start")
             .orShould().callMethod(Runtime.class, "exec", String[].class)

@@ -17,6 +17,16 @@ import org.springframework.stereotype.Component;
  * hosts, live replicas, newest deployments, last succeeded deployments, app revisions (only those
  * not cached) and set secret names. It reads the hosts and secret names itself: they are the
  * reconciler's read model, written only through their own features.
+ *
+ * <p>The queries run at READ COMMITTED inside the round's transaction, after its advisory lock. That
+ * is consistent enough for the decision, and the writes make sure of the rest: replica rows are
+ * inserted and stopped only by rounds, which the lock serialises; what others commit meanwhile (a
+ * push's new deployment, which may also end its predecessor; a heartbeat's observed state; a
+ * secret; a host joining or draining) is either seen by a later query of this round or left for the
+ * round it triggers, and every write of the round is conditional (a deployment ends once, progress
+ * is noted only while it is in progress, a host is marked lost once), so a view a concurrent commit
+ * made stale costs one round, never a wrong write. REPEATABLE READ would instead refuse the round's
+ * writes whenever a heartbeat had touched the same rows.
  */
 @Component
 class RoundSnapshotLoader {
