@@ -3,8 +3,6 @@ package dev.berth.platform.web.security;
 import dev.berth.platform.hosts.AgentAuthentication;
 import dev.berth.platform.hosts.AgentCredential;
 import dev.berth.platform.hosts.HostService;
-import dev.berth.platform.audit.AuditEvent;
-import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.web.security.BearerFilter;
 import dev.berth.platform.security.FailureAudit;
 import dev.berth.platform.problem.ProblemWriter;
@@ -15,18 +13,10 @@ import dev.berth.platform.problem.ProblemWriter;
  */
 public class AgentCredentialFilter extends BearerFilter {
     private final HostService hosts;
-    private final FailureAudit failures;
 
-    public AgentCredentialFilter(HostService hosts, AuditLog audit, FailureAudit failures, ProblemWriter problems) {
-        super(audit, problems, "agent.rejected");
+    public AgentCredentialFilter(HostService hosts, FailureAudit failures, ProblemWriter problems) {
+        super(failures, problems, "agent.rejected");
         this.hosts = hosts;
-        this.failures = failures;
-    }
-
-    /** Wrong agent credentials are unauthenticated failures: a flood of them must not queue on the audit log. */
-    @Override
-    protected void auditRefusal(AuditEvent.Builder event) {
-        failures.report(event);
     }
 
     @Override

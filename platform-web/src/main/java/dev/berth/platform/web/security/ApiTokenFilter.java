@@ -3,8 +3,6 @@ package dev.berth.platform.web.security;
 import dev.berth.platform.problem.ProblemWriter;
 import dev.berth.platform.security.ApiTokenAuthentication;
 import dev.berth.platform.security.FailureAudit;
-import dev.berth.platform.audit.AuditEvent;
-import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.tokens.TokenService;
 import dev.berth.platform.users.UserAccounts;
 
@@ -15,20 +13,11 @@ import dev.berth.platform.users.UserAccounts;
 public class ApiTokenFilter extends BearerFilter {
     private final TokenService tokens;
     private final UserAccounts users;
-    private final FailureAudit failures;
 
-    public ApiTokenFilter(TokenService tokens, UserAccounts users, AuditLog audit, FailureAudit failures,
-                          ProblemWriter problems) {
-        super(audit, problems, "token.rejected");
+    public ApiTokenFilter(TokenService tokens, UserAccounts users, FailureAudit failures, ProblemWriter problems) {
+        super(failures, problems, "token.rejected");
         this.tokens = tokens;
         this.users = users;
-        this.failures = failures;
-    }
-
-    /** Wrong tokens are unauthenticated failures: a flood of them must not queue on the audit log. */
-    @Override
-    protected void auditRefusal(AuditEvent.Builder event) {
-        failures.report(event);
     }
 
     @Override

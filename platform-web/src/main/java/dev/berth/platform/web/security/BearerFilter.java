@@ -3,7 +3,7 @@ package dev.berth.platform.web.security;
 import dev.berth.platform.problem.ProblemWriter;
 import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.audit.AuditEvent;
-import dev.berth.platform.audit.AuditLog;
+import dev.berth.platform.security.FailureAudit;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,13 +19,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * audited and ends the request with a 401 problem saying why, never falling through to anonymous.
  */
 public abstract class BearerFilter extends OncePerRequestFilter {
-    private final AuditLog audit;
+    private final FailureAudit failures;
     private final ProblemWriter problems;
     private final String rejectedAction;
 
-    /** @param rejectedAction the audit action of a refused credential */
-    protected BearerFilter(AuditLog audit, ProblemWriter problems, String rejectedAction) {
-        this.audit = audit;
+    /**
+     * @param failures where refusals are audited: a wrong credential is an unauthenticated failure,
+     *                 and a flood of them must not queue on the audit log
+     * @param rejectedAction the audit action of a refused credential
+     */
+    protected BearerFilter(FailureAudit failures, ProblemWriter problems, String rejectedAction) {
+        this.failures = failures;
         this.problems = problems;
         this.rejectedAction = rejectedAction;
     }
@@ -41,11 +45,6 @@ public abstract class BearerFilter extends OncePerRequestFilter {
     }
 
     protected abstract Verdict check(String presented);
-
-    /** Audits a refused credential; a subclass may route it elsewhere (see {@link FailureAudit}). */
-    protected void auditRefusal(AuditEvent.Builder event) {
-        audit.record(event);
-    }
 
     @Override
     protected final void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -68,7 +67,7 @@ public abstract class BearerFilter extends OncePerRequestFilter {
             }
             case Refused r -> {
                 var origin = RequestOrigin.of(request);
-                auditRefusal(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "anonymous"),
+                failures.report(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "anonymous"),
                                 rejectedAction, request.getMethod() + " " + request.getRequestURI())
                         .source(origin.address(), origin.userAgent())
                         .outcome(AuditEvent.Outcome.FAILURE)

@@ -77,9 +77,8 @@ public class SecurityConfig {
     }
 
     @Bean
-    ApiTokenFilter apiTokenFilter(TokenService tokens, UserAccounts users, AuditLog audit, FailureAudit failures,
-                                  ProblemWriter problems) {
-        return new ApiTokenFilter(tokens, users, audit, failures, problems);
+    ApiTokenFilter apiTokenFilter(TokenService tokens, UserAccounts users, FailureAudit failures, ProblemWriter problems) {
+        return new ApiTokenFilter(tokens, users, failures, problems);
     }
 
     /** Keeps Boot from also registering the filter for every request outside the security chains. */
@@ -91,9 +90,8 @@ public class SecurityConfig {
     }
 
     @Bean
-    AgentCredentialFilter agentCredentialFilter(HostService hosts, AuditLog audit, FailureAudit failures,
-                                                ProblemWriter problems) {
-        return new AgentCredentialFilter(hosts, audit, failures, problems);
+    AgentCredentialFilter agentCredentialFilter(HostService hosts, FailureAudit failures, ProblemWriter problems) {
+        return new AgentCredentialFilter(hosts, failures, problems);
     }
 
     @Bean
