@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -199,6 +201,55 @@ abstract class DeployTest {
                     image: %s
                     replicas: 0
                 """.formatted(image));
+    }
+
+    /** An app {@code web} whose replicas publish a port and pass an http check; {@code extra} goes under the app. */
+    String web(int replicas, String version, String extra) {
+        return """
+                apiVersion: berth/v1
+                apps:
+                  web:
+                    image: %s
+                    replicas: %d
+                    env: {VERSION: %s}
+                    ports: [{name: http, port: 8080, publish: true}]
+                    health: {http: {port: http, path: /}, interval: 1s, timeout: 500ms}
+                %s""".formatted(image, replicas, version, extra.isEmpty() ? "" : "    " + extra + "\n");
+    }
+
+    /** Replica rows of the app: id, revision, host, assigned at, stop requested at and why. */
+    record History(String id, long revision, String host, Instant created, Instant stopped, String reason) {
+    }
+
+    List<History> history(String team, String app) {
+        return jdbc.sql("""
+                SELECT r.id, r.revision_id, r.host_id, r.created_at, r.stop_requested_at, r.stop_reason
+                FROM replicas r JOIN teams t ON t.id = r.team_id WHERE t.name = ? AND r.app = ? ORDER BY r.created_at, r.id""")
+                .params(team, app).query((rs, n) -> {
+                    Timestamp stopped = rs.getTimestamp(5);
+                    return new History(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
+                            stopped == null ? null : stopped.toInstant(), rs.getString(6));
+                }).list();
+    }
+
+    static List<JsonNode> list(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).toList();
+    }
+
+    /** Waits until the app's newest deployment, of {@code revision}, has succeeded. */
+    void succeededAt(String team, String app, long revision) {
+        eventually(() -> {
+            var detail = app(team, app);
+            assertThat(detail.get("revision").asLong()).isEqualTo(revision);
+            assertThat(detail.get("deployment").get("state").asString()).as(detail.toString()).isEqualTo("succeeded");
+        });
+    }
+
+    /** The audit log's events of {@code action}, as the API returns them. */
+    String audit(String action) {
+        var r = admin.get("/api/v1/audit?action=" + action);
+        expect(200, r);
+        return r.body();
     }
 
     JsonNode app(String team, String app) {

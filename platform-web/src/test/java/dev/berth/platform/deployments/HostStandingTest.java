@@ -18,46 +18,6 @@ import tools.jackson.databind.JsonNode;
  */
 class HostStandingTest extends DeployTest {
 
-    /** Two replicas of an app that publishes a port and passes an http check. */
-    private String web(int replicas, String version) {
-        return """
-                apiVersion: berth/v1
-                apps:
-                  web:
-                    image: %s
-                    replicas: %d
-                    env: {VERSION: %s}
-                    ports: [{name: http, port: 8080, publish: true}]
-                    health: {http: {port: http, path: /}, interval: 1s, timeout: 500ms}
-                """.formatted(image, replicas, version);
-    }
-
-    private record History(String id, String host, Instant created, Instant stopped, String reason) {
-    }
-
-    private List<History> history(String team) {
-        return jdbc.sql("""
-                SELECT r.id, r.host_id, r.created_at, r.stop_requested_at, r.stop_reason
-                FROM replicas r JOIN teams t ON t.id = r.team_id WHERE t.name = ? AND r.app = 'web' ORDER BY r.created_at, r.id""")
-                .param(team).query((rs, n) -> {
-                    Timestamp stopped = rs.getTimestamp(4);
-                    return new History(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
-                            stopped == null ? null : stopped.toInstant(), rs.getString(5));
-                }).list();
-    }
-
-    private static List<JsonNode> list(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).toList();
-    }
-
-    private void succeeded(String team, long revision) {
-        eventually(() -> {
-            var detail = app(team, "web");
-            assertThat(detail.get("revision").asLong()).isEqualTo(revision);
-            assertThat(detail.get("deployment").get("state").asString()).as(detail.toString()).isEqualTo("succeeded");
-        });
-    }
-
     /** The app's live replicas are all healthy, {@code count} of them, on these hosts only. */
     private void runsHealthyOn(String team, int count, SimulatedAgent... hosts) {
         var ids = java.util.Arrays.stream(hosts).map(h -> h.hostId).toList();
@@ -70,20 +30,14 @@ class HostStandingTest extends DeployTest {
         });
     }
 
-    private String audit(String action) {
-        var r = admin.get("/api/v1/audit?action=" + action);
-        expect(200, r);
-        return r.body();
-    }
-
     @Test
     void aDrainedHostsReplicasMoveEachOnceItsReplacementIsHealthyAndItGetsNoNewOnes() throws Exception {
         var a = agent("a");
         var b = agent("b");
         onlyTheseHostsAlive(a, b);
         String team = team();
-        long revision = push(team, web(2, "one"));
-        succeeded(team, revision);
+        long revision = push(team, web(2, "one", ""));
+        succeededAt(team, "web", revision);
         assertThat(a.containers()).hasSize(1);
         var c = agent("c");
 
@@ -94,23 +48,23 @@ class HostStandingTest extends DeployTest {
         eventually(() -> assertThat(a.containers()).as("the agent removes what left its assignment").isEmpty());
 
         // The replica on a stopped only once its replacement on c was healthy: the app kept two serving.
-        var moved = history(team).stream().filter(r -> r.host().equals(a.hostId)).toList();
+        var moved = history(team, "web").stream().filter(r -> r.host().equals(a.hostId)).toList();
         assertThat(moved).singleElement().satisfies(r ->
                 assertThat(r.reason()).isEqualTo("host " + a.hostId + " is draining; replaced on another host"));
-        var replacement = history(team).stream().filter(r -> r.host().equals(c.hostId)).toList();
+        var replacement = history(team, "web").stream().filter(r -> r.host().equals(c.hostId)).toList();
         assertThat(replacement).singleElement().satisfies(r -> assertThat(r.created()).isBefore(moved.getFirst().stopped()));
         assertThat(audit("host.drain")).contains("host:" + a.hostId).contains("new disk");
 
         // While it drains, a push places nothing on it.
-        long next = push(team, web(3, "two"));
-        succeeded(team, next);
+        long next = push(team, web(3, "two", ""));
+        succeededAt(team, "web", next);
         runsHealthyOn(team, 3, b, c);
         assertThat(a.containers()).isEmpty();
 
         // Undrained, it takes replicas again.
         expect(200, admin.send("DELETE", "/api/v1/hosts/" + a.hostId + "/drain", Map.of(), Map.of()));
-        long third = push(team, web(3, "three"));
-        succeeded(team, third);
+        long third = push(team, web(3, "three", ""));
+        succeededAt(team, "web", third);
         eventually(() -> assertThat(a.containers()).hasSize(1));
         retire(team);
     }
@@ -121,8 +75,8 @@ class HostStandingTest extends DeployTest {
         var b = agent("b");
         onlyTheseHostsAlive(a, b);
         String team = team();
-        long revision = push(team, web(2, "one"));
-        succeeded(team, revision);
+        long revision = push(team, web(2, "one", ""));
+        succeededAt(team, "web", revision);
         assertThat(b.containers()).hasSize(1);
 
         expect(204, admin.send("DELETE", "/api/v1/hosts/" + b.hostId, Map.of("reason", "compromised"), Map.of()));
@@ -133,7 +87,7 @@ class HostStandingTest extends DeployTest {
         b.close();
 
         runsHealthyOn(team, 2, a);
-        assertThat(history(team).stream().filter(r -> r.host().equals(b.hostId)))
+        assertThat(history(team, "web").stream().filter(r -> r.host().equals(b.hostId)))
                 .singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo("host " + b.hostId + " is not registered"));
         assertThat(audit("host.remove")).contains("host:" + b.hostId).contains("compromised");
         // Removed, not lost: its silence is not audited as a loss.

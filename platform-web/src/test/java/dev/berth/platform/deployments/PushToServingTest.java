@@ -21,53 +21,12 @@ import tools.jackson.databind.JsonNode;
  */
 class PushToServingTest extends DeployTest {
 
-    /** An app whose replicas publish a port and pass an http check; {@code extra} goes under the app. */
-    private String web(int replicas, String version, String extra) {
-        return """
-                apiVersion: berth/v1
-                apps:
-                  web:
-                    image: %s
-                    replicas: %d
-                    env: {VERSION: %s}
-                    ports: [{name: http, port: 8080, publish: true}]
-                    health: {http: {port: http, path: /}, interval: 1s, timeout: 500ms}
-                %s""".formatted(image, replicas, version, extra.isEmpty() ? "" : "    " + extra + "\n");
-    }
-
     private String withWorker(String yaml, String workerVersion) {
         return yaml + """
                   worker:
                     image: %s
                     env: {VERSION: %s}
                 """.formatted(image, workerVersion);
-    }
-
-    private static List<JsonNode> list(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).toList();
-    }
-
-    private void succeededAt(String team, String app, long revision) {
-        eventually(() -> {
-            var detail = app(team, app);
-            assertThat(detail.get("revision").asLong()).isEqualTo(revision);
-            assertThat(detail.get("deployment").get("state").asString()).as(detail.toString()).isEqualTo("succeeded");
-        });
-    }
-
-    /** Replica rows of the app: id, revision, host, assigned at, stop requested at and why. */
-    private record History(String id, long revision, String host, Instant created, Instant stopped, String reason) {
-    }
-
-    private List<History> history(String team, String app) {
-        return jdbc.sql("""
-                SELECT r.id, r.revision_id, r.host_id, r.created_at, r.stop_requested_at, r.stop_reason
-                FROM replicas r JOIN teams t ON t.id = r.team_id WHERE t.name = ? AND r.app = ? ORDER BY r.created_at, r.id""")
-                .params(team, app).query((rs, n) -> {
-                    Timestamp stopped = rs.getTimestamp(5);
-                    return new History(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
-                            stopped == null ? null : stopped.toInstant(), rs.getString(6));
-                }).list();
     }
 
     /** Whether each live replica of the revision may take traffic, by id. */
@@ -87,12 +46,6 @@ class PushToServingTest extends DeployTest {
             most = Math.max(most, n);
         }
         return most;
-    }
-
-    private String audit(String action) {
-        var r = admin.get("/api/v1/audit?action=" + action);
-        expect(200, r);
-        return r.body();
     }
 
     @Test
