@@ -1,12 +1,10 @@
 package dev.berth.platform.deployments;
 
 import dev.berth.platform.audit.AuditEvent;
-import dev.berth.platform.audit.AuditLog;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -15,20 +13,15 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * wake-ups of waiting agents, another reconcile round, {@link AppChanged} events.
  */
 final class Effects {
-    private final AuditLog audit;
-    private final ApplicationEventPublisher events;
-    private final AssignmentSignals signals;
-    private final ReconcileTrigger trigger;
+    private final EffectsFactory to;
     private final List<AuditEvent.Builder> audits = new ArrayList<>();
     private final Set<AppChanged> changed = new LinkedHashSet<>();
     private boolean wake;
     private boolean reconcile;
 
-    Effects(AuditLog audit, ApplicationEventPublisher events, AssignmentSignals signals, ReconcileTrigger trigger) {
-        this.audit = audit;
-        this.events = events;
-        this.signals = signals;
-        this.trigger = trigger;
+    /** @param to where what is set off goes, once published */
+    Effects(EffectsFactory to) {
+        this.to = to;
     }
 
     void audit(AuditEvent.Builder event) {
@@ -73,9 +66,9 @@ final class Effects {
 
     /** Audits first, so nothing is announced before it is in the audit log. */
     void publish() {
-        audits.forEach(audit::record);
-        if (wake) signals.changed();
-        if (reconcile) trigger.request();
-        changed.forEach(events::publishEvent);
+        audits.forEach(to.audit::record);
+        if (wake) to.signals.changed();
+        if (reconcile) to.trigger.request();
+        changed.forEach(to.events::publishEvent);
     }
 }

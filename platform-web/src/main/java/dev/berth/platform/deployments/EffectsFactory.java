@@ -7,10 +7,10 @@ import org.springframework.stereotype.Component;
 /** Opens the {@link Effects} of one deployment transaction: where audits, events, wake-ups and reconcile requests go. */
 @Component
 class EffectsFactory {
-    private final AuditLog audit;
-    private final ApplicationEventPublisher events;
-    private final AssignmentSignals signals;
-    private final ReconcileTrigger trigger;
+    final AuditLog audit;
+    final ApplicationEventPublisher events;
+    final AssignmentSignals signals;
+    final ReconcileTrigger trigger;
 
     EffectsFactory(AuditLog audit, ApplicationEventPublisher events, AssignmentSignals signals, ReconcileTrigger trigger) {
         this.audit = audit;
@@ -21,6 +21,6 @@ class EffectsFactory {
 
     /** Nothing set off yet; publish once the transaction committed. */
     Effects open() {
-        return new Effects(audit, events, signals, trigger);
+        return new Effects(this);
     }
 }

@@ -25,6 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** berth.yaml, parsed as a push parses it, to the spec an agent gets and the planner's view of the app. */
 class ContainerSpecsTest {
     private static final String DIGEST = "sha256:" + "ab".repeat(32);
+    /** What an app that names only its image becomes; the other rows differ from it where they say. */
+    private static final ContainerSpec MINIMAL = new ContainerSpec(1, "acme.web.7.0", "acme.web", null, "busybox@" + DIGEST,
+            List.of(), Map.of(), null, null, new ContainerSpec.Resources(256L << 20, 1000, 256), List.of(), List.of(),
+            List.of(), List.of(), null, null, ContainerSpec.RestartPolicy.ON_FAILURE);
 
     static AppDefinition app(String yaml) {
         var parsed = DefinitionParser.parse("berth.yaml", ("apiVersion: berth/v1\napps:\n" + yaml).getBytes(StandardCharsets.UTF_8),
@@ -63,26 +67,20 @@ class ContainerSpecsTest {
                 Arguments.of("defaults: image's command and user, no health check, no ports", """
                           web:
                             image: busybox:1.36
-                        """, new ContainerSpec(1, "acme.web.7.0", "acme.web", null, "busybox@" + DIGEST, List.of(), Map.of(), null,
-                        null, new ContainerSpec.Resources(256L << 20, 1000, 256), List.of(), List.of(), List.of(), List.of(),
-                        null, null, ContainerSpec.RestartPolicy.ON_FAILURE)),
+                        """, MINIMAL),
                 Arguments.of("a registry port and an already pinned digest", """
                           web:
                             image: 127.0.0.1:5000/acme/web@sha256:%s
                             ports: [{name: http, port: 8080}]
                             health: {tcp: {port: http}}
-                        """.formatted("cd".repeat(32)), new ContainerSpec(1, "acme.web.7.0", "acme.web", null,
-                        "127.0.0.1:5000/acme/web@" + DIGEST, List.of(), Map.of(), null, null,
-                        new ContainerSpec.Resources(256L << 20, 1000, 256), List.of(), List.of(), List.of(), List.of(),
-                        new HealthCheck.Tcp(8080), new HealthTiming(10_000, 2000, 1, 3), ContainerSpec.RestartPolicy.ON_FAILURE)),
+                        """.formatted("cd".repeat(32)), MINIMAL.withImage("127.0.0.1:5000/acme/web@" + DIGEST)
+                        .withHealth(new HealthCheck.Tcp(8080)).withHealthTiming(new HealthTiming(10_000, 2000, 1, 3))),
                 Arguments.of("an exec check", """
                           web:
                             image: busybox
                             health: {exec: {command: ["/bin/true"]}, interval: 1s, timeout: 500ms}
-                        """, new ContainerSpec(1, "acme.web.7.0", "acme.web", null, "busybox@" + DIGEST, List.of(), Map.of(), null,
-                        null, new ContainerSpec.Resources(256L << 20, 1000, 256), List.of(), List.of(), List.of(), List.of(),
-                        new HealthCheck.Exec(List.of("/bin/true")), new HealthTiming(1000, 500, 1, 3),
-                        ContainerSpec.RestartPolicy.ON_FAILURE)));
+                        """, MINIMAL.withHealth(new HealthCheck.Exec(List.of("/bin/true")))
+                        .withHealthTiming(new HealthTiming(1000, 500, 1, 3))));
     }
 
     @ParameterizedTest(name = "{0}")
