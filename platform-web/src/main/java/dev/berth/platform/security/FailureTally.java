@@ -88,6 +88,9 @@ final class FailureTally {
     }
 
     private void roll(Instant now) {
+        // A clock stepped back (NTP, a restored VM) ends the window too, rather than hold it open
+        // until real time catches up with where it started.
+        if (windowStart != null && now.isBefore(windowStart)) close(now);
         if (windowStart != null && !now.isBefore(windowStart.plus(window))) close(windowStart.plus(window));
         if (windowStart == null) windowStart = now;
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -58,6 +59,15 @@ class FailureBurstTest extends PlatformTest {
             Thread.sleep(100);
         }
         throw new AssertionError("no summary of " + action + " from " + source);
+    }
+
+    /**
+     * Starts the test in a window of its own: the clock follows real time, so a window an earlier
+     * test's failure opened could otherwise end in the middle of a burst.
+     */
+    @BeforeEach
+    void freshWindow() {
+        clock.advance(FailureAudit.WINDOW.plusSeconds(1));
     }
 
     /** A burst of failing calls from one address, each answered {@code status}. */

@@ -21,7 +21,10 @@ class FailureTallyTest {
             "'a@0 b@1 c@2 d@3',             '1110'",
             // a new window starts afresh
             "'a@0 a@1 a@60 a@61 a@62',      '11110'",
-            "'a@0 a@1 a@59 a@60',           '1101'"})
+            "'a@0 a@1 a@59 a@60',           '1101'",
+            // a clock stepped back ends the window rather than hold it open
+            "'a@100 a@101 a@102 a@40 a@41', '11011'",
+            "'a@100 a@101 a@99 a@99',       '1111'"})
     void auditsABoundedNumberPerSourceAndOverallPerWindow(String failures, String expected) {
         var tally = new FailureTally(Duration.ofMinutes(1), 2, 3, 10);
         var got = new StringBuilder();
@@ -74,6 +77,16 @@ class FailureTallyTest {
         assertThat(summaries).hasSize(1);
         assertThat(summaries.getFirst().count()).isEqualTo(2);
         assertThat(summaries.getFirst().targets()).containsExactly("POST /agent/v1/heartbeat");
+    }
+
+    @Test
+    void aClockSteppedBackHandsOutWhatItsWindowCounted() {
+        var tally = new FailureTally(Duration.ofMinutes(1), 0, 0, 3);
+        tally.admit("token.rejected", "203.0.113.9", "GET /api", T0.plusSeconds(3600));
+        var summaries = tally.due(T0);
+        assertThat(summaries).hasSize(1);
+        assertThat(summaries.getFirst().count()).isEqualTo(1);
+        assertThat(summaries.getFirst().until()).isEqualTo(T0);
     }
 
     @Test
