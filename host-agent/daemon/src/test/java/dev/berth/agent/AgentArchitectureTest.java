@@ -57,10 +57,12 @@ class AgentArchitectureTest {
             .that().resideInAPackage("dev.berth.agent..")
             .and().doNotHaveFullyQualifiedName("dev.berth.agent.runtime.Runc")
             .and().doNotHaveFullyQualifiedName("dev.berth.agent.state.VolumeManager")
+            .and().doNotHaveFullyQualifiedName("dev.berth.agent.cni.CniPlugins")
             .should().callMethod(ProcessBuilder.class, "start")
             .orShould().callMethod(Runtime.class, "exec", String[].class)
             .orShould().callMethod(Runtime.class, "exec", String.class)
-            .because("only Runc knows runc's binary and --root and starts it (VolumeManager runs mkfs and mount helpers)");
+            .because("only Runc knows runc's binary and --root and starts it (VolumeManager runs mkfs and mount helpers,"
+                    + " CniPlugins the CNI plugins)");
 
     @ArchTest
     static final ArchRule theApplierSeesOnlyPlatformContainers = noClasses()
