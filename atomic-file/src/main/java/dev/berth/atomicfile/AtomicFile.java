@@ -149,15 +149,12 @@ public record AtomicFile(Path path, Set<PosixFilePermission> mode, boolean sync)
         while (buffer.hasRemaining()) channel.write(buffer);
     }
 
-    /** Makes a rename in {@code dir} durable; where directories cannot be opened (not Linux), there is nothing to sync. */
+    /**
+     * Makes a rename in {@code dir} durable. A directory that cannot be opened or synced is an
+     * error like any other: the rename would not survive a crash, and the caller must know.
+     */
     private static void syncDirectory(Path dir) throws IOException {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(dir, StandardOpenOption.READ);
-        } catch (IOException | UnsupportedOperationException cannotOpen) {
-            return;
-        }
-        try (channel) {
+        try (var channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }
     }

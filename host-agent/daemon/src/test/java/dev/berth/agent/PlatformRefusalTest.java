@@ -70,7 +70,7 @@ class PlatformRefusalTest {
     void tearDown() throws Exception {
         if (agent != null) {
             platform.assign(new Assignment(Assignment.VERSION, HOST_ID, 1000, List.of()));
-            await(() -> agent.ps().isEmpty());
+            Await.until(() -> agent.ps().isEmpty());
         }
         if (link != null) link.close();
         if (agent != null) agent.close();
@@ -109,7 +109,7 @@ class PlatformRefusalTest {
                 List.of(new ContainerSpec.PortPublish("0.0.0.0", 0, 8080)));
         platform.assign(generation(1, rootfs, good, hostPort, hostAddress));
 
-        await(() -> reportedAs("good-1", "running") && reportedAs("rootfs-1", "failed") && reportedAs("port-1", "failed")
+        Await.until(() -> reportedAs("good-1", "running") && reportedAs("rootfs-1", "failed") && reportedAs("port-1", "failed")
                 && reportedAs("addr-1", "failed"));
         assertThat(reported("rootfs-1").orElseThrow().error()).startsWith("refused by the agent")
                 .contains("rootfs names a host directory (" + hostDir + ")");
@@ -125,20 +125,8 @@ class PlatformRefusalTest {
 
         // A running platform container whose next assignment names a host directory goes, and is not replaced.
         platform.assign(generation(2, spec("good-1", hostDir.toString(), null, List.of())));
-        await(() -> reportedAs("good-1", "failed") && agent.ps().isEmpty());
+        Await.until(() -> reportedAs("good-1", "failed") && agent.ps().isEmpty());
         assertThat(reported("good-1").orElseThrow().error()).contains("rootfs names a host directory");
     }
 
-    private static void await(Check condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out");
-            Thread.sleep(20);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Check {
-        boolean holds() throws Exception;
-    }
 }

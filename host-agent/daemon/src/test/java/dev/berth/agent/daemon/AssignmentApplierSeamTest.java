@@ -1,5 +1,6 @@
 package dev.berth.agent.daemon;
 
+import dev.berth.agent.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.agent.protocol.AssignedContainer;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,23 +72,18 @@ class AssignmentApplierSeamTest {
         return new Assignment(1, "host-1", generation, List.of(containers));
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) Thread.sleep(10);
-        assertThat(condition.getAsBoolean()).isTrue();
-    }
-
     @Test
     void startsWhatIsAssignedAndRetiresWhatIsNoLonger() throws Exception {
         var fake = new FakeContainers();
         var changes = new java.util.concurrent.atomic.AtomicInteger();
         try (var applier = new AssignmentApplier(fake, state, Clock.systemUTC(), changes::incrementAndGet)) {
             applier.apply(generation(1, container("web-1"), container("web-2")));
-            await(() -> applier.idle() && fake.held.size() == 2);
+            Await.until(() -> applier.idle() && fake.held.size() == 2);
             assertThat(fake.said).containsExactlyInAnyOrder("start web-1", "start web-2");
             assertThat(applier.generation()).isEqualTo(1);
 
             applier.apply(generation(2, container("web-2")));
-            await(() -> applier.idle() && fake.held.size() == 1);
+            Await.until(() -> applier.idle() && fake.held.size() == 1);
             assertThat(fake.said).endsWith("retire web-1");
             assertThat(changes.get()).isPositive();
         }
@@ -99,7 +94,7 @@ class AssignmentApplierSeamTest {
         var fake = new FakeContainers();
         try (var applier = new AssignmentApplier(fake, state, Clock.systemUTC(), () -> { })) {
             applier.apply(generation(1, container("broken-1")));
-            await(() -> applier.idle() && !applier.pending(Set.of()).isEmpty()
+            Await.until(() -> applier.idle() && !applier.pending(Set.of()).isEmpty()
                     && "failed".equals(applier.pending(Set.of()).getFirst().state()));
             assertThat(applier.pending(Set.of()).getFirst().error()).contains("no such image");
             assertThat(applier.notes(Set.of())).extracting(LogSource::container).containsExactly("broken-1");

@@ -1,5 +1,6 @@
 package dev.berth.agent.daemon;
 
+import dev.berth.agent.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.agent.protocol.AssignedContainer;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -83,7 +83,7 @@ class AssignmentApplierTest {
         if (agent != null) {
             // Platform containers go with an empty assignment; hand-started ones by hand.
             agent.apply(new Assignment(Assignment.VERSION, HOST, Long.MAX_VALUE, List.of()));
-            await(() -> agent.assignmentsIdle() && agent.platformLogs().isEmpty());
+            Await.until(() -> agent.assignmentsIdle() && agent.platformLogs().isEmpty());
             for (var c : agent.ps()) {
                 agent.stop(c.name(), Duration.ofMillis(200));
                 agent.remove(c.name());
@@ -168,7 +168,7 @@ class AssignmentApplierTest {
     @Test
     void twoReplicasShareOnePortAndAReplaceAndARemoveFailNoRequest() throws Exception {
         agent.apply(generation(1, assigned(web("web-1", "a")), assigned(web("web-2", "a"))));
-        await(() -> serving("web-1") && serving("web-2"));
+        Await.until(() -> serving("web-1") && serving("web-2"));
         assertThat(status("web-1").published()).containsExactly(new PublishedPort(8080, "127.0.0.1:" + sharedPort, true));
         assertThat(status("web-2").published()).containsExactly(new PublishedPort(8080, "127.0.0.1:" + sharedPort, true));
         assertThat(status("web-1").isolation()).isNotEmpty().allMatch(c -> c.passed(), "every isolation check passes");
@@ -198,24 +198,24 @@ class AssignmentApplierTest {
 
         // The same set again, under a new generation: nothing restarts.
         agent.apply(generation(2, assigned(web("web-1", "a")), assigned(web("web-2", "a"))));
-        await(agent::assignmentsIdle);
+        Await.until(agent::assignmentsIdle);
         assertThat(pid("web-1")).isEqualTo(pid1);
         assertThat(pid("web-2")).isEqualTo(pid2);
 
         // One spec changes: only that container is replaced.
         agent.apply(generation(3, assigned(web("web-1", "a")), assigned(web("web-2", "b"))));
-        await(() -> agent.assignmentsIdle() && serving("web-2"));
+        Await.until(() -> agent.assignmentsIdle() && serving("web-2"));
         assertThat(pid("web-2")).isNotEqualTo(pid2);
         assertThat(pid("web-1")).isEqualTo(pid1);
-        await(() -> pageQuietly().equals("web-2 b"));
+        Await.until(() -> pageQuietly().equals("web-2 b"));
 
         // One is dropped: drained, stopped and removed; the other serves on.
         agent.apply(generation(4, assigned(web("web-1", "a"))));
-        await(() -> agent.assignmentsIdle() && status("web-2") == null);
+        Await.until(() -> agent.assignmentsIdle() && status("web-2") == null);
         assertThat(pid("web-1")).isEqualTo(pid1);
         assertThat(state.resolve("containers/web-2")).doesNotExist();
         int before = ok.get();
-        await(() -> ok.get() > before + 20);
+        Await.until(() -> ok.get() > before + 20);
         stop.set(true);
         for (Thread t : clients) t.join();
         assertThat(failures).as("failed requests").isEmpty();
@@ -229,15 +229,15 @@ class AssignmentApplierTest {
     @Test
     void aSwitchMovesTrafficBetweenRunningContainersAtOnceRestartingNeither() throws Exception {
         agent.apply(generation(1, assigned(web("web-1", "blue"))));
-        await(() -> serving("web-1"));
+        Await.until(() -> serving("web-1"));
         // Green runs and passes its health check, but takes no traffic; a restarted agent keeps it so.
         agent.apply(generation(2, assigned(web("web-1", "blue")), outOfTraffic(web("web-2", "green"))));
-        await(() -> status("web-2") != null && "healthy".equals(status("web-2").health()));
+        Await.until(() -> status("web-2") != null && "healthy".equals(status("web-2").health()));
         long blue = pid("web-1");
         long green = pid("web-2");
         agent.close();
         agent = AgentService.open(state, RuntimePrerequisites.RUNC, options);
-        await(() -> "healthy".equals(status("web-2").health()) && serving("web-1"));
+        Await.until(() -> "healthy".equals(status("web-2").health()) && serving("web-1"));
         assertThat(status("web-2").published()).containsExactly(new PublishedPort(8080, "127.0.0.1:" + sharedPort, false));
         assertThat(pid("web-2")).isEqualTo(green);
 
@@ -264,7 +264,7 @@ class AssignmentApplierTest {
         agent.apply(generation(3, outOfTraffic(web("web-1", "blue")), assigned(web("web-2", "green"))));
         phase.set(3);
         awaitMoreAnswers(answers);
-        await(agent::assignmentsIdle);
+        Await.until(agent::assignmentsIdle);
         assertThat(status("web-1").published()).containsExactly(new PublishedPort(8080, "127.0.0.1:" + sharedPort, false));
         assertThat(status("web-1").health()).isEqualTo("healthy");
         assertThat(serving("web-2")).isTrue();
@@ -274,7 +274,7 @@ class AssignmentApplierTest {
         agent.apply(generation(4, assigned(web("web-1", "blue"))));
         phase.set(5);
         awaitMoreAnswers(answers);
-        await(() -> agent.assignmentsIdle() && status("web-2") == null);
+        Await.until(() -> agent.assignmentsIdle() && status("web-2") == null);
         awaitMoreAnswers(answers);
         stop.set(true);
         client.join();
@@ -295,7 +295,7 @@ class AssignmentApplierTest {
     /** Waits until the request loop has answered a few more times. */
     private static void awaitMoreAnswers(List<Answer> answers) throws Exception {
         int before = answers.size();
-        await(() -> answers.size() >= before + 20);
+        Await.until(() -> answers.size() >= before + 20);
     }
 
     private String pageQuietly() {
@@ -310,21 +310,21 @@ class AssignmentApplierTest {
     void aRestartedAgentAdoptsWhatItRunsAndTheSameAssignmentRestartsNothing() throws Exception {
         var assignment = generation(7, new AssignedContainer(web("web-1", "a"), 1, Map.of("DB_PASSWORD", SECRET)));
         agent.apply(assignment);
-        await(() -> serving("web-1"));
+        Await.until(() -> serving("web-1"));
         long pid = pid("web-1");
 
         agent.close();
         agent = AgentService.open(state, RuntimePrerequisites.RUNC, options);
         assertThat(pid("web-1")).as("adopted, not restarted").isEqualTo(pid);
         agent.apply(assignment);
-        await(agent::assignmentsIdle);
-        await(() -> serving("web-1"));
+        Await.until(agent::assignmentsIdle);
+        Await.until(() -> serving("web-1"));
         assertThat(pid("web-1")).as("the first assignment after the restart keeps it").isEqualTo(pid);
         assertThat(page()).isEqualTo("web-1 a");
 
         // A changed secret is a changed container.
         agent.apply(generation(8, new AssignedContainer(web("web-1", "a"), 1, Map.of("DB_PASSWORD", SECRET + "-rotated"))));
-        await(() -> agent.assignmentsIdle() && serving("web-1"));
+        Await.until(() -> agent.assignmentsIdle() && serving("web-1"));
         assertThat(pid("web-1")).isNotEqualTo(pid);
     }
 
@@ -332,7 +332,7 @@ class AssignmentApplierTest {
     void anAdoptedContainerWhosePortWasTakenMeanwhileIsReplacedOnceThePortIsFree() throws Exception {
         var assignment = generation(1, assigned(web("web-1", "a")));
         agent.apply(assignment);
-        await(() -> serving("web-1"));
+        Await.until(() -> serving("web-1"));
         long pid = pid("web-1");
         agent.close();
 
@@ -341,10 +341,10 @@ class AssignmentApplierTest {
             squatter.bind(new java.net.InetSocketAddress("127.0.0.1", sharedPort));
             agent = AgentService.open(state, RuntimePrerequisites.RUNC, options);
             agent.apply(assignment);
-            await(() -> status("web-1") != null && "failed".equals(status("web-1").state()));
+            Await.until(() -> status("web-1") != null && "failed".equals(status("web-1").state()));
             assertThat(note("web-1")).contains("cannot listen on 127.0.0.1:" + sharedPort);
         }
-        await(() -> serving("web-1"));
+        Await.until(() -> serving("web-1"));
         assertThat(pid("web-1")).as("replaced: the old one could not serve").isNotEqualTo(pid);
         assertThat(page()).isEqualTo("web-1 a");
     }
@@ -358,7 +358,7 @@ class AssignmentApplierTest {
         try {
             agent.apply(generation(1, assigned(web("web-1", "first"))));
             other.apply(generation(1, assigned(web("web-1", "second"))));
-            await(() -> serving("web-1") && other.ps().size() == 1 && other.ps().getFirst().status().equals("running"));
+            Await.until(() -> serving("web-1") && other.ps().size() == 1 && other.ps().getFirst().status().equals("running"));
             long pid = pid("web-1");
             long otherPid = other.ps().getFirst().pid();
             String cgroup = Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"));
@@ -368,13 +368,13 @@ class AssignmentApplierTest {
 
             // The other agent removing its web-1 leaves this one's running.
             other.apply(generation(2));
-            await(() -> other.assignmentsIdle() && other.ps().isEmpty());
+            Await.until(() -> other.assignmentsIdle() && other.ps().isEmpty());
             assertThat(pid("web-1")).isEqualTo(pid);
             assertThat(agent.ps().getFirst().status()).isEqualTo("running");
             assertThat(page()).isEqualTo("web-1 first");
         } finally {
             other.apply(generation(3));
-            await(() -> other.assignmentsIdle() && other.ps().isEmpty());
+            Await.until(() -> other.assignmentsIdle() && other.ps().isEmpty());
             other.close();
         }
         String parent = "berth/" + ContainerLauncher.agentTag(work.resolve("state-2").toAbsolutePath().normalize());
@@ -389,7 +389,7 @@ class AssignmentApplierTest {
         env.put("CLASH", "from-env");
         spec = spec.withEnv(env);
         agent.apply(generation(1, new AssignedContainer(spec, 1, Map.of("DB_PASSWORD", SECRET, "CLASH", "from-secret"))));
-        await(() -> serving("web-1"));
+        Await.until(() -> serving("web-1"));
 
         String environment = agent.exec("web-1", List.of("/bin/env")).output();
         assertThat(environment.lines()).contains("DB_PASSWORD=" + SECRET, "CLASH=from-secret", "GREETING=hello", "MARKER=a");
@@ -411,7 +411,7 @@ class AssignmentApplierTest {
 
         // A secret whose name is no environment variable name is refused, naming it and not its value.
         agent.apply(generation(2, new AssignedContainer(web("web-1", "a"), 1, Map.of("BAD NAME", SECRET))));
-        await(() -> status("web-1") != null && status("web-1").state().equals("failed"));
+        Await.until(() -> status("web-1") != null && status("web-1").state().equals("failed"));
         String note = Files.readString(agent.platformLogs().stream().filter(s -> s.container().equals("web-1")).findFirst()
                 .orElseThrow().file());
         assertThat(note).contains("secret 'BAD NAME' of container 'web-1' is not an environment variable name")
@@ -426,7 +426,7 @@ class AssignmentApplierTest {
                 List.of("/bin/true"), null, null, "/", null, null, null, null, null, null, null, null);
         var otherApp = spec("api-1", "api", "x", List.of(new ContainerSpec.PortPublish(null, 0, 8080)));
         agent.apply(generation(1, assigned(ghost), assigned(web("web-1", "a"))));
-        await(() -> serving("web-1") && "failed".equals(status("ghost-1").state()));
+        Await.until(() -> serving("web-1") && "failed".equals(status("ghost-1").state()));
         assertThat(note("ghost-1")).contains("cannot start ghost-1").contains("127.0.0.1:1");
         // The status says why too, for the platform to show.
         assertThat(status("ghost-1").error()).contains("127.0.0.1:1");
@@ -434,7 +434,7 @@ class AssignmentApplierTest {
 
         // The agent's one port belongs to app web: a second app is refused, clearly.
         agent.apply(generation(2, assigned(ghost), assigned(web("web-1", "a")), assigned(otherApp)));
-        await(() -> status("api-1") != null && "failed".equals(status("api-1").state()));
+        Await.until(() -> status("api-1") != null && "failed".equals(status("api-1").state()));
         assertThat(note("api-1")).contains("no free host port is left in").contains("of app 'api'");
         assertThat(page()).isEqualTo("web-1 a");
 
@@ -442,7 +442,7 @@ class AssignmentApplierTest {
         var fixed = ghost.withImage(BusyboxImage.REFERENCE).withCommand(List.of("/bin/sleep", "600"));
         var blocked = web("blocked-1", "b");
         agent.apply(generation(3, assigned(blocked), assigned(fixed), assigned(web("web-1", "a"))));
-        await(() -> "running".equals(status("blocked-1").state()) && "running".equals(status("ghost-1").state())
+        Await.until(() -> "running".equals(status("blocked-1").state()) && "running".equals(status("ghost-1").state())
                 && status("api-1") == null);
         assertThat(agent.platformLogs()).extracting(LogSource::container).containsExactlyInAnyOrder("blocked-1", "ghost-1", "web-1");
         assertThat(agent.statuses()).extracting(ContainerStatus::error).containsOnlyNulls();
@@ -462,30 +462,18 @@ class AssignmentApplierTest {
                 // Checked at once, then not for an hour: healthy only if the first check does not wait for the interval.
                 new HealthCheck.Exec(List.of("/bin/true")), new HealthTiming(3_600_000, 5000, 1, 3), null);
         long pid = agent.run(byHand).pid();
-        await(() -> "healthy".equals(status("cli-1").health()));
+        Await.until(() -> "healthy".equals(status("cli-1").health()));
 
         agent.apply(generation(1));
-        await(agent::assignmentsIdle);
+        Await.until(agent::assignmentsIdle);
         assertThat(pid("cli-1")).isEqualTo(pid);
 
         agent.apply(generation(2, assigned(web("cli-1", "a"))));
-        await(agent::assignmentsIdle);
+        Await.until(agent::assignmentsIdle);
         assertThat(pid("cli-1")).isEqualTo(pid);
         assertThat(agent.statuses()).extracting(ContainerStatus::name).containsExactly("cli-1");
         assertThat(agent.platformLogs()).isEmpty();
         assertThat(logged).anyMatch(line -> line.contains("a container started by hand is named 'cli-1'"));
     }
 
-    private static void await(Check condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out");
-            Thread.sleep(20);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Check {
-        boolean holds() throws Exception;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.berth.agent.daemon;
 
+import dev.berth.agent.Await;
 import static dev.berth.agent.link.StandInPlatform.CREDENTIAL;
 import static dev.berth.agent.link.StandInPlatform.HOST_ID;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,7 +55,7 @@ class PlatformDaemonTest {
     void tearDown() throws Exception {
         if (daemon != null && daemon.isAlive()) {
             platform.assign(new Assignment(Assignment.VERSION, HOST_ID, 1000, List.of()));
-            await(() -> latest().map(h -> h.containers().isEmpty()).orElse(false));
+            Await.until(() -> latest().map(h -> h.containers().isEmpty()).orElse(false));
             daemon.destroy();
             daemon.waitFor(10, TimeUnit.SECONDS);
         }
@@ -104,14 +105,14 @@ class PlatformDaemonTest {
         assertThat(imported.exit()).as(imported.err()).isZero();
         platform.assign(new Assignment(Assignment.VERSION, HOST_ID, 1,
                 List.of(new AssignedContainer(spec, 1, Map.of("DB_PASSWORD", SECRET)))));
-        await(() -> reported("web-1").map(s -> s.published().equals(List.of(new PublishedPort(8080, "web.example.test:" + port, true))))
+        Await.until(() -> reported("web-1").map(s -> s.published().equals(List.of(new PublishedPort(8080, "web.example.test:" + port, true))))
                 .orElse(false));
         var status = reported("web-1").orElseThrow();
         assertThat(status.state()).isEqualTo("running");
         assertThat(status.health()).isEqualTo("healthy");
         assertThat(status.isolation()).isNotEmpty().allMatch(c -> c.passed());
         assertThat(TestHttp.get(port)).contains("web-1");
-        await(() -> platform.logText("web-1").contains("started web-1"));
+        Await.until(() -> platform.logText("web-1").contains("started web-1"));
         long pid = pid("web-1");
 
         // kill -9: the container keeps running; the next daemon needs no token and restarts nothing.
@@ -120,7 +121,7 @@ class PlatformDaemonTest {
         int polls = platform.polledAfter.size();
         int beats = platform.heartbeats.size();
         daemon = start(port, "daemon-2.log");
-        await(() -> platform.polledAfter.size() > polls + 1 && platform.heartbeats.size() > beats
+        Await.until(() -> platform.polledAfter.size() > polls + 1 && platform.heartbeats.size() > beats
                 && reported("web-1").map(s -> s.published().getFirst().serving()).orElse(false));
         assertThat(platform.polledAfter.subList(polls, platform.polledAfter.size())).startsWith(-1L, 1L);
         assertThat(pid("web-1")).as("adopted, not restarted").isEqualTo(pid);
@@ -133,16 +134,4 @@ class PlatformDaemonTest {
         assertThat(platform.logText("web-1")).doesNotContain(SECRET);
     }
 
-    private static void await(Check condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out");
-            Thread.sleep(20);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Check {
-        boolean holds() throws Exception;
-    }
 }
