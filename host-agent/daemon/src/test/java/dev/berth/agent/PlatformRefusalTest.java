@@ -82,7 +82,7 @@ class PlatformRefusalTest {
 
     private static ContainerSpec spec(String name, String rootfs, String image, List<ContainerSpec.PortPublish> ports) {
         return new ContainerSpec(ContainerSpec.VERSION, name, "web", rootfs, image, List.of("/bin/sleep", "600"), null, null, null,
-                new ContainerSpec.Resources(64L << 20, 500, 64), null, null, ports, null, null, null, null);
+                new ContainerSpec.Resources(64L << 20, 500, 64), null, null, ports, null, null, null, null, null);
     }
 
     private static Assignment generation(long n, ContainerSpec... specs) {

@@ -36,7 +36,7 @@ public final class ContainerSpecs {
                 app.volumes().stream().map(v -> new ContainerSpec.VolumeMount(v.name(), v.mount(), v.sizeBytes())).toList(),
                 app.tmpfs().stream().map(t -> new ContainerSpec.TmpfsMount(t.mount(), t.sizeBytes())).toList(),
                 ports, app.capabilities(), health == null ? null : check(health.check()),
-                health == null ? null : timing(health), ContainerSpec.RestartPolicy.ON_FAILURE);
+                health == null ? null : timing(health), ContainerSpec.RestartPolicy.ON_FAILURE, ContainerSpec.Network.NONE);
     }
 
     /** {@code registry/repo:tag} or {@code registry/repo@sha256:old} becomes {@code registry/repo@digest}. */

@@ -28,7 +28,7 @@ class ContainerSpecsTest {
     /** What an app that names only its image becomes; the other rows differ from it where they say. */
     private static final ContainerSpec MINIMAL = new ContainerSpec(1, "acme.web.7.0", "acme.web", null, "busybox@" + DIGEST,
             List.of(), Map.of(), null, null, new ContainerSpec.Resources(256L << 20, 1000, 256), List.of(), List.of(),
-            List.of(), List.of(), null, null, ContainerSpec.RestartPolicy.ON_FAILURE);
+            List.of(), List.of(), null, null, ContainerSpec.RestartPolicy.ON_FAILURE, null);
 
     static AppDefinition app(String yaml) {
         var parsed = DefinitionParser.parse("berth.yaml", ("apiVersion: berth/v1\napps:\n" + yaml).getBytes(StandardCharsets.UTF_8),
@@ -63,7 +63,7 @@ class ContainerSpecsTest {
                         List.of(new ContainerSpec.TmpfsMount("/tmp", 16L << 20)),
                         List.of(new ContainerSpec.PortPublish(null, 0, 8080)), List.of("CHOWN"),
                         new HealthCheck.Http(8080, "/healthz"), new HealthTiming(2000, 1000, 2, 3),
-                        ContainerSpec.RestartPolicy.ON_FAILURE)),
+                        ContainerSpec.RestartPolicy.ON_FAILURE, null)),
                 Arguments.of("defaults: image's command and user, no health check, no ports", """
                           web:
                             image: busybox:1.36

@@ -76,7 +76,7 @@ public final class RunArguments {
             throw new UsageException("give the command to run after --, e.g. -- /bin/httpd -f");
         }
         return new ContainerSpec(ContainerSpec.VERSION, name, app, rootfs, image, command, Map.copyOf(env), user, workdir,
-                new ContainerSpec.Resources(memory, cpuMillis, pids), volumes, tmpfs, ports, caps, health, null, restart);
+                new ContainerSpec.Resources(memory, cpuMillis, pids), volumes, tmpfs, ports, caps, health, null, restart, null);
     }
 
     private static ContainerSpec.UserId user(String value) {

@@ -34,7 +34,7 @@ final class TestHosts {
                 List.of(new ContainerSpec.VolumeMount("data", "/data", 64L << 20)),
                 List.of(new ContainerSpec.TmpfsMount("/tmp", 16L << 20)),
                 List.of(new ContainerSpec.PortPublish("127.0.0.1", 18080, 8080)),
-                List.of(), new dev.berth.agent.protocol.HealthCheck.Http(8080, "/healthz"), null, ContainerSpec.RestartPolicy.ON_FAILURE);
+                List.of(), new dev.berth.agent.protocol.HealthCheck.Http(8080, "/healthz"), null, ContainerSpec.RestartPolicy.ON_FAILURE, null);
     }
 
     static BundleContext context(ContainerSpec spec, HostFacts host) {

@@ -65,7 +65,7 @@ class AssignmentApplierSeamTest {
 
     private static AssignedContainer container(String name) {
         return new AssignedContainer(new ContainerSpec(ContainerSpec.VERSION, name, "web", null, "registry.example.com/acme/web:1",
-                List.of("/bin/httpd"), null, null, null, null, null, null, null, null, null, null, null), 1, Map.of());
+                List.of("/bin/httpd"), null, null, null, null, null, null, null, null, null, null, null, null), 1, Map.of());
     }
 
     private static Assignment generation(long generation, AssignedContainer... containers) {

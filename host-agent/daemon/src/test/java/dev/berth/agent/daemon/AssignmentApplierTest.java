@@ -105,7 +105,7 @@ class AssignmentApplierTest {
                 List.of("/bin/sh", "-c", "echo $HOSTNAME $MARKER > /www/index.html; exec httpd -f -p 127.0.0.1:8080 -h /www"),
                 Map.of("MARKER", marker), null, "/", new ContainerSpec.Resources(64L << 20, 500, 64), List.of(),
                 List.of(new ContainerSpec.TmpfsMount("/www", 1L << 20)), ports, List.of(),
-                new HealthCheck.Http(8080, "/index.html"), new HealthTiming(200, 1000, 1, 3), ContainerSpec.RestartPolicy.ON_FAILURE);
+                new HealthCheck.Http(8080, "/index.html"), new HealthTiming(200, 1000, 1, 3), ContainerSpec.RestartPolicy.ON_FAILURE, null);
     }
 
     private static AssignedContainer assigned(ContainerSpec spec) {
@@ -423,7 +423,7 @@ class AssignmentApplierTest {
     void aContainerThatCannotStartIsReportedNotedAndRetriedWhileOthersStart() throws Exception {
         // Nothing listens on 127.0.0.1:1: the pull fails at once.
         var ghost = new ContainerSpec(ContainerSpec.VERSION, "ghost-1", "ghost", null, "127.0.0.1:1/acme/ghost:1",
-                List.of("/bin/true"), null, null, "/", null, null, null, null, null, null, null, null);
+                List.of("/bin/true"), null, null, "/", null, null, null, null, null, null, null, null, null);
         var otherApp = spec("api-1", "api", "x", List.of(new ContainerSpec.PortPublish(null, 0, 8080)));
         agent.apply(generation(1, assigned(ghost), assigned(web("web-1", "a"))));
         Await.until(() -> serving("web-1") && "failed".equals(status("ghost-1").state()));
@@ -460,7 +460,7 @@ class AssignmentApplierTest {
         var byHand = new ContainerSpec(ContainerSpec.VERSION, "cli-1", "cli", rootfs.toString(), null, List.of("/bin/sleep", "600"),
                 null, null, "/", null, null, null, null, null,
                 // Checked at once, then not for an hour: healthy only if the first check does not wait for the interval.
-                new HealthCheck.Exec(List.of("/bin/true")), new HealthTiming(3_600_000, 5000, 1, 3), null);
+                new HealthCheck.Exec(List.of("/bin/true")), new HealthTiming(3_600_000, 5000, 1, 3), null, null);
         long pid = agent.run(byHand).pid();
         Await.until(() -> "healthy".equals(status("cli-1").health()));
 

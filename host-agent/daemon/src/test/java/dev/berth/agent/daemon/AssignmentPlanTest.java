@@ -164,7 +164,7 @@ class AssignmentPlanTest {
     static Stream<Arguments> assignedTwice() {
         var spec = new ContainerSpec(ContainerSpec.VERSION, "web-1", "web", "/srv/rootfs", null, List.of("/bin/httpd"),
                 Map.of("A", "1"), null, null, null, null, null, List.of(new ContainerSpec.PortPublish(null, 0, 8080)), null, null,
-                null, null);
+                null, null, null);
         var changedEnv = spec.withEnv(Map.of("A", "2"));
         var base = new AssignedContainer(spec, 7, Map.of("S", "x"), false);
         return Stream.of(

@@ -94,7 +94,7 @@ class PlatformDaemonTest {
                 List.of("/bin/sh", "-c", "echo started $HOSTNAME; echo $HOSTNAME > /www/index.html; exec httpd -f -p 127.0.0.1:8080 -h /www"),
                 null, null, "/", new ContainerSpec.Resources(64L << 20, 500, 64), null,
                 List.of(new ContainerSpec.TmpfsMount("/www", 1L << 20)), List.of(new ContainerSpec.PortPublish(null, 0, 8080)),
-                null, new HealthCheck.Http(8080, "/index.html"), new HealthTiming(200, 1000, 1, 3), ContainerSpec.RestartPolicy.ON_FAILURE);
+                null, new HealthCheck.Http(8080, "/index.html"), new HealthTiming(200, 1000, 1, 3), ContainerSpec.RestartPolicy.ON_FAILURE, null);
         Path tokenFile = work.resolve("join-token");
         Files.writeString(tokenFile, TOKEN + "\n");
         int port = TestHttp.freePort();

@@ -24,7 +24,7 @@ class PlatformGrantTest {
             "registry.example.com/acme/web@sha256:" + "a".repeat(64), List.of("/bin/httpd"), Map.of("A", "1"),
             new UserId(1000, 1000), null, null, List.of(new VolumeMount("data", "/data", 8L << 20)),
             List.of(new TmpfsMount("/tmp", 1L << 20)), List.of(new PortPublish(null, 0, 8080)), List.of("NET_BIND_SERVICE"),
-            null, null, ContainerSpec.RestartPolicy.ON_FAILURE);
+            null, null, ContainerSpec.RestartPolicy.ON_FAILURE, null);
 
     private static Arguments row(String field, UnaryOperator<ContainerSpec> change, String... said) {
         return Arguments.of(field, change, List.of(said));

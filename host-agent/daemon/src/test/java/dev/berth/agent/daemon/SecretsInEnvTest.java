@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SecretsInEnvTest {
     private static final ContainerSpec SPEC = new ContainerSpec(ContainerSpec.VERSION, "web-1", "web", null,
             "registry.example.com/acme/web:1", List.of("/bin/httpd"), Map.of("MODE", "fast", "CLASH", "from-env"), null, "/",
-            null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null);
 
     static Stream<Arguments> merges() {
         return Stream.of(

@@ -17,7 +17,7 @@ class SpecFingerprintTest {
 
     private static ContainerSpec spec(Map<String, String> env) {
         return new ContainerSpec(ContainerSpec.VERSION, "web-1", "web", "/srv/rootfs", null, List.of("/bin/httpd", "-f"), env,
-                null, null, null, null, null, List.of(new ContainerSpec.PortPublish(null, 0, 8080)), null, null, null, null);
+                null, null, null, null, null, List.of(new ContainerSpec.PortPublish(null, 0, 8080)), null, null, null, null, null);
     }
 
     @Test

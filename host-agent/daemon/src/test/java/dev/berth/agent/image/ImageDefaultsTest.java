@@ -31,7 +31,7 @@ class ImageDefaultsTest {
     private static ContainerSpec spec(List<String> command, ContainerSpec.UserId user, String workingDir, Map<String, String> env,
                                       HealthCheck health) {
         return new ContainerSpec(ContainerSpec.VERSION, "web-1", "web", null, "127.0.0.1:5000/acme/web:1", command, env, user,
-                workingDir, null, null, null, null, null, health, null, null);
+                workingDir, null, null, null, null, null, health, null, null, null);
     }
 
     private static ImageConfig image(String user) {
@@ -66,7 +66,7 @@ class ImageDefaultsTest {
     @Test
     void withoutAnImageRootAndSlashAreTheDefaults() {
         var local = new ContainerSpec(ContainerSpec.VERSION, "a", "a", "/srv/rootfs", null, List.of("/bin/true"), null, null,
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
         var settled = ImageDefaults.apply(local, null, "/srv/rootfs", ImageDefaults.Accounts.NONE);
         assertThat(settled.user()).isEqualTo(new ContainerSpec.UserId(0, 0));
         assertThat(settled.workingDir()).isEqualTo("/");

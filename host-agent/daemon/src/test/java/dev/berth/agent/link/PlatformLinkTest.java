@@ -57,7 +57,7 @@ class PlatformLinkTest {
         var containers = new java.util.ArrayList<dev.berth.agent.protocol.AssignedContainer>();
         for (String name : names) {
             var spec = new dev.berth.agent.protocol.ContainerSpec(1, name, "web", "/srv/rootfs", null, List.of("/bin/true"), null,
-                    null, null, null, null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, null, null, null);
             containers.add(new dev.berth.agent.protocol.AssignedContainer(spec, n, java.util.Map.of("S", "secret-" + n)));
         }
         return new Assignment(Assignment.VERSION, HOST_ID, n, containers);

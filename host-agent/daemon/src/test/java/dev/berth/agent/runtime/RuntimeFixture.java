@@ -47,7 +47,7 @@ final class RuntimeFixture implements AutoCloseable {
                        List<ContainerSpec.TmpfsMount> tmpfs) {
         String id = "berth-t-" + UUID.randomUUID().toString().substring(0, 8);
         return new ContainerSpec(ContainerSpec.VERSION, id, "runtime-test", rootfs.toString(), null, List.of("/bin/sh", "-c", script),
-                Map.of(), null, "/", resources, volumes, tmpfs, List.of(), List.of(), null, null, null);
+                Map.of(), null, "/", resources, volumes, tmpfs, List.of(), List.of(), null, null, null, null);
     }
 
     ContainerSpec spec(String script, ContainerSpec.Resources resources, List<ContainerSpec.TmpfsMount> tmpfs) {

@@ -43,7 +43,8 @@ public record ContainerSpec(
         List<String> capabilities,
         HealthCheck health,
         HealthTiming healthTiming,
-        RestartPolicy restart) {
+        RestartPolicy restart,
+        Network network) {
 
     public static final int VERSION = 1;
 
@@ -65,97 +66,103 @@ public record ContainerSpec(
     /** A copy with {@code name} replaced. */
     public ContainerSpec withName(String value) {
         return new ContainerSpec(version, value, app, rootfs, image, command, env, user, workingDir, resources,
-                volumes, tmpfs, ports, capabilities, health, healthTiming, restart);
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code app} replaced. */
     public ContainerSpec withApp(String value) {
         return new ContainerSpec(version, name, value, rootfs, image, command, env, user, workingDir, resources,
-                volumes, tmpfs, ports, capabilities, health, healthTiming, restart);
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code rootfs} replaced. */
     public ContainerSpec withRootfs(String value) {
         return new ContainerSpec(version, name, app, value, image, command, env, user, workingDir, resources,
-                volumes, tmpfs, ports, capabilities, health, healthTiming, restart);
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code image} replaced. */
     public ContainerSpec withImage(String value) {
         return new ContainerSpec(version, name, app, rootfs, value, command, env, user, workingDir, resources,
-                volumes, tmpfs, ports, capabilities, health, healthTiming, restart);
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code command} replaced. */
     public ContainerSpec withCommand(List<String> value) {
         return new ContainerSpec(version, name, app, rootfs, image, value, env, user, workingDir, resources, volumes,
-                tmpfs, ports, capabilities, health, healthTiming, restart);
+                tmpfs, ports, capabilities, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code env} replaced. */
     public ContainerSpec withEnv(Map<String, String> value) {
         return new ContainerSpec(version, name, app, rootfs, image, command, value, user, workingDir, resources,
-                volumes, tmpfs, ports, capabilities, health, healthTiming, restart);
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code user} replaced. */
     public ContainerSpec withUser(UserId value) {
         return new ContainerSpec(version, name, app, rootfs, image, command, env, value, workingDir, resources,
-                volumes, tmpfs, ports, capabilities, health, healthTiming, restart);
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code workingDir} replaced. */
     public ContainerSpec withWorkingDir(String value) {
         return new ContainerSpec(version, name, app, rootfs, image, command, env, user, value, resources, volumes,
-                tmpfs, ports, capabilities, health, healthTiming, restart);
+                tmpfs, ports, capabilities, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code resources} replaced. */
     public ContainerSpec withResources(Resources value) {
         return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, value, volumes,
-                tmpfs, ports, capabilities, health, healthTiming, restart);
+                tmpfs, ports, capabilities, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code volumes} replaced. */
     public ContainerSpec withVolumes(List<VolumeMount> value) {
         return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources, value,
-                tmpfs, ports, capabilities, health, healthTiming, restart);
+                tmpfs, ports, capabilities, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code tmpfs} replaced. */
     public ContainerSpec withTmpfs(List<TmpfsMount> value) {
         return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
-                volumes, value, ports, capabilities, health, healthTiming, restart);
+                volumes, value, ports, capabilities, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code ports} replaced. */
     public ContainerSpec withPorts(List<PortPublish> value) {
         return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
-                volumes, tmpfs, value, capabilities, health, healthTiming, restart);
+                volumes, tmpfs, value, capabilities, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code capabilities} replaced. */
     public ContainerSpec withCapabilities(List<String> value) {
         return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
-                volumes, tmpfs, ports, value, health, healthTiming, restart);
+                volumes, tmpfs, ports, value, health, healthTiming, restart, network);
     }
 
     /** A copy with {@code health} replaced. */
     public ContainerSpec withHealth(HealthCheck value) {
         return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
-                volumes, tmpfs, ports, capabilities, value, healthTiming, restart);
+                volumes, tmpfs, ports, capabilities, value, healthTiming, restart, network);
     }
 
     /** A copy with {@code healthTiming} replaced. */
     public ContainerSpec withHealthTiming(HealthTiming value) {
         return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
-                volumes, tmpfs, ports, capabilities, health, value, restart);
+                volumes, tmpfs, ports, capabilities, health, value, restart, network);
     }
 
     /** A copy with {@code restart} replaced. */
     public ContainerSpec withRestart(RestartPolicy value) {
         return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
-                volumes, tmpfs, ports, capabilities, health, healthTiming, value);
+                volumes, tmpfs, ports, capabilities, health, healthTiming, value, network);
+    }
+
+    /** A copy with {@code network} replaced. */
+    public ContainerSpec withNetwork(Network value) {
+        return new ContainerSpec(version, name, app, rootfs, image, command, env, user, workingDir, resources,
+                volumes, tmpfs, ports, capabilities, health, healthTiming, restart, value);
     }
 
     /** A numeric uid:gid inside the container. */
@@ -180,4 +187,48 @@ public record ContainerSpec(
     }
 
     public enum RestartPolicy { NO, ON_FAILURE }
+
+    /**
+     * What a container may reach beyond its own loopback. A null {@code network} in a spec means
+     * loopback only and no interface at all (containers started by hand, specs from before
+     * networking); the platform always sends one. Whatever is not listed here is dropped by the
+     * agent's firewall and counted.
+     *
+     * @param egress whether connections to public internet addresses are allowed
+     * @param egressTo private destinations an administrator allowed for the app's team
+     * @param connects the team's apps this container reaches on its own loopback
+     */
+    public record Network(Egress egress, List<EgressRule> egressTo, List<Connect> connects) {
+        public static final Network NONE = new Network(Egress.NONE, List.of(), List.of());
+
+        public Network {
+            if (egress == null) egress = Egress.NONE;
+            egressTo = egressTo == null ? List.of() : List.copyOf(egressTo);
+            connects = connects == null ? List.of() : List.copyOf(connects);
+        }
+    }
+
+    /** {@code NONE}: no destination outside the container unless listed; {@code PUBLIC}: public internet addresses too. */
+    public enum Egress { NONE, PUBLIC }
+
+    /**
+     * A destination range and port a container may connect to although it is not public.
+     *
+     * @param cidr an IPv4 or IPv6 range such as {@code 10.20.0.5/32}
+     * @param port the destination port, 1-65535, or 0 for every port
+     */
+    public record EgressRule(String cidr, int port) {
+    }
+
+    /**
+     * The container reaches {@code 127.0.0.1:local} on its own loopback and arrives at the app
+     * {@code app}'s port.
+     *
+     * @param app the producing app as the agent names it (team-qualified, like {@link ContainerSpec#app()})
+     * @param port the producer's port name in its berth.yaml
+     * @param targetPort the producer's container port that name stands for
+     * @param local the port the consumer dials on its own 127.0.0.1
+     */
+    public record Connect(String app, String port, int targetPort, int local) {
+    }
 }

@@ -18,7 +18,7 @@ class ContainerSpecCopyTest {
             "/app", new ContainerSpec.Resources(1L << 30, 2000, 512), List.of(new ContainerSpec.VolumeMount("cache", "/cache", 1L << 20)),
             List.of(new ContainerSpec.TmpfsMount("/run", 1L << 20)), List.of(new ContainerSpec.PortPublish(null, 0, 9090)),
             List.of("NET_BIND_SERVICE"), new HealthCheck.Exec(List.of("/bin/true")), new HealthTiming(5000, 2000, 2, 5),
-            ContainerSpec.RestartPolicy.NO);
+            ContainerSpec.RestartPolicy.NO, null);
 
     static Stream<RecordComponent> fields() {
         return Arrays.stream(ContainerSpec.class.getRecordComponents()).filter(c -> !c.getName().equals("version"));

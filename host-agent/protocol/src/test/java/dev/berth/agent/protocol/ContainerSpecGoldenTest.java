@@ -24,7 +24,9 @@ class ContainerSpecGoldenTest {
                 List.of(new ContainerSpec.TmpfsMount("/tmp", 16777216)),
                 List.of(new ContainerSpec.PortPublish("127.0.0.1", 18080, 8080)),
                 List.of("CHOWN"), new HealthCheck.Http(8080, "/healthz"), new HealthTiming(2000, 1000, 1, 3),
-                ContainerSpec.RestartPolicy.ON_FAILURE);
+                ContainerSpec.RestartPolicy.ON_FAILURE,
+                new ContainerSpec.Network(ContainerSpec.Egress.PUBLIC, List.of(new ContainerSpec.EgressRule("10.20.0.5/32", 5432)),
+                        List.of(new ContainerSpec.Connect("acme-db", "pg", 5432, 15432))));
     }
 
     private static String golden() throws IOException {
