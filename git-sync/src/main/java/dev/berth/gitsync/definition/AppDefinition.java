@@ -20,6 +20,7 @@ import java.util.Map;
  * @param tmpfs        memory-backed scratch mounts, in file order
  * @param capabilities additions from the allow-list, normalised without {@code CAP_}
  * @param deploy       default {@link Deploy#DEFAULT}
+ * @param network      default {@link Network#NONE}: loopback only
  */
 public record AppDefinition(
         String name,
@@ -35,7 +36,8 @@ public record AppDefinition(
         List<Volume> volumes,
         List<Tmpfs> tmpfs,
         List<String> capabilities,
-        Deploy deploy) {
+        Deploy deploy,
+        Network network) {
 
     public AppDefinition {
         command = List.copyOf(command);
@@ -45,5 +47,6 @@ public record AppDefinition(
         volumes = List.copyOf(volumes);
         tmpfs = List.copyOf(tmpfs);
         capabilities = List.copyOf(capabilities);
+        if (network == null) network = Network.NONE;
     }
 }

@@ -64,7 +64,7 @@ final class AppReader {
         Deploy deploy = deploy(app.get("deploy"));
         if (image == null || command == null || replicas == null || resources == null || deploy == null) return null;
         return new AppDefinition(name.text(), image, command, env, secrets, replicas, user, resources,
-                portList, health, volumes, tmpfs, capabilities, deploy);
+                portList, health, volumes, tmpfs, capabilities, deploy, Network.NONE);
     }
 
     private Map<String, String> env(YamlNode node) {

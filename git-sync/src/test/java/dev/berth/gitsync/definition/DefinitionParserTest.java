@@ -42,7 +42,7 @@ class DefinitionParserTest {
                 new UserSpec(1000, 1000), new Resources(128L << 20, 500, 128), List.of(new Port("http", 8080, true)),
                 new Health(new Health.Http(8080, "/healthz"), Duration.ofSeconds(2), Duration.ofSeconds(1), 1),
                 List.of(new Volume("data", "/data", 64L << 20)), List.of(new Tmpfs("/tmp", 16L << 20)),
-                List.of("NET_BIND_SERVICE"), new Deploy(Deploy.Strategy.ROLLING, 1, 0, true, null)));
+                List.of("NET_BIND_SERVICE"), new Deploy(Deploy.Strategy.ROLLING, 1, 0, true, null), null));
     }
 
     @Test
@@ -55,7 +55,7 @@ class DefinitionParserTest {
 
         var app = ((ParseResult.Valid) result).definition().apps().getFirst();
         assertThat(app).isEqualTo(new AppDefinition("worker", "busybox", List.of(), Map.of(), List.of(), 1, null,
-                Resources.DEFAULT, List.of(), null, List.of(), List.of(), List.of(), Deploy.DEFAULT));
+                Resources.DEFAULT, List.of(), null, List.of(), List.of(), List.of(), Deploy.DEFAULT, null));
     }
 
     @Test

@@ -49,7 +49,7 @@ class RoundDeciderTest {
         /** Revision {@code revision} defines web with {@code replicas}, referencing {@code secrets}. */
         Round revision(long revision, int replicas, Deploy deploy, String... secrets) {
             var def = new AppDefinition("web", "busybox:1", List.of(), Map.of(), List.of(secrets), replicas, null,
-                    Resources.DEFAULT, List.of(), null, List.of(), List.of(), List.of(), deploy);
+                    Resources.DEFAULT, List.of(), null, List.of(), List.of(), List.of(), deploy, null);
             revisions.put(new AppRevisions.Key(revision, "web"), new AppRevision(revision, "c" + revision, 1, def, "sha256:ab"));
             return this;
         }

@@ -221,14 +221,15 @@ public record ContainerSpec(
     }
 
     /**
-     * The container reaches {@code 127.0.0.1:local} on its own loopback and arrives at the app
-     * {@code app}'s port.
+     * The container reaches {@code 127.0.0.1:local} on its own loopback and arrives at a serving
+     * replica of the app {@code app}, at the container port its berth.yaml names {@code port}. Where
+     * those replicas run, and which number the name stands for in each, the assignment says; it
+     * changes without this spec changing.
      *
      * @param app the producing app as the agent names it (team-qualified, like {@link ContainerSpec#app()})
      * @param port the producer's port name in its berth.yaml
-     * @param targetPort the producer's container port that name stands for
      * @param local the port the consumer dials on its own 127.0.0.1
      */
-    public record Connect(String app, String port, int targetPort, int local) {
+    public record Connect(String app, String port, int local) {
     }
 }

@@ -26,7 +26,7 @@ class ContainerSpecGoldenTest {
                 List.of("CHOWN"), new HealthCheck.Http(8080, "/healthz"), new HealthTiming(2000, 1000, 1, 3),
                 ContainerSpec.RestartPolicy.ON_FAILURE,
                 new ContainerSpec.Network(ContainerSpec.Egress.PUBLIC, List.of(new ContainerSpec.EgressRule("10.20.0.5/32", 5432)),
-                        List.of(new ContainerSpec.Connect("acme-db", "pg", 5432, 15432))));
+                        List.of(new ContainerSpec.Connect("acme-db", "pg", 15432))));
     }
 
     private static String golden() throws IOException {
