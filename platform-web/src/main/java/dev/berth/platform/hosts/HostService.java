@@ -123,7 +123,7 @@ public class HostService {
                 .source(origin.address(), origin.userAgent()).detail("hostname", hostname).detail("joinToken", used.get())
                 .detail("agentVersion", agentVersion).detail("memoryBytes", capacity.memoryBytes())
                 .detail("cpuMillis", capacity.cpuMillis()));
-        return new Registered(Registered.VERSION, hostId, credential.text());
+        return new Registered(Registered.VERSION, hostId, credential.text(), null, null);
     }
 
     /** Why a join token was refused, for the audit log only: the caller is told just {@link #INVALID_JOIN_TOKEN}. */

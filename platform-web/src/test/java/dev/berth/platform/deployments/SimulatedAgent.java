@@ -167,7 +167,7 @@ final class SimulatedAgent implements AutoCloseable {
 
     private void beat() {
         while (running) {
-            var r = agent.post("/agent/v1/heartbeat", new Heartbeat(Heartbeat.VERSION, claimed, statuses()));
+            var r = agent.post("/agent/v1/heartbeat", new Heartbeat(Heartbeat.VERSION, claimed, statuses(), null));
             if (r.status() != 204) failure = "heartbeat: " + r;
             pause();
         }

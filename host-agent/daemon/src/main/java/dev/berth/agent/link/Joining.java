@@ -55,7 +55,7 @@ final class Joining {
     }
 
     private static Registered registerOnce(HttpClient http, URI platform, String joinToken) throws IOException {
-        var registration = new Registration(Registration.VERSION, joinToken, PlatformLink.hostname(), hostCapacity(), agentVersion());
+        var registration = new Registration(Registration.VERSION, joinToken, PlatformLink.hostname(), hostCapacity(), agentVersion(), null);
         var request = HttpRequest.newBuilder(LinkParts.endpoint(platform, "agent/v1/register"))
                 .timeout(PlatformCalls.REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")

@@ -13,11 +13,21 @@ import java.util.List;
  * @param hostId the host this is for
  * @param generation this set's number; the agent long-polls with {@code after} set to the last one it applied
  * @param containers the containers, each named uniquely on the host
+ * @param connects for every app and port this host's containers connect to, the replicas serving it now
+ * @param grants who may connect to this host's replicas through its peer listener
  */
-public record Assignment(int version, String hostId, long generation, List<AssignedContainer> containers) {
+public record Assignment(int version, String hostId, long generation, List<AssignedContainer> containers,
+                         List<ConnectTarget> connects, List<ConnectGrant> grants) {
     public static final int VERSION = 1;
 
     public Assignment {
         containers = containers == null ? List.of() : List.copyOf(containers);
+        connects = connects == null ? List.of() : List.copyOf(connects);
+        grants = grants == null ? List.of() : List.copyOf(grants);
+    }
+
+    /** An assignment of containers only (no app connects to another). */
+    public Assignment(int version, String hostId, long generation, List<AssignedContainer> containers) {
+        this(version, hostId, generation, containers, List.of(), List.of());
     }
 }

@@ -7,8 +7,10 @@ import java.util.List;
  * every container it runs. The list is complete: a container missing from it is gone.
  *
  * @param version wire-format version, {@link #VERSION}
+ * @param peerAddress {@code host:port} where other agents reach this agent's peer listener (mutual
+ *                    TLS) for app-to-app connections; null when it has none
  */
-public record Heartbeat(int version, HostCapacity capacity, List<ContainerStatus> containers) {
+public record Heartbeat(int version, HostCapacity capacity, List<ContainerStatus> containers, String peerAddress) {
     public static final int VERSION = 1;
 
     public Heartbeat {

@@ -6,8 +6,11 @@ package dev.berth.agent.protocol;
  * {@code Authorization: Bearer ...} on every later call; the platform keeps only its hash.
  *
  * @param version wire-format version, {@link #VERSION}
+ * @param certificate the host's TLS certificate (PEM) for the key it registered, issued by the
+ *                    platform's CA for agent-to-agent connections; null when it sent no key
+ * @param caCertificate the platform CA's certificate (PEM): the only issuer agents trust from each other
  */
-public record Registered(int version, String hostId, String credential) {
+public record Registered(int version, String hostId, String credential, String certificate, String caCertificate) {
     public static final int VERSION = 1;
 
     /** Never prints the credential. */

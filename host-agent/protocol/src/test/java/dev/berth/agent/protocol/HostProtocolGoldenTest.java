@@ -18,12 +18,13 @@ class HostProtocolGoldenTest {
 
     static Registration registration() {
         return new Registration(Registration.VERSION, "berth-join_0123456789abcdefghijABCDEFGHIJ01", "worker-1.example.com",
-                CAPACITY, "0.1.0");
+                CAPACITY, "0.1.0", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE");
     }
 
     static Registered registered() {
         return new Registered(Registered.VERSION, "h-0a1b2c3d4e5f",
-                "berth-agent_h-0a1b2c3d4e5f_0123456789abcdefghijABCDEFGHIJ01");
+                "berth-agent_h-0a1b2c3d4e5f_0123456789abcdefghijABCDEFGHIJ01",
+                "-----BEGIN CERTIFICATE-----\nHOST\n-----END CERTIFICATE-----\n", "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n");
     }
 
     static Heartbeat heartbeat() {
@@ -34,13 +35,17 @@ class HostProtocolGoldenTest {
                                 new IsolationCheck("cap_eff", false, "0000000000000400", "00000000a80425fb"))),
                 new ContainerStatus("worker-1", "worker", "stopped", 137, true, null),
                 new ContainerStatus("api-1", "api", "failed", null, false, null, 0, List.of(), List.of(),
-                        "cannot listen on 127.0.0.1:20002: Address already in use")));
+                        "cannot listen on 127.0.0.1:20002: Address already in use")), "203.0.113.11:7443");
     }
 
     static Assignment assignment() {
         var spec = ContainerSpecGoldenTest.sample();
         return new Assignment(Assignment.VERSION, "h-0a1b2c3d4e5f", 42,
-                List.of(new AssignedContainer(spec, 7, java.util.Map.of("DB_PASSWORD", "s3cret"), false)));
+                List.of(new AssignedContainer(spec, 7, java.util.Map.of("DB_PASSWORD", "s3cret"), false)),
+                List.of(new ConnectTarget("acme-db", "pg", List.of(
+                        new ConnectTarget.Backend("h-0a1b2c3d4e5f", "acme-db-1", 5432, null),
+                        new ConnectTarget.Backend("h-99aa88bb77cc", "acme-db-2", 5432, "203.0.113.12:7443")))),
+                List.of(new ConnectGrant("web", "http", "acme-api", List.of("h-99aa88bb77cc"))));
     }
 
     static Logs logs() {
