@@ -107,8 +107,8 @@ final class EgressEntry {
             return new Wrong("has bits set outside its /" + prefix + "; did you mean " + cidr + "?");
         }
         if (portNumber == null) {
-            return new Wrong("has the port " + YamlReader.clip(port) + "; a port is a number from 1 to 65535,"
-                    + " or left out for every port");
+            return new Wrong((port.isEmpty() ? "has no port after ':'" : "has the port " + YamlReader.clip(port))
+                    + "; a port is a number from 1 to 65535, or left out for every port");
         }
         for (Special s : SPECIAL) {
             if (s.network.length != bytes.length || !overlaps(network, prefix, s.network, s.prefix)) continue;
