@@ -1,7 +1,5 @@
 package dev.berth.gitsync.definition;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -9,12 +7,9 @@ import java.util.regex.Pattern;
 /**
  * One {@code egressTo} entry, {@code CIDR[:port]}: an IPv4 range ({@code 10.20.0.5/32:5432}), or an
  * IPv6 range, in brackets when a port follows ({@code [fd00::/64]:443}, {@code fd00::/64}). Only IP
- * literals: nothing here asks a resolver, so a host name is refused rather than looked up.
+ * literals ({@link IpLiteral}): a host name is refused, never looked up.
  */
 final class EgressEntry {
-    private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
-    private static final Pattern IPV4 = Pattern.compile(OCTET + "(?:\\." + OCTET + "){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final Pattern HOST_NAME = Pattern.compile("(?=.*[A-Za-z])[A-Za-z0-9_.-]+");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,5}");
     private static final String FORM = "write CIDR[:port], such as 10.20.0.0/16, 10.20.0.5/32:5432 or [fd00::/64]:443";
@@ -66,8 +61,9 @@ final class EgressEntry {
         int slash = range.indexOf('/');
         String address = slash < 0 ? range : range.substring(0, slash);
         String prefixText = slash < 0 ? null : range.substring(slash + 1);
-        boolean v4 = IPV4.matcher(address).matches();
-        if (!v4 && !IPV6.matcher(address).matches()) {
+        byte[] bytes = IpLiteral.parse(address);
+        boolean v4 = bytes != null && bytes.length == 4;
+        if (bytes == null && !IpLiteral.looksLikeIpv6(address)) {
             return new Wrong(HOST_NAME.matcher(address).matches()
                     ? "is a host name; egressTo takes IP ranges such as 10.20.0.0/16, and names are not looked up"
                     : "is not an IP range; " + FORM);
@@ -78,21 +74,15 @@ final class EgressEntry {
             return new Wrong("has a port after an IPv6 range; put the range in brackets: ["
                     + address + "/" + unbracketed + "]" + prefixText.substring(prefixText.indexOf(':')));
         }
-        InetAddress parsed;
-        try {
-            parsed = InetAddress.ofLiteral(address); // a literal only: never a DNS lookup
-        } catch (IllegalArgumentException e) {
-            return new Wrong("is not an IP range; " + FORM);
-        }
-        if (!v4 && parsed instanceof Inet4Address) {
+        if (bytes == null) return new Wrong("is not an IP range; " + FORM);
+        if (IpLiteral.isIpv4Mapped(bytes)) {
             return new Wrong("is an IPv4-mapped IPv6 address; write the IPv4 range itself, such as "
-                    + format(parsed.getAddress()) + "/32");
+                    + IpLiteral.format(Arrays.copyOfRange(bytes, 12, 16)) + "/32");
         }
-        byte[] bytes = parsed.getAddress();
         int bits = bytes.length * 8;
         Integer portNumber = port == null ? Integer.valueOf(0) : port(port);
         if (prefixText == null) {
-            String single = format(bytes) + "/" + bits;
+            String single = IpLiteral.format(bytes) + "/" + bits;
             return new Wrong("has no prefix length; for this one address write "
                     + withPort(single, v4, port));
         }
@@ -102,7 +92,7 @@ final class EgressEntry {
         }
         int prefix = Integer.parseInt(prefixText);
         byte[] network = masked(bytes, prefix);
-        String cidr = format(network) + "/" + prefix;
+        String cidr = IpLiteral.format(network) + "/" + prefix;
         if (!Arrays.equals(network, bytes)) {
             return new Wrong("has bits set outside its /" + prefix + "; did you mean " + cidr + "?");
         }
@@ -112,7 +102,7 @@ final class EgressEntry {
         }
         for (Special s : SPECIAL) {
             if (s.network.length != bytes.length || !overlaps(network, prefix, s.network, s.prefix)) continue;
-            String special = format(s.network) + "/" + s.prefix;
+            String special = IpLiteral.format(s.network) + "/" + s.prefix;
             return prefix >= s.prefix
                     ? new Wrong("is in the " + s.kind + " range " + special + ": " + s.why)
                     : new Wrong("includes the " + s.kind + " range " + special + " (" + s.why
@@ -145,37 +135,6 @@ final class EgressEntry {
     private static boolean overlaps(byte[] a, int aPrefix, byte[] b, int bPrefix) {
         int common = Math.min(aPrefix, bPrefix);
         return Arrays.equals(masked(a, common), masked(b, common));
-    }
-
-    /** Dotted decimal, or IPv6 as RFC 5952 writes it: lower case, no leading zeros, the longest zero run as {@code ::}. */
-    static String format(byte[] address) {
-        if (address.length == 4) {
-            return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "." + (address[3] & 0xff);
-        }
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) groups[i] = (address[2 * i] & 0xff) << 8 | (address[2 * i + 1] & 0xff);
-        int bestStart = -1;
-        int bestLength = 1; // a single zero group is not shortened
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) j++;
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        var out = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') out.append(':');
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out.toString();
     }
 
     private static byte[] ipv6Loopback() {
