@@ -220,7 +220,10 @@ class NetworkTest {
                         """, "8:20: ports[0].name 'PG' must be " + LABEL),
                 Arguments.of("the app with the connect is wrong elsewhere", app("replicas: x\n"
                         + "connects: [{app: a, port: http, local: 9090}]"),
-                        "5:15: replicas must be a whole number, not 'x'\n6:16: app a declares no port named http; it declares no ports"));
+                        "5:15: replicas must be a whole number, not 'x'\n6:16: app a declares no port named http; it declares no ports"),
+                Arguments.of("the network's egress is wrong too", app("egress: all\n"
+                        + "connects: [{app: a, port: http, local: 9090}]"),
+                        "5:13: egress must be none or public, not 'all'\n6:16: app a declares no port named http; it declares no ports"));
     }
 
     @ParameterizedTest(name = "{0}")
