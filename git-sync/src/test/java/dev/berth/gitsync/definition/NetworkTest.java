@@ -1,7 +1,6 @@
 package dev.berth.gitsync.definition;
 
 import static dev.berth.gitsync.definition.DefinitionParserTest.parse;
-import static dev.berth.gitsync.definition.DefinitionParserTest.problems;
 import static dev.berth.gitsync.definition.RulesTest.HEAD;
 import static dev.berth.gitsync.definition.RulesTest.app;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -229,8 +228,7 @@ class NetworkTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void invalid(String name, String yaml, String expected) {
-        assertThat(problems(parse(yaml))).containsExactly(
-                expected.lines().map(e -> "berth.yaml:" + e).toArray(String[]::new));
+        RulesTest.assertProblems(yaml, expected);
     }
 
     @Test
