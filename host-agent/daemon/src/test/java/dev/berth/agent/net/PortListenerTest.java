@@ -26,27 +26,13 @@ class PortListenerTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        backend = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         // Answers "you sent N bytes" once the client has finished sending.
-        Thread.ofPlatform().daemon().start(() -> {
-            while (backend.isOpen()) {
-                try {
-                    var c = backend.accept();
-                    Thread.ofPlatform().daemon().start(() -> {
-                        try (c) {
-                            var buffer = ByteBuffer.allocate(4096);
-                            long total = 0;
-                            int n;
-                            while ((n = c.read(buffer.clear())) >= 0) total += n;
-                            c.write(StandardCharsets.US_ASCII.encode("you sent " + total + " bytes"));
-                        } catch (IOException ignored) {
-                            // the relay cut the connection
-                        }
-                    });
-                } catch (IOException closed) {
-                    return;
-                }
-            }
+        backend = LoopbackServer.start(c -> {
+            var buffer = ByteBuffer.allocate(4096);
+            long total = 0;
+            int n;
+            while ((n = c.read(buffer.clear())) >= 0) total += n;
+            c.write(StandardCharsets.US_ASCII.encode("you sent " + total + " bytes"));
         });
         dialer = new NamespaceDialer(Path.of("/proc/self/ns/net"), "listener-test");
         pool.add("one", new PortListener.Target(dialer, ((InetSocketAddress) backend.getLocalAddress()).getPort()));

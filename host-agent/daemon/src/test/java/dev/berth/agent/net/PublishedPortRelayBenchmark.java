@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
  * falls on all of them alike. CPU per GiB is the whole JVM's (client, relay and server).
  * Then the same with the servers inside a network namespace the benchmark creates (the direct
  * client runs in it too). Prints tables; asserts nothing about speed. Not part of the suite:
- * <pre>./mvnw -o -q -pl host-agent/daemon -am test -Dtest=RelayBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * <pre>./mvnw -o -q -pl host-agent/daemon -am test -Dtest=PublishedPortRelayBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
  * Options: {@code -Dbench.mib=1024 -Dbench.runs=5 -Dbench.trips=20000 -Dbench.pipes=262144
  * -Dbench.netns=true}; {@code bench.pipes} takes a comma-separated list of pipe sizes to compare.
  */
-class RelayBenchmark {
+class PublishedPortRelayBenchmark {
     private static final long BYTES = Long.getLong("bench.mib", 1024) << 20;
     private static final int RUNS = Integer.getInteger("bench.runs", 5);
     private static final int TRIPS = Integer.getInteger("bench.trips", 20_000);
@@ -172,11 +172,7 @@ class RelayBenchmark {
     /** A sink (reads to EOF, answers the count) and an echo, on platform threads. */
     private record Servers(ServerSocketChannel sink, ServerSocketChannel echo) implements AutoCloseable {
         static Servers start() throws IOException {
-            var servers = new Servers(ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)),
-                    ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)));
-            serve(servers.sink, Servers::sink);
-            serve(servers.echo, Servers::echo);
-            return servers;
+            return new Servers(LoopbackServer.start(Servers::sink), LoopbackServer.start(Servers::echo));
         }
 
         InetSocketAddress sinkAddress() throws IOException {
@@ -185,29 +181,6 @@ class RelayBenchmark {
 
         InetSocketAddress echoAddress() throws IOException {
             return (InetSocketAddress) echo.getLocalAddress();
-        }
-
-        interface Handler {
-            void handle(SocketChannel c) throws IOException;
-        }
-
-        private static void serve(ServerSocketChannel server, Handler handler) {
-            Thread.ofPlatform().daemon().start(() -> {
-                while (server.isOpen()) {
-                    try {
-                        var c = server.accept();
-                        Thread.ofPlatform().daemon().start(() -> {
-                            try (c) {
-                                handler.handle(c);
-                            } catch (IOException ignored) {
-                                // the client went away
-                            }
-                        });
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            });
         }
 
         private static void sink(SocketChannel c) throws IOException {
