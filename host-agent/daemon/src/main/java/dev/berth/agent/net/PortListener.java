@@ -3,7 +3,6 @@ package dev.berth.agent.net;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -15,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Serves a published port: listens on a host address and relays each new connection to the next
  * serving container of its {@link BackendPool}, opened inside that container's network namespace.
  * A connection whose backend cannot be reached tries the next one; with no serving backend it is
- * closed at once. Open connections finish where they started whatever happens to the pool.
+ * closed at once. Open connections finish where they started whatever happens to the pool. The
+ * bytes themselves move through a {@link Relay} (splice(2) in the kernel by default).
  */
 public final class PortListener implements AutoCloseable {
     private static final System.Logger log = System.getLogger(PortListener.class.getName());
@@ -26,12 +26,19 @@ public final class PortListener implements AutoCloseable {
 
     private final ServerSocketChannel server;
     private final BackendPool<Target> pool;
-    private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+    private final Relay relay;
+    private final Set<Relay.Link> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
 
-    /** Binds now, so a port in use fails here with a clear error. */
+    /** Binds now, so a port in use fails here with a clear error; relays with splice(2) where it can. */
     public PortListener(InetSocketAddress listen, BackendPool<Target> pool) throws IOException {
+        this(listen, pool, Relay.splicing());
+    }
+
+    /** Binds now, so a port in use fails here with a clear error; {@code relay} joins each connection to its backend. */
+    public PortListener(InetSocketAddress listen, BackendPool<Target> pool, Relay relay) throws IOException {
         this.pool = pool;
+        this.relay = relay;
         this.server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -60,11 +67,11 @@ public final class PortListener implements AutoCloseable {
                 if (server.isOpen()) log.log(System.Logger.Level.WARNING, "accept failed", e);
                 continue;
             }
-            Thread.ofVirtual().start(() -> relay(client));
+            Thread.ofVirtual().start(() -> serve(client));
         }
     }
 
-    private void relay(SocketChannel client) {
+    private void serve(SocketChannel client) {
         var tried = new HashSet<String>();
         while (true) {
             var lease = pool.pick(tried);
@@ -82,7 +89,7 @@ public final class PortListener implements AutoCloseable {
                 continue;
             }
             try {
-                pipe(client, upstream);
+                join(client, upstream);
             } finally {
                 pool.release(lease.get());
             }
@@ -90,35 +97,16 @@ public final class PortListener implements AutoCloseable {
         }
     }
 
-    private void pipe(SocketChannel client, SocketChannel upstream) {
-        open.add(client);
-        open.add(upstream);
-        Thread back = Thread.ofVirtual().start(() -> pump(upstream, client));
-        pump(client, upstream);
+    private void join(SocketChannel client, SocketChannel upstream) {
+        var link = relay.start(client, upstream);
+        open.add(link);
+        if (!server.isOpen()) link.cut(); // closed while this connection was being dialed
         try {
-            back.join();
+            link.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        open.remove(client);
-        open.remove(upstream);
-        closeQuietly(client);
-        closeQuietly(upstream);
-    }
-
-    /** Copies until end of stream, then half-closes the other side so the peer sees EOF. */
-    private static void pump(SocketChannel from, SocketChannel to) {
-        var buffer = ByteBuffer.allocate(16 * 1024);
-        try {
-            while (from.read(buffer) >= 0) {
-                buffer.flip();
-                while (buffer.hasRemaining()) to.write(buffer);
-                buffer.clear();
-            }
-            to.shutdownOutput();
-        } catch (IOException e) {
-            closeQuietly(from);
-            closeQuietly(to);
+        } finally {
+            open.remove(link);
         }
     }
 
@@ -135,7 +123,7 @@ public final class PortListener implements AutoCloseable {
     public void close() throws IOException {
         server.close();
         acceptor.interrupt();
-        for (SocketChannel c : open) closeQuietly(c);
+        for (Relay.Link link : open) link.cut();
         try {
             // A channel closed while a thread accepts on it lets go of the socket when that thread leaves accept.
             acceptor.join(Duration.ofSeconds(2));

@@ -3,7 +3,9 @@ package dev.berth.agent.sys;
 import java.io.IOException;
 import java.nio.file.Path;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
+import jnr.ffi.annotations.Out;
 
 /**
  * The agent's one door to libc (the only class that imports jnr-ffi): the few syscalls the JDK
@@ -16,6 +18,33 @@ public final class SyscallPort {
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
     private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
+    private static final int F_SETPIPE_SZ = 1031;
+    private static final int O_NONBLOCK = 0x800;
+    /** errno values from asm-generic/errno-base.h and errno.h. */
+    public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
+    public static final int EINVAL = 22;
+    public static final int ENOSYS = 38;
+    public static final int EOPNOTSUPP = 95;
+    /** splice(2) flags from fcntl.h. */
+    public static final int SPLICE_F_MOVE = 1;
+    public static final int SPLICE_F_MORE = 4;
+
+    /** A failed call and its errno, so a caller can tell "not supported here" from a broken peer. */
+    public static final class ErrnoException extends IOException {
+        private final int errno;
+
+        public ErrnoException(String call, int errno) {
+            super(call + " failed: errno " + errno);
+            this.errno = errno;
+        }
+
+        public int errno() {
+            return errno;
+        }
+    }
 
     /** The libc functions used, as jnr-ffi binds them. */
     public interface LibC {
@@ -28,6 +57,12 @@ public final class SyscallPort {
         int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
         int geteuid();
+
+        int pipe2(@Out int[] fds, int flags);
+
+        long splice(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
+
+        int fcntl(int fd, int cmd, int arg);
     }
 
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
@@ -58,8 +93,47 @@ public final class SyscallPort {
         return LIBC.geteuid();
     }
 
+    /** A pipe, close-on-exec: {@code [read end, write end]}; give both back with {@link #close}. */
+    public static int[] pipe() throws ErrnoException {
+        int[] fds = new int[2];
+        if (LIBC.pipe2(fds, O_CLOEXEC) != 0) throw new ErrnoException("pipe2", errno());
+        return fds;
+    }
+
+    /** Asks for a pipe of {@code bytes} capacity; the kernel may round up, or refuse above its limit. */
+    public static void pipeSize(int pipeFd, int bytes) throws ErrnoException {
+        if (LIBC.fcntl(pipeFd, F_SETPIPE_SZ, bytes) < 0) throw new ErrnoException("fcntl(F_SETPIPE_SZ)", errno());
+    }
+
+    /**
+     * Moves up to {@code len} bytes from {@code in} to {@code out} inside the kernel, one of them a
+     * pipe, at their current positions. 0 means end of stream on {@code in}.
+     */
+    public static long splice(int in, int out, long len, int flags) throws ErrnoException {
+        long n = LIBC.splice(in, null, out, null, len, flags);
+        if (n < 0) throw new ErrnoException("splice", errno());
+        return n;
+    }
+
+    /** Clears O_NONBLOCK, so reads and writes on {@code fd} wait in the kernel. */
+    public static void blocking(int fd) throws ErrnoException {
+        int flags = LIBC.fcntl(fd, F_GETFL, 0);
+        if (flags < 0) throw new ErrnoException("fcntl(F_GETFL)", errno());
+        if ((flags & O_NONBLOCK) != 0 && LIBC.fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+            throw new ErrnoException("fcntl(F_SETFL)", errno());
+        }
+    }
+
+    /** Closes a descriptor this class handed out (never one a Java channel owns). */
+    public static void close(int fd) {
+        LIBC.close(fd);
+    }
+
+    private static int errno() {
+        return Runtime.getRuntime(LIBC).getLastError();
+    }
+
     private static String lastError() {
-        int errno = Runtime.getRuntime(LIBC).getLastError();
-        return "errno " + errno;
+        return "errno " + errno();
     }
 }

@@ -1,0 +1,138 @@
+package dev.berth.agent.net;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Joins two connected sockets: what one side sends, the other receives, in both directions at
+ * once, each direction on a platform thread of its own (a splice blocks in the kernel, which would
+ * pin a virtual thread's carrier). End of stream on one side half-closes the other
+ * (shutdownOutput), so a client that finishes sending still gets its reply; an error on either
+ * side cuts both. Bytes move with splice(2) when the JVM lets us see the descriptors, and through a
+ * heap buffer otherwise (see {@link ChannelDescriptor}).
+ */
+public final class Relay {
+    private static final long STACK_BYTES = 256 * 1024;
+
+    private final Transfer transfer;
+    private final Transfer fallback = new Copier();
+
+    Relay(Transfer transfer) {
+        this.transfer = transfer;
+    }
+
+    /** Splices in the kernel where it can, and copies where it cannot. */
+    public static Relay splicing() {
+        return new Relay(Splicer.system(Splicer.PIPE_BYTES));
+    }
+
+    /** Splices through pipes of {@code pipeBytes} (benchmarks compare sizes). */
+    public static Relay splicing(int pipeBytes) {
+        return new Relay(Splicer.system(pipeBytes));
+    }
+
+    /** Copies through heap buffers, as the agent did before splice. */
+    public static Relay copying() {
+        return new Relay(new Copier());
+    }
+
+    /**
+     * Starts relaying between two connected, blocking channels. From here the link owns both: it
+     * closes them once both directions have ended.
+     */
+    public Link start(SocketChannel a, SocketChannel b) {
+        var link = new Link(a, b);
+        link.begin(this);
+        return link;
+    }
+
+    /** A relayed pair of sockets. */
+    public static final class Link {
+        private final SocketChannel a;
+        private final SocketChannel b;
+        private final AtomicInteger running = new AtomicInteger(2);
+        private final AtomicInteger spliced = new AtomicInteger();
+        private final CountDownLatch done = new CountDownLatch(1);
+
+        private Link(SocketChannel a, SocketChannel b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        private void begin(Relay relay) {
+            var builder = Thread.ofPlatform().daemon().stackSize(STACK_BYTES).name("relay");
+            builder.start(() -> direction(relay, a, b));
+            builder.start(() -> direction(relay, b, a));
+        }
+
+        private void direction(Relay relay, SocketChannel from, SocketChannel to) {
+            try {
+                try {
+                    relay.transfer.move(from, to);
+                    if (relay.transfer instanceof Splicer) spliced.incrementAndGet();
+                } catch (Transfer.Unavailable e) {
+                    relay.fallback.move(from, to);
+                }
+                to.shutdownOutput();
+            } catch (IOException e) {
+                cut();
+            } finally {
+                if (running.decrementAndGet() == 0) {
+                    closeQuietly(a);
+                    closeQuietly(b);
+                    done.countDown();
+                }
+            }
+        }
+
+        /**
+         * Ends both directions now: shuts both sockets down both ways, which wakes a thread
+         * waiting in either (closing a descriptor would not, and its number could be reused while
+         * a splice still holds it). The channels are closed once the threads have left.
+         */
+        public void cut() {
+            shutdownQuietly(a);
+            shutdownQuietly(b);
+        }
+
+        /** Waits until both directions have ended and both channels are closed. */
+        public void await() throws InterruptedException {
+            done.await();
+        }
+
+        /** Like {@link #await()}, giving up after {@code timeout}; true when the link has ended. */
+        public boolean await(Duration timeout) throws InterruptedException {
+            return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        /** How many of the two directions moved their bytes with splice(2) (known once they end). */
+        public int splicedDirections() {
+            return spliced.get();
+        }
+
+        private static void shutdownQuietly(SocketChannel c) {
+            try {
+                c.shutdownInput();
+            } catch (IOException | RuntimeException gone) {
+                // already closed or never connected
+            }
+            try {
+                c.shutdownOutput();
+            } catch (IOException | RuntimeException gone) {
+                // already closed or never connected
+            }
+        }
+
+        private static void closeQuietly(SocketChannel c) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+    }
+}
