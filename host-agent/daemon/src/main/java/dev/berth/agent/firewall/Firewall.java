@@ -71,8 +71,22 @@ public final class Firewall {
     }
 
     /** The rules that apply to one container, as nftables lists them (for the isolation report). */
-    public String describe(String container) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+    public synchronized String describe(String container) throws IOException {
+        TableListing now = listing();
+        String forward = TableObjects.forwardChain(container);
+        String input = TableObjects.inputChain(container);
+        if (!now.chains().contains(forward)) {
+            return "container " + container + " has no rules in table inet " + table
+                    + ": its packets are dropped when they come from a container subnet\n";
+        }
+        return FirewallRules.description(container, now.interfacesJumpingTo(TableObjects.FORWARD_MAP, forward),
+                listChain(forward), listChain(input));
+    }
+
+    private String listChain(String chain) throws IOException {
+        Nft.Output out = nft.run("list", "chain", "inet", table, chain);
+        if (!out.ok()) throw new IOException("nft could not list chain " + chain + " of table inet " + table + ": " + out.message());
+        return out.stdout();
     }
 
     /** Deletes the whole table (an agent leaving the host, tests). */
