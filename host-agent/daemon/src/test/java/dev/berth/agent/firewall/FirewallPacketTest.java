@@ -47,6 +47,17 @@ class FirewallPacketTest {
                 publicEgress, allowed, List.of(InetAddress.ofLiteral(net.gateway))));
     }
 
+    /** The firewall counted at least one TCP packet of the container to {@code address:port}. */
+    private void assertRefused(String address, int port) throws Exception {
+        assertThat(firewall.refusals()).anySatisfy(r -> {
+            assertThat(r.container()).isEqualTo(CONTAINER);
+            assertThat(r.destination()).isEqualTo(InetAddress.ofLiteral(address));
+            assertThat(r.protocol()).isEqualTo("tcp");
+            assertThat(r.port()).isEqualTo(port);
+            assertThat(r.packets()).isGreaterThanOrEqualTo(1);
+        });
+    }
+
     @Test
     void theHostForwards() throws Exception {
         assertThat(Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip()).isEqualTo("1");
@@ -76,15 +87,10 @@ class FirewallPacketTest {
         apply(true, List.of());
 
         assertThat(net.containerReaches(net.internet, 8080)).isTrue();
+        assertThat(net.containerPings(net.internet)).isTrue();
         assertThat(net.containerReaches(net.gateway, 8082)).isFalse();
         assertThat(net.containerReaches(net.gateway, 53)).as("DNS to its resolver").isTrue();
-        assertThat(firewall.refusals()).anySatisfy(r -> {
-            assertThat(r.container()).isEqualTo(CONTAINER);
-            assertThat(r.destination()).isEqualTo(InetAddress.ofLiteral(net.gateway));
-            assertThat(r.protocol()).isEqualTo("tcp");
-            assertThat(r.port()).isEqualTo(8082);
-            assertThat(r.packets()).isGreaterThanOrEqualTo(1);
-        });
+        assertRefused(net.gateway, 8082);
     }
 
     @Test
@@ -93,13 +99,11 @@ class FirewallPacketTest {
 
         assertThat(net.containerReaches(net.internet, 8080)).isFalse();
         assertThat(net.containerReaches(net.gateway, 53)).as("no DNS when nothing is reachable").isFalse();
-        assertThat(firewall.refusals()).anySatisfy(r -> {
-            assertThat(r.container()).isEqualTo(CONTAINER);
-            assertThat(r.destination()).isEqualTo(InetAddress.ofLiteral(net.internet));
-            assertThat(r.protocol()).isEqualTo("tcp");
-            assertThat(r.port()).isEqualTo(8080);
-            assertThat(r.packets()).isGreaterThanOrEqualTo(1);
-        });
+        assertRefused(net.internet, 8080);
+
+        assertThat(net.containerPings(net.internet)).isFalse();
+        assertThat(firewall.refusals()).anySatisfy(r -> assertThat(r).usingRecursiveComparison().ignoringFields("packets")
+                .isEqualTo(new Refusal(CONTAINER, InetAddress.ofLiteral(net.internet), "icmp", 0, 1)));
     }
 
     @Test

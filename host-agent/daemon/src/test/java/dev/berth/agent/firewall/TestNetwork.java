@@ -52,26 +52,9 @@ final class TestNetwork implements AutoCloseable {
         try {
             ip("netns", "add", containerNs);
             ip("netns", "add", internetNs);
-            // The container, as ptp leaves it.
-            ip("link", "add", hostVeth, "type", "veth", "peer", "name", "eth0", "netns", containerNs);
-            ip("addr", "add", gateway + "/32", "dev", hostVeth);
-            ip("link", "set", hostVeth, "up");
-            ip("route", "add", container + "/32", "dev", hostVeth);
-            ip("-n", containerNs, "link", "set", "lo", "up");
-            ip("-n", containerNs, "addr", "add", container + "/32", "dev", "eth0");
-            ip("-n", containerNs, "link", "set", "eth0", "up");
-            ip("-n", containerNs, "route", "add", gateway + "/32", "dev", "eth0", "scope", "link");
-            ip("-n", containerNs, "route", "add", "default", "via", gateway, "dev", "eth0");
-            // The internet.
-            ip("link", "add", internetVeth, "type", "veth", "peer", "name", "eth0", "netns", internetNs);
-            ip("addr", "add", internetGateway + "/32", "dev", internetVeth);
-            ip("link", "set", internetVeth, "up");
-            ip("route", "add", internet + "/32", "dev", internetVeth);
-            ip("-n", internetNs, "link", "set", "lo", "up");
-            ip("-n", internetNs, "addr", "add", internet + "/32", "dev", "eth0");
-            ip("-n", internetNs, "link", "set", "eth0", "up");
-            ip("-n", internetNs, "route", "add", internetGateway + "/32", "dev", "eth0", "scope", "link");
-            ip("-n", internetNs, "route", "add", "default", "via", internetGateway, "dev", "eth0");
+            // The container as ptp leaves it, and the internet the same way.
+            wire(containerNs, hostVeth, gateway, container);
+            wire(internetNs, internetVeth, internetGateway, internet);
             // Whatever the container sends beyond the host lands in the internet namespace.
             ip("route", "add", "default", "dev", internetVeth, "table", Integer.toString(routeTable));
             ip("rule", "add", "from", container + "/32", "lookup", Integer.toString(routeTable), "pref", Integer.toString(routeTable));
@@ -80,6 +63,19 @@ final class TestNetwork implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** A veth from the host into {@code ns}: each side a /32, routed to the other, the namespace's default via the host. */
+    private static void wire(String ns, String hostSide, String hostAddress, String nsAddress) throws Exception {
+        ip("link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        ip("addr", "add", hostAddress + "/32", "dev", hostSide);
+        ip("link", "set", hostSide, "up");
+        ip("route", "add", nsAddress + "/32", "dev", hostSide);
+        ip("-n", ns, "link", "set", "lo", "up");
+        ip("-n", ns, "addr", "add", nsAddress + "/32", "dev", "eth0");
+        ip("-n", ns, "link", "set", "eth0", "up");
+        ip("-n", ns, "route", "add", hostAddress + "/32", "dev", "eth0", "scope", "link");
+        ip("-n", ns, "route", "add", "default", "via", hostAddress, "dev", "eth0");
     }
 
     /** A TCP server in the internet namespace: each connection gets "ok" and is closed. */
@@ -113,6 +109,11 @@ final class TestNetwork implements AutoCloseable {
     /** Whether the container reaches {@code address:port} and hears "ok" within a second. */
     boolean containerReaches(String address, int port) throws Exception {
         return reaches(containerNs, address, port);
+    }
+
+    /** Whether the container gets an answer to an ICMP echo (the JDK pings when it runs as root). */
+    boolean containerPings(String address) throws Exception {
+        return inNamespace(containerNs, () -> InetAddress.ofLiteral(address).isReachable(1000));
     }
 
     /** Whether a client in the internet namespace reaches {@code address:port}. */
