@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -102,7 +102,7 @@ final class FirewallRules {
         // The container's old interface, and whatever container the new interface was left to, lose their entries.
         for (String map : List.of(FORWARD_MAP, INPUT_MAP)) {
             var stale = new LinkedHashSet<>(now.interfacesJumpingTo(map, map.equals(FORWARD_MAP) ? forward : input));
-            if (now.maps().getOrDefault(map, java.util.Map.of()).containsKey(iface)) stale.add(iface);
+            if (now.maps().getOrDefault(map, Map.of()).containsKey(iface)) stale.add(iface);
             for (String old : stale) s.add("delete element " + table + " " + map + " { \"" + old + "\" }");
         }
         s.add("add element " + table + " " + FORWARD_MAP + " { \"" + iface + "\" : jump " + forward + " }");
