@@ -20,7 +20,9 @@ import java.util.Set;
  * destinations (TCP and UDP) and, with public egress, every address that is neither non-public
  * (the ranges of registry's {@link Addresses}) nor in the agent's container subnets. To the host
  * itself only DNS to its resolvers passes. Everything else is counted per destination and dropped.
- * Nothing opens a connection into a container subnet; containers leave masqueraded.
+ * Nothing opens a connection into a container subnet (so an allowed destination inside one never
+ * passes); containers leave masqueraded (the ptp plugin's own ipMasq stays off). Forwarding itself
+ * ({@code net.ipv4.ip_forward}) is the caller's to check.
  */
 public final class Firewall {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -43,13 +45,16 @@ public final class Firewall {
      */
     public static Firewall open(Path nft, String table, List<Cidr> containerSubnets) throws IOException {
         var firewall = new Firewall(new Nft(nft, TIMEOUT), TableObjects.table(table));
-        synchronized (firewall) {
-            firewall.nft.apply(firewall.rules.base(containerSubnets, Addresses.nonPublicRanges(), firewall.listing(false)));
-        }
+        firewall.nft.apply(firewall.rules.base(containerSubnets, Addresses.nonPublicRanges(), firewall.listing(false)));
         return firewall;
     }
 
-    /** Installs or replaces one container's rules, in one nftables transaction. */
+    /**
+     * Installs or replaces one container's rules, in one nftables transaction. Its refusal counts
+     * survive a replacement; its old host interface stops being its own.
+     *
+     * @throws IllegalArgumentException when the name is not a runc id, the interface name not a Linux one, or a port out of range
+     */
     public synchronized void apply(ContainerRules rules) throws IOException {
         // Only the maps matter here (chains and sets are added idempotently): two listings, not three.
         var maps = maps(List.of(TableObjects.FORWARD_MAP, TableObjects.INPUT_MAP));
@@ -67,7 +72,11 @@ public final class Firewall {
         return listing(false).containers();
     }
 
-    /** Every refused destination of every container, with the kernel's counts. */
+    /**
+     * Every refused destination of every container, with the kernel's counts. Each container
+     * counts up to 1024 destinations per family, with ports and without; beyond that its drops
+     * are still counted, in the rule's own counter ({@link #describe}), but no longer per destination.
+     */
     public synchronized List<Refusal> refusals() throws IOException {
         Nft.Output out = nft.run("-j", "list", "table", "inet", table);
         if (!out.ok()) throw new IOException("nft could not list table inet " + table + ": " + out.message());
