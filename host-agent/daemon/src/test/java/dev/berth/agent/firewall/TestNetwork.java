@@ -106,14 +106,14 @@ final class TestNetwork implements AutoCloseable {
         });
     }
 
-    /** Whether the container reaches {@code address:port} and hears "ok" within a second. */
+    /** Whether the container reaches {@code address:port} and hears "ok" within two seconds. */
     boolean containerReaches(String address, int port) throws Exception {
         return reaches(containerNs, address, port);
     }
 
     /** Whether the container gets an answer to an ICMP echo (the JDK pings when it runs as root). */
     boolean containerPings(String address) throws Exception {
-        return inNamespace(containerNs, () -> InetAddress.ofLiteral(address).isReachable(1000));
+        return inNamespace(containerNs, () -> InetAddress.ofLiteral(address).isReachable(2000));
     }
 
     /** Whether a client in the internet namespace reaches {@code address:port}. */
@@ -124,8 +124,8 @@ final class TestNetwork implements AutoCloseable {
     private static boolean reaches(String ns, String address, int port) throws Exception {
         return inNamespace(ns, () -> {
             try (var s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.ofLiteral(address), port), 1000);
-                s.setSoTimeout(1000);
+                s.connect(new InetSocketAddress(InetAddress.ofLiteral(address), port), 2000);
+                s.setSoTimeout(2000);
                 return new String(s.getInputStream().readNBytes(2), StandardCharsets.US_ASCII).equals("ok");
             } catch (IOException e) {
                 return false;
