@@ -46,6 +46,8 @@ public class HostService {
     private final Clock clock;
     private final HostProperties properties;
     private final ApplicationEventPublisher events;
+    /** The invalid peer address each host reported last, so it is warned of once. */
+    private final java.util.Map<String, String> refusedPeerAddresses = new java.util.concurrent.ConcurrentHashMap<>();
 
     public HostService(HostStore store, AuditLog audit, TransactionTemplate tx, Clock clock, HostProperties properties,
                        ApplicationEventPublisher events) {
@@ -204,11 +206,18 @@ public class HostService {
     }
 
     /** The reported peer address when it is a valid {@code host:port}; null, with a warning, when it is not. */
-    private static String peerAddress(String hostId, String reported) {
+    private String peerAddress(String hostId, String reported) {
         if (reported == null) return null;
         String refusal = PeerAddress.refusal(reported);
-        if (refusal == null) return reported;
-        LOG.log(System.Logger.Level.WARNING, "host " + hostId + " reported peerAddress " + refusal + "; keeping the one it reported before");
+        if (refusal == null) {
+            refusedPeerAddresses.remove(hostId);
+            return reported;
+        }
+        // Once per host and value, not at every heartbeat.
+        if (!reported.equals(refusedPeerAddresses.put(hostId, reported))) {
+            LOG.log(System.Logger.Level.WARNING, "host " + hostId + " reported peerAddress " + refusal
+                    + "; keeping the one it reported before");
+        }
         return null;
     }
 

@@ -15,20 +15,26 @@ final class PeerAddress {
     private PeerAddress() {
     }
 
+    /** The address as a log line may show it: control characters become '?'. */
+    private static String shown(String address) {
+        return address.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
     /** Why {@code address} is not a peer address; null when it is one. */
     static String refusal(String address) {
         if (address.length() > MAX) return "is " + address.length() + " characters long; at most " + MAX + " are taken";
         int colon = address.lastIndexOf(':');
-        if (colon <= 0) return "'" + address + "' is not host:port";
+        if (colon <= 0) return "'" + shown(address) + "' is not host:port";
         String host = address.substring(0, colon);
         String port = address.substring(colon + 1);
         if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
-            return "'" + address + "' needs a port from 1 to 65535 after the last ':'";
+            return "'" + shown(address) + "' needs a port from 1 to 65535 after the last ':'";
         }
         boolean bracketed = host.startsWith("[") && host.endsWith("]");
         if (bracketed ? !IPV6.matcher(host.substring(1, host.length() - 1)).matches() || !host.contains(":")
                 : !NAME.matcher(host).matches()) {
-            return "'" + address + "' needs a host name, an IPv4 address or a bracketed IPv6 address before the port";
+            return "'" + shown(address) + "' needs a host name, an IPv4 address or a bracketed IPv6 address before the port";
         }
         return null;
     }

@@ -138,6 +138,11 @@ public final class AgentService implements AutoCloseable {
         return assignments.idle();
     }
 
+    /** The containers whose connects listen now; for tests that wait for them. */
+    java.util.Set<String> connectsListening() {
+        return connects.listening();
+    }
+
     /** Called whenever something a heartbeat reports has changed: a start, stop, removal, health or serving change. */
     public void onChange(Runnable listener) {
         changes.listen(() -> {
