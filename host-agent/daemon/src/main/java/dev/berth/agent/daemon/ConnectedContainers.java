@@ -23,7 +23,7 @@ final class ConnectedContainers implements LocalReplicas {
     List<Connects.Consumer> consumers() {
         var out = new ArrayList<Connects.Consumer>();
         for (ManagedContainer m : containers.sorted()) {
-            if (m.owner != AssignmentPlan.Owner.PLATFORM || m.spec.network().connects().isEmpty()) continue;
+            if (m.owner != AssignmentPlan.Owner.PLATFORM || m.spec.network() == null || m.spec.network().connects().isEmpty()) continue;
             pid(m).ifPresent(pid -> out.add(new Connects.Consumer(m.name(), m.spec.app(), pid, m.spec.network().connects())));
         }
         return out;
