@@ -75,20 +75,21 @@ final class Connects {
             definitions.apply(r).ifPresent(d -> d.ports().forEach(p -> ports.computeIfAbsent(r.qualifiedApp(), k -> new TreeSet<>())
                     .add(p.name())));
         }
-        var out = new TreeMap<String, ConnectGrant>();
+        record Granted(String app, String port, String consumerApp) {
+        }
         var consumerHosts = new TreeMap<String, TreeSet<String>>();
+        var granted = new TreeMap<String, Granted>();
         for (var r : team) {
             for (var c : connects(r, definitions)) {
                 String producer = r.team() + "/" + c.app();
                 if (!ports.getOrDefault(producer, Set.of()).contains(c.port())) continue;
                 String key = producer + " " + c.port() + " " + r.qualifiedApp();
                 consumerHosts.computeIfAbsent(key, k -> new TreeSet<>()).add(r.hostId());
-                out.put(key, new ConnectGrant(AgentNames.app(r.team(), c.app()), c.port(), AgentNames.app(r.team(), r.app()),
-                        List.of()));
+                granted.putIfAbsent(key, new Granted(AgentNames.app(r.team(), c.app()), c.port(), AgentNames.app(r.team(), r.app())));
             }
         }
         var grants = new ArrayList<ConnectGrant>();
-        out.forEach((key, g) -> grants.add(new ConnectGrant(g.app(), g.port(), g.consumerApp(), List.copyOf(consumerHosts.get(key)))));
+        granted.forEach((key, g) -> grants.add(new ConnectGrant(g.app(), g.port(), g.consumerApp(), List.copyOf(consumerHosts.get(key)))));
         return grants;
     }
 

@@ -7,6 +7,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,7 +28,7 @@ final class ConnectListener implements AutoCloseable {
 
     /** Where connections go now: the target's backends, or none. */
     interface Backends {
-        java.util.List<ConnectTarget.Backend> now();
+        List<ConnectTarget.Backend> now();
     }
 
     private final String name;

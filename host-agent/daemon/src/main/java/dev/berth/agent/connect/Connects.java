@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -149,8 +150,8 @@ public final class Connects implements AutoCloseable {
     }
 
     /** The containers that have listeners now, for tests and logs. */
-    public synchronized java.util.Set<String> listening() {
-        return java.util.Set.copyOf(held.keySet());
+    public synchronized Set<String> listening() {
+        return Set.copyOf(held.keySet());
     }
 
     private List<ConnectListener> open(Consumer c) throws IOException {
