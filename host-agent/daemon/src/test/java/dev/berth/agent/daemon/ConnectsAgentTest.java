@@ -40,9 +40,9 @@ import org.junit.jupiter.api.Test;
  * here a stand-in that reaches a loopback server of this test.
  */
 class ConnectsAgentTest {
-    private static final String HOST = "h-000000000007";
+    static final String HOST = "h-000000000007";
     private static final String OTHER_HOST = "h-000000000008";
-    private static final int LOCAL = 15432;
+    static final int LOCAL = 15432;
     private Path work;
     private AgentService agent;
     private long generation;
@@ -89,17 +89,22 @@ class ConnectsAgentTest {
 
     /** A replica of acme.db: httpd answering its own name on 127.0.0.1:5432, health-checked, nothing published. */
     private static AssignedContainer db(String name) {
+        return db(name, "", 64L << 20, 1L << 20);
+    }
+
+    /** A replica of acme.db that runs {@code prepare} first, with this much memory and /www. */
+    static AssignedContainer db(String name, String prepare, long memory, long www) {
         var spec = new ContainerSpec(ContainerSpec.VERSION, name, "acme.db", null, BusyboxImage.REFERENCE,
-                List.of("/bin/sh", "-c", "echo $HOSTNAME > /www/index.html; exec httpd -f -p 127.0.0.1:5432 -h /www"),
-                Map.of(), null, "/", new ContainerSpec.Resources(64L << 20, 500, 64), List.of(),
-                List.of(new ContainerSpec.TmpfsMount("/www", 1L << 20)), List.of(), List.of(),
+                List.of("/bin/sh", "-c", prepare + "echo $HOSTNAME > /www/index.html; exec httpd -f -p 127.0.0.1:5432 -h /www"),
+                Map.of(), null, "/", new ContainerSpec.Resources(memory, 500, 64), List.of(),
+                List.of(new ContainerSpec.TmpfsMount("/www", www)), List.of(), List.of(),
                 new HealthCheck.Http(5432, "/index.html"), new HealthTiming(200, 1000, 1, 3), ContainerSpec.RestartPolicy.ON_FAILURE,
                 null);
         return new AssignedContainer(spec, 1, Map.of());
     }
 
     /** A replica of acme.api that sleeps, and connects to acme.db's port pg at 127.0.0.1:15432. */
-    private static AssignedContainer api(String name) {
+    static AssignedContainer api(String name) {
         var spec = new ContainerSpec(ContainerSpec.VERSION, name, "acme.api", null, BusyboxImage.REFERENCE,
                 List.of("/bin/sleep", "600"), Map.of(), null, "/", new ContainerSpec.Resources(64L << 20, 500, 64), List.of(),
                 List.of(), List.of(), List.of(), null, null, ContainerSpec.RestartPolicy.ON_FAILURE,
@@ -107,7 +112,7 @@ class ConnectsAgentTest {
         return new AssignedContainer(spec, 1, Map.of());
     }
 
-    private static ConnectTarget.Backend here(String container) {
+    static ConnectTarget.Backend here(String container) {
         return new ConnectTarget.Backend(HOST, container, 5432, null);
     }
 
@@ -122,8 +127,13 @@ class ConnectsAgentTest {
 
     /** What the consumer gets for {@code GET /index.html} through its connect (busybox nc: its static wget needs a resolver). */
     private Runc.ExecResult fetch() throws IOException {
-        return agent.exec("api-1", List.of("/bin/sh", "-c",
-                "printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | /bin/busybox nc -w 10 127.0.0.1 " + LOCAL));
+        return fetch(agent, "api-1", LOCAL, "/index.html", "");
+    }
+
+    /** {@code GET path} from inside {@code container} to its {@code 127.0.0.1:port}, the answer piped through {@code filter}. */
+    static Runc.ExecResult fetch(AgentService agent, String container, int port, String path, String filter) throws IOException {
+        return agent.exec(container, List.of("/bin/sh", "-c",
+                "printf 'GET " + path + " HTTP/1.0\\r\\n\\r\\n' | /bin/busybox nc -w 10 127.0.0.1 " + port + filter));
     }
 
     private String body() throws IOException {

@@ -8,8 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,18 +17,7 @@ class HeartbeatPeerAddressTest {
             Duration.ofMillis(50));
     @TempDir
     Path state;
-    private StandInPlatform platform;
     private final PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-
-    @BeforeEach
-    void setUp() throws Exception {
-        platform = new StandInPlatform();
-    }
-
-    @AfterEach
-    void stop() {
-        platform.close();
-    }
 
     @Test
     void heartbeatsReportThePeerAddress() throws Exception {
@@ -56,19 +43,23 @@ class HeartbeatPeerAddressTest {
                 return "203.0.113.11:7443";
             }
         };
-        try (var link = PlatformLink.join(platform.uri(), state, "berth-join_tokentokentoken", FAST, log)) {
+        try (var platform = new StandInPlatform();
+             var link = PlatformLink.join(platform.uri(), state, "berth-join_tokentokentoken", FAST, log)) {
             link.start(agent);
             Await.until(() -> platform.heartbeats.size() >= 2);
+            link.close();
+            assertThat(platform.heartbeats).allSatisfy(h -> assertThat(h.peerAddress()).isEqualTo("203.0.113.11:7443"));
         }
-        assertThat(platform.heartbeats).allSatisfy(h -> assertThat(h.peerAddress()).isEqualTo("203.0.113.11:7443"));
     }
 
     @Test
     void anAgentWithoutPeersReportsNone() throws Exception {
-        try (var link = PlatformLink.join(platform.uri(), state, "berth-join_tokentokentoken", FAST, log)) {
+        try (var platform = new StandInPlatform();
+             var link = PlatformLink.join(platform.uri(), state, "berth-join_tokentokentoken", FAST, log)) {
             link.start(new RecordingAgent());
             Await.until(() -> !platform.heartbeats.isEmpty());
+            link.close();
+            assertThat(platform.heartbeats).allSatisfy(h -> assertThat(h.peerAddress()).isNull());
         }
-        assertThat(platform.heartbeats).allSatisfy(h -> assertThat(h.peerAddress()).isNull());
     }
 }
