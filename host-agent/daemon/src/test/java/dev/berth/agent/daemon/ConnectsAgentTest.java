@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import dev.berth.agent.net.NamespaceDialer;
+import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -216,6 +218,50 @@ class ConnectsAgentTest {
                 && c.pid() != before && c.pid() != 0));
         Await.until(() -> fetch().output().contains(" 200 "));
         assertThat(body()).isEqualTo("db-1");
+    }
+
+    @Test
+    void anOpenConnectionFinishesWhereItIsWhenItsBackendLeavesTheAssignment() throws Exception {
+        var all = List.of(db("db-1"), api("api-1"));
+        assign(all, here("db-1"));
+        Await.until(() -> agent.assignmentsIdle() && serving("db-1") && agent.connectsListening().contains("api-1"));
+        long pid = agent.ps().stream().filter(c -> c.name().equals("api-1")).findFirst().orElseThrow().pid();
+        // As the app would: a connection to its own 127.0.0.1:15432, from inside its namespace.
+        try (var inside = new NamespaceDialer(Path.of("/proc", Long.toString(pid), "ns", "net"), "connects-test");
+             var open = inside.dial(LOCAL)) {
+            open.write(ByteBuffer.wrap("GET /index.html HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII)));
+            // The listener takes its backend when it accepts, on its own thread; let it, before the assignment changes.
+            Thread.sleep(500);
+            assign(all);
+            open.write(ByteBuffer.wrap("\r\n".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(readAll(open)).startsWith("HTTP/1.").endsWith("db-1\n");
+
+            try (var late = inside.dial(LOCAL)) {
+                String answer;
+                try {
+                    late.write(ByteBuffer.wrap("GET /index.html HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+                    answer = readAll(late);
+                } catch (IOException reset) {
+                    answer = "";
+                }
+                assertThat(answer).as("a new connection has no backend").isEmpty();
+            }
+        }
+    }
+
+    /** Everything until the other side closes; what came before a reset. */
+    static String readAll(SocketChannel channel) {
+        var out = new java.io.ByteArrayOutputStream();
+        var buffer = ByteBuffer.allocate(64 * 1024);
+        try {
+            while (channel.read(buffer) >= 0) {
+                out.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+        } catch (IOException reset) {
+            // the connect refused it
+        }
+        return out.toString(StandardCharsets.US_ASCII);
     }
 
     /** A tiny HTTP server: every connection gets {@code text}. */
