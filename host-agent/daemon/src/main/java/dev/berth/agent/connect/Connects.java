@@ -134,7 +134,7 @@ public final class Connects implements AutoCloseable {
             try {
                 held.put(c.container(), new Held(c.pid(), open(c)));
                 if (failed.remove(c.container()) != null) log.log(System.Logger.Level.INFO, "connects of " + c.container() + " listen now");
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 Long before = failed.put(c.container(), c.pid());
                 if (before == null || before != c.pid()) {
                     log.log(System.Logger.Level.WARNING, "connects of " + c.container() + ": " + e.getMessage() + "; trying again");
