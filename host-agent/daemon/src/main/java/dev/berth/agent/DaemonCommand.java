@@ -29,7 +29,7 @@ final class DaemonCommand {
 
     /** The daemon's command line, parsed and checked. */
     record Options(String publishAddress, String advertiseAddress, PortRange portRange, List<String> insecureRegistries,
-                   Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat) {
+                   Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat, String peerAddress) {
         /** Never prints the join token. */
         @Override
         public String toString() {
@@ -48,6 +48,7 @@ final class DaemonCommand {
         String joinToken = null;
         Path joinTokenFile = null;
         long heartbeatSeconds = 10;
+        String peerAddress = null;
         for (int i = 0; i < args.size(); i += 2) {
             if (i + 1 >= args.size()) throw new UsageException(args.get(i) + " needs a value");
             String value = args.get(i + 1);
@@ -88,8 +89,10 @@ final class DaemonCommand {
                         throw new UsageException("--heartbeat-seconds must be a number of seconds from 1 to 3600, not '" + value + "'");
                     }
                 }
+                case "--peer-address" -> peerAddress = peerAddress(value);
                 default -> throw new UsageException("daemon takes --publish-address, --advertise-address, --port-range, "
-                        + "--insecure-registry, --config, --platform, --join-token, --join-token-file and --heartbeat-seconds, not "
+                        + "--insecure-registry, --config, --platform, --join-token, --join-token-file, --heartbeat-seconds "
+                        + "and --peer-address, not "
                         + args.get(i));
             }
         }
@@ -105,7 +108,22 @@ final class DaemonCommand {
                     + PlatformLink.credentialFile(state) + "; ask a platform admin for a join token");
         }
         return new Options(publish, advertise, range, List.copyOf(insecure), config, configGiven, platform, joinToken,
-                Duration.ofSeconds(heartbeatSeconds));
+                Duration.ofSeconds(heartbeatSeconds), peerAddress);
+    }
+
+    /** {@code host:port} as other agents reach this one's peer listener: a host name or address and a port from 1 to 65535. */
+    static String peerAddress(String value) {
+        try {
+            var uri = new URI("tcp://" + value);
+            if (uri.getHost() != null && uri.getPort() >= 1 && uri.getPort() <= 65535 && uri.getRawPath().isEmpty()
+                    && uri.getRawUserInfo() == null && (uri.getHost() + ":" + uri.getPort()).equalsIgnoreCase(value)) {
+                return value;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // refused below
+        }
+        throw new UsageException("--peer-address must be host:port (a host name, an IPv4 address or [IPv6], and a port from 1 to 65535), not '"
+                + value + "'");
     }
 
     /** The token in the file: its first line, trimmed. The file's content never reaches an error message. */
@@ -150,7 +168,7 @@ final class DaemonCommand {
             var platformLink = link;
             if (platformLink != null) {
                 agent.onChange(platformLink::reportSoon);
-                platformLink.start(linked(agent));
+                platformLink.start(linked(agent, o.peerAddress()));
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 // Containers keep running; the next agent adopts them.
@@ -177,7 +195,17 @@ final class DaemonCommand {
 
     /** The agent as the platform link drives it. */
     static PlatformLink.Agent linked(AgentService agent) {
+        return linked(agent, null);
+    }
+
+    /** @param peerAddress what heartbeats report as this agent's peer address, or null */
+    static PlatformLink.Agent linked(AgentService agent, String peerAddress) {
         return new PlatformLink.Agent() {
+            @Override
+            public String peerAddress() {
+                return peerAddress;
+            }
+
             @Override
             public List<ContainerStatus> statuses() throws IOException {
                 return agent.statuses();

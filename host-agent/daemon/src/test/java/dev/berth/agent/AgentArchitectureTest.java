@@ -42,7 +42,7 @@ class AgentArchitectureTest {
     @ArchTest
     static final ArchRule applyingAssignmentsHasPureCores = noClasses()
             .that().haveNameMatching("dev\\.berth\\.agent\\.(daemon\\.AssignmentPlan|daemon\\.HealthTracker|state\\.PortRange"
-                    + "|net\\.BackendPool|link\\.LogCursor)(\\$.*)?")
+                    + "|net\\.BackendPool|connect\\.RoundRobin|link\\.LogCursor)(\\$.*)?")
             .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "java.net..", "java.nio.channels..")
             .orShould().callMethod(ProcessBuilder.class, "start")
             .because("the plan, health counting, port choice, backend choice and log cursors are pure and table-tested");

@@ -2,12 +2,14 @@ package dev.berth.platform.deployments;
 
 import dev.berth.agent.protocol.AssignedContainer;
 import dev.berth.agent.protocol.Assignment;
+import dev.berth.gitsync.definition.AppDefinition;
 import dev.berth.platform.hosts.HostRecords;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.secrets.AppSecrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -15,7 +17,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What each host should run: every replica assigned to it, with its spec, the values of the
- * secrets its app references and whether it may take traffic, numbered by the host's generation.
+ * secrets its app references and whether it may take traffic, where the apps its containers connect
+ * to are served and who may connect to its replicas ({@link Connects}), numbered by the host's generation.
  * Agents long-poll for a generation newer than the one they applied.
  */
 @Service
@@ -81,7 +84,8 @@ public class Assignments {
         return snapshot.execute(s -> {
             long generation = hosts.generation(hostId).orElseThrow(() -> new Problem.NotFound("host " + hostId + " is not registered"));
             var containers = new ArrayList<AssignedContainer>();
-            for (var r : replicas.liveOn(hostId)) {
+            var here = replicas.liveOn(hostId);
+            for (var r : here) {
                 var app = revisions.find(r.revision(), r.app());
                 if (app.isEmpty()) {
                     LOG.log(System.Logger.Level.ERROR, "replica " + r.id() + " names revision " + r.revision()
@@ -92,7 +96,13 @@ public class Assignments {
                 containers.add(new AssignedContainer(ContainerSpecs.of(r.team(), def, app.get().digest(), r.container()),
                         r.revision(), secrets.values(r.teamId(), r.app(), def.secrets()), r.serving()));
             }
-            return new Assignment(Assignment.VERSION, hostId, generation, containers);
+            // Apps connect within their team: the teams on this host hold every producer and consumer that matters here.
+            var team = new ArrayList<ReplicaRow>();
+            here.stream().map(ReplicaRow::teamId).distinct().forEach(t -> team.addAll(replicas.liveOfTeam(t)));
+            Function<ReplicaRow, Optional<AppDefinition>> definitions =
+                    r -> revisions.find(r.revision(), r.app()).map(AppRevision::definition);
+            return new Assignment(Assignment.VERSION, hostId, generation, containers,
+                    Connects.targets(hostId, team, definitions, hosts.peerAddresses()), Connects.grants(hostId, team, definitions));
         });
     }
 }

@@ -101,6 +101,12 @@ final class RoundDecider {
         // Hosts whose assignment changes: their generation moves.
         var moved = new TreeSet<String>();
         letIn.forEach(r -> moved.add(r.hostId()));
+        // Apps whose replicas start, stop or enter traffic, and every replica before and after: for connects.
+        var connectChanged = new TreeSet<String>();
+        letIn.forEach(r -> connectChanged.add(r.qualifiedApp()));
+        var lines = new ArrayList<Connects.Line>();
+        s.live().forEach(r -> lines.add(Connects.Line.of(r,
+                Optional.ofNullable(s.revisions().found().get(new AppRevisions.Key(r.revision(), r.app()))).map(AppRevision::definition))));
         for (Step step : plan.steps()) {
             switch (step) {
                 case Step.Start st -> {
@@ -111,6 +117,8 @@ final class RoundDecider {
                         continue;
                     }
                     moved.add(st.hostId());
+                    connectChanged.add(st.app());
+                    lines.add(Connects.Line.of(t.team(), t.newest().app(), st.hostId(), Optional.of(t.revision().definition())));
                     writes.add(new RoundDecision.StartReplica(st.replicaId(), t.driving().teamId(), t.team(), t.newest().app(),
                             st.revision(), t.driving().id(), st.hostId(),
                             Traffic.servesAtStart(strategies.get(st.app()), st, plan, planned)));
@@ -120,6 +128,7 @@ final class RoundDecider {
                     if (r != null) {
                         touched.add(r.qualifiedApp());
                         moved.add(r.hostId());
+                        connectChanged.add(r.qualifiedApp());
                     }
                     writes.add(new RoundDecision.StopReplica(st.replicaId(), st.reason(), r));
                 }
@@ -145,6 +154,8 @@ final class RoundDecider {
             }
         }
         letIn.forEach(r -> touched.add(r.qualifiedApp()));
+        // Their consumers' backends and their producers' grants change with them.
+        moved.addAll(Connects.hostsToBump(connectChanged, lines));
 
         var hosts = new ArrayList<RoundDecision.HostChange>();
         for (var h : s.hosts().stream().sorted(Comparator.comparing(RoundSnapshot.HostLine::id)).toList()) {

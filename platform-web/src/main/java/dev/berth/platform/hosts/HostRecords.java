@@ -53,6 +53,11 @@ public class HostRecords {
         return store.bumpGeneration(hostId);
     }
 
+    /** The peer address ({@code host:port}) each host last reported, by host id; hosts without one are left out. */
+    public Map<String, String> peerAddresses() {
+        return store.peerAddresses();
+    }
+
     /** The host's assignment generation, or empty for an unknown host. */
     public Optional<Long> generation(String hostId) {
         return store.generation(hostId);

@@ -38,6 +38,7 @@ public class HostService {
     static final int MAX_ISOLATION_CHECKS = 256;
     static final int MAX_REPORTED_TEXT = 1024;
     static final int MAX_REASON = 500;
+    private static final System.Logger LOG = System.getLogger(HostService.class.getName());
 
     private final HostStore store;
     private final AuditLog audit;
@@ -45,6 +46,8 @@ public class HostService {
     private final Clock clock;
     private final HostProperties properties;
     private final ApplicationEventPublisher events;
+    /** The invalid peer address each host reported last, so it is warned of once. */
+    private final java.util.Map<String, String> refusedPeerAddresses = new java.util.concurrent.ConcurrentHashMap<>();
 
     public HostService(HostStore store, AuditLog audit, TransactionTemplate tx, Clock clock, HostProperties properties,
                        ApplicationEventPublisher events) {
@@ -188,16 +191,34 @@ public class HostService {
             if (!names.add(c.name())) throw new Problem.Invalid("container '" + c.name() + "' is reported twice");
             checkReport(c);
         }
+        String peer = peerAddress(hostId, heartbeat.peerAddress());
         var now = clock.instant();
         var capacity = heartbeat.capacity();
         boolean recorded = Boolean.TRUE.equals(tx.execute(s -> {
             // Placement counts at most the capacity the host registered with: see HostStore.heartbeat.
             if (!store.heartbeat(hostId, capacity.memoryBytes(), capacity.cpuMillis(), containers, now)) return false;
+            if (peer != null && store.peerAddress(hostId, peer)) events.publishEvent(new PeerAddressChanged(hostId));
             events.publishEvent(new HeartbeatRecorded(hostId, containers, now));
             return true;
         }));
         // Removed while this request was under way: refused as the next one will be.
         if (!recorded) throw new Problem.Unauthorized(removedMessage(hostId));
+    }
+
+    /** The reported peer address when it is a valid {@code host:port}; null, with a warning, when it is not. */
+    private String peerAddress(String hostId, String reported) {
+        if (reported == null) return null;
+        String refusal = PeerAddress.refusal(reported);
+        if (refusal == null) {
+            refusedPeerAddresses.remove(hostId);
+            return reported;
+        }
+        // Once per host and value, not at every heartbeat.
+        if (!reported.equals(refusedPeerAddresses.put(hostId, reported))) {
+            LOG.log(System.Logger.Level.WARNING, "host " + hostId + " reported peerAddress " + refusal
+                    + "; keeping the one it reported before");
+        }
+        return null;
     }
 
     /** Bounds what one container's report may carry, naming the container and the field. */

@@ -164,6 +164,26 @@ public class HostStore {
                 .list().stream().collect(Collectors.groupingBy(ContainerRow::hostId));
     }
 
+    /**
+     * Keeps the address the host's agent reports for its peer listener.
+     *
+     * @return whether it differs from the one kept before
+     */
+    public boolean peerAddress(String hostId, String address) {
+        return jdbc.sql("UPDATE hosts SET peer_address = ? WHERE id = ? AND peer_address IS DISTINCT FROM ?")
+                .params(address, hostId, address).update() == 1;
+    }
+
+    /** The peer address of every host that reported one, removed hosts included, by host id. */
+    public Map<String, String> peerAddresses() {
+        var out = new java.util.HashMap<String, String>();
+        jdbc.sql("SELECT id, peer_address FROM hosts WHERE peer_address IS NOT NULL")
+                .query(rs -> {
+                    out.put(rs.getString("id"), rs.getString("peer_address"));
+                });
+        return out;
+    }
+
     /** What one host reported in its latest heartbeat, by container name. */
     public Map<String, ContainerRow> containersOf(String hostId) {
         return jdbc.sql("SELECT * FROM host_containers WHERE host_id = ?").param(hostId).query(HostStore::container)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.deployer.Replica.State;
 import dev.berth.gitsync.definition.AppDefinition;
 import dev.berth.gitsync.definition.Deploy;
+import dev.berth.gitsync.definition.Network;
 import dev.berth.gitsync.definition.Resources;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,6 +93,19 @@ class RoundDeciderTest {
             String id = "acme.web." + revision + "." + n;
             live.add(new ReplicaRow(id, id, 1, "acme", "web", revision, 1, host, NOW.minus(age), null, null, state,
                     NOW.minus(age), NOW.minus(age), serving, null, null));
+            return this;
+        }
+
+        /** App api of acme (revision 100, deployed) connects to web's port http; its replica runs on {@code host}. */
+        Round consumerOn(String host) {
+            var def = new AppDefinition("api", "busybox:1", List.of(), Map.of(), List.of(), 1, null, Resources.DEFAULT, List.of(),
+                    null, List.of(), List.of(), List.of(), null,
+                    new Network(Network.Egress.NONE, List.of(), List.of(new Network.Connect("web", "http", 8080, 1, 1))));
+            revisions.put(new AppRevisions.Key(100, "api"), new AppRevision(100, "c100", 1, def, "sha256:ab"));
+            newest.add(new DeploymentStore.Row(1, new Deployment(90, "acme", "api", 100, "c100", Deployment.Kind.PUSH,
+                    Deployment.State.SUCCEEDED, "ada", null, NOW.minusSeconds(600), null, null)));
+            live.add(new ReplicaRow("acme.api.100.0", "acme.api.100.0", 1, "acme", "api", 100, 90, host, NOW.minus(HOUR), null, null,
+                    State.HEALTHY, NOW.minus(HOUR), NOW.minus(HOUR), true, null, null));
             return this;
         }
 
@@ -233,6 +247,24 @@ class RoundDeciderTest {
                         "serve acme.web.2.0",
                         "progress 10: switching traffic to revision 2: its replicas are all healthy, the older ones stop now"),
                 // removal
+                // connects: api connects to web
+                when("a producer's replica starts elsewhere: its consumer's host moves too (a new backend)",
+                        r -> r.host("h1").host("h2").consumerOn("h2").revision(1, 1).deploying(10, 1),
+                        "host h1: generation",
+                        "host h2: generation",
+                        "start acme.web.1.0 on h1 for deployment 10, serving",
+                        "progress 10: rolling out revision 1: 0 of 1 replicas healthy"),
+                when("a producer's replica stops: its consumer's host moves too (a backend gone)",
+                        r -> r.host("h1").host("h2").consumerOn("h2").revision(1, 1).deploying(10, 1)
+                                .replica(1, 0, "h1", State.HEALTHY, HOUR).replica(1, 1, "h1", State.HEALTHY, HOUR),
+                        "host h1: generation",
+                        "host h2: generation",
+                        "stop acme.web.1.1: scaled down to 1 replica",
+                        "progress 10: rolling out revision 1: 2 of 1 replicas healthy"),
+                when("a producer and consumer that run as they are: no host moves",
+                        r -> r.host("h1").host("h2").consumerOn("h2").revision(1, 1).deploying(10, 1)
+                                .replica(1, 0, "h1", State.HEALTHY, HOUR),
+                        "succeed 10: the replica of revision 1 runs healthy"),
                 when("a removal stops the app's replicas and says how many are left",
                         r -> r.host("h1").newest(10, 3, Deployment.Kind.REMOVE, Deployment.State.IN_PROGRESS)
                                 .replica(1, 0, "h1", State.HEALTHY, HOUR),

@@ -50,6 +50,8 @@ final class SimulatedAgent implements AutoCloseable {
     private volatile String failure;
     /** What its heartbeats claim, which may differ from what it registered with. */
     private volatile HostCapacity claimed = new HostCapacity(MEMORY, CPU);
+    /** What its heartbeats report as its peer address; null for none. */
+    private volatile String peerAddress;
     private final java.util.Set<String> held = ConcurrentHashMap.newKeySet();
 
     private static final class Running {
@@ -110,6 +112,11 @@ final class SimulatedAgent implements AutoCloseable {
         return out;
     }
 
+    /** Reports {@code address} as its peer address from the next heartbeat on. */
+    void peerAddress(String address) {
+        peerAddress = address;
+    }
+
     long generation() {
         return generation;
     }
@@ -167,7 +174,7 @@ final class SimulatedAgent implements AutoCloseable {
 
     private void beat() {
         while (running) {
-            var r = agent.post("/agent/v1/heartbeat", new Heartbeat(Heartbeat.VERSION, claimed, statuses(), null));
+            var r = agent.post("/agent/v1/heartbeat", new Heartbeat(Heartbeat.VERSION, claimed, statuses(), peerAddress));
             if (r.status() != 204) failure = "heartbeat: " + r;
             pause();
         }

@@ -3,6 +3,9 @@ package dev.berth.agent.daemon;
 import dev.berth.agent.bundle.HostFacts;
 import dev.berth.agent.bundle.HostProbe;
 import dev.berth.agent.bundle.HostRequirements;
+import dev.berth.agent.connect.Connects;
+import dev.berth.agent.connect.NoPeerLink;
+import dev.berth.agent.connect.RemoteReplicas;
 import dev.berth.agent.image.ImageService;
 import dev.berth.agent.inspect.IsolationReport;
 import dev.berth.agent.protocol.Assignment;
@@ -40,10 +43,11 @@ public final class AgentService implements AutoCloseable {
     private final IsolationReports isolation;
     private final ImageService images;
     private final StatusChanges changes;
+    private final Connects connects;
 
     private AgentService(HeldContainers containers, AssignmentApplier assignments, Supervisor supervisor,
                          ContainerLauncher launcher, PublishedPorts ports, IsolationReports isolation, ImageService images,
-                         StatusChanges changes) {
+                         StatusChanges changes, Connects connects) {
         this.containers = containers;
         this.assignments = assignments;
         this.supervisor = supervisor;
@@ -52,6 +56,7 @@ public final class AgentService implements AutoCloseable {
         this.isolation = isolation;
         this.images = images;
         this.changes = changes;
+        this.connects = connects;
     }
 
     /** Opens the state directory, checks the host, and adopts containers a previous agent left running. */
@@ -97,9 +102,13 @@ public final class AgentService implements AutoCloseable {
         containers.adoptAll();
         var assignments = new AssignmentApplier(containers, stateDir, Clock.systemUTC(), changes);
         var supervisor = new Supervisor(containers::all, launcher, changes);
+        var connected = new ConnectedContainers(containers);
+        var connects = new Connects(connected, new NoPeerLink(), connected::consumers, Connects.DIAL_TIMEOUT);
         var service = new AgentService(containers, assignments, supervisor, launcher, ports,
-                new IsolationReports(host.cgroupV2()), images, changes);
+                new IsolationReports(host.cgroupV2()), images, changes, connects);
+        changes.listen(connects::wake);
         supervisor.start();
+        connects.start();
         return service;
     }
 
@@ -110,7 +119,13 @@ public final class AgentService implements AutoCloseable {
 
     /** Converges on the platform's assignment in the background; returns at once. */
     public void apply(Assignment assignment) {
+        connects.assigned(assignment);
         assignments.apply(assignment);
+    }
+
+    /** Replicas on other hosts are reached through {@code replicas} (the peer link) from now on. */
+    public void remoteReplicas(RemoteReplicas replicas) {
+        connects.remote(replicas);
     }
 
     /** The generation of the last assignment applied, -1 before the first. */
@@ -123,9 +138,17 @@ public final class AgentService implements AutoCloseable {
         return assignments.idle();
     }
 
+    /** The containers whose connects listen now; for tests that wait for them. */
+    java.util.Set<String> connectsListening() {
+        return connects.listening();
+    }
+
     /** Called whenever something a heartbeat reports has changed: a start, stop, removal, health or serving change. */
     public void onChange(Runnable listener) {
-        changes.listen(listener);
+        changes.listen(() -> {
+            connects.wake();
+            if (listener != null) listener.run();
+        });
     }
 
     public List<ContainerInfo> ps() throws IOException {
@@ -219,6 +242,7 @@ public final class AgentService implements AutoCloseable {
     /** Stops applying and supervising and closes ports; containers keep running, to be adopted by the next agent. */
     @Override
     public void close() {
+        connects.close();
         assignments.close();
         supervisor.close();
         launcher.close();

@@ -50,6 +50,11 @@ public final class PlatformLink implements AutoCloseable {
 
         /** The logs of platform containers, for shipping. */
         List<LogSource> platformLogs() throws IOException;
+
+        /** {@code host:port} where other agents reach this one's peer listener, for heartbeats; null when it has none. */
+        default String peerAddress() {
+            return null;
+        }
     }
 
     /**

@@ -1,0 +1,134 @@
+package dev.berth.platform.deployments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.agent.protocol.Assignment;
+import dev.berth.agent.protocol.ConnectGrant;
+import dev.berth.agent.protocol.ConnectTarget;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * App-to-app connects through real rounds, heartbeats and long polls: the consumer's host hears
+ * where its producer serves as the producer rolls out, and the producer's hosts who may connect.
+ *
+ * <p>berth.yaml's {@code connects} is not parsed yet, so a trigger this test installs (and removes)
+ * writes {@code connects: [{app: db, port: pg, local: 5432}]} into the stored definition of every
+ * app named {@code consumer}, as the parser will; everything after the push is the platform's own.
+ */
+class ConnectsDeployTest extends DeployTest {
+    private static final String FUNCTION = "berth_connects_test_consumer";
+
+    @BeforeAll
+    void storeConnects() throws SQLException {
+        superuser("""
+                CREATE OR REPLACE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    NEW.definition := jsonb_set(NEW.definition, '{apps}', (
+                        SELECT jsonb_agg(CASE WHEN a->>'name' = 'consumer'
+                                THEN jsonb_set(a, '{network,connects}', '[{"app":"db","port":"pg","local":5432,"line":1,"column":1}]')
+                                ELSE a END ORDER BY i)
+                        FROM jsonb_array_elements(NEW.definition->'apps') WITH ORDINALITY AS t(a, i)));
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER %1$s BEFORE INSERT ON revisions FOR EACH ROW EXECUTE FUNCTION %1$s();
+                """.formatted(FUNCTION));
+    }
+
+    @AfterAll
+    void dropConnects() throws SQLException {
+        superuser("DROP TRIGGER IF EXISTS %1$s ON revisions; DROP FUNCTION IF EXISTS %1$s();".formatted(FUNCTION));
+    }
+
+    private static void superuser(String sql) throws SQLException {
+        var db = database();
+        try (var c = DriverManager.getConnection(db.url(), db.user(), db.password()); var s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private String apps(String version) {
+        return """
+                apiVersion: berth/v1
+                apps:
+                  db:
+                    image: %1$s
+                    replicas: 2
+                    env: {VERSION: "%2$s"}
+                    ports: [{name: pg, port: 5432}]
+                  consumer:
+                    image: %1$s
+                    replicas: 1
+                """.formatted(image, version);
+    }
+
+    @Test
+    void theConsumersHostFollowsItsProducersRolloutAndPeerAddresses() throws Exception {
+        var a = agent("conn-a");
+        var b = agent("conn-b");
+        onlyTheseHostsAlive(a, b);
+        a.peerAddress("203.0.113.11:7443");
+        b.peerAddress("not an address"); // ignored, with a warning; the heartbeat still counts
+        String team = team();
+        long first = push(team, apps("1"));
+        succeededAt(team, "db", first);
+        succeededAt(team, "consumer", first);
+
+        var consumerHost = history(team, "consumer").getFirst().host();
+        var consumer = consumerHost.equals(a.hostId) ? a : b;
+        var producerHosts = history(team, "db").stream().filter(h -> h.stopped() == null).map(History::host).distinct().toList();
+        eventually(() -> {
+            var target = target(consumer.received().getLast(), team);
+            assertThat(target.backends()).extracting(ConnectTarget.Backend::container)
+                    .containsExactlyInAnyOrderElementsOf(serving(team, first));
+            assertThat(target.backends()).allSatisfy(bk -> {
+                assertThat(bk.containerPort()).isEqualTo(5432);
+                assertThat(bk.peerAddress()).isEqualTo(bk.hostId().equals(a.hostId) ? "203.0.113.11:7443" : null);
+            });
+        });
+        for (var host : List.of(a, b)) {
+            if (!producerHosts.contains(host.hostId)) continue;
+            eventually(() -> assertThat(host.received().getLast().grants())
+                    .containsExactly(new ConnectGrant(team + ".db", "pg", team + ".consumer", List.of(consumerHost))));
+        }
+
+        // A rolling rollout of the producer: each step reaches the consumer's host, and it is never left without a backend.
+        int seenBefore = consumer.received().size();
+        long second = push(team, apps("2"));
+        succeededAt(team, "db", second);
+        eventually(() -> assertThat(target(consumer.received().getLast(), team).backends())
+                .extracting(ConnectTarget.Backend::container).containsExactlyInAnyOrderElementsOf(serving(team, second)));
+        var during = consumer.received().subList(seenBefore - 1, consumer.received().size());
+        assertThat(during).as("assignments of the consumer's host during the rollout").hasSizeGreaterThan(2)
+                .allSatisfy(asg -> assertThat(target(asg, team).backends()).isNotEmpty());
+        assertThat(history(team, "consumer")).as("the consumer itself did not move").hasSize(1);
+
+        // A producer host's new peer address reaches the consumer's host.
+        b.peerAddress("203.0.113.12:7443");
+        eventually(() -> assertThat(target(consumer.received().getLast(), team).backends())
+                .filteredOn(bk -> bk.hostId().equals(b.hostId)).isNotEmpty()
+                .allSatisfy(bk -> assertThat(bk.peerAddress()).isEqualTo("203.0.113.12:7443")));
+        assertThat(jdbc.sql("SELECT peer_address FROM hosts WHERE id = ?").param(b.hostId).query(String.class).single())
+                .isEqualTo("203.0.113.12:7443");
+    }
+
+    private static ConnectTarget target(Assignment assignment, String team) {
+        var found = new AtomicReference<ConnectTarget>();
+        assignment.connects().stream().filter(t -> t.app().equals(team + ".db") && t.port().equals("pg")).forEach(found::set);
+        assertThat(found.get()).as("connects of generation " + assignment.generation() + ": " + assignment.connects()).isNotNull();
+        return found.get();
+    }
+
+    /** The containers of the app's replicas of {@code revision} that take traffic. */
+    private List<String> serving(String team, long revision) {
+        return jdbc.sql("""
+                SELECT r.container FROM replicas r JOIN teams t ON t.id = r.team_id
+                WHERE t.name = ? AND r.app = 'db' AND r.revision_id = ? AND r.serving AND r.stop_requested_at IS NULL""")
+                .params(team, revision).query(String.class).list();
+    }
+}
