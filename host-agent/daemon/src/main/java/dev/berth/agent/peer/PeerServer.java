@@ -98,6 +98,19 @@ public final class PeerServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * The address {@code --peer-listen} names: {@code host:port} or {@code [v6]:port}, port 1-65535.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    public static InetSocketAddress listenAddress(String value) {
+        try {
+            return PeerClient.address(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
     /** Where it listens. */
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.getLocalSocketAddress();
