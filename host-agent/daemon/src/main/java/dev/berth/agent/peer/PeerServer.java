@@ -65,6 +65,7 @@ public final class PeerServer implements AutoCloseable {
     private final Duration requestTimeout;
     private final PrintStream log;
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
+    private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -140,6 +141,16 @@ public final class PeerServer implements AutoCloseable {
     }
 
     private void serve(Socket plain) {
+        open.add(plain);
+        // However slowly a peer sends, its handshake and request are over within twice the timeout.
+        var watchdog = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(requestTimeout.multipliedBy(2));
+                PeerCredentials.closeQuietly(plain);
+            } catch (InterruptedException admitted) {
+                // the request was answered in time
+            }
+        });
         SSLSocket tls = null;
         try (plain) {
             var context = credentials.tls().context();
@@ -162,12 +173,17 @@ public final class PeerServer implements AutoCloseable {
             var decision = PeerAdmission.decide(request, peerHost, replicas.find(request.container(), request.port()), grants.get());
             switch (decision) {
                 case PeerAdmission.Decision.Refused refused -> answer(out, PeerRequest.REFUSED + refused.reason());
-                case PeerAdmission.Decision.Admitted admitted -> relay(tls, out, admitted.target());
+                case PeerAdmission.Decision.Admitted admitted -> {
+                    watchdog.interrupt();
+                    relay(tls, out, admitted.target());
+                }
             }
         } catch (IOException | RuntimeException e) {
             // A failed handshake or a peer gone: nothing to answer; the client sees its own error.
         } finally {
+            watchdog.interrupt();
             if (tls != null) PeerCredentials.closeQuietly(tls);
+            open.remove(plain);
         }
     }
 
@@ -193,6 +209,7 @@ public final class PeerServer implements AutoCloseable {
         out.flush();
     }
 
+    /** Stops listening and cuts every connection under way. */
     @Override
     public void close() {
         closed = true;
@@ -201,6 +218,8 @@ public final class PeerServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
+        // Connections under way end too: the agent is stopping, or its peers are to be cut.
+        open.forEach(PeerCredentials::closeQuietly);
         try {
             acceptor.join(2000);
         } catch (InterruptedException e) {

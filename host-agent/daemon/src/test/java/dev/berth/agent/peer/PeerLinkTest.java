@@ -201,6 +201,39 @@ class PeerLinkTest {
     }
 
     @Test
+    void aPeerThatNeverHandshakesIsCutOff() throws IOException {
+        try (var silent = new Socket(InetAddress.getLoopbackAddress(), server.address().getPort())) {
+            silent.setSoTimeout(10_000);
+            long started = System.nanoTime();
+            int read;
+            try {
+                read = silent.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+            assertThat(read).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(REQUEST_TIMEOUT.multipliedBy(3));
+        }
+    }
+
+    @Test
+    void closingTheListenerCutsConnectionsUnderWay() throws IOException {
+        try (var connection = new PeerClient(clientCredentials).open(backend(SERVER_HOST, "api-1"), "http", CONSUMER, TIMEOUT)) {
+            connection.write(ByteBuffer.wrap("x\n".getBytes(StandardCharsets.UTF_8)));
+            var first = ByteBuffer.allocate(2);
+            while (first.hasRemaining()) connection.read(first);
+            server.close();
+            int read;
+            try {
+                read = connection.read(ByteBuffer.allocate(16));
+            } catch (IOException cut) {
+                read = -1;
+            }
+            assertThat(read).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void aRequestThatIsNotOneIsRefused() throws IOException {
         try (var socket = rawClient(clientCredentials, "TLSv1.3")) {
             socket.getOutputStream().write("GET / HTTP/1.1\n".getBytes(StandardCharsets.UTF_8));
