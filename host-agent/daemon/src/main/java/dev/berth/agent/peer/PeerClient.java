@@ -29,7 +29,10 @@ public final class PeerClient implements RemoteReplicas {
         if (backend.peerAddress() == null) {
             throw new IOException("host " + backend.hostId() + " has no peer address; its agent listens for no peers");
         }
-        var address = address(backend.peerAddress());
+        var named = address(backend.peerAddress());
+        var address = new InetSocketAddress(named.getHostString(), named.getPort());
+        if (address.isUnresolved()) throw new IOException("host " + backend.hostId() + "'s peer address " + backend.peerAddress()
+                + " does not resolve");
         var request = new PeerRequest(backend.container(), port, consumerApp);
         var context = credentials.tls().context();
         long started = System.nanoTime();
@@ -72,7 +75,7 @@ public final class PeerClient implements RemoteReplicas {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
-    /** {@code host:port} or {@code [v6]:port}. */
+    /** {@code host:port} or {@code [v6]:port}, not resolved yet. */
     static InetSocketAddress address(String peerAddress) throws IOException {
         int colon = peerAddress.lastIndexOf(':');
         if (colon <= 0 || colon == peerAddress.length() - 1) throw new IOException("peer address '" + peerAddress + "' is not host:port");
@@ -85,6 +88,6 @@ public final class PeerClient implements RemoteReplicas {
             throw new IOException("peer address '" + peerAddress + "' has no port number");
         }
         if (port < 1 || port > 65535) throw new IOException("peer address '" + peerAddress + "' has port " + port + ", not 1-65535");
-        return new InetSocketAddress(host, port);
+        return InetSocketAddress.createUnresolved(host, port);
     }
 }

@@ -106,7 +106,10 @@ public final class PeerServer implements AutoCloseable {
      */
     public static InetSocketAddress listenAddress(String value) {
         try {
-            return PeerClient.address(value);
+            var named = PeerClient.address(value);
+            var address = new InetSocketAddress(named.getHostString(), named.getPort());
+            if (address.isUnresolved()) throw new IllegalArgumentException("'" + named.getHostString() + "' does not resolve");
+            return address;
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage());
         }

@@ -36,7 +36,8 @@ class PeerLinkTest {
     private static final String PRODUCER = "team.api";
     private static final String CONSUMER = "team.web";
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+    /** Generous: the first request of a JVM under load (class loading, JIT) must not time out. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
     private final TestCa platform = new TestCa("Berth platform CA test");
     private final PeerCredentials serverCredentials = new PeerCredentials(platform.identity(SERVER_HOST));
@@ -184,7 +185,7 @@ class PeerLinkTest {
             InputStream in = socket.getInputStream();
             var out = socket.getOutputStream();
             // A byte every 300 ms keeps each read short of a timeout, but not the whole line.
-            for (int i = 0; i < 10 && !socket.isInputShutdown(); i++) {
+            for (int i = 0; i < 20 && !socket.isInputShutdown(); i++) {
                 try {
                     out.write('{');
                     out.flush();
@@ -194,8 +195,8 @@ class PeerLinkTest {
                 Thread.sleep(300);
             }
             String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("REFUSED no full line within 1000 ms");
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+            assertThat(answer).startsWith("REFUSED no full line within 2000 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         }
         assertThat(replicaConnections).hasValue(0);
     }
