@@ -109,34 +109,32 @@ public class HostService {
         var now = clock.instant();
         String hostId = AgentCredential.newHostId();
         var credential = AgentCredential.generate(hostId);
-        Optional<Long> used = Optional.empty();
-        var issued = new CertificateAuthority.IssuedCertificate[1];
+        // The join token used up, and the host's certificate when it sent a key.
+        record Joined(long tokenId, CertificateAuthority.IssuedCertificate certificate) {
+        }
+        Optional<Joined> joined = Optional.empty();
         if (AgentCredential.looksLikeJoinToken(presented)) {
             byte[] hash = AgentCredential.sha256(presented);
-            used = tx.execute(s -> {
-                var token = store.lockUsableJoinToken(hash, now);
-                token.ifPresent(id -> {
-                    store.insertHost(hostId, hostname, credential.hash(), capacity.memoryBytes(), capacity.cpuMillis(),
-                            agentVersion, now, id);
-                    if (!store.markUsed(id, hostId, now)) throw new IllegalStateException("join token " + id + " was used meanwhile");
-                    if (key != null) issued[0] = authority.issue(hostId, key);
-                });
-                return token;
-            });
+            joined = tx.execute(s -> store.lockUsableJoinToken(hash, now).map(id -> {
+                store.insertHost(hostId, hostname, credential.hash(), capacity.memoryBytes(), capacity.cpuMillis(),
+                        agentVersion, now, id);
+                if (!store.markUsed(id, hostId, now)) throw new IllegalStateException("join token " + id + " was used meanwhile");
+                return new Joined(id, key == null ? null : authority.issue(hostId, key));
+            }));
         }
-        if (used.isEmpty()) {
+        if (joined.isEmpty()) {
             audit.record(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "anonymous"), "host.register",
                             "host:" + hostname)
                     .source(origin.address(), origin.userAgent()).outcome(AuditEvent.Outcome.FAILURE)
                     .detail("reason", refusal(presented, now)).detail("hostname", hostname));
             throw new Problem.Unauthorized(INVALID_JOIN_TOKEN);
         }
+        var certificate = joined.get().certificate();
         audit.record(AuditEvent.of(agent(hostId), "host.register", "host:" + hostId)
-                .source(origin.address(), origin.userAgent()).detail("hostname", hostname).detail("joinToken", used.get())
+                .source(origin.address(), origin.userAgent()).detail("hostname", hostname).detail("joinToken", joined.get().tokenId())
                 .detail("agentVersion", agentVersion).detail("memoryBytes", capacity.memoryBytes())
                 .detail("cpuMillis", capacity.cpuMillis())
-                .detail("certificateSerial", issued[0] == null ? null : issued[0].serial()));
-        var certificate = issued[0];
+                .detail("certificateSerial", certificate == null ? null : certificate.serial()));
         return new Registered(Registered.VERSION, hostId, credential.text(), certificate == null ? null : certificate.certificate(),
                 certificate == null ? null : certificate.caCertificate());
     }
