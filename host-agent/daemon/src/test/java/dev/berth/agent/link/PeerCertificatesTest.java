@@ -148,6 +148,67 @@ class PeerCertificatesTest {
     }
 
     @Test
+    void aRenewedCertificateServesNewHandshakesWhileAConnectionOfTheOldOneKeepsWorking() throws Exception {
+        // Only the agent's clock moves: the certificates are checked by real TLS at the real time.
+        var clock = new FakeClock();
+        clock.now.set(Instant.now());
+        var credentials = new PeerCredentials();
+        var rotation = new CertificateRotation(new PlatformCalls(platform.uri(), CREDENTIAL, PlatformCalls.client()), credentials,
+                PeerIdentityStore.in(state), HOST_ID, clock, Duration.ofMillis(50), log);
+        rotation.renewIfDue();
+        var first = credentials.identity().orElseThrow();
+        var consumer = new PeerCredentials(platform.ca.identity("h-consumer0001"));
+        var loopback = java.net.InetAddress.getLoopbackAddress();
+        try (var replica = new java.net.ServerSocket(0, 10, loopback);
+             var listener = dev.berth.agent.peer.PeerServer.start(new java.net.InetSocketAddress(loopback, 0), credentials,
+                     () -> java.util.List.of(new dev.berth.agent.protocol.ConnectGrant("t.api", "http", "t.web",
+                             java.util.List.of("h-consumer0001"))),
+                     (container, port) -> java.util.Optional.of(new dev.berth.agent.peer.PeerServer.Target("t.api",
+                             (java.net.InetSocketAddress) replica.getLocalSocketAddress())), Duration.ofSeconds(5), log)) {
+            Thread.ofVirtual().start(() -> {
+                while (true) {
+                    try {
+                        var s = replica.accept();
+                        Thread.ofVirtual().start(() -> {
+                            try (s) {
+                                s.getInputStream().transferTo(s.getOutputStream());
+                            } catch (java.io.IOException ignored) {
+                                // the test sees what came back
+                            }
+                        });
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            var backend = new dev.berth.agent.protocol.ConnectTarget.Backend(HOST_ID, "api-1", 80,
+                    "127.0.0.1:" + listener.address().getPort());
+            var client = new dev.berth.agent.peer.PeerClient(consumer);
+            try (var old = client.open(backend, "http", "t.web", Duration.ofSeconds(5))) {
+                clock.advance(Duration.ofDays(21));
+                assertThat(rotation.renewIfDue()).isTrue();
+                var second = credentials.identity().orElseThrow();
+                assertThat(second.certificate().getSerialNumber()).isNotEqualTo(first.certificate().getSerialNumber());
+
+                try (var fresh = client.open(backend, "http", "t.web", Duration.ofSeconds(5))) {
+                    assertThat(echoes(fresh, "new")).isEqualTo("new");
+                }
+                assertThat(echoes(old, "old")).isEqualTo("old");
+            }
+        }
+    }
+
+    /** Sends {@code text} and reads as many bytes back. */
+    private static String echoes(java.nio.channels.ByteChannel channel, String text) throws java.io.IOException {
+        channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        var back = java.nio.ByteBuffer.allocate(text.length());
+        while (back.hasRemaining()) {
+            if (channel.read(back) < 0) break;
+        }
+        return new String(back.array(), 0, back.position(), StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aCertificateForAnotherKeyOrHostIsNotTaken() {
         var keys = PeerIdentity.newKeyPair();
         var other = PeerIdentity.newKeyPair();
