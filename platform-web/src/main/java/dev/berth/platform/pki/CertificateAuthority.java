@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.event.EventListener;
@@ -44,6 +46,7 @@ public class CertificateAuthority {
     static final Duration BACKDATE = Duration.ofMinutes(5);
     private static final String KEY_CONTEXT = "platform-ca:1";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger log = LoggerFactory.getLogger(CertificateAuthority.class);
 
     private final CertificateStore store;
     private final SecretBox box;
@@ -65,10 +68,18 @@ public class CertificateAuthority {
         this.properties = properties;
     }
 
-    /** Makes the CA when the platform first starts, rather than on the first agent's registration. */
+    /**
+     * Makes the CA when the platform first starts, rather than on the first agent's registration.
+     * A CA that cannot be read (the secret key file was replaced) does not stop the platform: the
+     * registrations and renewals that need it fail, saying why, and this says it at start.
+     */
     @EventListener(ApplicationReadyEvent.class)
     public void atStart() {
-        ca();
+        try {
+            ca();
+        } catch (IllegalStateException e) {
+            log.error("the platform CA is not usable; agents get no certificates until it is: {}", e.getMessage());
+        }
     }
 
     /** The CA's certificate (PEM). */
