@@ -58,6 +58,13 @@ class ArchitectureTest {
             .because("JGit types never leave git-sync; it exposes records");
 
     @ArchTest
+    static final ArchRule bouncyCastleStaysInSigningAndPki = noClasses()
+            .that().resideOutsideOfPackages("dev.berth.gitsync.signing..", "dev.berth.platform.pki..")
+            .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..")
+            .because("Bouncy Castle checks OpenPGP signatures in git-sync's signing and builds the agents' certificates in"
+                    + " the platform's pki; nothing else sees it");
+
+    @ArchTest
     static final ArchRule nativeCallsStayInTheAgent = noClasses()
             .that().resideOutsideOfPackage("dev.berth.agent..")
             .should().dependOnClassesThat().resideInAPackage("jnr..")

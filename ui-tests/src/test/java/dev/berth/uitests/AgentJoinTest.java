@@ -111,6 +111,10 @@ class AgentJoinTest {
         Path credential = state.resolve("platform/credential.json");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credential))).isEqualTo("rw-------");
         assertThat(Files.readString(credential)).contains(hostId);
+        // The platform certified the key the agent made; the agent took the certificate (it checks key, host and CA).
+        var identity = dev.berth.agent.peer.PeerIdentityStore.in(state);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(identity.file()))).isEqualTo("rw-------");
+        assertThat(identity.read().orElseThrow().hostId()).isEqualTo(hostId);
 
         // Heartbeats keep coming, every second.
         Instant seen = Instant.parse(host.path("lastHeartbeatAt").asString());

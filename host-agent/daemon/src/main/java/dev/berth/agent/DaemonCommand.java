@@ -7,12 +7,14 @@ import dev.berth.agent.daemon.LogSource;
 import dev.berth.agent.daemon.SocketServer;
 import dev.berth.agent.link.PlatformAddress;
 import dev.berth.agent.link.PlatformLink;
+import dev.berth.agent.peer.PeerServer;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerStatus;
 import dev.berth.agent.runtime.Runc;
 import dev.berth.agent.state.PortRange;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +31,8 @@ final class DaemonCommand {
 
     /** The daemon's command line, parsed and checked. */
     record Options(String publishAddress, String advertiseAddress, PortRange portRange, List<String> insecureRegistries,
-                   Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat, String peerAddress) {
+                   Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat, String peerAddress,
+                   InetSocketAddress peerListen) {
         /** Never prints the join token. */
         @Override
         public String toString() {
@@ -49,6 +52,7 @@ final class DaemonCommand {
         Path joinTokenFile = null;
         long heartbeatSeconds = 10;
         String peerAddress = null;
+        InetSocketAddress peerListen = null;
         for (int i = 0; i < args.size(); i += 2) {
             if (i + 1 >= args.size()) throw new UsageException(args.get(i) + " needs a value");
             String value = args.get(i + 1);
@@ -90,10 +94,16 @@ final class DaemonCommand {
                     }
                 }
                 case "--peer-address" -> peerAddress = peerAddress(value);
+                case "--peer-listen" -> {
+                    try {
+                        peerListen = PeerServer.listenAddress(value);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--peer-listen: " + e.getMessage());
+                    }
+                }
                 default -> throw new UsageException("daemon takes --publish-address, --advertise-address, --port-range, "
-                        + "--insecure-registry, --config, --platform, --join-token, --join-token-file, --heartbeat-seconds "
-                        + "and --peer-address, not "
-                        + args.get(i));
+                        + "--insecure-registry, --config, --platform, --join-token, --join-token-file, --heartbeat-seconds, "
+                        + "--peer-address and --peer-listen, not " + args.get(i));
             }
         }
         if (joinToken != null && joinTokenFile != null) {
@@ -102,13 +112,16 @@ final class DaemonCommand {
         if (platform == null && (joinToken != null || joinTokenFile != null)) {
             throw new UsageException((joinToken != null ? "--join-token" : "--join-token-file") + " needs --platform URL");
         }
+        if (peerListen != null && platform == null) {
+            throw new UsageException("--peer-listen needs --platform URL: peers present the certificates the platform issues");
+        }
         if (joinTokenFile != null) joinToken = readToken(joinTokenFile);
         if (platform != null && joinToken == null && !PlatformLink.hasCredential(state)) {
             throw new UsageException("--platform needs --join-token TOKEN the first time (or --join-token-file PATH): no credential in "
                     + PlatformLink.credentialFile(state) + "; ask a platform admin for a join token");
         }
         return new Options(publish, advertise, range, List.copyOf(insecure), config, configGiven, platform, joinToken,
-                Duration.ofSeconds(heartbeatSeconds), peerAddress);
+                Duration.ofSeconds(heartbeatSeconds), peerAddress, peerListen);
     }
 
     /** {@code host:port} as other agents reach this one's peer listener: a host name or address and a port from 1 to 65535. */

@@ -20,6 +20,12 @@ class AgentArchitectureTest {
             .because("the host agent never depends on platform-web, git-sync or deployer");
 
     @ArchTest
+    static final ArchRule noBouncyCastleInTheAgent = noClasses()
+            .that().resideInAPackage("dev.berth.agent..")
+            .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..")
+            .because("the agent's keys, certificates and TLS use the JDK alone; the platform's pki issues the certificates");
+
+    @ArchTest
     static final ArchRule bundleBuildingIsPure = noClasses()
             .that().resideInAPackage("dev.berth.agent.bundle..").and().doNotHaveSimpleName("HostProbe")
             .should().dependOnClassesThat().resideInAnyPackage("java.net..", "java.sql..")

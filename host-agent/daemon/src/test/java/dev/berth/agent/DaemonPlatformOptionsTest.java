@@ -70,6 +70,22 @@ class DaemonPlatformOptionsTest {
     }
 
     @Test
+    void thePeerListenerIsOffUnlessGivenAHostAndPortWithAPlatform() {
+        assertThat(DaemonCommand.parse(state, List.of("--platform", "http://127.0.0.1:1", "--join-token", "t")).peerListen()).isNull();
+        var listen = DaemonCommand.parse(state, List.of("--platform", "http://127.0.0.1:1", "--join-token", "t",
+                "--peer-listen", "127.0.0.1:7443")).peerListen();
+        assertThat(listen.getHostString()).isEqualTo("127.0.0.1");
+        assertThat(listen.getPort()).isEqualTo(7443);
+        assertThat(DaemonCommand.parse(state, List.of("--platform", "http://127.0.0.1:1", "--join-token", "t",
+                "--peer-listen", "[::1]:7443")).peerListen().getPort()).isEqualTo(7443);
+        assertThat(usageError("--platform", "http://127.0.0.1:1", "--join-token", "t", "--peer-listen", "7443"))
+                .contains("--peer-listen: peer address '7443' is not host:port");
+        assertThat(usageError("--platform", "http://127.0.0.1:1", "--join-token", "t", "--peer-listen", "127.0.0.1:70000"))
+                .contains("not 1-65535");
+        assertThat(usageError("--peer-listen", "127.0.0.1:7443")).contains("--peer-listen needs --platform URL");
+    }
+
+    @Test
     void theJoinTokenComesOnceFromTheCommandLineOrAFile() throws Exception {
         assertThat(usageError("--platform", "http://127.0.0.1:1", "--join-token", "t", "--join-token-file", "/tmp/x"))
                 .contains("--join-token or --join-token-file, not both");

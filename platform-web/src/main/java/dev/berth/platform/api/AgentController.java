@@ -1,6 +1,8 @@
 package dev.berth.platform.api;
 
 import dev.berth.agent.protocol.Assignment;
+import dev.berth.agent.protocol.CertificateIssued;
+import dev.berth.agent.protocol.CertificateRequest;
 import dev.berth.agent.protocol.Heartbeat;
 import dev.berth.agent.protocol.Registered;
 import dev.berth.agent.protocol.Registration;
@@ -47,6 +49,15 @@ public class AgentController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void heartbeat(@RequestBody Heartbeat heartbeat) {
         hosts.heartbeat(agent().hostId(), heartbeat);
+    }
+
+    /**
+     * A fresh certificate for the agent's new TLS key, for connections between agents; the agent
+     * asks before its current one runs out.
+     */
+    @PostMapping("/certificate")
+    public CertificateIssued certificate(@RequestBody CertificateRequest request, HttpServletRequest http) {
+        return hosts.renewCertificate(agent().hostId(), request, RequestOrigin.of(http));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.berth.platform.hosts;
 
+import dev.berth.agent.protocol.CertificateIssued;
+import dev.berth.agent.protocol.CertificateRequest;
 import dev.berth.agent.protocol.ContainerStatus;
 import dev.berth.agent.protocol.Heartbeat;
 import dev.berth.agent.protocol.HostCapacity;
@@ -7,11 +9,14 @@ import dev.berth.agent.protocol.Registered;
 import dev.berth.agent.protocol.Registration;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
+import dev.berth.platform.pki.AgentPublicKeys;
+import dev.berth.platform.pki.CertificateAuthority;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.access.AccessPolicy;
 import dev.berth.platform.access.Caller;
 import dev.berth.platform.access.Permission;
 import dev.berth.platform.access.RequestOrigin;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,10 +53,12 @@ public class HostService {
     private final ApplicationEventPublisher events;
     /** The invalid peer address each host reported last, so it is warned of once. */
     private final java.util.Map<String, String> refusedPeerAddresses = new java.util.concurrent.ConcurrentHashMap<>();
+    private final CertificateAuthority authority;
 
     public HostService(HostStore store, AuditLog audit, TransactionTemplate tx, Clock clock, HostProperties properties,
-                       ApplicationEventPublisher events) {
+                       ApplicationEventPublisher events, CertificateAuthority authority) {
         this.events = events;
+        this.authority = authority;
         this.store = store;
         this.audit = audit;
         this.tx = tx;
@@ -86,7 +93,8 @@ public class HostService {
 
     /**
      * Trades a join token for a new host and its credential. The token is used up in the same
-     * transaction that creates the host, so two agents racing with one token get one host.
+     * transaction that creates the host, so two agents racing with one token get one host. With a
+     * {@code publicKey}, the host's certificate is issued in that transaction too.
      */
     public Registered register(Registration registration, RequestOrigin origin) {
         if (registration == null) throw new Problem.Invalid("the request body must be a registration");
@@ -97,36 +105,58 @@ public class HostService {
         if (capacity == null) throw new Problem.Invalid("capacity is missing");
         String agentVersion = registration.agentVersion() == null ? "" : registration.agentVersion().strip();
         if (agentVersion.isEmpty() || agentVersion.length() > 100) throw new Problem.Invalid("agentVersion must be 1 to 100 characters");
+        // Checked before the token is used up, so an agent sending garbage can try again with the same token.
+        PublicKey key = registration.publicKey() == null ? null : AgentPublicKeys.parse(registration.publicKey(), "publicKey");
 
         String presented = registration.joinToken();
         var now = clock.instant();
         String hostId = AgentCredential.newHostId();
         var credential = AgentCredential.generate(hostId);
-        Optional<Long> used = Optional.empty();
+        // The join token used up, and the host's certificate when it sent a key.
+        record Joined(long tokenId, CertificateAuthority.IssuedCertificate certificate) {
+        }
+        Optional<Joined> joined = Optional.empty();
         if (AgentCredential.looksLikeJoinToken(presented)) {
             byte[] hash = AgentCredential.sha256(presented);
-            used = tx.execute(s -> {
-                var token = store.lockUsableJoinToken(hash, now);
-                token.ifPresent(id -> {
-                    store.insertHost(hostId, hostname, credential.hash(), capacity.memoryBytes(), capacity.cpuMillis(),
-                            agentVersion, now, id);
-                    if (!store.markUsed(id, hostId, now)) throw new IllegalStateException("join token " + id + " was used meanwhile");
-                });
-                return token;
-            });
+            joined = tx.execute(s -> store.lockUsableJoinToken(hash, now).map(id -> {
+                store.insertHost(hostId, hostname, credential.hash(), capacity.memoryBytes(), capacity.cpuMillis(),
+                        agentVersion, now, id);
+                if (!store.markUsed(id, hostId, now)) throw new IllegalStateException("join token " + id + " was used meanwhile");
+                return new Joined(id, key == null ? null : authority.issue(hostId, key));
+            }));
         }
-        if (used.isEmpty()) {
+        if (joined.isEmpty()) {
             audit.record(AuditEvent.of(new AuditEvent.Actor(AuditEvent.ActorType.ANONYMOUS, "anonymous"), "host.register",
                             "host:" + hostname)
                     .source(origin.address(), origin.userAgent()).outcome(AuditEvent.Outcome.FAILURE)
                     .detail("reason", refusal(presented, now)).detail("hostname", hostname));
             throw new Problem.Unauthorized(INVALID_JOIN_TOKEN);
         }
+        var certificate = joined.get().certificate();
         audit.record(AuditEvent.of(agent(hostId), "host.register", "host:" + hostId)
-                .source(origin.address(), origin.userAgent()).detail("hostname", hostname).detail("joinToken", used.get())
+                .source(origin.address(), origin.userAgent()).detail("hostname", hostname).detail("joinToken", joined.get().tokenId())
                 .detail("agentVersion", agentVersion).detail("memoryBytes", capacity.memoryBytes())
-                .detail("cpuMillis", capacity.cpuMillis()));
-        return new Registered(Registered.VERSION, hostId, credential.text(), null, null);
+                .detail("cpuMillis", capacity.cpuMillis())
+                .detail("certificateSerial", certificate == null ? null : certificate.serial()));
+        return new Registered(Registered.VERSION, hostId, credential.text(), certificate == null ? null : certificate.certificate(),
+                certificate == null ? null : certificate.caCertificate());
+    }
+
+    /**
+     * A fresh certificate for an authenticated host's new key, before its current one expires (or
+     * the first one, for an agent that joined before the platform issued them). Refused once the
+     * host is removed, even by a request already under way.
+     */
+    public CertificateIssued renewCertificate(String hostId, CertificateRequest request, RequestOrigin origin) {
+        if (request == null) throw new Problem.Invalid("the request body must be a certificate request");
+        requireVersion(request.version(), CertificateRequest.VERSION);
+        PublicKey key = AgentPublicKeys.parse(request.publicKey(), "publicKey");
+        var issued = tx.execute(s -> store.lock(hostId).filter(h -> !h.removed()).map(h -> authority.issue(hostId, key)));
+        if (issued == null || issued.isEmpty()) throw new Problem.Unauthorized(removedMessage(hostId));
+        audit.record(AuditEvent.of(agent(hostId), "host.certificate", "host:" + hostId)
+                .source(origin.address(), origin.userAgent()).detail("certificateSerial", issued.get().serial())
+                .detail("notAfter", issued.get().notAfter()));
+        return new CertificateIssued(CertificateIssued.VERSION, issued.get().certificate(), issued.get().caCertificate());
     }
 
     /** Why a join token was refused, for the audit log only: the caller is told just {@link #INVALID_JOIN_TOKEN}. */

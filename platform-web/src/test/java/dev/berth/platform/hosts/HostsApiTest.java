@@ -304,8 +304,11 @@ class HostsApiTest extends PlatformTest {
     void theGoldenRegistrationRegistersWithARealToken() throws IOException {
         var body = (ObjectNode) golden("registration-v1.json");
         body.put("joinToken", joinToken());
+        // The golden key is a truncated placeholder; the platform checks keys, so a real one stands in.
+        body.put("publicKey", AgentCertificatesTest.publicKey(AgentCertificatesTest.newKeyPair()));
         var r = api.anonymous().post("/agent/v1/register", body);
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        assertThat(r.json().get("certificate").asString()).startsWith("-----BEGIN CERTIFICATE-----");
         assertThat(listed(r.json().get("hostId").asString()).get("hostname").asString()).isEqualTo("worker-1.example.com");
     }
 

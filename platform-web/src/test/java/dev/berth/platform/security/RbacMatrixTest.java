@@ -217,6 +217,10 @@ class RbacMatrixTest extends PlatformTest {
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
                 new Row("post logs as an agent", () -> new Request("POST", "/agent/v1/logs", LOGS), none,
                         statuses(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401)),
+                // Only agents (with their own credential, see AgentCertificatesTest): users and anonymous callers are refused.
+                new Row("renew an agent certificate", () -> new Request("POST", "/agent/v1/certificate",
+                        Map.of("version", 1, "publicKey", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE")), none,
+                        statuses(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401)),
                 new Row("list apps", () -> new Request("GET", t + "/apps", null), none,
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
                 new Row("get app", () -> new Request("GET", t + "/apps/" + APP, null), none,

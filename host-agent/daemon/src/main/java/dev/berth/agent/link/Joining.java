@@ -33,13 +33,16 @@ final class Joining {
         }
     }
 
-    /** Registers, retrying connection failures and 5xx, 408 and 429 answers with backoff from {@code firstRetry}. */
-    static Registered register(HttpClient http, URI platform, String joinToken, Duration firstRetry, PrintStream log)
-            throws IOException {
+    /**
+     * Registers, retrying connection failures and 5xx, 408 and 429 answers with backoff from
+     * {@code firstRetry}; with {@code publicKey} (base64 DER), the platform certifies it.
+     */
+    static Registered register(HttpClient http, URI platform, String joinToken, String publicKey, Duration firstRetry,
+                               PrintStream log) throws IOException {
         var state = new LinkState(log);
         for (int failures = 1; ; failures++) {
             try {
-                return registerOnce(http, platform, joinToken);
+                return registerOnce(http, platform, joinToken, publicKey);
             } catch (PlatformLink.JoinRefusedException | RegistrationFailed final_) {
                 throw final_;
             } catch (IOException e) {
@@ -54,8 +57,9 @@ final class Joining {
         }
     }
 
-    private static Registered registerOnce(HttpClient http, URI platform, String joinToken) throws IOException {
-        var registration = new Registration(Registration.VERSION, joinToken, PlatformLink.hostname(), hostCapacity(), agentVersion(), null);
+    private static Registered registerOnce(HttpClient http, URI platform, String joinToken, String publicKey) throws IOException {
+        var registration = new Registration(Registration.VERSION, joinToken, PlatformLink.hostname(), hostCapacity(), agentVersion(),
+                publicKey);
         var request = HttpRequest.newBuilder(LinkParts.endpoint(platform, "agent/v1/register"))
                 .timeout(PlatformCalls.REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")

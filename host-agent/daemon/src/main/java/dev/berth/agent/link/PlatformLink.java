@@ -1,6 +1,9 @@
 package dev.berth.agent.link;
 
 import dev.berth.agent.daemon.LogSource;
+import dev.berth.agent.peer.PeerCredentials;
+import dev.berth.agent.peer.PeerIdentity;
+import dev.berth.agent.peer.PeerIdentityStore;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerStatus;
 import java.io.IOException;
@@ -8,6 +11,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +20,13 @@ import java.util.Objects;
 /**
  * The agent's line to the platform. {@link #join} registers once with a join token (retrying
  * while the platform cannot be reached) and keeps the credential it gets in
- * {@code STATE/platform/credential.json} (0600). {@link #start} then runs three loops, each on its
- * own thread: heartbeats (at start, every interval, and soon after a change), the assignment long
- * poll (each new assignment goes to the agent to apply), and log shipping. Each retries with
- * backoff and logs its state once per change, not per attempt. Never logs the join token or the
- * credential.
+ * {@code STATE/platform/credential.json} (0600), and the certificate the platform issues for the
+ * agent's own TLS key in {@code STATE/platform/peer-identity.json} (0600, see
+ * {@link #peerCredentials}). {@link #start} then runs four loops, each on its own thread:
+ * heartbeats (at start, every interval, and soon after a change), the assignment long poll (each
+ * new assignment goes to the agent to apply), log shipping, and the certificate's renewal. Each
+ * retries with backoff and logs its state once per change, not per attempt. Never logs the join
+ * token, the credential or the key.
  */
 public final class PlatformLink implements AutoCloseable {
 
@@ -84,12 +90,15 @@ public final class PlatformLink implements AutoCloseable {
     private final Timing timing;
     private final Path state;
     private final PrintStream log;
+    private final PeerCredentials peer;
     private final List<Thread> threads = new ArrayList<>();
     private Heartbeats heartbeats;
     private AssignmentPoll poll;
 
-    private PlatformLink(URI platform, StoredCredential credential, Timing timing, Path state, PrintStream log) {
+    private PlatformLink(URI platform, StoredCredential credential, Timing timing, Path state, PeerCredentials peer,
+                         PrintStream log) {
         this.calls = new PlatformCalls(platform, credential.credential(), PlatformCalls.client());
+        this.peer = peer;
         this.credential = credential;
         this.timing = timing;
         this.state = state;
@@ -126,6 +135,8 @@ public final class PlatformLink implements AutoCloseable {
         var refused = PlatformAddress.refusal(platform);
         if (refused.isPresent()) throw new IllegalArgumentException(refused.get());
         Path file = credentialFile(state);
+        var identities = PeerIdentityStore.in(state);
+        var peer = new PeerCredentials();
         StoredCredential credential;
         if (Files.exists(file)) {
             credential = Joining.read(file);
@@ -134,16 +145,37 @@ public final class PlatformLink implements AutoCloseable {
                         + "; remove it to join this platform with a new join token");
             }
             log.println("berth-agent: host " + credential.hostId() + " of " + platform + " (credential from " + file + ")");
+            identities.read().ifPresent(peer::use);
         } else {
             if (joinToken == null || joinToken.isBlank()) {
                 throw new IllegalArgumentException("no credential in " + file + " and no join token to register with");
             }
-            var registered = Joining.register(PlatformCalls.client(), platform, joinToken, timing.firstRetry(), log);
+            var keys = PeerIdentity.newKeyPair();
+            var registered = Joining.register(PlatformCalls.client(), platform, joinToken, PeerIdentity.publicKeyText(keys),
+                    timing.firstRetry(), log);
             credential = new StoredCredential(registered.hostId(), registered.credential(), platform.toString());
             Joining.write(file, credential);
             log.println("berth-agent: joined " + platform + " as host " + credential.hostId() + "; credential stored in " + file);
+            if (registered.certificate() != null) {
+                try {
+                    var identity = PeerIdentity.issued(keys, registered.certificate(), registered.caCertificate(), registered.hostId());
+                    identities.write(identity);
+                    peer.use(identity);
+                } catch (IOException e) {
+                    // Joined all the same: the renewal loop asks for a certificate again.
+                    log.println("berth-agent: the platform's certificate is not usable (" + e.getMessage() + "); asking again");
+                }
+            }
         }
-        return new PlatformLink(platform, credential, timing, state, log);
+        return new PlatformLink(platform, credential, timing, state, peer, log);
+    }
+
+    /**
+     * This agent's TLS identity among agents, for the peer listener and outgoing peer connections;
+     * empty until the platform issued a certificate, and swapped in place when it is renewed.
+     */
+    public PeerCredentials peerCredentials() {
+        return peer;
     }
 
     public String hostId() {
@@ -155,7 +187,7 @@ public final class PlatformLink implements AutoCloseable {
         return dev.berth.agent.daemon.AgentOptions.hostname();
     }
 
-    /** Starts heartbeats (the first one now), the assignment poll and log shipping. */
+    /** Starts heartbeats (the first one now), the assignment poll, log shipping and certificate renewal. */
     public synchronized void start(Agent agent) {
         Objects.requireNonNull(agent, "agent");
         if (!threads.isEmpty()) throw new IllegalStateException("the link is started already");
@@ -166,6 +198,9 @@ public final class PlatformLink implements AutoCloseable {
         threads.add(Thread.ofPlatform().name("platform-heartbeats").daemon().start(heartbeats));
         threads.add(Thread.ofPlatform().name("platform-assignments").daemon().start(poll));
         threads.add(Thread.ofPlatform().name("platform-logs").daemon().start(logs));
+        var rotation = new CertificateRotation(calls, peer, PeerIdentityStore.in(state), credential.hostId(), Clock.systemUTC(),
+                timing.firstRetry(), log);
+        threads.add(Thread.ofPlatform().name("platform-certificates").daemon().start(rotation));
     }
 
     /** Sends a heartbeat soon rather than at the next interval: something the platform should know changed. */

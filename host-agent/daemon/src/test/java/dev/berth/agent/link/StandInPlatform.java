@@ -2,14 +2,24 @@ package dev.berth.agent.link;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.berth.agent.peer.TestCa;
 import dev.berth.agent.protocol.Assignment;
+import dev.berth.agent.protocol.CertificateRequest;
 import dev.berth.agent.protocol.Heartbeat;
 import dev.berth.agent.protocol.LogChunk;
 import dev.berth.agent.protocol.Logs;
+import dev.berth.agent.protocol.Registration;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -20,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A stand-in for the platform's agent endpoints on 127.0.0.1, speaking the contract: register,
  * heartbeat, the assignment long poll (200 once the host's generation passes {@code after}, else
- * 204 after up to {@code wait} seconds) and logs. It can refuse the credential, answer errors,
+ * 204 after up to {@code wait} seconds), logs and, with a {@link #ca}, certificates for the keys
+ * agents send (at registration and {@code /agent/v1/certificate}). It can refuse the credential, answer errors,
  * and stop and start again on the same port.
  */
 public final class StandInPlatform implements AutoCloseable {
@@ -38,6 +49,12 @@ public final class StandInPlatform implements AutoCloseable {
     public volatile int registerStatus = 201;
     public volatile int heartbeatStatus = 204;
     public volatile boolean credentialAccepted = true;
+    /** Issues certificates when set; registrations get none without it, and certificate requests 404. */
+    public volatile TestCa ca;
+    /** When certificates start, and how long they last. */
+    public volatile Clock clock = Clock.systemUTC();
+    public volatile Duration certificateLifetime = Duration.ofDays(30);
+    public final AtomicInteger certificateRequests = new AtomicInteger();
     private Assignment assignment = new Assignment(Assignment.VERSION, HOST_ID, 0, List.of());
     private HttpServer server;
     private int port;
@@ -84,12 +101,13 @@ public final class StandInPlatform implements AutoCloseable {
         server.createContext("/agent/v1/heartbeat", this::heartbeat);
         server.createContext("/agent/v1/assignments", this::assignments);
         server.createContext("/agent/v1/logs", this::logs);
+        server.createContext("/agent/v1/certificate", this::certificate);
         server.start();
         port = server.getAddress().getPort();
     }
 
     private void register(HttpExchange exchange) throws IOException {
-        exchange.getRequestBody().readAllBytes();
+        var registration = JSON.readValue(exchange.getRequestBody().readAllBytes(), Registration.class);
         registrations.incrementAndGet();
         Integer status;
         synchronized (registerAnswers) {
@@ -97,7 +115,10 @@ public final class StandInPlatform implements AutoCloseable {
         }
         if (status == null) status = registerStatus;
         if (status == 201) {
-            send(exchange, 201, "{\"version\":1,\"hostId\":\"" + HOST_ID + "\",\"credential\":\"" + CREDENTIAL + "\"}");
+            var issuer = ca;
+            String certificate = issuer == null || registration.publicKey() == null ? null : issue(issuer, registration.publicKey());
+            send(exchange, 201, JSON.writeValueAsString(new dev.berth.agent.protocol.Registered(1, HOST_ID, CREDENTIAL, certificate,
+                    certificate == null ? null : TestCa.pem(issuer.certificate))));
         } else if (status == 401) {
             send(exchange, 401, "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"join token is not valid\"}");
         } else {
@@ -139,6 +160,30 @@ public final class StandInPlatform implements AutoCloseable {
         }
         if (answer == null) send(exchange, 204, "");
         else send(exchange, 200, JSON.writeValueAsString(answer));
+    }
+
+    private void certificate(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        if (!authorized(exchange)) return;
+        var issuer = ca;
+        if (issuer == null) {
+            send(exchange, 404, "");
+            return;
+        }
+        certificateRequests.incrementAndGet();
+        var request = JSON.readValue(body, CertificateRequest.class);
+        send(exchange, 200, JSON.writeValueAsString(new dev.berth.agent.protocol.CertificateIssued(1,
+                issue(issuer, request.publicKey()), TestCa.pem(issuer.certificate))));
+    }
+
+    private String issue(TestCa issuer, String publicKey) {
+        PublicKey key;
+        try {
+            key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKey)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return TestCa.pem(issuer.issue(HOST_ID, key, clock.instant(), certificateLifetime));
     }
 
     private void logs(HttpExchange exchange) throws IOException {
