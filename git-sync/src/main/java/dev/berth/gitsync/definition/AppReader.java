@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /** Reads and checks one app; problems go to {@link Values#problems}. */
 final class AppReader {
     static final List<String> KEYS = List.of("image", "command", "env", "secrets", "replicas", "user",
-            "resources", "ports", "health", "volumes", "tmpfs", "capabilities", "deploy");
+            "resources", "ports", "health", "volumes", "tmpfs", "capabilities", "deploy",
+            "egress", "egressTo", "connects");
     static final List<String> CAPABILITIES = List.of("NET_BIND_SERVICE", "CHOWN", "DAC_OVERRIDE", "FOWNER",
             "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP", "SYS_CHROOT");
     private static final Pattern USER = Pattern.compile("([0-9]{1,5}):([0-9]{1,5})");
@@ -24,6 +25,7 @@ final class AppReader {
 
     private final Values v;
     private final DefinitionLimits limits;
+    private final ConnectTargets connectTargets = new ConnectTargets();
 
     AppReader(Values values, DefinitionLimits limits) {
         this.v = values;
@@ -56,15 +58,26 @@ final class AppReader {
         List<Port> portList = ports.ports(app.get("ports"));
         Health health = app.get("health") == null ? null : ports.health(app.get("health"));
         if (app.get("health") == null) ports.publishedNeedHealth();
+        connectTargets.declare(name.text(), ports.declaredNames());
+        Network network = new NetworkReader(v).read(app, portList);
+        if (network != null) connectTargets.connect(network.connects());
         var mounts = new MountsReader(v, limits);
         List<Volume> volumes = mounts.volumes(app.get("volumes"));
         List<Tmpfs> tmpfs = mounts.tmpfs(app.get("tmpfs"));
         mounts.noOverlaps();
         List<String> capabilities = capabilities(app.get("capabilities"));
         Deploy deploy = deploy(app.get("deploy"));
-        if (image == null || command == null || replicas == null || resources == null || deploy == null) return null;
+        if (image == null || command == null || replicas == null || resources == null || deploy == null
+                || network == null) {
+            return null;
+        }
         return new AppDefinition(name.text(), image, command, env, secrets, replicas, user, resources,
-                portList, health, volumes, tmpfs, capabilities, deploy, Network.NONE);
+                portList, health, volumes, tmpfs, capabilities, deploy, network);
+    }
+
+    /** Once every app of the file is read: connects to apps of this file must name ports they declare. */
+    void checkConnectTargets() {
+        connectTargets.check(v.problems);
     }
 
     private Map<String, String> env(YamlNode node) {

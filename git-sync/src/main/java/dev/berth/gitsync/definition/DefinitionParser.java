@@ -80,6 +80,7 @@ public final class DefinitionParser {
             AppDefinition read = app == null ? null : reader.read(e.key(), app);
             if (read != null) out.add(read);
         }
+        reader.checkConnectTargets();
         return new Definition(Definition.API_VERSION, out);
     }
 }

@@ -16,6 +16,8 @@ final class PortsReader {
     private final Values v;
     private final List<Port> ports = new ArrayList<>();
     private final List<YamlNode> publishNodes = new ArrayList<>();
+    private final java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    private boolean namesComplete = true;
 
     PortsReader(Values values) {
         this.v = values;
@@ -23,15 +25,19 @@ final class PortsReader {
 
     List<Port> ports(YamlNode node) {
         var list = node == null ? null : v.list(node, "ports");
+        namesComplete = node == null || list != null;
         if (list == null) return ports;
-        var names = new java.util.HashSet<String>();
         var numbers = new java.util.HashSet<Integer>();
         for (int i = 0; i < list.items().size(); i++) {
             String where = "ports[" + i + "]";
             Mapping m = v.mapping(list.items().get(i), where);
-            if (m == null) continue;
+            if (m == null) {
+                namesComplete = false;
+                continue;
+            }
             v.onlyKnownKeys(m, PORT_KEYS);
             String name = required(m, "name", where) == null ? null : v.string(m.get("name"), where + ".name");
+            if (name == null || !Names.isDnsLabel(name)) namesComplete = false;
             if (name != null && !Names.isDnsLabel(name)) {
                 v.problems.add(m.get("name").pos(), where + ".name '" + YamlReader.clip(name) + "' must be "
                         + Names.dnsLabelRule());
@@ -53,6 +59,11 @@ final class PortsReader {
             }
         }
         return ports;
+    }
+
+    /** Every port name the app declares, in file order; null when some could not be read (already reported). */
+    java.util.SequencedSet<String> declaredNames() {
+        return namesComplete ? names : null;
     }
 
     /** Called when the app has no health check: traffic must not reach a replica nobody checked. */

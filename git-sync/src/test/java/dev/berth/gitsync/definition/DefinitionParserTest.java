@@ -42,7 +42,39 @@ class DefinitionParserTest {
                 new UserSpec(1000, 1000), new Resources(128L << 20, 500, 128), List.of(new Port("http", 8080, true)),
                 new Health(new Health.Http(8080, "/healthz"), Duration.ofSeconds(2), Duration.ofSeconds(1), 1),
                 List.of(new Volume("data", "/data", 64L << 20)), List.of(new Tmpfs("/tmp", 16L << 20)),
-                List.of("NET_BIND_SERVICE"), new Deploy(Deploy.Strategy.ROLLING, 1, 0, true, null), null));
+                List.of("NET_BIND_SERVICE"), new Deploy(Deploy.Strategy.ROLLING, 1, 0, true, null),
+                new Network(Network.Egress.PUBLIC, List.of(), List.of(new Network.Connect("db", "pg", 5432, 21, 9)))));
+        assertThat(definition.apps().get(1).network()).isEqualTo(new Network(Network.Egress.NONE, List.of(
+                new Network.EgressDestination("10.20.0.5/32", 5432, 24, 16),
+                new Network.EgressDestination("fd00:1::/64", 443, 24, 37)), List.of()));
+    }
+
+    @Test
+    void egressEgressToAndConnectsTogether() {
+        var result = parse("""
+                apiVersion: berth/v1
+                apps:
+                  web:
+                    image: web
+                    ports: [{name: http, port: 8080}]
+                    egress: public
+                    connects:
+                      - {app: db, port: pg, local: 5432}
+                      - {app: billing, port: api, local: 9000}
+                    egressTo: ["10.20.0.5/32:5432"]
+                  db:
+                    image: postgres
+                    ports: [{name: pg, port: 5432}]
+                    egressTo: [10.30.0.0/16, "fd00::/64"]
+                """);
+
+        var apps = ((ParseResult.Valid) result).definition().apps();
+        assertThat(apps.get(0).network()).isEqualTo(new Network(Network.Egress.PUBLIC,
+                List.of(new Network.EgressDestination("10.20.0.5/32", 5432, 10, 16)),
+                List.of(new Network.Connect("db", "pg", 5432, 8, 9), new Network.Connect("billing", "api", 9000, 9, 9))));
+        assertThat(apps.get(1).network()).isEqualTo(new Network(Network.Egress.NONE, List.of(
+                new Network.EgressDestination("10.30.0.0/16", 0, 14, 16),
+                new Network.EgressDestination("fd00::/64", 0, 14, 30)), List.of()));
     }
 
     @Test
@@ -56,6 +88,7 @@ class DefinitionParserTest {
         var app = ((ParseResult.Valid) result).definition().apps().getFirst();
         assertThat(app).isEqualTo(new AppDefinition("worker", "busybox", List.of(), Map.of(), List.of(), 1, null,
                 Resources.DEFAULT, List.of(), null, List.of(), List.of(), List.of(), Deploy.DEFAULT, null));
+        assertThat(app.network()).isEqualTo(Network.NONE);
     }
 
     @Test
