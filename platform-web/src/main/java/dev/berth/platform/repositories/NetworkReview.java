@@ -74,7 +74,9 @@ final class NetworkReview {
             return "egressTo " + to.cidr() + " is not a range: " + e.getMessage();
         }
         if (EgressRanges.entirelyPublic(range) || EgressRanges.covered(team.allowed(), range)) return null;
-        String destination = to.port() == 0 ? to.cidr() : to.cidr() + ":" + to.port();
+        // As berth.yaml writes it: an IPv6 range with a port goes in brackets.
+        String destination = to.port() == 0 ? to.cidr() : to.cidr().contains(":") ? "[" + to.cidr() + "]:" + to.port()
+                : to.cidr() + ":" + to.port();
         return "egressTo " + destination + " is not allowed for team " + team.team() + ": it is not a public range and"
                 + " none of the team's allowed ranges holds it; a platform admin can allow it under Teams → "
                 + team.team() + " → Network";

@@ -66,6 +66,8 @@ class NetworkReviewTest {
                         "berth.yaml:7:9: app 'web': egressTo 10.0.0.0/8 is not allowed for team acme"),
                 Arguments.of("public bounds around a private range", egressTo("8.0.0.0/5", 443),
                         "berth.yaml:7:9: app 'web': egressTo 8.0.0.0/5:443 is not allowed for team acme"),
+                Arguments.of("an IPv6 range with a port, written as berth.yaml writes it", egressTo("fd00:2::/64", 443),
+                        "berth.yaml:7:9: app 'web': egressTo [fd00:2::/64]:443 is not allowed for team acme"),
                 Arguments.of("link-local: the metadata service", egressTo("169.254.169.254/32", 80),
                         "egressTo 169.254.169.254/32:80 is not allowed for team acme"),
                 Arguments.of("an IPv4 private range spelled through 6to4", egressTo("2002:a14::/32", 0),
