@@ -59,8 +59,7 @@ final class AppReader {
         Health health = app.get("health") == null ? null : ports.health(app.get("health"));
         if (app.get("health") == null) ports.publishedNeedHealth();
         connectTargets.declare(name.text(), ports.declaredNames());
-        Network network = new NetworkReader(v).read(app, portList);
-        if (network != null) connectTargets.connect(network.connects());
+        Network network = new NetworkReader(v).read(app, portList, connectTargets);
         var mounts = new MountsReader(v, limits);
         List<Volume> volumes = mounts.volumes(app.get("volumes"));
         List<Tmpfs> tmpfs = mounts.tmpfs(app.get("tmpfs"));

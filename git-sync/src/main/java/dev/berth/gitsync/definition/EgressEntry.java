@@ -14,16 +14,17 @@ final class EgressEntry {
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,5}");
     private static final String FORM = "write CIDR[:port], such as 10.20.0.0/16, 10.20.0.5/32:5432 or [fd00::/64]:443";
 
+    private static final String UNSPECIFIED = "no packet is ever sent there";
+    private static final String LOOPBACK = "loopback never leaves the container; reach the team's other apps with connects";
+    private static final String MULTICAST = "apps cannot send to multicast groups";
     /** Ranges no entry may be or include, each with the reason given to the writer. */
     private static final List<Special> SPECIAL = List.of(
-            new Special(new byte[4], 8, "unspecified", "no packet is ever sent there"),
-            new Special(new byte[] {127, 0, 0, 0}, 8, "loopback",
-                    "loopback never leaves the container; reach the team's other apps with connects"),
-            new Special(new byte[] {(byte) 224, 0, 0, 0}, 4, "multicast", "apps cannot send to multicast groups"),
-            new Special(new byte[16], 128, "unspecified", "no packet is ever sent there"),
-            new Special(ipv6Loopback(), 128, "loopback",
-                    "loopback never leaves the container; reach the team's other apps with connects"),
-            new Special(ipv6Multicast(), 8, "multicast", "apps cannot send to multicast groups"));
+            new Special(IpLiteral.parse("0.0.0.0"), 8, "unspecified", UNSPECIFIED),
+            new Special(IpLiteral.parse("127.0.0.0"), 8, "loopback", LOOPBACK),
+            new Special(IpLiteral.parse("224.0.0.0"), 4, "multicast", MULTICAST),
+            new Special(IpLiteral.parse("::"), 128, "unspecified", UNSPECIFIED),
+            new Special(IpLiteral.parse("::1"), 128, "loopback", LOOPBACK),
+            new Special(IpLiteral.parse("ff00::"), 8, "multicast", MULTICAST));
 
     private record Special(byte[] network, int prefix, String kind, String why) {
     }
@@ -135,17 +136,5 @@ final class EgressEntry {
     private static boolean overlaps(byte[] a, int aPrefix, byte[] b, int bPrefix) {
         int common = Math.min(aPrefix, bPrefix);
         return Arrays.equals(masked(a, common), masked(b, common));
-    }
-
-    private static byte[] ipv6Loopback() {
-        byte[] b = new byte[16];
-        b[15] = 1;
-        return b;
-    }
-
-    private static byte[] ipv6Multicast() {
-        byte[] b = new byte[16];
-        b[0] = (byte) 0xff;
-        return b;
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.gitsync.definition;
 
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -66,7 +67,7 @@ final class IpLiteral {
                 return null;
             }
         }
-        return java.util.Arrays.copyOf(out, n);
+        return Arrays.copyOf(out, n);
     }
 
     private static void put(byte[] address, int group, int value) {

@@ -26,15 +26,17 @@ final class NetworkReader {
     }
 
     /**
-     * The app's network; null when {@code egress} cannot be read. Connects to apps of the same file
-     * are checked later, by {@link ConnectTargets}, once every app is read.
+     * The app's network; null when {@code egress} cannot be read.
      *
      * @param ownPorts the app's own ports, which its connects must not bind over
+     * @param targets  gets the connects read, even when the rest of the app is wrong, to check
+     *                 those to apps of the same file once every app is read
      */
-    Network read(Mapping app, List<Port> ownPorts) {
+    Network read(Mapping app, List<Port> ownPorts, ConnectTargets targets) {
         Network.Egress egress = egress(app.get("egress"));
         List<EgressDestination> egressTo = egressTo(app.get("egressTo"));
         List<Connect> connects = connects(app.get("connects"), ownPorts);
+        targets.connect(connects);
         return egress == null ? null : new Network(egress, egressTo, connects);
     }
 

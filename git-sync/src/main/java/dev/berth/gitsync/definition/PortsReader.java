@@ -5,7 +5,9 @@ import dev.berth.gitsync.definition.YamlNode.Mapping;
 import dev.berth.gitsync.definition.YamlNode.Scalar;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.SequencedSet;
 
 /** An app's ports and its health check, which refers to them. */
 final class PortsReader {
@@ -16,7 +18,7 @@ final class PortsReader {
     private final Values v;
     private final List<Port> ports = new ArrayList<>();
     private final List<YamlNode> publishNodes = new ArrayList<>();
-    private final java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    private final LinkedHashSet<String> names = new LinkedHashSet<>();
     private boolean namesComplete = true;
 
     PortsReader(Values values) {
@@ -62,7 +64,7 @@ final class PortsReader {
     }
 
     /** Every port name the app declares, in file order; null when some could not be read (already reported). */
-    java.util.SequencedSet<String> declaredNames() {
+    SequencedSet<String> declaredNames() {
         return namesComplete ? names : null;
     }
 

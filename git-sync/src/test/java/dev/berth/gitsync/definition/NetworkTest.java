@@ -1,7 +1,6 @@
 package dev.berth.gitsync.definition;
 
 import static dev.berth.gitsync.definition.DefinitionParserTest.parse;
-import static dev.berth.gitsync.definition.DefinitionParserTest.problems;
 import static dev.berth.gitsync.definition.RulesTest.HEAD;
 import static dev.berth.gitsync.definition.RulesTest.app;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -220,14 +219,16 @@ class NetworkTest {
                         """, "8:20: ports[0].name 'PG' must be " + LABEL),
                 Arguments.of("the app with the connect is wrong elsewhere", app("replicas: x\n"
                         + "connects: [{app: a, port: http, local: 9090}]"),
-                        "5:15: replicas must be a whole number, not 'x'\n6:16: app a declares no port named http; it declares no ports"));
+                        "5:15: replicas must be a whole number, not 'x'\n6:16: app a declares no port named http; it declares no ports"),
+                Arguments.of("the network's egress is wrong too", app("egress: all\n"
+                        + "connects: [{app: a, port: http, local: 9090}]"),
+                        "5:13: egress must be none or public, not 'all'\n6:16: app a declares no port named http; it declares no ports"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void invalid(String name, String yaml, String expected) {
-        assertThat(problems(parse(yaml))).containsExactly(
-                expected.lines().map(e -> "berth.yaml:" + e).toArray(String[]::new));
+        RulesTest.assertProblems(yaml, expected);
     }
 
     @Test

@@ -243,7 +243,11 @@ class RulesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void invalid(String name, String yaml, String expected) {
-        // Several expected problems are separated by newlines.
+        assertProblems(yaml, expected);
+    }
+
+    /** Several expected problems, {@code line:column: message} without the file name, are separated by newlines. */
+    static void assertProblems(String yaml, String expected) {
         assertThat(problems(parse(yaml))).containsExactly(
                 expected.lines().map(e -> "berth.yaml:" + e).toArray(String[]::new));
     }
