@@ -11,11 +11,13 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 /**
  * A platform admin allows a private range for a team created through the API, from the team's
  * Network section: the empty state first, then the saved range, then a refused range whose
- * sentence shows on the field while the stored list stays as it was. Screenshots land in
+ * sentence shows on the field while the stored list stays as it was; a member then sees the list
+ * without the editor. Screenshots land in
  * target/screenshots/network.
  */
 class NetworkBrowserTest {
     private static final String TEAM = "lab";
+    private static final String VIEWER_PASSWORD = "a-long-enough-password";
     @RegisterExtension
     static final ClusterAndBrowser fixture = new ClusterAndBrowser("network");
 
@@ -58,6 +60,21 @@ class NetworkBrowserTest {
                     + " did you mean 10.30.0.0/16?");
             assertThat(stored()).isEqualTo("[\"10.20.0.0/16\",\"fd00:1::/64\"]");
             fixture.browser.screenshot("network-refused");
+
+            // A member sees the list, without the editor.
+            fixture.cluster.api("POST", "/api/v1/users", "{\"username\":\"lab-viewer\",\"password\":\"" + VIEWER_PASSWORD + "\"}", 201);
+            fixture.cluster.api("POST", "/api/v1/teams/" + TEAM + "/members", "{\"username\":\"lab-viewer\",\"role\":\"VIEWER\"}", 201);
+            fixture.browser.driver.manage().deleteAllCookies();
+            fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
+            fixture.browser.login("lab-viewer", VIEWER_PASSWORD);
+            fixture.browser.waitForRow("teams-grid", 0, TEAM);
+            fixture.browser.gridCell("teams-grid", 0, TEAM).click();
+            fixture.browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("egress-ranges")));
+            fixture.browser.waitForVaadin();
+            assertThat(fixture.browser.text(By.id("egress-ranges"))).contains("10.20.0.0/16").contains("fd00:1::/64");
+            assertThat(fixture.browser.driver.findElements(By.id("egress-editor")))
+                    .allMatch(e -> !e.isDisplayed());
+            fixture.browser.screenshot("network-member");
         } catch (AssertionError | RuntimeException e) {
             fixture.browser.screenshot("failure");
             throw e;
