@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.Api;
 import dev.berth.platform.PlatformTest;
-import dev.berth.registry.RegistryPrerequisites;
-import dev.berth.registry.TestImages;
 import dev.berth.registry.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,12 +38,10 @@ class NetworkPushTest extends PlatformTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        RegistryPrerequisites.require();
-        registry = TestRegistry.start();
-        work = Files.createTempDirectory("berth-network-push");
-        var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
-        TestImages.push(built.layout(), "1", registry.host(), "acme/net:1", null);
-        image = registry.host() + "/acme/net:1";
+        var images = RegistryWithImage.start("berth-network-push", "acme/net:1");
+        registry = images.registry();
+        work = images.work();
+        image = images.image();
 
         rootToken = Api.at(port).tokenFor("admin", ADMIN_PASSWORD);
         root = Api.at(port).bearer(rootToken);
