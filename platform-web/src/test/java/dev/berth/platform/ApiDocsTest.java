@@ -20,7 +20,8 @@ class ApiDocsTest extends PlatformTest {
                 "/api/v1/teams/{team}/apps/{app}/deployments", "/api/v1/teams/{team}/apps/{app}/rollback",
                 "/api/v1/teams/{team}/apps/{app}/replicas/{replica}/isolation", "/api/v1/teams/{team}/apps/{app}/secrets",
                 "/api/v1/teams/{team}/apps/{app}/secrets/{name}",
-                "/api/v1/teams/{team}/apps/{app}/logs"}) {
+                "/api/v1/teams/{team}/apps/{app}/logs", "/api/v1/teams/{team}/apps/{app}/network",
+                "/api/v1/teams/{team}/network/egress-allow"}) {
             assertThat(paths.has(path)).as(path).isTrue();
         }
     }

@@ -27,7 +27,9 @@ public enum Permission {
     MANAGE_SECRETS("set or delete this team's app secrets", Role.DEPLOYER),
     MANAGE_HOSTS("let hosts join the platform", null),
     VIEW_HOSTS("see the platform's hosts", null),
-    READ_LOGS("read the logs of this team's apps", Role.VIEWER);
+    READ_LOGS("read the logs of this team's apps", Role.VIEWER),
+    VIEW_EGRESS_ALLOW("see the private ranges this team's apps may reach", Role.VIEWER),
+    MANAGE_EGRESS_ALLOW("change the private ranges a team's apps may reach", null);
 
     private final String description;
     private final Role teamRole;

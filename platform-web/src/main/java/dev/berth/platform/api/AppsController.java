@@ -1,6 +1,7 @@
 package dev.berth.platform.api;
 
 import dev.berth.platform.apps.AppDetail;
+import dev.berth.platform.apps.AppNetwork;
 import dev.berth.platform.apps.AppService;
 import dev.berth.platform.apps.AppSummary;
 import dev.berth.platform.apps.IsolationView;
@@ -61,6 +62,13 @@ public class AppsController {
             + "and what differs from what should run (team VIEWER)")
     public AppDetail get(@PathVariable String team, @PathVariable String app) {
         return apps.get(callers.current(), team, app);
+    }
+
+    @GetMapping("/{app}/network")
+    @Operation(summary = "What the app may reach as its current revision declares it (egress, egressTo, connects),"
+            + " with the team's allowed private ranges (team VIEWER)")
+    public AppNetwork network(@PathVariable String team, @PathVariable String app) {
+        return apps.network(callers.current(), team, app);
     }
 
     @GetMapping("/{app}/deployments")

@@ -5,6 +5,8 @@ import dev.berth.platform.deployments.AppRevisions;
 import dev.berth.platform.deployments.Deployment;
 import dev.berth.platform.deployments.Deployments;
 import dev.berth.platform.deployments.ReplicaRow;
+import dev.berth.platform.egress.EgressAllowLookup;
+import dev.berth.gitsync.definition.Network;
 import dev.berth.platform.hosts.HostService;
 import dev.berth.platform.hosts.HostRecords;
 import dev.berth.platform.problem.Problem;
@@ -37,10 +39,12 @@ public class AppService {
     private final HostService hostService;
     private final AppSecrets secrets;
     private final Deployments rollbacks;
+    private final EgressAllowLookup egress;
     private final Clock clock;
 
     public AppService(TeamLookup teams, AppDeployments deployments, AppRevisions revisions, HostRecords hosts,
-                      HostService hostService, AppSecrets secrets, Deployments rollbacks, Clock clock) {
+                      HostService hostService, AppSecrets secrets, Deployments rollbacks, EgressAllowLookup egress, Clock clock) {
+        this.egress = egress;
         this.teams = teams;
         this.deployments = deployments;
         this.revisions = revisions;
@@ -83,6 +87,16 @@ public class AppService {
                 .orElse(null);
         return new AppDetail(team, app, d.revision(), d.commit(), desired(d), d, live, missing,
                 Differences.of(wanted, live, failedStart, clock.instant()));
+    }
+
+    /** What the app's current revision declares it may reach, and the team's allowed private ranges. */
+    public AppNetwork network(Caller caller, String team, String app) {
+        AccessPolicy.require(caller, Permission.VIEW_APPS, team);
+        long teamId = teamId(team);
+        var d = newest(teamId, team, app);
+        var declared = d.kind() == Deployment.Kind.REMOVE ? Network.NONE
+                : revisions.find(d.revision(), app).map(a -> a.definition().network()).orElse(Network.NONE);
+        return AppNetwork.of(team, app, d.revision(), declared, egress.textOf(teamId));
     }
 
     /** The app's deployments, newest first. */

@@ -5,6 +5,7 @@ import dev.berth.agent.protocol.HealthCheck;
 import dev.berth.agent.protocol.HealthTiming;
 import dev.berth.gitsync.definition.AppDefinition;
 import dev.berth.gitsync.definition.Health;
+import dev.berth.gitsync.definition.Network;
 import dev.berth.image.ImageReference;
 
 /**
@@ -36,7 +37,16 @@ public final class ContainerSpecs {
                 app.volumes().stream().map(v -> new ContainerSpec.VolumeMount(v.name(), v.mount(), v.sizeBytes())).toList(),
                 app.tmpfs().stream().map(t -> new ContainerSpec.TmpfsMount(t.mount(), t.sizeBytes())).toList(),
                 ports, app.capabilities(), health == null ? null : check(health.check()),
-                health == null ? null : timing(health), ContainerSpec.RestartPolicy.ON_FAILURE, ContainerSpec.Network.NONE);
+                health == null ? null : timing(health), ContainerSpec.RestartPolicy.ON_FAILURE, network(team, app.network()));
+    }
+
+    /** berth.yaml's network as the agent takes it: connects name the producing app team-qualified, as the agent names apps. */
+    static ContainerSpec.Network network(String team, Network declared) {
+        return new ContainerSpec.Network(
+                declared.egress() == Network.Egress.PUBLIC ? ContainerSpec.Egress.PUBLIC : ContainerSpec.Egress.NONE,
+                declared.egressTo().stream().map(to -> new ContainerSpec.EgressRule(to.cidr(), to.port())).toList(),
+                declared.connects().stream().map(c -> new ContainerSpec.Connect(AgentNames.app(team, c.app()), c.port(), c.local()))
+                        .toList());
     }
 
     /** {@code registry/repo:tag} or {@code registry/repo@sha256:old} becomes {@code registry/repo@digest}. */

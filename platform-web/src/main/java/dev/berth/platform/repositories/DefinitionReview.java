@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
+import dev.berth.platform.egress.EgressAllowLookup;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -25,7 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The checks every new revision passes, whether it was pushed or fetched: a valid definition,
- * apps this repository may define, and images that resolve to digests. Then the recording.
+ * apps this repository may define, network entries the team may declare ({@link NetworkReview}),
+ * and images that resolve to digests. Then the recording.
  */
 @Component
 public class DefinitionReview {
@@ -37,10 +39,12 @@ public class DefinitionReview {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final AuditLog auditLog;
+    private final EgressAllowLookup egress;
 
     public DefinitionReview(RepositoryStore store, ImageResolver images, TransactionTemplate tx, Clock clock,
-                            ApplicationEventPublisher events, AuditLog auditLog) {
+                            ApplicationEventPublisher events, AuditLog auditLog, EgressAllowLookup egress) {
         this.auditLog = auditLog;
+        this.egress = egress;
         this.store = store;
         this.images = images;
         this.tx = tx;
@@ -86,6 +90,7 @@ public class DefinitionReview {
                 problems.add(file + ": app '" + app + "' already belongs to repository '" + owner + "' of team '" + repo.team() + "'");
             }
         });
+        if (NetworkReview.declaresNetwork(definition)) problems.addAll(NetworkReview.problems(file, definition, team(repo, definition)));
         var pinned = new ArrayList<Revision.PinnedImage>();
         for (AppDefinition app : definition.apps()) {
             try {
@@ -96,6 +101,15 @@ public class DefinitionReview {
         }
         if (!problems.isEmpty()) return new Failed("invalid " + file, problems);
         return new Passed(yaml.get(), definition, List.copyOf(pinned), signature.label());
+    }
+
+    /** The team as the network checks need it: its allowed ranges, and its other repositories' apps this file connects to. */
+    private NetworkReview.Team team(RepositoryStore.Row repo, Definition definition) {
+        var elsewhere = new java.util.HashMap<String, List<dev.berth.gitsync.definition.Port>>();
+        store.definitionsElsewhere(repo.teamId(), repo.id(), NetworkReview.connectedElsewhere(definition)).forEach((app, json) ->
+                DefinitionJson.read(json).apps().stream().filter(a -> a.name().equals(app)).findFirst()
+                        .ifPresent(a -> elsewhere.put(app, a.ports())));
+        return new NetworkReview.Team(repo.team(), egress.rangesOf(repo.teamId()), elsewhere);
     }
 
     /**

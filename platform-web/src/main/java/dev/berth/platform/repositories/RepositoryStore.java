@@ -135,11 +135,31 @@ public class RepositoryStore {
     /** App name → the repository that owns it, for the given apps of a team. */
     public Map<String, String> owners(long teamId, List<String> apps) {
         if (apps.isEmpty()) return Map.of();
-        return jdbc.sql("""
+        return pairs(jdbc.sql("""
                 SELECT o.app, r.name FROM app_owners o JOIN repositories r ON r.id = o.repository_id
                 WHERE o.team_id = ? AND o.app = ANY (?)""")
-                .params(teamId, apps.toArray(String[]::new))
-                .query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2))).list().stream()
+                .params(teamId, apps.toArray(String[]::new)));
+    }
+
+    /**
+     * App name → the stored definition (JSON) of the newest revision of the repository that owns
+     * it, for those of {@code apps} that another repository than {@code repositoryId} owns and
+     * still defines in its newest revision.
+     */
+    public Map<String, String> definitionsElsewhere(long teamId, long repositoryId, List<String> apps) {
+        if (apps.isEmpty()) return Map.of();
+        return pairs(jdbc.sql("""
+                SELECT o.app, v.definition::text FROM app_owners o
+                JOIN LATERAL (SELECT id, definition FROM revisions WHERE repository_id = o.repository_id ORDER BY id DESC LIMIT 1) v
+                  ON true
+                WHERE o.team_id = ? AND o.repository_id <> ? AND o.app = ANY (?)
+                  AND EXISTS (SELECT 1 FROM revision_apps a WHERE a.revision_id = v.id AND a.app = o.app)""")
+                .params(teamId, repositoryId, apps.toArray(String[]::new)));
+    }
+
+    /** The first two text columns as a map. */
+    private static Map<String, String> pairs(JdbcClient.StatementSpec query) {
+        return query.query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2))).list().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 

@@ -11,6 +11,7 @@ import dev.berth.gitsync.definition.AppDefinition;
 import dev.berth.gitsync.definition.Definition;
 import dev.berth.gitsync.definition.DefinitionLimits;
 import dev.berth.gitsync.definition.DefinitionParser;
+import dev.berth.gitsync.definition.Network;
 import dev.berth.gitsync.definition.ParseResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +29,7 @@ class ContainerSpecsTest {
     /** What an app that names only its image becomes; the other rows differ from it where they say. */
     private static final ContainerSpec MINIMAL = new ContainerSpec(1, "acme.web.7.0", "acme.web", null, "busybox@" + DIGEST,
             List.of(), Map.of(), null, null, new ContainerSpec.Resources(256L << 20, 1000, 256), List.of(), List.of(),
-            List.of(), List.of(), null, null, ContainerSpec.RestartPolicy.ON_FAILURE, null);
+            List.of(), List.of(), null, null, ContainerSpec.RestartPolicy.ON_FAILURE, ContainerSpec.Network.NONE);
 
     static AppDefinition app(String yaml) {
         var parsed = DefinitionParser.parse("berth.yaml", ("apiVersion: berth/v1\napps:\n" + yaml).getBytes(StandardCharsets.UTF_8),
@@ -63,7 +64,7 @@ class ContainerSpecsTest {
                         List.of(new ContainerSpec.TmpfsMount("/tmp", 16L << 20)),
                         List.of(new ContainerSpec.PortPublish(null, 0, 8080)), List.of("CHOWN"),
                         new HealthCheck.Http(8080, "/healthz"), new HealthTiming(2000, 1000, 2, 3),
-                        ContainerSpec.RestartPolicy.ON_FAILURE, null)),
+                        ContainerSpec.RestartPolicy.ON_FAILURE, ContainerSpec.Network.NONE)),
                 Arguments.of("defaults: image's command and user, no health check, no ports", """
                           web:
                             image: busybox:1.36
@@ -98,6 +99,38 @@ class ContainerSpecsTest {
                     secrets: [DB_PASSWORD]
                 """), DIGEST, "acme.web.1.0");
         assertThat(spec.env()).containsOnlyKeys("A");
+    }
+
+    static Stream<Arguments> networks() {
+        return Stream.of(
+                Arguments.of("loopback only, the default", Network.NONE, ContainerSpec.Network.NONE),
+                Arguments.of("the public internet", new Network(Network.Egress.PUBLIC, List.of(), List.of()),
+                        new ContainerSpec.Network(ContainerSpec.Egress.PUBLIC, List.of(), List.of())),
+                Arguments.of("private destinations, one port or every port, in file order", new Network(Network.Egress.NONE,
+                        List.of(new Network.EgressDestination("10.20.0.5/32", 5432, 9, 11),
+                                new Network.EgressDestination("fd00:1::/64", 0, 10, 11)), List.of()),
+                        new ContainerSpec.Network(ContainerSpec.Egress.NONE, List.of(new ContainerSpec.EgressRule("10.20.0.5/32", 5432),
+                                new ContainerSpec.EgressRule("fd00:1::/64", 0)), List.of())),
+                Arguments.of("connects name the producer as the agent does, team-qualified", new Network(Network.Egress.PUBLIC,
+                        List.of(), List.of(new Network.Connect("db", "pg", 5432, 12, 11), new Network.Connect("cache", "redis", 6379, 13, 11))),
+                        new ContainerSpec.Network(ContainerSpec.Egress.PUBLIC, List.of(), List.of(
+                                new ContainerSpec.Connect("acme.db", "pg", 5432), new ContainerSpec.Connect("acme.cache", "redis", 6379)))),
+                Arguments.of("a long team and app name is fitted like the app's own name", new Network(Network.Egress.NONE, List.of(),
+                        List.of(new Network.Connect("d".repeat(63), "pg", 5432, 1, 1))),
+                        new ContainerSpec.Network(ContainerSpec.Egress.NONE, List.of(), List.of(
+                                new ContainerSpec.Connect(AgentNames.app("acme", "d".repeat(63)), "pg", 5432)))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("networks")
+    void theDeclaredNetworkBecomesTheSpecsNetwork(String name, Network declared, ContainerSpec.Network expected) {
+        var web = app("""
+                  web:
+                    image: busybox
+                """);
+        var declaring = new AppDefinition(web.name(), web.image(), web.command(), web.env(), web.secrets(), web.replicas(), web.user(),
+                web.resources(), web.ports(), web.health(), web.volumes(), web.tmpfs(), web.capabilities(), web.deploy(), declared);
+        assertThat(ContainerSpecs.of("acme", declaring, DIGEST, "acme.web.7.0").network()).isEqualTo(expected);
     }
 
     static Stream<Arguments> desired() {

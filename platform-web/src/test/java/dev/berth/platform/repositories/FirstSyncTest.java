@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.Api;
 import dev.berth.platform.PlatformTest;
-import dev.berth.registry.RegistryPrerequisites;
-import dev.berth.registry.TestImages;
 import dev.berth.registry.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,12 +43,10 @@ class FirstSyncTest extends PlatformTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        RegistryPrerequisites.require();
-        registry = TestRegistry.start();
-        work = Files.createTempDirectory("berth-first-sync");
-        var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
-        TestImages.push(built.layout(), "1", registry.host(), "acme/api:1", null);
-        image = registry.host() + "/acme/api:1";
+        var images = RegistryWithImage.start("berth-first-sync", "acme/api:1");
+        registry = images.registry();
+        work = images.work();
+        image = images.image();
         root = Api.at(port).bearer(Api.at(port).tokenFor("admin", ADMIN_PASSWORD));
         assertThat(root.post("/api/v1/teams", Map.of("name", TEAM)).status()).isEqualTo(201);
         scheduler.pauseTrigger(POLL);

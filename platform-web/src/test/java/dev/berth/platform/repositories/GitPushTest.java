@@ -16,8 +16,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import dev.berth.gitsync.signing.TestKeys;
-import dev.berth.registry.RegistryPrerequisites;
-import dev.berth.registry.TestImages;
 import dev.berth.registry.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,13 +57,11 @@ class GitPushTest extends PlatformTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        RegistryPrerequisites.require();
-        registry = TestRegistry.start();
-        work = Files.createTempDirectory("berth-git-push");
-        var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
-        TestImages.push(built.layout(), "1", registry.host(), "acme/web:1", null);
-        image = registry.host() + "/acme/web:1";
-        imageDigest = built.image().manifest().digest();
+        var images = RegistryWithImage.start("berth-git-push", "acme/web:1");
+        registry = images.registry();
+        work = images.work();
+        image = images.image();
+        imageDigest = images.digest();
 
         root = Api.at(port).bearer(Api.at(port).tokenFor("admin", ADMIN_PASSWORD));
         root.post("/api/v1/teams", Map.of("name", TEAM));

@@ -69,25 +69,52 @@ public final class Addresses {
             out.add(r.cidr());
             byte[] v4 = r.cidr().network();
             if (v4.length != 4) continue;
-            int p = r.cidr().prefix();
-            out.add(new Cidr(carrying(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff}, v4), 96 + p));
-            out.add(new Cidr(carrying(new byte[12], v4), 96 + p));
-            out.add(new Cidr(carrying(new byte[] {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0}, v4), 96 + p));
-            byte[] sixToFour = new byte[16];
-            sixToFour[0] = 0x20;
-            sixToFour[1] = 0x02;
-            System.arraycopy(v4, 0, sixToFour, 2, 4);
-            out.add(new Cidr(sixToFour, 16 + p));
+            for (Embedding e : EMBEDDINGS) {
+                byte[] a = e.prefix().network().clone();
+                System.arraycopy(v4, 0, a, e.offset() / 8, 4);
+                out.add(new Cidr(a, e.offset() + r.cidr().prefix()));
+            }
         }
         return List.copyOf(out);
     }
 
-    private static byte[] carrying(byte[] head, byte[] v4) {
-        byte[] a = new byte[16];
-        System.arraycopy(head, 0, a, 0, 12);
-        System.arraycopy(v4, 0, a, 12, 4);
-        return a;
+    /**
+     * The classes other than {@link AddressClass#PUBLIC} that some address of {@code range} has;
+     * empty when every address in it is public. A range that meets a prefix carrying IPv4
+     * addresses (IPv4-compatible, IPv4-mapped, NAT64, 6to4) has the classes of the IPv4 addresses
+     * it carries there.
+     */
+    public static java.util.Set<AddressClass> nonPublicClassesIn(Cidr range) {
+        var classes = java.util.EnumSet.noneOf(AddressClass.class);
+        // Blocks are CIDR ranges: they meet this range only if one holds the other, so the range's
+        // first address finds a block around it, and a block inside it starts inside it.
+        try {
+            classes.add(classify(InetAddress.getByAddress(range.network())));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Range r : RANGES) if (range.contains(r.cidr())) classes.add(r.kind());
+        for (Embedding e : EMBEDDINGS) {
+            if (range.contains(e.prefix())) {
+                classes.addAll(nonPublicClassesIn(Cidr.parse("0.0.0.0/0")));
+            } else if (e.prefix().contains(range)) {
+                byte[] v4 = slice(range.network(), e.offset() / 8);
+                classes.addAll(nonPublicClassesIn(new Cidr(v4, Math.min(32, range.prefix() - e.offset())).withoutHostBits()));
+            }
+        }
+        classes.remove(AddressClass.PUBLIC);
+        return classes;
     }
+
+    /** Where IPv6 carries an IPv4 address: from bit {@code offset} on, for 32 bits. */
+    private record Embedding(Cidr prefix, int offset) {
+    }
+
+    private static final List<Embedding> EMBEDDINGS = List.of(
+            new Embedding(Cidr.parse("::/96"), 96),
+            new Embedding(new Cidr(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0}, 96), 96),
+            new Embedding(Cidr.parse("64:ff9b::/96"), 96),
+            new Embedding(Cidr.parse("2002::/16"), 16));
 
     /** The IPv4 address an IPv6 address leads to, or null when it carries none. */
     static byte[] embeddedIpv4(byte[] a) {

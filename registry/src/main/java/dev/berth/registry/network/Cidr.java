@@ -63,6 +63,22 @@ public record Cidr(byte[] network, int prefix) {
             if (v4 == null || network.length != 4) return false;
             a = v4;
         }
+        return matches(a);
+    }
+
+    /** Whether every address of {@code range} lies in this range (same family only). */
+    public boolean contains(Cidr range) {
+        return range.network.length == network.length && range.prefix >= prefix && matches(range.network);
+    }
+
+    /** This range with the bits past the prefix cleared: {@code 10.1.2.3/16} becomes {@code 10.1.0.0/16}. */
+    public Cidr withoutHostBits() {
+        byte[] masked = network.clone();
+        for (int bit = prefix; bit < masked.length * 8; bit++) masked[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        return new Cidr(masked, prefix);
+    }
+
+    private boolean matches(byte[] a) {
         int full = prefix / 8;
         for (int i = 0; i < full; i++) if (a[i] != network[i]) return false;
         int rest = prefix % 8;

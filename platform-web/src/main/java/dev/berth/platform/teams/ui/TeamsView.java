@@ -18,6 +18,7 @@ import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.access.RequestOrigin;
+import dev.berth.platform.egress.EgressAllowService;
 import dev.berth.platform.teams.Team;
 import dev.berth.platform.teams.TeamService;
 import dev.berth.platform.ui.Notices;
@@ -26,7 +27,10 @@ import jakarta.annotation.security.PermitAll;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The teams the caller can see; selecting one shows its members. Platform admins create teams here. */
+/**
+ * The teams the caller can see; selecting one shows its members and its network (the private
+ * ranges its apps may reach). Platform admins create teams here.
+ */
 @Route("teams")
 @Menu(title = "Teams", order = 2, icon = "vaadin:users")
 @RouteAlias("")
@@ -40,7 +44,7 @@ public class TeamsView extends VerticalLayout {
     private final GridListDataView<Team> data;
     private final MembersPanel members;
 
-    public TeamsView(TeamService teams, UserService users, CallerResolver callers) {
+    public TeamsView(TeamService teams, UserService users, EgressAllowService egress, CallerResolver callers) {
         this.teams = teams;
         this.callers = callers;
         boolean platformAdmin = callers.current().platformAdmin();
@@ -72,13 +76,22 @@ public class TeamsView extends VerticalLayout {
         data.setIdentifierProvider(Team::name);
 
         members = new MembersPanel(teams, users, callers, this::reload);
-        grid.asSingleSelect().addValueChangeListener(e -> members.show(e.getValue() == null ? null : e.getValue().name()));
+        var network = new NetworkPanel(egress, callers);
+        grid.asSingleSelect().addValueChangeListener(e -> {
+            String team = e.getValue() == null ? null : e.getValue().name();
+            members.show(team);
+            network.show(team);
+        });
 
-        var content = new HorizontalLayout(grid, members);
+        var details = new VerticalLayout(members, network);
+        details.setPadding(false);
+        details.getStyle().set("overflow", "auto"); // members and network scroll together beside the grid
+        var content = new HorizontalLayout(grid, details);
         content.setSizeFull();
         grid.setWidth("40%");
         grid.setHeightFull();
-        members.setWidth("60%");
+        details.setWidth("60%");
+        details.setHeightFull();
         add(header, content);
         setFlexGrow(1, content);
         reload();
