@@ -5,53 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ConnectGrant;
 import dev.berth.agent.protocol.ConnectTarget;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * App-to-app connects through real rounds, heartbeats and long polls: the consumer's host hears
  * where its producer serves as the producer rolls out, and the producer's hosts who may connect.
- *
- * <p>berth.yaml's {@code connects} is not parsed yet, so a trigger this test installs (and removes)
- * writes {@code connects: [{app: db, port: pg, local: 5432}]} into the stored definition of every
- * app named {@code consumer}, as the parser will; everything after the push is the platform's own.
  */
 class ConnectsDeployTest extends DeployTest {
-    private static final String FUNCTION = "berth_connects_test_consumer";
-
-    @BeforeAll
-    void storeConnects() throws SQLException {
-        superuser("""
-                CREATE OR REPLACE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    NEW.definition := jsonb_set(NEW.definition, '{apps}', (
-                        SELECT jsonb_agg(CASE WHEN a->>'name' = 'consumer'
-                                THEN jsonb_set(a, '{network,connects}', '[{"app":"db","port":"pg","local":5432,"line":1,"column":1}]')
-                                ELSE a END ORDER BY i)
-                        FROM jsonb_array_elements(NEW.definition->'apps') WITH ORDINALITY AS t(a, i)));
-                    RETURN NEW;
-                END $$;
-                CREATE TRIGGER %1$s BEFORE INSERT ON revisions FOR EACH ROW EXECUTE FUNCTION %1$s();
-                """.formatted(FUNCTION));
-    }
-
-    @AfterAll
-    void dropConnects() throws SQLException {
-        superuser("DROP TRIGGER IF EXISTS %1$s ON revisions; DROP FUNCTION IF EXISTS %1$s();".formatted(FUNCTION));
-    }
-
-    private static void superuser(String sql) throws SQLException {
-        var db = database();
-        try (var c = DriverManager.getConnection(db.url(), db.user(), db.password()); var s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
     private String apps(String version) {
         return """
                 apiVersion: berth/v1
@@ -64,6 +26,7 @@ class ConnectsDeployTest extends DeployTest {
                   consumer:
                     image: %1$s
                     replicas: 1
+                    connects: [{app: db, port: pg, local: 5432}]
                 """.formatted(image, version);
     }
 
