@@ -11,6 +11,8 @@ import dev.berth.agent.inspect.IsolationReport;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.refusal.RefusalLog;
+import dev.berth.agent.refusal.RefusalReadings;
 import dev.berth.agent.runtime.ExitStatus;
 import dev.berth.agent.runtime.Runc;
 import dev.berth.agent.state.PortAllocations;
@@ -44,10 +46,11 @@ public final class AgentService implements AutoCloseable {
     private final ImageService images;
     private final StatusChanges changes;
     private final Connects connects;
+    private final RefusalReadings refusals;
 
     private AgentService(HeldContainers containers, AssignmentApplier assignments, Supervisor supervisor,
                          ContainerLauncher launcher, PublishedPorts ports, IsolationReports isolation, ImageService images,
-                         StatusChanges changes, Connects connects) {
+                         StatusChanges changes, Connects connects, RefusalReadings refusals) {
         this.containers = containers;
         this.assignments = assignments;
         this.supervisor = supervisor;
@@ -57,6 +60,7 @@ public final class AgentService implements AutoCloseable {
         this.images = images;
         this.changes = changes;
         this.connects = connects;
+        this.refusals = refusals;
     }
 
     /** Opens the state directory, checks the host, and adopts containers a previous agent left running. */
@@ -105,7 +109,8 @@ public final class AgentService implements AutoCloseable {
         var connected = new ConnectedContainers(containers);
         var connects = new Connects(connected, new NoPeerLink(), connected::consumers, Connects.DIAL_TIMEOUT);
         var service = new AgentService(containers, assignments, supervisor, launcher, ports,
-                new IsolationReports(host.cgroupV2()), images, changes, connects);
+                new IsolationReports(host.cgroupV2()), images, changes, connects,
+                new RefusalReadings(List::of, new RefusalLog(Clock.systemUTC(), ContainerStatus.MAX_REFUSED)));
         changes.listen(connects::wake);
         supervisor.start();
         connects.start();
@@ -159,16 +164,19 @@ public final class AgentService implements AutoCloseable {
 
     /**
      * Every container as the platform hears of it: state, exit, health, restarts, where its ports
-     * are served, and the isolation report of its live process (measured once per process); then
-     * assigned containers not running yet, {@code starting} or {@code failed}.
+     * are served, the isolation report of its live process (measured once per process) and what the
+     * firewall refused it (read afresh each time); then assigned containers not running yet,
+     * {@code starting} or {@code failed}.
      */
     public List<ContainerStatus> statuses() throws IOException {
         var out = new ArrayList<ContainerStatus>();
         var held = new HashSet<String>();
+        refusals.refresh();
         for (ManagedContainer m : containers.sorted()) {
             var info = m.info();
             held.add(m.name());
-            out.add(info.status(ports.published(m.name()), "running".equals(info.status()) ? isolation.checks(m, info.pid()) : List.of()));
+            out.add(refusals.of(m.name()).onto(info.status(ports.published(m.name()),
+                    "running".equals(info.status()) ? isolation.checks(m, info.pid()) : List.of())));
         }
         out.addAll(assignments.pending(held));
         return out;
