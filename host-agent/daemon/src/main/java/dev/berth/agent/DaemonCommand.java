@@ -1,6 +1,7 @@
 package dev.berth.agent;
 
 import dev.berth.agent.cli.UsageException;
+import dev.berth.agent.containernet.NetworkSettings;
 import dev.berth.agent.daemon.AgentOptions;
 import dev.berth.agent.daemon.AgentService;
 import dev.berth.agent.daemon.LogSource;
@@ -13,6 +14,7 @@ import dev.berth.agent.runtime.Runc;
 import dev.berth.agent.state.PortRange;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +31,8 @@ final class DaemonCommand {
 
     /** The daemon's command line, parsed and checked. */
     record Options(String publishAddress, String advertiseAddress, PortRange portRange, List<String> insecureRegistries,
-                   Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat) {
+                   Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat,
+                   NetworkSettings network) {
         /** Never prints the join token. */
         @Override
         public String toString() {
@@ -48,6 +51,8 @@ final class DaemonCommand {
         String joinToken = null;
         Path joinTokenFile = null;
         long heartbeatSeconds = 10;
+        var subnet = NetworkSettings.defaults().subnet();
+        var dns = new ArrayList<InetAddress>();
         for (int i = 0; i < args.size(); i += 2) {
             if (i + 1 >= args.size()) throw new UsageException(args.get(i) + " needs a value");
             String value = args.get(i + 1);
@@ -88,9 +93,23 @@ final class DaemonCommand {
                         throw new UsageException("--heartbeat-seconds must be a number of seconds from 1 to 3600, not '" + value + "'");
                     }
                 }
+                case "--container-subnet" -> {
+                    try {
+                        subnet = NetworkSettings.subnet(value);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--container-subnet: " + e.getMessage());
+                    }
+                }
+                case "--dns" -> {
+                    try {
+                        dns.add(NetworkSettings.resolver(value));
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--dns: " + e.getMessage());
+                    }
+                }
                 default -> throw new UsageException("daemon takes --publish-address, --advertise-address, --port-range, "
-                        + "--insecure-registry, --config, --platform, --join-token, --join-token-file and --heartbeat-seconds, not "
-                        + args.get(i));
+                        + "--insecure-registry, --config, --platform, --join-token, --join-token-file, --heartbeat-seconds, "
+                        + "--container-subnet and --dns, not " + args.get(i));
             }
         }
         if (joinToken != null && joinTokenFile != null) {
@@ -105,7 +124,7 @@ final class DaemonCommand {
                     + PlatformLink.credentialFile(state) + "; ask a platform admin for a join token");
         }
         return new Options(publish, advertise, range, List.copyOf(insecure), config, configGiven, platform, joinToken,
-                Duration.ofSeconds(heartbeatSeconds));
+                Duration.ofSeconds(heartbeatSeconds), new NetworkSettings(subnet, dns));
     }
 
     /** The token in the file: its first line, trimmed. The file's content never reaches an error message. */
@@ -143,7 +162,7 @@ final class DaemonCommand {
             }
             var registries = AgentConfig.load(o.config(), o.configGiven()).registries(o.insecureRegistries());
             var options = AgentOptions.defaults().withPublishAddress(o.publishAddress(), o.advertiseAddress())
-                    .withPortRange(o.portRange()).withRegistries(registries);
+                    .withPortRange(o.portRange()).withRegistries(registries).withNetwork(o.network());
             var agent = AgentService.open(state, Runc.DEFAULT_BINARY, options);
             var socket = new SocketServer(agent, state);
             var stopped = new CountDownLatch(1);

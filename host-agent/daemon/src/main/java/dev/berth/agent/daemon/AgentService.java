@@ -3,6 +3,8 @@ package dev.berth.agent.daemon;
 import dev.berth.agent.bundle.HostFacts;
 import dev.berth.agent.bundle.HostProbe;
 import dev.berth.agent.bundle.HostRequirements;
+import dev.berth.agent.cni.CniPlugins;
+import dev.berth.agent.containernet.ContainerNetwork;
 import dev.berth.agent.image.ImageService;
 import dev.berth.agent.inspect.IsolationReport;
 import dev.berth.agent.protocol.Assignment;
@@ -32,6 +34,9 @@ import java.util.List;
  * assignments are applied to them by an {@link AssignmentApplier}.
  */
 public final class AgentService implements AutoCloseable {
+    /** Where Debian's containernetworking-plugins are. */
+    static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
+    static final Path NFT = Path.of("/usr/sbin/nft");
     private final HeldContainers containers;
     private final AssignmentApplier assignments;
     private final Supervisor supervisor;
@@ -91,14 +96,18 @@ public final class AgentService implements AutoCloseable {
                 Clock.systemUTC());
         var changes = new StatusChanges();
         var ports = new PublishedPorts(options.publishAddress(), options.advertiseAddress());
+        var network = new ContainerNetwork(stateDir, options.network(), ContainerNetwork.resolvers(options.network()),
+                new CniPlugins(List.of(CNI_PLUGINS), Duration.ofSeconds(20)), NFT,
+                "berth_" + ContainerLauncher.agentTag(stateDir).replace('-', '_'));
         var launcher = new ContainerLauncher(stateDir, runc, host, options.publishAddress(), images,
-                new PortAllocations(stateDir, options.portRange()), ports, changes);
+                new PortAllocations(stateDir, options.portRange()), ports, network, changes);
         var containers = new HeldContainers(stateDir, runc, launcher, ports, options.stopGrace(), changes);
         containers.adoptAll();
+        launcher.repairNetwork(containers.all());
         var assignments = new AssignmentApplier(containers, stateDir, Clock.systemUTC(), changes);
         var supervisor = new Supervisor(containers::all, launcher, changes);
         var service = new AgentService(containers, assignments, supervisor, launcher, ports,
-                new IsolationReports(host.cgroupV2()), images, changes);
+                new IsolationReports(host.cgroupV2(), network), images, changes);
         supervisor.start();
         return service;
     }
@@ -121,6 +130,11 @@ public final class AgentService implements AutoCloseable {
     /** No assignment step is under way; for tests that wait for an apply to settle. */
     boolean assignmentsIdle() {
         return assignments.idle();
+    }
+
+    /** Runs {@code hook} right after each container's CNI ADD (tests make it throw to act out a crash there). */
+    void afterNetworkAdd(Runnable hook) {
+        launcher.afterNetworkAdd = hook;
     }
 
     /** Called whenever something a heartbeat reports has changed: a start, stop, removal, health or serving change. */
