@@ -58,11 +58,12 @@ class AgentArchitectureTest {
             .and().doNotHaveFullyQualifiedName("dev.berth.agent.runtime.Runc")
             .and().doNotHaveFullyQualifiedName("dev.berth.agent.state.VolumeManager")
             .and().doNotHaveFullyQualifiedName("dev.berth.agent.cni.CniPlugins")
+            .and().doNotHaveFullyQualifiedName("dev.berth.agent.firewall.Nft")
             .should().callMethod(ProcessBuilder.class, "start")
             .orShould().callMethod(Runtime.class, "exec", String[].class)
             .orShould().callMethod(Runtime.class, "exec", String.class)
             .because("only Runc knows runc's binary and --root and starts it (VolumeManager runs mkfs and mount helpers,"
-                    + " CniPlugins the CNI plugins)");
+                    + " CniPlugins the CNI plugins, Nft nft)");
 
     @ArchTest
     static final ArchRule theApplierSeesOnlyPlatformContainers = noClasses()

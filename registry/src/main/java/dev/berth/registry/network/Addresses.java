@@ -1,6 +1,7 @@
 package dev.berth.registry.network;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Classifies addresses by the range they fall in; pure, no resolver involved. */
@@ -55,6 +56,37 @@ public final class Addresses {
         }
         for (Range r : RANGES) if (r.cidr().contains(address)) return r.kind();
         return AddressClass.PUBLIC;
+    }
+
+    /**
+     * Every range {@link #classify} does not class as public, for a firewall that must refuse the
+     * same addresses: the ranges above and, for each IPv4 one, the IPv6 forms that carry it
+     * (mapped, compatible, NAT64, 6to4). Ranges may nest.
+     */
+    public static List<Cidr> nonPublicRanges() {
+        var out = new ArrayList<Cidr>();
+        for (Range r : RANGES) {
+            out.add(r.cidr());
+            byte[] v4 = r.cidr().network();
+            if (v4.length != 4) continue;
+            int p = r.cidr().prefix();
+            out.add(new Cidr(carrying(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff}, v4), 96 + p));
+            out.add(new Cidr(carrying(new byte[12], v4), 96 + p));
+            out.add(new Cidr(carrying(new byte[] {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0}, v4), 96 + p));
+            byte[] sixToFour = new byte[16];
+            sixToFour[0] = 0x20;
+            sixToFour[1] = 0x02;
+            System.arraycopy(v4, 0, sixToFour, 2, 4);
+            out.add(new Cidr(sixToFour, 16 + p));
+        }
+        return List.copyOf(out);
+    }
+
+    private static byte[] carrying(byte[] head, byte[] v4) {
+        byte[] a = new byte[16];
+        System.arraycopy(head, 0, a, 0, 12);
+        System.arraycopy(v4, 0, a, 12, 4);
+        return a;
     }
 
     /** The IPv4 address an IPv6 address leads to, or null when it carries none. */
