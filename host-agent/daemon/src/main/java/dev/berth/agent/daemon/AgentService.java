@@ -98,7 +98,7 @@ public final class AgentService implements AutoCloseable {
         var ports = new PublishedPorts(options.publishAddress(), options.advertiseAddress());
         var network = new ContainerNetwork(stateDir, options.network(), ContainerNetwork.resolvers(options.network()),
                 new CniPlugins(List.of(CNI_PLUGINS), Duration.ofSeconds(20)), NFT,
-                "berth_" + ContainerLauncher.agentTag(stateDir).replace('-', '_'));
+                ContainerLauncher.firewallTable(stateDir));
         var launcher = new ContainerLauncher(stateDir, runc, host, options.publishAddress(), images,
                 new PortAllocations(stateDir, options.portRange()), ports, network, changes);
         var containers = new HeldContainers(stateDir, runc, launcher, ports, options.stopGrace(), changes);
@@ -135,6 +135,10 @@ public final class AgentService implements AutoCloseable {
     /** Runs {@code hook} right after each container's CNI ADD (tests make it throw to act out a crash there). */
     void afterNetworkAdd(Runnable hook) {
         launcher.afterNetworkAdd = hook;
+    }
+
+    ContainerLauncher launcherForTests() {
+        return launcher;
     }
 
     /** Called whenever something a heartbeat reports has changed: a start, stop, removal, health or serving change. */

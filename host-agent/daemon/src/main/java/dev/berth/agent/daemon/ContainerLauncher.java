@@ -342,6 +342,11 @@ final class ContainerLauncher implements AutoCloseable {
         }
     }
 
+    /** The agent's nftables table: {@code berth_} and its tag (nft names take no '-'). Pure. */
+    static String firewallTable(Path stateDir) {
+        return "berth_" + agentTag(stateDir).replace('-', '_');
+    }
+
     /** A short name for the agent of this state directory. Pure. */
     static String agentTag(Path stateDir) {
         try {

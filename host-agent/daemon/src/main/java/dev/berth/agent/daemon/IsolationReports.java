@@ -49,7 +49,16 @@ final class IsolationReports {
         if (attached == null) return new NetworkReport.Promised(List.of(), "none", List.of(), "");
         var addresses = attached.addresses().stream().map(a -> a.substring(0, a.indexOf('/'))).toList();
         var resolvers = Resolvers.nameservers(network.resolvConf(m.name())).stream().map(InetAddress::getHostAddress).toList();
-        return new NetworkReport.Promised(addresses, attached.gateway(), resolvers, network.describe(m.name()));
+        return new NetworkReport.Promised(addresses, attached.gateway(), resolvers, rules(m.name()));
+    }
+
+    /** The container's rules as nftables lists them; blank (a failed check) when they cannot be listed. */
+    private String rules(String name) {
+        try {
+            return network.describe(name);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** The report of process {@code pid} as the platform hears it, measured the first time it is asked for. */
