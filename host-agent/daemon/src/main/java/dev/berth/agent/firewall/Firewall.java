@@ -5,7 +5,9 @@ import dev.berth.registry.network.Cidr;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,7 +20,9 @@ import java.util.Set;
  * destinations (TCP and UDP) and, with public egress, every address that is neither non-public
  * (the ranges of registry's {@link Addresses}) nor in the agent's container subnets. To the host
  * itself only DNS to its resolvers passes. Everything else is counted per destination and dropped.
- * Nothing opens a connection into a container subnet; containers leave masqueraded.
+ * Nothing opens a connection into a container subnet (so an allowed destination inside one never
+ * passes); containers leave masqueraded (the ptp plugin's own ipMasq stays off). Forwarding itself
+ * ({@code net.ipv4.ip_forward}) is the caller's to check.
  */
 public final class Firewall {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -41,29 +45,38 @@ public final class Firewall {
      */
     public static Firewall open(Path nft, String table, List<Cidr> containerSubnets) throws IOException {
         var firewall = new Firewall(new Nft(nft, TIMEOUT), TableObjects.table(table));
-        synchronized (firewall) {
-            firewall.nft.apply(firewall.rules.base(containerSubnets, Addresses.nonPublicRanges(), firewall.listing()));
-        }
+        firewall.nft.apply(firewall.rules.base(containerSubnets, Addresses.nonPublicRanges(), firewall.listing(false)));
         return firewall;
     }
 
-    /** Installs or replaces one container's rules, in one nftables transaction. */
+    /**
+     * Installs or replaces one container's rules, in one nftables transaction. Its refusal counts
+     * survive a replacement; its old host interface stops being its own.
+     *
+     * @throws IllegalArgumentException when the name is not a runc id, the interface name not a Linux one, or a port out of range
+     */
     public synchronized void apply(ContainerRules rules) throws IOException {
-        nft.apply(this.rules.apply(rules, listing()));
+        // Only the maps matter here (chains and sets are added idempotently): two listings, not three.
+        var maps = maps(List.of(TableObjects.FORWARD_MAP, TableObjects.INPUT_MAP));
+        nft.apply(this.rules.apply(rules, new TableListing(Set.of(), Set.of(), maps, List.of())));
     }
 
     /** Removes one container's rules; nothing happens when it has none. */
     public synchronized void remove(String container) throws IOException {
-        String script = rules.remove(container, listing());
+        String script = rules.remove(container, listing(true));
         if (!script.isEmpty()) nft.apply(script);
     }
 
     /** The containers that have rules in the table, for repair after a crash. */
     public synchronized Set<String> containers() throws IOException {
-        return listing().containers();
+        return listing(false).containers();
     }
 
-    /** Every refused destination of every container, with the kernel's counts. */
+    /**
+     * Every refused destination of every container, with the kernel's counts. Each container
+     * counts up to 1024 destinations per family, with ports and without; beyond that its drops
+     * are still counted, in the rule's own counter ({@link #describe}), but no longer per destination.
+     */
     public synchronized List<Refusal> refusals() throws IOException {
         Nft.Output out = nft.run("-j", "list", "table", "inet", table);
         if (!out.ok()) throw new IOException("nft could not list table inet " + table + ": " + out.message());
@@ -71,37 +84,62 @@ public final class Firewall {
     }
 
     /** The rules that apply to one container, as nftables lists them (for the isolation report). */
-    public String describe(String container) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+    public synchronized String describe(String container) throws IOException {
+        TableListing now = listing(true);
+        String forward = TableObjects.forwardChain(container);
+        String input = TableObjects.inputChain(container);
+        if (!now.chains().contains(forward)) {
+            return "container " + container + " has no rules in table inet " + table
+                    + ": its packets are dropped when they come from a container subnet\n";
+        }
+        return FirewallRules.description(container, now.interfacesJumpingTo(TableObjects.FORWARD_MAP, forward),
+                listChain(forward), listChain(input));
+    }
+
+    private String listChain(String chain) throws IOException {
+        Nft.Output out = nft.run("list", "chain", "inet", table, chain);
+        if (!out.ok()) throw new IOException("nft could not list chain " + chain + " of table inet " + table + ": " + out.message());
+        return out.stdout();
     }
 
     /** Deletes the whole table (an agent leaving the host, tests). */
     public synchronized void delete() throws IOException {
-        if (listingOrNull() != null) nft.apply("delete table inet " + table + "\n");
+        if (listingOrNull(false) != null) nft.apply("delete table inet " + table + "\n");
     }
 
-    /** What the table holds, without the contents of its sets; empty when it does not exist. */
-    private TableListing listing() throws IOException {
-        TableListing listing = listingOrNull();
+    /** What the table holds, without the contents of its sets but the maps' if asked; empty when it does not exist. */
+    private TableListing listing(boolean withMaps) throws IOException {
+        TableListing listing = listingOrNull(withMaps);
         return listing == null ? TableListing.EMPTY : listing;
     }
 
-    private TableListing listingOrNull() throws IOException {
+    private TableListing listingOrNull(boolean withMaps) throws IOException {
         Nft.Output out = nft.run("-j", "-t", "list", "table", "inet", table);
         if (!out.ok()) {
-            if (out.stderr().contains("No such file or directory")) return null;
+            if (absent(out)) return null;
             throw new IOException("nft could not list table inet " + table + ": " + out.message());
         }
         TableListing terse = parse(out.stdout());
         // The terse listing leaves out set contents, the verdict maps' entries among them.
-        var maps = new java.util.LinkedHashMap<String, java.util.Map<String, String>>();
-        for (String map : List.of(TableObjects.FORWARD_MAP, TableObjects.INPUT_MAP)) {
-            if (!terse.sets().contains(map) && !terse.maps().containsKey(map)) continue;
+        var maps = withMaps ? maps(List.copyOf(terse.maps().keySet())) : terse.maps();
+        return new TableListing(terse.chains(), terse.sets(), maps, List.of());
+    }
+
+    /** The entries of the verdict maps {@code names}; a missing one is left out. */
+    private Map<String, Map<String, String>> maps(List<String> names) throws IOException {
+        var maps = new LinkedHashMap<String, Map<String, String>>();
+        for (String map : names) {
             Nft.Output listed = nft.run("-j", "list", "map", "inet", table, map);
+            if (absent(listed)) continue;
             if (!listed.ok()) throw new IOException("nft could not list map " + map + " of table inet " + table + ": " + listed.message());
             maps.putAll(parse(listed.stdout()).maps());
         }
-        return new TableListing(terse.chains(), terse.sets(), maps, List.of());
+        return maps;
+    }
+
+    /** nft's word for a table, chain or map that does not exist (its messages are not translated: the environment is empty). */
+    private static boolean absent(Nft.Output out) {
+        return !out.ok() && out.stderr().contains("No such file or directory");
     }
 
     private TableListing parse(String json) throws IOException {

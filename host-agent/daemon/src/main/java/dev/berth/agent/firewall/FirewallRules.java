@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -102,7 +102,7 @@ final class FirewallRules {
         // The container's old interface, and whatever container the new interface was left to, lose their entries.
         for (String map : List.of(FORWARD_MAP, INPUT_MAP)) {
             var stale = new LinkedHashSet<>(now.interfacesJumpingTo(map, map.equals(FORWARD_MAP) ? forward : input));
-            if (now.maps().getOrDefault(map, java.util.Map.of()).containsKey(iface)) stale.add(iface);
+            if (now.maps().getOrDefault(map, Map.of()).containsKey(iface)) stale.add(iface);
             for (String old : stale) s.add("delete element " + table + " " + map + " { \"" + old + "\" }");
         }
         s.add("add element " + table + " " + FORWARD_MAP + " { \"" + iface + "\" : jump " + forward + " }");
@@ -118,7 +118,7 @@ final class FirewallRules {
             String ip = d.range().network().length == 4 ? "ip" : "ip6";
             String port = d.port() == 0 ? "" : " th dport " + d.port();
             s.rule(forward, ip + " daddr " + cidr(d.range()) + " meta l4proto { tcp, udp }" + port + " accept",
-                    "allowed: " + d.range() + (d.port() == 0 ? " every port" : " port " + d.port()));
+                    "allowed: " + cidr(d.range()) + (d.port() == 0 ? " every port" : " port " + d.port()));
         }
         if (rules.publicEgress()) {
             s.rule(forward, "ip daddr != @" + NON_PUBLIC_4 + " ip daddr != @" + SUBNETS_4 + " accept", "public internet");
@@ -152,6 +152,36 @@ final class FirewallRules {
             }
         }
         return s.text();
+    }
+
+    /**
+     * The human-readable account of one container's rules: its interfaces, then the rules of its
+     * two chains as {@code nft list chain} printed them (counters included).
+     */
+    static String description(String container, List<String> interfaces, String forwardListing, String inputListing) {
+        var out = new StringBuilder();
+        out.append("container ").append(container).append(": packets from ")
+                .append(interfaces.isEmpty() ? "no interface" : String.join(", ", interfaces)).append('\n');
+        out.append("to other hosts (first match decides):\n");
+        for (String rule : chainRules(forwardListing)) out.append("  ").append(rule).append('\n');
+        out.append("to this host:\n");
+        for (String rule : chainRules(inputListing)) out.append("  ").append(rule).append('\n');
+        out.append("@" + NON_PUBLIC_4 + ", @" + NON_PUBLIC_6 + ": loopback, private, shared, link-local, multicast, reserved"
+                + " and unspecified addresses; @" + SUBNETS_4 + ", @" + SUBNETS_6 + ": the agent's container subnets\n");
+        return out.toString();
+    }
+
+    /** The rule lines of {@code nft list chain} output: those inside the chain's braces. */
+    static List<String> chainRules(String listing) {
+        var rules = new ArrayList<String>();
+        boolean inChain = false;
+        for (String line : listing.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("chain ") && t.endsWith("{")) inChain = true;
+            else if (t.equals("}")) inChain = false;
+            else if (inChain && !t.isEmpty()) rules.add(t);
+        }
+        return rules;
     }
 
     /** Packets not from the container's own addresses are dropped (it cannot pass for another). */

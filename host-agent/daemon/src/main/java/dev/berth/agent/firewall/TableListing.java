@@ -75,9 +75,8 @@ record TableListing(Set<String> chains, Set<String> sets, Map<String, Map<String
                 JsonNode set = item.get("set");
                 String name = set.path("name").asString();
                 sets.add(name);
-                String container = TableObjects.containerOf(name);
-                if (container != null && !name.startsWith("c_") && !name.startsWith("i_")) {
-                    for (JsonNode elem : set.path("elem")) refusals.add(refusal(container, name, elem));
+                if (TableObjects.isRefusedSet(name)) {
+                    for (JsonNode elem : set.path("elem")) refusals.add(refusal(TableObjects.containerOf(name), name, elem));
                 }
             }
         }

@@ -2,6 +2,7 @@ package dev.berth.agent.firewall;
 
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The names of what the table holds. A container's objects are its name behind a fixed prefix, so
@@ -23,7 +24,8 @@ final class TableObjects {
 
     private static final String FORWARD_CHAIN = "c_";
     private static final String INPUT_CHAIN = "i_";
-    private static final List<String> PREFIXES = List.of(FORWARD_CHAIN, INPUT_CHAIN, "r4_", "r6_", "p4_", "p6_");
+    private static final List<String> SET_PREFIXES = List.of("r4_", "r6_", "p4_", "p6_");
+    private static final List<String> PREFIXES = Stream.concat(Stream.of(FORWARD_CHAIN, INPUT_CHAIN), SET_PREFIXES.stream()).toList();
     /** A runc id as CNI takes it; with a prefix it stays far below nft's 255-character names. */
     private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Pattern TABLE = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
@@ -66,6 +68,11 @@ final class TableObjects {
     /** The dynamic set counting refused destinations: IPv4 or IPv6, with a port or without one. */
     static String refusedSet(String container, boolean ipv6, boolean withPort) {
         return (withPort ? "r" : "p") + (ipv6 ? "6_" : "4_") + container(container);
+    }
+
+    /** Whether {@code name} is one of the sets {@link #refusedSet} names. */
+    static boolean isRefusedSet(String name) {
+        return SET_PREFIXES.stream().anyMatch(name::startsWith) && containerOf(name) != null;
     }
 
     /** The container whose object {@code name} is, or null when it is one of the table's own. */

@@ -92,6 +92,25 @@ class FirewallKernelTest {
     }
 
     @Test
+    void describeListsTheContainersRulesAsNftHasThem() throws Exception {
+        firewall.apply(new ContainerRules("web-1", "veth1a2b3c4d",
+                List.of(InetAddress.ofLiteral("198.51.100.242"), InetAddress.ofLiteral("2001:db8:b::2")), false,
+                List.of(new Destination(Cidr.parse("198.51.100.0/30"), 5432), new Destination(Cidr.parse("2001:db8:c::/48"), 0)),
+                List.of(InetAddress.ofLiteral("198.51.100.241"))));
+
+        String text = firewall.describe("web-1");
+
+        assertThat(text).startsWith("container web-1: packets from veth1a2b3c4d\nto other hosts (first match decides):\n")
+                .contains("  ip saddr != 198.51.100.242 counter packets 0 bytes 0 drop comment \"not from its address\"",
+                        "  ip daddr 198.51.100.241 meta l4proto { tcp, udp } th dport 53 accept comment \"DNS to its resolvers\"",
+                        "  ip6 daddr 2001:db8:c::/48 meta l4proto { tcp, udp } accept",
+                        "to this host:\n  icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept",
+                        "counter packets 0 bytes 0 drop comment \"refused: the host\"")
+                .doesNotContain("table inet", "public internet");
+        assertThat(firewall.describe("other")).contains("no rules");
+    }
+
+    @Test
     void badInputIsRefusedBeforeNftRuns() {
         assertThatThrownBy(() -> firewall.apply(rules("-bad", "veth0", true, List.of())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'-bad'");

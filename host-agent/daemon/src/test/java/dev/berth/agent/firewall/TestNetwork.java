@@ -1,0 +1,183 @@
+package dev.berth.agent.firewall;
+
+import dev.berth.agent.sys.SyscallPort;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A container and "the internet" as two network namespaces this test creates, wired the way CNI's
+ * ptp plugin wires a container: a veth whose host side ({@code veth<8 hex>}) holds the gateway
+ * address, the container's /32 routed to it, the container's default route via the gateway.
+ * "The internet" is a namespace at TEST-NET-3 behind a second veth. Addresses come from a slot of
+ * 198.51.100.200-.247 and 203.0.113.200-.247 picked at random; a policy-routing rule sends
+ * everything from the container's address into the internet namespace, so a packet the firewall
+ * wrongly lets through never leaves the machine. {@link #close} removes all of it.
+ */
+final class TestNetwork implements AutoCloseable {
+    private static final Path IP = Path.of("/usr/sbin/ip");
+
+    final String suffix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 25, 1L << 30), 36);
+    final String containerNs = "berthfw-" + suffix + "-c";
+    final String internetNs = "berthfw-" + suffix + "-i";
+    final String hostVeth = "veth" + String.format("%08x", ThreadLocalRandom.current().nextInt());
+    final String internetVeth = "bfi" + suffix;
+    private final int slot = 200 + 4 * ThreadLocalRandom.current().nextInt(12);
+    private final int routeTable = 20000 + ThreadLocalRandom.current().nextInt(10000);
+    final String subnet = "198.51.100." + slot + "/30";
+    final String gateway = "198.51.100." + (slot + 1);
+    final String container = "198.51.100." + (slot + 2);
+    final String internetGateway = "203.0.113." + (slot + 1);
+    final String internet = "203.0.113." + (slot + 2);
+    private final List<ServerSocket> servers = new ArrayList<>();
+    private boolean ruleAdded;
+
+    static boolean available() {
+        return Files.isExecutable(IP) && "root".equals(System.getProperty("user.name"));
+    }
+
+    TestNetwork() throws Exception {
+        try {
+            ip("netns", "add", containerNs);
+            ip("netns", "add", internetNs);
+            // The container as ptp leaves it, and the internet the same way.
+            wire(containerNs, hostVeth, gateway, container);
+            wire(internetNs, internetVeth, internetGateway, internet);
+            // Whatever the container sends beyond the host lands in the internet namespace.
+            ip("route", "add", "default", "dev", internetVeth, "table", Integer.toString(routeTable));
+            ip("rule", "add", "from", container + "/32", "lookup", Integer.toString(routeTable), "pref", Integer.toString(routeTable));
+            ruleAdded = true;
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** A veth from the host into {@code ns}: each side a /32, routed to the other, the namespace's default via the host. */
+    private static void wire(String ns, String hostSide, String hostAddress, String nsAddress) throws Exception {
+        ip("link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        ip("addr", "add", hostAddress + "/32", "dev", hostSide);
+        ip("link", "set", hostSide, "up");
+        ip("route", "add", nsAddress + "/32", "dev", hostSide);
+        ip("-n", ns, "link", "set", "lo", "up");
+        ip("-n", ns, "addr", "add", nsAddress + "/32", "dev", "eth0");
+        ip("-n", ns, "link", "set", "eth0", "up");
+        ip("-n", ns, "route", "add", hostAddress + "/32", "dev", "eth0", "scope", "link");
+        ip("-n", ns, "route", "add", "default", "via", hostAddress, "dev", "eth0");
+    }
+
+    /** A TCP server in the internet namespace: each connection gets "ok" and is closed. */
+    void serveInInternet(int port) throws Exception {
+        serve(inNamespace(internetNs, () -> new ServerSocket(port, 50, InetAddress.ofLiteral(internet))));
+    }
+
+    /** A TCP server in the container namespace. */
+    void serveInContainer(int port) throws Exception {
+        serve(inNamespace(containerNs, () -> new ServerSocket(port, 50, InetAddress.ofLiteral(container))));
+    }
+
+    /** A TCP server on the host itself, at {@code address}. */
+    void serveOnHost(String address, int port) throws Exception {
+        serve(new ServerSocket(port, 50, InetAddress.ofLiteral(address)));
+    }
+
+    private void serve(ServerSocket server) {
+        servers.add(server);
+        Thread.ofPlatform().daemon().start(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                    s.getOutputStream().write("ok".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        });
+    }
+
+    /** Whether the container reaches {@code address:port} and hears "ok" within a second. */
+    boolean containerReaches(String address, int port) throws Exception {
+        return reaches(containerNs, address, port);
+    }
+
+    /** Whether the container gets an answer to an ICMP echo (the JDK pings when it runs as root). */
+    boolean containerPings(String address) throws Exception {
+        return inNamespace(containerNs, () -> InetAddress.ofLiteral(address).isReachable(1000));
+    }
+
+    /** Whether a client in the internet namespace reaches {@code address:port}. */
+    boolean internetReaches(String address, int port) throws Exception {
+        return reaches(internetNs, address, port);
+    }
+
+    private static boolean reaches(String ns, String address, int port) throws Exception {
+        return inNamespace(ns, () -> {
+            try (var s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.ofLiteral(address), port), 1000);
+                s.setSoTimeout(1000);
+                return new String(s.getInputStream().readNBytes(2), StandardCharsets.US_ASCII).equals("ok");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Runs {@code work} on a thread of its own that has entered the namespace (sockets belong to their thread's namespace). */
+    private static <T> T inNamespace(String ns, Callable<T> work) throws Exception {
+        var task = new FutureTask<>(() -> {
+            SyscallPort.enterNamespace(Path.of("/run/netns", ns), SyscallPort.CLONE_NEWNET);
+            return work.call();
+        });
+        Thread.ofPlatform().daemon().name("netns-" + ns).start(task);
+        try {
+            return task.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ServerSocket s : servers) s.close();
+        if (ruleAdded) quietly("rule", "del", "from", container + "/32", "lookup", Integer.toString(routeTable));
+        quietly("route", "flush", "table", Integer.toString(routeTable));
+        // Deleting a namespace deletes the veth ends inside it and so their host ends, routes and addresses.
+        quietly("link", "delete", hostVeth);
+        quietly("link", "delete", internetVeth);
+        quietly("netns", "delete", containerNs);
+        quietly("netns", "delete", internetNs);
+    }
+
+    private static void quietly(String... args) throws Exception {
+        run(args);
+    }
+
+    private static void ip(String... args) throws Exception {
+        String failed = run(args);
+        if (failed != null) throw new IllegalStateException("ip " + String.join(" ", args) + ": " + failed);
+    }
+
+    /** Runs ip; null on success, else what it printed. */
+    private static String run(String... args) throws Exception {
+        var command = new ArrayList<>(List.of(IP.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return "timed out";
+        }
+        return p.exitValue() == 0 ? null : out.strip();
+    }
+}
