@@ -15,9 +15,9 @@ class NetworkReportTest {
             """;
     private static final String ROUTE = """
             Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT
-            eth0\t00000000\t413364C6\t0003\t0\t0\t0\t00000000\t0\t0\t0
-            eth0\t403364C6\t413364C6\t0003\t0\t0\t0\tC0FFFFFF\t0\t0\t0
-            eth0\t413364C6\t00000000\t0005\t0\t0\t0\tFFFFFFFF\t0\t0\t0
+            eth0\t00000000\t416433C6\t0003\t0\t0\t0\t00000000\t0\t0\t0
+            eth0\t406433C6\t416433C6\t0003\t0\t0\t0\tC0FFFFFF\t0\t0\t0
+            eth0\t416433C6\t00000000\t0005\t0\t0\t0\tFFFFFFFF\t0\t0\t0
             """;
     private static final String FIB_TRIE = """
             Main:
