@@ -62,13 +62,7 @@ final class DaemonCommand {
                     if (value.isBlank()) throw new UsageException("--advertise-address needs a host name or address");
                     advertise = value;
                 }
-                case "--port-range" -> {
-                    try {
-                        range = PortRange.parse(value);
-                    } catch (IllegalArgumentException e) {
-                        throw new UsageException("--port-range: " + e.getMessage());
-                    }
-                }
+                case "--port-range" -> range = checked("--port-range", () -> PortRange.parse(value));
                 case "--insecure-registry" -> {
                     try {
                         insecure.add(AgentConfig.registryHost(value, "--insecure-registry"));
@@ -93,20 +87,8 @@ final class DaemonCommand {
                         throw new UsageException("--heartbeat-seconds must be a number of seconds from 1 to 3600, not '" + value + "'");
                     }
                 }
-                case "--container-subnet" -> {
-                    try {
-                        subnet = NetworkSettings.subnet(value);
-                    } catch (IllegalArgumentException e) {
-                        throw new UsageException("--container-subnet: " + e.getMessage());
-                    }
-                }
-                case "--dns" -> {
-                    try {
-                        dns.add(NetworkSettings.resolver(value));
-                    } catch (IllegalArgumentException e) {
-                        throw new UsageException("--dns: " + e.getMessage());
-                    }
-                }
+                case "--container-subnet" -> subnet = checked("--container-subnet", () -> NetworkSettings.subnet(value));
+                case "--dns" -> dns.add(checked("--dns", () -> NetworkSettings.resolver(value)));
                 default -> throw new UsageException("daemon takes --publish-address, --advertise-address, --port-range, "
                         + "--insecure-registry, --config, --platform, --join-token, --join-token-file, --heartbeat-seconds, "
                         + "--container-subnet and --dns, not " + args.get(i));
@@ -125,6 +107,15 @@ final class DaemonCommand {
         }
         return new Options(publish, advertise, range, List.copyOf(insecure), config, configGiven, platform, joinToken,
                 Duration.ofSeconds(heartbeatSeconds), new NetworkSettings(subnet, dns));
+    }
+
+    /** An option's value as {@code parse} reads it; what it refuses is a usage error naming the option. */
+    private static <T> T checked(String option, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
     }
 
     /** The token in the file: its first line, trimmed. The file's content never reaches an error message. */

@@ -20,30 +20,27 @@ class NetworkSettingsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "10.213.0.0|needs a prefix length",
-            "fd00::/64|not an IPv4 range",
-            "10.0.0.0/7|prefix from /8 to /28",
-            "10.0.0.0/30|prefix from /8 to /28",
-            "127.0.0.0/8|loopback, link-local, multicast or reserved",
-            "169.254.0.0/16|loopback, link-local, multicast or reserved",
-            "224.0.0.0/8|loopback, link-local, multicast or reserved",
-            "240.0.0.0/8|loopback, link-local, multicast or reserved",
-            "0.0.0.0/8|loopback, link-local, multicast or reserved",
-            "10.213.0.1/16|host bits set",
-            "berth.example.com/16|not an IP address or range",
-            "10.0.0.0/x|no valid prefix length"})
-    void refusesWhatCannotBeAContainerSubnet(String text, String reason) {
-        assertThatThrownBy(() -> NetworkSettings.subnet(text)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(reason);
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "dns.example.com|not an IP address",
-            "203.0.113.0/24|is a range",
-            "0.0.0.0|cannot be a DNS server",
-            "224.0.0.251|cannot be a DNS server"})
-    void refusesWhatCannotBeAResolver(String text, String reason) {
-        assertThatThrownBy(() -> NetworkSettings.resolver(text)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(reason);
+            "subnet|10.213.0.0|needs a prefix length",
+            "subnet|fd00::/64|not an IPv4 range",
+            "subnet|10.0.0.0/7|prefix from /8 to /28",
+            "subnet|10.0.0.0/30|prefix from /8 to /28",
+            "subnet|127.0.0.0/8|loopback, link-local, multicast or reserved",
+            "subnet|169.254.0.0/16|loopback, link-local, multicast or reserved",
+            "subnet|224.0.0.0/8|loopback, link-local, multicast or reserved",
+            "subnet|240.0.0.0/8|loopback, link-local, multicast or reserved",
+            "subnet|0.0.0.0/8|loopback, link-local, multicast or reserved",
+            "subnet|10.213.0.1/16|host bits set",
+            "subnet|berth.example.com/16|not an IP address or range",
+            "subnet|10.0.0.0/x|no valid prefix length",
+            "resolver|dns.example.com|not an IP address",
+            "resolver|203.0.113.0/24|is a range",
+            "resolver|0.0.0.0|cannot be a DNS server",
+            "resolver|224.0.0.251|cannot be a DNS server"})
+    void refusesWhatCannotBeASubnetOrResolver(String option, String text, String reason) {
+        assertThatThrownBy(() -> {
+            if (option.equals("subnet")) NetworkSettings.subnet(text);
+            else NetworkSettings.resolver(text);
+        }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(reason);
     }
 
     @ParameterizedTest

@@ -52,7 +52,7 @@ class ContainerNetworkingTest {
         work = Files.createTempDirectory("berth-net-test");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
         state = work.resolve("state");
-        rootfs = Busybox.tree(work.resolve("busybox"), "sh", "sleep", "cat", "nc");
+        rootfs = Busybox.tree(work.resolve("busybox"), "sh", "sleep", "cat", "nc", "touch");
     }
 
     @AfterEach
@@ -66,6 +66,11 @@ class ContainerNetworkingTest {
                     } catch (IOException gone) {
                         // another agent of this test removed it
                     }
+                }
+                try {
+                    agent.removeVolume("net", "data");
+                } catch (IOException none) {
+                    // not created by this test, or by another agent of it
                 }
                 agent.close();
             }
@@ -196,6 +201,36 @@ class ContainerNetworkingTest {
 
         successor.remove("doomed");
         assertNothingLeft(List.of(link));
+    }
+
+    @Test
+    void aRestartedRunIsAttachedAgainWithItsOldLeaseReleased() throws Exception {
+        var agent = agent("198.51.100.0/26", 3);
+        // Fails once (a volume remembers), then runs: the supervisor restarts it after a second.
+        var spec = RunArguments.parse(List.of("--name", "flaky", "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
+                "--volume", "data:/data:8Mi", "--restart", "on-failure", "--", "/bin/sh", "-c",
+                "if [ -e /data/failed ]; then exec sleep 600; fi; touch /data/failed; exit 1"))
+                .withNetwork(egress(ContainerSpec.Egress.PUBLIC));
+        agent.run(spec);
+        var deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            var info = agent.ps().getFirst();
+            if (info.restarts() >= 1 && info.status().equals("running")) break;
+            Thread.sleep(100);
+        }
+        assertThat(agent.ps().getFirst().restarts()).isEqualTo(1);
+        assertThat(agent.ps().getFirst().status()).isEqualTo("running");
+        String veth = agent.launcherForTests().network().attached(state.resolve("containers/flaky")).orElseThrow().hostInterface();
+        assertThat(TestInternet.linkExists(veth)).isTrue();
+        try (Stream<Path> files = Files.list(state.resolve("network/leases/berth"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("one lease").filteredOn(f -> f.startsWith("198.51.100.")).hasSize(1);
+        }
+        assertThat(firewall().containers()).containsExactly("flaky");
+        assertThat(agent.inspect("flaky").isolation().items()).allSatisfy(i -> assertThat(i.pass()).as(i.toString()).isTrue());
+
+        agent.stop("flaky", Duration.ZERO);
+        agent.remove("flaky");
+        assertNothingLeft(List.of(veth));
     }
 
     /** Thrown where the agent would have died. */
