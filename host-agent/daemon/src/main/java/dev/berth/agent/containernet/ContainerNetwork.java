@@ -17,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,13 +91,63 @@ public final class ContainerNetwork {
                 resolv.toString(), HOOK_TIMEOUT_SECONDS);
     }
 
+    /**
+     * Whether the container of {@code dir} waits for the agent when it starts: its bundle has the
+     * hook (one written before networking existed has not, whatever its spec says).
+     */
+    public boolean hooked(Path dir) {
+        return HookChannel.exists(dir);
+    }
+
     /** Opens the agent's end of the hook; call before runc starts, then {@link Setup#attach} while it runs. */
-    public Setup begin(String name, Path dir, ContainerSpec.Network network) throws IOException {
+    Setup begin(String name, Path dir, ContainerSpec.Network network) throws IOException {
         return new Setup(name, dir, network, HookChannel.open(dir));
     }
 
+    /** A start of runc that returns once the container's process runs or runc has ended. */
+    @FunctionalInterface
+    public interface Start<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code start} with the network setup its hook waits for beside it, on a thread of its own;
+     * returns what {@code start} returned once both are done. A failed setup fails the start (runc
+     * aborts it) with the setup's reason. {@code afterAdd}: see {@link Setup#attach}; an {@link Error}
+     * it throws passes through untouched, as if the agent had died there.
+     */
+    public <T> T startAttached(String name, Path dir, ContainerSpec.Network network, Runnable afterAdd, Start<T> start)
+            throws IOException {
+        var attaching = new CompletableFuture<Attached>();
+        try (var setup = begin(name, dir, network)) {
+            Thread.ofPlatform().name("network-" + name).daemon().start(() -> {
+                try {
+                    attaching.complete(setup.attach(afterAdd));
+                } catch (Throwable e) {
+                    attaching.completeExceptionally(e);
+                }
+            });
+            T started;
+            try {
+                started = start.run();
+            } finally {
+                setup.abandon(); // runc is past its hook or gone: a wait still under way ends
+            }
+            attaching.get(HOOK_TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
+            return started;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) throw error;
+            throw new IOException("network setup of " + name + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("network setup of " + name + " did not finish", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during the network setup of " + name);
+        }
+    }
+
     /** One start's network setup, answering the hook. */
-    public final class Setup implements AutoCloseable {
+    final class Setup implements AutoCloseable {
         private final String name;
         private final Path dir;
         private final ContainerSpec.Network network;
@@ -112,7 +165,7 @@ public final class ContainerNetwork {
          * go on. On failure the hook hears why (runc aborts the start) and what was set up is
          * removed. {@code afterAdd} runs right after CNI ADD (tests stop there to act out a crash).
          */
-        public Attached attach(Runnable afterAdd) throws IOException {
+        Attached attach(Runnable afterAdd) throws IOException {
             String state = channel.awaitState();
             if (state.isEmpty()) throw new IOException("runc ended before the network hook of " + name + " ran");
             try {
@@ -141,7 +194,7 @@ public final class ContainerNetwork {
         }
 
         /** Ends a wait in {@link #attach} that no hook will answer (runc ended first). */
-        public void abandon() {
+        void abandon() {
             channel.abandon();
         }
 
@@ -253,10 +306,5 @@ public final class ContainerNetwork {
 
     private static void write(Path dir, Attached attached) throws IOException {
         AtomicFile.at(dir.resolve(RECORD)).withMode("rw-------").write(JSON.writeValueAsBytes(attached));
-    }
-
-    /** How long a start may wait for its network setup beyond runc's own hook timeout. */
-    public static Duration setupTimeout() {
-        return Duration.ofSeconds(HOOK_TIMEOUT_SECONDS + 10);
     }
 }

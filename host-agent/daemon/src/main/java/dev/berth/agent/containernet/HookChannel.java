@@ -43,7 +43,14 @@ final class HookChannel implements AutoCloseable {
 
     /** Opens the request FIFO of {@code dir}, before the container starts. */
     static HookChannel open(Path dir) throws IOException {
+        // "rw" would create a regular file where the FIFO is missing.
+        if (!exists(dir)) throw new IOException("the network hook's FIFO " + dir.resolve(REQUEST) + " is missing");
         return new HookChannel(new RandomAccessFile(dir.resolve(REQUEST).toFile(), "rw"));
+    }
+
+    /** Whether {@code dir} has the hook's FIFOs: the container's bundle was written with the hook. */
+    static boolean exists(Path dir) {
+        return Files.exists(dir.resolve(REQUEST), LinkOption.NOFOLLOW_LINKS) && Files.exists(dir.resolve(REPLY), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Waits for the hook's line: runc's state. Empty when {@link #abandon()} came first. */

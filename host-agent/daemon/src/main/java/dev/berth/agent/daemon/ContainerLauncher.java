@@ -6,7 +6,6 @@ import dev.berth.agent.bundle.ConfigJson;
 import dev.berth.agent.bundle.HostFacts;
 import dev.berth.agent.bundle.IdRange;
 import dev.berth.agent.bundle.SpecOptions;
-import dev.berth.agent.containernet.Attached;
 import dev.berth.agent.containernet.ContainerNetwork;
 import dev.berth.agent.containernet.NetworkRepair;
 import dev.berth.agent.image.ImageService;
@@ -34,10 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Brings containers up: settles a spec (root filesystem, image defaults, host ports), writes its
@@ -117,50 +112,15 @@ final class ContainerLauncher implements AutoCloseable {
             m.health = HealthTracker.START;
             m.exitSeen = false;
             m.isolation = null;
-            if (m.spec.network() == null) {
-                m.process = ContainerProcess.start(runc, m.name(), m.dir.bundle(), m.dir.path(), m.dir.log(),
-                        memoryCgroup(m.name()));
-            } else {
-                startAttached(m);
-            }
+            ContainerNetwork.Start<ContainerProcess> start = () -> ContainerProcess.start(runc, m.name(), m.dir.bundle(),
+                    m.dir.path(), m.dir.log(), memoryCgroup(m.name()));
+            m.process = m.spec.network() == null || !network.hooked(m.dir.path()) ? start.run()
+                    : network.startAttached(m.name(), m.dir.path(), m.spec.network(), afterNetworkAdd, start);
             connectNetwork(m);
             updateServing(m);
             health.watch(m);
         } finally {
             m.launching = false;
-        }
-    }
-
-    /**
-     * Starts runc and, beside it, the network setup its hook waits for; returns once the process
-     * runs. A failed setup fails the start (runc aborts it) with the setup's reason.
-     */
-    private void startAttached(ManagedContainer m) throws IOException {
-        var attaching = new CompletableFuture<Attached>();
-        try (var setup = network.begin(m.name(), m.dir.path(), m.spec.network())) {
-            var hook = afterNetworkAdd;
-            Thread.ofPlatform().name("network-" + m.name()).daemon().start(() -> {
-                try {
-                    attaching.complete(setup.attach(hook));
-                } catch (Throwable e) {
-                    attaching.completeExceptionally(e);
-                }
-            });
-            try {
-                m.process = ContainerProcess.start(runc, m.name(), m.dir.bundle(), m.dir.path(), m.dir.log(),
-                        memoryCgroup(m.name()));
-            } finally {
-                setup.abandon(); // runc is past its hook or gone: a wait still under way ends
-            }
-            attaching.get(ContainerNetwork.setupTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) throw error;
-            throw new IOException("network setup of " + m.name() + " failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("network setup of " + m.name() + " did not finish", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted during the network setup of " + m.name());
         }
     }
 
