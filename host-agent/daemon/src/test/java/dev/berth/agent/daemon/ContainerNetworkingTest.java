@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * Containers with a network, end to end on real runc, CNI plugins and nftables: attached before
  * their process runs, reaching "the internet" (a namespace on TEST-NET-3 this test creates) only as
  * their egress allows, with the agent's resolv.conf, and leaving nothing behind when removed or
- * when the agent dies during the setup. Container subnets are /26s of TEST-NET-2.
+ * when the agent dies during the setup. Container subnets are 198.51.100.64/26, .128/26 and .192/26 and "the internet" 203.0.113.16-.63:
+ * the firewall's own packet tests take 198.51.100.32-.63 and 203.0.113.0-.15.
  */
 class ContainerNetworkingTest {
     private static final Path NFT = Path.of("/usr/sbin/nft");
@@ -205,7 +206,7 @@ class ContainerNetworkingTest {
 
     @Test
     void aRestartedRunIsAttachedAgainWithItsOldLeaseReleased() throws Exception {
-        var agent = agent("198.51.100.0/26", 3);
+        var agent = agent("198.51.100.192/26", 3);
         // Fails once (a volume remembers), then runs: the supervisor restarts it after a second.
         var spec = RunArguments.parse(List.of("--name", "flaky", "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
                 "--volume", "data:/data:8Mi", "--restart", "on-failure", "--", "/bin/sh", "-c",
