@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * A container and "the internet" as two network namespaces this test creates, wired the way CNI's
  * ptp plugin wires a container: a veth whose host side ({@code veth<8 hex>}) holds the gateway
  * address, the container's /32 routed to it, the container's default route via the gateway.
- * "The internet" is a namespace at TEST-NET-3 behind a second veth. Addresses come from a slot of
- * 198.51.100.200-.247 and 203.0.113.200-.247 picked at random; a policy-routing rule sends
+ * "The internet" is a namespace at TEST-NET-3 behind a second veth. Addresses come from slots of
+ * 198.51.100.32-.63 and 203.0.113.0-.15 picked at random; a policy-routing rule sends
  * everything from the container's address into the internet namespace, so a packet the firewall
  * wrongly lets through never leaves the machine. {@link #close} removes all of it.
  */
@@ -34,13 +34,16 @@ final class TestNetwork implements AutoCloseable {
     final String internetNs = "berthfw-" + suffix + "-i";
     final String hostVeth = "veth" + String.format("%08x", ThreadLocalRandom.current().nextInt());
     final String internetVeth = "bfi" + suffix;
-    private final int slot = 200 + 4 * ThreadLocalRandom.current().nextInt(12);
+    // Slots apart from what the agent's other network tests use (CNI tests take the low end of
+    // 198.51.100.0/24, the daemon's tests 198.51.100.64 and up and 203.0.113.16 and up).
+    private final int slot = 32 + 4 * ThreadLocalRandom.current().nextInt(8);
+    private final int internetSlot = 4 * ThreadLocalRandom.current().nextInt(4);
     private final int routeTable = 20000 + ThreadLocalRandom.current().nextInt(10000);
     final String subnet = "198.51.100." + slot + "/30";
     final String gateway = "198.51.100." + (slot + 1);
     final String container = "198.51.100." + (slot + 2);
-    final String internetGateway = "203.0.113." + (slot + 1);
-    final String internet = "203.0.113." + (slot + 2);
+    final String internetGateway = "203.0.113." + (internetSlot + 1);
+    final String internet = "203.0.113." + (internetSlot + 2);
     private final List<ServerSocket> servers = new ArrayList<>();
     private boolean ruleAdded;
 
@@ -106,14 +109,14 @@ final class TestNetwork implements AutoCloseable {
         });
     }
 
-    /** Whether the container reaches {@code address:port} and hears "ok" within a second. */
+    /** Whether the container reaches {@code address:port} and hears "ok" within two seconds. */
     boolean containerReaches(String address, int port) throws Exception {
         return reaches(containerNs, address, port);
     }
 
     /** Whether the container gets an answer to an ICMP echo (the JDK pings when it runs as root). */
     boolean containerPings(String address) throws Exception {
-        return inNamespace(containerNs, () -> InetAddress.ofLiteral(address).isReachable(1000));
+        return inNamespace(containerNs, () -> InetAddress.ofLiteral(address).isReachable(2000));
     }
 
     /** Whether a client in the internet namespace reaches {@code address:port}. */
@@ -124,8 +127,8 @@ final class TestNetwork implements AutoCloseable {
     private static boolean reaches(String ns, String address, int port) throws Exception {
         return inNamespace(ns, () -> {
             try (var s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.ofLiteral(address), port), 1000);
-                s.setSoTimeout(1000);
+                s.connect(new InetSocketAddress(InetAddress.ofLiteral(address), port), 2000);
+                s.setSoTimeout(2000);
                 return new String(s.getInputStream().readNBytes(2), StandardCharsets.US_ASCII).equals("ok");
             } catch (IOException e) {
                 return false;
