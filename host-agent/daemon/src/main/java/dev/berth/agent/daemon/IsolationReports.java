@@ -5,6 +5,7 @@ import dev.berth.agent.containernet.ContainerNetwork;
 import dev.berth.agent.containernet.Resolvers;
 import dev.berth.agent.inspect.NetworkReport;
 import dev.berth.agent.inspect.NetworkView;
+import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.inspect.IsolationInspector;
 import dev.berth.agent.inspect.IsolationReport;
 import dev.berth.agent.protocol.IsolationCheck;
@@ -46,18 +47,22 @@ final class IsolationReports {
     private NetworkReport.Promised promisedNetwork(ManagedContainer m) throws IOException {
         if (m.spec.network() == null) return null;
         var attached = network.attached(m.dir.path()).orElse(null);
-        if (attached == null) return new NetworkReport.Promised(List.of(), "none", List.of(), "");
-        var addresses = attached.addresses().stream().map(a -> a.substring(0, a.indexOf('/'))).toList();
+        var net = m.spec.network();
         var resolvers = Resolvers.nameservers(network.resolvConf(m.name())).stream().map(InetAddress::getHostAddress).toList();
-        return new NetworkReport.Promised(addresses, attached.gateway(), resolvers, rules(m.name()));
+        String host = attached == null ? "no interface" : attached.hostInterface();
+        var rules = new NetworkReport.Rules(host, net.egress() == ContainerSpec.Egress.PUBLIC, net.egressTo().size(),
+                !resolvers.isEmpty(), rules(m.name()));
+        if (attached == null) return new NetworkReport.Promised(List.of(), "none", resolvers, rules);
+        var addresses = attached.addresses().stream().map(a -> a.substring(0, a.indexOf('/'))).toList();
+        return new NetworkReport.Promised(addresses, attached.gateway(), resolvers, rules);
     }
 
-    /** The container's rules as nftables lists them; blank (a failed check) when they cannot be listed. */
+    /** The container's rules as the firewall describes them; null (a failed check) when they cannot be listed. */
     private String rules(String name) {
         try {
             return network.describe(name);
         } catch (IOException | RuntimeException e) {
-            return "";
+            return null;
         }
     }
 

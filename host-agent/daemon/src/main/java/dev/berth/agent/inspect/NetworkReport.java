@@ -19,9 +19,36 @@ public final class NetworkReport {
      * @param addresses its eth0 addresses, without prefix
      * @param gateway where its default route must point
      * @param resolvers the servers of the resolv.conf the agent wrote
-     * @param firewall the container's rules as nftables lists them, blank when it has none
+     * @param rules what its firewall rules must let through
      */
-    public record Promised(List<String> addresses, String gateway, List<String> resolvers, String firewall) {
+    public record Promised(List<String> addresses, String gateway, List<String> resolvers, Rules rules) {
+    }
+
+    /**
+     * A container's firewall rules: what they must allow and how the firewall listed them.
+     *
+     * @param hostInterface the host end of its veth, where the rules must pick up its packets
+     * @param publicEgress whether public internet addresses are allowed
+     * @param allowed how many non-public destinations are allowed
+     * @param dns whether DNS to its resolvers is allowed
+     * @param listed the firewall's description of its rules; null when it could not be listed
+     */
+    public record Rules(String hostInterface, boolean publicEgress, int allowed, boolean dns, String listed) {
+        String expected() {
+            var allows = new ArrayList<String>();
+            if (publicEgress) allows.add("public internet");
+            if (allowed > 0) allows.add(allowed + " allowed destination" + (allowed == 1 ? "" : "s"));
+            if (dns) allows.add("DNS to its resolvers");
+            return "packets from " + hostInterface + ": " + (allows.isEmpty() ? "nothing" : String.join(", ", allows))
+                    + " allowed, everything else dropped";
+        }
+
+        boolean hold() {
+            return listed != null && listed.contains("packets from " + hostInterface + "\n")
+                    && listed.contains("\"public internet\"") == publicEgress
+                    && listed.split("\"allowed: ", -1).length - 1 == allowed
+                    && listed.contains("\"DNS to its resolvers\"") == dns;
+        }
     }
 
     /** The checks for a container without a network ({@code promised} null) or with one. */
@@ -36,9 +63,9 @@ public final class NetworkReport {
         items.add(item("default route", attached ? "[0.0.0.0/0 via " + promised.gateway() + " dev eth0]" : "[]", defaults));
         if (!attached) return List.copyOf(items);
         items.add(item("resolvers", promised.resolvers().toString(), seen.resolvers().toString()));
-        String rules = promised.firewall() == null ? "" : promised.firewall().strip().replaceAll("\\s+", " ");
-        items.add(new IsolationReport.Item("firewall", "the container's own rules, everything else dropped",
-                rules.isEmpty() ? "no rules" : rules, !rules.isEmpty()));
+        var rules = promised.rules();
+        items.add(new IsolationReport.Item("firewall", rules.expected(),
+                rules.listed() == null ? "could not be listed" : rules.listed().strip().replaceAll("\\s+", " "), rules.hold()));
         return List.copyOf(items);
     }
 

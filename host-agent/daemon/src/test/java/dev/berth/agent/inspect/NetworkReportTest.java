@@ -39,6 +39,30 @@ class NetworkReportTest {
                     /32 host LOCAL
             """;
 
+    /** Firewall.describe's form: the interfaces, then each chain's rules with their comments. */
+    private static final String LISTED = """
+            container web: packets from veth1a2b
+            to other hosts (first match decides):
+              ip saddr != { 198.51.100.66 } counter drop comment "spoofed"
+              ip daddr { 203.0.113.53 } udp dport 53 accept comment "DNS to its resolvers"
+              ip daddr 10.0.0.5/32 meta l4proto { tcp, udp } th dport 5432 accept comment "allowed: 10.0.0.5/32 port 5432"
+              ip daddr != @nonpublic4 ip daddr != @subnets4 accept comment "public internet"
+            to this host:
+              ip daddr { 203.0.113.53 } udp dport 53 accept comment "DNS to its resolvers"
+            """;
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "as listed|veth1a2b|true|1|true|true",
+            "another interface's rules|veth9|true|1|true|false",
+            "public egress it should not have|veth1a2b|false|1|true|false",
+            "an allowed destination too many|veth1a2b|true|0|true|false",
+            "DNS it should not have|veth1a2b|true|1|false|false"})
+    void firewallRulesHoldOnlyAsPromised(String why, String host, boolean publicEgress, int allowed, boolean dns, boolean holds) {
+        assertThat(new NetworkReport.Rules(host, publicEgress, allowed, dns, LISTED).hold()).as(why).isEqualTo(holds);
+        assertThat(new NetworkReport.Rules(host, publicEgress, allowed, dns, "container web has no rules in table inet t").hold()).isFalse();
+    }
+
     @Test
     void procParsers() {
         assertThat(NetworkView.interfaces(NET_DEV)).containsExactly("eth0", "lo");
@@ -53,7 +77,7 @@ class NetworkReportTest {
         var seen = new NetworkView(NetworkView.interfaces(NET_DEV), NetworkView.localAddresses(FIB_TRIE), NetworkView.routes(ROUTE),
                 List.of("203.0.113.53"));
         var promised = new NetworkReport.Promised(List.of("198.51.100.66"), "198.51.100.65", List.of("203.0.113.53"),
-                "chain c_web {\n  counter drop\n}");
+                new NetworkReport.Rules("veth1a2b", true, 1, true, LISTED));
         var items = NetworkReport.evaluate(promised, seen);
         assertThat(items).extracting(IsolationReport.Item::name)
                 .containsExactly("network interfaces", "network addresses", "default route", "resolvers", "firewall");
@@ -63,7 +87,8 @@ class NetworkReportTest {
     @Test
     void aMismatchOrMissingRulesFail() {
         var seen = new NetworkView(List.of("eth0", "eth1", "lo"), List.of("127.0.0.1", "198.51.100.66"), List.of(), List.of());
-        var promised = new NetworkReport.Promised(List.of("198.51.100.66"), "198.51.100.65", List.of("203.0.113.53"), "");
+        var promised = new NetworkReport.Promised(List.of("198.51.100.66"), "198.51.100.65", List.of("203.0.113.53"),
+                new NetworkReport.Rules("veth1a2b", true, 1, true, null));
         assertThat(NetworkReport.evaluate(promised, seen)).filteredOn(i -> !i.pass()).extracting(IsolationReport.Item::name)
                 .containsExactly("network interfaces", "default route", "resolvers", "firewall");
     }
