@@ -230,9 +230,10 @@ public final class ContainerNetwork {
         return Optional.of(JSON.readValue(Files.readString(file), Attached.class));
     }
 
-    /** The resolv.conf the agent wrote for a container. */
+    /** The resolv.conf the agent wrote for a container; empty when it wrote none. */
     public String resolvConf(String name) throws IOException {
-        return Files.readString(resolvDir().resolve(name));
+        Path file = root.resolve("resolv").resolve(name);
+        return Files.exists(file) ? Files.readString(file) : "";
     }
 
     /** The rules of one container as nftables lists them. */
