@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
  * Containers with a network, end to end on real runc, CNI plugins and nftables: attached before
  * their process runs, reaching "the internet" (a namespace on TEST-NET-3 this test creates) only as
  * their egress allows, with the agent's resolv.conf, and leaving nothing behind when removed or
- * when the agent dies during the setup. Container subnets are 198.51.100.64/26, .128/26 and .192/26 and "the internet" 203.0.113.16-.63:
- * the firewall's own packet tests take 198.51.100.32-.63 and 203.0.113.0-.15.
+ * when the agent dies during the setup. Container subnets are 198.51.100.64/26, .128/26 and
+ * .192/26, "the internet" is in 203.0.113.16-.63: the firewall's own packet tests take
+ * 198.51.100.32-.63 and 203.0.113.0-.15.
  */
 class ContainerNetworkingTest {
     private static final Path NFT = Path.of("/usr/sbin/nft");
@@ -232,6 +233,30 @@ class ContainerNetworkingTest {
         agent.stop("flaky", Duration.ZERO);
         agent.remove("flaky");
         assertNothingLeft(List.of(veth));
+    }
+
+    @Test
+    void aFailedSetupFailsTheStartWithItsReasonAndLeavesNothing() throws Exception {
+        var agent = agent("198.51.100.128/26", 2);
+        var veth = new CompletableFuture<String>();
+        agent.afterNetworkAdd(() -> {
+            try {
+                veth.complete(agent.launcherForTests().network().attached(state.resolve("containers/refused")).orElseThrow().hostInterface());
+            } catch (IOException e) {
+                veth.completeExceptionally(e);
+            }
+            throw new IllegalStateException("no rules for you");
+        });
+        assertThatThrownBy(() -> agent.run(sleeper("refused", egress(ContainerSpec.Egress.PUBLIC))))
+                .hasMessageContaining("network setup of refused failed: no rules for you");
+        assertThat(agent.ps()).isEmpty();
+        assertThat(state.resolve("containers/refused")).doesNotExist();
+        assertNothingLeft(List.of(veth.get(5, TimeUnit.SECONDS)));
+        assertThat(state.resolve("network/resolv/refused")).doesNotExist();
+
+        agent.afterNetworkAdd(() -> { });
+        agent.run(sleeper("refused", egress(ContainerSpec.Egress.PUBLIC)));
+        assertThat(agent.ps().getFirst().status()).as("the name is free again").isEqualTo("running");
     }
 
     /** Thrown where the agent would have died. */
