@@ -40,15 +40,24 @@ public final class NetworkRepair {
             log.log(System.Logger.Level.INFO, "took " + name + " off the network: its process is not running");
         }
         for (String id : leaseHolders(network.leases())) {
-            if (!kept.contains(id)) network.removeLeftover(id, false);
+            if (!kept.contains(id)) removeLeftover(network, id, false);
         }
         for (String name : network.firewallForRepair().containers()) {
-            if (!kept.contains(name)) network.removeLeftover(name, true);
+            if (!kept.contains(name)) removeLeftover(network, name, true);
         }
         try (Stream<Path> files = Files.list(network.resolvDir())) {
             for (Path f : files.toList()) {
                 if (!held.containsKey(f.getFileName().toString())) Files.deleteIfExists(f);
             }
+        }
+    }
+
+    /** One leftover at a time: one that cannot be removed (a lease of a name CNI refuses) does not stop the agent. */
+    private static void removeLeftover(ContainerNetwork network, String name, boolean rules) {
+        try {
+            network.removeLeftover(name, rules);
+        } catch (IOException | RuntimeException e) {
+            log.log(System.Logger.Level.WARNING, "could not remove what " + name + " left on the network: " + e.getMessage());
         }
     }
 
