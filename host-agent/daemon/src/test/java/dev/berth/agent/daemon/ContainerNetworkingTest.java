@@ -259,6 +259,27 @@ class ContainerNetworkingTest {
         assertThat(agent.ps().getFirst().status()).as("the name is free again").isEqualTo("running");
     }
 
+    @Test
+    void whatAVanishedContainerLeftIsRemovedWhenTheAgentStarts() throws Exception {
+        var agent = agent("198.51.100.192/26", 3);
+        agent.run(sleeper("vanished", egress(ContainerSpec.Egress.PUBLIC)));
+        String veth = agent.launcherForTests().network().attached(state.resolve("containers/vanished")).orElseThrow().hostInterface();
+        agent.close();
+        agents.remove(agent);
+        // Gone behind the agent's back (a removal cut short): runc's record and the directory, not the lease or rules.
+        TestInternet.run(List.of(RuntimePrerequisites.RUNC.toString(), "--root", state.resolve("runc").toString(), "delete", "--force",
+                "vanished"));
+        try (Stream<Path> paths = Files.walk(state.resolve("containers/vanished"))) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+        assertThat(firewall().containers()).containsExactly("vanished");
+
+        var successor = agent("198.51.100.192/26", 3);
+        assertThat(successor.ps()).isEmpty();
+        assertNothingLeft(List.of(veth));
+        assertThat(state.resolve("network/resolv/vanished")).doesNotExist();
+    }
+
     /** Thrown where the agent would have died. */
     private static final class AgentCrash extends Error {
     }
