@@ -143,10 +143,9 @@ class ContainerNetworkingTest {
         assertThat(agent.inspect("loopback").isolation().items()).extracting(IsolationReport.Item::name)
                 .contains("network interfaces").doesNotContain("resolvers", "firewall");
 
-        var launcher = agent.launcherForTests();
         var veths = new ArrayList<String>();
         for (String name : List.of("open", "closed")) {
-            veths.add(launcher.network().attached(state.resolve("containers").resolve(name)).orElseThrow().hostInterface());
+            veths.add(hostInterface(agent, name));
         }
         assertThat(veths).allSatisfy(v -> assertThat(TestInternet.linkExists(v)).as(v).isTrue());
         assertThat(firewall().containers()).containsExactlyInAnyOrder("open", "closed");
@@ -172,12 +171,7 @@ class ContainerNetworkingTest {
         var agent = agent("198.51.100.128/26", 2);
         var added = new CountDownLatch(1);
         var veth = new CompletableFuture<String>();
-        agent.afterNetworkAdd(() -> {
-            try {
-                veth.complete(agent.launcherForTests().network().attached(state.resolve("containers/doomed")).orElseThrow().hostInterface());
-            } catch (IOException e) {
-                veth.completeExceptionally(e);
-            }
+        afterAdd(agent, "doomed", veth, () -> {
             added.countDown();
             throw new AgentCrash();
         });
@@ -222,7 +216,7 @@ class ContainerNetworkingTest {
         }
         assertThat(agent.ps().getFirst().restarts()).isEqualTo(1);
         assertThat(agent.ps().getFirst().status()).isEqualTo("running");
-        String veth = agent.launcherForTests().network().attached(state.resolve("containers/flaky")).orElseThrow().hostInterface();
+        String veth = hostInterface(agent, "flaky");
         assertThat(TestInternet.linkExists(veth)).isTrue();
         try (Stream<Path> files = Files.list(state.resolve("network/leases/berth"))) {
             assertThat(files.map(f -> f.getFileName().toString())).as("one lease").filteredOn(f -> f.startsWith("198.51.100.")).hasSize(1);
@@ -239,12 +233,7 @@ class ContainerNetworkingTest {
     void aFailedSetupFailsTheStartWithItsReasonAndLeavesNothing() throws Exception {
         var agent = agent("198.51.100.128/26", 2);
         var veth = new CompletableFuture<String>();
-        agent.afterNetworkAdd(() -> {
-            try {
-                veth.complete(agent.launcherForTests().network().attached(state.resolve("containers/refused")).orElseThrow().hostInterface());
-            } catch (IOException e) {
-                veth.completeExceptionally(e);
-            }
+        afterAdd(agent, "refused", veth, () -> {
             throw new IllegalStateException("no rules for you");
         });
         assertThatThrownBy(() -> agent.run(sleeper("refused", egress(ContainerSpec.Egress.PUBLIC))))
@@ -263,7 +252,7 @@ class ContainerNetworkingTest {
     void whatAVanishedContainerLeftIsRemovedWhenTheAgentStarts() throws Exception {
         var agent = agent("198.51.100.192/26", 3);
         agent.run(sleeper("vanished", egress(ContainerSpec.Egress.PUBLIC)));
-        String veth = agent.launcherForTests().network().attached(state.resolve("containers/vanished")).orElseThrow().hostInterface();
+        String veth = hostInterface(agent, "vanished");
         agent.close();
         agents.remove(agent);
         // Gone behind the agent's back (a removal cut short): runc's record and the directory, not the lease or rules.
@@ -278,6 +267,23 @@ class ContainerNetworkingTest {
         assertThat(successor.ps()).isEmpty();
         assertNothingLeft(List.of(veth));
         assertThat(state.resolve("network/resolv/vanished")).doesNotExist();
+    }
+
+    /** The host end of the container's veth, as the agent keeps it. */
+    private String hostInterface(AgentService agent, String name) throws IOException {
+        return agent.launcherForTests().network().attached(state.resolve("containers").resolve(name)).orElseThrow().hostInterface();
+    }
+
+    /** Right after the container's CNI ADD: its veth into {@code veth}, then {@code then} (which may throw). */
+    private void afterAdd(AgentService agent, String name, CompletableFuture<String> veth, Runnable then) {
+        agent.afterNetworkAdd(() -> {
+            try {
+                veth.complete(hostInterface(agent, name));
+            } catch (IOException e) {
+                veth.completeExceptionally(e);
+            }
+            then.run();
+        });
     }
 
     /** Thrown where the agent would have died. */
