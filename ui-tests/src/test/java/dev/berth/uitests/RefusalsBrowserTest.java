@@ -58,7 +58,7 @@ class RefusalsBrowserTest {
             openTab("Network");
             fixture.browser.wait.until(d -> fixture.browser.deepText(d.findElement(By.id("refused-grid")))
                     .contains("Nothing refused: no container of this app tried to reach what it may not."));
-            assertThat(fixture.browser.text(By.id("network-egress"))).isEqualTo("Egress none: no address outside the platform");
+            assertThat(fixture.browser.text(By.id("network-egress"))).isEqualTo("egress: none — no address outside the platform");
             fixture.browser.screenshot("network-nothing-refused");
 
             // The app that keeps trying its database: the refused row, with a count that grows.
@@ -75,8 +75,8 @@ class RefusalsBrowserTest {
             assertThat(Long.parseLong(row.get(2))).isPositive();
             assertThat(row.get(3)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
             assertThat(row.get(4)).isEqualTo("egress is none: declare egress: public or list it under egressTo");
-            assertThat(fixture.browser.text(By.id("network-egress-to"))).isEqualTo("egressTo: nothing");
-            assertThat(fixture.browser.text(By.id("network-connects"))).isEqualTo("connects: no other app");
+            assertThat(fixture.browser.text(By.id("network-egress-to"))).isEqualTo("egressTo: no private destination");
+            assertThat(fixture.browser.text(By.id("network-connects"))).isEqualTo("connects: no other app of the team");
             fixture.browser.screenshot("network-refused");
 
             // The same through the API, and the count goes on growing.

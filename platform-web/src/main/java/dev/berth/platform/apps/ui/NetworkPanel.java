@@ -8,6 +8,7 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.html.UnorderedList;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -59,14 +60,15 @@ class NetworkPanel extends VerticalLayout {
         explanation.addClassNames(LumoUtility.TextColor.SECONDARY, LumoUtility.FontSize.SMALL, LumoUtility.Margin.Top.NONE);
 
         refused.setId("refused-grid");
-        refused.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
-        refused.addColumn(NetworkPanel::where).setHeader("Destination").setAutoWidth(true);
-        refused.addColumn(AppNetwork.Refused::protocol).setHeader("Protocol").setAutoWidth(true);
-        refused.addColumn(AppNetwork.Refused::count).setHeader("Packets").setAutoWidth(true)
+        // The hint is what a team reads the grid for: it takes the room left and wraps rather than being cut.
+        refused.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
+        refused.addColumn(NetworkPanel::where).setHeader("Destination").setAutoWidth(true).setFlexGrow(0);
+        refused.addColumn(AppNetwork.Refused::protocol).setHeader("Protocol").setAutoWidth(true).setFlexGrow(0);
+        refused.addColumn(AppNetwork.Refused::count).setHeader("Packets").setAutoWidth(true).setFlexGrow(0)
                 .setTextAlign(ColumnTextAlign.END);
-        refused.addColumn(r -> Timestamps.format(r.lastSeen())).setHeader("Last seen (UTC)").setAutoWidth(true);
-        refused.addColumn(r -> r.hint() == null ? "" : r.hint()).setHeader("What to do").setFlexGrow(1)
-                .setTooltipGenerator(r -> r.hint() == null ? "" : r.hint());
+        refused.addColumn(r -> Timestamps.format(r.lastSeen())).setHeader("Last seen (UTC)").setAutoWidth(true)
+                .setFlexGrow(0);
+        refused.addColumn(r -> r.hint() == null ? "" : r.hint()).setHeader("What to do").setFlexGrow(1);
         refused.setEmptyStateText(NOTHING_REFUSED);
         refused.setAllRowsVisible(true);
         add(mayReach, reach, heading, explanation, refused);
@@ -88,22 +90,22 @@ class NetworkPanel extends VerticalLayout {
 
     private void display(AppNetwork network) {
         reach.removeAll();
-        reach.add(item("network-egress", network.egress().equals("public")
-                ? "Egress public: the public internet, no private address"
-                : "Egress none: no address outside the platform"));
-        reach.add(item("network-egress-to", network.egressTo().isEmpty() ? "egressTo: nothing"
-                : "egressTo: " + network.egressTo().stream()
-                        .map(d -> d.cidr() + (d.port() == 0 ? " (every port)" : " port " + d.port()))
-                        .collect(Collectors.joining(", "))));
-        reach.add(item("network-connects", network.connects().isEmpty() ? "connects: no other app"
-                : "connects: " + network.connects().stream()
-                        .map(c -> c.app() + " " + c.port() + " on 127.0.0.1:" + c.local())
-                        .collect(Collectors.joining(", "))));
+        reach.add(item("network-egress", "egress", network.egress(), network.egress().equals("public")
+                ? "the public internet, no private address" : "no address outside the platform"));
+        reach.add(item("network-egress-to", "egressTo", network.egressTo().stream()
+                .map(d -> d.cidr() + (d.port() == 0 ? "" : " port " + d.port())).collect(Collectors.joining(", ")),
+                network.egressTo().isEmpty() ? "no private destination" : null));
+        reach.add(item("network-connects", "connects", network.connects().stream()
+                .map(c -> c.app() + "/" + c.port() + " on 127.0.0.1:" + c.local()).collect(Collectors.joining(", ")),
+                network.connects().isEmpty() ? "no other app of the team" : null));
         refused.setItems(network.refused());
     }
 
-    private static ListItem item(String id, String text) {
-        var item = Monospace.apply(new ListItem(text));
+    /** {@code key: value — meaning}, the key and value as berth.yaml spells them. */
+    private static ListItem item(String id, String key, String value, String meaning) {
+        var item = new ListItem(new Span(key + ": "));
+        if (!value.isEmpty()) item.add(Monospace.apply(new Span(value)));
+        if (meaning != null) item.add(new Span((value.isEmpty() ? "" : " — ") + meaning));
         item.setId(id);
         return item;
     }
