@@ -2,6 +2,9 @@ package dev.berth.platform.deployments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.protocol.Heartbeat;
+import dev.berth.agent.protocol.HostCapacity;
 import dev.berth.agent.protocol.RefusedDestination;
 import java.time.Instant;
 import java.util.List;
@@ -73,5 +76,23 @@ class AppRefusalsTest extends DeployTest {
         assertThat(jdbc.sql("SELECT count(*) FROM app_refusals WHERE agent_app = ?").param(agentApp).query(Long.class).single())
                 .isEqualTo(4);
         retire(team);
+    }
+
+    @Test
+    void aHeartbeatWithMalformedRefusalsIsRefusedNamingTheContainer() {
+        var a = agent("a");
+        var bad = new ContainerStatus("web-1", "t.web", "running", null, false, null)
+                .withRefused(List.of(new RefusedDestination("db.internal", "tcp", 5432, 1, FIRST)), 0);
+        var r = a.api().post("/agent/v1/heartbeat", new Heartbeat(Heartbeat.VERSION,
+                new HostCapacity(SimulatedAgent.MEMORY, SimulatedAgent.CPU), List.of(bad), null));
+        expect(400, r);
+        assertThat(r.json().get("detail").asString()).startsWith("container 'web-1': every refused destination needs an IP address");
+        var many = new ContainerStatus("web-2", "t.web", "running", null, false, null).withRefused(
+                java.util.stream.IntStream.range(0, ContainerStatus.MAX_REFUSED + 1)
+                        .mapToObj(i -> new RefusedDestination("203.0.113." + i, "tcp", 80, 1, FIRST)).toList(), 0);
+        var tooMany = a.api().post("/agent/v1/heartbeat", new Heartbeat(Heartbeat.VERSION,
+                new HostCapacity(SimulatedAgent.MEMORY, SimulatedAgent.CPU), List.of(many), null));
+        expect(400, tooMany);
+        assertThat(tooMany.json().get("detail").asString()).isEqualTo("container 'web-2': at most 50 refused destinations, not 51");
     }
 }
