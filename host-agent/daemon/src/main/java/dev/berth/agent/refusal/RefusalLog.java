@@ -47,8 +47,12 @@ public final class RefusalLog {
     }
 
     /** Takes one reading of every container's counters ({@code Firewall.refusals()}). */
-    public synchronized void record(List<Refusal> reading) {
-        Instant now = clock.instant();
+    public void record(List<Refusal> reading) {
+        record(reading, clock.instant());
+    }
+
+    /** {@link #record(List)} as of {@code now}. */
+    synchronized void record(List<Refusal> reading, Instant now) {
         var next = new HashMap<String, Map<Key, RefusedDestination>>();
         for (Refusal r : reading) {
             var key = new Key(r.destination().getHostAddress(), r.protocol(), r.port());

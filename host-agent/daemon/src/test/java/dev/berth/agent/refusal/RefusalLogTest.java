@@ -21,26 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class RefusalLogTest {
     private static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");
-
-    /** A clock the test moves by hand. */
-    private static final class TestClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
+    private static final Clock CLOCK = Clock.fixed(T0, ZoneOffset.UTC);
 
     private static Refusal refusal(String container, String address, String protocol, int port, long packets) {
         try {
@@ -99,11 +80,11 @@ class RefusalLogTest {
     @ParameterizedTest
     @MethodSource("cases")
     void tracks(Case c) {
-        var clock = new TestClock();
-        var log = new RefusalLog(clock, 50);
+        var log = new RefusalLog(CLOCK, 50);
+        Instant now = T0;
         for (var reading : c.readings()) {
-            log.record(reading);
-            clock.now = clock.now.plus(Duration.ofSeconds(10));
+            log.record(reading, now);
+            now = now.plus(Duration.ofSeconds(10));
         }
         assertThat(log.of(c.container()).destinations()).containsExactlyElementsOf(c.expected());
         assertThat(log.of(c.container()).leftOut()).isZero();
@@ -111,13 +92,11 @@ class RefusalLogTest {
 
     @Test
     void keepsTheMostRecentUpToItsCapAndSaysHowManyItLeftOut() {
-        var clock = new TestClock();
-        var log = new RefusalLog(clock, 3);
+        var log = new RefusalLog(CLOCK, 3);
         var reading = new ArrayList<Refusal>();
         for (int i = 1; i <= 5; i++) {
             reading.add(refusal("web-1", "203.0.113." + i, "tcp", 80, 1));
-            log.record(reading);
-            clock.now = clock.now.plusSeconds(1);
+            log.record(reading, T0.plusSeconds(i));
         }
         var refused = log.of("web-1");
         assertThat(refused.destinations()).extracting(RefusedDestination::destination)
@@ -127,12 +106,11 @@ class RefusalLogTest {
 
     @Test
     void aFailedReadingKeepsWhatWasKnown() {
-        var clock = new TestClock();
         var failing = new boolean[] {false};
         var readings = new RefusalReadings(() -> {
             if (failing[0]) throw new IOException("nft: no such table");
             return List.of(refusal("web-1", "203.0.113.9", "tcp", 5432, 3));
-        }, new RefusalLog(clock, 50));
+        }, new RefusalLog(CLOCK, 50));
         assertThat(readings.refresh()).isTrue();
         failing[0] = true;
         assertThat(IntStream.range(0, 3).mapToObj(i -> readings.refresh())).containsOnly(false);

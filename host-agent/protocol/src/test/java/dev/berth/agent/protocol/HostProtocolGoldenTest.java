@@ -93,11 +93,13 @@ class HostProtocolGoldenTest {
     }
 
     @Test
-    void aStatusFromAnOlderAgentHasNoPortsOrReport() {
+    void aStatusFromAnOlderAgentHasNoPortsReportOrRefusals() {
         var read = JSON.readValue("{\"name\":\"a\",\"app\":\"a\",\"state\":\"running\",\"oomKilled\":false}",
                 ContainerStatus.class);
         assertThat(read.published()).isEmpty();
         assertThat(read.isolation()).isEmpty();
+        assertThat(read.refused()).isEmpty();
+        assertThat(read.refusedLeftOut()).isZero();
     }
 
     @Test
@@ -105,14 +107,6 @@ class HostProtocolGoldenTest {
         var read = JSON.readValue("{\"name\":\"a\",\"app\":\"a\",\"state\":\"failed\",\"oomKilled\":false}",
                 ContainerStatus.class);
         assertThat(read.error()).isNull();
-    }
-
-    @Test
-    void aStatusFromAnOlderAgentHasNoRefusals() {
-        var read = JSON.readValue("{\"name\":\"a\",\"app\":\"a\",\"state\":\"running\",\"oomKilled\":false}",
-                ContainerStatus.class);
-        assertThat(read.refused()).isEmpty();
-        assertThat(read.refusedLeftOut()).isZero();
     }
 
     @Test
