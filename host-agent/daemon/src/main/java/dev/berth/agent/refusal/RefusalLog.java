@@ -15,7 +15,8 @@ import java.util.Map;
  * and when it was first seen or last grew. Pure: each {@link #record} takes the whole of one
  * reading. The firewall keeps a container's counts while its rules exist (a replacement keeps
  * them), so a container missing from a reading has no rules any more and is forgotten; a count
- * that went down belongs to rules made again, and counts as grown.
+ * that went down belongs to rules made again, and counts as grown. A new log (an agent that
+ * started) sees every count as new at its first reading.
  */
 public final class RefusalLog {
     private final Clock clock;
