@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.berth.agent.BerthAgent;
+import dev.berth.agent.daemon.AgentService;
 import dev.berth.platform.BerthApplication;
 import dev.berth.registry.RegistryPrerequisites;
 import dev.berth.registry.TestImages;
@@ -62,6 +63,8 @@ final class Cluster implements AutoCloseable {
         final Path state;
         final Path log;
         final String portRange;
+        /** Its container subnet, claimed for this test process (see {@link TestSubnets}). */
+        final String subnet;
         Process process;
         String hostId;
 
@@ -70,6 +73,11 @@ final class Cluster implements AutoCloseable {
             this.state = state;
             this.log = log;
             this.portRange = portRange;
+            try {
+                this.subnet = TestSubnets.claim();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
@@ -152,6 +160,8 @@ final class Cluster implements AutoCloseable {
         var command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 BerthAgent.class.getName(), "--state-dir", agent.state.toString(), "daemon",
                 "--publish-address", "127.0.0.1", "--port-range", agent.portRange,
+                // Agents on one host need subnets of their own, tests running side by side included.
+                "--container-subnet", agent.subnet,
                 "--insecure-registry", registry.host(),
                 "--platform", baseUrl, "--heartbeat-seconds", "1"));
         command.addAll(List.of(extra));
@@ -285,6 +295,7 @@ final class Cluster implements AutoCloseable {
             }
             removeContainers(agent);
         }
+        agents.values().forEach(a -> TestSubnets.release(a.subnet));
         if (platform != null) platform.close();
         if (registry != null) registry.close();
         // BERTH_KEEP_WORK=1 keeps the agents' logs and state for a look after a failure.
@@ -301,6 +312,9 @@ final class Cluster implements AutoCloseable {
                 new ProcessBuilder(RUNC.toString(), "--root", root.toString(), "delete", "--force", dir.getFileName().toString())
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(20, TimeUnit.SECONDS);
             }
+            // Its firewall table outlives it too; there is none if no container had a network.
+            new ProcessBuilder("/usr/sbin/nft", "delete", "table", "inet", AgentService.firewallTable(agent.state))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(20, TimeUnit.SECONDS);
         } catch (IOException e) {
             System.err.println("could not remove the containers of agent " + agent.name + ": " + e.getMessage());
         } catch (InterruptedException e) {

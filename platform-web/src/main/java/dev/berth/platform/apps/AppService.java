@@ -1,5 +1,6 @@
 package dev.berth.platform.apps;
 
+import dev.berth.platform.deployments.AgentNames;
 import dev.berth.platform.deployments.AppDeployments;
 import dev.berth.platform.deployments.AppRevisions;
 import dev.berth.platform.deployments.Deployment;
@@ -40,11 +41,14 @@ public class AppService {
     private final AppSecrets secrets;
     private final Deployments rollbacks;
     private final EgressAllowLookup egress;
+    private final RefusalStore refusals;
     private final Clock clock;
 
     public AppService(TeamLookup teams, AppDeployments deployments, AppRevisions revisions, HostRecords hosts,
-                      HostService hostService, AppSecrets secrets, Deployments rollbacks, EgressAllowLookup egress, Clock clock) {
+                      HostService hostService, AppSecrets secrets, Deployments rollbacks, EgressAllowLookup egress,
+                      RefusalStore refusals, Clock clock) {
         this.egress = egress;
+        this.refusals = refusals;
         this.teams = teams;
         this.deployments = deployments;
         this.revisions = revisions;
@@ -89,14 +93,18 @@ public class AppService {
                 Differences.of(wanted, live, failedStart, clock.instant()));
     }
 
-    /** What the app's current revision declares it may reach, and the team's allowed private ranges. */
+    /**
+     * What the app's current revision declares it may reach, the team's allowed private ranges, and
+     * what the firewalls refused its containers (at most {@link RefusalRecorder#PER_APP} destinations).
+     */
     public AppNetwork network(Caller caller, String team, String app) {
         AccessPolicy.require(caller, Permission.VIEW_APPS, team);
         long teamId = teamId(team);
         var d = newest(teamId, team, app);
         var declared = d.kind() == Deployment.Kind.REMOVE ? Network.NONE
                 : revisions.find(d.revision(), app).map(a -> a.definition().network()).orElse(Network.NONE);
-        return AppNetwork.of(team, app, d.revision(), declared, egress.textOf(teamId));
+        return AppNetwork.of(team, app, d.revision(), declared, egress.textOf(teamId),
+                refusals.totals(AgentNames.app(team, app), RefusalRecorder.PER_APP));
     }
 
     /** The app's deployments, newest first. */

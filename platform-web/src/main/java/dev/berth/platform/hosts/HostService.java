@@ -220,6 +220,7 @@ public class HostService {
             }
             if (!names.add(c.name())) throw new Problem.Invalid("container '" + c.name() + "' is reported twice");
             checkReport(c);
+            ReportedRefusals.check(c);
         }
         String peer = peerAddress(hostId, heartbeat.peerAddress());
         var now = clock.instant();

@@ -7,6 +7,7 @@ import dev.berth.agent.protocol.Heartbeat;
 import dev.berth.agent.protocol.HostCapacity;
 import dev.berth.agent.protocol.IsolationCheck;
 import dev.berth.agent.protocol.PublishedPort;
+import dev.berth.agent.protocol.RefusedDestination;
 import dev.berth.platform.Api;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,7 @@ final class SimulatedAgent implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, Integer> hostPorts = new ConcurrentHashMap<>();
     private volatile boolean running = true;
+    private final AtomicInteger beats = new AtomicInteger();
     private volatile long generation = -1;
     private volatile String failure;
     /** What its heartbeats claim, which may differ from what it registered with. */
@@ -53,6 +55,8 @@ final class SimulatedAgent implements AutoCloseable {
     /** What its heartbeats report as its peer address; null for none. */
     private volatile String peerAddress;
     private final java.util.Set<String> held = ConcurrentHashMap.newKeySet();
+    /** What its firewall refused each running container of an app, by agent-side app name. */
+    private final Map<String, List<RefusedDestination>> refused = new ConcurrentHashMap<>();
 
     private static final class Running {
         /** The latest assignment of it; a change of its traffic flag alone restarts nothing. */
@@ -130,6 +134,16 @@ final class SimulatedAgent implements AutoCloseable {
         held.remove(version);
     }
 
+    /** How many heartbeats it sent. */
+    int heartbeats() {
+        return beats.get();
+    }
+
+    /** From now on each running container of {@code app} (agent-side name) reports {@code destinations} as refused. */
+    void refuse(String app, List<RefusedDestination> destinations) {
+        refused.put(app, List.copyOf(destinations));
+    }
+
     /** From now on its heartbeats claim this capacity, as a buggy or compromised agent might. */
     void claim(long memory, int cpu) {
         claimed = new HostCapacity(memory, cpu);
@@ -176,6 +190,7 @@ final class SimulatedAgent implements AutoCloseable {
         while (running) {
             var r = agent.post("/agent/v1/heartbeat", new Heartbeat(Heartbeat.VERSION, claimed, statuses(), peerAddress));
             if (r.status() != 204) failure = "heartbeat: " + r;
+            beats.incrementAndGet();
             pause();
         }
     }
@@ -204,7 +219,8 @@ final class SimulatedAgent implements AutoCloseable {
                     serving)).toList();
             out.add(new ContainerStatus(spec.name(), spec.app(), "running", null, false, health, 0, published,
                     List.of(new IsolationCheck("no_new_privs", true, "1", "1"),
-                            new IsolationCheck("read_only_root", true, "ro", "ro"))));
+                            new IsolationCheck("read_only_root", true, "ro", "ro")))
+                    .withRefused(refused.getOrDefault(spec.app(), List.of()), 0));
         }
         return out;
     }

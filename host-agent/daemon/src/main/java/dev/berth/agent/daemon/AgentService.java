@@ -6,11 +6,15 @@ import dev.berth.agent.bundle.HostRequirements;
 import dev.berth.agent.connect.Connects;
 import dev.berth.agent.connect.NoPeerLink;
 import dev.berth.agent.connect.RemoteReplicas;
+import dev.berth.agent.cni.CniPlugins;
+import dev.berth.agent.containernet.ContainerNetwork;
 import dev.berth.agent.image.ImageService;
 import dev.berth.agent.inspect.IsolationReport;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.refusal.RefusalLog;
+import dev.berth.agent.refusal.RefusalReadings;
 import dev.berth.agent.runtime.ExitStatus;
 import dev.berth.agent.runtime.Runc;
 import dev.berth.agent.state.PortAllocations;
@@ -35,6 +39,9 @@ import java.util.List;
  * assignments are applied to them by an {@link AssignmentApplier}.
  */
 public final class AgentService implements AutoCloseable {
+    /** Where Debian's containernetworking-plugins are. */
+    static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
+    static final Path NFT = Path.of("/usr/sbin/nft");
     private final HeldContainers containers;
     private final AssignmentApplier assignments;
     private final Supervisor supervisor;
@@ -44,10 +51,11 @@ public final class AgentService implements AutoCloseable {
     private final ImageService images;
     private final StatusChanges changes;
     private final Connects connects;
+    private final RefusalReadings refusals;
 
     private AgentService(HeldContainers containers, AssignmentApplier assignments, Supervisor supervisor,
                          ContainerLauncher launcher, PublishedPorts ports, IsolationReports isolation, ImageService images,
-                         StatusChanges changes, Connects connects) {
+                         StatusChanges changes, Connects connects, RefusalReadings refusals) {
         this.containers = containers;
         this.assignments = assignments;
         this.supervisor = supervisor;
@@ -57,6 +65,7 @@ public final class AgentService implements AutoCloseable {
         this.images = images;
         this.changes = changes;
         this.connects = connects;
+        this.refusals = refusals;
     }
 
     /** Opens the state directory, checks the host, and adopts containers a previous agent left running. */
@@ -96,20 +105,33 @@ public final class AgentService implements AutoCloseable {
                 Clock.systemUTC());
         var changes = new StatusChanges();
         var ports = new PublishedPorts(options.publishAddress(), options.advertiseAddress());
+        var network = new ContainerNetwork(stateDir, options.network(), ContainerNetwork.resolvers(options.network()),
+                new CniPlugins(List.of(CNI_PLUGINS), Duration.ofSeconds(20)), NFT,
+                ContainerLauncher.firewallTable(stateDir));
         var launcher = new ContainerLauncher(stateDir, runc, host, options.publishAddress(), images,
-                new PortAllocations(stateDir, options.portRange()), ports, changes);
+                new PortAllocations(stateDir, options.portRange()), ports, network, changes);
         var containers = new HeldContainers(stateDir, runc, launcher, ports, options.stopGrace(), changes);
         containers.adoptAll();
+        launcher.repairNetwork(containers.all());
         var assignments = new AssignmentApplier(containers, stateDir, Clock.systemUTC(), changes);
         var supervisor = new Supervisor(containers::all, launcher, changes);
         var connected = new ConnectedContainers(containers);
         var connects = new Connects(connected, new NoPeerLink(), connected::consumers, Connects.DIAL_TIMEOUT);
         var service = new AgentService(containers, assignments, supervisor, launcher, ports,
-                new IsolationReports(host.cgroupV2()), images, changes, connects);
+                new IsolationReports(host.cgroupV2(), network), images, changes, connects,
+                new RefusalReadings(network::refusals, new RefusalLog(Clock.systemUTC(), ContainerStatus.MAX_REFUSED)));
         changes.listen(connects::wake);
         supervisor.start();
         connects.start();
         return service;
+    }
+
+    /**
+     * The nftables table ({@code inet}) of the agent of {@code stateDirectory}: it outlives the agent,
+     * like its containers, until removed.
+     */
+    public static String firewallTable(Path stateDirectory) {
+        return ContainerLauncher.firewallTable(stateDirectory.toAbsolutePath().normalize());
     }
 
     /** Runs a container by hand (the CLI); assignments never touch it. */
@@ -143,6 +165,15 @@ public final class AgentService implements AutoCloseable {
         return connects.listening();
     }
 
+    /** Runs {@code hook} right after each container's CNI ADD (tests make it throw to act out a crash there). */
+    void afterNetworkAdd(Runnable hook) {
+        launcher.afterNetworkAdd = hook;
+    }
+
+    ContainerLauncher launcherForTests() {
+        return launcher;
+    }
+
     /** Called whenever something a heartbeat reports has changed: a start, stop, removal, health or serving change. */
     public void onChange(Runnable listener) {
         changes.listen(() -> {
@@ -159,16 +190,19 @@ public final class AgentService implements AutoCloseable {
 
     /**
      * Every container as the platform hears of it: state, exit, health, restarts, where its ports
-     * are served, and the isolation report of its live process (measured once per process); then
-     * assigned containers not running yet, {@code starting} or {@code failed}.
+     * are served, the isolation report of its live process (measured once per process) and what the
+     * firewall refused it (read afresh each time); then assigned containers not running yet,
+     * {@code starting} or {@code failed}.
      */
     public List<ContainerStatus> statuses() throws IOException {
         var out = new ArrayList<ContainerStatus>();
         var held = new HashSet<String>();
+        refusals.refresh();
         for (ManagedContainer m : containers.sorted()) {
             var info = m.info();
             held.add(m.name());
-            out.add(info.status(ports.published(m.name()), "running".equals(info.status()) ? isolation.checks(m, info.pid()) : List.of()));
+            out.add(refusals.of(m.name()).onto(info.status(ports.published(m.name()),
+                    "running".equals(info.status()) ? isolation.checks(m, info.pid()) : List.of())));
         }
         out.addAll(assignments.pending(held));
         return out;

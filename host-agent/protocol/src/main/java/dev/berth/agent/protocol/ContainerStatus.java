@@ -17,12 +17,17 @@ import java.util.Objects;
  * @param isolation the isolation report measured on the live process; empty until measured or once it exited
  * @param error why it could not be started (bad image, port in use, pull failure...), at most
  *              {@link #MAX_ERROR} characters, while it is {@code failed}; null otherwise and from older agents
+ * @param refused what the firewall refused it, the most recently seen first, at most {@link #MAX_REFUSED};
+ *                empty when nothing was and from older agents
+ * @param refusedLeftOut how many more refused destinations were left out of {@code refused}; 0 from older agents
  */
 public record ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health,
                               Integer restarts, List<PublishedPort> published, List<IsolationCheck> isolation,
-                              String error) {
+                              String error, List<RefusedDestination> refused, Integer refusedLeftOut) {
     /** The longest {@code error} an agent sends. */
     public static final int MAX_ERROR = 1000;
+    /** The most refused destinations an agent sends per container. */
+    public static final int MAX_REFUSED = 50;
 
     public ContainerStatus {
         Objects.requireNonNull(name, "name");
@@ -30,16 +35,30 @@ public record ContainerStatus(String name, String app, String state, Integer exi
         if (restarts == null) restarts = 0;
         published = published == null ? List.of() : List.copyOf(published);
         isolation = isolation == null ? List.of() : List.copyOf(isolation);
+        refused = refused == null ? List.of() : List.copyOf(refused);
+        if (refusedLeftOut == null) refusedLeftOut = 0;
+    }
+
+    /** A status without refusals. */
+    public ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health,
+                           Integer restarts, List<PublishedPort> published, List<IsolationCheck> isolation, String error) {
+        this(name, app, state, exitCode, oomKilled, health, restarts, published, isolation, error, List.of(), 0);
+    }
+
+    /** This status with what the firewall refused the container. */
+    public ContainerStatus withRefused(List<RefusedDestination> refused, int refusedLeftOut) {
+        return new ContainerStatus(name, app, state, exitCode, oomKilled, health, restarts, published, isolation, error,
+                refused, refusedLeftOut);
     }
 
     /** A status without an error. */
     public ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health,
                            Integer restarts, List<PublishedPort> published, List<IsolationCheck> isolation) {
-        this(name, app, state, exitCode, oomKilled, health, restarts, published, isolation, null);
+        this(name, app, state, exitCode, oomKilled, health, restarts, published, isolation, null, List.of(), 0);
     }
 
     /** A status without restarts, published ports, an isolation report or an error. */
     public ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health) {
-        this(name, app, state, exitCode, oomKilled, health, 0, List.of(), List.of(), null);
+        this(name, app, state, exitCode, oomKilled, health, 0, List.of(), List.of(), null, List.of(), 0);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,7 +33,10 @@ class HostProtocolGoldenTest {
                 new ContainerStatus("web-1", "web", "running", null, false, "healthy", 1,
                         List.of(new PublishedPort(8080, "127.0.0.1:20001", true)),
                         List.of(new IsolationCheck("no_new_privs", true, "1", "1"),
-                                new IsolationCheck("cap_eff", false, "0000000000000400", "00000000a80425fb"))),
+                                new IsolationCheck("cap_eff", false, "0000000000000400", "00000000a80425fb")), null)
+                        .withRefused(List.of(new RefusedDestination("203.0.113.9", "tcp", 5432, 12,
+                                Instant.parse("2026-12-05T10:41:07Z")), new RefusedDestination("2001:db8::5", "icmpv6", 0, 3,
+                                Instant.parse("2026-12-05T10:40:01.250Z"))), 4),
                 new ContainerStatus("worker-1", "worker", "stopped", 137, true, null),
                 new ContainerStatus("api-1", "api", "failed", null, false, null, 0, List.of(), List.of(),
                         "cannot listen on 127.0.0.1:20002: Address already in use")), "203.0.113.11:7443");
@@ -89,11 +93,13 @@ class HostProtocolGoldenTest {
     }
 
     @Test
-    void aStatusFromAnOlderAgentHasNoPortsOrReport() {
+    void aStatusFromAnOlderAgentHasNoPortsReportOrRefusals() {
         var read = JSON.readValue("{\"name\":\"a\",\"app\":\"a\",\"state\":\"running\",\"oomKilled\":false}",
                 ContainerStatus.class);
         assertThat(read.published()).isEmpty();
         assertThat(read.isolation()).isEmpty();
+        assertThat(read.refused()).isEmpty();
+        assertThat(read.refusedLeftOut()).isZero();
     }
 
     @Test

@@ -38,7 +38,8 @@ import java.util.stream.Collectors;
 
 /**
  * One app: its state and revision, desired versus live, the deployment timeline with live progress,
- * replicas with their isolation report, logs, secrets (names only) and rollback with confirmation.
+ * replicas with their isolation report, logs, secrets (names only), what it may reach and was
+ * refused, and rollback with confirmation.
  */
 @Route("apps/:team/:app")
 @PermitAll
@@ -56,6 +57,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     private final Grid<Deployment> timeline = new Grid<>();
     private final Grid<ReplicaView> replicas = new Grid<>();
     private SecretsPanel secretsPanel;
+    private NetworkPanel networkPanel;
     private LogPanel logPanel;
     private String team;
     private String app;
@@ -110,12 +112,14 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
 
         logPanel = new LogPanel(logs, callers, live);
         secretsPanel = new SecretsPanel(secrets, callers);
+        networkPanel = new NetworkPanel(apps, callers);
         var tabs = new TabSheet();
         tabs.setId("app-tabs");
         tabs.add("Deployments", timeline);
         tabs.add("Replicas", replicas);
         tabs.add("Logs", logPanel);
         tabs.add("Secrets", secretsPanel);
+        tabs.add("Network", networkPanel);
         tabs.setSizeFull();
         add(header, differences, tabs);
         setFlexGrow(1, tabs);
@@ -138,6 +142,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         // The panels learn which app they show before they are given its replicas.
         secretsPanel.show(team, app);
         logPanel.show(team, app);
+        networkPanel.show(team, app);
         show(detail);
         // The router reuses this view when only the app in the address changes: one subscription at a time.
         if (following != null) following.remove();
@@ -156,6 +161,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
 
     private void refresh() {
         show(apps.get(callers.current(), team, app));
+        networkPanel.reload();
     }
 
     private void show(AppDetail detail) {
