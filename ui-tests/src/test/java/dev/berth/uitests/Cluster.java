@@ -152,6 +152,8 @@ final class Cluster implements AutoCloseable {
         var command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 BerthAgent.class.getName(), "--state-dir", agent.state.toString(), "daemon",
                 "--publish-address", "127.0.0.1", "--port-range", agent.portRange,
+                // Agents on one host need subnets of their own; tests take theirs from TEST-NET-2.
+                "--container-subnet", "198.51.100." + (128 + 16 * (List.copyOf(agents.values()).indexOf(agent) % 8)) + "/28",
                 "--insecure-registry", registry.host(),
                 "--platform", baseUrl, "--heartbeat-seconds", "1"));
         command.addAll(List.of(extra));

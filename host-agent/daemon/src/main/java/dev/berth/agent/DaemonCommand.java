@@ -1,6 +1,7 @@
 package dev.berth.agent;
 
 import dev.berth.agent.cli.UsageException;
+import dev.berth.agent.containernet.NetworkSettings;
 import dev.berth.agent.daemon.AgentOptions;
 import dev.berth.agent.daemon.AgentService;
 import dev.berth.agent.daemon.LogSource;
@@ -14,6 +15,7 @@ import dev.berth.agent.runtime.Runc;
 import dev.berth.agent.state.PortRange;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +33,8 @@ final class DaemonCommand {
 
     /** The daemon's command line, parsed and checked. */
     record Options(String publishAddress, String advertiseAddress, PortRange portRange, List<String> insecureRegistries,
-                   Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat, String peerAddress,
-                   InetSocketAddress peerListen) {
+                   Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat,
+                   NetworkSettings network, String peerAddress, InetSocketAddress peerListen) {
         /** Never prints the join token. */
         @Override
         public String toString() {
@@ -51,6 +53,8 @@ final class DaemonCommand {
         String joinToken = null;
         Path joinTokenFile = null;
         long heartbeatSeconds = 10;
+        var subnet = NetworkSettings.defaults().subnet();
+        var dns = new ArrayList<InetAddress>();
         String peerAddress = null;
         InetSocketAddress peerListen = null;
         for (int i = 0; i < args.size(); i += 2) {
@@ -62,13 +66,7 @@ final class DaemonCommand {
                     if (value.isBlank()) throw new UsageException("--advertise-address needs a host name or address");
                     advertise = value;
                 }
-                case "--port-range" -> {
-                    try {
-                        range = PortRange.parse(value);
-                    } catch (IllegalArgumentException e) {
-                        throw new UsageException("--port-range: " + e.getMessage());
-                    }
-                }
+                case "--port-range" -> range = checked("--port-range", () -> PortRange.parse(value));
                 case "--insecure-registry" -> {
                     try {
                         insecure.add(AgentConfig.registryHost(value, "--insecure-registry"));
@@ -93,17 +91,13 @@ final class DaemonCommand {
                         throw new UsageException("--heartbeat-seconds must be a number of seconds from 1 to 3600, not '" + value + "'");
                     }
                 }
+                case "--container-subnet" -> subnet = checked("--container-subnet", () -> NetworkSettings.subnet(value));
+                case "--dns" -> dns.add(checked("--dns", () -> NetworkSettings.resolver(value)));
                 case "--peer-address" -> peerAddress = peerAddress(value);
-                case "--peer-listen" -> {
-                    try {
-                        peerListen = PeerServer.listenAddress(value);
-                    } catch (IllegalArgumentException e) {
-                        throw new UsageException("--peer-listen: " + e.getMessage());
-                    }
-                }
+                case "--peer-listen" -> peerListen = checked("--peer-listen", () -> PeerServer.listenAddress(value));
                 default -> throw new UsageException("daemon takes --publish-address, --advertise-address, --port-range, "
                         + "--insecure-registry, --config, --platform, --join-token, --join-token-file, --heartbeat-seconds, "
-                        + "--peer-address and --peer-listen, not " + args.get(i));
+                        + "--container-subnet, --dns, --peer-address and --peer-listen, not " + args.get(i));
             }
         }
         if (joinToken != null && joinTokenFile != null) {
@@ -121,7 +115,7 @@ final class DaemonCommand {
                     + PlatformLink.credentialFile(state) + "; ask a platform admin for a join token");
         }
         return new Options(publish, advertise, range, List.copyOf(insecure), config, configGiven, platform, joinToken,
-                Duration.ofSeconds(heartbeatSeconds), peerAddress, peerListen);
+                Duration.ofSeconds(heartbeatSeconds), new NetworkSettings(subnet, dns), peerAddress, peerListen);
     }
 
     /** {@code host:port} as other agents reach this one's peer listener: a host name or address and a port from 1 to 65535. */
@@ -137,6 +131,15 @@ final class DaemonCommand {
         }
         throw new UsageException("--peer-address must be host:port (a host name, an IPv4 address or [IPv6], and a port from 1 to 65535), not '"
                 + value + "'");
+    }
+
+    /** An option's value as {@code parse} reads it; what it refuses is a usage error naming the option. */
+    private static <T> T checked(String option, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
     }
 
     /** The token in the file: its first line, trimmed. The file's content never reaches an error message. */
@@ -174,7 +177,7 @@ final class DaemonCommand {
             }
             var registries = AgentConfig.load(o.config(), o.configGiven()).registries(o.insecureRegistries());
             var options = AgentOptions.defaults().withPublishAddress(o.publishAddress(), o.advertiseAddress())
-                    .withPortRange(o.portRange()).withRegistries(registries);
+                    .withPortRange(o.portRange()).withRegistries(registries).withNetwork(o.network());
             var agent = AgentService.open(state, Runc.DEFAULT_BINARY, options);
             var socket = new SocketServer(agent, state);
             var stopped = new CountDownLatch(1);

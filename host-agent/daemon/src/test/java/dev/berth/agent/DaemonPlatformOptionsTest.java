@@ -119,4 +119,15 @@ class DaemonPlatformOptionsTest {
         assertThat(options.advertiseAddress()).isEqualTo("node-1.example");
         assertThat(DaemonCommand.parse(state, List.of()).portRange()).isEqualTo(dev.berth.agent.state.PortRange.DEFAULT);
     }
+
+    @Test
+    void containerNetworkOptionsAreCheckedBeforeAnythingStarts() {
+        var o = DaemonCommand.parse(state, List.of("--container-subnet", "198.51.100.64/26", "--dns", "203.0.113.53", "--dns", "2001:db8::53"));
+        assertThat(o.network().subnet().toString()).isEqualTo("198.51.100.64/26");
+        assertThat(o.network().dns()).extracting(java.net.InetAddress::getHostAddress).containsExactly("203.0.113.53", "2001:db8:0:0:0:0:0:53");
+        assertThat(DaemonCommand.parse(state, List.of()).network().subnet().toString()).isEqualTo("10.213.0.0/16");
+        assertThat(usageError("--container-subnet", "127.0.0.0/8")).contains("--container-subnet: '127.0.0.0/8' is a loopback");
+        assertThat(usageError("--container-subnet", "10.213.0.0")).contains("--container-subnet: '10.213.0.0' needs a prefix length");
+        assertThat(usageError("--dns", "dns.example.com")).contains("--dns: 'dns.example.com' is not an IP address");
+    }
 }

@@ -41,6 +41,7 @@ public final class BundleValidator {
                     .map(why -> "working directory '" + s.process.cwd + "' " + why)),
             new Check("volume and tmpfs paths", BundleValidator::writablePaths),
             new Check("mount flags", BundleValidator::mountFlags),
+            new Check("hooks", BundleValidator::hooks),
             new Check("runtime support", BundleValidator::runtimeSupport));
 
     private BundleValidator() {
@@ -184,6 +185,20 @@ public final class BundleValidator {
         for (var m : s.mounts) {
             if (!m.options().contains("nosuid")) return fail("mount at '" + m.destination() + "' must be nosuid");
         }
+        return ok();
+    }
+
+    /** runc runs hooks as root on the host: the agent's network hook is the only one allowed. */
+    private static Optional<String> hooks(OciSpec s, BundleContext c) {
+        if (s.hooks == null) return ok();
+        if (s.hooks.createRuntime.size() != 1) return fail("only the agent's one network hook may run, found " + s.hooks.createRuntime.size());
+        var hook = s.hooks.createRuntime.getFirst();
+        var args = hook.args();
+        if (!NetworkHook.SHELL.equals(hook.path()) || args.size() != 6 || !args.subList(0, 4)
+                .equals(List.of("sh", "-c", NetworkHook.SCRIPT, NetworkHook.NAME))) {
+            return fail("hook " + hook.path() + " is not the agent's network hook");
+        }
+        if (hook.timeout() == null || hook.timeout() < 1) return fail("the network hook needs a timeout");
         return ok();
     }
 

@@ -15,6 +15,8 @@ public final class OciSpec {
     public String hostname;
     public List<Mount> mounts = new ArrayList<>();
     public Linux linux = new Linux();
+    /** Null unless the container is attached to a network: then its one createRuntime hook. */
+    public Hooks hooks;
 
     public static final class Process {
         public boolean terminal;
@@ -52,6 +54,18 @@ public final class OciSpec {
     public record Mount(String destination, String type, String source, List<String> options) {
         public Mount {
             options = List.copyOf(options);
+        }
+    }
+
+    public static final class Hooks {
+        public List<Hook> createRuntime = new ArrayList<>();
+    }
+
+    /** A program runc runs at a point of the container's creation; {@code timeout} in seconds. */
+    public record Hook(String path, List<String> args, List<String> env, Integer timeout) {
+        public Hook {
+            args = List.copyOf(args);
+            env = env == null ? null : List.copyOf(env);
         }
     }
 

@@ -90,6 +90,19 @@ public final class SpecOptions {
         };
     }
 
+    /**
+     * A network interface set up by the agent while runc waits in the hook (see {@link NetworkHook}),
+     * and the agent's resolv.conf, read-only, over the image's.
+     */
+    public static SpecOption network(NetworkHook network) {
+        return (spec, ctx) -> {
+            spec.hooks = new OciSpec.Hooks();
+            spec.hooks.createRuntime.add(network.hook());
+            spec.mounts.add(new OciSpec.Mount("/etc/resolv.conf", "bind", network.resolvConf(),
+                    List.of("rbind", "ro", "nosuid", "nodev", "noexec")));
+        };
+    }
+
     /** The options applied to every container, in order. */
     public static List<SpecOption> all() {
         return List.of(root(), process(), userNamespace(), resources(), capabilities(), volumes(), tmpfs());

@@ -108,7 +108,8 @@ public final class CniPlugins {
         env.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
-        var stdout = CompletableFuture.supplyAsync(() -> readCapped(p.getInputStream()));
+        // A thread of its own: the common pool may be busy with the very caller waiting here.
+        var stdout = CompletableFuture.supplyAsync(() -> readCapped(p.getInputStream()), r -> Thread.ofVirtual().start(r));
         try (var in = p.getOutputStream()) {
             in.write(JSON.writeValueAsBytes(network.stdinOf(i, prevResult)));
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.berth.agent.daemon;
 
+import dev.berth.agent.containernet.NetworkSettings;
 import dev.berth.agent.state.PortRange;
 import dev.berth.registry.RegistryConfig;
 import java.io.IOException;
@@ -18,9 +19,10 @@ import java.util.Objects;
  * @param advertiseAddress what statuses report as the host part of such ports; null means the
  *                         publish address, or this host's name when publishing on a wildcard address
  * @param stopGrace the drain bound and the SIGTERM grace period of a container being removed
+ * @param network the subnet and DNS servers of containers that ask for a network
  */
 public record AgentOptions(String publishAddress, String advertiseAddress, PortRange portRange, RegistryConfig registries,
-                           Duration stopGrace) {
+                           Duration stopGrace, NetworkSettings network) {
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
 
     public AgentOptions {
@@ -31,28 +33,33 @@ public record AgentOptions(String publishAddress, String advertiseAddress, PortR
         if (portRange == null) portRange = PortRange.DEFAULT;
         if (registries == null) registries = RegistryConfig.defaults();
         if (stopGrace == null) stopGrace = DEFAULT_STOP_GRACE;
+        if (network == null) network = NetworkSettings.defaults();
         if (stopGrace.isNegative()) throw new IllegalArgumentException("the stop grace period must not be negative");
     }
 
-    /** Every address, this host's name advertised, ports 20000-29999, default registries, 10 s grace. */
+    /** Every address, this host's name advertised, ports 20000-29999, default registries, 10 s grace, the default subnet. */
     public static AgentOptions defaults() {
-        return new AgentOptions("0.0.0.0", null, null, null, null);
+        return new AgentOptions("0.0.0.0", null, null, null, null, null);
     }
 
     public AgentOptions withPublishAddress(String address, String advertise) {
-        return new AgentOptions(address, advertise, portRange, registries, stopGrace);
+        return new AgentOptions(address, advertise, portRange, registries, stopGrace, network);
     }
 
     public AgentOptions withPortRange(PortRange range) {
-        return new AgentOptions(publishAddress, advertiseAddress, range, registries, stopGrace);
+        return new AgentOptions(publishAddress, advertiseAddress, range, registries, stopGrace, network);
     }
 
     public AgentOptions withRegistries(RegistryConfig config) {
-        return new AgentOptions(publishAddress, advertiseAddress, portRange, config, stopGrace);
+        return new AgentOptions(publishAddress, advertiseAddress, portRange, config, stopGrace, network);
     }
 
     public AgentOptions withStopGrace(Duration grace) {
-        return new AgentOptions(publishAddress, advertiseAddress, portRange, registries, grace);
+        return new AgentOptions(publishAddress, advertiseAddress, portRange, registries, grace, network);
+    }
+
+    public AgentOptions withNetwork(NetworkSettings settings) {
+        return new AgentOptions(publishAddress, advertiseAddress, portRange, registries, stopGrace, settings);
     }
 
     /** This host's name: what the resolver says, else /etc/hostname, else "localhost". */

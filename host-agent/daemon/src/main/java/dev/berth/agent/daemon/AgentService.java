@@ -3,9 +3,11 @@ package dev.berth.agent.daemon;
 import dev.berth.agent.bundle.HostFacts;
 import dev.berth.agent.bundle.HostProbe;
 import dev.berth.agent.bundle.HostRequirements;
+import dev.berth.agent.cni.CniPlugins;
 import dev.berth.agent.connect.Connects;
 import dev.berth.agent.connect.NoPeerLink;
 import dev.berth.agent.connect.RemoteReplicas;
+import dev.berth.agent.containernet.ContainerNetwork;
 import dev.berth.agent.image.ImageService;
 import dev.berth.agent.inspect.IsolationReport;
 import dev.berth.agent.protocol.Assignment;
@@ -35,6 +37,9 @@ import java.util.List;
  * assignments are applied to them by an {@link AssignmentApplier}.
  */
 public final class AgentService implements AutoCloseable {
+    /** Where Debian's containernetworking-plugins are. */
+    static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
+    static final Path NFT = Path.of("/usr/sbin/nft");
     private final HeldContainers containers;
     private final AssignmentApplier assignments;
     private final Supervisor supervisor;
@@ -96,16 +101,20 @@ public final class AgentService implements AutoCloseable {
                 Clock.systemUTC());
         var changes = new StatusChanges();
         var ports = new PublishedPorts(options.publishAddress(), options.advertiseAddress());
+        var network = new ContainerNetwork(stateDir, options.network(), ContainerNetwork.resolvers(options.network()),
+                new CniPlugins(List.of(CNI_PLUGINS), Duration.ofSeconds(20)), NFT,
+                ContainerLauncher.firewallTable(stateDir));
         var launcher = new ContainerLauncher(stateDir, runc, host, options.publishAddress(), images,
-                new PortAllocations(stateDir, options.portRange()), ports, changes);
+                new PortAllocations(stateDir, options.portRange()), ports, network, changes);
         var containers = new HeldContainers(stateDir, runc, launcher, ports, options.stopGrace(), changes);
         containers.adoptAll();
+        launcher.repairNetwork(containers.all());
         var assignments = new AssignmentApplier(containers, stateDir, Clock.systemUTC(), changes);
         var supervisor = new Supervisor(containers::all, launcher, changes);
         var connected = new ConnectedContainers(containers);
         var connects = new Connects(connected, new NoPeerLink(), connected::consumers, Connects.DIAL_TIMEOUT);
         var service = new AgentService(containers, assignments, supervisor, launcher, ports,
-                new IsolationReports(host.cgroupV2()), images, changes, connects);
+                new IsolationReports(host.cgroupV2(), network), images, changes, connects);
         changes.listen(connects::wake);
         supervisor.start();
         connects.start();
@@ -141,6 +150,15 @@ public final class AgentService implements AutoCloseable {
     /** The containers whose connects listen now; for tests that wait for them. */
     java.util.Set<String> connectsListening() {
         return connects.listening();
+    }
+
+    /** Runs {@code hook} right after each container's CNI ADD (tests make it throw to act out a crash there). */
+    void afterNetworkAdd(Runnable hook) {
+        launcher.afterNetworkAdd = hook;
+    }
+
+    ContainerLauncher launcherForTests() {
+        return launcher;
     }
 
     /** Called whenever something a heartbeat reports has changed: a start, stop, removal, health or serving change. */

@@ -5,6 +5,9 @@ import dev.berth.agent.bundle.BundleContext;
 import dev.berth.agent.bundle.ConfigJson;
 import dev.berth.agent.bundle.HostFacts;
 import dev.berth.agent.bundle.IdRange;
+import dev.berth.agent.bundle.SpecOptions;
+import dev.berth.agent.containernet.ContainerNetwork;
+import dev.berth.agent.containernet.NetworkRepair;
 import dev.berth.agent.image.ImageService;
 import dev.berth.agent.net.NamespaceDialer;
 import dev.berth.agent.protocol.ContainerSpec;
@@ -22,6 +25,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +37,9 @@ import java.util.TreeMap;
 /**
  * Brings containers up: settles a spec (root filesystem, image defaults, host ports), writes its
  * bundle and files, reserves its published ports, starts each run under runc and points its ports
- * and health checks at the run's network namespace, whose results decide whether it serves. Also
- * picks up containers a previous agent left.
+ * and health checks at the run's network namespace, whose results decide whether it serves. A
+ * container whose spec has a network is attached while runc waits in its hook, before its process
+ * runs. Also picks up containers a previous agent left.
  */
 final class ContainerLauncher implements AutoCloseable {
     private final Runc runc;
@@ -46,9 +53,13 @@ final class ContainerLauncher implements AutoCloseable {
     private final PublishedPorts ports;
     private final HealthChecks health;
     private final String cgroupParent;
+    private final ContainerNetwork network;
+    /** Runs right after a container's CNI ADD; tests make it throw to act out a crash of the agent there. */
+    volatile Runnable afterNetworkAdd = () -> { };
 
     ContainerLauncher(Path stateDir, Runc runc, HostFacts host, String publishAddress, ImageService images,
-                      PortAllocations allocations, PublishedPorts ports, Runnable changed) {
+                      PortAllocations allocations, PublishedPorts ports, ContainerNetwork network, Runnable changed) {
+        this.network = network;
         this.runc = runc;
         this.host = host;
         this.publishAddress = publishAddress;
@@ -101,8 +112,10 @@ final class ContainerLauncher implements AutoCloseable {
             m.health = HealthTracker.START;
             m.exitSeen = false;
             m.isolation = null;
-            m.process = ContainerProcess.start(runc, m.name(), m.dir.bundle(), m.dir.path(), m.dir.log(),
-                    memoryCgroup(m.name()));
+            ContainerNetwork.Start<ContainerProcess> start = () -> ContainerProcess.start(runc, m.name(), m.dir.bundle(),
+                    m.dir.path(), m.dir.log(), memoryCgroup(m.name()));
+            m.process = m.spec.network() == null || !network.hooked(m.dir.path()) ? start.run()
+                    : network.startAttached(m.name(), m.dir.path(), m.spec.network(), afterNetworkAdd, start);
             connectNetwork(m);
             updateServing(m);
             health.watch(m);
@@ -111,7 +124,7 @@ final class ContainerLauncher implements AutoCloseable {
         }
     }
 
-    /** A restart: runc still holds the ended run (kept for its OOM count), so it goes first. */
+    /** A restart: runc still holds the ended run (kept for its OOM count), so it goes first, with its network. */
     void relaunch(ManagedContainer m) throws IOException {
         m.launching = true;
         try {
@@ -120,6 +133,7 @@ final class ContainerLauncher implements AutoCloseable {
             } catch (IOException none) {
                 // nothing left from the earlier run
             }
+            network.detach(m.name(), m.dir.path());
             launch(m);
         } finally {
             m.launching = false;
@@ -150,6 +164,27 @@ final class ContainerLauncher implements AutoCloseable {
         updateServing(m);
         health.watch(m);
         return m;
+    }
+
+    /** Takes a removed container off the network: its interface, lease, rules and resolv.conf. */
+    void releaseNetwork(String name, ContainerDir dir) throws IOException {
+        network.detach(name, dir.path());
+        network.forget(name);
+    }
+
+    /** After adoption: running containers keep their network; what others and vanished ones left is removed. */
+    void repairNetwork(Collection<ManagedContainer> held) throws IOException {
+        var dirs = new HashMap<String, Path>();
+        var live = new HashSet<String>();
+        for (ManagedContainer m : held) {
+            dirs.put(m.name(), m.dir.path());
+            if (m.process.livePid().isPresent()) live.add(m.name());
+        }
+        NetworkRepair.repair(network, dirs, live);
+    }
+
+    ContainerNetwork network() {
+        return network;
     }
 
     /** Points the published ports and network health checks at the container's (new) network namespace. */
@@ -216,8 +251,10 @@ final class ContainerLauncher implements AutoCloseable {
         Path rootfs = shifter.prepare(Path.of(spec.rootfs()), m.ids, spec.image() == null).rootfs();
         var volumeSources = new LinkedHashMap<String, String>();
         for (var v : spec.volumes()) volumeSources.put(v.name(), volumes.prepare(spec.app(), v.name(), v.sizeBytes(), m.ids).toString());
+        var options = new ArrayList<>(SpecOptions.all());
+        if (spec.network() != null) options.add(SpecOptions.network(network.prepare(spec.name(), m.dir.path(), spec.network())));
         var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, rootfs.toString(), volumeSources,
-                cgroupsPath(spec.name())));
+                cgroupsPath(spec.name())), options);
         m.dir.writeConfig(ConfigJson.write(oci));
     }
 
@@ -263,6 +300,11 @@ final class ContainerLauncher implements AutoCloseable {
                 // containers of this agent remain in it
             }
         }
+    }
+
+    /** The agent's nftables table: {@code berth_} and its tag (nft names take no '-'). Pure. */
+    static String firewallTable(Path stateDir) {
+        return "berth_" + agentTag(stateDir).replace('-', '_');
     }
 
     /** A short name for the agent of this state directory. Pure. */

@@ -287,6 +287,12 @@ final class HeldContainers implements PlatformContainers {
         ManagedContainer m = containers.remove(name);
         if (containers.isEmpty()) launcher.releaseCgroupParent();
         ports.release(name);
+        try {
+            launcher.releaseNetwork(name, dir);
+        } catch (IOException | RuntimeException e) {
+            // The next agent's repair finds the lease and rules by the container's name.
+            log.log(System.Logger.Level.WARNING, "could not take " + name + " off the network: " + e.getMessage());
+        }
         if (m != null) {
             synchronized (m) { // an admit writing its flag finishes first; later ones find it gone
                 m.run++; // ends its health loop

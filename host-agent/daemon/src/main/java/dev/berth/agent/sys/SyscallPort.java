@@ -63,6 +63,8 @@ public final class SyscallPort {
         long splice(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
 
         int fcntl(int fd, int cmd, int arg);
+
+        int mkfifo(String path, int mode);
     }
 
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
@@ -86,6 +88,11 @@ public final class SyscallPort {
         if (LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
             throw new IOException("prctl(PR_SET_CHILD_SUBREAPER) failed: " + lastError());
         }
+    }
+
+    /** Creates a FIFO at {@code path} with {@code mode} (less the umask); fails if anything is there. */
+    public static void mkfifo(Path path, int mode) throws IOException {
+        if (LIBC.mkfifo(path.toString(), mode) != 0) throw new IOException("cannot create the FIFO " + path + ": " + lastError());
     }
 
     /** The effective user id: 0 is what the agent needs, whatever the account is called. */

@@ -91,7 +91,43 @@ class BundleValidatorTest {
                 Arguments.of("option runc lacks", (SpecOption) (s, c) -> s.mounts.add(
                         new OciSpec.Mount("/opt", "tmpfs", "tmpfs", List.of("nosuid", "idmap"))), "runtime support"),
                 Arguments.of("unlimited swap", (SpecOption) (s, c) -> s.linux.resources.memory = new OciSpec.Memory(64L << 20, -1),
-                        "resources"));
+                        "resources"),
+                Arguments.of("a hook of its own", (SpecOption) (s, c) -> {
+                    s.hooks = new OciSpec.Hooks();
+                    s.hooks.createRuntime.add(new OciSpec.Hook("/usr/bin/curl", List.of("curl", "http://203.0.113.1/"), null, 5));
+                }, "hooks"),
+                Arguments.of("the network hook twice", (SpecOption) (s, c) -> {
+                    SpecOptions.network(HOOK).apply(s, c);
+                    s.hooks.createRuntime.add(HOOK.hook());
+                }, "hooks"),
+                Arguments.of("the network hook with another script", (SpecOption) (s, c) -> {
+                    s.hooks = new OciSpec.Hooks();
+                    s.hooks.createRuntime.add(new OciSpec.Hook("/bin/sh", List.of("sh", "-c", "rm -rf /", NetworkHook.NAME, "/a", "/b"),
+                            null, 5));
+                }, "hooks"),
+                Arguments.of("the network hook without timeout", (SpecOption) (s, c) -> {
+                    s.hooks = new OciSpec.Hooks();
+                    var h = HOOK.hook();
+                    s.hooks.createRuntime.add(new OciSpec.Hook(h.path(), h.args(), h.env(), null));
+                }, "hooks"));
+    }
+
+    private static final NetworkHook HOOK = new NetworkHook("/var/lib/berth-agent/containers/web/net.request",
+            "/var/lib/berth-agent/containers/web/net.reply", "/var/lib/berth-agent/network/resolv/web", 30);
+
+    @org.junit.jupiter.api.Test
+    void theNetworkOptionAddsTheHookAndAReadOnlyResolvConf() {
+        var options = new java.util.ArrayList<>(SpecOptions.all());
+        options.add(SpecOptions.network(HOOK));
+        var spec = BundleBuilder.build(TestHosts.context(TestHosts.web()), options);
+        assertThat(spec.hooks.createRuntime).singleElement().satisfies(h -> {
+            assertThat(h.path()).isEqualTo("/bin/sh");
+            assertThat(h.args()).containsExactly("sh", "-c", NetworkHook.SCRIPT, NetworkHook.NAME, HOOK.request(), HOOK.reply());
+            assertThat(h.timeout()).isEqualTo(30);
+        });
+        assertThat(spec.mounts).contains(new OciSpec.Mount("/etc/resolv.conf", "bind", HOOK.resolvConf(),
+                List.of("rbind", "ro", "nosuid", "nodev", "noexec")));
+        assertThat(BundleBuilder.build(TestHosts.context(TestHosts.web())).hooks).as("no network, no hook").isNull();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,6 +1,9 @@
 package dev.berth.agent.daemon;
 
 import dev.berth.agent.cli.RunArguments;
+import dev.berth.agent.containernet.NetworkSettings;
+import dev.berth.agent.firewall.Firewall;
+import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.runtime.Busybox;
 import dev.berth.agent.runtime.RuntimePrerequisites;
 import java.nio.file.Files;
@@ -76,6 +79,51 @@ class StartLatencyBenchmark {
             System.out.printf("| ratio / difference at p50 | %.2fx | %+.1f ms |%n", a50 / b50, a50 - b50);
             System.out.println("second start of the app shifted ownership again: " + secondStartShifted);
         } finally {
+            try (Stream<Path> paths = Files.walk(work)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * The cost of a network: starts with {@code Network.NONE} (veth, address, rules, resolv.conf, the
+     * hook's round trip) beside starts without one, alternating, in one agent. The subnet is a /27 of
+     * TEST-NET-2 and egress is none: no packet leaves the containers.
+     */
+    @Test
+    void networkedStartBesidePlain() throws Exception {
+        RuntimePrerequisites.require();
+        int runs = Integer.getInteger("bench.runs", 20);
+        Path work = Files.createTempDirectory("berth-bench-net");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        Path rootfs = Busybox.tree(work.resolve("busybox"), "sleep");
+        Path state = work.resolve("state");
+        var settings = new NetworkSettings(NetworkSettings.subnet("198.51.100.0/27"), List.of());
+        try (var agent = AgentService.open(state, RuntimePrerequisites.RUNC, AgentOptions.defaults().withNetwork(settings))) {
+            var plain = new ArrayList<Double>();
+            var networked = new ArrayList<Double>();
+            for (int i = 0; i < runs + 3; i++) {
+                for (boolean network : new boolean[] {false, true}) {
+                    String name = (network ? "net-" : "plain-") + i;
+                    var spec = RunArguments.parse(List.of("--name", name, "--app", "bench", "--rootfs", rootfs.toString(),
+                            "--memory", "32Mi", "--", "/bin/sleep", "600")).withNetwork(network ? ContainerSpec.Network.NONE : null);
+                    long t0 = System.nanoTime();
+                    agent.run(spec);
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    if (i >= 3) (network ? networked : plain).add(ms); // the first few warm up the JIT, caches and the table
+                    agent.stop(name, Duration.ZERO);
+                    agent.remove(name);
+                }
+            }
+            System.out.println();
+            System.out.printf("Container start latency, %d runs each (ms)%n", plain.size());
+            System.out.println("| | p50 | p95 |");
+            System.out.println("|---|---|---|");
+            System.out.printf("| without a network (loopback only) | %.1f | %.1f |%n", percentile(plain, 50), percentile(plain, 95));
+            System.out.printf("| with a network (ptp, rules, resolv.conf) | %.1f | %.1f |%n", percentile(networked, 50), percentile(networked, 95));
+        } finally {
+            Firewall.open(Path.of("/usr/sbin/nft"), ContainerLauncher.firewallTable(state.toAbsolutePath().normalize()),
+                    List.of(settings.subnet())).delete();
             try (Stream<Path> paths = Files.walk(work)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             }

@@ -1,0 +1,311 @@
+package dev.berth.agent.containernet;
+
+import dev.berth.agent.bundle.NetworkHook;
+import dev.berth.agent.cni.CniNetwork;
+import dev.berth.agent.cni.CniPlugins;
+import dev.berth.agent.cni.CniResult;
+import dev.berth.agent.firewall.ContainerRules;
+import dev.berth.agent.firewall.Destination;
+import dev.berth.agent.firewall.Firewall;
+import dev.berth.agent.protocol.ContainerSpec;
+import dev.berth.agent.runtime.ProcessIdentity;
+import dev.berth.atomicfile.AtomicFile;
+import dev.berth.registry.network.Cidr;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The network of this agent's containers: each container that asks for one gets a veth pair from
+ * the CNI {@code ptp} plugin (one address of the agent's subnet from {@code host-local}, routes
+ * through the host, no bridge: every packet passes the host's firewall), its rules in the agent's
+ * nftables table, and a resolv.conf. Containers without a network keep loopback only.
+ *
+ * <p>Files: {@code STATE/network/leases} (host-local's, this agent's alone), {@code
+ * STATE/network/resolv/NAME} (bind-mounted read-only; its directories passable, as runc mounts it
+ * as the container's user-namespaced root), and {@code network.json} plus the hook's FIFOs in the
+ * container's own directory.
+ */
+public final class ContainerNetwork {
+    /** How long runc's hook waits for the agent before the start fails. */
+    public static final int HOOK_TIMEOUT_SECONDS = 30;
+    static final String INTERFACE = "eth0";
+    static final String RECORD = "network.json";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Path PROC = Path.of("/proc");
+
+    private final Path root;
+    private final NetworkSettings settings;
+    private final List<InetAddress> resolvers;
+    private final CniPlugins cni;
+    private final CniNetwork conflist;
+    private final Path nft;
+    private final String table;
+    private Firewall firewall;
+
+    /**
+     * @param resolvers the DNS servers containers are given (see {@link #resolvers})
+     * @param table the agent's nftables table
+     */
+    public ContainerNetwork(Path stateDir, NetworkSettings settings, List<InetAddress> resolvers, CniPlugins cni, Path nft,
+                            String table) {
+        this.root = stateDir.resolve("network");
+        this.settings = settings;
+        this.resolvers = List.copyOf(resolvers);
+        this.cni = cni;
+        this.nft = nft;
+        this.table = table;
+        this.conflist = new CniNetwork("berth", "1.0.0", List.of(Map.of("type", "ptp", "ipMasq", false,
+                "ipam", Map.of("type", "host-local", "dataDir", root.resolve("leases").toString(),
+                        "ranges", List.of(List.of(Map.of("subnet", settings.subnet().toString()))),
+                        "routes", List.of(Map.of("dst", "0.0.0.0/0"))))));
+    }
+
+    /** The servers of the settings, or else the host's ({@code /etc/resolv.conf}, systemd-resolved's upstream list). */
+    public static List<InetAddress> resolvers(NetworkSettings settings) throws IOException {
+        if (!settings.dns().isEmpty()) return settings.dns();
+        Path upstream = Path.of("/run/systemd/resolve/resolv.conf");
+        Path etc = Path.of("/etc/resolv.conf");
+        return Resolvers.fromHost(Files.exists(etc) ? Files.readString(etc) : "",
+                Files.exists(upstream) ? Files.readString(upstream) : null);
+    }
+
+    /** Everything a container's bundle needs: its resolv.conf written and the hook's FIFOs made in {@code dir}. */
+    public NetworkHook prepare(String name, Path dir, ContainerSpec.Network network) throws IOException {
+        Path resolv = resolvDir().resolve(name);
+        AtomicFile.at(resolv).withMode("rw-r--r--")
+                .write(Resolvers.resolvConf(resolvers, reachesAnything(network)).getBytes(StandardCharsets.UTF_8));
+        HookChannel.create(dir);
+        return new NetworkHook(dir.resolve(HookChannel.REQUEST).toString(), dir.resolve(HookChannel.REPLY).toString(),
+                resolv.toString(), HOOK_TIMEOUT_SECONDS);
+    }
+
+    /**
+     * Whether the container of {@code dir} waits for the agent when it starts: its bundle has the
+     * hook (one written before networking existed has not, whatever its spec says).
+     */
+    public boolean hooked(Path dir) {
+        return HookChannel.exists(dir);
+    }
+
+    /** Opens the agent's end of the hook; call before runc starts, then {@link Setup#attach} while it runs. */
+    Setup begin(String name, Path dir, ContainerSpec.Network network) throws IOException {
+        return new Setup(name, dir, network, HookChannel.open(dir));
+    }
+
+    /** A start of runc that returns once the container's process runs or runc has ended. */
+    @FunctionalInterface
+    public interface Start<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code start} with the network setup its hook waits for beside it, on a thread of its own;
+     * returns what {@code start} returned once both are done. A failed setup fails the start (runc
+     * aborts it) with the setup's reason. {@code afterAdd}: see {@link Setup#attach}; an {@link Error}
+     * it throws passes through untouched, as if the agent had died there.
+     */
+    public <T> T startAttached(String name, Path dir, ContainerSpec.Network network, Runnable afterAdd, Start<T> start)
+            throws IOException {
+        var attaching = new CompletableFuture<Attached>();
+        try (var setup = begin(name, dir, network)) {
+            Thread.ofPlatform().name("network-" + name).daemon().start(() -> {
+                try {
+                    attaching.complete(setup.attach(afterAdd));
+                } catch (Throwable e) {
+                    attaching.completeExceptionally(e);
+                }
+            });
+            T started;
+            try {
+                started = start.run();
+            } finally {
+                setup.abandon(); // runc is past its hook or gone: a wait still under way ends
+            }
+            attaching.get(HOOK_TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
+            return started;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) throw error;
+            throw new IOException("network setup of " + name + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("network setup of " + name + " did not finish", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during the network setup of " + name);
+        }
+    }
+
+    /** One start's network setup, answering the hook. */
+    final class Setup implements AutoCloseable {
+        private final String name;
+        private final Path dir;
+        private final ContainerSpec.Network network;
+        private final HookChannel channel;
+
+        private Setup(String name, Path dir, ContainerSpec.Network network, HookChannel channel) {
+            this.name = name;
+            this.dir = dir;
+            this.network = network;
+            this.channel = channel;
+        }
+
+        /**
+         * Waits for the hook, adds the container's interface, installs its rules and lets the start
+         * go on. On failure the hook hears why (runc aborts the start) and what was set up is
+         * removed. {@code afterAdd} runs right after CNI ADD (tests stop there to act out a crash).
+         */
+        Attached attach(Runnable afterAdd) throws IOException {
+            String state = channel.awaitState();
+            if (state.isEmpty()) throw new IOException("runc ended before the network hook of " + name + " ran");
+            try {
+                long pid = JSON.readTree(state).path("pid").asLong(0);
+                var process = ProcessIdentity.of(PROC, pid)
+                        .orElseThrow(() -> new IOException("the network hook names pid " + pid + ", which is not running"));
+                // Kept before ADD, so that an agent dying during it leaves enough for the next to undo it.
+                write(dir, Attached.before(process.line()));
+                CniResult result = cni.add(conflist, new CniPlugins.Attachment(name, netns(process), INTERFACE));
+                var attached = Attached.of(process.line(), result);
+                write(dir, attached);
+                afterAdd.run();
+                if (attached.hostInterface() == null) throw new IOException("CNI ADD named no host interface for " + name);
+                firewall().apply(rules(name, attached, network));
+                HookChannel.answer(dir, "ok");
+                return attached;
+            } catch (IOException | RuntimeException e) {
+                HookChannel.answer(dir, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                try {
+                    detach(name, dir);
+                } catch (IOException | RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+        }
+
+        /** Ends a wait in {@link #attach} that no hook will answer (runc ended first). */
+        void abandon() {
+            channel.abandon();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /**
+     * Takes a container off the network: CNI DEL with the kept result, its rules removed, {@code
+     * network.json} deleted. Nothing happens for one never attached; safe to repeat.
+     */
+    public void detach(String name, Path dir) throws IOException {
+        var attached = attached(dir);
+        if (attached.isEmpty()) return;
+        Map<String, Object> json = attached.get().cni();
+        CniResult added = json == null ? null : new CniResult(json, List.of()); // DEL reads the JSON only
+        cni.del(conflist, new CniPlugins.Attachment(name, namespaceIfAlive(attached.get(), dir), INTERFACE), added);
+        firewall().remove(name);
+        Files.deleteIfExists(dir.resolve(RECORD));
+    }
+
+    /** Deletes a removed container's resolv.conf. */
+    public void forget(String name) throws IOException {
+        Files.deleteIfExists(resolvDir().resolve(name));
+    }
+
+    /** What {@code network.json} of {@code dir} says, if anything. */
+    public Optional<Attached> attached(Path dir) throws IOException {
+        Path file = dir.resolve(RECORD);
+        if (!Files.exists(file)) return Optional.empty();
+        return Optional.of(JSON.readValue(Files.readString(file), Attached.class));
+    }
+
+    /** The resolv.conf the agent wrote for a container; empty when it wrote none. */
+    public String resolvConf(String name) throws IOException {
+        Path file = root.resolve("resolv").resolve(name);
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
+    /** The rules of one container as nftables lists them. */
+    public String describe(String name) throws IOException {
+        return firewall().describe(name);
+    }
+
+    /** Whether {@code dir} holds a container this agent has given a network (its table exists then). */
+    public boolean inUse() {
+        return Files.isDirectory(root);
+    }
+
+    /** The agent's leases, for repair. */
+    Path leases() {
+        return root.resolve("leases").resolve(conflist.name());
+    }
+
+    /** Removes what a container that is gone left: its lease (CNI DEL by id) and its rules. */
+    void removeLeftover(String name, boolean rules) throws IOException {
+        cni.del(conflist, new CniPlugins.Attachment(name, root.resolve("no-namespace"), INTERFACE), null);
+        if (rules) firewall().remove(name);
+    }
+
+    Firewall firewallForRepair() throws IOException {
+        return firewall();
+    }
+
+    Path resolvDir() throws IOException {
+        Path dir = root.resolve("resolv");
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            for (Path p : List.of(root, dir)) Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx--x--x"));
+        }
+        return dir;
+    }
+
+    private synchronized Firewall firewall() throws IOException {
+        if (firewall == null) firewall = Firewall.open(nft, table, List.of(settings.subnet()));
+        return firewall;
+    }
+
+    /** The namespace of the recorded process while it lives; otherwise a path that does not exist, so DEL only releases. */
+    private static Path namespaceIfAlive(Attached attached, Path dir) {
+        var process = attached.process() == null ? Optional.<ProcessIdentity>empty() : ProcessIdentity.parse(attached.process());
+        return process.filter(p -> p.alive(PROC)).map(ContainerNetwork::netns).orElse(dir.resolve("no-namespace"));
+    }
+
+    private static Path netns(ProcessIdentity process) {
+        return PROC.resolve(Long.toString(process.pid())).resolve("ns").resolve("net");
+    }
+
+    static boolean reachesAnything(ContainerSpec.Network network) {
+        return network.egress() == ContainerSpec.Egress.PUBLIC || !network.egressTo().isEmpty();
+    }
+
+    private ContainerRules rules(String name, Attached attached, ContainerSpec.Network network) {
+        var addresses = attached.addresses().stream().map(a -> Cidr.parse(a.substring(0, a.indexOf('/'))))
+                .map(c -> address(c.network())).toList();
+        var allowed = network.egressTo().stream().map(r -> new Destination(Cidr.parse(r.cidr()), r.port())).toList();
+        return new ContainerRules(name, attached.hostInterface(), addresses, network.egress() == ContainerSpec.Egress.PUBLIC,
+                allowed, reachesAnything(network) ? resolvers : List.of());
+    }
+
+    private static InetAddress address(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void write(Path dir, Attached attached) throws IOException {
+        AtomicFile.at(dir.resolve(RECORD)).withMode("rw-------").write(JSON.writeValueAsBytes(attached));
+    }
+}

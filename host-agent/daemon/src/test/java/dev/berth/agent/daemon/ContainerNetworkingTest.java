@@ -1,0 +1,315 @@
+package dev.berth.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.agent.cli.RunArguments;
+import dev.berth.agent.containernet.NetworkSettings;
+import dev.berth.agent.firewall.Firewall;
+import dev.berth.agent.inspect.IsolationReport;
+import dev.berth.agent.protocol.ContainerSpec;
+import dev.berth.agent.runtime.Busybox;
+import dev.berth.agent.runtime.RuntimePrerequisites;
+import dev.berth.registry.network.Cidr;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Containers with a network, end to end on real runc, CNI plugins and nftables: attached before
+ * their process runs, reaching "the internet" (a namespace on TEST-NET-3 this test creates) only as
+ * their egress allows, with the agent's resolv.conf, and leaving nothing behind when removed or
+ * when the agent dies during the setup. Container subnets are 198.51.100.64/26, .128/26 and
+ * .192/26, "the internet" is in 203.0.113.16-.63: the firewall's own packet tests take
+ * 198.51.100.32-.63 and 203.0.113.0-.15.
+ */
+class ContainerNetworkingTest {
+    private static final Path NFT = Path.of("/usr/sbin/nft");
+    private Path work;
+    private Path state;
+    private Path rootfs;
+    private final List<AgentService> agents = new ArrayList<>();
+    private TestInternet internet;
+    private String subnet;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        RuntimePrerequisites.require();
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/lib/cni/ptp")) && Files.isExecutable(NFT),
+                "needs containernetworking-plugins and nftables");
+        work = Files.createTempDirectory("berth-net-test");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        state = work.resolve("state");
+        rootfs = Busybox.tree(work.resolve("busybox"), "sh", "sleep", "cat", "nc", "touch");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            for (AgentService agent : agents) {
+                for (var c : agent.ps()) {
+                    try {
+                        agent.stop(c.name(), Duration.ofSeconds(1));
+                        agent.remove(c.name());
+                    } catch (IOException gone) {
+                        // another agent of this test removed it
+                    }
+                }
+                try {
+                    agent.removeVolume("net", "data");
+                } catch (IOException none) {
+                    // not created by this test, or by another agent of it
+                }
+                agent.close();
+            }
+        } finally {
+            if (subnet != null) firewall().delete();
+            if (internet != null) internet.close();
+            try (Stream<Path> paths = Files.walk(work)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private AgentService agent(String containerSubnet, int slot) throws Exception {
+        if (internet == null) {
+            subnet = containerSubnet;
+            internet = new TestInternet(slot, containerSubnet);
+        }
+        var settings = new NetworkSettings(NetworkSettings.subnet(containerSubnet), List.of(NetworkSettings.resolver(internet.address)));
+        var agent = AgentService.open(state, RuntimePrerequisites.RUNC, AgentOptions.defaults().withNetwork(settings));
+        agents.add(agent);
+        return agent;
+    }
+
+    private Firewall firewall() throws IOException {
+        return Firewall.open(NFT, ContainerLauncher.firewallTable(state.toAbsolutePath().normalize()), List.of(Cidr.parse(subnet)));
+    }
+
+    private ContainerSpec sleeper(String name, ContainerSpec.Network network) {
+        return RunArguments.parse(List.of("--name", name, "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
+                "--", "/bin/sleep", "600")).withNetwork(network);
+    }
+
+    private static ContainerSpec.Network egress(ContainerSpec.Egress egress) {
+        return new ContainerSpec.Network(egress, List.of(), List.of());
+    }
+
+    private String fetch(AgentService agent, String name) throws IOException {
+        // busybox's static wget crashes without NSS libraries; nc speaks HTTP well enough.
+        var result = agent.exec(name, List.of("/bin/sh", "-c",
+                "printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 3 " + internet.address + " 8080"));
+        return result.exitCode() == 0 ? result.output() : "failed: " + result.output();
+    }
+
+    @Test
+    void publicEgressReachesTheInternetNoneDoesNotAndRemovalLeavesNothing() throws Exception {
+        var agent = agent("198.51.100.64/26", 1);
+        TestInternet.writeIndex(work.resolve("www"), "hello from the test internet");
+        internet.serve(work.resolve("www"));
+
+        agent.run(sleeper("open", egress(ContainerSpec.Egress.PUBLIC)));
+        agent.run(sleeper("closed", ContainerSpec.Network.NONE));
+        agent.run(sleeper("loopback", null));
+
+        assertThat(awaitFetch(agent, "open")).contains("hello from the test internet");
+        assertThat(fetch(agent, "closed")).startsWith("failed");
+
+        assertThat(agent.exec("open", List.of("/bin/cat", "/etc/resolv.conf")).output()).contains("nameserver " + internet.address);
+        assertThat(agent.exec("closed", List.of("/bin/cat", "/etc/resolv.conf")).output()).doesNotContainPattern("(?m)^nameserver");
+        assertThat(agent.exec("loopback", List.of("/bin/cat", "/proc/net/dev")).output()).contains("lo:").doesNotContain("eth0");
+        assertThat(agent.exec("open", List.of("/bin/cat", "/proc/net/dev")).output()).contains("lo:", "eth0:");
+
+        for (String name : List.of("open", "closed", "loopback")) {
+            var report = agent.inspect(name).isolation();
+            assertThat(report.items()).as(name + ": " + report).allSatisfy(i -> assertThat(i.pass()).as(i.toString()).isTrue());
+        }
+        assertThat(agent.inspect("open").isolation().items()).extracting(IsolationReport.Item::name)
+                .contains("network interfaces", "network addresses", "default route", "resolvers", "firewall");
+        assertThat(agent.inspect("loopback").isolation().items()).extracting(IsolationReport.Item::name)
+                .contains("network interfaces").doesNotContain("resolvers", "firewall");
+
+        var veths = new ArrayList<String>();
+        for (String name : List.of("open", "closed")) {
+            veths.add(hostInterface(agent, name));
+        }
+        assertThat(veths).allSatisfy(v -> assertThat(TestInternet.linkExists(v)).as(v).isTrue());
+        assertThat(firewall().containers()).containsExactlyInAnyOrder("open", "closed");
+
+        // A restarted agent adopts running containers with their network as it is.
+        agent.close();
+        agents.remove(agent);
+        var successor = agent("198.51.100.64/26", 1);
+        assertThat(veths).allSatisfy(v -> assertThat(TestInternet.linkExists(v)).as(v).isTrue());
+        assertThat(firewall().containers()).containsExactlyInAnyOrder("open", "closed");
+        assertThat(fetch(successor, "open")).contains("hello from the test internet");
+        assertThat(fetch(successor, "closed")).startsWith("failed");
+
+        for (String name : List.of("open", "closed", "loopback")) {
+            successor.stop(name, Duration.ZERO);
+            successor.remove(name);
+        }
+        assertNothingLeft(veths);
+    }
+
+    @Test
+    void anAgentDyingBetweenAddAndAnswerLeavesNothingAfterItsRestart() throws Exception {
+        var agent = agent("198.51.100.128/26", 2);
+        var added = new CountDownLatch(1);
+        var veth = new CompletableFuture<String>();
+        afterAdd(agent, "doomed", veth, () -> {
+            added.countDown();
+            throw new AgentCrash();
+        });
+        var run = new CompletableFuture<Void>();
+        Thread.ofPlatform().start(() -> {
+            try {
+                agent.run(sleeper("doomed", egress(ContainerSpec.Egress.PUBLIC)));
+                run.complete(null);
+            } catch (Throwable e) {
+                run.completeExceptionally(e);
+            }
+        });
+        assertThat(added.await(30, TimeUnit.SECONDS)).as(() -> "the setup reached ADD; the run: " + (run.isCompletedExceptionally() ? run.exceptionNow() : "running")).isTrue();
+        String link = veth.get(5, TimeUnit.SECONDS);
+        assertThat(TestInternet.linkExists(link)).as("CNI ADD made " + link).isTrue();
+
+        // The dead agent's successor takes over the same state directory while runc still waits in the hook.
+        var successor = agent("198.51.100.128/26", 2);
+        assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(AgentCrash.class);
+        assertThat(successor.ps()).extracting(ContainerInfo::name).containsExactly("doomed");
+        assertThat(successor.ps().getFirst().status()).isEqualTo("exited");
+        assertNothingLeft(List.of(link));
+
+        successor.remove("doomed");
+        assertNothingLeft(List.of(link));
+    }
+
+    @Test
+    void aRestartedRunIsAttachedAgainWithItsOldLeaseReleased() throws Exception {
+        var agent = agent("198.51.100.192/26", 3);
+        // Fails once (a volume remembers), then runs: the supervisor restarts it after a second.
+        var spec = RunArguments.parse(List.of("--name", "flaky", "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
+                "--volume", "data:/data:8Mi", "--restart", "on-failure", "--", "/bin/sh", "-c",
+                "if [ -e /data/failed ]; then exec sleep 600; fi; touch /data/failed; exit 1"))
+                .withNetwork(egress(ContainerSpec.Egress.PUBLIC));
+        agent.run(spec);
+        var deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            var info = agent.ps().getFirst();
+            if (info.restarts() >= 1 && info.status().equals("running")) break;
+            Thread.sleep(100);
+        }
+        assertThat(agent.ps().getFirst().restarts()).isEqualTo(1);
+        assertThat(agent.ps().getFirst().status()).isEqualTo("running");
+        String veth = hostInterface(agent, "flaky");
+        assertThat(TestInternet.linkExists(veth)).isTrue();
+        try (Stream<Path> files = Files.list(state.resolve("network/leases/berth"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("one lease").filteredOn(f -> f.startsWith("198.51.100.")).hasSize(1);
+        }
+        assertThat(firewall().containers()).containsExactly("flaky");
+        assertThat(agent.inspect("flaky").isolation().items()).allSatisfy(i -> assertThat(i.pass()).as(i.toString()).isTrue());
+
+        agent.stop("flaky", Duration.ZERO);
+        agent.remove("flaky");
+        assertNothingLeft(List.of(veth));
+    }
+
+    @Test
+    void aFailedSetupFailsTheStartWithItsReasonAndLeavesNothing() throws Exception {
+        var agent = agent("198.51.100.128/26", 2);
+        var veth = new CompletableFuture<String>();
+        afterAdd(agent, "refused", veth, () -> {
+            throw new IllegalStateException("no rules for you");
+        });
+        assertThatThrownBy(() -> agent.run(sleeper("refused", egress(ContainerSpec.Egress.PUBLIC))))
+                .hasMessageContaining("network setup of refused failed: no rules for you");
+        assertThat(agent.ps()).isEmpty();
+        assertThat(state.resolve("containers/refused")).doesNotExist();
+        assertNothingLeft(List.of(veth.get(5, TimeUnit.SECONDS)));
+        assertThat(state.resolve("network/resolv/refused")).doesNotExist();
+
+        agent.afterNetworkAdd(() -> { });
+        agent.run(sleeper("refused", egress(ContainerSpec.Egress.PUBLIC)));
+        assertThat(agent.ps().getFirst().status()).as("the name is free again").isEqualTo("running");
+    }
+
+    @Test
+    void whatAVanishedContainerLeftIsRemovedWhenTheAgentStarts() throws Exception {
+        var agent = agent("198.51.100.192/26", 3);
+        agent.run(sleeper("vanished", egress(ContainerSpec.Egress.PUBLIC)));
+        String veth = hostInterface(agent, "vanished");
+        agent.close();
+        agents.remove(agent);
+        // Gone behind the agent's back (a removal cut short): runc's record and the directory, not the lease or rules.
+        TestInternet.run(List.of(RuntimePrerequisites.RUNC.toString(), "--root", state.resolve("runc").toString(), "delete", "--force",
+                "vanished"));
+        try (Stream<Path> paths = Files.walk(state.resolve("containers/vanished"))) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+        assertThat(firewall().containers()).containsExactly("vanished");
+
+        var successor = agent("198.51.100.192/26", 3);
+        assertThat(successor.ps()).isEmpty();
+        assertNothingLeft(List.of(veth));
+        assertThat(state.resolve("network/resolv/vanished")).doesNotExist();
+    }
+
+    /** The host end of the container's veth, as the agent keeps it. */
+    private String hostInterface(AgentService agent, String name) throws IOException {
+        return agent.launcherForTests().network().attached(state.resolve("containers").resolve(name)).orElseThrow().hostInterface();
+    }
+
+    /** Right after the container's CNI ADD: its veth into {@code veth}, then {@code then} (which may throw). */
+    private void afterAdd(AgentService agent, String name, CompletableFuture<String> veth, Runnable then) {
+        agent.afterNetworkAdd(() -> {
+            try {
+                veth.complete(hostInterface(agent, name));
+            } catch (IOException e) {
+                veth.completeExceptionally(e);
+            }
+            then.run();
+        });
+    }
+
+    /** Thrown where the agent would have died. */
+    private static final class AgentCrash extends Error {
+    }
+
+    private String awaitFetch(AgentService agent, String name) throws Exception {
+        // The firewall and routes are in place before the process runs; httpd may still be starting.
+        var deadline = Instant.now().plus(Duration.ofSeconds(10));
+        String last = fetch(agent, name);
+        while (last.startsWith("failed") && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            last = fetch(agent, name);
+        }
+        return last;
+    }
+
+    private void assertNothingLeft(List<String> veths) throws Exception {
+        var deadline = Instant.now().plus(Duration.ofSeconds(10));
+        // A veth goes with its namespace, which the kernel dismantles a moment after the last process left.
+        while (veths.stream().anyMatch(TestInternet::linkExists) && Instant.now().isBefore(deadline)) Thread.sleep(50);
+        assertThat(veths).allSatisfy(v -> assertThat(TestInternet.linkExists(v)).as(v + " is gone").isFalse());
+        Path leases = state.resolve("network/leases/berth");
+        try (Stream<Path> files = Files.exists(leases) ? Files.list(leases) : Stream.empty()) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("leases").noneMatch(f -> f.startsWith("198.51.100."));
+        }
+        assertThat(firewall().containers()).as("firewall chains").isEmpty();
+    }
+}
