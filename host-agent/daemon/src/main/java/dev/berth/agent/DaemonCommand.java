@@ -8,6 +8,7 @@ import dev.berth.agent.daemon.LogSource;
 import dev.berth.agent.daemon.SocketServer;
 import dev.berth.agent.link.PlatformAddress;
 import dev.berth.agent.link.PlatformLink;
+import dev.berth.agent.peer.PeerClient;
 import dev.berth.agent.peer.PeerServer;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerStatus;
@@ -109,6 +110,9 @@ final class DaemonCommand {
         if (peerListen != null && platform == null) {
             throw new UsageException("--peer-listen needs --platform URL: peers present the certificates the platform issues");
         }
+        if (peerAddress == null && peerListen != null && !peerListen.getAddress().isAnyLocalAddress()) {
+            peerAddress = hostAndPort(peerListen);
+        }
         if (joinTokenFile != null) joinToken = readToken(joinTokenFile);
         if (platform != null && joinToken == null && !PlatformLink.hasCredential(state)) {
             throw new UsageException("--platform needs --join-token TOKEN the first time (or --join-token-file PATH): no credential in "
@@ -131,6 +135,12 @@ final class DaemonCommand {
         }
         throw new UsageException("--peer-address must be host:port (a host name, an IPv4 address or [IPv6], and a port from 1 to 65535), not '"
                 + value + "'");
+    }
+
+    /** {@code 127.0.0.1:7443} or {@code [::1]:7443}: the listen address as other agents are told to reach it. */
+    static String hostAndPort(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /** An option's value as {@code parse} reads it; what it refuses is a usage error naming the option. */
@@ -182,13 +192,28 @@ final class DaemonCommand {
             var socket = new SocketServer(agent, state);
             var stopped = new CountDownLatch(1);
             var platformLink = link;
+            PeerServer peers = null;
             if (platformLink != null) {
+                // Replicas on other hosts are reached with this agent's platform certificate, renewed in place.
+                agent.remoteReplicas(new PeerClient(platformLink.peerCredentials()));
+                if (o.peerListen() != null) {
+                    try {
+                        peers = PeerServer.start(o.peerListen(), platformLink.peerCredentials(), agent::grants, agent::servingReplica,
+                                PeerServer.DEFAULT_REQUEST_TIMEOUT, err);
+                    } catch (IOException e) {
+                        agent.close();
+                        throw e;
+                    }
+                    err.println("berth-agent: listening for peers on " + hostAndPort(peers.address()));
+                }
                 agent.onChange(platformLink::reportSoon);
                 platformLink.start(linked(agent, o.peerAddress()));
             }
+            var peerServer = peers;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 // Containers keep running; the next agent adopts them.
                 if (platformLink != null) platformLink.close();
+                if (peerServer != null) peerServer.close();
                 try {
                     socket.close();
                 } catch (IOException ignored) {

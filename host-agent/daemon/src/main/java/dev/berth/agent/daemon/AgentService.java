@@ -10,7 +10,9 @@ import dev.berth.agent.connect.RemoteReplicas;
 import dev.berth.agent.containernet.ContainerNetwork;
 import dev.berth.agent.image.ImageService;
 import dev.berth.agent.inspect.IsolationReport;
+import dev.berth.agent.peer.PeerServer;
 import dev.berth.agent.protocol.Assignment;
+import dev.berth.agent.protocol.ConnectGrant;
 import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.protocol.ContainerStatus;
 import dev.berth.agent.runtime.ExitStatus;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The agent's operations, the Java API the CLI (through the daemon's socket) and the platform link
@@ -49,10 +52,12 @@ public final class AgentService implements AutoCloseable {
     private final ImageService images;
     private final StatusChanges changes;
     private final Connects connects;
+    private final ConnectedContainers connected;
+    private volatile List<ConnectGrant> grants = List.of();
 
     private AgentService(HeldContainers containers, AssignmentApplier assignments, Supervisor supervisor,
                          ContainerLauncher launcher, PublishedPorts ports, IsolationReports isolation, ImageService images,
-                         StatusChanges changes, Connects connects) {
+                         StatusChanges changes, Connects connects, ConnectedContainers connected) {
         this.containers = containers;
         this.assignments = assignments;
         this.supervisor = supervisor;
@@ -62,6 +67,7 @@ public final class AgentService implements AutoCloseable {
         this.images = images;
         this.changes = changes;
         this.connects = connects;
+        this.connected = connected;
     }
 
     /** Opens the state directory, checks the host, and adopts containers a previous agent left running. */
@@ -114,7 +120,7 @@ public final class AgentService implements AutoCloseable {
         var connected = new ConnectedContainers(containers);
         var connects = new Connects(connected, new NoPeerLink(), connected::consumers, Connects.DIAL_TIMEOUT);
         var service = new AgentService(containers, assignments, supervisor, launcher, ports,
-                new IsolationReports(host.cgroupV2(), network), images, changes, connects);
+                new IsolationReports(host.cgroupV2(), network), images, changes, connects, connected);
         changes.listen(connects::wake);
         supervisor.start();
         connects.start();
@@ -128,6 +134,7 @@ public final class AgentService implements AutoCloseable {
 
     /** Converges on the platform's assignment in the background; returns at once. */
     public void apply(Assignment assignment) {
+        grants = assignment.grants();
         connects.assigned(assignment);
         assignments.apply(assignment);
     }
@@ -135,6 +142,20 @@ public final class AgentService implements AutoCloseable {
     /** Replicas on other hosts are reached through {@code replicas} (the peer link) from now on. */
     public void remoteReplicas(RemoteReplicas replicas) {
         connects.remote(replicas);
+    }
+
+    /** Who may reach this host's replicas through its peer listener: the latest assignment's grants. */
+    public List<ConnectGrant> grants() {
+        return grants;
+    }
+
+    /**
+     * {@code container} as the peer listener reaches it: while it is a platform container this
+     * host runs in traffic (admitted, running, healthy if checked, not stopping), dialled inside
+     * its own network namespace, the check made again at each dial; empty otherwise.
+     */
+    public Optional<PeerServer.Replica> servingReplica(String container) {
+        return connected.servingApp(container).map(app -> new PeerServer.Replica(app, port -> connects.dialServing(container, port)));
     }
 
     /** The generation of the last assignment applied, -1 before the first. */

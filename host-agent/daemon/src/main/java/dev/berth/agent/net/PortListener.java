@@ -47,7 +47,7 @@ public final class PortListener implements AutoCloseable {
             server.close();
             throw new IOException("cannot listen on " + listen.getHostString() + ":" + listen.getPort() + ": " + e.getMessage(), e);
         }
-        this.acceptor = Thread.ofVirtual().name("listen-" + listen.getPort()).start(this::acceptLoop);
+        this.acceptor = Acceptor.start("listen-" + listen.getPort(), server, this::serve);
     }
 
     public InetSocketAddress address() throws IOException {
@@ -56,19 +56,6 @@ public final class PortListener implements AutoCloseable {
 
     public BackendPool<Target> pool() {
         return pool;
-    }
-
-    private void acceptLoop() {
-        while (server.isOpen()) {
-            SocketChannel client;
-            try {
-                client = server.accept();
-            } catch (IOException e) {
-                if (server.isOpen()) log.log(System.Logger.Level.WARNING, "accept failed", e);
-                continue;
-            }
-            Thread.ofVirtual().start(() -> serve(client));
-        }
     }
 
     private void serve(SocketChannel client) {
