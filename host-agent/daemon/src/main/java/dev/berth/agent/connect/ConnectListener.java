@@ -1,6 +1,7 @@
 package dev.berth.agent.connect;
 
 import dev.berth.agent.net.Acceptor;
+import dev.berth.agent.net.OpenLinks;
 import dev.berth.agent.net.Relay;
 import dev.berth.agent.protocol.ConnectTarget;
 import java.io.IOException;
@@ -11,8 +12,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@code connects} entry of one container: a socket listening on {@code 127.0.0.1:local}
@@ -39,9 +38,8 @@ final class ConnectListener implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Backends backends;
     private final Dial dial;
-    private final Relay relay;
+    private final OpenLinks open;
     private final RoundRobin turn = new RoundRobin();
-    private final Set<Relay.Link> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
 
     /** Starts accepting on {@code server}, a socket bound inside the container. */
@@ -50,7 +48,7 @@ final class ConnectListener implements AutoCloseable {
         this.server = server;
         this.backends = backends;
         this.dial = dial;
-        this.relay = relay;
+        this.open = new OpenLinks(relay);
         this.acceptor = Acceptor.start("connect-" + name, server, this::relay);
     }
 
@@ -72,16 +70,7 @@ final class ConnectListener implements AutoCloseable {
                         + " cannot be reached: " + e.getMessage());
                 continue;
             }
-            var link = relay.start(client, upstream);
-            open.add(link);
-            if (!server.isOpen()) link.cut(); // closed while this connection was being dialled
-            try {
-                link.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                open.remove(link);
-            }
+            open.relay(client, upstream);
             return;
         }
     }
@@ -109,6 +98,6 @@ final class ConnectListener implements AutoCloseable {
     public void close() {
         closeQuietly(server);
         acceptor.interrupt();
-        open.forEach(Relay.Link::cut);
+        open.cutAll();
     }
 }
