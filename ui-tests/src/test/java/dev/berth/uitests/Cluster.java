@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.berth.agent.BerthAgent;
+import dev.berth.agent.daemon.AgentService;
 import dev.berth.platform.BerthApplication;
 import dev.berth.registry.RegistryPrerequisites;
 import dev.berth.registry.TestImages;
@@ -315,6 +316,9 @@ final class Cluster implements AutoCloseable {
                 new ProcessBuilder(RUNC.toString(), "--root", root.toString(), "delete", "--force", dir.getFileName().toString())
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(20, TimeUnit.SECONDS);
             }
+            // Its firewall table outlives it too; there is none if no container had a network.
+            new ProcessBuilder("/usr/sbin/nft", "delete", "table", "inet", AgentService.firewallTable(agent.state))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(20, TimeUnit.SECONDS);
         } catch (IOException e) {
             System.err.println("could not remove the containers of agent " + agent.name + ": " + e.getMessage());
         } catch (InterruptedException e) {

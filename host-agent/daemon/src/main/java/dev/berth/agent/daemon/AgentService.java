@@ -127,6 +127,14 @@ public final class AgentService implements AutoCloseable {
         return service;
     }
 
+    /**
+     * The nftables table ({@code inet}) of the agent of {@code stateDirectory}: it outlives the agent,
+     * like its containers, until removed.
+     */
+    public static String firewallTable(Path stateDirectory) {
+        return ContainerLauncher.firewallTable(stateDirectory.toAbsolutePath().normalize());
+    }
+
     /** Runs a container by hand (the CLI); assignments never touch it. */
     public ContainerInfo run(ContainerSpec spec) throws IOException {
         return containers.runByHand(spec).info();

@@ -72,13 +72,20 @@ final class IsolationReports {
         if (cached != null && cached.pid() == pid) return cached.checks();
         try {
             var checks = measure(m, pid).items().stream()
-                    .map(i -> new IsolationCheck(i.name(), i.pass(), i.expected(), i.actual())).toList();
+                    .map(i -> new IsolationCheck(i.name(), i.pass(), capped(i.expected()), capped(i.actual()))).toList();
             m.isolation = new ManagedContainer.Isolation(pid, checks);
             return checks;
         } catch (IOException | RuntimeException e) {
             return List.of(); // it ended meanwhile, or /proc said no: measured again next time
         }
     }
+
+    /** The platform takes no field over 1024 characters, and refuses the whole heartbeat for one. */
+    static String capped(String text) {
+        return text.length() <= MAX_FIELD ? text : text.substring(0, MAX_FIELD - 3) + "...";
+    }
+
+    private static final int MAX_FIELD = 1024;
 
     /** The OCI config the container runs from (root-only: it holds secret values). */
     static OciSpec bundle(ManagedContainer m) throws IOException {

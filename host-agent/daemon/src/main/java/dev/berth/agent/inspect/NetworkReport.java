@@ -35,19 +35,27 @@ public final class NetworkReport {
      */
     public record Rules(String hostInterface, boolean publicEgress, int allowed, boolean dns, String listed) {
         String expected() {
+            return summary(hostInterface, publicEgress, allowed, dns);
+        }
+
+        /** The listing in the form of {@link #expected()}: where the rules pick up packets and what their comments allow. */
+        String actual() {
+            if (listed == null) return "the rules could not be listed";
+            String first = listed.lines().findFirst().orElse("").strip();
+            int at = first.indexOf(FROM);
+            if (at < 0) return first.length() > 200 ? first.substring(0, 200) + "..." : first;
+            return summary(first.substring(at + FROM.length()), listed.contains("\"public internet\""),
+                    listed.split("\"allowed: ", -1).length - 1, listed.contains("\"DNS to its resolvers\""));
+        }
+
+        private static final String FROM = "packets from ";
+
+        private static String summary(String from, boolean publicEgress, int allowed, boolean dns) {
             var allows = new ArrayList<String>();
             if (publicEgress) allows.add("public internet");
             if (allowed > 0) allows.add(allowed + " allowed destination" + (allowed == 1 ? "" : "s"));
             if (dns) allows.add("DNS to its resolvers");
-            return "packets from " + hostInterface + ": " + (allows.isEmpty() ? "nothing" : String.join(", ", allows))
-                    + " allowed, everything else dropped";
-        }
-
-        boolean hold() {
-            return listed != null && listed.contains("packets from " + hostInterface + "\n")
-                    && listed.contains("\"public internet\"") == publicEgress
-                    && listed.split("\"allowed: ", -1).length - 1 == allowed
-                    && listed.contains("\"DNS to its resolvers\"") == dns;
+            return FROM + from + ": " + (allows.isEmpty() ? "nothing" : String.join(", ", allows)) + " allowed, everything else dropped";
         }
     }
 
@@ -64,8 +72,7 @@ public final class NetworkReport {
         if (!attached) return List.copyOf(items);
         items.add(item("resolvers", promised.resolvers().toString(), seen.resolvers().toString()));
         var rules = promised.rules();
-        items.add(new IsolationReport.Item("firewall", rules.expected(),
-                rules.listed() == null ? "could not be listed" : rules.listed().strip().replaceAll("\\s+", " "), rules.hold()));
+        items.add(item("firewall", rules.expected(), rules.actual()));
         return List.copyOf(items);
     }
 

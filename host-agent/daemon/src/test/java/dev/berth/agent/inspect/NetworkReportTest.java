@@ -59,8 +59,13 @@ class NetworkReportTest {
             "an allowed destination too many|veth1a2b|true|0|true|false",
             "DNS it should not have|veth1a2b|true|1|false|false"})
     void firewallRulesHoldOnlyAsPromised(String why, String host, boolean publicEgress, int allowed, boolean dns, boolean holds) {
-        assertThat(new NetworkReport.Rules(host, publicEgress, allowed, dns, LISTED).hold()).as(why).isEqualTo(holds);
-        assertThat(new NetworkReport.Rules(host, publicEgress, allowed, dns, "container web has no rules in table inet t").hold()).isFalse();
+        var rules = new NetworkReport.Rules(host, publicEgress, allowed, dns, LISTED);
+        assertThat(rules.expected().equals(rules.actual())).as(why + ": " + rules.actual()).isEqualTo(holds);
+        assertThat(rules.actual()).isEqualTo("packets from veth1a2b: public internet, 1 allowed destination, DNS to its resolvers allowed,"
+                + " everything else dropped");
+        var none = new NetworkReport.Rules(host, publicEgress, allowed, dns, "container web has no rules in table inet t\n");
+        assertThat(none.actual()).isEqualTo("container web has no rules in table inet t");
+        assertThat(new NetworkReport.Rules(host, publicEgress, allowed, dns, null).actual()).isEqualTo("the rules could not be listed");
     }
 
     @Test
