@@ -53,6 +53,16 @@ final class ConnectListener implements AutoCloseable {
     }
 
     private void relay(SocketChannel client) {
+        try {
+            relayToNextBackend(client);
+        } catch (RuntimeException e) {
+            // Whatever went wrong, the app must not wait forever on a connection nobody serves.
+            log.log(System.Logger.Level.WARNING, name + ": relaying a connection failed: " + e);
+            reset(client);
+        }
+    }
+
+    private void relayToNextBackend(SocketChannel client) {
         var current = backends.now();
         var tried = new HashSet<ConnectTarget.Backend>();
         while (true) {
@@ -64,7 +74,8 @@ final class ConnectListener implements AutoCloseable {
             ByteChannel upstream;
             try {
                 upstream = dial.open(backend.get());
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // A dialer closed by a new assignment while dialling fails unchecked: nothing was sent, the next may serve.
                 tried.add(backend.get());
                 log.log(System.Logger.Level.DEBUG, name + ": " + backend.get().container() + " on " + backend.get().hostId()
                         + " cannot be reached: " + e.getMessage());

@@ -104,8 +104,8 @@ public final class Relay {
                     case ByteStream stream -> stream.shutdownOutput();
                     default -> throw new IllegalStateException("no way to half-close " + to.getClass());
                 }
-            } catch (IOException e) {
-                cut();
+            } catch (IOException | RuntimeException e) {
+                cut(); // the other direction must not wait for bytes that will never come
             } finally {
                 if (running.decrementAndGet() == 0) {
                     closeQuietly(a);
