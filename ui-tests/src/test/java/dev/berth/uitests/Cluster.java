@@ -65,6 +65,8 @@ final class Cluster implements AutoCloseable {
         final String portRange;
         /** Daemon options of this agent beyond those every agent gets (such as {@code --peer-listen}), kept across restarts. */
         final List<String> options;
+        /** Its container subnet, claimed for this test process (see {@link TestSubnets}). */
+        final String subnet;
         Process process;
         String hostId;
 
@@ -74,6 +76,11 @@ final class Cluster implements AutoCloseable {
             this.log = log;
             this.portRange = portRange;
             this.options = List.copyOf(options);
+            try {
+                this.subnet = TestSubnets.claim();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         /** Where its runc keeps its containers: {@code runc --root} this to exec in one. */
@@ -164,8 +171,8 @@ final class Cluster implements AutoCloseable {
         var command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 BerthAgent.class.getName(), "--state-dir", agent.state.toString(), "daemon",
                 "--publish-address", "127.0.0.1", "--port-range", agent.portRange,
-                // Agents on one host need subnets of their own; tests take theirs from TEST-NET-2.
-                "--container-subnet", "198.51.100." + (128 + 16 * (List.copyOf(agents.values()).indexOf(agent) % 8)) + "/28",
+                // Agents on one host need subnets of their own, tests running side by side included.
+                "--container-subnet", agent.subnet,
                 "--insecure-registry", registry.host(),
                 "--platform", baseUrl, "--heartbeat-seconds", "1"));
         command.addAll(agent.options);
@@ -300,6 +307,7 @@ final class Cluster implements AutoCloseable {
             }
             removeContainers(agent);
         }
+        agents.values().forEach(a -> TestSubnets.release(a.subnet));
         if (platform != null) platform.close();
         if (registry != null) registry.close();
         // BERTH_KEEP_WORK=1 keeps the agents' logs and state for a look after a failure.

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Test;
  * Containers with a network, end to end on real runc, CNI plugins and nftables: attached before
  * their process runs, reaching "the internet" (a namespace on TEST-NET-3 this test creates) only as
  * their egress allows, with the agent's resolv.conf, and leaving nothing behind when removed or
- * when the agent dies during the setup. Container subnets are 198.51.100.64/26, .128/26 and
- * .192/26, "the internet" is in 203.0.113.16-.63: the firewall's own packet tests take
- * 198.51.100.32-.63 and 203.0.113.0-.15.
+ * when the agent dies during the setup. Container subnets are 198.51.100.64/28, .80/28 and .96/28,
+ * "the internet" is in 203.0.113.16-.63: the firewall's own packet tests take 198.51.100.32-.63
+ * and 203.0.113.0-.15, the ui-tests' agents 198.51.100.128/25.
  */
 class ContainerNetworkingTest {
     private static final Path NFT = Path.of("/usr/sbin/nft");
@@ -118,7 +118,7 @@ class ContainerNetworkingTest {
 
     @Test
     void publicEgressReachesTheInternetNoneDoesNotAndRemovalLeavesNothing() throws Exception {
-        var agent = agent("198.51.100.64/26", 1);
+        var agent = agent("198.51.100.64/28", 1);
         TestInternet.writeIndex(work.resolve("www"), "hello from the test internet");
         internet.serve(work.resolve("www"));
 
@@ -153,7 +153,7 @@ class ContainerNetworkingTest {
         // A restarted agent adopts running containers with their network as it is.
         agent.close();
         agents.remove(agent);
-        var successor = agent("198.51.100.64/26", 1);
+        var successor = agent("198.51.100.64/28", 1);
         assertThat(veths).allSatisfy(v -> assertThat(TestInternet.linkExists(v)).as(v).isTrue());
         assertThat(firewall().containers()).containsExactlyInAnyOrder("open", "closed");
         assertThat(fetch(successor, "open")).contains("hello from the test internet");
@@ -168,7 +168,7 @@ class ContainerNetworkingTest {
 
     @Test
     void anAgentDyingBetweenAddAndAnswerLeavesNothingAfterItsRestart() throws Exception {
-        var agent = agent("198.51.100.128/26", 2);
+        var agent = agent("198.51.100.80/28", 2);
         var added = new CountDownLatch(1);
         var veth = new CompletableFuture<String>();
         afterAdd(agent, "doomed", veth, () -> {
@@ -189,7 +189,7 @@ class ContainerNetworkingTest {
         assertThat(TestInternet.linkExists(link)).as("CNI ADD made " + link).isTrue();
 
         // The dead agent's successor takes over the same state directory while runc still waits in the hook.
-        var successor = agent("198.51.100.128/26", 2);
+        var successor = agent("198.51.100.80/28", 2);
         assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(AgentCrash.class);
         assertThat(successor.ps()).extracting(ContainerInfo::name).containsExactly("doomed");
         assertThat(successor.ps().getFirst().status()).isEqualTo("exited");
@@ -201,7 +201,7 @@ class ContainerNetworkingTest {
 
     @Test
     void aRestartedRunIsAttachedAgainWithItsOldLeaseReleased() throws Exception {
-        var agent = agent("198.51.100.192/26", 3);
+        var agent = agent("198.51.100.96/28", 3);
         // Fails once (a volume remembers), then runs: the supervisor restarts it after a second.
         var spec = RunArguments.parse(List.of("--name", "flaky", "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
                 "--volume", "data:/data:8Mi", "--restart", "on-failure", "--", "/bin/sh", "-c",
@@ -231,7 +231,7 @@ class ContainerNetworkingTest {
 
     @Test
     void aFailedSetupFailsTheStartWithItsReasonAndLeavesNothing() throws Exception {
-        var agent = agent("198.51.100.128/26", 2);
+        var agent = agent("198.51.100.80/28", 2);
         var veth = new CompletableFuture<String>();
         afterAdd(agent, "refused", veth, () -> {
             throw new IllegalStateException("no rules for you");
@@ -250,7 +250,7 @@ class ContainerNetworkingTest {
 
     @Test
     void whatAVanishedContainerLeftIsRemovedWhenTheAgentStarts() throws Exception {
-        var agent = agent("198.51.100.192/26", 3);
+        var agent = agent("198.51.100.96/28", 3);
         agent.run(sleeper("vanished", egress(ContainerSpec.Egress.PUBLIC)));
         String veth = hostInterface(agent, "vanished");
         agent.close();
@@ -263,7 +263,7 @@ class ContainerNetworkingTest {
         }
         assertThat(firewall().containers()).containsExactly("vanished");
 
-        var successor = agent("198.51.100.192/26", 3);
+        var successor = agent("198.51.100.96/28", 3);
         assertThat(successor.ps()).isEmpty();
         assertNothingLeft(List.of(veth));
         assertThat(state.resolve("network/resolv/vanished")).doesNotExist();

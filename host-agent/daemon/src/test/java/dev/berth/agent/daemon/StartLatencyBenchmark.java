@@ -87,7 +87,7 @@ class StartLatencyBenchmark {
 
     /**
      * The cost of a network: starts with {@code Network.NONE} (veth, address, rules, resolv.conf, the
-     * hook's round trip) beside starts without one, alternating, in one agent. The subnet is a /27 of
+     * hook's round trip) beside starts without one, alternating, in one agent. The subnet is a /28 of
      * TEST-NET-2 and egress is none: no packet leaves the containers.
      */
     @Test
@@ -98,7 +98,7 @@ class StartLatencyBenchmark {
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
         Path rootfs = Busybox.tree(work.resolve("busybox"), "sleep");
         Path state = work.resolve("state");
-        var settings = new NetworkSettings(NetworkSettings.subnet("198.51.100.0/27"), List.of());
+        var settings = new NetworkSettings(NetworkSettings.subnet("198.51.100.112/28"), List.of());
         try (var agent = AgentService.open(state, RuntimePrerequisites.RUNC, AgentOptions.defaults().withNetwork(settings))) {
             var plain = new ArrayList<Double>();
             var networked = new ArrayList<Double>();
