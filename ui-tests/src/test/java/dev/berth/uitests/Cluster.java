@@ -63,21 +63,29 @@ final class Cluster implements AutoCloseable {
         final Path state;
         final Path log;
         final String portRange;
+        /** Daemon options of this agent beyond those every agent gets (such as {@code --peer-listen}), kept across restarts. */
+        final List<String> options;
         /** Its container subnet, claimed for this test process (see {@link TestSubnets}). */
         final String subnet;
         Process process;
         String hostId;
 
-        Agent(String name, Path state, Path log, String portRange) {
+        Agent(String name, Path state, Path log, String portRange, List<String> options) {
             this.name = name;
             this.state = state;
             this.log = log;
             this.portRange = portRange;
+            this.options = List.copyOf(options);
             try {
                 this.subnet = TestSubnets.claim();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+        }
+
+        /** Where its runc keeps its containers: {@code runc --root} this to exec in one. */
+        Path runcRoot() {
+            return state.resolve("runc");
         }
     }
 
@@ -132,12 +140,15 @@ final class Cluster implements AutoCloseable {
         Git.run(work, checkout, "init", "-q");
     }
 
-    /** Starts an agent daemon that joins with a fresh join token and publishes from {@code portRange}. */
-    Agent startAgent(String name, String portRange) throws Exception {
+    /**
+     * Starts an agent daemon that joins with a fresh join token and publishes from {@code portRange};
+     * {@code options} go to its daemon command line too.
+     */
+    Agent startAgent(String name, String portRange, String... options) throws Exception {
         String joinToken = api("POST", "/api/v1/hosts/join-tokens", "{}", 201).path("token").asString();
         Path tokenFile = work.resolve(name + ".join-token");
         Files.writeString(tokenFile, joinToken);
-        var agent = new Agent(name, work.resolve("agent-" + name), work.resolve("agent-" + name + ".log"), portRange);
+        var agent = new Agent(name, work.resolve("agent-" + name), work.resolve("agent-" + name + ".log"), portRange, List.of(options));
         agents.put(name, agent);
         launch(agent, "--join-token-file", tokenFile.toString());
         agent.hostId = JSON.readTree(Files.readString(agent.state.resolve("platform/credential.json"))).path("hostId").asString();
@@ -164,6 +175,7 @@ final class Cluster implements AutoCloseable {
                 "--container-subnet", agent.subnet,
                 "--insecure-registry", registry.host(),
                 "--platform", baseUrl, "--heartbeat-seconds", "1"));
+        command.addAll(agent.options);
         command.addAll(List.of(extra));
         long before = Files.exists(agent.log) ? Files.size(agent.log) : 0;
         agent.process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
@@ -305,7 +317,7 @@ final class Cluster implements AutoCloseable {
 
     /** Containers outlive their agent by design; the test removes what its agents left running. */
     private static void removeContainers(Agent agent) {
-        Path root = agent.state.resolve("runc");
+        Path root = agent.runcRoot();
         if (!Files.isDirectory(root)) return;
         try (var names = Files.list(root)) {
             for (Path dir : names.toList()) {

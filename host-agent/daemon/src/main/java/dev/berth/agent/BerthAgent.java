@@ -46,9 +46,11 @@ public final class BerthAgent {
               --platform URL (join that platform, run what it assigns, send it heartbeats and logs),
               --join-token TOKEN or --join-token-file PATH (needed only the first time; the credential it
               buys is kept in STATE/platform/credential.json), --heartbeat-seconds N (default 10),
-              --peer-address HOST:PORT (where other agents reach this one's peer listener; sent in heartbeats),
               --container-subnet CIDR (IPv4 range of containers with a network; default 10.213.0.0/16),
-              --dns IP (their DNS server, repeatable; default the host's, loopback ones left out)
+              --dns IP (their DNS server, repeatable; default the host's, loopback ones left out),
+              --peer-listen HOST:PORT (with --platform: where other agents' app connects reach this host's replicas),
+              --peer-address HOST:PORT (where other agents reach that listener; sent in heartbeats; default
+              the --peer-listen address unless it is a wildcard)
             run takes --rootfs DIR or --image REF; see the README for every run option""";
 
     private BerthAgent() {

@@ -8,6 +8,7 @@ import dev.berth.agent.daemon.LogSource;
 import dev.berth.agent.daemon.SocketServer;
 import dev.berth.agent.link.PlatformAddress;
 import dev.berth.agent.link.PlatformLink;
+import dev.berth.agent.peer.PeerClient;
 import dev.berth.agent.peer.PeerServer;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerStatus;
@@ -15,8 +16,8 @@ import dev.berth.agent.runtime.Runc;
 import dev.berth.agent.state.PortRange;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,8 +34,8 @@ final class DaemonCommand {
 
     /** The daemon's command line, parsed and checked. */
     record Options(String publishAddress, String advertiseAddress, PortRange portRange, List<String> insecureRegistries,
-                   Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat, String peerAddress,
-                   InetSocketAddress peerListen, NetworkSettings network) {
+                   Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat,
+                   NetworkSettings network, String peerAddress, InetSocketAddress peerListen) {
         /** Never prints the join token. */
         @Override
         public String toString() {
@@ -53,10 +54,10 @@ final class DaemonCommand {
         String joinToken = null;
         Path joinTokenFile = null;
         long heartbeatSeconds = 10;
-        String peerAddress = null;
-        InetSocketAddress peerListen = null;
         var subnet = NetworkSettings.defaults().subnet();
         var dns = new ArrayList<InetAddress>();
+        String peerAddress = null;
+        InetSocketAddress peerListen = null;
         for (int i = 0; i < args.size(); i += 2) {
             if (i + 1 >= args.size()) throw new UsageException(args.get(i) + " needs a value");
             String value = args.get(i + 1);
@@ -91,19 +92,13 @@ final class DaemonCommand {
                         throw new UsageException("--heartbeat-seconds must be a number of seconds from 1 to 3600, not '" + value + "'");
                     }
                 }
-                case "--peer-address" -> peerAddress = peerAddress(value);
-                case "--peer-listen" -> {
-                    try {
-                        peerListen = PeerServer.listenAddress(value);
-                    } catch (IllegalArgumentException e) {
-                        throw new UsageException("--peer-listen: " + e.getMessage());
-                    }
-                }
                 case "--container-subnet" -> subnet = checked("--container-subnet", () -> NetworkSettings.subnet(value));
                 case "--dns" -> dns.add(checked("--dns", () -> NetworkSettings.resolver(value)));
+                case "--peer-address" -> peerAddress = peerAddress(value);
+                case "--peer-listen" -> peerListen = checked("--peer-listen", () -> PeerServer.listenAddress(value));
                 default -> throw new UsageException("daemon takes --publish-address, --advertise-address, --port-range, "
                         + "--insecure-registry, --config, --platform, --join-token, --join-token-file, --heartbeat-seconds, "
-                        + "--peer-address, --peer-listen, --container-subnet and --dns, not " + args.get(i));
+                        + "--container-subnet, --dns, --peer-address and --peer-listen, not " + args.get(i));
             }
         }
         if (joinToken != null && joinTokenFile != null) {
@@ -115,13 +110,16 @@ final class DaemonCommand {
         if (peerListen != null && platform == null) {
             throw new UsageException("--peer-listen needs --platform URL: peers present the certificates the platform issues");
         }
+        if (peerAddress == null && peerListen != null && !peerListen.getAddress().isAnyLocalAddress()) {
+            peerAddress = hostAndPort(peerListen);
+        }
         if (joinTokenFile != null) joinToken = readToken(joinTokenFile);
         if (platform != null && joinToken == null && !PlatformLink.hasCredential(state)) {
             throw new UsageException("--platform needs --join-token TOKEN the first time (or --join-token-file PATH): no credential in "
                     + PlatformLink.credentialFile(state) + "; ask a platform admin for a join token");
         }
         return new Options(publish, advertise, range, List.copyOf(insecure), config, configGiven, platform, joinToken,
-                Duration.ofSeconds(heartbeatSeconds), peerAddress, peerListen, new NetworkSettings(subnet, dns));
+                Duration.ofSeconds(heartbeatSeconds), new NetworkSettings(subnet, dns), peerAddress, peerListen);
     }
 
     /** {@code host:port} as other agents reach this one's peer listener: a host name or address and a port from 1 to 65535. */
@@ -137,6 +135,12 @@ final class DaemonCommand {
         }
         throw new UsageException("--peer-address must be host:port (a host name, an IPv4 address or [IPv6], and a port from 1 to 65535), not '"
                 + value + "'");
+    }
+
+    /** {@code 127.0.0.1:7443} or {@code [::1]:7443}: the listen address as other agents are told to reach it. */
+    static String hostAndPort(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /** An option's value as {@code parse} reads it; what it refuses is a usage error naming the option. */
@@ -188,13 +192,28 @@ final class DaemonCommand {
             var socket = new SocketServer(agent, state);
             var stopped = new CountDownLatch(1);
             var platformLink = link;
+            PeerServer peers = null;
             if (platformLink != null) {
+                // Replicas on other hosts are reached with this agent's platform certificate, renewed in place.
+                agent.remoteReplicas(new PeerClient(platformLink.peerCredentials()));
+                if (o.peerListen() != null) {
+                    try {
+                        peers = PeerServer.start(o.peerListen(), platformLink.peerCredentials(), agent::grants, agent::servingReplica,
+                                PeerServer.DEFAULT_REQUEST_TIMEOUT, err);
+                    } catch (IOException e) {
+                        agent.close();
+                        throw e;
+                    }
+                    err.println("berth-agent: listening for peers on " + hostAndPort(peers.address()));
+                }
                 agent.onChange(platformLink::reportSoon);
                 platformLink.start(linked(agent, o.peerAddress()));
             }
+            var peerServer = peers;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 // Containers keep running; the next agent adopts them.
                 if (platformLink != null) platformLink.close();
+                if (peerServer != null) peerServer.close();
                 try {
                     socket.close();
                 } catch (IOException ignored) {

@@ -86,6 +86,22 @@ class DaemonPlatformOptionsTest {
     }
 
     @Test
+    void thePeerAddressDefaultsToTheListenAddressUnlessThatIsAWildcard() {
+        assertThat(peerAddress("--peer-listen", "127.0.0.1:7443")).isEqualTo("127.0.0.1:7443");
+        assertThat(peerAddress("--peer-listen", "[::1]:7443")).isEqualTo("[0:0:0:0:0:0:0:1]:7443");
+        assertThat(peerAddress("--peer-listen", "0.0.0.0:7443")).as("other hosts cannot dial a wildcard").isNull();
+        assertThat(peerAddress("--peer-listen", "0.0.0.0:7443", "--peer-address", "peer.example:7443")).isEqualTo("peer.example:7443");
+        assertThat(peerAddress("--peer-address", "peer.example:7443", "--peer-listen", "127.0.0.1:7443")).isEqualTo("peer.example:7443");
+        assertThat(peerAddress()).isNull();
+    }
+
+    private String peerAddress(String... options) {
+        var args = new java.util.ArrayList<>(List.of("--platform", "http://127.0.0.1:1", "--join-token", "t"));
+        args.addAll(List.of(options));
+        return DaemonCommand.parse(state, args).peerAddress();
+    }
+
+    @Test
     void theJoinTokenComesOnceFromTheCommandLineOrAFile() throws Exception {
         assertThat(usageError("--platform", "http://127.0.0.1:1", "--join-token", "t", "--join-token-file", "/tmp/x"))
                 .contains("--join-token or --join-token-file, not both");

@@ -70,12 +70,16 @@ final class Connects {
     static List<ConnectGrant> grants(String hostId, Collection<ReplicaRow> team,
                                      Function<ReplicaRow, Optional<AppDefinition>> definitions) {
         var ports = new TreeMap<String, Set<String>>();
+        // producer app and port name -> this host's replicas and the number the name has in each one's revision
+        var numbers = new TreeMap<String, Map<String, Integer>>();
         for (var r : team) {
             if (!r.hostId().equals(hostId)) continue;
-            definitions.apply(r).ifPresent(d -> d.ports().forEach(p -> ports.computeIfAbsent(r.qualifiedApp(), k -> new TreeSet<>())
-                    .add(p.name())));
+            definitions.apply(r).ifPresent(d -> d.ports().forEach(p -> {
+                ports.computeIfAbsent(r.qualifiedApp(), k -> new TreeSet<>()).add(p.name());
+                numbers.computeIfAbsent(r.qualifiedApp() + " " + p.name(), k -> new TreeMap<>()).put(r.container(), p.port());
+            }));
         }
-        record Granted(String app, String port, String consumerApp) {
+        record Granted(String app, String port, String consumerApp, Map<String, Integer> containerPorts) {
         }
         var consumerHosts = new TreeMap<String, TreeSet<String>>();
         var granted = new TreeMap<String, Granted>();
@@ -85,11 +89,13 @@ final class Connects {
                 if (!ports.getOrDefault(producer, Set.of()).contains(c.port())) continue;
                 String key = producer + " " + c.port() + " " + r.qualifiedApp();
                 consumerHosts.computeIfAbsent(key, k -> new TreeSet<>()).add(r.hostId());
-                granted.putIfAbsent(key, new Granted(AgentNames.app(r.team(), c.app()), c.port(), AgentNames.app(r.team(), r.app())));
+                granted.putIfAbsent(key, new Granted(AgentNames.app(r.team(), c.app()), c.port(), AgentNames.app(r.team(), r.app()),
+                        numbers.get(producer + " " + c.port())));
             }
         }
         var grants = new ArrayList<ConnectGrant>();
-        granted.forEach((key, g) -> grants.add(new ConnectGrant(g.app(), g.port(), g.consumerApp(), List.copyOf(consumerHosts.get(key)))));
+        granted.forEach((key, g) -> grants.add(new ConnectGrant(g.app(), g.port(), g.consumerApp(), List.copyOf(consumerHosts.get(key)),
+                g.containerPorts())));
         return grants;
     }
 

@@ -90,10 +90,15 @@ class ConnectsTest {
         return Stream.of(
                 new GrantCase("the producer's host lets every host of the consumer in", "h-b",
                         List.of(row("web", 1, "h-c", 1, true), row("web", 1, "h-a", 2, true), row("db", 1, "h-b", 1, true)),
-                        List.of(new ConnectGrant("acme.db", "pg", "acme.web", List.of("h-a", "h-c")))),
+                        List.of(new ConnectGrant("acme.db", "pg", "acme.web", List.of("h-a", "h-c"), Map.of("acme-db-1-1", 5432)))),
                 new GrantCase("a held-out producer replica is granted too: it may serve after the switch", "h-b",
                         List.of(row("web", 1, "h-a", 1, true), row("db", 2, "h-b", 1, false)),
-                        List.of(new ConnectGrant("acme.db", "pg", "acme.web", List.of("h-a")))),
+                        List.of(new ConnectGrant("acme.db", "pg", "acme.web", List.of("h-a"), Map.of("acme-db-2-1", 6432)))),
+                new GrantCase("each replica of the host with the number its own revision gives the port", "h-b",
+                        List.of(row("web", 1, "h-a", 1, true), row("db", 1, "h-b", 1, true), row("db", 2, "h-b", 2, true),
+                                row("db", 2, "h-a", 3, true)),
+                        List.of(new ConnectGrant("acme.db", "pg", "acme.web", List.of("h-a"),
+                                Map.of("acme-db-1-1", 5432, "acme-db-2-2", 6432)))),
                 new GrantCase("a host without the producer grants nothing", "h-a",
                         List.of(row("web", 1, "h-a", 1, true), row("db", 1, "h-b", 1, true)), List.of()),
                 new GrantCase("no consumer, no grant", "h-b", List.of(row("db", 1, "h-b", 1, true)), List.of()));

@@ -1,27 +1,30 @@
 package dev.berth.agent.connect;
 
+import dev.berth.agent.net.Acceptor;
+import dev.berth.agent.net.OpenLinks;
+import dev.berth.agent.net.Relay;
 import dev.berth.agent.protocol.ConnectTarget;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@code connects} entry of one container: a socket listening on {@code 127.0.0.1:local}
  * inside the container's network namespace, relaying each connection to the next backend of its
  * target in turn. A backend that cannot be reached (nothing was sent to it) makes way for the next;
  * with none left the connection is reset at once. Backends are looked up per connection, so a new
- * assignment changes where new connections go while open ones finish where they are.
+ * assignment changes where new connections go while open ones finish where they are. Bytes move
+ * through a {@link Relay}: spliced to a local replica, copied through the peer link's TLS.
  */
 final class ConnectListener implements AutoCloseable {
     private static final System.Logger log = System.getLogger(ConnectListener.class.getName());
 
-    /** Opens a connection to one backend, or says why it cannot. */
+    /** Opens a connection to one backend, or says why it cannot: a socket channel, or a byte stream of the peer link. */
     interface Dial {
         ByteChannel open(ConnectTarget.Backend backend) throws IOException;
     }
@@ -35,57 +38,51 @@ final class ConnectListener implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Backends backends;
     private final Dial dial;
+    private final OpenLinks open;
     private final RoundRobin turn = new RoundRobin();
-    private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
 
     /** Starts accepting on {@code server}, a socket bound inside the container. */
-    ConnectListener(String name, ServerSocketChannel server, Backends backends, Dial dial) {
+    ConnectListener(String name, ServerSocketChannel server, Backends backends, Dial dial, Relay relay) {
         this.name = name;
         this.server = server;
         this.backends = backends;
         this.dial = dial;
-        this.acceptor = Thread.ofVirtual().name("connect-" + name).start(this::acceptLoop);
-    }
-
-    private void acceptLoop() {
-        while (server.isOpen()) {
-            SocketChannel client;
-            try {
-                client = server.accept();
-            } catch (IOException e) {
-                if (server.isOpen()) log.log(System.Logger.Level.WARNING, name + ": accept failed: " + e.getMessage());
-                continue;
-            }
-            Thread.ofVirtual().start(() -> relay(client));
-        }
+        this.open = new OpenLinks(relay);
+        this.acceptor = Acceptor.start("connect-" + name, server, this::relay);
     }
 
     private void relay(SocketChannel client) {
-        open.add(client);
         try {
-            var current = backends.now();
-            var tried = new HashSet<ConnectTarget.Backend>();
-            while (true) {
-                var backend = turn.pick(current, tried);
-                if (backend.isEmpty()) {
-                    reset(client);
-                    return;
-                }
-                ByteChannel upstream;
-                try {
-                    upstream = dial.open(backend.get());
-                } catch (IOException e) {
-                    tried.add(backend.get());
-                    log.log(System.Logger.Level.DEBUG, name + ": " + backend.get().container() + " on " + backend.get().hostId()
-                            + " cannot be reached: " + e.getMessage());
-                    continue;
-                }
-                Relay.run(client, upstream);
+            relayToNextBackend(client);
+        } catch (RuntimeException e) {
+            // Whatever went wrong, the app must not wait forever on a connection nobody serves.
+            log.log(System.Logger.Level.WARNING, name + ": relaying a connection failed: " + e);
+            reset(client);
+        }
+    }
+
+    private void relayToNextBackend(SocketChannel client) {
+        var current = backends.now();
+        var tried = new HashSet<ConnectTarget.Backend>();
+        while (true) {
+            var backend = turn.pick(current, tried);
+            if (backend.isEmpty()) {
+                reset(client);
                 return;
             }
-        } finally {
-            open.remove(client);
+            ByteChannel upstream;
+            try {
+                upstream = dial.open(backend.get());
+            } catch (IOException | RuntimeException e) {
+                // A dialer closed by a new assignment while dialling fails unchecked: nothing was sent, the next may serve.
+                tried.add(backend.get());
+                log.log(System.Logger.Level.DEBUG, name + ": " + backend.get().container() + " on " + backend.get().hostId()
+                        + " cannot be reached: " + e.getMessage());
+                continue;
+            }
+            open.relay(client, upstream);
+            return;
         }
     }
 
@@ -96,14 +93,22 @@ final class ConnectListener implements AutoCloseable {
         } catch (IOException ignored) {
             // closed plainly then
         }
-        Relay.closeQuietly(client);
+        closeQuietly(client);
+    }
+
+    private static void closeQuietly(Channel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
     }
 
     /** Stops listening and cuts the connections it relays. */
     @Override
     public void close() {
-        Relay.closeQuietly(server);
+        closeQuietly(server);
         acceptor.interrupt();
-        open.forEach(Relay::closeQuietly);
+        open.cutAll();
     }
 }

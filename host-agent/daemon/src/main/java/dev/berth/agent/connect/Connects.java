@@ -1,11 +1,13 @@
 package dev.berth.agent.connect;
 
+import dev.berth.agent.net.Relay;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ConnectTarget;
 import dev.berth.agent.protocol.ContainerSpec;
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +61,7 @@ public final class Connects implements AutoCloseable {
     private final Supplier<List<Consumer>> running;
     private final Duration dialTimeout;
     private final LocalDialers dialers = new LocalDialers();
+    private final Relay relay = Relay.splicing();
     private final Map<String, Held> held = new HashMap<>();
     /** The process whose listeners could not be opened, per container: logged once, retried every sync. */
     private final Map<String, Long> failed = new HashMap<>();
@@ -110,6 +113,8 @@ public final class Connects implements AutoCloseable {
             next.putIfAbsent(new Key(t.app(), t.port()), t.backends());
             t.backends().stream().filter(b -> b.hostId().equals(assignment.hostId())).forEach(b -> localBackends.add(b.container()));
         }
+        // Replicas that peers may reach through this host's peer listener are dialled here too.
+        assignment.grants().forEach(g -> localBackends.addAll(g.containerPorts().keySet()));
         hostId = assignment.hostId();
         targets = Map.copyOf(next);
         dialers.retain(localBackends);
@@ -163,7 +168,7 @@ public final class Connects implements AutoCloseable {
                 ServerSocketChannel server = NamespaceSockets.listen(netns, connect.local(), name);
                 var key = new Key(connect.app(), connect.port());
                 out.add(new ConnectListener(name, server, () -> targets.getOrDefault(key, List.of()),
-                        backend -> dial(backend, connect.port(), c.app())));
+                        backend -> dial(backend, connect.port(), c.app()), relay));
             }
             return out;
         } catch (IOException | RuntimeException e) {
@@ -174,12 +179,19 @@ public final class Connects implements AutoCloseable {
 
     /** A connection to the backend: in its namespace when it runs here, through the peer link when elsewhere. */
     private ByteChannel dial(ConnectTarget.Backend backend, String port, String consumerApp) throws IOException {
-        if (backend.hostId().equals(hostId)) {
-            var pid = local.servingPid(backend.container());
-            if (pid.isEmpty()) throw new IOException(backend.container() + " does not take traffic on this host");
-            return dialers.dial(backend.container(), pid.getAsLong(), backend.containerPort(), dialTimeout);
-        }
+        if (backend.hostId().equals(hostId)) return dialServing(backend.container(), backend.containerPort());
         return remote.open(backend, port, consumerApp, dialTimeout);
+    }
+
+    /**
+     * A connection to {@code 127.0.0.1:port} inside {@code container}, a replica on this host, made
+     * only while it takes traffic (admitted, running, healthy if checked, not stopping): for local
+     * backends and for the peer listener's admitted requests.
+     */
+    public SocketChannel dialServing(String container, int port) throws IOException {
+        var pid = local.servingPid(container);
+        if (pid.isEmpty()) throw new IOException(container + " does not take traffic on this host");
+        return dialers.dial(container, pid.getAsLong(), port, dialTimeout);
     }
 
     private static void closeAll(List<ConnectListener> listeners) {

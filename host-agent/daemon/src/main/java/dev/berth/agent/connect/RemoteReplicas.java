@@ -15,7 +15,8 @@ public interface RemoteReplicas {
      * A connection that reaches {@code backend}'s container port, or an {@link IOException} when
      * the peer cannot be reached, refuses (not its replica, not serving, consumer not allowed) or
      * does not answer within {@code timeout}. Nothing has been sent to the replica when it throws,
-     * so the caller may try another backend.
+     * so the caller may try another backend. It is a {@link java.nio.channels.SocketChannel} or a
+     * {@link dev.berth.agent.net.ByteStream}, the two a relay joins.
      */
     ByteChannel open(ConnectTarget.Backend backend, String port, String consumerApp, Duration timeout) throws IOException;
 }

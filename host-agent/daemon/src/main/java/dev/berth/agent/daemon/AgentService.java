@@ -3,14 +3,16 @@ package dev.berth.agent.daemon;
 import dev.berth.agent.bundle.HostFacts;
 import dev.berth.agent.bundle.HostProbe;
 import dev.berth.agent.bundle.HostRequirements;
+import dev.berth.agent.cni.CniPlugins;
 import dev.berth.agent.connect.Connects;
 import dev.berth.agent.connect.NoPeerLink;
 import dev.berth.agent.connect.RemoteReplicas;
-import dev.berth.agent.cni.CniPlugins;
 import dev.berth.agent.containernet.ContainerNetwork;
 import dev.berth.agent.image.ImageService;
 import dev.berth.agent.inspect.IsolationReport;
+import dev.berth.agent.peer.PeerServer;
 import dev.berth.agent.protocol.Assignment;
+import dev.berth.agent.protocol.ConnectGrant;
 import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.protocol.ContainerStatus;
 import dev.berth.agent.refusal.RefusalLog;
@@ -30,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The agent's operations, the Java API the CLI (through the daemon's socket) and the platform link
@@ -52,10 +55,12 @@ public final class AgentService implements AutoCloseable {
     private final StatusChanges changes;
     private final Connects connects;
     private final RefusalReadings refusals;
+    private final ConnectedContainers connected;
+    private volatile List<ConnectGrant> grants = List.of();
 
     private AgentService(HeldContainers containers, AssignmentApplier assignments, Supervisor supervisor,
                          ContainerLauncher launcher, PublishedPorts ports, IsolationReports isolation, ImageService images,
-                         StatusChanges changes, Connects connects, RefusalReadings refusals) {
+                         StatusChanges changes, Connects connects, ConnectedContainers connected, RefusalReadings refusals) {
         this.containers = containers;
         this.assignments = assignments;
         this.supervisor = supervisor;
@@ -66,6 +71,7 @@ public final class AgentService implements AutoCloseable {
         this.changes = changes;
         this.connects = connects;
         this.refusals = refusals;
+        this.connected = connected;
     }
 
     /** Opens the state directory, checks the host, and adopts containers a previous agent left running. */
@@ -118,7 +124,7 @@ public final class AgentService implements AutoCloseable {
         var connected = new ConnectedContainers(containers);
         var connects = new Connects(connected, new NoPeerLink(), connected::consumers, Connects.DIAL_TIMEOUT);
         var service = new AgentService(containers, assignments, supervisor, launcher, ports,
-                new IsolationReports(host.cgroupV2(), network), images, changes, connects,
+                new IsolationReports(host.cgroupV2(), network), images, changes, connects, connected,
                 new RefusalReadings(network::refusals, new RefusalLog(Clock.systemUTC(), ContainerStatus.MAX_REFUSED)));
         changes.listen(connects::wake);
         supervisor.start();
@@ -141,6 +147,7 @@ public final class AgentService implements AutoCloseable {
 
     /** Converges on the platform's assignment in the background; returns at once. */
     public void apply(Assignment assignment) {
+        grants = assignment.grants();
         connects.assigned(assignment);
         assignments.apply(assignment);
     }
@@ -148,6 +155,20 @@ public final class AgentService implements AutoCloseable {
     /** Replicas on other hosts are reached through {@code replicas} (the peer link) from now on. */
     public void remoteReplicas(RemoteReplicas replicas) {
         connects.remote(replicas);
+    }
+
+    /** Who may reach this host's replicas through its peer listener: the latest assignment's grants. */
+    public List<ConnectGrant> grants() {
+        return grants;
+    }
+
+    /**
+     * {@code container} as the peer listener reaches it: while it is a platform container this
+     * host runs in traffic (admitted, running, healthy if checked, not stopping), dialled inside
+     * its own network namespace, the check made again at each dial; empty otherwise.
+     */
+    public Optional<PeerServer.Replica> servingReplica(String container) {
+        return connected.servingApp(container).map(app -> new PeerServer.Replica(app, port -> connects.dialServing(container, port)));
     }
 
     /** The generation of the last assignment applied, -1 before the first. */

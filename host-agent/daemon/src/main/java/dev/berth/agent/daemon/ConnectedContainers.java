@@ -31,15 +31,25 @@ final class ConnectedContainers implements LocalReplicas {
 
     @Override
     public OptionalLong servingPid(String container) {
+        return serving(container).flatMap(ConnectedContainers::pid).map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+
+    /** The app of {@code container} while it takes traffic (see {@link #servingPid}); empty otherwise. */
+    Optional<String> servingApp(String container) {
+        return serving(container).filter(m -> pid(m).isPresent()).map(m -> m.spec.app());
+    }
+
+    /** A platform container let into traffic, healthy if it has a check, not stopping. */
+    private Optional<ManagedContainer> serving(String container) {
         ManagedContainer m;
         try {
             m = containers.get(container);
         } catch (IOException none) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         boolean healthy = m.spec.health() == null || m.health.status() == HealthTracker.Status.HEALTHY;
-        if (m.owner != AssignmentPlan.Owner.PLATFORM || !m.admitted || m.stopping || !healthy) return OptionalLong.empty();
-        return pid(m).map(OptionalLong::of).orElse(OptionalLong.empty());
+        if (m.owner != AssignmentPlan.Owner.PLATFORM || !m.admitted || m.stopping || !healthy) return Optional.empty();
+        return Optional.of(m);
     }
 
     /** The process of its current run while it runs. */

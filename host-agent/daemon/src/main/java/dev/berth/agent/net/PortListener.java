@@ -7,8 +7,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves a published port: listens on a host address and relays each new connection to the next
@@ -26,8 +24,7 @@ public final class PortListener implements AutoCloseable {
 
     private final ServerSocketChannel server;
     private final BackendPool<Target> pool;
-    private final Relay relay;
-    private final Set<Relay.Link> open = ConcurrentHashMap.newKeySet();
+    private final OpenLinks open;
     private final Thread acceptor;
 
     /** Binds now, so a port in use fails here with a clear error; relays with splice(2) where it can. */
@@ -38,7 +35,7 @@ public final class PortListener implements AutoCloseable {
     /** Binds now, so a port in use fails here with a clear error; {@code relay} joins each connection to its backend. */
     public PortListener(InetSocketAddress listen, BackendPool<Target> pool, Relay relay) throws IOException {
         this.pool = pool;
-        this.relay = relay;
+        this.open = new OpenLinks(relay);
         this.server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -47,7 +44,7 @@ public final class PortListener implements AutoCloseable {
             server.close();
             throw new IOException("cannot listen on " + listen.getHostString() + ":" + listen.getPort() + ": " + e.getMessage(), e);
         }
-        this.acceptor = Thread.ofVirtual().name("listen-" + listen.getPort()).start(this::acceptLoop);
+        this.acceptor = Acceptor.start("listen-" + listen.getPort(), server, this::serve);
     }
 
     public InetSocketAddress address() throws IOException {
@@ -56,19 +53,6 @@ public final class PortListener implements AutoCloseable {
 
     public BackendPool<Target> pool() {
         return pool;
-    }
-
-    private void acceptLoop() {
-        while (server.isOpen()) {
-            SocketChannel client;
-            try {
-                client = server.accept();
-            } catch (IOException e) {
-                if (server.isOpen()) log.log(System.Logger.Level.WARNING, "accept failed", e);
-                continue;
-            }
-            Thread.ofVirtual().start(() -> serve(client));
-        }
     }
 
     private void serve(SocketChannel client) {
@@ -89,24 +73,11 @@ public final class PortListener implements AutoCloseable {
                 continue;
             }
             try {
-                join(client, upstream);
+                open.relay(client, upstream);
             } finally {
                 pool.release(lease.get());
             }
             return;
-        }
-    }
-
-    private void join(SocketChannel client, SocketChannel upstream) {
-        var link = relay.start(client, upstream);
-        open.add(link);
-        if (!server.isOpen()) link.cut(); // closed while this connection was being dialed
-        try {
-            link.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            open.remove(link);
         }
     }
 
@@ -123,7 +94,7 @@ public final class PortListener implements AutoCloseable {
     public void close() throws IOException {
         server.close();
         acceptor.interrupt();
-        for (Relay.Link link : open) link.cut();
+        open.cutAll();
         try {
             // A channel closed while a thread accepts on it lets go of the socket when that thread leaves accept.
             acceptor.join(Duration.ofSeconds(2));

@@ -1,6 +1,7 @@
 package dev.berth.agent.net;
 
 import java.io.IOException;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pin a virtual thread's carrier). End of stream on one side half-closes the other
  * (shutdownOutput), so a client that finishes sending still gets its reply; an error on either
  * side cuts both. Bytes move with splice(2) when the JVM lets us see the descriptors, and through a
- * heap buffer otherwise (see {@link ChannelDescriptor}).
+ * heap buffer otherwise (see {@link ChannelDescriptor}) or when one side is a {@link ByteStream}
+ * (a TLS connection of the agents' peer link).
  */
 public final class Relay {
     private static final long STACK_BYTES = 256 * 1024;
@@ -50,15 +52,31 @@ public final class Relay {
         return link;
     }
 
-    /** A relayed pair of sockets. */
+    /** Like {@link #start(SocketChannel, SocketChannel)}, copying: a stream has no descriptor to splice. */
+    public Link start(SocketChannel a, ByteStream b) {
+        var link = new Link(a, b);
+        link.begin(this);
+        return link;
+    }
+
+    /** Either of the two, as the caller holds it: a socket channel or a byte stream. */
+    public Link start(SocketChannel a, ByteChannel b) {
+        return switch (b) {
+            case SocketChannel socket -> start(a, socket);
+            case ByteStream stream -> start(a, stream);
+            default -> throw new IllegalArgumentException("a relay joins socket channels and byte streams, not " + b.getClass());
+        };
+    }
+
+    /** A relayed pair: a socket and a socket or byte stream. */
     public static final class Link {
         private final SocketChannel a;
-        private final SocketChannel b;
+        private final ByteChannel b;
         private final AtomicInteger running = new AtomicInteger(2);
         private final AtomicInteger spliced = new AtomicInteger();
         private final CountDownLatch done = new CountDownLatch(1);
 
-        private Link(SocketChannel a, SocketChannel b) {
+        private Link(SocketChannel a, ByteChannel b) {
             this.a = a;
             this.b = b;
         }
@@ -69,17 +87,25 @@ public final class Relay {
             builder.start(() -> direction(relay, b, a));
         }
 
-        private void direction(Relay relay, SocketChannel from, SocketChannel to) {
+        private void direction(Relay relay, ByteChannel from, ByteChannel to) {
             try {
-                try {
-                    relay.transfer.move(from, to);
-                    if (relay.transfer instanceof Splicer) spliced.incrementAndGet();
-                } catch (Transfer.Unavailable e) {
-                    relay.fallback.move(from, to);
+                if (from instanceof SocketChannel f && to instanceof SocketChannel t) {
+                    try {
+                        relay.transfer.move(f, t);
+                        if (relay.transfer instanceof Splicer) spliced.incrementAndGet();
+                    } catch (Transfer.Unavailable e) {
+                        relay.fallback.move(f, t);
+                    }
+                } else {
+                    Copier.copy(from, to);
                 }
-                to.shutdownOutput();
-            } catch (IOException e) {
-                cut();
+                switch (to) {
+                    case SocketChannel socket -> socket.shutdownOutput();
+                    case ByteStream stream -> stream.shutdownOutput();
+                    default -> throw new IllegalStateException("no way to half-close " + to.getClass());
+                }
+            } catch (IOException | RuntimeException e) {
+                cut(); // the other direction must not wait for bytes that will never come
             } finally {
                 if (running.decrementAndGet() == 0) {
                     closeQuietly(a);
@@ -96,7 +122,11 @@ public final class Relay {
          */
         public void cut() {
             shutdownQuietly(a);
-            shutdownQuietly(b);
+            if (b instanceof SocketChannel socket) {
+                shutdownQuietly(socket);
+            } else {
+                closeQuietly(b); // a stream is copied, never spliced: closing it wakes its threads and no descriptor is held
+            }
         }
 
         /** Waits until both directions have ended and both channels are closed. */
@@ -127,7 +157,7 @@ public final class Relay {
             }
         }
 
-        private static void closeQuietly(SocketChannel c) {
+        private static void closeQuietly(ByteChannel c) {
             try {
                 c.close();
             } catch (IOException ignored) {

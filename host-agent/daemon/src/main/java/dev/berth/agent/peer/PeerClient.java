@@ -61,7 +61,7 @@ public final class PeerClient implements RemoteReplicas {
             }
             tls.setSoTimeout(0);
             done = true;
-            return new PeerConnection(tls);
+            return new PeerConnection(tls, plain);
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().contains(backend.hostId())) throw e;
             throw new IOException("cannot reach " + backend.container() + " through host " + backend.hostId() + " at "

@@ -1,26 +1,31 @@
 package dev.berth.agent.peer;
 
+import dev.berth.agent.net.ByteStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A connection to a replica on another host, through its agent's peer listener (what
- * {@link PeerClient#open} returns). Blocking; {@link #shutdownOutput} half-closes it.
+ * One end of the peer link's TLS connection once the request was answered {@code OK} (what
+ * {@link PeerClient#open} returns, and what the listener relays to the replica). Blocking;
+ * {@link #shutdownOutput} half-closes it; {@link #close} closes the TCP socket under the TLS at
+ * once, which wakes any thread reading or writing it.
  */
-public final class PeerConnection implements ByteChannel {
-    private final SSLSocket socket;
+public final class PeerConnection implements ByteStream {
+    private final SSLSocket tls;
+    private final Socket plain;
     private final ReadableByteChannel in;
     private final WritableByteChannel out;
 
-    PeerConnection(SSLSocket socket) throws IOException {
-        this.socket = socket;
-        this.in = Channels.newChannel(socket.getInputStream());
-        this.out = Channels.newChannel(socket.getOutputStream());
+    PeerConnection(SSLSocket tls, Socket plain) throws IOException {
+        this.tls = tls;
+        this.plain = plain;
+        this.in = Channels.newChannel(tls.getInputStream());
+        this.out = Channels.newChannel(tls.getOutputStream());
     }
 
     @Override
@@ -34,17 +39,23 @@ public final class PeerConnection implements ByteChannel {
     }
 
     /** Tells the replica no more bytes come (the TLS close_notify, then its end of input) while its answer can still be read. */
+    @Override
     public void shutdownOutput() throws IOException {
-        socket.shutdownOutput();
+        tls.shutdownOutput();
     }
 
     @Override
     public boolean isOpen() {
-        return !socket.isClosed();
+        return !plain.isClosed();
     }
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        // The TCP socket first: closing the TLS one could wait to send close_notify to a peer that reads nothing.
+        try {
+            plain.close();
+        } finally {
+            PeerCredentials.closeQuietly(tls);
+        }
     }
 }

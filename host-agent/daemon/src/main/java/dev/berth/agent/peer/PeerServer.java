@@ -1,5 +1,6 @@
 package dev.berth.agent.peer;
 
+import dev.berth.agent.net.Relay;
 import dev.berth.agent.protocol.ConnectGrant;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -22,9 +24,10 @@ import javax.net.ssl.SSLSocket;
  * mutual TLS 1.3 to reach this host's replicas for their apps' {@code connects}. A client must
  * present a certificate from the platform CA (the host it names is the consumer host); its first
  * line names a replica, a port and a consumer app ({@link PeerRequest}); the replica must be one
- * this host serves now and a current {@link ConnectGrant} must allow that host and app. Then the
- * listener answers {@code OK} and relays bytes both ways (half-closes included) between the TLS
- * stream and a connection to the replica; otherwise it answers {@code REFUSED reason} and closes.
+ * this host serves now and a current {@link ConnectGrant} must allow that host and app, and say
+ * which number the port has in that replica. Then the listener opens a connection to the replica
+ * (inside its network namespace), answers {@code OK} and relays bytes both ways (half-closes
+ * included) between the TLS stream and it; otherwise it answers {@code REFUSED reason} and closes.
  */
 public final class PeerServer implements AutoCloseable {
     /** How long a peer has for the handshake and its request line, and to reach the replica. */
@@ -37,24 +40,27 @@ public final class PeerServer implements AutoCloseable {
      */
     public interface Replicas {
         /**
-         * Where {@code container}'s port named {@code port} is reached now, if {@code container} is
-         * a replica this host runs, in traffic (started, healthy, not draining), of an app with
-         * such a port; empty otherwise. The address is dialled from the agent, so it is the
-         * replica's address on the host side (its container address, or a loopback forward).
+         * {@code container} if it is a replica this host runs and it takes traffic now (admitted,
+         * running, healthy if checked, not stopping); empty otherwise.
          */
-        Optional<Target> find(String container, String port);
+        Optional<Replica> find(String container);
+    }
+
+    /** Opens a connection to a port of one replica; it checks again that the replica serves. */
+    public interface Dialer {
+        SocketChannel dial(int port) throws IOException;
     }
 
     /**
-     * A replica admitted to serve.
+     * A replica this host serves.
      *
      * @param app the replica's app (team-qualified), the one grants name
-     * @param address where the agent reaches the replica's port
+     * @param dialer reaches its ports, inside its network namespace
      */
-    public record Target(String app, InetSocketAddress address) {
-        public Target {
+    public record Replica(String app, Dialer dialer) {
+        public Replica {
             Objects.requireNonNull(app, "app");
-            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(dialer, "dialer");
         }
     }
 
@@ -67,6 +73,7 @@ public final class PeerServer implements AutoCloseable {
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
     private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private final Relay relay = Relay.splicing();
     private volatile boolean closed;
 
     private PeerServer(ServerSocket listener, PeerCredentials credentials, Supplier<List<ConnectGrant>> grants, Replicas replicas,
@@ -173,12 +180,12 @@ public final class PeerServer implements AutoCloseable {
                 answer(out, PeerRequest.REFUSED + e.getMessage());
                 return;
             }
-            var decision = PeerAdmission.decide(request, peerHost, replicas.find(request.container(), request.port()), grants.get());
+            var decision = PeerAdmission.decide(request, peerHost, replicas.find(request.container()), grants.get());
             switch (decision) {
                 case PeerAdmission.Decision.Refused refused -> answer(out, PeerRequest.REFUSED + refused.reason());
                 case PeerAdmission.Decision.Admitted admitted -> {
                     watchdog.interrupt();
-                    relay(tls, out, admitted.target());
+                    relay(tls, plain, out, admitted);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -190,18 +197,29 @@ public final class PeerServer implements AutoCloseable {
         }
     }
 
-    private void relay(SSLSocket tls, OutputStream out, Target target) throws IOException {
-        var replica = new Socket();
-        try (replica) {
-            try {
-                replica.connect(target.address(), (int) requestTimeout.toMillis());
-            } catch (IOException e) {
-                answer(out, PeerRequest.REFUSED + "the replica does not accept connections: " + e.getMessage());
-                return;
-            }
+    private void relay(SSLSocket tls, Socket plain, OutputStream out, PeerAdmission.Decision.Admitted admitted) throws IOException {
+        SocketChannel replica;
+        try {
+            replica = admitted.replica().dialer().dial(admitted.containerPort());
+        } catch (IOException e) {
+            answer(out, PeerRequest.REFUSED + "the replica does not accept connections: " + e.getMessage());
+            return;
+        }
+        Relay.Link link;
+        try {
             answer(out, PeerRequest.OK);
             tls.setSoTimeout(0);
-            Relay.both(tls, replica);
+            plain.setSoTimeout(0);
+            link = relay.start(replica, new PeerConnection(tls, plain));
+        } catch (IOException | RuntimeException e) {
+            replica.close();
+            throw e;
+        }
+        try {
+            link.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            link.cut();
         }
     }
 

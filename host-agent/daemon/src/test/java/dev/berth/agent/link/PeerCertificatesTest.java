@@ -162,9 +162,10 @@ class PeerCertificatesTest {
         try (var replica = new java.net.ServerSocket(0, 10, loopback);
              var listener = dev.berth.agent.peer.PeerServer.start(new java.net.InetSocketAddress(loopback, 0), credentials,
                      () -> java.util.List.of(new dev.berth.agent.protocol.ConnectGrant("t.api", "http", "t.web",
-                             java.util.List.of("h-consumer0001"))),
-                     (container, port) -> java.util.Optional.of(new dev.berth.agent.peer.PeerServer.Target("t.api",
-                             (java.net.InetSocketAddress) replica.getLocalSocketAddress())), Duration.ofSeconds(5), log)) {
+                             java.util.List.of("h-consumer0001"), java.util.Map.of("api-1", replica.getLocalPort()))),
+                     container -> java.util.Optional.of(new dev.berth.agent.peer.PeerServer.Replica("t.api",
+                             port -> java.nio.channels.SocketChannel.open(new java.net.InetSocketAddress(loopback, port)))),
+                     Duration.ofSeconds(5), log)) {
             Thread.ofVirtual().start(() -> {
                 while (true) {
                     try {

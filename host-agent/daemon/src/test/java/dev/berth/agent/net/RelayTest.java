@@ -132,6 +132,65 @@ class RelayTest {
         assertThat(fresh.server().read(ByteBuffer.allocate(1))).isEqualTo(-1);
     }
 
+    /** A byte stream that is no socket channel (as the peer link's TLS is not): the relay must copy it. */
+    private record Stream(SocketChannel inner) implements ByteStream {
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return inner.read(dst);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return inner.write(src);
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            inner.shutdownOutput();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return inner.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            inner.close();
+        }
+    }
+
+    private Ends relayedToStream() throws IOException {
+        var front = pair();
+        var back = pair();
+        return new Ends(front[0], back[1], Relay.splicing().start(front[1], (java.nio.channels.ByteChannel) new Stream(back[0])));
+    }
+
+    @Test
+    void aByteStreamIsCopiedBothWaysAtOnceIntact() throws Exception {
+        var ends = relayedToStream();
+        bothWays(ends);
+        assertThat(ends.link().splicedDirections()).as("a stream has no descriptor to splice").isZero();
+    }
+
+    @Test
+    void aClientThatStopsSendingToAByteStreamStillGetsTheReply() throws Exception {
+        var ends = relayedToStream();
+        exchange(ends, "GET / HTTP/1.0\r\n\r\n", "HTTP/1.0 200 OK\r\n\r\nhello");
+        assertThat(ends.link().await(Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
+    void cuttingALinkToAByteStreamClosesItAndEndsTheConnection() throws Exception {
+        var ends = relayedToStream();
+        write(ends.client(), "a");
+        assertThat(read(ends.server(), 1)).isEqualTo("a");
+        ends.link().cut();
+        assertThat(ends.link().await(Duration.ofSeconds(5))).isTrue();
+        assertThat(ends.client().read(ByteBuffer.allocate(1))).isEqualTo(-1);
+        assertThat(ends.server().read(ByteBuffer.allocate(1))).isEqualTo(-1);
+    }
+
     @ParameterizedTest
     @CsvSource({"22, true", "38, true", "95, true", "4, false", "11, false", "32, false", "104, false"})
     void onlyNotSupportedErrorsFallBack(int errno, boolean fallsBack) {

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +45,7 @@ class PeerLinkTest {
     private final PeerCredentials clientCredentials = new PeerCredentials(platform.identity(CLIENT_HOST));
     private final AtomicInteger replicaConnections = new AtomicInteger();
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-    private List<ConnectGrant> grants = List.of(new ConnectGrant(PRODUCER, "http", CONSUMER, List.of(CLIENT_HOST)));
+    private List<ConnectGrant> grants;
     private ServerSocket echo;
     private PeerServer server;
 
@@ -52,9 +53,12 @@ class PeerLinkTest {
     void start() throws IOException {
         echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(this::echo);
-        var replicas = Map.of("api-1", new PeerServer.Target(PRODUCER, (InetSocketAddress) echo.getLocalSocketAddress()));
+        // The grant gives the echo server's port as the number of "http" in api-1: the server dials what the grant says.
+        grants = List.of(new ConnectGrant(PRODUCER, "http", CONSUMER, List.of(CLIENT_HOST), Map.of("api-1", echo.getLocalPort())));
+        PeerServer.Dialer loopback = port -> SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        var replicas = Map.of("api-1", new PeerServer.Replica(PRODUCER, loopback));
         server = PeerServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), serverCredentials, () -> grants,
-                (container, port) -> port.equals("http") ? Optional.ofNullable(replicas.get(container)) : Optional.empty(),
+                container -> Optional.ofNullable(replicas.get(container)),
                 REQUEST_TIMEOUT, new PrintStream(logBytes, true, StandardCharsets.UTF_8));
     }
 
@@ -137,7 +141,7 @@ class PeerLinkTest {
 
     @Test
     void aContainerThatIsNotTheServersReplicaIsRefused() {
-        assertRefused(clientCredentials, backend(SERVER_HOST, "db-1"), CONSUMER, "container db-1 is no replica serving port http");
+        assertRefused(clientCredentials, backend(SERVER_HOST, "db-1"), CONSUMER, "container db-1 is no replica serving on this host");
     }
 
     @Test
@@ -269,7 +273,7 @@ class PeerLinkTest {
     @Test
     void aListenerWithoutCertificateRefusesEveryone() throws IOException {
         try (var bare = PeerServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new PeerCredentials(),
-                () -> grants, (c, p) -> Optional.empty(), REQUEST_TIMEOUT, new PrintStream(logBytes, true, StandardCharsets.UTF_8))) {
+                () -> grants, c -> Optional.empty(), REQUEST_TIMEOUT, new PrintStream(logBytes, true, StandardCharsets.UTF_8))) {
             var backend = new ConnectTarget.Backend(SERVER_HOST, "api-1", 8080, "127.0.0.1:" + bare.address().getPort());
             assertThatThrownBy(() -> new PeerClient(clientCredentials).open(backend, "http", CONSUMER, TIMEOUT))
                     .isInstanceOf(IOException.class);

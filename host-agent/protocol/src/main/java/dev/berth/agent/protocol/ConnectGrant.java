@@ -1,6 +1,7 @@
 package dev.berth.agent.protocol;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Who may reach a port of an app whose replicas run on this host, through the agent's peer
@@ -11,9 +12,19 @@ import java.util.List;
  * @param port the producer's port name
  * @param consumerApp the app that declared {@code connects} to it
  * @param consumerHosts the hosts that run a replica of {@code consumerApp}
+ * @param containerPorts for each of this host's replicas of {@code app}, the number {@code port}
+ *                       stands for in its revision; the agent's specs carry no port names, so a
+ *                       replica missing here is not reached through the peer listener
  */
-public record ConnectGrant(String app, String port, String consumerApp, List<String> consumerHosts) {
+public record ConnectGrant(String app, String port, String consumerApp, List<String> consumerHosts,
+                           Map<String, Integer> containerPorts) {
     public ConnectGrant {
         consumerHosts = consumerHosts == null ? List.of() : List.copyOf(consumerHosts);
+        containerPorts = containerPorts == null ? Map.of() : Map.copyOf(containerPorts);
+    }
+
+    /** A grant that names no replica's port number (the peer listener refuses it). */
+    public ConnectGrant(String app, String port, String consumerApp, List<String> consumerHosts) {
+        this(app, port, consumerApp, consumerHosts, Map.of());
     }
 }

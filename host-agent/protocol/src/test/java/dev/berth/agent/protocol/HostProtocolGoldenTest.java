@@ -49,7 +49,7 @@ class HostProtocolGoldenTest {
                 List.of(new ConnectTarget("acme-db", "pg", List.of(
                         new ConnectTarget.Backend("h-0a1b2c3d4e5f", "acme-db-1", 5432, null),
                         new ConnectTarget.Backend("h-99aa88bb77cc", "acme-db-2", 5432, "203.0.113.12:7443")))),
-                List.of(new ConnectGrant("web", "http", "acme-api", List.of("h-99aa88bb77cc"))));
+                List.of(new ConnectGrant("web", "http", "acme-api", List.of("h-99aa88bb77cc"), java.util.Map.of("web-1", 8080))));
     }
 
     static Logs logs() {
