@@ -37,8 +37,7 @@ class ConnectRelayBenchmark {
         RuntimePrerequisites.require();
         Path work = Files.createTempDirectory("berth-connect-bench");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
-        var options = AgentOptions.defaults().withPublishAddress("127.0.0.1", null).withStopGrace(Duration.ofMillis(300));
-        var agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC, options);
+        var agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC, ConnectsAgentTest.options());
         try {
             BusyboxImage.importInto(agent, work);
             var db = ConnectsAgentTest.db("db-1", "/bin/busybox dd if=/dev/zero of=/www/big bs=1M count=" + (BIG >> 20) + " 2>/dev/null; ",
@@ -59,6 +58,7 @@ class ConnectRelayBenchmark {
             agent.apply(new Assignment(Assignment.VERSION, HOST, Long.MAX_VALUE, List.of()));
             Await.until(() -> agent.assignmentsIdle() && agent.ps().isEmpty());
             agent.close();
+            ConnectsAgentTest.deleteFirewall(work.resolve("state"));
             try (Stream<Path> paths = Files.walk(work)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.agent.Await;
 import dev.berth.agent.connect.RemoteReplicas;
+import dev.berth.agent.containernet.NetworkSettings;
+import dev.berth.agent.firewall.Firewall;
 import dev.berth.agent.protocol.AssignedContainer;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ConnectTarget;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import dev.berth.registry.network.Cidr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,8 @@ class ConnectsAgentTest {
     static final String HOST = "h-000000000007";
     private static final String OTHER_HOST = "h-000000000008";
     static final int LOCAL = 15432;
+    /** The benchmarks' /28 of TEST-NET-2: no other test that runs in CI uses it. */
+    static final String SUBNET = "198.51.100.112/28";
     private Path work;
     private AgentService agent;
     private long generation;
@@ -72,9 +77,24 @@ class ConnectsAgentTest {
         RuntimePrerequisites.require();
         work = Files.createTempDirectory("berth-connects-test");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
-        var options = AgentOptions.defaults().withPublishAddress("127.0.0.1", null).withStopGrace(Duration.ofMillis(300));
-        agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC, options);
+        agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC, options());
         BusyboxImage.importInto(agent, work);
+    }
+
+    /**
+     * Loopback publishing, a short stop grace, and a container subnet from TEST-NET-2: the
+     * containers get a network (their specs carry connects), and the default range is a real
+     * private one.
+     */
+    static AgentOptions options() {
+        return AgentOptions.defaults().withPublishAddress("127.0.0.1", null).withStopGrace(Duration.ofMillis(300))
+                .withNetwork(new NetworkSettings(NetworkSettings.subnet(SUBNET), List.of()));
+    }
+
+    /** Deletes the agent's firewall table, which outlives the agent on purpose (its containers could still run). */
+    static void deleteFirewall(Path state) throws IOException {
+        Firewall.open(Path.of("/usr/sbin/nft"), ContainerLauncher.firewallTable(state.toAbsolutePath().normalize()),
+                List.of(Cidr.parse(SUBNET))).delete();
     }
 
     @AfterEach
@@ -83,6 +103,7 @@ class ConnectsAgentTest {
             agent.apply(new Assignment(Assignment.VERSION, HOST, Long.MAX_VALUE, List.of()));
             Await.until(() -> agent.assignmentsIdle() && agent.ps().isEmpty());
             agent.close();
+            deleteFirewall(work.resolve("state"));
         }
         try (Stream<Path> paths = Files.walk(work)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
