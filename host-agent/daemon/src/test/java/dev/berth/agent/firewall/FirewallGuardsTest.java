@@ -69,8 +69,15 @@ class FirewallGuardsTest {
     }
 
     @Test
-    void withoutTheFirewallTheGuardedAddressesLandInTheTestsNamespace() throws Exception {
+    void withoutTheFirewallEveryGuardedAddressAnswersSoTheRefusalsBelowAreTheFirewalls() throws Exception {
+        int onHost = net.serve(null, HOST_EXTRA, 0);
+        int onB = net.serve(b.ns(), b.address(), PORT);
         firewall.delete();
+
+        assertThat(tcp(a.ns(), HOST_EXTRA, onHost)).isTrue();
+        assertThat(udp(a.ns(), HOST_EXTRA, onHost)).isTrue();
+        assertThat(tcp(a.ns(), b.address(), onB)).isTrue();
+        assertThat(udp(a.ns(), PRIVATE, 53)).isTrue();
 
         assertThat(tcp(a.ns(), METADATA, 80)).isTrue();
         assertThat(udp(a.ns(), METADATA, PORT)).isTrue();
