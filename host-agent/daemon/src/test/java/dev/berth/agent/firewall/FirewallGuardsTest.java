@@ -32,7 +32,7 @@ class FirewallGuardsTest {
 
     @BeforeEach
     void wire() throws Exception {
-        Assumptions.assumeTrue(GuardedNetwork.available(), "needs root and iproute2");
+        Assumptions.assumeTrue(TestNetwork.available(), "needs root and iproute2");
         net = new GuardedNetwork();
         a = net.a;
         b = net.b;
@@ -46,11 +46,7 @@ class FirewallGuardsTest {
 
     @AfterEach
     void unwire() throws Exception {
-        try {
-            if (net != null) net.close();
-        } finally {
-            table.cleanUp();
-        }
+        table.cleanUp(net);
     }
 
     private void publicEgress(GuardedNetwork.Container c, String name) throws Exception {

@@ -1,6 +1,10 @@
 package dev.berth.agent.firewall;
 
-import dev.berth.agent.sys.SyscallPort;
+import static dev.berth.agent.firewall.TestNetwork.inNamespace;
+import static dev.berth.agent.firewall.TestNetwork.ip;
+import static dev.berth.agent.firewall.TestNetwork.quietly;
+import static dev.berth.agent.firewall.TestNetwork.wire;
+
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -9,17 +13,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,7 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * an arrival rather than as silence. {@link #close} removes all of it.
  */
 final class GuardedNetwork implements AutoCloseable {
-    private static final Path IP = Path.of("/usr/sbin/ip");
     static final String METADATA = "169.254.169.254";
     static final String PRIVATE = "10.99.0.7";
     static final String HOST_EXTRA = "192.0.2.77";
@@ -54,10 +52,6 @@ final class GuardedNetwork implements AutoCloseable {
 
     /** One container namespace: its host-side veth holds the gateway address. */
     record Container(String ns, String hostVeth, String gateway, String address) {
-    }
-
-    static boolean available() {
-        return Files.isExecutable(IP) && "root".equals(System.getProperty("user.name"));
     }
 
     private static String hex() {
@@ -86,7 +80,7 @@ final class GuardedNetwork implements AutoCloseable {
             }
             for (Container c : List.of(a, b)) {
                 for (String guarded : List.of(METADATA, PRIVATE, internet)) {
-                    String route = out("route", "get", guarded, "from", c.address, "iif", c.hostVeth);
+                    String route = ip("route", "get", guarded, "from", c.address, "iif", c.hostVeth);
                     if (!route.contains("dev " + internetVeth)) {
                         throw new IllegalStateException("refusing to send: " + guarded + " from " + c.address + " routes " + route);
                     }
@@ -98,17 +92,6 @@ final class GuardedNetwork implements AutoCloseable {
         }
     }
 
-    private static void wire(String ns, String hostSide, String hostAddress, String nsAddress) throws Exception {
-        ip("link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", ns);
-        ip("addr", "add", hostAddress + "/32", "dev", hostSide);
-        ip("link", "set", hostSide, "up");
-        ip("route", "add", nsAddress + "/32", "dev", hostSide);
-        ip("-n", ns, "link", "set", "lo", "up");
-        ip("-n", ns, "addr", "add", nsAddress + "/32", "dev", "eth0");
-        ip("-n", ns, "link", "set", "eth0", "up");
-        ip("-n", ns, "route", "add", hostAddress + "/32", "dev", "eth0", "scope", "link");
-        ip("-n", ns, "route", "add", "default", "via", hostAddress, "dev", "eth0");
-    }
 
     /** TCP and UDP servers at {@code address:port} in namespace {@code ns} (null: the host); returns the port. */
     int serve(String ns, String address, int port) throws Exception {
@@ -159,15 +142,7 @@ final class GuardedNetwork implements AutoCloseable {
 
     /** Whether a TCP client in {@code from} reaches {@code address:port} and hears "ok". */
     static boolean tcp(String from, String address, int port) throws Exception {
-        return inNamespace(from, () -> {
-            try (var s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.ofLiteral(address), port), 1500);
-                s.setSoTimeout(1500);
-                return new String(s.getInputStream().readNBytes(2), StandardCharsets.US_ASCII).equals("ok");
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        return TestNetwork.reaches(from, address, port);
     }
 
     /** Whether a datagram from {@code from} to {@code address:port} gets "ok" back within 1.5 s. */
@@ -190,52 +165,13 @@ final class GuardedNetwork implements AutoCloseable {
         return inNamespace(from, () -> InetAddress.ofLiteral(address).isReachable(1500));
     }
 
-    private static <T> T inNamespace(String ns, Callable<T> work) throws Exception {
-        var task = new FutureTask<>(() -> {
-            SyscallPort.enterNamespace(Path.of("/run/netns", ns), SyscallPort.CLONE_NEWNET);
-            return work.call();
-        });
-        Thread.ofPlatform().daemon().name("netns-" + ns).start(task);
-        try {
-            return task.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
-        }
-    }
-
     @Override
     public void close() throws Exception {
         for (AutoCloseable s : servers) s.close();
-        for (String from : rules) run("rule", "del", "from", from + "/32", "lookup", table);
-        run("route", "flush", "table", table);
-        run("link", "delete", dummy);
-        for (String link : List.of(a.hostVeth, b.hostVeth, internetVeth)) run("link", "delete", link);
-        for (String ns : List.of(a.ns, b.ns, internetNs)) run("netns", "delete", ns);
-    }
-
-    private static void ip(String... args) throws Exception {
-        Result r = run(args);
-        if (r.code != 0) throw new IllegalStateException("ip " + String.join(" ", args) + ": " + r.out);
-    }
-
-    private static String out(String... args) throws Exception {
-        Result r = run(args);
-        if (r.code != 0) throw new IllegalStateException("ip " + String.join(" ", args) + ": " + r.out);
-        return r.out;
-    }
-
-    private record Result(int code, String out) {
-    }
-
-    private static Result run(String... args) throws Exception {
-        var command = new ArrayList<>(List.of(IP.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Result(-1, "timed out");
-        }
-        return new Result(p.exitValue(), out);
+        for (String from : rules) quietly("rule", "del", "from", from + "/32", "lookup", table);
+        quietly("route", "flush", "table", table);
+        quietly("link", "delete", dummy);
+        for (String link : List.of(a.hostVeth, b.hostVeth, internetVeth)) quietly("link", "delete", link);
+        for (String ns : List.of(a.ns, b.ns, internetNs)) quietly("netns", "delete", ns);
     }
 }
