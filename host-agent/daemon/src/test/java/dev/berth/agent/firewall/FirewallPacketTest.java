@@ -35,11 +35,7 @@ class FirewallPacketTest {
 
     @AfterEach
     void unwire() throws Exception {
-        try {
-            if (net != null) net.close();
-        } finally {
-            table.cleanUp();
-        }
+        table.cleanUp(net);
     }
 
     private void apply(boolean publicEgress, List<Destination> allowed) throws Exception {

@@ -69,7 +69,7 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /** A veth from the host into {@code ns}: each side a /32, routed to the other, the namespace's default via the host. */
-    private static void wire(String ns, String hostSide, String hostAddress, String nsAddress) throws Exception {
+    static void wire(String ns, String hostSide, String hostAddress, String nsAddress) throws Exception {
         ip("link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", ns);
         ip("addr", "add", hostAddress + "/32", "dev", hostSide);
         ip("link", "set", hostSide, "up");
@@ -124,7 +124,7 @@ final class TestNetwork implements AutoCloseable {
         return reaches(internetNs, address, port);
     }
 
-    private static boolean reaches(String ns, String address, int port) throws Exception {
+    static boolean reaches(String ns, String address, int port) throws Exception {
         return inNamespace(ns, () -> {
             try (var s = new Socket()) {
                 s.connect(new InetSocketAddress(InetAddress.ofLiteral(address), port), 2000);
@@ -137,7 +137,7 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /** Runs {@code work} on a thread of its own that has entered the namespace (sockets belong to their thread's namespace). */
-    private static <T> T inNamespace(String ns, Callable<T> work) throws Exception {
+    static <T> T inNamespace(String ns, Callable<T> work) throws Exception {
         var task = new FutureTask<>(() -> {
             SyscallPort.enterNamespace(Path.of("/run/netns", ns), SyscallPort.CLONE_NEWNET);
             return work.call();
@@ -162,25 +162,28 @@ final class TestNetwork implements AutoCloseable {
         quietly("netns", "delete", internetNs);
     }
 
-    private static void quietly(String... args) throws Exception {
+    /** Runs ip, whatever comes of it (for cleaning up). */
+    static void quietly(String... args) throws Exception {
         run(args);
     }
 
-    private static void ip(String... args) throws Exception {
-        String failed = run(args);
-        if (failed != null) throw new IllegalStateException("ip " + String.join(" ", args) + ": " + failed);
+    /** Runs ip; what it printed, or an exception with what it printed when it failed. */
+    static String ip(String... args) throws Exception {
+        String[] result = run(args);
+        if (result[0] != null) throw new IllegalStateException("ip " + String.join(" ", args) + ": " + result[0]);
+        return result[1];
     }
 
-    /** Runs ip; null on success, else what it printed. */
-    private static String run(String... args) throws Exception {
+    /** Runs ip: {failure or null, output}. */
+    private static String[] run(String... args) throws Exception {
         var command = new ArrayList<>(List.of(IP.toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            return "timed out";
+            return new String[] {"timed out", out};
         }
-        return p.exitValue() == 0 ? null : out.strip();
+        return new String[] {p.exitValue() == 0 ? null : out, out};
     }
 }

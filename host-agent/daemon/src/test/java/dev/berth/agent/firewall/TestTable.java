@@ -34,6 +34,15 @@ final class TestTable {
         return Firewall.open(NFT, name, subnets);
     }
 
+    /** Closes the test's network, then deletes the table, even when closing failed. */
+    void cleanUp(AutoCloseable network) throws Exception {
+        try {
+            if (network != null) network.close();
+        } finally {
+            cleanUp();
+        }
+    }
+
     /** Deletes the table if it is there. */
     void cleanUp() throws Exception {
         if (nftOutput("list tables").contains("table inet " + name + "\n")) nft("delete table inet " + name + "\n");
