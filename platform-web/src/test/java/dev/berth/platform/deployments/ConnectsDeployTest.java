@@ -56,8 +56,17 @@ class ConnectsDeployTest extends DeployTest {
         });
         for (var host : List.of(a, b)) {
             if (!producerHosts.contains(host.hostId)) continue;
-            eventually(() -> assertThat(host.received().getLast().grants())
-                    .containsExactly(new ConnectGrant(team + ".db", "pg", team + ".consumer", List.of(consumerHost))));
+            eventually(() -> {
+                var grants = host.received().getLast().grants();
+                assertThat(grants).hasSize(1);
+                assertThat(grants.getFirst()).usingRecursiveComparison().ignoringFields("containerPorts")
+                        .isEqualTo(new ConnectGrant(team + ".db", "pg", team + ".consumer", List.of(consumerHost)));
+                // The number pg has in each of this host's db replicas: the peer never picks it.
+                assertThat(grants.getFirst().containerPorts()).isNotEmpty().allSatisfy((container, port) -> {
+                    assertThat(container).startsWith(team + ".db.");
+                    assertThat(port).isEqualTo(5432);
+                });
+            });
         }
 
         // A rolling rollout of the producer: each step reaches the consumer's host, and it is never left without a backend.
