@@ -13,7 +13,10 @@ import java.util.Set;
 /**
  * The agent's one nftables table: what its containers may reach (see {@link ContainerRules}),
  * every drop counted, nothing else on the host touched. Each change is one nft transaction; the
- * methods are synchronized because a change first reads what the table holds.
+ * methods are synchronized because a change depends on what the table holds. This object is the
+ * table's one writer: it reads the verdict maps when it opens and then keeps track of its own
+ * changes, so that {@link #apply} (on every container start) is a single nft run. Should another
+ * writer have changed the maps, the apply that trips over it reads them again and retries.
  *
  * <p>What a container gets: packets from its host interface (CNI {@code ptp}) jump to its own
  * chains. Forwarded, they may reach its DNS resolvers (when it may reach anything), its allowed
@@ -30,6 +33,8 @@ public final class Firewall {
     private final Nft nft;
     private final String table;
     private final FirewallRules rules;
+    /** The verdict maps' entries as this object last wrote or read them (chains and sets left out). */
+    private TableListing known = TableListing.EMPTY;
 
     private Firewall(Nft nft, String table) {
         this.nft = nft;
@@ -45,7 +50,9 @@ public final class Firewall {
      */
     public static Firewall open(Path nft, String table, List<Cidr> containerSubnets) throws IOException {
         var firewall = new Firewall(new Nft(nft, TIMEOUT), TableObjects.table(table));
-        firewall.nft.apply(firewall.rules.base(containerSubnets, Addresses.nonPublicRanges(), firewall.listing(false)));
+        TableListing now = firewall.listing(true);
+        firewall.nft.apply(firewall.rules.base(containerSubnets, Addresses.nonPublicRanges(), now));
+        firewall.known = now; // the base script keeps the maps' entries
         return firewall;
     }
 
@@ -56,15 +63,26 @@ public final class Firewall {
      * @throws IllegalArgumentException when the name is not a runc id, the interface name not a Linux one, or a port out of range
      */
     public synchronized void apply(ContainerRules rules) throws IOException {
-        // Only the maps matter here (chains and sets are added idempotently): two listings, not three.
-        var maps = maps(List.of(TableObjects.FORWARD_MAP, TableObjects.INPUT_MAP));
-        nft.apply(this.rules.apply(rules, new TableListing(Set.of(), Set.of(), maps, List.of())));
+        // Only the maps matter here (chains and sets are added idempotently), and this object made
+        // every change to them since it read them: one nft run, no listing, on a container's start.
+        try {
+            nft.apply(this.rules.apply(rules, known));
+        } catch (IOException refused) {
+            // Someone else changed the maps (an entry to delete is gone, or the interface jumps
+            // elsewhere): read them back and try once more; a real refusal fails again the same way.
+            known = mapsOnly();
+            nft.apply(this.rules.apply(rules, known));
+        }
+        known = known.withContainer(TableObjects.hostInterface(rules.hostInterface()),
+                TableObjects.forwardChain(rules.container()), TableObjects.inputChain(rules.container()));
     }
 
     /** Removes one container's rules; nothing happens when it has none. */
     public synchronized void remove(String container) throws IOException {
-        String script = rules.remove(container, listing(true));
+        TableListing now = listing(true);
+        String script = rules.remove(container, now);
         if (!script.isEmpty()) nft.apply(script);
+        known = mapsOf(now.withoutContainer(TableObjects.forwardChain(container), TableObjects.inputChain(container)));
     }
 
     /** The containers that have rules in the table, for repair after a crash. */
@@ -105,6 +123,15 @@ public final class Firewall {
     /** Deletes the whole table (an agent leaving the host, tests). */
     public synchronized void delete() throws IOException {
         if (listingOrNull(false) != null) nft.apply("delete table inet " + table + "\n");
+        known = TableListing.EMPTY;
+    }
+
+    private TableListing mapsOnly() throws IOException {
+        return new TableListing(Set.of(), Set.of(), maps(List.of(TableObjects.FORWARD_MAP, TableObjects.INPUT_MAP)), List.of());
+    }
+
+    private static TableListing mapsOf(TableListing listing) {
+        return new TableListing(Set.of(), Set.of(), listing.maps(), List.of());
     }
 
     /** What the table holds, without the contents of its sets but the maps' if asked; empty when it does not exist. */

@@ -51,6 +51,35 @@ record TableListing(Set<String> chains, Set<String> sets, Map<String, Map<String
                 .filter(e -> e.getValue().equals(chain)).map(Map.Entry::getKey).toList();
     }
 
+    /**
+     * The maps once a container's chains are given {@code iface} (what {@link FirewallRules#apply}
+     * writes): its old interfaces and the interface's old owner lose their entries.
+     */
+    TableListing withContainer(String iface, String forward, String input) {
+        var out = withoutContainer(forward, input);
+        var maps = new LinkedHashMap<>(out.maps);
+        maps.put(TableObjects.FORWARD_MAP, with(maps.get(TableObjects.FORWARD_MAP), iface, forward));
+        maps.put(TableObjects.INPUT_MAP, with(maps.get(TableObjects.INPUT_MAP), iface, input));
+        return new TableListing(chains, sets, maps, refusals);
+    }
+
+    /** The maps without the entries that jump to the container's chains {@code forward} and {@code input}. */
+    TableListing withoutContainer(String forward, String input) {
+        var maps = new LinkedHashMap<String, Map<String, String>>();
+        this.maps.forEach((name, entries) -> {
+            var kept = new LinkedHashMap<>(entries);
+            kept.values().removeIf(chain -> chain.equals(forward) || chain.equals(input));
+            maps.put(name, kept);
+        });
+        return new TableListing(chains, sets, maps, refusals);
+    }
+
+    private static Map<String, String> with(Map<String, String> entries, String iface, String chain) {
+        var out = entries == null ? new LinkedHashMap<String, String>() : new LinkedHashMap<>(entries);
+        out.put(iface, chain);
+        return out;
+    }
+
     /** Parses nft's JSON listing of one table; an IllegalArgumentException naming what is malformed. */
     static TableListing parse(String json) {
         JsonNode root;

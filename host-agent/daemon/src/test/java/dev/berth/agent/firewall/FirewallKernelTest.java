@@ -79,6 +79,17 @@ class FirewallKernelTest {
     }
 
     @Test
+    void aMapChangedBehindItsBackIsReadAgainAndTheApplyStillLands() throws Exception {
+        firewall.apply(rules("moved", "veth0000eeee", true, List.of()));
+        TestTable.nft("delete element inet " + t.name() + " container_forward { \"veth0000eeee\" }\n");
+
+        firewall.apply(rules("moved", "veth0000ffff", true, List.of()));
+
+        assertThat(t.list()).contains("\"veth0000ffff\" : jump c_moved", "\"veth0000ffff\" : jump i_moved")
+                .doesNotContain("veth0000eeee");
+    }
+
+    @Test
     void reopeningRepairsBaseChainsAndKeepsContainers() throws Exception {
         firewall.apply(rules("kept", "veth0000bbbb", true, List.of()));
         TestTable.nft("delete chain inet " + t.name() + " input\nadd rule inet " + t.name() + " forward accept\n");

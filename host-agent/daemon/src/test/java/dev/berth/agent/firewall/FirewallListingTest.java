@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What the firewall reads back from {@code nft -j list table}, parsed without a kernel. */
@@ -43,6 +45,23 @@ class FirewallListingTest {
                 new Refusal("web-1.a", InetAddress.ofLiteral("203.0.113.10"), "tcp", 8081, 3),
                 new Refusal("web-1.a", InetAddress.ofLiteral("203.0.113.10"), "132", 9, 1),
                 new Refusal("web-1.a", InetAddress.ofLiteral("2001:db8::1"), "icmpv6", 0, 2));
+    }
+
+    @Test
+    void theMapsAfterAnApplyAndARemoveAreWhatTheScriptsLeaveInTheKernel() {
+        var before = new TableListing(Set.of(), Set.of(), Map.of(
+                "container_forward", Map.of("vethold", "c_web", "vethtaken", "c_other", "vethkept", "c_kept"),
+                "container_input", Map.of("vethold", "i_web", "vethtaken", "i_other")), List.of());
+
+        var applied = before.withContainer("vethtaken", "c_web", "i_web");
+        var removed = applied.withoutContainer("c_web", "i_web");
+
+        assertThat(applied.maps()).isEqualTo(Map.of(
+                "container_forward", Map.of("vethtaken", "c_web", "vethkept", "c_kept"),
+                "container_input", Map.of("vethtaken", "i_web")));
+        assertThat(removed.maps()).isEqualTo(Map.of("container_forward", Map.of("vethkept", "c_kept"), "container_input", Map.of()));
+        assertThat(TableListing.EMPTY.withContainer("veth1", "c_a", "i_a").maps())
+                .isEqualTo(Map.of("container_forward", Map.of("veth1", "c_a"), "container_input", Map.of("veth1", "i_a")));
     }
 
     @Test
