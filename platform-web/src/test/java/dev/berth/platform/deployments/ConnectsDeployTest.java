@@ -38,6 +38,14 @@ class ConnectsDeployTest extends DeployTest {
         a.peerAddress("203.0.113.11:7443");
         b.peerAddress("not an address"); // ignored, with a warning; the heartbeat still counts
         String team = team();
+        try {
+            followsTheRollout(a, b, team);
+        } finally {
+            retire(team); // the platform is shared: its replicas must not land on the next test's hosts
+        }
+    }
+
+    private void followsTheRollout(SimulatedAgent a, SimulatedAgent b, String team) throws Exception {
         long first = push(team, apps("1"));
         succeededAt(team, "db", first);
         succeededAt(team, "consumer", first);
