@@ -13,6 +13,9 @@ import java.net.UnknownHostException;
 final class RefusalHints {
     static final String ADMIN_MUST_ALLOW = "not allowed: add it under egressTo (an admin must allow the range for the team)";
     static final String EGRESS_NONE = "egress is none: declare egress: public or list it under egressTo";
+    static final String DNS_ONLY_RESOLVERS = "DNS goes only to the resolvers in its /etc/resolv.conf (it has them with egress: public"
+            + " or any egressTo): to query this server, list it under egressTo with port 53";
+    private static final int DNS_PORT = 53;
 
     private RefusalHints() {
     }
@@ -26,6 +29,8 @@ final class RefusalHints {
         if (address == null) return null;
         boolean ported = protocol.equals("tcp") || protocol.equals("udp");
         var listed = network.egressTo().stream().filter(d -> inside(d.cidr(), address)).toList();
+        // The firewall refuses DNS to anything but the resolvers before it looks at ranges open on every port.
+        if (ported && port == DNS_PORT && listed.stream().noneMatch(d -> d.port() == DNS_PORT)) return DNS_ONLY_RESOLVERS;
         if (!listed.isEmpty()) {
             if (!ported) return "egressTo lets TCP and UDP through, not " + protocol;
             if (listed.stream().anyMatch(d -> d.port() == 0 || d.port() == port)) {

@@ -53,7 +53,7 @@ class AppRefusalsTest extends DeployTest {
             assertThat(pg.get("hint").asString()).isEqualTo("egress is none: declare egress: public or list it under egressTo");
             var dns = refused.stream().filter(r -> r.get("port").asInt() == 53).findFirst().orElseThrow();
             assertThat(dns.get("count").asLong()).isEqualTo(2);
-            assertThat(dns.get("hint").asString()).startsWith("not allowed: add it under egressTo");
+            assertThat(dns.get("hint").asString()).startsWith("DNS goes only to the resolvers in its /etc/resolv.conf");
         });
 
         // The replicas of one host count more; the others' stay: the sum of the latest, not of every report.

@@ -33,6 +33,7 @@ final class FirewallRules {
     /** Protocols with ports: their refusals are counted per port. */
     private static final String PORTED = "{ tcp, udp, dccp, sctp, udplite }";
     private static final int SET_SIZE = 1024;
+    private static final int DNS_PORT = 53;
 
     private final String table;
 
@@ -111,15 +112,11 @@ final class FirewallRules {
         boolean reachesAnything = rules.publicEgress() || !rules.allowed().isEmpty();
         sourceCheck(s, forward, rules.addresses());
         if (reachesAnything) dns(s, forward, rules.resolvers());
-        for (Destination d : rules.allowed()) {
-            if (d.port() < 0 || d.port() > 65535) {
-                throw new IllegalArgumentException("allowed destination " + d.range() + " has port " + d.port() + ", not 0-65535");
-            }
-            String ip = d.range().network().length == 4 ? "ip" : "ip6";
-            String port = d.port() == 0 ? "" : " th dport " + d.port();
-            s.rule(forward, ip + " daddr " + cidr(d.range()) + " meta l4proto { tcp, udp }" + port + " accept",
-                    "allowed: " + cidr(d.range()) + (d.port() == 0 ? " every port" : " port " + d.port()));
-        }
+        // DNS goes to its resolvers only: a destination that names port 53 itself is a decision, a
+        // range open on every port or the public internet is not.
+        for (Destination d : rules.allowed()) if (d.port() == DNS_PORT) allow(s, forward, d);
+        if (reachesAnything) refuseOtherDns(s, forward, c);
+        for (Destination d : rules.allowed()) if (d.port() != DNS_PORT) allow(s, forward, d);
         if (rules.publicEgress()) {
             s.rule(forward, "ip daddr != @" + NON_PUBLIC_4 + " ip daddr != @" + SUBNETS_4 + " accept", "public internet");
             s.rule(forward, "ip6 daddr != @" + NON_PUBLIC_6 + " ip6 daddr != @" + SUBNETS_6 + " accept", "public internet");
@@ -203,6 +200,25 @@ final class FirewallRules {
             if (servers.isEmpty()) continue;
             s.rule(chain, (v6 ? "ip6" : "ip") + " daddr " + anonymousSet(servers) + " meta l4proto { tcp, udp } th dport 53 accept",
                     "DNS to its resolvers");
+        }
+    }
+
+    private static void allow(Script s, String chain, Destination d) {
+        if (d.port() < 0 || d.port() > 65535) {
+            throw new IllegalArgumentException("allowed destination " + d.range() + " has port " + d.port() + ", not 0-65535");
+        }
+        String ip = d.range().network().length == 4 ? "ip" : "ip6";
+        String port = d.port() == 0 ? "" : " th dport " + d.port();
+        s.rule(chain, ip + " daddr " + cidr(d.range()) + " meta l4proto { tcp, udp }" + port + " accept",
+                "allowed: " + cidr(d.range()) + (d.port() == 0 ? " every port" : " port " + d.port()));
+    }
+
+    /** DNS to any server but its resolvers: counted like every refusal, then dropped. */
+    private static void refuseOtherDns(Script s, String chain, String c) {
+        for (boolean v6 : List.of(false, true)) {
+            s.rule(chain, "meta nfproto " + (v6 ? "ipv6" : "ipv4") + " meta l4proto { tcp, udp } th dport " + DNS_PORT
+                    + " add @" + TableObjects.refusedSet(c, v6, true) + " { " + (v6 ? "ip6" : "ip") + " daddr . meta l4proto . th dport }"
+                    + " counter drop", "refused: DNS only to its resolvers");
         }
     }
 

@@ -155,7 +155,7 @@ class FirewallGuardsTest {
     }
 
     @Test
-    void udpReachesTheInternetAndDnsOnlyItsOwnResolverAmongNonPublicAddresses() throws Exception {
+    void udpReachesTheInternetButDnsOnlyItsOwnResolvers() throws Exception {
         int resolver = net.serve(null, a.gateway(), 53);
         int otherResolver = net.serve(null, HOST_EXTRA, 53);
         publicEgress(a, "guard-a");
@@ -169,7 +169,14 @@ class FirewallGuardsTest {
         assertThat(net.arrived("udp", HOST_EXTRA, otherResolver)).isZero();
         assertRefused("guard-a", PRIVATE, "udp", 53);
         assertRefused("guard-a", HOST_EXTRA, "udp", 53);
-        // Public egress means every public address, resolvers included: a public DNS server is reachable by design.
-        assertThat(udp(a.ns(), net.internet, 53)).isTrue();
+        // Public egress is every public address, but DNS only to its resolvers: a public server on
+        // port 53 is refused, over UDP and TCP, while the same server's other ports answer.
+        assertThat(udp(a.ns(), net.internet, 53)).as("a public DNS server over UDP").isFalse();
+        assertThat(tcp(a.ns(), net.internet, 53)).as("a public DNS server over TCP").isFalse();
+        assertThat(net.arrived("udp", net.internet, 53)).isZero();
+        assertThat(net.arrived("tcp", net.internet, 53)).isZero();
+        assertRefused("guard-a", net.internet, "udp", 53);
+        assertRefused("guard-a", net.internet, "tcp", 53);
+        assertThat(tcp(a.ns(), net.internet, PORT)).isTrue();
     }
 }

@@ -51,7 +51,18 @@ class FirewallRulesTest {
                         List.of(C + "ip daddr { 198.51.100.1 } meta l4proto { tcp, udp } th dport 53 accept comment \"DNS to its resolvers\"",
                                 I + "ip daddr { 198.51.100.1 } meta l4proto { tcp, udp } th dport 53 accept comment \"DNS to its resolvers\""),
                         List.of()),
-                row("public egress without resolvers: no DNS rule", rules(V4, true, List.of(), List.of()), List.of(), List.of("dport 53")),
+                row("public egress without resolvers: no DNS rule, and DNS elsewhere refused",
+                        rules(V4, true, List.of(), List.of()),
+                        List.of(C + "meta nfproto ipv4 meta l4proto { tcp, udp } th dport 53 add @r4_app { ip daddr . meta l4proto . th dport } counter drop comment \"refused: DNS only to its resolvers\""),
+                        List.of("dport 53 accept")),
+                row("no egress: no DNS rules at all", rules(V4, false, List.of(), DNS), List.of(), List.of("dport 53")),
+                row("an allowed destination naming port 53 passes before the DNS refusal",
+                        rules(V4, false, List.of(to("10.9.0.0/24", 0), to("10.53.0.2/32", 53)), DNS),
+                        List.of(C + "ip daddr 10.53.0.2/32 meta l4proto { tcp, udp } th dport 53 accept comment \"allowed: 10.53.0.2/32 port 53\"\n"
+                                + C + "meta nfproto ipv4 meta l4proto { tcp, udp } th dport 53 add @r4_app",
+                                "counter drop comment \"refused: DNS only to its resolvers\"\n" + C
+                                        + "ip daddr 10.9.0.0/24 meta l4proto { tcp, udp } accept comment \"allowed: 10.9.0.0/24 every port\""),
+                        List.of()),
                 row("allowed only: DNS, no public internet", rules(V4, false, List.of(to("10.1.0.0/16", 5432)), DNS),
                         List.of(C + "ip daddr 10.1.0.0/16 meta l4proto { tcp, udp } th dport 5432 accept comment \"allowed: 10.1.0.0/16 port 5432\"",
                                 "th dport 53 accept"), List.of("public internet")),
@@ -165,6 +176,8 @@ class FirewallRulesTest {
                 add rule inet berth_t c_app ip saddr != { 198.51.100.2 } counter drop comment "not from its address"
                 add rule inet berth_t c_app meta nfproto ipv6 counter drop comment "it has no IPv6 address"
                 add rule inet berth_t c_app ip daddr { 198.51.100.1 } meta l4proto { tcp, udp } th dport 53 accept comment "DNS to its resolvers"
+                add rule inet berth_t c_app meta nfproto ipv4 meta l4proto { tcp, udp } th dport 53 add @r4_app { ip daddr . meta l4proto . th dport } counter drop comment "refused: DNS only to its resolvers"
+                add rule inet berth_t c_app meta nfproto ipv6 meta l4proto { tcp, udp } th dport 53 add @r6_app { ip6 daddr . meta l4proto . th dport } counter drop comment "refused: DNS only to its resolvers"
                 add rule inet berth_t c_app ip daddr 10.1.0.0/16 meta l4proto { tcp, udp } th dport 5432 accept comment "allowed: 10.1.0.0/16 port 5432"
                 add rule inet berth_t c_app meta l4proto { tcp, udp, dccp, sctp, udplite } add @r4_app { ip daddr . meta l4proto . th dport }
                 add rule inet berth_t c_app meta nfproto ipv4 meta l4proto != { tcp, udp, dccp, sctp, udplite } add @p4_app { ip daddr . meta l4proto }
