@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * in for containers. Cases take turns round by round ({@link RelayBench#compare}). Prints a table;
  * asserts nothing about speed. Not part of the suite (surefire excludes *Benchmark):
  * <pre>./mvnw -o -q -pl host-agent/daemon -am test -Dtest=ConnectsBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
- * Options: {@code -Dbench.mib=1024 -Dbench.runs=5 -Dbench.trips=20000 -Dbench.veth=true}.
+ * Options: {@code -Dbench.mib=1024 -Dbench.runs=5 -Dbench.trips=20000 -Dbench.message=1024 -Dbench.veth=true}.
  */
 class ConnectsBenchmark {
     private static final boolean VETH = Boolean.parseBoolean(System.getProperty("bench.veth", "true"));

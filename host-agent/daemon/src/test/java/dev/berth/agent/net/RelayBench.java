@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * What the relay benchmarks share: a sink and an echo server, a bulk client and a round-trip
  * client, and a comparison of several ways of reaching the servers that takes turns round by round
  * and prints a table beside the first (the direct baseline). Options, read once:
- * {@code -Dbench.mib=1024 -Dbench.runs=5 -Dbench.trips=20000}. Tests only.
+ * {@code -Dbench.mib=1024 -Dbench.runs=5 -Dbench.trips=20000 -Dbench.message=1024}. Tests only.
  */
 public final class RelayBench {
     /** Bytes per throughput run. */
@@ -27,7 +27,8 @@ public final class RelayBench {
     /** Rounds; each case makes one throughput run and {@code TRIPS / RUNS} round trips per round. */
     public static final int RUNS = Integer.getInteger("bench.runs", 5);
     public static final int TRIPS = Integer.getInteger("bench.trips", 20_000);
-    public static final int MESSAGE = 1024;
+    /** Bytes of each request and of each answer. */
+    public static final int MESSAGE = Integer.getInteger("bench.message", 1024);
     private static final int WARMUP_TRIPS = 1_000;
     /** Process CPU time (user and system, all threads): client, relays and servers all run in this JVM. */
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
