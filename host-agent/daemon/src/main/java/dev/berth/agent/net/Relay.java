@@ -1,6 +1,7 @@
 package dev.berth.agent.net;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -82,6 +83,8 @@ public final class Relay {
         }
 
         private void begin(Relay relay) {
+            noDelay(a);
+            if (b instanceof SocketChannel socket) noDelay(socket);
             var builder = Thread.ofPlatform().daemon().stackSize(STACK_BYTES).name("relay");
             builder.start(() -> direction(relay, a, b));
             builder.start(() -> direction(relay, b, a));
@@ -142,6 +145,19 @@ public final class Relay {
         /** How many of the two directions moved their bytes with splice(2) (known once they end). */
         public int splicedDirections() {
             return spliced.get();
+        }
+
+        /**
+         * Sends what the relay writes at once: it writes only what it read, and with Nagle on, the
+         * tail of a message cut in two by a read would wait for an ACK the receiver delays until
+         * it has the whole message (40 ms on Linux). The endpoints' own sockets keep their choice.
+         */
+        private static void noDelay(SocketChannel c) {
+            try {
+                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException | RuntimeException gone) {
+                // closed already: the relay ends at once
+            }
         }
 
         private static void shutdownQuietly(SocketChannel c) {

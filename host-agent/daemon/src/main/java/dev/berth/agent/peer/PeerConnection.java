@@ -24,6 +24,8 @@ public final class PeerConnection implements ByteStream {
     PeerConnection(SSLSocket tls, Socket plain) throws IOException {
         this.tls = tls;
         this.plain = plain;
+        // Relayed bytes go out at once, as the relay's sockets do (see Relay): no Nagle wait for a record's tail.
+        plain.setTcpNoDelay(true);
         this.in = Channels.newChannel(tls.getInputStream());
         this.out = Channels.newChannel(tls.getOutputStream());
     }

@@ -1,11 +1,12 @@
 package dev.berth.agent.net;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
-/** A test server on 127.0.0.1 (of the calling thread's namespace): one platform thread per connection. */
+/** A test server on 127.0.0.1 (of the calling thread's namespace), or another address of it: one platform thread per connection. */
 final class LoopbackServer {
 
     /** What the server does with one connection; the connection is closed afterwards. */
@@ -19,7 +20,12 @@ final class LoopbackServer {
 
     /** Binds a free port and serves it until the returned channel is closed. */
     static ServerSocketChannel start(Handler handler) throws IOException {
-        var server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        return start(InetAddress.getByName("127.0.0.1"), handler);
+    }
+
+    /** Binds a free port of {@code address} (the wildcard for all of the namespace's) and serves it until closed. */
+    static ServerSocketChannel start(InetAddress address, Handler handler) throws IOException {
+        var server = ServerSocketChannel.open().bind(new InetSocketAddress(address, 0));
         Thread.ofPlatform().daemon().start(() -> {
             while (server.isOpen()) {
                 try {
