@@ -1,10 +1,12 @@
 package dev.berth.agent.sys;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
+import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 
 /**
@@ -22,7 +24,21 @@ public final class SyscallPort {
     private static final int F_SETFL = 4;
     private static final int F_SETPIPE_SZ = 1031;
     private static final int O_NONBLOCK = 0x800;
+    /** mount(2)'s MS_BIND from sys/mount.h, and umount2's MNT_DETACH. */
+    private static final long MS_BIND = 4096;
+    private static final int MNT_DETACH = 2;
+    /** An IPv4 datagram socket: the handle interface ioctls go through. */
+    private static final int AF_INET = 2;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    /** Interface flag ioctls from linux/sockios.h; {@code struct ifreq} is 40 bytes, its flags a short at 16. */
+    private static final long SIOCGIFFLAGS = 0x8913;
+    private static final long SIOCSIFFLAGS = 0x8914;
+    private static final int IFREQ_SIZE = 40;
+    private static final int IFREQ_FLAGS = 16;
+    private static final int IFF_UP = 1;
     /** errno values from asm-generic/errno-base.h and errno.h. */
+    public static final int ENOENT = 2;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
     public static final int EINVAL = 22;
@@ -64,6 +80,14 @@ public final class SyscallPort {
 
         int fcntl(int fd, int cmd, int arg);
         int mkfifo(String path, int mode);
+
+        int mount(String source, String target, String type, long flags, Pointer data);
+
+        int umount2(String target, int flags);
+
+        int socket(int domain, int type, int protocol);
+
+        int ioctl(int fd, long request, @In @Out byte[] arg);
     }
 
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
@@ -77,6 +101,47 @@ public final class SyscallPort {
         if (fd < 0) throw new IOException("cannot open " + nsPath + ": " + lastError());
         try {
             if (LIBC.setns(fd, type) != 0) throw new IOException("setns(" + nsPath + ") failed: " + lastError());
+        } finally {
+            LIBC.close(fd);
+        }
+    }
+
+    /** An open descriptor (close-on-exec) of the namespace at {@code nsPath}; give it back with {@link #close}. */
+    public static int openNamespace(Path nsPath) throws IOException {
+        int fd = LIBC.open(nsPath.toString(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw new IOException("cannot open " + nsPath + ": " + lastError());
+        return fd;
+    }
+
+    /** Moves the calling thread into the namespace {@code fd} (from {@link #openNamespace}) refers to. */
+    public static void enterNamespace(int fd, int type) throws ErrnoException {
+        if (LIBC.setns(fd, type) != 0) throw new ErrnoException("setns", errno());
+    }
+
+    /** Bind-mounts {@code source} (a file or directory) onto {@code target}, which must exist and be of the same kind. */
+    public static void bindMount(Path source, Path target) throws ErrnoException {
+        if (LIBC.mount(source.toString(), target.toString(), null, MS_BIND, null) != 0) {
+            throw new ErrnoException("bind mount of " + source + " on " + target, errno());
+        }
+    }
+
+    /** Detaches the mount at {@code target} (it goes once nothing uses it); {@link #EINVAL} when none is there. */
+    public static void unmountDetached(Path target) throws ErrnoException {
+        if (LIBC.umount2(target.toString(), MNT_DETACH) != 0) throw new ErrnoException("umount of " + target, errno());
+    }
+
+    /** Sets the interface {@code name} of the calling thread's network namespace up. */
+    public static void interfaceUp(String name) throws ErrnoException {
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length >= IFREQ_FLAGS) throw new IllegalArgumentException("interface name '" + name + "' is too long");
+        int fd = LIBC.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) throw new ErrnoException("socket", errno());
+        try {
+            byte[] ifreq = new byte[IFREQ_SIZE];
+            System.arraycopy(bytes, 0, ifreq, 0, bytes.length);
+            if (LIBC.ioctl(fd, SIOCGIFFLAGS, ifreq) != 0) throw new ErrnoException("SIOCGIFFLAGS of " + name, errno());
+            ifreq[IFREQ_FLAGS] |= IFF_UP; // little-endian: the flag is in the short's low byte
+            if (LIBC.ioctl(fd, SIOCSIFFLAGS, ifreq) != 0) throw new ErrnoException("SIOCSIFFLAGS of " + name, errno());
         } finally {
             LIBC.close(fd);
         }

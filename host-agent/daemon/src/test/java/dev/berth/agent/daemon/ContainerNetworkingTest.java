@@ -54,7 +54,7 @@ class ContainerNetworkingTest {
         work = Files.createTempDirectory("berth-net-test");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
         state = work.resolve("state");
-        rootfs = Busybox.tree(work.resolve("busybox"), "sh", "sleep", "cat", "nc", "touch");
+        rootfs = Busybox.tree(work.resolve("busybox"), "sh", "sleep", "cat", "nc", "touch", "ls", "kill");
     }
 
     @AfterEach
@@ -133,6 +133,12 @@ class ContainerNetworkingTest {
         assertThat(agent.exec("closed", List.of("/bin/cat", "/etc/resolv.conf")).output()).doesNotContainPattern("(?m)^nameserver");
         assertThat(agent.exec("loopback", List.of("/bin/cat", "/proc/net/dev")).output()).contains("lo:").doesNotContain("eth0");
         assertThat(agent.exec("open", List.of("/bin/cat", "/proc/net/dev")).output()).contains("lo:", "eth0:");
+        // The namespaces are the agent's: loopback up with its address, sysfs of the container's network, low ports open.
+        assertThat(agent.exec("open", List.of("/bin/cat", "/sys/class/net/lo/flags")).output().strip()).isEqualTo("0x9");
+        assertThat(agent.exec("open", List.of("/bin/cat", "/proc/net/fib_trie")).output()).contains("127.0.0.1");
+        assertThat(agent.exec("open", List.of("/bin/ls", "/sys/class/net")).output().split("\\s+")).containsExactlyInAnyOrder("eth0", "lo");
+        assertThat(agent.exec("open", List.of("/bin/sh", "-c", "nc -l -p 80 & sleep 0.3; cat /proc/net/tcp /proc/net/tcp6; kill %1"))
+                .output()).as("listening on port 80 (0050)").containsPattern(":0050 [0-9A-F:]+ 0A");
 
         for (String name : List.of("open", "closed", "loopback")) {
             var report = agent.inspect(name).isolation();
@@ -197,6 +203,24 @@ class ContainerNetworkingTest {
 
         successor.remove("doomed");
         assertNothingLeft(List.of(link));
+    }
+
+    @Test
+    void anAgentDyingRightAfterMakingTheNamespaceLeavesNothingAfterItsRestart() throws Exception {
+        var agent = agent("198.51.100.80/28", 2);
+        Path netns = state.resolve("network/netns/early");
+        agent.launcherForTests().afterNetworkNamespace = () -> {
+            assertThat(mounted(netns)).as("the namespace is pinned before runc starts").isTrue();
+            throw new AgentCrash();
+        };
+        assertThatThrownBy(() -> agent.run(sleeper("early", egress(ContainerSpec.Egress.PUBLIC)))).isInstanceOf(AgentCrash.class);
+        assertThat(state.resolve("containers/early/network.json")).as("recorded before it was made").exists();
+
+        var successor = agent("198.51.100.80/28", 2);
+        assertThat(successor.ps()).extracting(ContainerInfo::name).containsExactly("early");
+        assertNothingLeft(List.of());
+        successor.remove("early");
+        assertNothingLeft(List.of());
     }
 
     @Test
@@ -311,5 +335,23 @@ class ContainerNetworkingTest {
             assertThat(files.map(f -> f.getFileName().toString())).as("leases").noneMatch(f -> f.startsWith("198.51.100."));
         }
         assertThat(firewall().containers()).as("firewall chains").isEmpty();
+        String agentNetwork = state.resolve("network").toAbsolutePath().normalize() + "/";
+        assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).as("the agent's namespace mounts")
+                .noneMatch(line -> line.contains(agentNetwork));
+        for (String dir : List.of("netns", "userns")) {
+            Path d = state.resolve("network").resolve(dir);
+            try (Stream<Path> files = Files.exists(d) ? Files.list(d) : Stream.empty()) {
+                assertThat(files).as(dir + " files").isEmpty();
+            }
+        }
+    }
+
+    private static boolean mounted(Path file) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .anyMatch(line -> line.contains(" " + file.toAbsolutePath().normalize() + " "));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
