@@ -298,7 +298,11 @@ public final class ContainerNetwork {
         }
     }
 
+    /**
+     * Unsynced: what it records (namespaces, interfaces, rules) ends with the machine, and the repair
+     * after a reboot finds a lease by its holder; an agent's crash leaves the page cache as it was.
+     */
     private static void write(Path dir, Attached attached) throws IOException {
-        AtomicFile.at(dir.resolve(RECORD)).withMode("rw-------").write(JSON.writeValueAsBytes(attached));
+        AtomicFile.at(dir.resolve(RECORD)).withMode("rw-------").unsynced().write(JSON.writeValueAsBytes(attached));
     }
 }

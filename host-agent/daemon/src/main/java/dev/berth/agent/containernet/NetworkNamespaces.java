@@ -21,9 +21,10 @@ import java.util.stream.Stream;
  * path. Each is pinned by a bind mount on {@code userns/NAME} and {@code netns/NAME} (directories
  * root's alone); loopback is brought up, as runc does only in namespaces it makes itself.
  *
- * <p>A process of a multithreaded program may not make a user namespace, so a holder ({@code
- * unshare --user --net cat}, util-linux's) makes both; the agent writes its id maps, pins its
- * namespaces and lets it end.
+ * <p>A process of a multithreaded program may not make a user namespace for itself, so a holder
+ * process is started in both (in-process through {@link SyscallPort#holdNamespaces} on x86-64,
+ * elsewhere util-linux's {@code unshare --user --net cat}); the agent writes its id maps, pins its
+ * namespaces and ends it.
  */
 final class NetworkNamespaces {
     private static final Path UNSHARE = Path.of("/usr/bin/unshare");
@@ -32,11 +33,18 @@ final class NetworkNamespaces {
 
     private final Path netns;
     private final Path userns;
+    private final boolean inProcess;
 
     /** @param root the agent's network directory */
     NetworkNamespaces(Path root) {
+        this(root, SyscallPort.canHoldNamespaces());
+    }
+
+    /** @param inProcess whether holders are started in-process (tests choose; see {@link #holder}) */
+    NetworkNamespaces(Path root, boolean inProcess) {
         this.netns = root.resolve("netns");
         this.userns = root.resolve("userns");
+        this.inProcess = inProcess;
     }
 
     /** Where the network namespace of container {@code name} is pinned. */
@@ -53,13 +61,7 @@ final class NetworkNamespaces {
     void create(String name, IdRange ids) throws IOException {
         remove(name);
         directories();
-        Process holder = new ProcessBuilder(UNSHARE.toString(), "--user", "--net", "--", CAT.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            // cat echoes the line only once unshare has made the namespaces and handed over to it.
-            holder.getOutputStream().write('\n');
-            holder.getOutputStream().flush();
-            if (holder.getInputStream().read() != '\n') throw new IOException("unshare ended before it made the namespaces");
+        try (var holder = holder()) {
             Path proc = Path.of("/proc", Long.toString(holder.pid()));
             byte[] map = ("0 " + ids.hostStart() + " " + ids.size() + "\n").getBytes(StandardCharsets.US_ASCII);
             Files.write(proc.resolve("uid_map"), map);
@@ -68,16 +70,63 @@ final class NetworkNamespaces {
             pin(proc.resolve("ns/net"), path(name));
             loopbackUp(path(name));
         } catch (IOException | RuntimeException e) {
-            holder.destroyForcibly();
             try {
                 remove(name);
             } catch (IOException | RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
             throw new IOException("cannot make the namespaces of " + name + ": " + e.getMessage(), e);
-        } finally {
-            holder.getOutputStream().close(); // cat ends; the JDK reaps it
-            holder.getInputStream().close();
+        }
+    }
+
+    /** A process in a new user namespace and a network namespace it owns, until closed. */
+    private interface Holder extends AutoCloseable {
+        long pid();
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** Started in-process where {@link SyscallPort#canHoldNamespaces} says so, else through util-linux's unshare. */
+    private Holder holder() throws IOException {
+        if (inProcess) {
+            var held = SyscallPort.holdNamespaces(SyscallPort.CLONE_NEWUSER | SyscallPort.CLONE_NEWNET);
+            return new Holder() {
+                @Override
+                public long pid() {
+                    return held.pid();
+                }
+
+                @Override
+                public void close() {
+                    held.close();
+                }
+            };
+        }
+        Process unshare = new ProcessBuilder(UNSHARE.toString(), "--user", "--net", "--", CAT.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        var holder = new Holder() {
+            @Override
+            public long pid() {
+                return unshare.pid();
+            }
+
+            @Override
+            public void close() throws IOException {
+                unshare.destroyForcibly(); // the JDK reaps it
+                unshare.getOutputStream().close();
+                unshare.getInputStream().close();
+            }
+        };
+        try {
+            // cat echoes the line only once unshare has made the namespaces and handed over to it.
+            unshare.getOutputStream().write('\n');
+            unshare.getOutputStream().flush();
+            if (unshare.getInputStream().read() != '\n') throw new IOException("unshare ended before it made the namespaces");
+            return holder;
+        } catch (IOException e) {
+            holder.close();
+            throw e;
         }
     }
 

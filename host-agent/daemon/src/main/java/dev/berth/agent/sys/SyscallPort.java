@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
@@ -81,6 +82,12 @@ public final class SyscallPort {
         int fcntl(int fd, int cmd, int arg);
         int mkfifo(String path, int mode);
 
+        int clone(Pointer fn, Pointer stack, int flags, Pointer arg);
+
+        int kill(int pid, int signal);
+
+        int waitpid(int pid, @Out int[] status, int options);
+
         int mount(String source, String target, String type, long flags, Pointer data);
 
         int umount2(String target, int flags);
@@ -91,6 +98,14 @@ public final class SyscallPort {
     }
 
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    /** CLONE_NEWUSER from sched.h; CLONE_VM shares the caller's memory, SIGCHLD is the exit signal. */
+    public static final int CLONE_NEWUSER = 0x10000000;
+    private static final int CLONE_VM = 0x100;
+    private static final int SIGCHLD = 17;
+    private static final int SIGKILL = 9;
+    /** x86-64's pause(2): a holder waits in it until it is killed. */
+    private static final long SYS_PAUSE_AMD64 = 34;
+    private static final int HOLDER_STACK = 16 << 10;
 
     private SyscallPort() {
     }
@@ -145,6 +160,66 @@ public final class SyscallPort {
         } finally {
             LIBC.close(fd);
         }
+    }
+
+    /**
+     * Whether {@link #holdNamespaces} works here: on x86-64 only, the one architecture whose pause(2)
+     * a holder can call through libc's {@code syscall} with nothing but the call's number.
+     */
+    public static boolean canHoldNamespaces() {
+        return System.getProperty("os.arch").equals("amd64");
+    }
+
+    /**
+     * A process in new namespaces of {@code flags} (e.g. {@link #CLONE_NEWUSER} | {@link
+     * #CLONE_NEWNET}) that only waits in the kernel until {@link NamespaceHolder#close} kills it.
+     * A thread of a multithreaded program may not make a user namespace for itself, but may start a
+     * process in one: clone(2) with the caller's memory shared (nothing is copied) and a 16 KiB
+     * stack of its own, on which the child runs libc's {@code syscall(SYS_pause)} and no code of
+     * this program. Only on x86-64 ({@link #canHoldNamespaces}).
+     */
+    public static NamespaceHolder holdNamespaces(int flags) throws ErrnoException {
+        if (!canHoldNamespaces()) throw new ErrnoException("holding namespaces on " + System.getProperty("os.arch"), ENOSYS);
+        var runtime = Runtime.getRuntime(LIBC);
+        Pointer stack = Memory.allocateDirect(runtime, HOLDER_STACK);
+        long top = (stack.address() + HOLDER_STACK) & ~15L;
+        int pid = LIBC.clone(Pointer.wrap(runtime, SyscallFunction.ADDRESS), Pointer.wrap(runtime, top), flags | CLONE_VM | SIGCHLD,
+                Pointer.wrap(runtime, SYS_PAUSE_AMD64));
+        if (pid < 0) throw new ErrnoException("clone", errno());
+        return new NamespaceHolder(pid, stack);
+    }
+
+    /** A process {@link #holdNamespaces} started; closing kills and reaps it, then lets its stack go. */
+    public static final class NamespaceHolder implements AutoCloseable {
+        private final int pid;
+        /** The child's stack (a jnr-ffi buffer), kept reachable while the child may run on it. */
+        private Object stack;
+
+        private NamespaceHolder(int pid, Object stack) {
+            this.pid = pid;
+            this.stack = stack;
+        }
+
+        public long pid() {
+            return pid;
+        }
+
+        @Override
+        public void close() {
+            if (stack == null) return;
+            LIBC.kill(pid, SIGKILL);
+            int[] status = new int[1];
+            while (LIBC.waitpid(pid, status, 0) < 0 && errno() == EINTR) {
+                // reaped once the kill has landed
+            }
+            stack = null; // the child ran on it until now
+        }
+    }
+
+    /** libc's {@code syscall} entry, the function a holder runs. */
+    private static final class SyscallFunction {
+        static final long ADDRESS = com.kenai.jffi.Library.getCachedInstance("libc.so.6", com.kenai.jffi.Library.LAZY)
+                .getSymbolAddress("syscall");
     }
 
     /** Makes this process adopt orphaned descendants, so containers it starts stay its children. */
