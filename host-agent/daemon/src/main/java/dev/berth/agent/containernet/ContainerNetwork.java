@@ -140,9 +140,10 @@ public final class ContainerNetwork {
         }
     }
 
-    /** The setup of a container in the namespace the agent made: ADD, then its rules. */
+    /** The setup of a container in the namespace the agent made: loopback up, ADD, then its rules. */
     Attached attachJoined(String name, Path dir, ContainerSpec.Network network, Runnable afterAdd) throws IOException {
         var before = attached(dir).orElseThrow(() -> new IOException("the network record of " + name + " is gone"));
+        namespaces.loopbackUp(name);
         return attach(name, dir, before, Path.of(before.netns()), network, afterAdd);
     }
 

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * namespace it owns (as runc would have made them: the container's root keeps the same powers over
  * its network, so {@code runc exec} can enter it and sysfs can be mounted), which runc joins by
  * path. Each is pinned by a bind mount on {@code userns/NAME} and {@code netns/NAME} (directories
- * root's alone); loopback is brought up, as runc does only in namespaces it makes itself.
+ * root's alone).
  *
  * <p>A process of a multithreaded program may not make a user namespace for itself, so a holder
  * process is started in both (in-process through {@link SyscallPort#holdNamespaces} on x86-64,
@@ -68,7 +68,6 @@ final class NetworkNamespaces {
             Files.write(proc.resolve("gid_map"), map);
             pin(proc.resolve("ns/user"), userPath(name));
             pin(proc.resolve("ns/net"), path(name));
-            loopbackUp(path(name));
         } catch (IOException | RuntimeException e) {
             try {
                 remove(name);
@@ -135,8 +134,12 @@ final class NetworkNamespaces {
         SyscallPort.bindMount(namespace, file);
     }
 
-    /** On a platform thread of its own, which steps into the namespace and back. */
-    private static void loopbackUp(Path namespace) throws IOException {
+    /**
+     * Brings loopback up in {@code name}'s network namespace (runc does so only in namespaces it
+     * makes), on a platform thread of its own which steps into the namespace and back.
+     */
+    void loopbackUp(String name) throws IOException {
+        Path namespace = path(name);
         var failure = new AtomicReference<Exception>();
         Thread thread = Thread.ofPlatform().name("netns-lo").start(() -> {
             try {

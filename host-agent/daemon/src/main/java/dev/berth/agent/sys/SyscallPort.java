@@ -18,6 +18,15 @@ import jnr.ffi.annotations.Out;
 public final class SyscallPort {
     /** CLONE_NEWNET from sched.h. */
     public static final int CLONE_NEWNET = 0x40000000;
+    /** CLONE_NEWUSER from sched.h; CLONE_VM and CLONE_FILES share the caller's memory and descriptors, SIGCHLD is the exit signal. */
+    public static final int CLONE_NEWUSER = 0x10000000;
+    private static final int CLONE_VM = 0x100;
+    private static final int CLONE_FILES = 0x400;
+    private static final int SIGCHLD = 17;
+    private static final int SIGKILL = 9;
+    /** x86-64's pause(2): a holder waits in it until it is killed. */
+    private static final long SYS_PAUSE_AMD64 = 34;
+    private static final int HOLDER_STACK = 16 << 10;
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
     private static final int PR_SET_CHILD_SUBREAPER = 36;
@@ -98,14 +107,6 @@ public final class SyscallPort {
     }
 
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-    /** CLONE_NEWUSER from sched.h; CLONE_VM shares the caller's memory, SIGCHLD is the exit signal. */
-    public static final int CLONE_NEWUSER = 0x10000000;
-    private static final int CLONE_VM = 0x100;
-    private static final int SIGCHLD = 17;
-    private static final int SIGKILL = 9;
-    /** x86-64's pause(2): a holder waits in it until it is killed. */
-    private static final long SYS_PAUSE_AMD64 = 34;
-    private static final int HOLDER_STACK = 16 << 10;
 
     private SyscallPort() {
     }
@@ -174,8 +175,8 @@ public final class SyscallPort {
      * A process in new namespaces of {@code flags} (e.g. {@link #CLONE_NEWUSER} | {@link
      * #CLONE_NEWNET}) that only waits in the kernel until {@link NamespaceHolder#close} kills it.
      * A thread of a multithreaded program may not make a user namespace for itself, but may start a
-     * process in one: clone(2) with the caller's memory shared (nothing is copied) and a 16 KiB
-     * stack of its own, on which the child runs libc's {@code syscall(SYS_pause)} and no code of
+     * process in one: clone(2) with the caller's memory and descriptor table shared (nothing is
+     * copied, no descriptor is held twice) and a 16 KiB stack of its own, on which the child runs libc's {@code syscall(SYS_pause)} and no code of
      * this program. Only on x86-64 ({@link #canHoldNamespaces}).
      */
     public static NamespaceHolder holdNamespaces(int flags) throws ErrnoException {
@@ -183,7 +184,7 @@ public final class SyscallPort {
         var runtime = Runtime.getRuntime(LIBC);
         Pointer stack = Memory.allocateDirect(runtime, HOLDER_STACK);
         long top = (stack.address() + HOLDER_STACK) & ~15L;
-        int pid = LIBC.clone(Pointer.wrap(runtime, SyscallFunction.ADDRESS), Pointer.wrap(runtime, top), flags | CLONE_VM | SIGCHLD,
+        int pid = LIBC.clone(Pointer.wrap(runtime, SyscallFunction.ADDRESS), Pointer.wrap(runtime, top), flags | CLONE_VM | CLONE_FILES | SIGCHLD,
                 Pointer.wrap(runtime, SYS_PAUSE_AMD64));
         if (pid < 0) throw new ErrnoException("clone", errno());
         return new NamespaceHolder(pid, stack);

@@ -48,6 +48,7 @@ class NetworkNamespacesTest {
         Assumptions.assumeTrue(!inProcess || SyscallPort.canHoldNamespaces(), "in-process holders need x86-64");
         var namespaces = new NetworkNamespaces(root, inProcess);
         namespaces.create("web", IDS);
+        namespaces.loopbackUp("web");
 
         assertThat(namespaces.pinned("web")).isTrue();
         assertThat(namespaces.names()).containsExactly("web");

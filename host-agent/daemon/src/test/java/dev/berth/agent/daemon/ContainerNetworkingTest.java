@@ -254,6 +254,42 @@ class ContainerNetworkingTest {
     }
 
     @Test
+    void aContainerWhoseBundleAnOlderAgentWroteIsAttachedThroughItsProcessAndDetachedCleanly() throws Exception {
+        var agent = agent("198.51.100.96/28", 3);
+        // Fails once, a few seconds in (a volume remembers), then runs: the supervisor restarts it.
+        var spec = RunArguments.parse(List.of("--name", "older", "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
+                "--volume", "data:/data:8Mi", "--restart", "on-failure", "--", "/bin/sh", "-c",
+                "if [ -e /data/ran ]; then exec sleep 600; fi; touch /data/ran; sleep 4; exit 1"))
+                .withNetwork(egress(ContainerSpec.Egress.PUBLIC));
+        agent.run(spec);
+        agent.close();
+        agents.remove(agent);
+        // Its bundle as an agent before the agent's own namespaces wrote it: runc makes them, the hook names the process.
+        Path config = new ContainerDir(state.resolve("containers/older")).config();
+        var json = (tools.jackson.databind.node.ObjectNode) tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(Files.readString(config));
+        for (var ns : json.path("linux").path("namespaces")) ((tools.jackson.databind.node.ObjectNode) ns).remove("path");
+        Files.writeString(config, json.toString());
+
+        var successor = agent("198.51.100.96/28", 3);
+        var deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline) && !(successor.ps().getFirst().restarts() >= 1
+                && successor.ps().getFirst().status().equals("running"))) {
+            Thread.sleep(100);
+        }
+        assertThat(successor.ps().getFirst().status()).isEqualTo("running");
+        var attached = successor.launcherForTests().network().attached(state.resolve("containers/older")).orElseThrow();
+        assertThat(attached.process()).as("attached through its process").isNotNull();
+        assertThat(attached.netns()).isNull();
+        assertThat(successor.exec("older", List.of("/bin/cat", "/proc/net/dev")).output()).contains("eth0:");
+        assertThat(firewall().containers()).containsExactly("older");
+
+        successor.stop("older", Duration.ZERO);
+        successor.remove("older");
+        assertNothingLeft(List.of(attached.hostInterface()));
+    }
+
+    @Test
     void aFailedSetupFailsTheStartWithItsReasonAndLeavesNothing() throws Exception {
         var agent = agent("198.51.100.80/28", 2);
         var veth = new CompletableFuture<String>();
