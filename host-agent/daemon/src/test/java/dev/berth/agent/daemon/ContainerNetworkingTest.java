@@ -226,18 +226,8 @@ class ContainerNetworkingTest {
     @Test
     void aRestartedRunIsAttachedAgainWithItsOldLeaseReleased() throws Exception {
         var agent = agent("198.51.100.96/28", 3);
-        // Fails once (a volume remembers), then runs: the supervisor restarts it after a second.
-        var spec = RunArguments.parse(List.of("--name", "flaky", "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
-                "--volume", "data:/data:8Mi", "--restart", "on-failure", "--", "/bin/sh", "-c",
-                "if [ -e /data/failed ]; then exec sleep 600; fi; touch /data/failed; exit 1"))
-                .withNetwork(egress(ContainerSpec.Egress.PUBLIC));
-        agent.run(spec);
-        var deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            var info = agent.ps().getFirst();
-            if (info.restarts() >= 1 && info.status().equals("running")) break;
-            Thread.sleep(100);
-        }
+        agent.run(failingOnce("flaky", ""));
+        awaitRestarted(agent);
         assertThat(agent.ps().getFirst().restarts()).isEqualTo(1);
         assertThat(agent.ps().getFirst().status()).isEqualTo("running");
         String veth = hostInterface(agent, "flaky");
@@ -256,12 +246,7 @@ class ContainerNetworkingTest {
     @Test
     void aContainerWhoseBundleAnOlderAgentWroteIsAttachedThroughItsProcessAndDetachedCleanly() throws Exception {
         var agent = agent("198.51.100.96/28", 3);
-        // Fails once, a few seconds in (a volume remembers), then runs: the supervisor restarts it.
-        var spec = RunArguments.parse(List.of("--name", "older", "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
-                "--volume", "data:/data:8Mi", "--restart", "on-failure", "--", "/bin/sh", "-c",
-                "if [ -e /data/ran ]; then exec sleep 600; fi; touch /data/ran; sleep 4; exit 1"))
-                .withNetwork(egress(ContainerSpec.Egress.PUBLIC));
-        agent.run(spec);
+        agent.run(failingOnce("older", "sleep 4; "));
         agent.close();
         agents.remove(agent);
         // Its bundle as an agent before the agent's own namespaces wrote it: runc makes them, the hook names the process.
@@ -272,11 +257,7 @@ class ContainerNetworkingTest {
         Files.writeString(config, json.toString());
 
         var successor = agent("198.51.100.96/28", 3);
-        var deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline) && !(successor.ps().getFirst().restarts() >= 1
-                && successor.ps().getFirst().status().equals("running"))) {
-            Thread.sleep(100);
-        }
+        awaitRestarted(successor);
         assertThat(successor.ps().getFirst().status()).isEqualTo("running");
         var attached = successor.launcherForTests().network().attached(state.resolve("containers/older")).orElseThrow();
         assertThat(attached.process()).as("attached through its process").isNotNull();
@@ -327,6 +308,24 @@ class ContainerNetworkingTest {
         assertThat(successor.ps()).isEmpty();
         assertNothingLeft(List.of(veth));
         assertThat(state.resolve("network/resolv/vanished")).doesNotExist();
+    }
+
+    /** Fails once after {@code firstRun} (a volume remembers), then sleeps: the supervisor restarts it after a second. */
+    private ContainerSpec failingOnce(String name, String firstRun) {
+        return RunArguments.parse(List.of("--name", name, "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
+                "--volume", "data:/data:8Mi", "--restart", "on-failure", "--", "/bin/sh", "-c",
+                "if [ -e /data/failed ]; then exec sleep 600; fi; touch /data/failed; " + firstRun + "exit 1"))
+                .withNetwork(egress(ContainerSpec.Egress.PUBLIC));
+    }
+
+    /** Until the agent's one container runs again after a restart (30 s at most). */
+    private static void awaitRestarted(AgentService agent) throws Exception {
+        var deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            var info = agent.ps().getFirst();
+            if (info.restarts() >= 1 && info.status().equals("running")) return;
+            Thread.sleep(100);
+        }
     }
 
     /** The host end of the container's veth, as the agent keeps it. */
