@@ -12,7 +12,8 @@ import java.util.stream.Stream;
  * What a starting agent undoes of the network its predecessor left: containers whose setup never
  * finished (the hook is told to fail, if it still waits) or whose process has ended lose their
  * interface, lease, rules and namespace; leases, rules, namespaces and resolv.conf files of
- * containers that are gone are removed. Running containers keep their network as it is.
+ * containers that are gone are removed, and namespace holders a dead agent left are killed ({@link
+ * StrayHolders}). Running containers keep their network as it is.
  */
 public final class NetworkRepair {
     private static final System.Logger log = System.getLogger(NetworkRepair.class.getName());
@@ -26,6 +27,7 @@ public final class NetworkRepair {
      */
     public static void repair(ContainerNetwork network, Map<String, Path> held, Set<String> live) throws IOException {
         if (!network.inUse()) return;
+        StrayHolders.killAll(Path.of("/proc"));
         var kept = new HashSet<String>();
         for (var entry : held.entrySet()) {
             String name = entry.getKey();
