@@ -112,12 +112,11 @@ public final class ContainerNetwork {
      * Runs {@code start} with the network setup its hook waits for beside it; returns what {@code
      * start} returned once both are done. {@code joined}: the bundle joins the namespaces the agent
      * makes here before runc starts (the user namespace with the mapping of {@code ids}), so the
-     * setup runs while runc does (see {@link NetworkStart});
-     * otherwise (a bundle of an older agent) runc makes it and the setup waits for the hook to name
-     * the process. A failed setup fails the start (runc aborts it) with the setup's reason and
-     * leaves nothing behind. {@code afterNamespace} runs once the namespace exists, {@code
-     * afterAdd} right after CNI ADD: an {@link Error} either throws passes through untouched, as if
-     * the agent had died there.
+     * setup runs while runc does (see {@link NetworkStart}); otherwise (a bundle of an older agent)
+     * runc makes them and the setup waits for the hook to name the process. A failed setup fails
+     * the start (runc aborts it) with the setup's reason and leaves nothing behind. {@code
+     * afterNamespace} runs once the namespaces exist, {@code afterAdd} right after CNI ADD: an
+     * {@link Error} either throws passes through untouched, as if the agent had died there.
      */
     public <T> T startAttached(String name, Path dir, ContainerSpec.Network network, IdRange ids, boolean joined,
                                Runnable afterNamespace, Runnable afterAdd, Start<T> start) throws IOException {
