@@ -65,11 +65,12 @@ class AgentArchitectureTest {
             .and().doNotHaveFullyQualifiedName("dev.berth.agent.state.VolumeManager")
             .and().doNotHaveFullyQualifiedName("dev.berth.agent.cni.CniPlugins")
             .and().doNotHaveFullyQualifiedName("dev.berth.agent.firewall.Nft")
+            .and().doNotHaveFullyQualifiedName("dev.berth.agent.containernet.NetworkNamespaces")
             .should().callMethod(ProcessBuilder.class, "start")
             .orShould().callMethod(Runtime.class, "exec", String[].class)
             .orShould().callMethod(Runtime.class, "exec", String.class)
             .because("only Runc knows runc's binary and --root and starts it (VolumeManager runs mkfs and mount helpers,"
-                    + " CniPlugins the CNI plugins, Nft nft)");
+                    + " CniPlugins the CNI plugins, Nft nft, NetworkNamespaces unshare)");
 
     @ArchTest
     static final ArchRule theApplierSeesOnlyPlatformContainers = noClasses()

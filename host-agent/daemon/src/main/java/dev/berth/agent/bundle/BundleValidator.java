@@ -20,6 +20,8 @@ public final class BundleValidator {
     public static final Set<String> RUNTIME_ROOTS = Set.of("/proc", "/sys", "/dev");
     /** Filesystem data options that runc passes to the kernel as they are. */
     private static final Set<String> DATA_FLAGS = Set.of("newinstance");
+    /** The namespaces a bundle may join by path: the agent's own network namespace and its owner. */
+    private static final Set<String> JOINABLE = Set.of("network", "user");
 
     /** A check: a name, and a function returning the reason the spec fails it. */
     public record Check(String name, BiFunction<OciSpec, BundleContext, Optional<String>> test) {
@@ -30,6 +32,7 @@ public final class BundleValidator {
             new Check("root filesystem", BundleValidator::rootFilesystem),
             new Check("no new privileges", (s, c) -> s.process.noNewPrivileges ? ok() : fail("noNewPrivileges must be true")),
             new Check("namespaces", BundleValidator::namespaces),
+            new Check("joined namespaces", BundleValidator::joinedNamespaces),
             new Check("user namespace mapping", BundleValidator::idMappings),
             new Check("capabilities", BundleValidator::capabilities),
             new Check("seccomp", BundleValidator::seccomp),
@@ -82,6 +85,25 @@ public final class BundleValidator {
         var missing = new ArrayList<>(ContainerProfile.namespaces(c.host()));
         missing.removeAll(have);
         return missing.isEmpty() ? ok() : fail("missing namespaces " + missing);
+    }
+
+    /**
+     * Only the network namespace and the user namespace owning it are joined, both or neither, the
+     * agent's own (never a process's, such as the host's), and only with the hook that gates the start.
+     */
+    private static Optional<String> joinedNamespaces(OciSpec s, BundleContext c) {
+        var joined = new HashSet<String>();
+        for (var n : s.linux.namespaces) {
+            if (n.path() == null) continue;
+            if (!JOINABLE.contains(n.type())) return fail("only the network and user namespaces may be joined, not the " + n.type() + " namespace " + n.path());
+            var bad = cleanAbsolute(n.path());
+            if (bad.isPresent()) return fail(n.type() + " namespace path '" + n.path() + "' " + bad.get());
+            if (under(n.path(), "/proc")) return fail("the " + n.type() + " namespace " + n.path() + " is a process's: only the agent's own may be joined");
+            joined.add(n.type());
+        }
+        if (joined.isEmpty()) return ok();
+        if (!joined.equals(JOINABLE)) return fail("the network namespace and the user namespace owning it are joined together, found only " + joined);
+        return s.hooks == null ? fail("joined namespaces need the agent's network hook") : ok();
     }
 
     private static Optional<String> idMappings(OciSpec s, BundleContext c) {

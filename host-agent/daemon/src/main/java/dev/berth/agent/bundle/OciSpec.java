@@ -83,7 +83,11 @@ public final class OciSpec {
     public record IdMapping(long containerID, long hostID, long size) {
     }
 
-    public record Namespace(String type) {
+    /** {@code path} null: runc makes a new namespace; otherwise the container joins the one there. */
+    public record Namespace(String type, String path) {
+        public Namespace(String type) {
+            this(type, null);
+        }
     }
 
     public static final class Resources {

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 /** The options that turn a container spec into OCI settings, one concern each. */
 public final class SpecOptions {
     static final long CPU_PERIOD_MICROS = 100_000;
+    private static final String NETWORK = "network";
+    private static final String USER = "user";
 
     private SpecOptions() {
     }
@@ -91,17 +93,24 @@ public final class SpecOptions {
     }
 
     /**
-     * A network interface set up by the agent while runc waits in the hook (see {@link NetworkHook}),
-     * and the agent's resolv.conf, read-only, over the image's.
+     * The agent's network namespace and the user namespace owning it, joined by path, with the hook
+     * that holds the process back until its interface and rules exist (see {@link NetworkHook}); the
+     * agent's resolv.conf, read-only, over the image's.
      */
     public static SpecOption network(NetworkHook network) {
         return (spec, ctx) -> {
             spec.hooks = new OciSpec.Hooks();
             spec.hooks.createRuntime.add(network.hook());
+            spec.linux.namespaces.replaceAll(n -> switch (n.type()) {
+                case NETWORK -> new OciSpec.Namespace(NETWORK, network.netns());
+                case USER -> new OciSpec.Namespace(USER, network.userns());
+                default -> n;
+            });
             spec.mounts.add(new OciSpec.Mount("/etc/resolv.conf", "bind", network.resolvConf(),
                     List.of("rbind", "ro", "nosuid", "nodev", "noexec")));
         };
     }
+
 
     /** The options applied to every container, in order. */
     public static List<SpecOption> all() {

@@ -6,27 +6,35 @@ import java.util.Map;
 
 /**
  * A container's attachment as the agent keeps it in {@code network.json} of its directory, for
- * DEL, the firewall and the isolation report. Written before CNI ADD with only {@code process}
- * (so a crash during ADD is repaired), and again with the result.
+ * DEL, the firewall and the isolation report. Written first with only where the container's
+ * network namespace is (so a crash from then on is repaired), and again with CNI ADD's result.
  *
- * @param process the identity of the container's init ({@code runtime.ProcessIdentity} line): its
- *                network namespace is entered only while that very process lives
+ * @param process for containers whose bundle predates the agent's own namespaces (runc made theirs):
+ *                the identity of the container's init ({@code runtime.ProcessIdentity} line), whose
+ *                network namespace is entered only while that very process lives; null otherwise
+ * @param netns where the agent pinned the container's network namespace; null for those older ones
  * @param hostInterface the host end of its veth pair, null before ADD finished
  * @param addresses its addresses in CIDR form
  * @param gateway where its default route points
  * @param cni the CNI result, handed back to DEL
  */
-public record Attached(String process, String hostInterface, List<String> addresses, String gateway, Map<String, Object> cni) {
+public record Attached(String process, String netns, String hostInterface, List<String> addresses, String gateway, Map<String, Object> cni) {
     public Attached {
         addresses = addresses == null ? List.of() : List.copyOf(addresses);
     }
 
+    /** Before CNI ADD into the namespace runc made for the process {@code process}. */
     static Attached before(String process) {
-        return new Attached(process, null, List.of(), null, null);
+        return new Attached(process, null, null, List.of(), null, null);
+    }
+
+    /** Before the agent makes the namespace {@code netns}. */
+    static Attached joining(String netns) {
+        return new Attached(null, netns, null, List.of(), null, null);
     }
 
     /** Reads the host interface (the one outside any sandbox), addresses and gateway from an ADD result. */
-    static Attached of(String process, CniResult result) {
+    Attached with(CniResult result) {
         String host = null;
         if (result.json().get("interfaces") instanceof List<?> interfaces) {
             for (Object o : interfaces) {
@@ -39,6 +47,6 @@ public record Attached(String process, String hostInterface, List<String> addres
         }
         var addresses = result.addresses().stream().map(CniResult.Address::address).toList();
         String gateway = result.addresses().stream().map(CniResult.Address::gateway).filter(g -> g != null).findFirst().orElse(null);
-        return new Attached(process, host, addresses, gateway, result.json());
+        return new Attached(process, netns, host, addresses, gateway, result.json());
     }
 }

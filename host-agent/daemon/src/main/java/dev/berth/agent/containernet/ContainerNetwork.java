@@ -1,5 +1,6 @@
 package dev.berth.agent.containernet;
 
+import dev.berth.agent.bundle.IdRange;
 import dev.berth.agent.bundle.NetworkHook;
 import dev.berth.agent.cni.CniNetwork;
 import dev.berth.agent.cni.CniPlugins;
@@ -18,24 +19,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The network of this agent's containers: each container that asks for one gets a veth pair from
  * the CNI {@code ptp} plugin (one address of the agent's subnet from {@code host-local}, routes
  * through the host, no bridge: every packet passes the host's firewall), its rules in the agent's
- * nftables table, and a resolv.conf. Containers without a network keep loopback only.
+ * nftables table, and a resolv.conf, in a network namespace the agent makes before runc starts.
+ * Containers without a network keep loopback only.
  *
  * <p>Files: {@code STATE/network/leases} (host-local's, this agent's alone), {@code
  * STATE/network/resolv/NAME} (bind-mounted read-only; its directories passable, as runc mounts it
- * as the container's user-namespaced root), and {@code network.json} plus the hook's FIFOs in the
+ * as the container's user-namespaced root), {@code STATE/network/netns/NAME} and {@code
+ * userns/NAME} (see {@link NetworkNamespaces}), and {@code network.json} plus the hook's FIFOs in the
  * container's own directory.
  */
 public final class ContainerNetwork {
@@ -53,6 +53,7 @@ public final class ContainerNetwork {
     private final CniNetwork conflist;
     private final Path nft;
     private final String table;
+    private final NetworkNamespaces namespaces;
     private Firewall firewall;
 
     /**
@@ -67,6 +68,7 @@ public final class ContainerNetwork {
         this.cni = cni;
         this.nft = nft;
         this.table = table;
+        this.namespaces = new NetworkNamespaces(root);
         this.conflist = new CniNetwork("berth", "1.0.0", List.of(Map.of("type", "ptp", "ipMasq", false,
                 "ipam", Map.of("type", "host-local", "dataDir", root.resolve("leases").toString(),
                         "ranges", List.of(List.of(Map.of("subnet", settings.subnet().toString()))),
@@ -89,7 +91,7 @@ public final class ContainerNetwork {
                 .write(Resolvers.resolvConf(resolvers, reachesAnything(network)).getBytes(StandardCharsets.UTF_8));
         HookChannel.create(dir);
         return new NetworkHook(dir.resolve(HookChannel.REQUEST).toString(), dir.resolve(HookChannel.REPLY).toString(),
-                resolv.toString(), HOOK_TIMEOUT_SECONDS);
+                resolv.toString(), namespaces.path(name).toString(), namespaces.userPath(name).toString(), HOOK_TIMEOUT_SECONDS);
     }
 
     /**
@@ -100,11 +102,6 @@ public final class ContainerNetwork {
         return HookChannel.exists(dir);
     }
 
-    /** Opens the agent's end of the hook; call before runc starts, then {@link Setup#attach} while it runs. */
-    Setup begin(String name, Path dir, ContainerSpec.Network network) throws IOException {
-        return new Setup(name, dir, network, HookChannel.open(dir));
-    }
-
     /** A start of runc that returns once the container's process runs or runc has ended. */
     @FunctionalInterface
     public interface Start<T> {
@@ -112,97 +109,65 @@ public final class ContainerNetwork {
     }
 
     /**
-     * Runs {@code start} with the network setup its hook waits for beside it, on a thread of its own;
-     * returns what {@code start} returned once both are done. A failed setup fails the start (runc
-     * aborts it) with the setup's reason. {@code afterAdd}: see {@link Setup#attach}; an {@link Error}
-     * it throws passes through untouched, as if the agent had died there.
+     * Runs {@code start} with the network setup its hook waits for beside it; returns what {@code
+     * start} returned once both are done. {@code joined}: the bundle joins the namespaces the agent
+     * makes here before runc starts (the user namespace with the mapping of {@code ids}), so the
+     * setup runs while runc does (see {@link NetworkStart}); otherwise (a bundle of an older agent)
+     * runc makes them and the setup waits for the hook to name the process. A failed setup fails
+     * the start (runc aborts it) with the setup's reason and leaves nothing behind. {@code
+     * afterNamespace} runs once the namespaces exist, {@code afterAdd} right after CNI ADD: an
+     * {@link Error} either throws passes through untouched, as if the agent had died there.
      */
-    public <T> T startAttached(String name, Path dir, ContainerSpec.Network network, Runnable afterAdd, Start<T> start)
-            throws IOException {
-        var attaching = new CompletableFuture<Attached>();
-        try (var setup = begin(name, dir, network)) {
-            Thread.ofPlatform().name("network-" + name).daemon().start(() -> {
-                try {
-                    attaching.complete(setup.attach(afterAdd));
-                } catch (Throwable e) {
-                    attaching.completeExceptionally(e);
-                }
-            });
-            T started;
+    public <T> T startAttached(String name, Path dir, ContainerSpec.Network network, IdRange ids, boolean joined,
+                               Runnable afterNamespace, Runnable afterAdd, Start<T> start) throws IOException {
+        return new NetworkStart(this, name, dir, network, afterAdd).run(joined ? ids : null, afterNamespace, start);
+    }
+
+    /** Records where the namespace of {@code name} will be, then makes it; on failure nothing is left. */
+    void makeNamespace(String name, Path dir, IdRange ids) throws IOException {
+        // Recorded first: an agent dying from here on leaves enough for the next to undo it.
+        write(dir, Attached.joining(namespaces.path(name).toString()));
+        try {
+            namespaces.create(name, ids);
+        } catch (IOException | RuntimeException e) {
             try {
-                started = start.run();
-            } finally {
-                setup.abandon(); // runc is past its hook or gone: a wait still under way ends
+                detach(name, dir);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
             }
-            attaching.get(HOOK_TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
-            return started;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) throw error;
-            throw new IOException("network setup of " + name + " failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("network setup of " + name + " did not finish", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted during the network setup of " + name);
+            throw e;
         }
     }
 
-    /** One start's network setup, answering the hook. */
-    final class Setup implements AutoCloseable {
-        private final String name;
-        private final Path dir;
-        private final ContainerSpec.Network network;
-        private final HookChannel channel;
+    /** The setup of a container in the namespace the agent made: loopback up, ADD, then its rules. */
+    Attached attachJoined(String name, Path dir, ContainerSpec.Network network, Runnable afterAdd) throws IOException {
+        var before = attached(dir).orElseThrow(() -> new IOException("the network record of " + name + " is gone"));
+        namespaces.loopbackUp(name);
+        return attach(name, dir, before, Path.of(before.netns()), network, afterAdd);
+    }
 
-        private Setup(String name, Path dir, ContainerSpec.Network network, HookChannel channel) {
-            this.name = name;
-            this.dir = dir;
-            this.network = network;
-            this.channel = channel;
-        }
+    /** The setup of a container in the namespace runc made, for the process runc's state (from the hook) names. */
+    Attached attachToProcess(String name, Path dir, ContainerSpec.Network network, String state, Runnable afterAdd)
+            throws IOException {
+        if (state.isEmpty()) throw new IOException("runc ended before the network hook of " + name + " ran");
+        long pid = JSON.readTree(state).path("pid").asLong(0);
+        var process = ProcessIdentity.of(PROC, pid)
+                .orElseThrow(() -> new IOException("the network hook names pid " + pid + ", which is not running"));
+        // Kept before ADD, so that an agent dying during it leaves enough for the next to undo it.
+        var before = Attached.before(process.line());
+        write(dir, before);
+        return attach(name, dir, before, netns(process), network, afterAdd);
+    }
 
-        /**
-         * Waits for the hook, adds the container's interface, installs its rules and lets the start
-         * go on. On failure the hook hears why (runc aborts the start) and what was set up is
-         * removed. {@code afterAdd} runs right after CNI ADD (tests stop there to act out a crash).
-         */
-        Attached attach(Runnable afterAdd) throws IOException {
-            String state = channel.awaitState();
-            if (state.isEmpty()) throw new IOException("runc ended before the network hook of " + name + " ran");
-            try {
-                long pid = JSON.readTree(state).path("pid").asLong(0);
-                var process = ProcessIdentity.of(PROC, pid)
-                        .orElseThrow(() -> new IOException("the network hook names pid " + pid + ", which is not running"));
-                // Kept before ADD, so that an agent dying during it leaves enough for the next to undo it.
-                write(dir, Attached.before(process.line()));
-                CniResult result = cni.add(conflist, new CniPlugins.Attachment(name, netns(process), INTERFACE));
-                var attached = Attached.of(process.line(), result);
-                write(dir, attached);
-                afterAdd.run();
-                if (attached.hostInterface() == null) throw new IOException("CNI ADD named no host interface for " + name);
-                firewall().apply(rules(name, attached, network));
-                HookChannel.answer(dir, "ok");
-                return attached;
-            } catch (IOException | RuntimeException e) {
-                HookChannel.answer(dir, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-                try {
-                    detach(name, dir);
-                } catch (IOException | RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-                throw e;
-            }
-        }
-
-        /** Ends a wait in {@link #attach} that no hook will answer (runc ended first). */
-        void abandon() {
-            channel.abandon();
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
-        }
+    private Attached attach(String name, Path dir, Attached before, Path netns, ContainerSpec.Network network, Runnable afterAdd)
+            throws IOException {
+        CniResult result = cni.add(conflist, new CniPlugins.Attachment(name, netns, INTERFACE));
+        var attached = before.with(result);
+        write(dir, attached);
+        afterAdd.run();
+        if (attached.hostInterface() == null) throw new IOException("CNI ADD named no host interface for " + name);
+        firewall().apply(rules(name, attached, network));
+        return attached;
     }
 
     /**
@@ -214,8 +179,10 @@ public final class ContainerNetwork {
         if (attached.isEmpty()) return;
         Map<String, Object> json = attached.get().cni();
         CniResult added = json == null ? null : new CniResult(json, List.of()); // DEL reads the JSON only
-        cni.del(conflist, new CniPlugins.Attachment(name, namespaceIfAlive(attached.get(), dir), INTERFACE), added);
+        Path netns = attached.get().netns() != null ? pinnedOr(name, dir) : namespaceIfAlive(attached.get(), dir);
+        cni.del(conflist, new CniPlugins.Attachment(name, netns, INTERFACE), added);
         firewall().remove(name);
+        namespaces.remove(name);
         Files.deleteIfExists(dir.resolve(RECORD));
     }
 
@@ -252,10 +219,26 @@ public final class ContainerNetwork {
         return root.resolve("leases").resolve(conflist.name());
     }
 
-    /** Removes what a container that is gone left: its lease (CNI DEL by id) and its rules. */
+    /** Removes what a container that is gone left: its lease (CNI DEL by id), its rules and its namespace. */
     void removeLeftover(String name, boolean rules) throws IOException {
-        cni.del(conflist, new CniPlugins.Attachment(name, root.resolve("no-namespace"), INTERFACE), null);
+        cni.del(conflist, new CniPlugins.Attachment(name, pinnedOr(name, root), INTERFACE), null);
         if (rules) firewall().remove(name);
+        namespaces.remove(name);
+    }
+
+    /** The containers with anything of an agent-made namespace left, for repair. */
+    Set<String> namespaceHolders() throws IOException {
+        return namespaces.names();
+    }
+
+    /** Removes a namespace whose container is gone, after its lease and rules. */
+    void removeNamespace(String name) throws IOException {
+        namespaces.remove(name);
+    }
+
+    /** The pinned namespace of {@code name}; else a path that does not exist (under {@code dir}), so DEL only releases. */
+    private Path pinnedOr(String name, Path dir) throws IOException {
+        return namespaces.pinned(name) ? namespaces.path(name) : dir.resolve("no-namespace");
     }
 
     Firewall firewallForRepair() throws IOException {
@@ -315,7 +298,11 @@ public final class ContainerNetwork {
         }
     }
 
+    /**
+     * Unsynced: what it records (namespaces, interfaces, rules) ends with the machine, and the repair
+     * after a reboot finds a lease by its holder; an agent's crash leaves the page cache as it was.
+     */
     private static void write(Path dir, Attached attached) throws IOException {
-        AtomicFile.at(dir.resolve(RECORD)).withMode("rw-------").write(JSON.writeValueAsBytes(attached));
+        AtomicFile.at(dir.resolve(RECORD)).withMode("rw-------").unsynced().write(JSON.writeValueAsBytes(attached));
     }
 }

@@ -15,6 +15,9 @@ import java.nio.file.attribute.PosixFileAttributes;
  * The agent's end of a container's network hook (see {@code bundle.NetworkHook}): two FIFOs in the
  * container's directory. Both are opened read-write, which never blocks on a FIFO: the agent's
  * reads wait for data, not for the other end, and a read is ended by writing into the same FIFO.
+ * The agent holds the reply FIFO open from before runc starts until the start is over, so an
+ * answer given before the hook reads it (before the hook even runs) stays in the FIFO: the hook
+ * opens it read-write too, and a FIFO drops its data only when its last reader and writer close.
  */
 final class HookChannel implements AutoCloseable {
     static final String REQUEST = "net.request";
@@ -23,9 +26,11 @@ final class HookChannel implements AutoCloseable {
     private static final int MAX_STATE = 64 << 10;
 
     private final RandomAccessFile request;
+    private final RandomAccessFile reply;
 
-    private HookChannel(RandomAccessFile request) {
+    private HookChannel(RandomAccessFile request, RandomAccessFile reply) {
         this.request = request;
+        this.reply = reply;
     }
 
     /** Creates both FIFOs in {@code dir} (root's alone) unless they are there already. */
@@ -41,11 +46,17 @@ final class HookChannel implements AutoCloseable {
         }
     }
 
-    /** Opens the request FIFO of {@code dir}, before the container starts. */
+    /** Opens both FIFOs of {@code dir}, before the container starts. */
     static HookChannel open(Path dir) throws IOException {
         // "rw" would create a regular file where the FIFO is missing.
-        if (!exists(dir)) throw new IOException("the network hook's FIFO " + dir.resolve(REQUEST) + " is missing");
-        return new HookChannel(new RandomAccessFile(dir.resolve(REQUEST).toFile(), "rw"));
+        if (!exists(dir)) throw new IOException("the network hook's FIFOs in " + dir + " are missing");
+        var request = new RandomAccessFile(dir.resolve(REQUEST).toFile(), "rw");
+        try {
+            return new HookChannel(request, new RandomAccessFile(dir.resolve(REPLY).toFile(), "rw"));
+        } catch (IOException e) {
+            request.close();
+            throw e;
+        }
     }
 
     /** Whether {@code dir} has the hook's FIFOs: the container's bundle was written with the hook. */
@@ -83,17 +94,28 @@ final class HookChannel implements AutoCloseable {
      * text). Never blocks: if no hook waits, the answer is dropped with the FIFO's buffer.
      */
     static void answer(Path dir, String answer) throws IOException {
-        String line = answer.replaceAll("[^\\x20-\\x7e]", "?");
-        if (line.length() > 300) line = line.substring(0, 300) + "...";
         Path fifo = dir.resolve(REPLY);
         if (!Files.exists(fifo, LinkOption.NOFOLLOW_LINKS)) return;
         try (var reply = new RandomAccessFile(fifo.toFile(), "rw")) {
-            reply.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            reply.write(line(answer));
         }
+    }
+
+    /** Answers the hook through the reply FIFO this channel holds: kept until the hook reads it or the channel closes. */
+    void answer(String answer) throws IOException {
+        reply.write(line(answer));
+    }
+
+    private static byte[] line(String answer) {
+        String line = answer.replaceAll("[^\\x20-\\x7e]", "?");
+        if (line.length() > 300) line = line.substring(0, 300) + "...";
+        return (line + "\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
     public void close() throws IOException {
-        request.close();
+        try (request; reply) {
+            // both closed, the request's unread line and an unread answer dropped with them
+        }
     }
 }

@@ -11,8 +11,9 @@ import java.util.stream.Stream;
 /**
  * What a starting agent undoes of the network its predecessor left: containers whose setup never
  * finished (the hook is told to fail, if it still waits) or whose process has ended lose their
- * interface, lease and rules; leases, rules and resolv.conf files of containers that are gone are
- * removed. Running containers keep their network as it is.
+ * interface, lease, rules and namespace; leases, rules, namespaces and resolv.conf files of
+ * containers that are gone are removed, and namespace holders a dead agent left are killed ({@link
+ * StrayHolders}). Running containers keep their network as it is.
  */
 public final class NetworkRepair {
     private static final System.Logger log = System.getLogger(NetworkRepair.class.getName());
@@ -26,6 +27,7 @@ public final class NetworkRepair {
      */
     public static void repair(ContainerNetwork network, Map<String, Path> held, Set<String> live) throws IOException {
         if (!network.inUse()) return;
+        StrayHolders.killAll(Path.of("/proc"));
         var kept = new HashSet<String>();
         for (var entry : held.entrySet()) {
             String name = entry.getKey();
@@ -44,6 +46,15 @@ public final class NetworkRepair {
         }
         for (String name : network.firewallForRepair().containers()) {
             if (!kept.contains(name)) removeLeftover(network, name, true);
+        }
+        // What is still here had neither lease nor rules: an agent died before CNI ADD.
+        for (String name : network.namespaceHolders()) {
+            if (kept.contains(name)) continue;
+            try {
+                network.removeNamespace(name);
+            } catch (IOException | RuntimeException e) {
+                log.log(System.Logger.Level.WARNING, "could not remove the network namespace " + name + " left: " + e.getMessage());
+            }
         }
         try (Stream<Path> files = Files.list(network.resolvDir())) {
             for (Path f : files.toList()) {

@@ -38,8 +38,9 @@ import java.util.TreeMap;
  * Brings containers up: settles a spec (root filesystem, image defaults, host ports), writes its
  * bundle and files, reserves its published ports, starts each run under runc and points its ports
  * and health checks at the run's network namespace, whose results decide whether it serves. A
- * container whose spec has a network is attached while runc waits in its hook, before its process
- * runs. Also picks up containers a previous agent left.
+ * container whose spec has a network joins a namespace the agent makes and attaches while runc
+ * starts; its hook holds the process back until that is done. Also picks up containers a previous
+ * agent left.
  */
 final class ContainerLauncher implements AutoCloseable {
     private final Runc runc;
@@ -56,6 +57,8 @@ final class ContainerLauncher implements AutoCloseable {
     private final ContainerNetwork network;
     /** Runs right after a container's CNI ADD; tests make it throw to act out a crash of the agent there. */
     volatile Runnable afterNetworkAdd = () -> { };
+    /** Runs right after a container's network namespace is made, before runc starts; for tests, as above. */
+    volatile Runnable afterNetworkNamespace = () -> { };
 
     ContainerLauncher(Path stateDir, Runc runc, HostFacts host, String publishAddress, ImageService images,
                       PortAllocations allocations, PublishedPorts ports, ContainerNetwork network, Runnable changed) {
@@ -96,6 +99,7 @@ final class ContainerLauncher implements AutoCloseable {
         IdRange ids = ranges.rangeFor(settled.app());
         var m = new ManagedContainer(settled, dir, ids, owner, fingerprint);
         m.admitted = admitted;
+        m.joinsNetns = settled.network() != null;
         writeBundle(m, secrets);
         // Ownership first: a directory with a spec is adopted, and must be adopted as what it is.
         if (owner == AssignmentPlan.Owner.PLATFORM) dir.writeAssigned(fingerprint, admitted);
@@ -115,7 +119,8 @@ final class ContainerLauncher implements AutoCloseable {
             ContainerNetwork.Start<ContainerProcess> start = () -> ContainerProcess.start(runc, m.name(), m.dir.bundle(),
                     m.dir.path(), m.dir.log(), memoryCgroup(m.name()));
             m.process = m.spec.network() == null || !network.hooked(m.dir.path()) ? start.run()
-                    : network.startAttached(m.name(), m.dir.path(), m.spec.network(), afterNetworkAdd, start);
+                    : network.startAttached(m.name(), m.dir.path(), m.spec.network(), m.ids, m.joinsNetns, afterNetworkNamespace,
+                    afterNetworkAdd, start);
             connectNetwork(m);
             updateServing(m);
             health.watch(m);
@@ -151,6 +156,7 @@ final class ContainerLauncher implements AutoCloseable {
                 assigned.isPresent() ? AssignmentPlan.Owner.PLATFORM : AssignmentPlan.Owner.HAND,
                 assigned.map(ContainerDir.Assigned::fingerprint).orElse(null));
         m.admitted = assigned.map(ContainerDir.Assigned::serving).orElse(true);
+        m.joinsNetns = joinsNetns(dir);
         m.process = ContainerProcess.adopt(runc, spec.name(), dir.path(), memoryCgroup(dir, spec.name()));
         m.exitSeen = m.process.exitStatus().isPresent();
         try {
@@ -164,6 +170,15 @@ final class ContainerLauncher implements AutoCloseable {
         updateServing(m);
         health.watch(m);
         return m;
+    }
+
+    /** Whether the bundle joins a network namespace the agent makes (an older agent's lets runc make it). */
+    private static boolean joinsNetns(ContainerDir dir) {
+        try {
+            return IsolationReports.bundle(dir).linux.namespaces.stream().anyMatch(n -> n.type().equals("network") && n.path() != null);
+        } catch (IOException | RuntimeException unreadable) {
+            return false;
+        }
     }
 
     /** Takes a removed container off the network: its interface, lease, rules and resolv.conf. */

@@ -25,6 +25,8 @@ final class ManagedContainer {
      */
     volatile boolean admitted = true;
 
+    /** Whether its bundle joins the network namespace the agent makes for each run (bundles of older agents do not). */
+    volatile boolean joinsNetns;
     volatile ContainerProcess process;
     volatile NamespaceDialer dialer;
     volatile int restarts;

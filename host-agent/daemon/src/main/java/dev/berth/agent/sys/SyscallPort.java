@@ -1,10 +1,13 @@
 package dev.berth.agent.sys;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
+import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 
 /**
@@ -15,6 +18,15 @@ import jnr.ffi.annotations.Out;
 public final class SyscallPort {
     /** CLONE_NEWNET from sched.h. */
     public static final int CLONE_NEWNET = 0x40000000;
+    /** CLONE_NEWUSER from sched.h; CLONE_VM and CLONE_FILES share the caller's memory and descriptors, SIGCHLD is the exit signal. */
+    public static final int CLONE_NEWUSER = 0x10000000;
+    private static final int CLONE_VM = 0x100;
+    private static final int CLONE_FILES = 0x400;
+    private static final int SIGCHLD = 17;
+    private static final int SIGKILL = 9;
+    /** x86-64's pause(2): a holder waits in it until it is killed. */
+    private static final long SYS_PAUSE_AMD64 = 34;
+    private static final int HOLDER_STACK = 16 << 10;
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
     private static final int PR_SET_CHILD_SUBREAPER = 36;
@@ -22,7 +34,21 @@ public final class SyscallPort {
     private static final int F_SETFL = 4;
     private static final int F_SETPIPE_SZ = 1031;
     private static final int O_NONBLOCK = 0x800;
+    /** mount(2)'s MS_BIND from sys/mount.h, and umount2's MNT_DETACH. */
+    private static final long MS_BIND = 4096;
+    private static final int MNT_DETACH = 2;
+    /** An IPv4 datagram socket: the handle interface ioctls go through. */
+    private static final int AF_INET = 2;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    /** Interface flag ioctls from linux/sockios.h; {@code struct ifreq} is 40 bytes, its flags a short at 16. */
+    private static final long SIOCGIFFLAGS = 0x8913;
+    private static final long SIOCSIFFLAGS = 0x8914;
+    private static final int IFREQ_SIZE = 40;
+    private static final int IFREQ_FLAGS = 16;
+    private static final int IFF_UP = 1;
     /** errno values from asm-generic/errno-base.h and errno.h. */
+    public static final int ENOENT = 2;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
     public static final int EINVAL = 22;
@@ -64,6 +90,20 @@ public final class SyscallPort {
 
         int fcntl(int fd, int cmd, int arg);
         int mkfifo(String path, int mode);
+
+        int clone(Pointer fn, Pointer stack, int flags, Pointer arg);
+
+        int kill(int pid, int signal);
+
+        int waitpid(int pid, @Out int[] status, int options);
+
+        int mount(String source, String target, String type, long flags, Pointer data);
+
+        int umount2(String target, int flags);
+
+        int socket(int domain, int type, int protocol);
+
+        int ioctl(int fd, long request, @In @Out byte[] arg);
     }
 
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
@@ -80,6 +120,107 @@ public final class SyscallPort {
         } finally {
             LIBC.close(fd);
         }
+    }
+
+    /** An open descriptor (close-on-exec) of the namespace at {@code nsPath}; give it back with {@link #close}. */
+    public static int openNamespace(Path nsPath) throws IOException {
+        int fd = LIBC.open(nsPath.toString(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw new IOException("cannot open " + nsPath + ": " + lastError());
+        return fd;
+    }
+
+    /** Moves the calling thread into the namespace {@code fd} (from {@link #openNamespace}) refers to. */
+    public static void enterNamespace(int fd, int type) throws ErrnoException {
+        if (LIBC.setns(fd, type) != 0) throw new ErrnoException("setns", errno());
+    }
+
+    /** Bind-mounts {@code source} (a file or directory) onto {@code target}, which must exist and be of the same kind. */
+    public static void bindMount(Path source, Path target) throws ErrnoException {
+        if (LIBC.mount(source.toString(), target.toString(), null, MS_BIND, null) != 0) {
+            throw new ErrnoException("bind mount of " + source + " on " + target, errno());
+        }
+    }
+
+    /** Detaches the mount at {@code target} (it goes once nothing uses it); {@link #EINVAL} when none is there. */
+    public static void unmountDetached(Path target) throws ErrnoException {
+        if (LIBC.umount2(target.toString(), MNT_DETACH) != 0) throw new ErrnoException("umount of " + target, errno());
+    }
+
+    /** Sets the interface {@code name} of the calling thread's network namespace up. */
+    public static void interfaceUp(String name) throws ErrnoException {
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length >= IFREQ_FLAGS) throw new IllegalArgumentException("interface name '" + name + "' is too long");
+        int fd = LIBC.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) throw new ErrnoException("socket", errno());
+        try {
+            byte[] ifreq = new byte[IFREQ_SIZE];
+            System.arraycopy(bytes, 0, ifreq, 0, bytes.length);
+            if (LIBC.ioctl(fd, SIOCGIFFLAGS, ifreq) != 0) throw new ErrnoException("SIOCGIFFLAGS of " + name, errno());
+            ifreq[IFREQ_FLAGS] |= IFF_UP; // little-endian: the flag is in the short's low byte
+            if (LIBC.ioctl(fd, SIOCSIFFLAGS, ifreq) != 0) throw new ErrnoException("SIOCSIFFLAGS of " + name, errno());
+        } finally {
+            LIBC.close(fd);
+        }
+    }
+
+    /**
+     * Whether {@link #holdNamespaces} works here: on x86-64 only, the one architecture whose pause(2)
+     * a holder can call through libc's {@code syscall} with nothing but the call's number.
+     */
+    public static boolean canHoldNamespaces() {
+        return System.getProperty("os.arch").equals("amd64");
+    }
+
+    /**
+     * A process in new namespaces of {@code flags} (e.g. {@link #CLONE_NEWUSER} | {@link
+     * #CLONE_NEWNET}) that only waits in the kernel until {@link NamespaceHolder#close} kills it.
+     * A thread of a multithreaded program may not make a user namespace for itself, but may start a
+     * process in one: clone(2) with the caller's memory and descriptor table shared (nothing is
+     * copied, no descriptor is held twice) and a 16 KiB stack of its own, on which the child runs libc's {@code syscall(SYS_pause)} and no code of
+     * this program. Only on x86-64 ({@link #canHoldNamespaces}).
+     */
+    public static NamespaceHolder holdNamespaces(int flags) throws ErrnoException {
+        if (!canHoldNamespaces()) throw new ErrnoException("holding namespaces on " + System.getProperty("os.arch"), ENOSYS);
+        var runtime = Runtime.getRuntime(LIBC);
+        Pointer stack = Memory.allocateDirect(runtime, HOLDER_STACK);
+        long top = (stack.address() + HOLDER_STACK) & ~15L;
+        int pid = LIBC.clone(Pointer.wrap(runtime, SyscallFunction.ADDRESS), Pointer.wrap(runtime, top), flags | CLONE_VM | CLONE_FILES | SIGCHLD,
+                Pointer.wrap(runtime, SYS_PAUSE_AMD64));
+        if (pid < 0) throw new ErrnoException("clone", errno());
+        return new NamespaceHolder(pid, stack);
+    }
+
+    /** A process {@link #holdNamespaces} started; closing kills and reaps it, then lets its stack go. */
+    public static final class NamespaceHolder implements AutoCloseable {
+        private final int pid;
+        /** The child's stack (a jnr-ffi buffer), kept reachable while the child may run on it. */
+        private Object stack;
+
+        private NamespaceHolder(int pid, Object stack) {
+            this.pid = pid;
+            this.stack = stack;
+        }
+
+        public long pid() {
+            return pid;
+        }
+
+        @Override
+        public void close() {
+            if (stack == null) return;
+            LIBC.kill(pid, SIGKILL);
+            int[] status = new int[1];
+            while (LIBC.waitpid(pid, status, 0) < 0 && errno() == EINTR) {
+                // reaped once the kill has landed
+            }
+            stack = null; // the child ran on it until now
+        }
+    }
+
+    /** libc's {@code syscall} entry, the function a holder runs. */
+    private static final class SyscallFunction {
+        static final long ADDRESS = com.kenai.jffi.Library.getCachedInstance("libc.so.6", com.kenai.jffi.Library.LAZY)
+                .getSymbolAddress("syscall");
     }
 
     /** Makes this process adopt orphaned descendants, so containers it starts stay its children. */

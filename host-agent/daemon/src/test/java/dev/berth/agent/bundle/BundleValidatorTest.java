@@ -109,14 +109,31 @@ class BundleValidatorTest {
                     s.hooks = new OciSpec.Hooks();
                     var h = HOOK.hook();
                     s.hooks.createRuntime.add(new OciSpec.Hook(h.path(), h.args(), h.env(), null));
-                }, "hooks"));
+                }, "hooks"),
+                Arguments.of("the host's network namespace", (SpecOption) (s, c) -> {
+                    SpecOptions.network(HOOK).apply(s, c);
+                    s.linux.namespaces.replaceAll(n -> n.type().equals("network") ? new OciSpec.Namespace("network", "/proc/1/ns/net") : n);
+                }, "joined namespaces"),
+                Arguments.of("another joined namespace", (SpecOption) (s, c) -> {
+                    SpecOptions.network(HOOK).apply(s, c);
+                    s.linux.namespaces.replaceAll(n -> n.type().equals("pid") ? new OciSpec.Namespace("pid", "/run/pidns") : n);
+                }, "joined namespaces"),
+                Arguments.of("a joined network namespace in a user namespace of its own", (SpecOption) (s, c) -> {
+                    SpecOptions.network(HOOK).apply(s, c);
+                    s.linux.namespaces.replaceAll(n -> n.type().equals("user") ? new OciSpec.Namespace("user") : n);
+                }, "joined namespaces"),
+                Arguments.of("joined namespaces without the hook", (SpecOption) (s, c) -> {
+                    SpecOptions.network(HOOK).apply(s, c);
+                    s.hooks = null;
+                }, "joined namespaces"));
     }
 
     private static final NetworkHook HOOK = new NetworkHook("/var/lib/berth-agent/containers/web/net.request",
-            "/var/lib/berth-agent/containers/web/net.reply", "/var/lib/berth-agent/network/resolv/web", 30);
+            "/var/lib/berth-agent/containers/web/net.reply", "/var/lib/berth-agent/network/resolv/web",
+            "/var/lib/berth-agent/network/netns/web", "/var/lib/berth-agent/network/userns/web", 30);
 
     @org.junit.jupiter.api.Test
-    void theNetworkOptionAddsTheHookAndAReadOnlyResolvConf() {
+    void theNetworkOptionJoinsTheAgentsNamespacesWithTheHookAndAReadOnlyResolvConf() {
         var options = new java.util.ArrayList<>(SpecOptions.all());
         options.add(SpecOptions.network(HOOK));
         var spec = BundleBuilder.build(TestHosts.context(TestHosts.web()), options);
@@ -127,6 +144,9 @@ class BundleValidatorTest {
         });
         assertThat(spec.mounts).contains(new OciSpec.Mount("/etc/resolv.conf", "bind", HOOK.resolvConf(),
                 List.of("rbind", "ro", "nosuid", "nodev", "noexec")));
+        assertThat(spec.linux.namespaces).contains(new OciSpec.Namespace("network", HOOK.netns()), new OciSpec.Namespace("user", HOOK.userns()))
+                .doesNotContain(new OciSpec.Namespace("network"), new OciSpec.Namespace("user"));
+        assertThat(spec.linux.uidMappings).as("runc still needs the mapping").hasSize(1);
         assertThat(BundleBuilder.build(TestHosts.context(TestHosts.web())).hooks).as("no network, no hook").isNull();
     }
 

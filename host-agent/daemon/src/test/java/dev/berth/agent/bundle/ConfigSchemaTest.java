@@ -21,10 +21,10 @@ class ConfigSchemaTest {
             var errors = validator.validate(JsonMapper.builder().build().readTree(json));
             assertThat(errors).as(json).isEmpty();
         }
-        // With a network: the createRuntime hook and the resolv.conf mount.
+        // With a network: the joined namespaces, the createRuntime hook and the resolv.conf mount.
         var options = new java.util.ArrayList<>(SpecOptions.all());
         options.add(SpecOptions.network(new NetworkHook("/s/containers/web/net.request", "/s/containers/web/net.reply",
-                "/s/network/resolv/web", 30)));
+                "/s/network/resolv/web", "/s/network/netns/web", "/s/network/userns/web", 30)));
         String networked = ConfigJson.write(BundleBuilder.build(TestHosts.context(TestHosts.web(), TestHosts.amd64(true)), options));
         assertThat(validator.validate(JsonMapper.builder().build().readTree(networked))).as(networked).isEmpty();
     }

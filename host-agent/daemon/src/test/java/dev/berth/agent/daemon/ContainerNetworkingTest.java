@@ -54,7 +54,7 @@ class ContainerNetworkingTest {
         work = Files.createTempDirectory("berth-net-test");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
         state = work.resolve("state");
-        rootfs = Busybox.tree(work.resolve("busybox"), "sh", "sleep", "cat", "nc", "touch");
+        rootfs = Busybox.tree(work.resolve("busybox"), "sh", "sleep", "cat", "nc", "touch", "ls", "kill");
     }
 
     @AfterEach
@@ -133,6 +133,12 @@ class ContainerNetworkingTest {
         assertThat(agent.exec("closed", List.of("/bin/cat", "/etc/resolv.conf")).output()).doesNotContainPattern("(?m)^nameserver");
         assertThat(agent.exec("loopback", List.of("/bin/cat", "/proc/net/dev")).output()).contains("lo:").doesNotContain("eth0");
         assertThat(agent.exec("open", List.of("/bin/cat", "/proc/net/dev")).output()).contains("lo:", "eth0:");
+        // The namespaces are the agent's: loopback up with its address, sysfs of the container's network, low ports open.
+        assertThat(agent.exec("open", List.of("/bin/cat", "/sys/class/net/lo/flags")).output().strip()).isEqualTo("0x9");
+        assertThat(agent.exec("open", List.of("/bin/cat", "/proc/net/fib_trie")).output()).contains("127.0.0.1");
+        assertThat(agent.exec("open", List.of("/bin/ls", "/sys/class/net")).output().split("\\s+")).containsExactlyInAnyOrder("eth0", "lo");
+        assertThat(agent.exec("open", List.of("/bin/sh", "-c", "nc -l -p 80 & sleep 0.3; cat /proc/net/tcp /proc/net/tcp6; kill %1"))
+                .output()).as("listening on port 80 (0050)").containsPattern(":0050 [0-9A-F:]+ 0A");
 
         for (String name : List.of("open", "closed", "loopback")) {
             var report = agent.inspect(name).isolation();
@@ -200,20 +206,28 @@ class ContainerNetworkingTest {
     }
 
     @Test
+    void anAgentDyingRightAfterMakingTheNamespaceLeavesNothingAfterItsRestart() throws Exception {
+        var agent = agent("198.51.100.80/28", 2);
+        Path netns = state.resolve("network/netns/early");
+        agent.launcherForTests().afterNetworkNamespace = () -> {
+            assertThat(mounted(netns)).as("the namespace is pinned before runc starts").isTrue();
+            throw new AgentCrash();
+        };
+        assertThatThrownBy(() -> agent.run(sleeper("early", egress(ContainerSpec.Egress.PUBLIC)))).isInstanceOf(AgentCrash.class);
+        assertThat(state.resolve("containers/early/network.json")).as("recorded before it was made").exists();
+
+        var successor = agent("198.51.100.80/28", 2);
+        assertThat(successor.ps()).extracting(ContainerInfo::name).containsExactly("early");
+        assertNothingLeft(List.of());
+        successor.remove("early");
+        assertNothingLeft(List.of());
+    }
+
+    @Test
     void aRestartedRunIsAttachedAgainWithItsOldLeaseReleased() throws Exception {
         var agent = agent("198.51.100.96/28", 3);
-        // Fails once (a volume remembers), then runs: the supervisor restarts it after a second.
-        var spec = RunArguments.parse(List.of("--name", "flaky", "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
-                "--volume", "data:/data:8Mi", "--restart", "on-failure", "--", "/bin/sh", "-c",
-                "if [ -e /data/failed ]; then exec sleep 600; fi; touch /data/failed; exit 1"))
-                .withNetwork(egress(ContainerSpec.Egress.PUBLIC));
-        agent.run(spec);
-        var deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            var info = agent.ps().getFirst();
-            if (info.restarts() >= 1 && info.status().equals("running")) break;
-            Thread.sleep(100);
-        }
+        agent.run(failingOnce("flaky", ""));
+        awaitRestarted(agent);
         assertThat(agent.ps().getFirst().restarts()).isEqualTo(1);
         assertThat(agent.ps().getFirst().status()).isEqualTo("running");
         String veth = hostInterface(agent, "flaky");
@@ -227,6 +241,33 @@ class ContainerNetworkingTest {
         agent.stop("flaky", Duration.ZERO);
         agent.remove("flaky");
         assertNothingLeft(List.of(veth));
+    }
+
+    @Test
+    void aContainerWhoseBundleAnOlderAgentWroteIsAttachedThroughItsProcessAndDetachedCleanly() throws Exception {
+        var agent = agent("198.51.100.96/28", 3);
+        agent.run(failingOnce("older", "sleep 4; "));
+        agent.close();
+        agents.remove(agent);
+        // Its bundle as an agent before the agent's own namespaces wrote it: runc makes them, the hook names the process.
+        Path config = new ContainerDir(state.resolve("containers/older")).config();
+        var json = (tools.jackson.databind.node.ObjectNode) tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(Files.readString(config));
+        for (var ns : json.path("linux").path("namespaces")) ((tools.jackson.databind.node.ObjectNode) ns).remove("path");
+        Files.writeString(config, json.toString());
+
+        var successor = agent("198.51.100.96/28", 3);
+        awaitRestarted(successor);
+        assertThat(successor.ps().getFirst().status()).isEqualTo("running");
+        var attached = successor.launcherForTests().network().attached(state.resolve("containers/older")).orElseThrow();
+        assertThat(attached.process()).as("attached through its process").isNotNull();
+        assertThat(attached.netns()).isNull();
+        assertThat(successor.exec("older", List.of("/bin/cat", "/proc/net/dev")).output()).contains("eth0:");
+        assertThat(firewall().containers()).containsExactly("older");
+
+        successor.stop("older", Duration.ZERO);
+        successor.remove("older");
+        assertNothingLeft(List.of(attached.hostInterface()));
     }
 
     @Test
@@ -267,6 +308,24 @@ class ContainerNetworkingTest {
         assertThat(successor.ps()).isEmpty();
         assertNothingLeft(List.of(veth));
         assertThat(state.resolve("network/resolv/vanished")).doesNotExist();
+    }
+
+    /** Fails once after {@code firstRun} (a volume remembers), then sleeps: the supervisor restarts it after a second. */
+    private ContainerSpec failingOnce(String name, String firstRun) {
+        return RunArguments.parse(List.of("--name", name, "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
+                "--volume", "data:/data:8Mi", "--restart", "on-failure", "--", "/bin/sh", "-c",
+                "if [ -e /data/failed ]; then exec sleep 600; fi; touch /data/failed; " + firstRun + "exit 1"))
+                .withNetwork(egress(ContainerSpec.Egress.PUBLIC));
+    }
+
+    /** Until the agent's one container runs again after a restart (30 s at most). */
+    private static void awaitRestarted(AgentService agent) throws Exception {
+        var deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            var info = agent.ps().getFirst();
+            if (info.restarts() >= 1 && info.status().equals("running")) return;
+            Thread.sleep(100);
+        }
     }
 
     /** The host end of the container's veth, as the agent keeps it. */
@@ -311,5 +370,23 @@ class ContainerNetworkingTest {
             assertThat(files.map(f -> f.getFileName().toString())).as("leases").noneMatch(f -> f.startsWith("198.51.100."));
         }
         assertThat(firewall().containers()).as("firewall chains").isEmpty();
+        String agentNetwork = state.resolve("network").toAbsolutePath().normalize() + "/";
+        assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).as("the agent's namespace mounts")
+                .noneMatch(line -> line.contains(agentNetwork));
+        for (String dir : List.of("netns", "userns")) {
+            Path d = state.resolve("network").resolve(dir);
+            try (Stream<Path> files = Files.exists(d) ? Files.list(d) : Stream.empty()) {
+                assertThat(files).as(dir + " files").isEmpty();
+            }
+        }
+    }
+
+    private static boolean mounted(Path file) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .anyMatch(line -> line.contains(" " + file.toAbsolutePath().normalize() + " "));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

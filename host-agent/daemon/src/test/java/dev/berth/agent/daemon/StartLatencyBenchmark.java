@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * (it returns), beside bare {@code runc run -d} of the very same bundle, in the same run. Prints
  * p50 and p95; asserts nothing about speed. Not part of the suite (surefire excludes *Benchmark):
  * <pre>./mvnw -o -q -pl host-agent/daemon -am test -Dtest=StartLatencyBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * Options: {@code -Dbench.runs=N}; for the networked one also {@code -Dbench.pause=MS} after each removal.
  */
 class StartLatencyBenchmark {
     private static final int RUNS = Integer.getInteger("bench.runs", 60);
@@ -94,6 +95,8 @@ class StartLatencyBenchmark {
     void networkedStartBesidePlain() throws Exception {
         RuntimePrerequisites.require();
         int runs = Integer.getInteger("bench.runs", 20);
+        // A pause after each removal keeps the kernel's asynchronous teardown of the last container out of the next start.
+        long pauseMillis = Long.getLong("bench.pause", 0);
         Path work = Files.createTempDirectory("berth-bench-net");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
         Path rootfs = Busybox.tree(work.resolve("busybox"), "sleep");
@@ -113,6 +116,7 @@ class StartLatencyBenchmark {
                     if (i >= 3) (network ? networked : plain).add(ms); // the first few warm up the JIT, caches and the table
                     agent.stop(name, Duration.ZERO);
                     agent.remove(name);
+                    Thread.sleep(pauseMillis);
                 }
             }
             System.out.println();
