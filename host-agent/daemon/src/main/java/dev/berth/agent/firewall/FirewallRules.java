@@ -60,9 +60,9 @@ final class FirewallRules {
         addressSet(s, SUBNETS_6, true, containerSubnets);
         s.add("add map " + table + " " + FORWARD_MAP + " { type ifname : verdict; }");
         s.add("add map " + table + " " + INPUT_MAP + " { type ifname : verdict; }");
+        publishedPorts(s, now);
         // Base chains are referenced by nothing: deleting and re-adding them repairs any change.
         for (String chain : TableObjects.BASE_CHAINS) if (now.chains().contains(chain)) s.add("delete chain " + table + " " + chain);
-        publishedPorts(s, now);
 
         s.add("add chain " + table + " " + FORWARD + " { type filter hook forward priority filter; policy accept; }");
         s.rule(FORWARD, DNAT_REPLY, "replies of connections to a published port");
@@ -94,11 +94,15 @@ final class FirewallRules {
         // answers the interface's host address, which conntrack turns back into 127.0.0.1.
         s.rule(POSTROUTING, "ct status dnat ip saddr 127.0.0.0/8 ip daddr @" + SUBNETS_4 + " masquerade",
                 "the host's loopback connections to a published port");
+        s.add("add chain " + table + " " + PREROUTING + " { type nat hook prerouting priority dstnat; policy accept; }");
+        for (String rule : ForwardRules.dispatch(true)) s.rule(PREROUTING, rule, null);
+        s.add("add chain " + table + " " + OUTPUT + " { type nat hook output priority -100; policy accept; }");
+        for (String rule : ForwardRules.dispatch(false)) s.rule(OUTPUT, rule, null);
         return s.text();
     }
 
     /**
-     * The nat chains, maps and set of published ports, emptied: the agent forwards its ports again
+     * The maps and set of published ports, emptied (their nat chains follow the other base chains): the agent forwards its ports again
      * as it opens them ({@link ForwardRules}); connections forwarded before carry on through conntrack.
      */
     private void publishedPorts(Script s, TableListing now) {
@@ -108,10 +112,6 @@ final class FirewallRules {
         for (String name : List.of(PUBLISHED_ADDR, PUBLISHED_ANY)) s.add("flush map " + table + " " + name);
         s.add("flush set " + table + " " + PUBLISHED_TARGETS);
         for (String chain : ForwardRules.portChains(now.chains())) s.add("delete chain " + table + " " + chain);
-        s.add("add chain " + table + " " + PREROUTING + " { type nat hook prerouting priority dstnat; policy accept; }");
-        for (String rule : ForwardRules.dispatch(true)) s.rule(PREROUTING, rule, null);
-        s.add("add chain " + table + " " + OUTPUT + " { type nat hook output priority -100; policy accept; }");
-        for (String rule : ForwardRules.dispatch(false)) s.rule(OUTPUT, rule, null);
     }
 
     /** Installs or replaces one container's chains and map entries; its refusal counts are kept. */

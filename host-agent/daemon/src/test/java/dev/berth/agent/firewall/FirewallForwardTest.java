@@ -161,4 +161,59 @@ class FirewallForwardTest {
         reopened.forward(List.of(new PortForward(null, port(), List.of(at(net.b)), List.of())));
         assertThat(greeting(null, "127.0.0.1", port())).startsWith("fwd-b");
     }
+
+    @Test
+    void aContainerReachesNoLoopbackServiceOfTheHostThroughItsInterfaceThoughRouteLocalnetIsOnThere() throws Exception {
+        var hostService = new ServerSocket(0, 50, InetAddress.ofLiteral("127.0.0.99"));
+        var arrived = new AtomicInteger();
+        Thread.ofPlatform().daemon().start(() -> {
+            while (!hostService.isClosed()) {
+                try (Socket s = hostService.accept()) {
+                    arrived.incrementAndGet();
+                    s.getOutputStream().write("host\n".getBytes(StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                    // closed
+                }
+            }
+        });
+        try (hostService) {
+            net.routeLoopbackToHost(net.a, "127.0.0.99");
+            firewall.delete();
+            // Without the table the host answers: route_localnet on the host side lets 127.0.0.99 in from the container.
+            assertThat(greeting(net.a.ns(), "127.0.0.99", hostService.getLocalPort())).isEqualTo("host");
+            assertThat(arrived.get()).isEqualTo(1);
+
+            firewall = table.open(List.of(Cidr.parse(ForwardNetwork.SUBNET)));
+            firewall.apply(new ContainerRules(net.a.name(), net.a.hostVeth(), List.of(InetAddress.ofLiteral(net.a.address())), true,
+                    List.of(), List.of(InetAddress.ofLiteral(net.a.gateway()))));
+            firewall.forward(List.of(new PortForward(null, hostService.getLocalPort(), List.of(at(net.b)), List.of())));
+
+            assertThat(greeting(net.a.ns(), "127.0.0.99", hostService.getLocalPort())).isNull();
+            assertThat(arrived.get()).isEqualTo(1);
+            assertThat(net.accepted(net.b)).isZero();
+            assertThat(firewall.refusals()).anySatisfy(r -> {
+                assertThat(r.container()).isEqualTo(net.a.name());
+                assertThat(r.destination()).isEqualTo(InetAddress.ofLiteral("127.0.0.99"));
+                assertThat(r.port()).isEqualTo(hostService.getLocalPort());
+            });
+        }
+    }
+
+    @Test
+    void aContainerReachesNoPublishedPortThroughTheHostsAddressesSoNoOtherContainer() throws Exception {
+        firewall.forward(List.of(new PortForward(null, port(), List.of(at(net.b)), List.of())));
+
+        for (String address : List.of(net.a.gateway(), HOST_SIDE)) {
+            assertThat(greeting(net.a.ns(), address, port())).as(address).isNull();
+            assertThat(firewall.refusals()).anySatisfy(r -> {
+                assertThat(r.container()).isEqualTo(net.a.name());
+                assertThat(r.destination()).isEqualTo(InetAddress.ofLiteral(address));
+                assertThat(r.port()).isEqualTo(port());
+            });
+        }
+        // Nor directly: the exception for forwarded connections is no way in from a container.
+        assertThat(greeting(net.a.ns(), net.b.address(), PORT)).isNull();
+        assertThat(net.accepted(net.b)).isZero();
+        assertThat(greeting(net.clientNs, HOST_SIDE, port())).isEqualTo("fwd-b " + CLIENT);
+    }
 }

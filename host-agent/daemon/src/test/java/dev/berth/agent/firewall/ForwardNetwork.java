@@ -132,7 +132,6 @@ public final class ForwardNetwork implements AutoCloseable {
     public void routeLoopbackToHost(Container c, String loopback) throws Exception {
         routeLocalnetInside(c);
         ip("-n", c.ns, "route", "del", "local", "127.0.0.0/8", "dev", "lo", "table", "local");
-        ip("-n", c.ns, "route", "add", "local", "127.0.0.1", "dev", "lo", "table", "local");
         ip("-n", c.ns, "route", "add", loopback + "/32", "via", c.gateway, "dev", "eth0");
     }
 
