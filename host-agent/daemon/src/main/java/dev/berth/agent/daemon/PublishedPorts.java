@@ -286,6 +286,12 @@ final class PublishedPorts implements AutoCloseable {
         return shared == null ? java.util.Optional.empty() : java.util.Optional.of(shared.listener().address());
     }
 
+    /** Connections the listener accepted and relayed (or refused): those the kernel forwarded are not among them. */
+    synchronized long relayed(Binding binding) {
+        Shared shared = listeners.get(binding);
+        return shared == null ? 0 : shared.listener().accepted();
+    }
+
     private String advertised(Binding b) {
         boolean general = b.address().equals(publishAddress) || wildcard(b.address());
         return hostPort(general ? advertiseAddress : b.address(), b.port());
