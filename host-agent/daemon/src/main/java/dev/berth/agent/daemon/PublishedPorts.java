@@ -72,6 +72,9 @@ final class PublishedPorts implements AutoCloseable {
     private final Map<String, Interface> interfaces = new HashMap<>();
     /** What the table forwards, per listener, as last written. */
     private final Map<Binding, PortForward> forwarded = new HashMap<>();
+    /** Per container with an interface, the dialer of its current run and what its app listens on (absent: not known yet). */
+    private final Map<String, NamespaceDialer> dialers = new HashMap<>();
+    private final Map<String, InterfaceProbe.Listening> listening = new HashMap<>();
 
     /** Ports that are only ever relayed. */
     PublishedPorts(String publishAddress, String advertiseAddress) {
@@ -138,6 +141,8 @@ final class PublishedPorts implements AutoCloseable {
         var ports = byContainer.getOrDefault(container, List.of());
         for (Publish p : ports) pool(p).target(container, new PortListener.Target(dialer, p.containerPort()));
         interfaces.remove(container);
+        listening.remove(container);
+        dialers.put(container, dialer);
         if (own != null && kernel != null && own.address() instanceof Inet4Address) {
             try {
                 if (ports.stream().anyMatch(p -> loopbackReached(p.binding()))) RouteLocalnet.enable(own.hostInterface());
@@ -147,6 +152,7 @@ final class PublishedPorts implements AutoCloseable {
             }
         }
         sync(ports);
+        probe(container);
     }
 
     /** Whether the container may take new connections: running, and healthy if it has a health check. */
@@ -154,6 +160,50 @@ final class PublishedPorts implements AutoCloseable {
         var ports = byContainer.getOrDefault(container, List.of());
         for (Publish p : ports) pool(p).ready(container, ready);
         sync(ports);
+    }
+
+    /** Whether the kernel forwards the container's ports (its app listens on its interface), for tests and logs. */
+    synchronized boolean forwarding(String container) {
+        return interfaces.containsKey(container) && listening.get(container) == InterfaceProbe.Listening.INTERFACE;
+    }
+
+    /**
+     * Finds out, on a thread of its own, whether the app of a ready container with an interface
+     * listens there: until it does, and for good when it listens on 127.0.0.1 alone, its ports are
+     * relayed. Asks again every second while nothing listens (every ten after half a minute),
+     * until the container runs again or leaves.
+     */
+    private void probe(String container) {
+        Interface own = interfaces.get(container);
+        NamespaceDialer dialer = dialers.get(container);
+        var ports = byContainer.getOrDefault(container, List.of());
+        if (own == null || dialer == null || listening.containsKey(container) || ports.isEmpty()) return;
+        listening.put(container, InterfaceProbe.Listening.NOT_YET);
+        var containerPorts = ports.stream().map(Publish::containerPort).distinct().toList();
+        Thread.ofVirtual().name("probe-" + container).start(() -> {
+            for (int attempt = 1; ; attempt++) {
+                var answer = InterfaceProbe.ask(dialer, own.address(), containerPorts);
+                if (!probed(container, dialer, answer)) return;
+                try {
+                    Thread.sleep(attempt < 30 ? 1000 : 10_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    /** Records a probe's answer; whether to ask again (nothing listens yet and the container is still this run). */
+    private synchronized boolean probed(String container, NamespaceDialer dialer, InterfaceProbe.Listening answer) {
+        if (dialers.get(container) != dialer || !interfaces.containsKey(container)) return false;
+        if (answer == InterfaceProbe.Listening.NOT_YET) return true;
+        listening.put(container, answer);
+        if (answer == InterfaceProbe.Listening.LOOPBACK_ONLY) {
+            log.log(System.Logger.Level.INFO, "the app of " + container + " listens on 127.0.0.1 only: its published ports are relayed"
+                    + " (listen on 0.0.0.0 to have the kernel forward them)");
+        }
+        sync(byContainer.getOrDefault(container, List.of()));
+        return false;
     }
 
     /**
@@ -195,6 +245,8 @@ final class PublishedPorts implements AutoCloseable {
         var ports = byContainer.remove(container);
         if (ports != null) leave(container, ports);
         interfaces.remove(container);
+        dialers.remove(container);
+        listening.remove(container);
         if (ports != null) sync(ports);
     }
 
@@ -248,6 +300,7 @@ final class PublishedPorts implements AutoCloseable {
                 relayed |= serves;
                 continue;
             }
+            relayed |= serves && listening.get(c) != InterfaceProbe.Listening.INTERFACE;
             for (Publish p : byContainer.getOrDefault(c, List.of())) {
                 if (!p.binding().equals(b)) continue;
                 var backend = new InetSocketAddress(own.address(), p.containerPort());
@@ -338,5 +391,7 @@ final class PublishedPorts implements AutoCloseable {
         syncBindings(bindings); // nothing listens: the kernel stops forwarding too
         byContainer.clear();
         interfaces.clear();
+        dialers.clear();
+        listening.clear();
     }
 }

@@ -71,9 +71,21 @@ class PublishedPortsForwardTest {
         }
     }
 
-    /** Puts the container behind the port, its namespace dialed and, if {@code own}, its interface known; ready. */
+    /**
+     * Puts the container behind the port, its namespace dialed and, if {@code own}, its interface
+     * known, ready; with an interface, waits until the probe found its app listening there.
+     */
     private void start(ForwardNetwork.Container c, boolean admitted, boolean own) throws Exception {
-        ports.reserve(c.name(), "web", List.of(new PublishedPorts.Publish(binding, ForwardNetwork.PORT)), admitted);
+        start(c, admitted, own, ForwardNetwork.PORT);
+        if (own) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!ports.forwarding(c.name()) && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(ports.forwarding(c.name())).as("%s forwarded by the kernel", c.name()).isTrue();
+        }
+    }
+
+    private void start(ForwardNetwork.Container c, boolean admitted, boolean own, int containerPort) throws Exception {
+        ports.reserve(c.name(), "web", List.of(new PublishedPorts.Publish(binding, containerPort)), admitted);
         var dialer = new NamespaceDialer(c.netns(), c.name());
         dialers.add(dialer);
         ports.connect(c.name(), dialer, own ? new PublishedPorts.Interface(InetAddress.ofLiteral(c.address()), c.hostVeth()) : null);
@@ -138,9 +150,10 @@ class PublishedPortsForwardTest {
         start(net.a, true, true);
         start(net.b, true, true);
         ports.ready(net.b.name(), false);
+        int probes = net.accepted(net.b); // the probe's connection found its app on its interface
 
         for (int i = 0; i < 4; i++) assertThat(ask()).startsWith("fwd-a");
-        assertThat(net.accepted(net.b)).isZero();
+        assertThat(net.accepted(net.b)).isEqualTo(probes);
 
         ports.ready(net.a.name(), false);
         assertThat(ask()).as("nothing serves: the listener takes the connection and closes it").isNull();
@@ -158,6 +171,21 @@ class PublishedPortsForwardTest {
         for (int i = 0; i < 4; i++) answers.add(ask());
         assertThat(answers).containsExactlyInAnyOrder("fwd-a 127.0.0.1", "fwd-b 127.0.0.1", "fwd-a 127.0.0.1", "fwd-b 127.0.0.1");
         assertThat(ports.relayed(binding)).isEqualTo(5);
+    }
+
+    @Test
+    void anAppListeningOn127001AloneKeepsTheRelay() throws Exception {
+        net.serveOnLoopbackOnly(net.a, 8081);
+        start(net.a, true, true, 8081);
+
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        String answer = ask();
+        while (!"fwd-a 127.0.0.1".equals(answer) && System.nanoTime() < deadline) answer = ask();
+        assertThat(answer).as("relayed into the namespace's loopback").isEqualTo("fwd-a 127.0.0.1");
+        Thread.sleep(300); // the probe has answered by now; it must not have switched the port to the kernel
+        assertThat(ports.forwarding(net.a.name())).isFalse();
+        assertThat(ask()).isEqualTo("fwd-a 127.0.0.1");
+        assertThat(nft("list", "table", "inet", table)).doesNotContain("dnat ip to");
     }
 
     @Test

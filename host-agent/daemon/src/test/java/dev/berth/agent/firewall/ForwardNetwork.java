@@ -73,10 +73,19 @@ public final class ForwardNetwork implements AutoCloseable {
     }
 
     private void serve(Container c) throws Exception {
+        serve(c, new InetSocketAddress(PORT));
+    }
+
+    /** Another server of the same kind in the container, on {@code 127.0.0.1:port} alone (an app that listens on loopback only). */
+    public void serveOnLoopbackOnly(Container c, int port) throws Exception {
+        serve(c, new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port));
+    }
+
+    private void serve(Container c, InetSocketAddress bind) throws Exception {
         ServerSocket server = inNamespace(c.ns, () -> {
             var s = new ServerSocket();
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(PORT), 200);
+            s.bind(bind, 200);
             return s;
         });
         servers.add(server);
