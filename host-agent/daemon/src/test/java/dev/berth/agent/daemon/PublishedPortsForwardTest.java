@@ -18,9 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,24 +118,13 @@ class PublishedPortsForwardTest {
             assertThat(in.readLine()).startsWith("fwd-a");
             assertThat(ports.active(net.a.name())).as("the open connection, counted by conntrack").isEqualTo(1);
 
-            var answers = new CopyOnWriteArrayList<String>();
-            var stop = new AtomicBoolean();
-            Thread client = Thread.ofPlatform().start(() -> {
-                try {
-                    while (!stop.get()) answers.add(String.valueOf(ask()));
-                } catch (Exception e) {
-                    answers.add("failed: " + e);
-                }
+            var loop = ForwardNetwork.askAcross(binding.address(), binding.port(), () -> {
+                ports.admit(Map.of(net.a.name(), false, net.b.name(), true));
+                return null;
             });
-            while (answers.size() < 20) Thread.sleep(5);
-            ports.admit(Map.of(net.a.name(), false, net.b.name(), true));
-            int switched = answers.size();
-            while (answers.size() < switched + 20) Thread.sleep(5);
-            stop.set(true);
-            client.join();
 
-            assertThat(answers).allSatisfy(a -> assertThat(a).matches("fwd-[ab] .*"));
-            assertThat(answers.subList(switched + 2, answers.size())).allSatisfy(a -> assertThat(a).startsWith("fwd-b"));
+            assertThat(loop.answers()).allSatisfy(a -> assertThat(a).matches("fwd-[ab] .*"));
+            assertThat(loop.after()).allSatisfy(a -> assertThat(a).startsWith("fwd-b"));
             assertThat(ports.relayed(binding)).isZero();
             // The old replica's open connection carries on through conntrack.
             open.getOutputStream().write("still here\n".getBytes(StandardCharsets.UTF_8));

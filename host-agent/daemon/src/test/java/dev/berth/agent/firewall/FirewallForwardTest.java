@@ -17,8 +17,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -49,16 +47,7 @@ class FirewallForwardTest {
             RouteLocalnet.enable(c.hostVeth());
         }
         relay = new ServerSocket(0, 50, InetAddress.ofLiteral("127.0.0.1"));
-        Thread.ofPlatform().daemon().start(() -> {
-            while (!relay.isClosed()) {
-                try (Socket s = relay.accept()) {
-                    relayed.incrementAndGet();
-                    s.getOutputStream().write("relay\n".getBytes(StandardCharsets.UTF_8));
-                } catch (Exception e) {
-                    // closed
-                }
-            }
-        });
+        ForwardNetwork.answer(relay, "relay", relayed);
     }
 
     @AfterEach
@@ -124,25 +113,14 @@ class FirewallForwardTest {
             var in = new BufferedReader(new InputStreamReader(open.getInputStream(), StandardCharsets.UTF_8));
             assertThat(in.readLine()).startsWith("fwd-a");
 
-            var answers = new CopyOnWriteArrayList<String>();
-            var stop = new AtomicBoolean();
-            Thread client = Thread.ofPlatform().start(() -> {
-                try {
-                    while (!stop.get()) answers.add(String.valueOf(greeting(null, "127.0.0.1", port())));
-                } catch (Exception e) {
-                    answers.add("failed: " + e);
-                }
+            var next = new PortForward(v4("127.0.0.1"), port(), List.of(at(net.b)), List.of(at(net.a), at(net.b)));
+            var loop = ForwardNetwork.askAcross("127.0.0.1", port(), () -> {
+                firewall.forward(List.of(next));
+                return null;
             });
-            while (answers.size() < 20) Thread.sleep(5);
-            firewall.forward(List.of(new PortForward(v4("127.0.0.1"), port(), List.of(at(net.b)), List.of(at(net.a), at(net.b)))));
-            int switched = answers.size();
-            while (answers.size() < switched + 20) Thread.sleep(5);
-            stop.set(true);
-            client.join();
 
-            assertThat(answers).allSatisfy(a -> assertThat(a).matches("fwd-[ab] .*"));
-            // Connections may be in flight at the switch; everything well after it goes to the new container.
-            assertThat(answers.subList(switched + 2, answers.size())).allSatisfy(a -> assertThat(a).startsWith("fwd-b"));
+            assertThat(loop.answers()).allSatisfy(a -> assertThat(a).matches("fwd-[ab] .*"));
+            assertThat(loop.after()).allSatisfy(a -> assertThat(a).startsWith("fwd-b"));
             assertThat(relayed.get()).isZero();
 
             open.getOutputStream().write("still here\n".getBytes(StandardCharsets.UTF_8));
@@ -166,16 +144,7 @@ class FirewallForwardTest {
     void aContainerReachesNoLoopbackServiceOfTheHostThroughItsInterfaceThoughRouteLocalnetIsOnThere() throws Exception {
         var hostService = new ServerSocket(0, 50, InetAddress.ofLiteral("127.0.0.99"));
         var arrived = new AtomicInteger();
-        Thread.ofPlatform().daemon().start(() -> {
-            while (!hostService.isClosed()) {
-                try (Socket s = hostService.accept()) {
-                    arrived.incrementAndGet();
-                    s.getOutputStream().write("host\n".getBytes(StandardCharsets.UTF_8));
-                } catch (Exception e) {
-                    // closed
-                }
-            }
-        });
+        ForwardNetwork.answer(hostService, "host", arrived);
         try (hostService) {
             net.routeLoopbackToHost(net.a, "127.0.0.99");
             firewall.delete();

@@ -132,6 +132,54 @@ public final class ForwardNetwork implements AutoCloseable {
         return ns == null ? ask.call() : inNamespace(ns, ask);
     }
 
+    /** A client loop's answers, and how many had come when the change was made. */
+    public record Switched(List<String> answers, int at) {
+        /** The answers well after the change (connections in flight at that instant may go either way). */
+        public List<String> after() {
+            return answers.subList(Math.min(answers.size(), at + 2), answers.size());
+        }
+    }
+
+    /**
+     * Greetings from the host at {@code address:port} in a loop, one connection each: twenty
+     * before {@code change}, twenty after. A connection that gets no answer is recorded as "null".
+     */
+    public static Switched askAcross(String address, int port, java.util.concurrent.Callable<?> change) throws Exception {
+        var answers = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread client = Thread.ofPlatform().start(() -> {
+            try {
+                while (!stop.get()) answers.add(String.valueOf(greeting(null, address, port)));
+            } catch (Exception e) {
+                answers.add("failed: " + e);
+            }
+        });
+        try {
+            while (answers.size() < 20) Thread.sleep(5);
+            change.call();
+            int at = answers.size();
+            while (answers.size() < at + 20) Thread.sleep(5);
+            return new Switched(List.copyOf(answers), at);
+        } finally {
+            stop.set(true);
+            client.join();
+        }
+    }
+
+    /** Serves {@code line} to every connection {@code server} accepts, counting them, until it is closed. */
+    public static void answer(ServerSocket server, String line, AtomicInteger count) {
+        Thread.ofPlatform().daemon().start(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                    count.incrementAndGet();
+                    s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        });
+    }
+
     /** Sets {@code route_localnet} on the container's own interface ({@code eth0} in its namespace). */
     public void routeLocalnetInside(Container c) throws Exception {
         inNamespace(c.ns, () -> Files.writeString(Path.of("/proc/sys/net/ipv4/conf/eth0/route_localnet"), "1\n"));
