@@ -13,6 +13,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +33,10 @@ import java.util.Objects;
  * instead: a DNAT rule in the agent's table ({@link Firewall#forward}) sends new connections in
  * turn to the serving containers' addresses, and the bytes never pass the agent. That takes
  * IPv4 connections to an IPv4 or wildcard listen address while every serving container of the
- * port has an address; the listener stays bound (the port stays the agent's) and relays what the
- * rule leaves it: IPv6 clients, containers without a network, and connections while nothing serves.
+ * port has an address and its app was found listening there ({@link InterfaceProbe}); the
+ * listener stays bound (the port stays the agent's) and relays what the rule leaves it: IPv6
+ * clients, containers without a network or whose app listens on 127.0.0.1 alone, and connections
+ * while nothing serves.
  */
 final class PublishedPorts implements AutoCloseable {
     private static final System.Logger log = System.getLogger(PublishedPorts.class.getName());
@@ -126,11 +129,6 @@ final class PublishedPorts implements AutoCloseable {
             throw e;
         }
         byContainer.put(container, List.copyOf(ports));
-    }
-
-    /** Points the container's backends at its (new) network namespace. */
-    synchronized void connect(String container, NamespaceDialer dialer) {
-        connect(container, dialer, null);
     }
 
     /**
@@ -255,7 +253,7 @@ final class PublishedPorts implements AutoCloseable {
     }
 
     /** Brings the kernel's forwards of these listeners to who serves now, in one transaction; on failure they stay relayed or as they were. */
-    private void syncBindings(java.util.Collection<Binding> bindings) {
+    private void syncBindings(Collection<Binding> bindings) {
         if (kernel == null) return;
         var changes = new HashMap<Binding, PortForward>();
         for (Binding b : bindings) {
