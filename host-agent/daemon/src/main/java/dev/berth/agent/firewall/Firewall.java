@@ -30,6 +30,7 @@ import java.util.Set;
  */
 public final class Firewall {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> INTERFACE_MAPS = List.of(TableObjects.FORWARD_MAP, TableObjects.INPUT_MAP);
 
     private final Nft nft;
     private final String table;
@@ -151,7 +152,7 @@ public final class Firewall {
     }
 
     private TableListing mapsOnly() throws IOException {
-        return new TableListing(Set.of(), Set.of(), maps(List.of(TableObjects.FORWARD_MAP, TableObjects.INPUT_MAP)), List.of());
+        return new TableListing(Set.of(), Set.of(), maps(INTERFACE_MAPS), List.of());
     }
 
     private static TableListing mapsOf(TableListing listing) {
@@ -172,7 +173,8 @@ public final class Firewall {
         }
         TableListing terse = parse(out.stdout());
         // The terse listing leaves out set contents, the verdict maps' entries among them.
-        var maps = withMaps ? maps(List.copyOf(terse.maps().keySet())) : terse.maps();
+        // Only the interface maps: the published ports' maps are this object's alone to write ({@link #forward}).
+        var maps = withMaps ? maps(terse.maps().keySet().stream().filter(INTERFACE_MAPS::contains).toList()) : terse.maps();
         return new TableListing(terse.chains(), terse.sets(), maps, List.of());
     }
 

@@ -130,7 +130,13 @@ class FirewallForwardTest {
 
     @Test
     void reopeningTheFirewallForgetsEveryForward() throws Exception {
-        firewall.forward(List.of(new PortForward(null, port(), List.of(at(net.a)), List.of())));
+        firewall.forward(List.of(new PortForward(null, port(), List.of(at(net.a)), List.of()),
+                new PortForward(v4("127.0.0.1"), port() + 1, List.of(at(net.a)), List.of())));
+        // Every reader of the table copes with the forwards' maps (their keys are no interfaces).
+        assertThat(firewall.containers()).containsExactlyInAnyOrder(net.a.name(), net.b.name());
+        assertThat(firewall.refusals()).isNotNull();
+        assertThat(firewall.describe(net.a.name())).contains("container fwd-a");
+        firewall.remove(net.b.name());
 
         Firewall reopened = table.open(List.of(Cidr.parse(ForwardNetwork.SUBNET)));
 
