@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
  * <p>Containers attach through point-to-point interfaces (CNI {@code ptp}), so each of their
  * packets is routed by the host: to other hosts through the {@code forward} hook, to the host's own
  * addresses through {@code input}. Both hooks dispatch on the arriving interface to the
- * container's chains; packets from container subnets on an unknown interface are dropped.
+ * container's chains; packets from container subnets on an unknown interface are dropped. The nat
+ * hooks {@code prerouting} and {@code output} lead published ports to their chains ({@link ForwardRules}).
  */
 final class FirewallRules {
     /** Protocols with ports: their refusals are counted per port. */
