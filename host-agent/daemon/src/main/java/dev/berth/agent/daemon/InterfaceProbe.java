@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Whether a container's app takes connections on its own interface, which the kernel's
@@ -27,6 +28,23 @@ final class InterfaceProbe {
     }
 
     private InterfaceProbe() {
+    }
+
+    /**
+     * Asks on a virtual thread of its own, every second and after half a minute every ten, until
+     * {@code answered} (told each answer) returns false.
+     */
+    static void askUntilKnown(String container, NamespaceDialer dialer, InetAddress address, List<Integer> ports,
+                              Predicate<Listening> answered) {
+        Thread.ofVirtual().name("probe-" + container).start(() -> {
+            for (int attempt = 1; answered.test(ask(dialer, address, ports)); attempt++) {
+                try {
+                    Thread.sleep(attempt < 30 ? 1000 : 10_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
     }
 
     static Listening ask(NamespaceDialer dialer, InetAddress address, List<Integer> ports) {

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The agent's published ports: one listener per host address and port, shared by the containers
@@ -177,18 +176,8 @@ final class PublishedPorts implements AutoCloseable {
         var ports = byContainer.getOrDefault(container, List.of());
         if (own == null || dialer == null || listening.containsKey(container) || ports.isEmpty()) return;
         listening.put(container, InterfaceProbe.Listening.NOT_YET);
-        var containerPorts = ports.stream().map(Publish::containerPort).distinct().toList();
-        Thread.ofVirtual().name("probe-" + container).start(() -> {
-            for (int attempt = 1; ; attempt++) {
-                var answer = InterfaceProbe.ask(dialer, own.address(), containerPorts);
-                if (!probed(container, dialer, answer)) return;
-                try {
-                    Thread.sleep(attempt < 30 ? 1000 : 10_000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        InterfaceProbe.askUntilKnown(container, dialer, own.address(), ports.stream().map(Publish::containerPort).distinct().toList(),
+                answer -> probed(container, dialer, answer));
     }
 
     /** Records a probe's answer; whether to ask again (nothing listens yet and the container is still this run). */
@@ -258,9 +247,13 @@ final class PublishedPorts implements AutoCloseable {
         var changes = new HashMap<Binding, PortForward>();
         for (Binding b : bindings) {
             PortForward want = forwardOf(b);
-            if (want != null && !Objects.equals(want, forwarded.getOrDefault(b, PortForward.none(want.address(), want.port())))) {
-                changes.put(b, want);
-            }
+            if (want == null) continue;
+            PortForward had = forwarded.getOrDefault(b, PortForward.none(want.address(), want.port()));
+            // A member matters to the filter once connections were forwarded to it: one that has not
+            // served yet joins with its first turn, so a container's start costs no nft run.
+            want = new PortForward(want.address(), want.port(), want.serving(),
+                    had.members().stream().filter(want.members()::contains).toList());
+            if (!want.equals(had)) changes.put(b, want);
         }
         if (changes.isEmpty()) return;
         try {
