@@ -50,7 +50,9 @@ final class InterfaceProbe {
     static Listening ask(NamespaceDialer dialer, InetAddress address, List<Integer> ports) {
         for (int port : ports) {
             if (accepts(dialer, address, port)) continue;
-            return accepts(dialer, null, port) ? Listening.LOOPBACK_ONLY : Listening.NOT_YET;
+            if (!accepts(dialer, null, port)) return Listening.NOT_YET;
+            // The app may have begun to listen between the two questions: ask the interface again, now that it listens.
+            if (!accepts(dialer, address, port)) return Listening.LOOPBACK_ONLY;
         }
         return Listening.INTERFACE;
     }
