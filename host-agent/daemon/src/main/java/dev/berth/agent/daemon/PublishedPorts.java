@@ -259,8 +259,10 @@ final class PublishedPorts implements AutoCloseable {
         try {
             kernel.firewall().forward(List.copyOf(changes.values()));
             changes.forEach((b, f) -> {
-                if (f.members().isEmpty()) forwarded.remove(b);
-                else forwarded.put(b, f);
+                PortForward had = f.members().isEmpty() ? forwarded.remove(b) : forwarded.put(b, f);
+                if (had == null || !had.serving().equals(f.serving())) {
+                    log.log(System.Logger.Level.INFO, b + (f.serving().isEmpty() ? ": relayed" : ": forwarded by the kernel to " + f.serving()));
+                }
             });
         } catch (IOException | RuntimeException e) {
             log.log(System.Logger.Level.WARNING, "could not forward " + changes.keySet() + " in the kernel: " + e.getMessage());
