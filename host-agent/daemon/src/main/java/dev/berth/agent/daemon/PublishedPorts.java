@@ -149,7 +149,7 @@ final class PublishedPorts implements AutoCloseable {
             }
         }
         sync(ports);
-        probe(container);
+        probe(container, false);
     }
 
     /** Whether the container may take new connections: running, and healthy if it has a health check. */
@@ -157,6 +157,7 @@ final class PublishedPorts implements AutoCloseable {
         var ports = byContainer.getOrDefault(container, List.of());
         for (Publish p : ports) pool(p).ready(container, ready);
         sync(ports);
+        if (ready) probe(container, true); // ready between two of the probe's questions: ask now, not relay until the next
     }
 
     /** Whether the kernel forwards the container's ports (its app listens on its interface), for tests and logs. */
@@ -168,16 +169,17 @@ final class PublishedPorts implements AutoCloseable {
      * Finds out, on a thread of its own, whether the app of a ready container with an interface
      * listens there: until it does, and for good when it listens on 127.0.0.1 alone, its ports are
      * relayed. Asks again every second while nothing listens (every ten after half a minute),
-     * until the container runs again or leaves.
+     * until the container runs again or leaves; {@code once}: one more question while that goes on.
      */
-    private void probe(String container) {
+    private void probe(String container, boolean once) {
         Interface own = interfaces.get(container);
         NamespaceDialer dialer = dialers.get(container);
         var ports = byContainer.getOrDefault(container, List.of());
-        if (own == null || dialer == null || listening.containsKey(container) || ports.isEmpty()) return;
+        if (own == null || dialer == null || ports.isEmpty()) return;
+        if (once ? listening.get(container) != InterfaceProbe.Listening.NOT_YET : listening.containsKey(container)) return;
         listening.put(container, InterfaceProbe.Listening.NOT_YET);
         InterfaceProbe.askUntilKnown(container, dialer, own.address(), ports.stream().map(Publish::containerPort).distinct().toList(),
-                answer -> probed(container, dialer, answer));
+                answer -> probed(container, dialer, answer) && !once);
     }
 
     /** Records a probe's answer; whether to ask again (nothing listens yet and the container is still this run). */
