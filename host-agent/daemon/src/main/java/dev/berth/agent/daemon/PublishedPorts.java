@@ -272,8 +272,8 @@ final class PublishedPorts implements AutoCloseable {
     }
 
     /**
-     * What the kernel should forward for a listener: its serving containers with an interface, in
-     * the pool's order; nothing while one serving container has none (it is relayed, and the
+     * What the kernel should forward for a listener: its serving containers with an interface,
+     * newest first; nothing while one serving container has none (it is relayed, and the
      * others with it, so that all take connections in turn). Null for a listen address it cannot
      * forward (IPv6, a name).
      */
@@ -288,7 +288,9 @@ final class PublishedPorts implements AutoCloseable {
         var serving = new ArrayList<InetSocketAddress>();
         var members = new ArrayList<InetSocketAddress>();
         boolean relayed = false;
-        for (String c : pool.containers()) {
+        // Newest first: the rule's turn counter starts again at each change, so a replica that just
+        // joined takes the next connection (a rolling update's new replica, not the one leaving).
+        for (String c : pool.containers().reversed()) {
             Interface own = interfaces.get(c);
             boolean serves = pool.serving(c);
             if (own == null) {
