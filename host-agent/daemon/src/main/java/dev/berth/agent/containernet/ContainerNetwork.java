@@ -263,7 +263,8 @@ public final class ContainerNetwork {
         return opened == null ? List.of() : opened.refusals();
     }
 
-    private synchronized Firewall firewall() throws IOException {
+    /** The agent's table, opened on first use (published ports forward through it too). */
+    public synchronized Firewall firewall() throws IOException {
         if (firewall == null) firewall = Firewall.open(nft, table, List.of(settings.subnet()));
         return firewall;
     }

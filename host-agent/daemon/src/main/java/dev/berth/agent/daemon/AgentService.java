@@ -110,10 +110,10 @@ public final class AgentService implements AutoCloseable {
         var images = new ImageService(stateDir, options.registries(), new Platform("linux", host.architecture(), null),
                 Clock.systemUTC());
         var changes = new StatusChanges();
-        var ports = new PublishedPorts(options.publishAddress(), options.advertiseAddress());
         var network = new ContainerNetwork(stateDir, options.network(), ContainerNetwork.resolvers(options.network()),
                 new CniPlugins(List.of(CNI_PLUGINS), Duration.ofSeconds(20)), NFT,
                 ContainerLauncher.firewallTable(stateDir));
+        var ports = new PublishedPorts(options.publishAddress(), options.advertiseAddress(), network::firewall);
         var launcher = new ContainerLauncher(stateDir, runc, host, options.publishAddress(), images,
                 new PortAllocations(stateDir, options.portRange()), ports, network, changes);
         var containers = new HeldContainers(stateDir, runc, launcher, ports, options.stopGrace(), changes);

@@ -209,8 +209,18 @@ final class ContainerLauncher implements AutoCloseable {
         if (pid.isEmpty()) return;
         var old = m.dialer;
         m.dialer = new NamespaceDialer(Path.of("/proc", Long.toString(pid.get()), "ns", "net"), m.name());
-        ports.connect(m.name(), m.dialer);
+        ports.connect(m.name(), m.dialer, ownInterface(m));
         if (old != null) old.close();
+    }
+
+    /** The container's own interface, for the kernel to forward its published ports to; null when it has none. */
+    private PublishedPorts.Interface ownInterface(ManagedContainer m) throws IOException {
+        if (m.spec.network() == null) return null;
+        var attached = network.attached(m.dir.path()).orElse(null);
+        if (attached == null || attached.hostInterface() == null || attached.addresses().isEmpty()) return null;
+        String address = attached.addresses().getFirst();
+        return new PublishedPorts.Interface(java.net.InetAddress.ofLiteral(address.substring(0, address.indexOf('/'))),
+                attached.hostInterface());
     }
 
     /** New connections go to a container while it runs and, if it has a health check, passes it. */

@@ -24,15 +24,20 @@ import java.util.Set;
  * (the ranges of registry's {@link Addresses}) nor in the agent's container subnets. To the host
  * itself only DNS to its resolvers passes. Everything else is counted per destination and dropped.
  * Nothing opens a connection into a container subnet (so an allowed destination inside one never
- * passes); containers leave masqueraded (the ptp plugin's own ipMasq stays off). Forwarding itself
+ * passes) but what a published port forwards to a container ({@link #forward}); containers leave
+ * masqueraded (the ptp plugin's own ipMasq stays off). Forwarding itself
  * ({@code net.ipv4.ip_forward}) is the caller's to check.
  */
 public final class Firewall {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> INTERFACE_MAPS = List.of(TableObjects.FORWARD_MAP, TableObjects.INPUT_MAP);
 
     private final Nft nft;
     private final String table;
     private final FirewallRules rules;
+    private final ForwardRules forwardRules;
+    /** The published ports forwarded now, as this object last wrote them (the table starts without any). */
+    private final Map<PortForward.Key, PortForward> forwards = new LinkedHashMap<>();
     /** The verdict maps' entries as this object last wrote or read them (chains and sets left out). */
     private TableListing known = TableListing.EMPTY;
 
@@ -40,6 +45,7 @@ public final class Firewall {
         this.nft = nft;
         this.table = table;
         this.rules = new FirewallRules(table);
+        this.forwardRules = new ForwardRules(table);
     }
 
     /**
@@ -75,6 +81,24 @@ public final class Firewall {
         }
         known = known.withContainer(TableObjects.hostInterface(rules.hostInterface()),
                 TableObjects.forwardChain(rules.container()), TableObjects.inputChain(rules.container()));
+    }
+
+    /**
+     * Forwards published ports to containers' addresses, or stops (a forward with nothing
+     * serving), all in one nftables transaction: a new connection sees every change or none, and
+     * connections already forwarded carry on. Ports not named keep what they had. Opening the
+     * firewall starts with no forwards.
+     */
+    public synchronized void forward(List<PortForward> changes) throws IOException {
+        if (changes.isEmpty()) return;
+        var after = new LinkedHashMap<>(forwards);
+        for (PortForward f : changes) {
+            if (f.members().isEmpty()) after.remove(f.key());
+            else after.put(f.key(), f);
+        }
+        nft.apply(forwardRules.apply(changes, forwards, after.values()));
+        forwards.clear();
+        forwards.putAll(after);
     }
 
     /** Removes one container's rules; nothing happens when it has none. */
@@ -124,10 +148,11 @@ public final class Firewall {
     public synchronized void delete() throws IOException {
         if (listingOrNull(false) != null) nft.apply("delete table inet " + table + "\n");
         known = TableListing.EMPTY;
+        forwards.clear();
     }
 
     private TableListing mapsOnly() throws IOException {
-        return new TableListing(Set.of(), Set.of(), maps(List.of(TableObjects.FORWARD_MAP, TableObjects.INPUT_MAP)), List.of());
+        return new TableListing(Set.of(), Set.of(), maps(INTERFACE_MAPS), List.of());
     }
 
     private static TableListing mapsOf(TableListing listing) {
@@ -148,7 +173,8 @@ public final class Firewall {
         }
         TableListing terse = parse(out.stdout());
         // The terse listing leaves out set contents, the verdict maps' entries among them.
-        var maps = withMaps ? maps(List.copyOf(terse.maps().keySet())) : terse.maps();
+        // Only the interface maps: the published ports' maps are this object's alone to write ({@link #forward}).
+        var maps = withMaps ? maps(terse.maps().keySet().stream().filter(INTERFACE_MAPS::contains).toList()) : terse.maps();
         return new TableListing(terse.chains(), terse.sets(), maps, List.of());
     }
 

@@ -6,7 +6,12 @@ import static dev.berth.agent.firewall.TableObjects.INPUT;
 import static dev.berth.agent.firewall.TableObjects.INPUT_MAP;
 import static dev.berth.agent.firewall.TableObjects.NON_PUBLIC_4;
 import static dev.berth.agent.firewall.TableObjects.NON_PUBLIC_6;
+import static dev.berth.agent.firewall.TableObjects.OUTPUT;
 import static dev.berth.agent.firewall.TableObjects.POSTROUTING;
+import static dev.berth.agent.firewall.TableObjects.PREROUTING;
+import static dev.berth.agent.firewall.TableObjects.PUBLISHED_ADDR;
+import static dev.berth.agent.firewall.TableObjects.PUBLISHED_ANY;
+import static dev.berth.agent.firewall.TableObjects.PUBLISHED_TARGETS;
 import static dev.berth.agent.firewall.TableObjects.SUBNETS_4;
 import static dev.berth.agent.firewall.TableObjects.SUBNETS_6;
 
@@ -27,13 +32,16 @@ import java.util.stream.Collectors;
  * <p>Containers attach through point-to-point interfaces (CNI {@code ptp}), so each of their
  * packets is routed by the host: to other hosts through the {@code forward} hook, to the host's own
  * addresses through {@code input}. Both hooks dispatch on the arriving interface to the
- * container's chains; packets from container subnets on an unknown interface are dropped.
+ * container's chains; packets from container subnets on an unknown interface are dropped. The nat
+ * hooks {@code prerouting} and {@code output} lead published ports to their chains ({@link ForwardRules}).
  */
 final class FirewallRules {
     /** Protocols with ports: their refusals are counted per port. */
     private static final String PORTED = "{ tcp, udp, dccp, sctp, udplite }";
     private static final int SET_SIZE = 1024;
     private static final int DNS_PORT = 53;
+    /** A packet the container sends back on a connection a published port forwarded to it (conntrack knows it; it cannot be forged). */
+    private static final String DNAT_REPLY = "ct direction reply ct status dnat ip saddr @" + SUBNETS_4 + " accept";
 
     private final String table;
 
@@ -54,20 +62,25 @@ final class FirewallRules {
         addressSet(s, SUBNETS_6, true, containerSubnets);
         s.add("add map " + table + " " + FORWARD_MAP + " { type ifname : verdict; }");
         s.add("add map " + table + " " + INPUT_MAP + " { type ifname : verdict; }");
+        publishedPorts(s, now);
         // Base chains are referenced by nothing: deleting and re-adding them repairs any change.
         for (String chain : TableObjects.BASE_CHAINS) if (now.chains().contains(chain)) s.add("delete chain " + table + " " + chain);
 
         s.add("add chain " + table + " " + FORWARD + " { type filter hook forward priority filter; policy accept; }");
-        for (String ip : List.of("ip", "ip6")) {
-            s.rule(FORWARD, ip + " daddr @" + subnets(ip) + " ct state != { established, related } counter drop",
-                    "nothing opens a connection into a container");
-        }
+        s.rule(FORWARD, DNAT_REPLY, "replies of connections to a published port");
+        s.rule(FORWARD, "ip daddr @" + SUBNETS_4 + " ct state != { established, related } ct status & dnat == 0 counter drop",
+                "nothing opens a connection into a container");
+        s.rule(FORWARD, "ip daddr @" + SUBNETS_4 + " ct state != { established, related } ip daddr . meta l4proto . th dport != @"
+                + PUBLISHED_TARGETS + " counter drop", "but a published port, forwarded");
+        s.rule(FORWARD, "ip6 daddr @" + SUBNETS_6 + " ct state != { established, related } counter drop",
+                "nothing opens a connection into a container");
         s.rule(FORWARD, "iifname vmap @" + FORWARD_MAP, null);
         for (String ip : List.of("ip", "ip6")) {
             s.rule(FORWARD, ip + " saddr @" + subnets(ip) + " counter drop", "from a container subnet on an interface without rules");
         }
 
         s.add("add chain " + table + " " + INPUT + " { type filter hook input priority filter; policy accept; }");
+        s.rule(INPUT, DNAT_REPLY, "replies of the host's connections to a published port");
         s.rule(INPUT, "iifname vmap @" + INPUT_MAP, null);
         for (String ip : List.of("ip", "ip6")) {
             s.rule(INPUT, "iifname != \"lo\" " + ip + " saddr @" + subnets(ip) + " counter drop",
@@ -79,7 +92,28 @@ final class FirewallRules {
             s.rule(POSTROUTING, ip + " saddr @" + subnets(ip) + " " + ip + " daddr != @" + subnets(ip) + " masquerade",
                     "containers leave with the host's address");
         }
+        // route_localnet lets such a packet out through the container's interface; the container
+        // answers the interface's host address, which conntrack turns back into 127.0.0.1.
+        s.rule(POSTROUTING, "ct status dnat ip saddr 127.0.0.0/8 ip daddr @" + SUBNETS_4 + " masquerade",
+                "the host's loopback connections to a published port");
+        s.add("add chain " + table + " " + PREROUTING + " { type nat hook prerouting priority dstnat; policy accept; }");
+        for (String rule : ForwardRules.dispatch(true)) s.rule(PREROUTING, rule, null);
+        s.add("add chain " + table + " " + OUTPUT + " { type nat hook output priority -100; policy accept; }");
+        for (String rule : ForwardRules.dispatch(false)) s.rule(OUTPUT, rule, null);
         return s.text();
+    }
+
+    /**
+     * The maps and set of published ports, emptied (their nat chains follow the other base chains): the agent forwards its ports again
+     * as it opens them ({@link ForwardRules}); connections forwarded before carry on through conntrack.
+     */
+    private void publishedPorts(Script s, TableListing now) {
+        s.add("add map " + table + " " + PUBLISHED_ADDR + " { type ipv4_addr . inet_service : verdict; }");
+        s.add("add map " + table + " " + PUBLISHED_ANY + " { type inet_service : verdict; }");
+        s.add("add set " + table + " " + PUBLISHED_TARGETS + " { type ipv4_addr . inet_proto . inet_service; }");
+        for (String name : List.of(PUBLISHED_ADDR, PUBLISHED_ANY)) s.add("flush map " + table + " " + name);
+        s.add("flush set " + table + " " + PUBLISHED_TARGETS);
+        for (String chain : ForwardRules.portChains(now.chains())) s.add("delete chain " + table + " " + chain);
     }
 
     /** Installs or replaces one container's chains and map entries; its refusal counts are kept. */

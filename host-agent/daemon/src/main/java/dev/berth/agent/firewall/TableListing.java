@@ -115,9 +115,10 @@ record TableListing(Set<String> chains, Set<String> sets, Map<String, Map<String
     private static Map<String, String> verdicts(JsonNode elements) {
         var out = new LinkedHashMap<String, String>();
         for (JsonNode pair : elements) {
-            // ["veth1a2b3c4d", {"jump": {"target": "c_web-1"}}]
+            // ["veth1a2b3c4d", {"jump": {"target": "c_web-1"}}]; the published ports' maps have other keys
+            // ({"concat": [address, port]}, a port number): they are not interfaces, and this object does not keep them.
             String target = pair.path(1).path("jump").path("target").asString("");
-            if (!target.isEmpty()) out.put(pair.path(0).asString(), target);
+            if (!target.isEmpty() && pair.path(0).isString()) out.put(pair.path(0).asString(), target);
         }
         return out;
     }

@@ -13,16 +13,26 @@ final class TableObjects {
     static final String FORWARD = "forward";
     static final String INPUT = "input";
     static final String POSTROUTING = "postrouting";
-    static final List<String> BASE_CHAINS = List.of(FORWARD, INPUT, POSTROUTING);
+    /** The nat chains that forward published ports: packets from elsewhere, and the host's own. */
+    static final String PREROUTING = "prerouting";
+    static final String OUTPUT = "output";
+    static final List<String> BASE_CHAINS = List.of(FORWARD, INPUT, POSTROUTING, PREROUTING, OUTPUT);
     /** Interface → verdict maps: the container chain its packets jump to. */
     static final String FORWARD_MAP = "container_forward";
     static final String INPUT_MAP = "container_input";
+    /** Published address . port → its chain, and port → its chain for a publish on every address. */
+    static final String PUBLISHED_ADDR = "published_addr4";
+    static final String PUBLISHED_ANY = "published_any4";
+    /** Every container address . protocol . port a published port forwards to. */
+    static final String PUBLISHED_TARGETS = "published_targets4";
     static final String NON_PUBLIC_4 = "nonpublic4";
     static final String NON_PUBLIC_6 = "nonpublic6";
     static final String SUBNETS_4 = "subnets4";
     static final String SUBNETS_6 = "subnets6";
 
     private static final String FORWARD_CHAIN = "c_";
+    private static final String PORT_CHAIN = "pp_";
+    private static final Pattern PORT_CHAIN_NAME = Pattern.compile("pp_(any|[0-9]{1,3}(_[0-9]{1,3}){3})_[0-9]{1,5}");
     private static final String INPUT_CHAIN = "i_";
     private static final List<String> SET_PREFIXES = List.of("r4_", "r6_", "p4_", "p6_");
     private static final List<String> PREFIXES = Stream.concat(Stream.of(FORWARD_CHAIN, INPUT_CHAIN), SET_PREFIXES.stream()).toList();
@@ -63,6 +73,15 @@ final class TableObjects {
     /** The chain the container's packets to the host itself jump to. */
     static String inputChain(String container) {
         return INPUT_CHAIN + container(container);
+    }
+
+    /** The chain of one forwarded published port: {@code pp_any_8080}, {@code pp_127_0_0_1_8080}. */
+    static String forwardedPortChain(java.net.Inet4Address address, int port) {
+        return PORT_CHAIN + (address == null ? "any" : address.getHostAddress().replace('.', '_')) + "_" + port;
+    }
+
+    static boolean isForwardedPortChain(String name) {
+        return PORT_CHAIN_NAME.matcher(name).matches();
     }
 
     /** The dynamic set counting refused destinations: IPv4 or IPv6, with a port or without one. */

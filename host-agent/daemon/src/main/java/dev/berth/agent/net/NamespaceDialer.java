@@ -2,6 +2,7 @@ package dev.berth.agent.net;
 
 import dev.berth.agent.sys.SyscallPort;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NamespaceDialer implements AutoCloseable {
     private static final long CONNECT_TIMEOUT_SECONDS = 5;
+    private static final InetAddress LOOPBACK = InetAddress.ofLiteral("127.0.0.1");
 
     private final ExecutorService thread;
     private final Future<?> entered;
@@ -43,10 +45,15 @@ public final class NamespaceDialer implements AutoCloseable {
 
     /** A connection to {@code 127.0.0.1:port} inside the namespace, given up after {@code timeout}. */
     public SocketChannel dial(int port, Duration timeout) throws IOException {
+        return dial(LOOPBACK, port, timeout);
+    }
+
+    /** A connection to {@code address:port} from inside the namespace (such as the container's own address), given up after {@code timeout}. */
+    public SocketChannel dial(InetAddress address, int port, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             entered.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            var connecting = thread.submit(() -> SocketChannel.open(new InetSocketAddress("127.0.0.1", port)));
+            var connecting = thread.submit(() -> SocketChannel.open(new InetSocketAddress(address, port)));
             try {
                 return connecting.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException late) {

@@ -7,6 +7,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves a published port: listens on a host address and relays each new connection to the next
@@ -26,6 +27,7 @@ public final class PortListener implements AutoCloseable {
     private final BackendPool<Target> pool;
     private final OpenLinks open;
     private final Thread acceptor;
+    private final AtomicLong accepted = new AtomicLong();
 
     /** Binds now, so a port in use fails here with a clear error; relays with splice(2) where it can. */
     public PortListener(InetSocketAddress listen, BackendPool<Target> pool) throws IOException {
@@ -55,7 +57,13 @@ public final class PortListener implements AutoCloseable {
         return pool;
     }
 
+    /** Connections this listener accepted so far (those the kernel forwarded elsewhere never reach it). */
+    public long accepted() {
+        return accepted.get();
+    }
+
     private void serve(SocketChannel client) {
+        accepted.incrementAndGet();
         var tried = new HashSet<String>();
         while (true) {
             var lease = pool.pick(tried);

@@ -72,4 +72,19 @@ class FirewallListingTest {
                 {"nftables": [{"set": {"name": "r4_x", "elem": [{"elem": {"val": {"concat": ["example.com", "tcp", 80]}}}]}}]}
                 """)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'example.com', not an address");
     }
+
+    @Test
+    void thePublishedPortsMapsAreNoInterfaceMaps() {
+        var listing = TableListing.parse("""
+                {"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}},
+                 {"map": {"family": "inet", "name": "published_addr4", "table": "berth_t", "type": ["ipv4_addr", "inet_service"], "handle": 3,
+                  "map": "verdict", "elem": [[{"concat": ["127.0.0.1", 18080]}, {"jump": {"target": "pp_127_0_0_1_18080"}}]]}},
+                 {"map": {"family": "inet", "name": "published_any4", "table": "berth_t", "type": "inet_service", "handle": 4,
+                  "map": "verdict", "elem": [[18081, {"jump": {"target": "pp_any_18081"}}]]}},
+                 {"chain": {"family": "inet", "table": "berth_t", "name": "pp_any_18081", "handle": 5}}]}
+                """);
+
+        assertThat(listing.maps()).containsEntry("published_addr4", java.util.Map.of()).containsEntry("published_any4", java.util.Map.of());
+        assertThat(listing.containers()).isEmpty();
+    }
 }
