@@ -42,6 +42,7 @@ public final class ContainerNetwork {
     /** How long runc's hook waits for the agent before the start fails. */
     public static final int HOOK_TIMEOUT_SECONDS = 30;
     static final String INTERFACE = "eth0";
+    static final int VETH_MTU = 65535;
     static final String RECORD = "network.json";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Path PROC = Path.of("/proc");
@@ -69,7 +70,10 @@ public final class ContainerNetwork {
         this.nft = nft;
         this.table = table;
         this.namespaces = new NetworkNamespaces(root);
-        this.conflist = new CniNetwork("berth", "1.0.0", List.of(Map.of("type", "ptp", "ipMasq", false,
+        // A large MTU: traffic between a container and its host (published ports, the edge proxy)
+        // moves in 64 KiB frames, not 1500-byte ones (docs/benchmarks.md, published ports); TCP to
+        // other hosts follows their MSS, and path MTU discovery's ICMP errors reach the container.
+        this.conflist = new CniNetwork("berth", "1.0.0", List.of(Map.of("type", "ptp", "ipMasq", false, "mtu", VETH_MTU,
                 "ipam", Map.of("type", "host-local", "dataDir", root.resolve("leases").toString(),
                         "ranges", List.of(List.of(Map.of("subnet", settings.subnet().toString()))),
                         "routes", List.of(Map.of("dst", "0.0.0.0/0"))))));

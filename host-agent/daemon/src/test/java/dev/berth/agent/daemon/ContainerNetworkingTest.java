@@ -137,6 +137,7 @@ class ContainerNetworkingTest {
         assertThat(agent.exec("open", List.of("/bin/cat", "/sys/class/net/lo/flags")).output().strip()).isEqualTo("0x9");
         assertThat(agent.exec("open", List.of("/bin/cat", "/proc/net/fib_trie")).output()).contains("127.0.0.1");
         assertThat(agent.exec("open", List.of("/bin/ls", "/sys/class/net")).output().split("\\s+")).containsExactlyInAnyOrder("eth0", "lo");
+        assertThat(agent.exec("open", List.of("/bin/cat", "/sys/class/net/eth0/mtu")).output().strip()).as("the veth's MTU").isEqualTo("65535");
         assertThat(agent.exec("open", List.of("/bin/sh", "-c", "nc -l -p 80 & sleep 0.3; cat /proc/net/tcp /proc/net/tcp6; kill %1"))
                 .output()).as("listening on port 80 (0050)").containsPattern(":0050 [0-9A-F:]+ 0A");
 
