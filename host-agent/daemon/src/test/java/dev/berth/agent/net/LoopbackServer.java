@@ -29,7 +29,7 @@ final class LoopbackServer {
     }
 
     /** Binds {@code address} (port 0: a free one) and serves it until the returned channel is closed. */
-    static ServerSocketChannel start(InetSocketAddress address, Handler handler) throws IOException {
+    private static ServerSocketChannel start(InetSocketAddress address, Handler handler) throws IOException {
         var server = ServerSocketChannel.open().bind(address);
         Thread.ofPlatform().daemon().start(() -> {
             while (server.isOpen()) {
