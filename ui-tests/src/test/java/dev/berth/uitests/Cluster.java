@@ -315,6 +315,34 @@ final class Cluster implements AutoCloseable {
         else TestRegistry.deleteTree(work);
     }
 
+    /** Detaches every mount below {@code dir}, deepest first ({@code /proc/self/mountinfo}'s fifth field, octal escapes undone). */
+    private static void unmountUnder(Path dir) throws IOException, InterruptedException {
+        String prefix = dir.toAbsolutePath().normalize() + "/";
+        var points = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(line -> line.split(" ")[4])
+                .map(Cluster::unescapeMountPoint)
+                .filter(point -> point.startsWith(prefix))
+                .sorted(java.util.Comparator.reverseOrder())
+                .toList();
+        for (String point : points) {
+            new ProcessBuilder("/usr/bin/umount", "--lazy", point)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String unescapeMountPoint(String field) {
+        var out = new StringBuilder();
+        for (int i = 0; i < field.length(); i++) {
+            if (field.charAt(i) == '\\' && i + 3 < field.length()) {
+                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(field.charAt(i));
+            }
+        }
+        return out.toString();
+    }
+
     /** Containers outlive their agent by design; the test removes what its agents left running. */
     private static void removeContainers(Agent agent) {
         Path root = agent.runcRoot();
@@ -324,6 +352,10 @@ final class Cluster implements AutoCloseable {
                 new ProcessBuilder(RUNC.toString(), "--root", root.toString(), "delete", "--force", dir.getFileName().toString())
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(20, TimeUnit.SECONDS);
             }
+            // So do the namespaces it pinned for its networked containers (bind mounts in its state
+            // directory): unpinned, they go, and with them the containers' veths and routes, which
+            // would otherwise send the next cluster's traffic for the same addresses astray.
+            unmountUnder(agent.state);
             // Its firewall table outlives it too; there is none if no container had a network.
             new ProcessBuilder("/usr/sbin/nft", "delete", "table", "inet", AgentService.firewallTable(agent.state))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(20, TimeUnit.SECONDS);
