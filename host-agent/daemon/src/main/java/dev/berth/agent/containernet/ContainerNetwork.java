@@ -88,7 +88,7 @@ public final class ContainerNetwork {
                 Files.exists(upstream) ? Files.readString(upstream) : null);
     }
 
-    /** Everything a container's bundle needs: its resolv.conf written and the hook's FIFOs made in {@code dir}. */
+    /** Everything a container's bundle needs: its resolv.conf written and the hook's FIFOs made in {@code dir} (if {@link #begin} has not). */
     public NetworkHook prepare(String name, Path dir, ContainerSpec.Network network) throws IOException {
         Path resolv = resolvDir().resolve(name);
         AtomicFile.at(resolv).withMode("rw-r--r--")
@@ -124,7 +124,20 @@ public final class ContainerNetwork {
      */
     public <T> T startAttached(String name, Path dir, ContainerSpec.Network network, IdRange ids, boolean joined,
                                Runnable afterNamespace, Runnable afterAdd, Start<T> start) throws IOException {
-        return new NetworkStart(this, name, dir, network, afterAdd).run(joined ? ids : null, afterNamespace, start);
+        return NetworkStart.begin(this, name, dir, network, joined ? ids : null, afterNamespace, afterAdd).finish(start);
+    }
+
+    /**
+     * Begins a new container's network before its bundle is written: the hook's FIFOs, the
+     * namespaces its bundle will join (with the mapping of {@code ids}) and the setup, which then
+     * runs while the agent writes the bundle and runc starts. The caller either {@linkplain
+     * NetworkStart#finish finishes} it with runc's start or {@linkplain NetworkStart#cancel cancels}
+     * it. {@code afterNamespace} and {@code afterAdd} as for {@link #startAttached}.
+     */
+    public NetworkStart begin(String name, Path dir, ContainerSpec.Network network, IdRange ids, Runnable afterNamespace,
+                              Runnable afterAdd) throws IOException {
+        HookChannel.create(dir);
+        return NetworkStart.begin(this, name, dir, network, ids, afterNamespace, afterAdd);
     }
 
     /** Records where the namespace of {@code name} will be, then makes it; on failure nothing is left. */

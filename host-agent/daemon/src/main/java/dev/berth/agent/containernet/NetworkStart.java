@@ -10,39 +10,60 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One start of a networked container: runc on the calling thread, the network setup on a thread of
- * its own, the bundle's {@code createRuntime} hook as the gate between them (the container's
+ * One start of a networked container: the network setup on a thread of its own, runc on the
+ * caller's, the bundle's {@code createRuntime} hook as the gate between them (the container's
  * process runs only once the hook hears {@code ok}).
  *
- * <p>In the agent's own namespace (made before runc starts, which joins it by path) the setup
- * needs nothing from runc: it runs while runc does and answers as soon as it is done, usually
- * before runc reaches the hook, whose wait then ends at once. In a namespace runc makes (bundles of
- * older agents) the setup first waits for the hook to name the process.
+ * <p>In the agent's own namespace the setup needs nothing from runc, so it {@linkplain #begin
+ * begins} as soon as the container's directory exists, while the agent still writes and syncs the
+ * bundle, and answers as soon as it is done: usually before runc reaches the hook, whose wait then
+ * ends at once. In a namespace runc makes (bundles of older agents) the setup first waits for the
+ * hook to name the process. Either way {@link #finish} runs runc and returns once both are done;
+ * {@link #cancel} undoes a begun setup whose start never comes.
  */
-final class NetworkStart {
+public final class NetworkStart {
     private final ContainerNetwork network;
     private final String name;
     private final Path dir;
-    private final ContainerSpec.Network spec;
-    private final Runnable afterAdd;
+    private final HookChannel channel;
+    private final CompletableFuture<Attached> attaching = new CompletableFuture<>();
 
-    NetworkStart(ContainerNetwork network, String name, Path dir, ContainerSpec.Network spec, Runnable afterAdd) {
+    private NetworkStart(ContainerNetwork network, String name, Path dir, HookChannel channel) {
         this.network = network;
         this.name = name;
         this.dir = dir;
-        this.spec = spec;
-        this.afterAdd = afterAdd;
+        this.channel = channel;
     }
 
-    /** @param joined the app's id range where the bundle joins the agent's namespaces, null where runc makes them */
-    <T> T run(IdRange joined, Runnable afterNamespace, ContainerNetwork.Start<T> start) throws IOException {
-        try (var channel = HookChannel.open(dir)) {
+    /**
+     * Opens the hook's channel, makes the namespaces where the bundle joins them ({@code joined},
+     * the app's id range; null where runc makes them) and starts the setup. {@code afterNamespace}
+     * runs on the caller's thread once the namespaces exist; an {@link Error} from it passes through.
+     */
+    static NetworkStart begin(ContainerNetwork network, String name, Path dir, ContainerSpec.Network spec, IdRange joined,
+                              Runnable afterNamespace, Runnable afterAdd) throws IOException {
+        var channel = HookChannel.open(dir);
+        try {
             if (joined != null) {
                 network.makeNamespace(name, dir, joined);
                 afterNamespace.run();
             }
-            var attaching = new CompletableFuture<Attached>();
-            Thread.ofPlatform().name("network-" + name).daemon().start(() -> setUp(joined != null, channel, attaching));
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                channel.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        var started = new NetworkStart(network, name, dir, channel);
+        Thread.ofPlatform().name("network-" + name).daemon().start(() -> started.setUp(joined != null, spec, afterAdd));
+        return started;
+    }
+
+    /** Runs {@code start} (runc) beside the setup; returns what it returned once both are done, else fails leaving no network. */
+    public <T> T finish(ContainerNetwork.Start<T> start) throws IOException {
+        try (channel) {
             T started = null;
             Exception startFailure = null;
             try {
@@ -52,17 +73,13 @@ final class NetworkStart {
             } finally {
                 channel.abandon(); // runc is past its hook or gone: a wait for the hook still under way ends
             }
-            var setupFailure = await(attaching);
+            var setupFailure = await();
             if (setupFailure == null && startFailure == null) return started;
             if (setupFailure instanceof Error crash) throw crash;
             var failure = setupFailure == null ? startFailure
                     : new IOException("network setup of " + name + " failed: " + setupFailure.getMessage(), setupFailure);
             if (setupFailure != null && startFailure != null) failure.addSuppressed(startFailure);
-            try {
-                network.detach(name, dir);
-            } catch (IOException | RuntimeException cleanup) {
-                failure.addSuppressed(cleanup);
-            }
+            detachInto(failure);
             switch (failure) {
                 case IOException e -> throw e;
                 case RuntimeException e -> throw e;
@@ -71,8 +88,29 @@ final class NetworkStart {
         }
     }
 
+    /**
+     * The start will not come ({@code why}: the bundle could not be written): waits for the setup
+     * and takes the container off the network again. What goes wrong doing so is added to {@code why}.
+     */
+    public void cancel(Exception why) throws IOException {
+        try (channel) {
+            channel.abandon();
+            var setupFailure = await();
+            if (setupFailure instanceof Error crash) throw crash;
+            detachInto(why);
+        }
+    }
+
+    private void detachInto(Exception failure) {
+        try {
+            network.detach(name, dir);
+        } catch (IOException | RuntimeException cleanup) {
+            failure.addSuppressed(cleanup);
+        }
+    }
+
     /** On the setup's thread: attaches, then answers the hook. A crash (an {@link Error}) answers nothing. */
-    private void setUp(boolean joined, HookChannel channel, CompletableFuture<Attached> attaching) {
+    private void setUp(boolean joined, ContainerSpec.Network spec, Runnable afterAdd) {
         try {
             var attached = joined ? network.attachJoined(name, dir, spec, afterAdd)
                     : network.attachToProcess(name, dir, spec, channel.awaitState(), afterAdd);
@@ -91,7 +129,7 @@ final class NetworkStart {
     }
 
     /** What the setup failed with, null when it succeeded. */
-    private Throwable await(CompletableFuture<Attached> attaching) throws IOException {
+    private Throwable await() throws IOException {
         try {
             attaching.get(ContainerNetwork.HOOK_TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
             return null;

@@ -8,6 +8,7 @@ import dev.berth.agent.bundle.IdRange;
 import dev.berth.agent.bundle.SpecOptions;
 import dev.berth.agent.containernet.ContainerNetwork;
 import dev.berth.agent.containernet.NetworkRepair;
+import dev.berth.agent.containernet.NetworkStart;
 import dev.berth.agent.image.ImageService;
 import dev.berth.agent.net.NamespaceDialer;
 import dev.berth.agent.protocol.ContainerSpec;
@@ -90,7 +91,9 @@ final class ContainerLauncher implements AutoCloseable {
     /**
      * Everything but the start: the settled spec, its bundle (secret values join the environment
      * in the 0600 config only), {@code assigned.json} for platform containers, {@code spec.json},
-     * and its published ports reserved (not serving yet; taking traffic once ready if {@code admitted}).
+     * its published ports reserved (not serving yet; taking traffic once ready if {@code admitted}),
+     * and for a spec with a network that network begun ({@link #launch} finishes it; on failure
+     * nothing of it is left).
      */
     ManagedContainer prepare(ContainerSpec spec, Map<String, String> secrets, AssignmentPlan.Owner owner, String fingerprint,
                              boolean admitted, ContainerDir dir) throws IOException {
@@ -100,11 +103,20 @@ final class ContainerLauncher implements AutoCloseable {
         var m = new ManagedContainer(settled, dir, ids, owner, fingerprint);
         m.admitted = admitted;
         m.joinsNetns = settled.network() != null;
-        writeBundle(m, secrets);
-        // Ownership first: a directory with a spec is adopted, and must be adopted as what it is.
-        if (owner == AssignmentPlan.Owner.PLATFORM) dir.writeAssigned(fingerprint, admitted);
-        dir.writeSpec(settled);
-        ports.reserve(settled.name(), settled.app(), publishes(settled), admitted);
+        // The network's setup (CNI ADD, rules) runs while the bundle is written and synced, which leaves the CPU idle.
+        NetworkStart begun = m.joinsNetns ? network.begin(settled.name(), dir.path(), settled.network(), ids, afterNetworkNamespace,
+                afterNetworkAdd) : null;
+        try {
+            writeBundle(m, secrets);
+            // Ownership first: a directory with a spec is adopted, and must be adopted as what it is.
+            if (owner == AssignmentPlan.Owner.PLATFORM) dir.writeAssigned(fingerprint, admitted);
+            dir.writeSpec(settled);
+            ports.reserve(settled.name(), settled.app(), publishes(settled), admitted);
+        } catch (IOException | RuntimeException e) {
+            if (begun != null) begun.cancel(e);
+            throw e;
+        }
+        m.begunNetwork = begun;
         return m;
     }
 
@@ -118,7 +130,10 @@ final class ContainerLauncher implements AutoCloseable {
             m.isolation = null;
             ContainerNetwork.Start<ContainerProcess> start = () -> ContainerProcess.start(runc, m.name(), m.dir.bundle(),
                     m.dir.path(), m.dir.log(), memoryCgroup(m.name()));
-            m.process = m.spec.network() == null || !network.hooked(m.dir.path()) ? start.run()
+            NetworkStart begun = m.begunNetwork;
+            m.begunNetwork = null;
+            m.process = begun != null ? begun.finish(start)
+                    : m.spec.network() == null || !network.hooked(m.dir.path()) ? start.run()
                     : network.startAttached(m.name(), m.dir.path(), m.spec.network(), m.ids, m.joinsNetns, afterNetworkNamespace,
                     afterNetworkAdd, start);
             connectNetwork(m);

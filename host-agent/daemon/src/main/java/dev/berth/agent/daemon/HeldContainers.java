@@ -58,12 +58,20 @@ final class HeldContainers implements PlatformContainers {
         this.changed = changed;
     }
 
-    /** Takes up every container a previous agent left in the state directory. */
+    /**
+     * Takes up every container a previous agent left in the state directory. A directory without a
+     * spec is a creation that agent did not finish (the spec is written last, before any start):
+     * what it had begun (the network's namespace and setup) is undone and the directory removed.
+     */
     void adoptAll() throws IOException {
         try (Stream<Path> dirs = Files.list(containersDir)) {
             for (Path path : dirs.toList()) {
                 var dir = new ContainerDir(path);
-                if (!dir.hasSpec()) continue;
+                if (!dir.hasSpec()) {
+                    log.log(System.Logger.Level.INFO, "removing " + path.getFileName() + ": its creation did not finish");
+                    cleanUp(path.getFileName().toString(), dir);
+                    continue;
+                }
                 var m = launcher.adopt(dir);
                 containers.put(m.name(), m);
             }

@@ -1,6 +1,7 @@
 package dev.berth.agent.daemon;
 
 import dev.berth.agent.bundle.IdRange;
+import dev.berth.agent.containernet.NetworkStart;
 import dev.berth.agent.net.NamespaceDialer;
 import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.protocol.IsolationCheck;
@@ -28,6 +29,8 @@ final class ManagedContainer {
     /** Whether its bundle joins the network namespace the agent makes for each run (bundles of older agents do not). */
     volatile boolean joinsNetns;
     volatile ContainerProcess process;
+    /** A new container's network, begun while its bundle was written, until its first run starts with it. */
+    volatile NetworkStart begunNetwork;
     volatile NamespaceDialer dialer;
     volatile int restarts;
     volatile long restartAtNanos;

@@ -216,11 +216,29 @@ class ContainerNetworkingTest {
         };
         assertThatThrownBy(() -> agent.run(sleeper("early", egress(ContainerSpec.Egress.PUBLIC)))).isInstanceOf(AgentCrash.class);
         assertThat(state.resolve("containers/early/network.json")).as("recorded before it was made").exists();
+        assertThat(state.resolve("containers/early/spec.json")).as("the namespace is made before the bundle is written").doesNotExist();
 
+        // The creation never finished: the successor undoes it, and the name is free again.
         var successor = agent("198.51.100.80/28", 2);
-        assertThat(successor.ps()).extracting(ContainerInfo::name).containsExactly("early");
+        assertThat(successor.ps()).isEmpty();
+        assertThat(state.resolve("containers/early")).doesNotExist();
         assertNothingLeft(List.of());
+        successor.run(sleeper("early", egress(ContainerSpec.Egress.PUBLIC)));
+        assertThat(successor.ps()).extracting(ContainerInfo::name).containsExactly("early");
+        successor.stop("early", Duration.ZERO);
         successor.remove("early");
+        assertNothingLeft(List.of());
+    }
+
+    @Test
+    void aBundleRefusedAfterTheNetworkBeganLeavesNoNetworkBehind() throws Exception {
+        var agent = agent("198.51.100.80/28", 2);
+        // The namespace and the setup begin before the bundle is written; the bundle's checks then refuse it.
+        var spec = RunArguments.parse(List.of("--name", "refused", "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
+                "--cap", "CAP_SYS_ADMIN", "--", "/bin/sleep", "600")).withNetwork(egress(ContainerSpec.Egress.PUBLIC));
+        assertThatThrownBy(() -> agent.run(spec)).hasMessageContaining("CAP_SYS_ADMIN");
+        assertThat(agent.ps()).isEmpty();
+        assertThat(state.resolve("containers/refused")).doesNotExist();
         assertNothingLeft(List.of());
     }
 
