@@ -3,6 +3,7 @@ package dev.berth.agent.sys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -27,6 +28,12 @@ public final class SyscallPort {
     /** x86-64's pause(2): a holder waits in it until it is killed. */
     private static final long SYS_PAUSE_AMD64 = 34;
     private static final int HOLDER_STACK = 16 << 10;
+    private static final int SIG_BLOCK = 0;
+    private static final int SIG_SETMASK = 2;
+    /** glibc's sigset_t: 1024 bits. */
+    private static final int SIGSET_WORDS = 16;
+    /** Signals the kernel raises for a faulting instruction: never blocked, the JVM relies on them. */
+    private static final List<Integer> FAULT_SIGNALS = List.of(4, 5, 7, 8, 11); // SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
     private static final int PR_SET_CHILD_SUBREAPER = 36;
@@ -104,6 +111,8 @@ public final class SyscallPort {
         int socket(int domain, int type, int protocol);
 
         int ioctl(int fd, long request, @In @Out byte[] arg);
+
+        int pthread_sigmask(int how, @In long[] set, @Out long[] oldSet);
     }
 
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
@@ -184,10 +193,31 @@ public final class SyscallPort {
         var runtime = Runtime.getRuntime(LIBC);
         Pointer stack = Memory.allocateDirect(runtime, HOLDER_STACK);
         long top = (stack.address() + HOLDER_STACK) & ~15L;
-        int pid = LIBC.clone(Pointer.wrap(runtime, SyscallFunction.ADDRESS), Pointer.wrap(runtime, top), flags | CLONE_VM | CLONE_FILES | SIGCHLD,
-                Pointer.wrap(runtime, SYS_PAUSE_AMD64));
-        if (pid < 0) throw new ErrnoException("clone", errno());
+        // The holder inherits this thread's signal mask: with every asynchronous signal blocked, a
+        // signal reaching it (a Ctrl-C to the process group) stays pending instead of running the
+        // JVM's handler on the holder's small stack, in memory it shares with the JVM. SIGKILL
+        // ends it all the same.
+        long[] saved = new long[SIGSET_WORDS];
+        if (LIBC.pthread_sigmask(SIG_BLOCK, asynchronousSignals(), saved) != 0) throw new ErrnoException("pthread_sigmask", errno());
+        int pid;
+        int cloneErrno;
+        try {
+            pid = LIBC.clone(Pointer.wrap(runtime, SyscallFunction.ADDRESS), Pointer.wrap(runtime, top),
+                    flags | CLONE_VM | CLONE_FILES | SIGCHLD, Pointer.wrap(runtime, SYS_PAUSE_AMD64));
+            cloneErrno = pid < 0 ? errno() : 0;
+        } finally {
+            LIBC.pthread_sigmask(SIG_SETMASK, saved, null);
+        }
+        if (pid < 0) throw new ErrnoException("clone", cloneErrno);
         return new NamespaceHolder(pid, stack);
+    }
+
+    /** Signals 1-64 but those of a faulting instruction (and SIGKILL, SIGSTOP: the kernel ignores those in a mask). */
+    private static long[] asynchronousSignals() {
+        long[] set = new long[SIGSET_WORDS];
+        set[0] = -1L;
+        for (int signal : FAULT_SIGNALS) set[0] &= ~(1L << (signal - 1));
+        return set;
     }
 
     /** A process {@link #holdNamespaces} started; closing kills and reaps it, then lets its stack go. */

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -67,6 +68,33 @@ class NetworkNamespacesTest {
         assertThat(namespaces.names()).isEmpty();
         assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).noneMatch(l -> l.contains(root.toString()));
         namespaces.remove("web"); // safe to repeat
+    }
+
+    @Test
+    void aHolderBlocksEveryAsynchronousSignalSoNoneRunsTheJvmsHandlerOnItsStack() throws Exception {
+        Assumptions.assumeTrue(SyscallPort.canHoldNamespaces(), "in-process holders need x86-64");
+        try (var holder = SyscallPort.holdNamespaces(SyscallPort.CLONE_NEWUSER | SyscallPort.CLONE_NEWNET)) {
+            long blocked = signalMask(holder.pid(), "SigBlk");
+            for (int signal : List.of(1, 2, 3, 10, 12, 13, 14, 15, 17)) { // HUP INT QUIT USR1 USR2 PIPE ALRM TERM CHLD
+                assertThat(blocked & (1L << (signal - 1))).as("signal %d blocked in the holder (SigBlk %x)", signal, blocked).isNotZero();
+            }
+            for (int signal : List.of(4, 7, 8, 11)) { // ILL BUS FPE SEGV: the JVM's own faults
+                assertThat(blocked & (1L << (signal - 1))).as("signal %d left open (SigBlk %x)", signal, blocked).isZero();
+            }
+            // A Ctrl-C that reaches it stays pending; it still waits.
+            new ProcessBuilder("kill", "-INT", Long.toString(holder.pid())).start().waitFor();
+            Thread.sleep(50);
+            assertThat(signalMask(holder.pid(), "ShdPnd") | signalMask(holder.pid(), "SigPnd")).as("SIGINT pending").isNotZero();
+            assertThat(Files.readString(Path.of("/proc", Long.toString(holder.pid()), "stat"))).doesNotContain(") Z ");
+        }
+        // The caller's own mask is back as it was: this thread handles what it handled before.
+        assertThat(signalMask(ProcessHandle.current().pid(), "SigBlk") & (1L << 1)).as("SIGINT not blocked in the JVM's main thread").isZero();
+    }
+
+    /** One hexadecimal mask line of {@code /proc/PID/status}. */
+    private static long signalMask(long pid, String field) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream().filter(l -> l.startsWith(field + ":"))
+                .map(l -> Long.parseUnsignedLong(l.substring(field.length() + 1).strip(), 16)).findFirst().orElseThrow();
     }
 
     /** nsenter with {@code args}, the network namespace {@code net} open as fd 3 (for an nsenter inside the user namespace). */
