@@ -88,14 +88,20 @@ public final class ContainerNetwork {
                 Files.exists(upstream) ? Files.readString(upstream) : null);
     }
 
-    /** Everything a container's bundle needs: its resolv.conf written and the hook's FIFOs made in {@code dir} (if {@link #begin} has not). */
-    public NetworkHook prepare(String name, Path dir, ContainerSpec.Network network) throws IOException {
-        Path resolv = resolvDir().resolve(name);
-        AtomicFile.at(resolv).withMode("rw-r--r--")
-                .write(Resolvers.resolvConf(resolvers, reachesAnything(network)).getBytes(StandardCharsets.UTF_8));
-        HookChannel.create(dir);
+    /**
+     * Where a container's bundle finds its network: the hook's FIFOs in {@code dir}, its resolv.conf
+     * and its namespaces, all made by {@link #begin}. Pure.
+     */
+    public NetworkHook hook(String name, Path dir) {
         return new NetworkHook(dir.resolve(HookChannel.REQUEST).toString(), dir.resolve(HookChannel.REPLY).toString(),
-                resolv.toString(), namespaces.path(name).toString(), namespaces.userPath(name).toString(), HOOK_TIMEOUT_SECONDS);
+                root.resolve("resolv").resolve(name).toString(), namespaces.path(name).toString(), namespaces.userPath(name).toString(),
+                HOOK_TIMEOUT_SECONDS);
+    }
+
+    /** Writes the resolv.conf runc mounts into the container (read-only), before each start. */
+    void writeResolvConf(String name, ContainerSpec.Network network) throws IOException {
+        AtomicFile.at(resolvDir().resolve(name)).withMode("rw-r--r--")
+                .write(Resolvers.resolvConf(resolvers, reachesAnything(network)).getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -15,9 +15,10 @@ import java.util.concurrent.TimeoutException;
  * process runs only once the hook hears {@code ok}).
  *
  * <p>In the agent's own namespace the setup needs nothing from runc, so it {@linkplain #begin
- * begins} as soon as the container's directory exists, while the agent still writes and syncs the
- * bundle, and answers as soon as it is done: usually before runc reaches the hook, whose wait then
- * ends at once. In a namespace runc makes (bundles of older agents) the setup first waits for the
+ * begins} as soon as the container's directory exists, on its thread: first what runc needs
+ * before it starts (the resolv.conf it mounts, the namespaces it joins), then CNI ADD and the
+ * rules, while the agent still writes and syncs the bundle and then runs runc. It answers as soon
+ * as it is done: usually before runc reaches the hook, whose wait then ends at once. In a namespace runc makes (bundles of older agents) the setup first waits for the
  * hook to name the process. Either way {@link #finish} runs runc and returns once both are done;
  * {@link #cancel} undoes a begun setup whose start never comes.
  */
@@ -26,6 +27,8 @@ public final class NetworkStart {
     private final String name;
     private final Path dir;
     private final HookChannel channel;
+    /** Done once runc may start: resolv.conf written, the namespaces made. */
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Attached> attaching = new CompletableFuture<>();
 
     private NetworkStart(ContainerNetwork network, String name, Path dir, HookChannel channel) {
@@ -36,34 +39,28 @@ public final class NetworkStart {
     }
 
     /**
-     * Opens the hook's channel, makes the namespaces where the bundle joins them ({@code joined},
-     * the app's id range; null where runc makes them) and starts the setup. {@code afterNamespace}
-     * runs on the caller's thread once the namespaces exist; an {@link Error} from it passes through.
+     * Opens the hook's channel and starts the setup's thread, which writes the resolv.conf, makes
+     * the namespaces where the bundle joins them ({@code joined}, the app's id range; null where
+     * runc makes them), then attaches. {@code afterNamespace} runs on that thread once the
+     * namespaces exist; an {@link Error} from it or {@code afterAdd} reaches {@link #finish}.
      */
     static NetworkStart begin(ContainerNetwork network, String name, Path dir, ContainerSpec.Network spec, IdRange joined,
                               Runnable afterNamespace, Runnable afterAdd) throws IOException {
-        var channel = HookChannel.open(dir);
-        try {
-            if (joined != null) {
-                network.makeNamespace(name, dir, joined);
-                afterNamespace.run();
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                channel.close();
-            } catch (IOException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
-        }
-        var started = new NetworkStart(network, name, dir, channel);
-        Thread.ofPlatform().name("network-" + name).daemon().start(() -> started.setUp(joined != null, spec, afterAdd));
+        var started = new NetworkStart(network, name, dir, HookChannel.open(dir));
+        Thread.ofPlatform().name("network-" + name).daemon().start(() -> started.work(spec, joined, afterNamespace, afterAdd));
         return started;
     }
 
     /** Runs {@code start} (runc) beside the setup; returns what it returned once both are done, else fails leaving no network. */
     public <T> T finish(ContainerNetwork.Start<T> start) throws IOException {
         try (channel) {
+            var notReady = await(ready);
+            if (notReady != null) {
+                if (notReady instanceof Error crash) throw crash;
+                var failure = new IOException("the network of " + name + " could not be prepared: " + notReady.getMessage(), notReady);
+                detachInto(failure);
+                throw failure;
+            }
             T started = null;
             Exception startFailure = null;
             try {
@@ -73,7 +70,7 @@ public final class NetworkStart {
             } finally {
                 channel.abandon(); // runc is past its hook or gone: a wait for the hook still under way ends
             }
-            var setupFailure = await();
+            var setupFailure = await(attaching);
             if (setupFailure == null && startFailure == null) return started;
             if (setupFailure instanceof Error crash) throw crash;
             var failure = setupFailure == null ? startFailure
@@ -95,7 +92,7 @@ public final class NetworkStart {
     public void cancel(Exception why) throws IOException {
         try (channel) {
             channel.abandon();
-            var setupFailure = await();
+            var setupFailure = await(attaching);
             if (setupFailure instanceof Error crash) throw crash;
             detachInto(why);
         }
@@ -109,7 +106,25 @@ public final class NetworkStart {
         }
     }
 
-    /** On the setup's thread: attaches, then answers the hook. A crash (an {@link Error}) answers nothing. */
+    /** The setup's thread: what runc needs first, then the attachment. */
+    private void work(ContainerSpec.Network spec, IdRange joined, Runnable afterNamespace, Runnable afterAdd) {
+        try {
+            network.writeResolvConf(name, spec);
+            if (joined != null) {
+                network.makeNamespace(name, dir, joined);
+                afterNamespace.run();
+            }
+            ready.complete(null);
+        } catch (Throwable e) {
+            // runc never starts: nothing waits for an answer.
+            ready.completeExceptionally(e);
+            attaching.completeExceptionally(e);
+            return;
+        }
+        setUp(joined != null, spec, afterAdd);
+    }
+
+    /** Attaches, then answers the hook. A crash (an {@link Error}) answers nothing. */
     private void setUp(boolean joined, ContainerSpec.Network spec, Runnable afterAdd) {
         try {
             var attached = joined ? network.attachJoined(name, dir, spec, afterAdd)
@@ -128,10 +143,10 @@ public final class NetworkStart {
         }
     }
 
-    /** What the setup failed with, null when it succeeded. */
-    private Throwable await() throws IOException {
+    /** What {@code step} of the setup failed with, null when it succeeded. */
+    private Throwable await(CompletableFuture<?> step) throws IOException {
         try {
-            attaching.get(ContainerNetwork.HOOK_TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
+            step.get(ContainerNetwork.HOOK_TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
             return null;
         } catch (ExecutionException e) {
             return e.getCause();

@@ -292,7 +292,7 @@ final class ContainerLauncher implements AutoCloseable {
         var volumeSources = new LinkedHashMap<String, String>();
         for (var v : spec.volumes()) volumeSources.put(v.name(), volumes.prepare(spec.app(), v.name(), v.sizeBytes(), m.ids).toString());
         var options = new ArrayList<>(SpecOptions.all());
-        if (spec.network() != null) options.add(SpecOptions.network(network.prepare(spec.name(), m.dir.path(), spec.network())));
+        if (spec.network() != null) options.add(SpecOptions.network(network.hook(spec.name(), m.dir.path())));
         var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, rootfs.toString(), volumeSources,
                 cgroupsPath(spec.name())), options);
         m.dir.writeConfig(ConfigJson.write(oci));

@@ -216,17 +216,33 @@ class ContainerNetworkingTest {
         };
         assertThatThrownBy(() -> agent.run(sleeper("early", egress(ContainerSpec.Egress.PUBLIC)))).isInstanceOf(AgentCrash.class);
         assertThat(state.resolve("containers/early/network.json")).as("recorded before it was made").exists();
-        assertThat(state.resolve("containers/early/spec.json")).as("the namespace is made before the bundle is written").doesNotExist();
 
-        // The creation never finished: the successor undoes it, and the name is free again.
+        var successor = agent("198.51.100.80/28", 2);
+        assertThat(successor.ps()).extracting(ContainerInfo::name).containsExactly("early");
+        assertNothingLeft(List.of());
+        successor.remove("early");
+        assertNothingLeft(List.of());
+    }
+
+    @Test
+    void aCreationTheAgentDidNotFinishIsUndoneByItsSuccessor() throws Exception {
+        var agent = agent("198.51.100.80/28", 2);
+        agent.run(sleeper("half", egress(ContainerSpec.Egress.PUBLIC)));
+        String veth = hostInterface(agent, "half");
+        agent.stop("half", Duration.ZERO);
+        agent.close();
+        agents.remove(agent);
+        // As an agent dying before the spec is written leaves it (the network began before the bundle was written).
+        Files.delete(state.resolve("containers/half/spec.json"));
+
         var successor = agent("198.51.100.80/28", 2);
         assertThat(successor.ps()).isEmpty();
-        assertThat(state.resolve("containers/early")).doesNotExist();
-        assertNothingLeft(List.of());
-        successor.run(sleeper("early", egress(ContainerSpec.Egress.PUBLIC)));
-        assertThat(successor.ps()).extracting(ContainerInfo::name).containsExactly("early");
-        successor.stop("early", Duration.ZERO);
-        successor.remove("early");
+        assertThat(state.resolve("containers/half")).doesNotExist();
+        assertNothingLeft(List.of(veth));
+        successor.run(sleeper("half", egress(ContainerSpec.Egress.PUBLIC)));
+        assertThat(successor.ps()).extracting(ContainerInfo::name).containsExactly("half");
+        successor.stop("half", Duration.ZERO);
+        successor.remove("half");
         assertNothingLeft(List.of());
     }
 
