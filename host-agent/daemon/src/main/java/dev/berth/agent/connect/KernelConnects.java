@@ -112,8 +112,10 @@ final class KernelConnects {
         try {
             ConnectsTable.write(Path.of("/proc", Long.toString(c.pid()), "ns", "net"), c.own().containerInterface(), w.forwards());
             applied.put(c.container(), new Applied(c.pid(), w.forwards(), w.kernel(), w.paths()));
-            log.log(System.Logger.Level.INFO, "connects of " + c.container() + (w.forwards().isEmpty() ? ": relayed"
-                    : ": forwarded by the kernel to " + w.forwards()));
+            if (!w.forwards().isEmpty() || (sameRun && !before.forwards().isEmpty())) {
+                log.log(System.Logger.Level.INFO, "connects of " + c.container() + (w.forwards().isEmpty() ? ": relayed"
+                        : ": forwarded by the kernel to " + w.forwards()));
+            }
         } catch (IOException | RuntimeException e) {
             log.log(System.Logger.Level.WARNING, "could not forward the connects of " + c.container() + " in the kernel: "
                     + e.getMessage() + "; trying again");

@@ -27,16 +27,16 @@ class ConnectsRulesTest {
 
     @Test
     void theConsumersTableDnatsItsTurnsAndLeavesTheOthersToTheListener() {
-        var script = ConnectsTable.script(List.of(new ConnectForward(15432, 3, List.of(at("192.0.2.4", 5432), at("192.0.2.6", 5432))),
-                new ConnectForward(6379, 1, List.of(at("192.0.2.8", 6379)))));
+        var script = ConnectsTable.script(List.of(new ConnectForward(15432, 3, List.of(at("203.0.113.4", 5432), at("203.0.113.6", 5432))),
+                new ConnectForward(6379, 1, List.of(at("203.0.113.8", 6379)))));
 
         assertThat(script).isEqualTo("""
                 add table ip berth_connects
                 delete table ip berth_connects
                 add table ip berth_connects
                 add chain ip berth_connects output { type nat hook output priority -100; policy accept; }
-                add rule ip berth_connects output ip daddr 127.0.0.1 tcp dport 15432 counter dnat ip to numgen inc mod 3 map { 0 : 192.0.2.4 . 5432, 1 : 192.0.2.6 . 5432 } comment "connect 15432"
-                add rule ip berth_connects output ip daddr 127.0.0.1 tcp dport 6379 counter dnat ip to numgen inc mod 1 map { 0 : 192.0.2.8 . 6379 } comment "connect 6379"
+                add rule ip berth_connects output ip daddr 127.0.0.1 tcp dport 15432 counter dnat ip to numgen inc mod 3 map { 0 : 203.0.113.4 . 5432, 1 : 203.0.113.6 . 5432 } comment "connect 15432"
+                add rule ip berth_connects output ip daddr 127.0.0.1 tcp dport 6379 counter dnat ip to numgen inc mod 1 map { 0 : 203.0.113.8 . 6379 } comment "connect 6379"
                 add chain ip berth_connects postrouting { type nat hook postrouting priority srcnat; policy accept; }
                 add rule ip berth_connects postrouting oifname != "lo" ct status dnat ip saddr 127.0.0.0/8 masquerade comment "a connect leaves with the container's address"
                 add chain ip berth_connects leak { type filter hook postrouting priority 200; policy accept; }
@@ -58,10 +58,10 @@ class ConnectsRulesTest {
         }
         for (var c : List.of(
                 new Case(15432, 1, List.of(), "0 forwarded backends of 1"),
-                new Case(15432, 1, List.of(at("192.0.2.4", 1), at("192.0.2.6", 1)), "2 forwarded backends of 1"),
-                new Case(0, 1, List.of(at("192.0.2.4", 1)), "local port 0"),
+                new Case(15432, 1, List.of(at("203.0.113.4", 1), at("203.0.113.6", 1)), "2 forwarded backends of 1"),
+                new Case(0, 1, List.of(at("203.0.113.4", 1)), "local port 0"),
                 new Case(15432, 1, List.of(at("2001:db8::1", 1)), "not an IPv4 address"),
-                new Case(15432, 1, List.of(at("192.0.2.4", 0)), "port 1-65535"))) {
+                new Case(15432, 1, List.of(at("203.0.113.4", 0)), "port 1-65535"))) {
             assertThatThrownBy(() -> new ConnectForward(c.local(), c.slots(), c.kernel())).as(c.toString())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(c.error());
         }
@@ -69,25 +69,25 @@ class ConnectsRulesTest {
 
     @Test
     void theHostsPathsAreReplacedWholeKeyedByTheConsumersInterface() {
-        var script = RULES.connectPaths(List.of(new ConnectPath("veth1a2b3c4d", v4("192.0.2.2"), v4("192.0.2.4"), 5432),
-                new ConnectPath("veth1a2b3c4d", v4("192.0.2.2"), v4("192.0.2.6"), 5432)));
+        var script = RULES.connectPaths(List.of(new ConnectPath("veth1a2b3c4d", v4("203.0.113.2"), v4("203.0.113.4"), 5432),
+                new ConnectPath("veth1a2b3c4d", v4("203.0.113.2"), v4("203.0.113.6"), 5432)));
 
         assertThat(script).isEqualTo("""
                 add set inet berth_t connects4 { type ifname . ipv4_addr . ipv4_addr . inet_service; }
                 add set inet berth_t connects_replies4 { type ipv4_addr . ipv4_addr . inet_service; }
                 flush set inet berth_t connects4
                 flush set inet berth_t connects_replies4
-                add element inet berth_t connects4 { "veth1a2b3c4d" . 192.0.2.2 . 192.0.2.4 . 5432, "veth1a2b3c4d" . 192.0.2.2 . 192.0.2.6 . 5432 }
-                add element inet berth_t connects_replies4 { 192.0.2.2 . 192.0.2.4 . 5432, 192.0.2.2 . 192.0.2.6 . 5432 }
+                add element inet berth_t connects4 { "veth1a2b3c4d" . 203.0.113.2 . 203.0.113.4 . 5432, "veth1a2b3c4d" . 203.0.113.2 . 203.0.113.6 . 5432 }
+                add element inet berth_t connects_replies4 { 203.0.113.2 . 203.0.113.4 . 5432, 203.0.113.2 . 203.0.113.6 . 5432 }
                 """);
         assertThat(RULES.connectPaths(List.of())).doesNotContain("add element");
-        assertThatThrownBy(() -> new ConnectPath("bad name!", v4("192.0.2.2"), v4("192.0.2.4"), 5432))
+        assertThatThrownBy(() -> new ConnectPath("bad name!", v4("203.0.113.2"), v4("203.0.113.4"), 5432))
                 .hasMessageContaining("not a valid Linux interface name");
     }
 
     @Test
     void theForwardChainLetsConnectPathsThroughBeforeAnythingIsDroppedAndARepairEmptiesThem() {
-        String script = RULES.base(List.of(Cidr.parse("192.0.2.0/24")), Addresses.nonPublicRanges(),
+        String script = RULES.base(List.of(Cidr.parse("203.0.113.0/24")), Addresses.nonPublicRanges(),
                 new TableListing(Set.of(), Set.of(), Map.of(), List.of()));
 
         int paths = script.indexOf("add rule inet berth_t forward iifname . ip saddr . ip daddr . tcp dport @connects4 accept");

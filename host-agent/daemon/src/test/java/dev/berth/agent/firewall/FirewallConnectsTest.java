@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * chain letting exactly those paths through ({@link Firewall#connects}); the turns left over reach
  * a listener on that port inside the consumer (the agent's relay). A third container (another
  * app) and a spoofed source are refused; once removed, nothing is reachable. Namespaces
- * {@code bcdn-<random>-…}, veths {@code veth<hex>}, a /28 of TEST-NET-1 picked at random, a test table.
+ * {@code bcdn-<random>-…}, veths {@code veth<hex>}, a /28 of 203.0.113.160/27 picked at random, a test table.
  */
 class FirewallConnectsTest {
     private static final int PORT = 8080;
@@ -42,7 +42,9 @@ class FirewallConnectsTest {
 
     private final TestTable table = new TestTable();
     private final String suffix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 25, 1L << 30), 36);
-    private final int base = 16 * ThreadLocalRandom.current().nextInt(16);
+    // Not TEST-NET-1: on this machine 192.0.2.0/24 is the real network (the host's own address and
+    // gateway). 203.0.113.160/27 is used by no other test.
+    private final int base = 160 + 16 * ThreadLocalRandom.current().nextInt(2);
     private final List<Box> boxes = new ArrayList<>();
     private final List<ServerSocket> servers = new ArrayList<>();
     private final AtomicInteger relayed = new AtomicInteger();
@@ -54,7 +56,7 @@ class FirewallConnectsTest {
 
     private Box box(String name, int slot) throws Exception {
         var b = new Box(name, "bcdn-" + suffix + "-" + name, "veth" + String.format("%08x", ThreadLocalRandom.current().nextInt()),
-                "192.0.2." + (base + 2 * slot + 1), "192.0.2." + (base + 2 * slot + 2));
+                "203.0.113." + (base + 2 * slot + 1), "203.0.113." + (base + 2 * slot + 2));
         boxes.add(b);
         ip("netns", "add", b.ns());
         TestNetwork.wire(b.ns(), b.hostVeth(), b.gateway(), b.address());
@@ -68,7 +70,7 @@ class FirewallConnectsTest {
         p1 = box("p1", 1);
         p2 = box("p2", 2);
         other = box("o", 3);
-        firewall = table.open(List.of(Cidr.parse("192.0.2." + base + "/28")));
+        firewall = table.open(List.of(Cidr.parse("203.0.113." + base + "/28")));
         for (Box b : boxes) {
             firewall.apply(new ContainerRules(b.name(), b.hostVeth(), List.of(InetAddress.ofLiteral(b.address())), false, List.of(),
                     List.of()));
