@@ -54,10 +54,14 @@ final class ConnectedContainers implements LocalReplicas {
     }
 
     private boolean current(String container, long pid) {
+        return held(container).flatMap(ConnectedContainers::livePid).filter(p -> p == pid).isPresent();
+    }
+
+    private Optional<ManagedContainer> held(String container) {
         try {
-            return livePid(containers.get(container)).filter(p -> p == pid).isPresent();
-        } catch (IOException gone) {
-            return false;
+            return Optional.of(containers.get(container));
+        } catch (IOException none) {
+            return Optional.empty();
         }
     }
 
@@ -85,13 +89,7 @@ final class ConnectedContainers implements LocalReplicas {
 
     @Override
     public Optional<InetAddress> address(String container) {
-        ManagedContainer m;
-        try {
-            m = containers.get(container);
-        } catch (IOException none) {
-            return Optional.empty();
-        }
-        return livePid(m).map(pid -> own(m, pid)).map(Connects.Own::address);
+        return held(container).flatMap(m -> livePid(m).map(pid -> own(m, pid)).map(Connects.Own::address));
     }
 
     /** The app of {@code container} while it takes traffic (see {@link #servingPid}); empty otherwise. */
@@ -101,12 +99,9 @@ final class ConnectedContainers implements LocalReplicas {
 
     /** A platform container let into traffic, healthy if it has a check, not stopping. */
     private Optional<ManagedContainer> serving(String container) {
-        ManagedContainer m;
-        try {
-            m = containers.get(container);
-        } catch (IOException none) {
-            return Optional.empty();
-        }
+        var held = held(container);
+        if (held.isEmpty()) return Optional.empty();
+        ManagedContainer m = held.get();
         boolean healthy = m.spec.health() == null || m.health.status() == HealthTracker.Status.HEALTHY;
         if (m.owner != AssignmentPlan.Owner.PLATFORM || !m.admitted || m.stopping || !healthy) return Optional.empty();
         return Optional.of(m);
