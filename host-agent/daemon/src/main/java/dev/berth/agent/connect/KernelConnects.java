@@ -110,7 +110,10 @@ final class KernelConnects {
             return;
         }
         try {
-            ConnectsTable.write(Path.of("/proc", Long.toString(c.pid()), "ns", "net"), c.own().containerInterface(), w.forwards());
+            Path netns = Path.of("/proc", Long.toString(c.pid()), "ns", "net");
+            // A run with nothing forwarded yet has no table to keep: only one a previous agent left goes.
+            if (!sameRun && w.forwards().isEmpty()) ConnectsTable.remove(netns);
+            else ConnectsTable.write(netns, c.own().containerInterface(), w.forwards());
             applied.put(c.container(), new Applied(c.pid(), w.forwards(), w.kernel(), w.paths()));
             if (!w.forwards().isEmpty() || (sameRun && !before.forwards().isEmpty())) {
                 log.log(System.Logger.Level.INFO, "connects of " + c.container() + (w.forwards().isEmpty() ? ": relayed"

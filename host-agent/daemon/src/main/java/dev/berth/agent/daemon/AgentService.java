@@ -202,6 +202,11 @@ public final class AgentService implements AutoCloseable {
         return connects.forwarded(container);
     }
 
+    /** Connections the kernel forwarded to {@code container} that are open now; for tests. */
+    int connectsActive(String container) {
+        return connects.active(container);
+    }
+
     /** Runs {@code hook} right after each container's CNI ADD (tests make it throw to act out a crash there). */
     void afterNetworkAdd(Runnable hook) {
         launcher.afterNetworkAdd = hook;

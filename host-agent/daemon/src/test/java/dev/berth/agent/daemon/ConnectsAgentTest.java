@@ -262,7 +262,7 @@ class ConnectsAgentTest {
             assign(all, elsewhere("db-5"));
             Await.until(() -> agent.connectsForwarded("api-1").isEmpty());
             assertThat(body()).isEqualTo("remote db-5");
-            assertThat(nftInside(pid)).doesNotContain("berth_connects");
+            assertThat(nftInside(pid)).contains("berth_connects").doesNotContain("dnat ip to");
         }
     }
 
@@ -318,6 +318,31 @@ class ConnectsAgentTest {
                 assertThat(answer).as("a new connection has no backend").isEmpty();
             }
         }
+    }
+
+    @Test
+    void aConnectionTheKernelForwardedIsCountedAndFinishesWhereItIsWhenItsReplicaLeavesTheAssignment() throws Exception {
+        var all = List.of(dbOnItsInterface("db-1"), api("api-1"));
+        assign(all, here("db-1"));
+        Await.until(() -> agent.assignmentsIdle() && serving("db-1") && !agent.connectsForwarded("api-1").isEmpty());
+        long pid = agent.ps().stream().filter(c -> c.name().equals("api-1")).findFirst().orElseThrow().pid();
+        // Connection tracking is the host's: entries of earlier tests' containers at the same address may linger.
+        int before = agent.connectsActive("db-1");
+        try (var inside = new NamespaceDialer(Path.of("/proc", Long.toString(pid), "ns", "net"), "connects-test");
+             var open = inside.dial(LOCAL)) {
+            open.write(ByteBuffer.wrap("GET /index.html HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII)));
+            // What a drain waits for: the host's connection tracking sees it, addressed to db-1 itself.
+            Await.until(() -> agent.connectsActive("db-1") == before + 1);
+
+            // db-1 leaves the assignment but runs on: the rule forgets it, the path stays open for what was forwarded.
+            assign(all);
+            Await.until(() -> agent.connectsForwarded("api-1").isEmpty());
+            open.write(ByteBuffer.wrap("\r\n".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(readAll(open)).startsWith("HTTP/1.").endsWith("db-1\n");
+        }
+        Await.until(() -> agent.connectsActive("db-1") == before);
+        var refused = fetch();
+        assertThat(refused.output()).as("a new connection has no backend").doesNotContain("HTTP/1.");
     }
 
     /** Everything until the other side closes; what came before a reset. */

@@ -32,21 +32,23 @@ class ConnectsRulesTest {
 
         assertThat(script).isEqualTo("""
                 add table ip berth_connects
-                delete table ip berth_connects
-                add table ip berth_connects
                 add chain ip berth_connects output { type nat hook output priority -100; policy accept; }
+                add chain ip berth_connects postrouting { type nat hook postrouting priority srcnat; policy accept; }
+                add chain ip berth_connects leak { type filter hook postrouting priority 200; policy accept; }
+                flush table ip berth_connects
                 add rule ip berth_connects output ip daddr 127.0.0.1 tcp dport 15432 counter dnat ip to numgen inc mod 3 map { 0 : 203.0.113.4 . 5432, 1 : 203.0.113.6 . 5432 } comment "connect 15432"
                 add rule ip berth_connects output ip daddr 127.0.0.1 tcp dport 6379 counter dnat ip to numgen inc mod 1 map { 0 : 203.0.113.8 . 6379 } comment "connect 6379"
-                add chain ip berth_connects postrouting { type nat hook postrouting priority srcnat; policy accept; }
                 add rule ip berth_connects postrouting oifname != "lo" ct status dnat ip saddr 127.0.0.0/8 masquerade comment "a connect leaves with the container's address"
-                add chain ip berth_connects leak { type filter hook postrouting priority 200; policy accept; }
                 add rule ip berth_connects leak oifname != "lo" ip saddr 127.0.0.0/8 counter drop comment "no other loopback packet leaves"
                 """);
     }
 
     @Test
-    void withNothingForwardedTheTableGoes() {
-        assertThat(ConnectsTable.script(List.of())).isEqualTo("""
+    void withNothingForwardedTheChainsStayForWhatWasForwardedAndOnlyARemovalDeletesTheTable() {
+        // Without a nat chain in the namespace the kernel would stop translating the connections it forwarded.
+        assertThat(ConnectsTable.script(List.of())).contains("add chain ip berth_connects output", "flush table ip berth_connects\n")
+                .doesNotContain("dnat ip to", "delete");
+        assertThat(ConnectsTable.REMOVE).isEqualTo("""
                 add table ip berth_connects
                 delete table ip berth_connects
                 """);

@@ -159,6 +159,20 @@ class FirewallConnectsTest {
     }
 
     @Test
+    void aConnectionForwardedBeforeCarriesOnOnceNothingIsForwardedAnyMore() throws Exception {
+        forward(1, p1);
+        String from = " " + consumer.address();
+        try (var open = inNamespace(consumer.ns(), () -> new Socket(InetAddress.ofLiteral("127.0.0.1"), LOCAL))) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(open.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            // The path stays (the replica still runs), the rule goes: the kernel must still translate this connection.
+            firewall.connects(List.of(new ConnectPath(consumer.hostVeth(), consumer.v4(), p1.v4(), PORT)));
+            ConnectsTable.write(netns(consumer), "eth0", List.of());
+            assertThat(in.readLine()).isEqualTo("p1" + from);
+        }
+        assertThat(viaConnect()).isEqualTo("relay 127.0.0.1");
+    }
+
+    @Test
     void anotherContainerAndASpoofedSourceAreRefusedAndNothingIsLeftOnceRemoved() throws Exception {
         forward(1, p1);
         assertThat(viaConnect()).isEqualTo("p1 " + consumer.address());
@@ -182,6 +196,8 @@ class FirewallConnectsTest {
         forward(1);
         assertThat(viaConnect()).as("the listener takes it all again").isEqualTo("relay 127.0.0.1");
         assertThat(greeting(consumer.ns(), p1.address(), PORT)).as("the path is closed").isNull();
+        assertThat(inNamespace(consumer.ns(), () -> TestTable.nftOutput("list table ip berth_connects"))).doesNotContain("dnat ip to");
+        ConnectsTable.remove(netns(consumer));
         assertThat(inNamespace(consumer.ns(), () -> TestTable.nftOutput("list tables"))).doesNotContain("berth_connects");
     }
 }
