@@ -48,8 +48,11 @@ final class KernelConnects {
     private final LocalReplicas local;
     private final Connects.HostTable host;
     private final Map<String, Applied> applied = new ConcurrentHashMap<>();
-    /** What the host's set holds, as last written; null: not known (first sync, or a failed write). */
-    private Set<ConnectPath> hostPaths;
+    /**
+     * What the host's sets hold, as last written; null: not known (a failed write). The firewall
+     * empties them when the agent opens it, so nothing is written (nor the table made) until a path is needed.
+     */
+    private Set<ConnectPath> hostPaths = Set.of();
 
     KernelConnects(LocalReplicas local, Connects.HostTable host) {
         this.local = Objects.requireNonNull(local, "local");
