@@ -100,4 +100,22 @@ class ConnectsRulesTest {
         assertThat(script.indexOf("iifname vmap @container_forward")).isGreaterThan(Math.max(paths, replies));
         assertThat(script).contains("flush set inet berth_t connects4\n", "flush set inet berth_t connects_replies4\n");
     }
+
+    @Test
+    void conntrackCountsOpenConnectionsAddressedToAProducerItself() {
+        // As the host sees connects a consumer's namespace DNAT'ed: not NAT'ed here, addressed to the producer.
+        String listing = """
+                ipv4     2 tcp      6 431999 ESTABLISHED src=203.0.113.2 dst=203.0.113.4 sport=51000 dport=5432 src=203.0.113.4 dst=203.0.113.2 sport=5432 dport=51000 [ASSURED] mark=0 zone=0 use=2
+                ipv4     2 tcp      6 119 SYN_SENT src=203.0.113.2 dst=203.0.113.4 sport=51001 dport=5432 [UNREPLIED] src=203.0.113.4 dst=203.0.113.2 sport=5432 dport=51001 mark=0 zone=0 use=2
+                ipv4     2 tcp      6 100 TIME_WAIT src=203.0.113.2 dst=203.0.113.4 sport=51002 dport=5432 src=203.0.113.4 dst=203.0.113.2 sport=5432 dport=51002 [ASSURED] mark=0 zone=0 use=2
+                ipv4     2 tcp      6 431999 ESTABLISHED src=203.0.113.2 dst=203.0.113.4 sport=51003 dport=8080 src=203.0.113.4 dst=203.0.113.2 sport=8080 dport=51003 [ASSURED] mark=0 zone=0 use=2
+                ipv4     2 tcp      6 431999 ESTABLISHED src=127.0.0.1 dst=127.0.0.1 sport=51004 dport=18080 src=203.0.113.4 dst=203.0.113.1 sport=5432 dport=51004 [ASSURED] mark=0 zone=0 use=2
+                """;
+
+        // Open and addressed to 203.0.113.4:5432: the established one and the one connecting; not the closed one,
+        // another port, or one a published port forwarded there (counted by forwardedTo).
+        assertThat(Conntrack.addressedTo(listing, at("203.0.113.4", 5432))).isEqualTo(2);
+        assertThat(Conntrack.addressedTo(listing, at("203.0.113.6", 5432))).isZero();
+        assertThat(Conntrack.forwardedTo(listing, at("203.0.113.4", 5432))).isEqualTo(1);
+    }
 }
