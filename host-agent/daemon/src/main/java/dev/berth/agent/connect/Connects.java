@@ -197,7 +197,7 @@ public final class Connects implements AutoCloseable {
         sync();
     }
 
-    /** Connections the kernel forwarded to {@code container} that are still open; relayed ones are counted by their listeners' dialers. */
+    /** Connections the kernel forwarded to {@code container} that are still open (relayed ones are not counted here). */
     public int active(String container) {
         return kernel == null ? 0 : kernel.active(container);
     }
