@@ -45,13 +45,34 @@ public final class Connects implements AutoCloseable {
      * @param app the container's app as the agent names it (the consumer, for the peer link)
      * @param pid its process, whose network namespace the listeners live in
      */
-    public record Consumer(String container, String app, long pid, List<ContainerSpec.Connect> connects) {
+    public record Consumer(String container, String app, long pid, List<ContainerSpec.Connect> connects, Own own) {
         public Consumer {
             connects = List.copyOf(connects);
         }
+
+        /** A container without an interface of its own: its connects are relayed. */
+        public Consumer(String container, String app, long pid, List<ContainerSpec.Connect> connects) {
+            this(container, app, pid, connects, null);
+        }
     }
 
-    private record Key(String app, String port) {
+    /**
+     * A consumer's own interface, which the kernel forwards its connects through.
+     *
+     * @param hostInterface the host side of its veth
+     * @param containerInterface the same veth's side inside its namespace
+     */
+    public record Own(java.net.Inet4Address address, String hostInterface, String containerInterface) {
+    }
+
+    /** The host's table, opened on first use. */
+    @FunctionalInterface
+    public interface HostTable {
+        dev.berth.agent.firewall.Firewall firewall() throws IOException;
+    }
+
+    /** A target: an app and the name of its port. */
+    record Key(String app, String port) {
     }
 
     private record Held(long pid, List<ConnectListener> listeners) {
@@ -66,6 +87,8 @@ public final class Connects implements AutoCloseable {
     /** The process whose listeners could not be opened, per container: logged once, retried every sync. */
     private final Map<String, Long> failed = new HashMap<>();
     private final Semaphore soon = new Semaphore(0);
+    /** Forwards connects to replicas on this host in the kernel; null: every connect is relayed. */
+    private final KernelConnects kernel;
     private volatile RemoteReplicas remote;
     private volatile String hostId;
     private volatile Map<Key, List<ConnectTarget.Backend>> targets = Map.of();
@@ -77,7 +100,17 @@ public final class Connects implements AutoCloseable {
      * @param dialTimeout how long one backend may take to answer
      */
     public Connects(LocalReplicas local, RemoteReplicas remote, Supplier<List<Consumer>> running, Duration dialTimeout) {
+        this(local, remote, running, dialTimeout, null);
+    }
+
+    /**
+     * @param host the host's table, which lets the paths of connects the kernel forwards through
+     *             (see {@link KernelConnects}); null: every connect is relayed
+     */
+    public Connects(LocalReplicas local, RemoteReplicas remote, Supplier<List<Consumer>> running, Duration dialTimeout,
+                    HostTable host) {
         this.local = Objects.requireNonNull(local, "local");
+        this.kernel = host == null ? null : new KernelConnects(local, host);
         this.remote = Objects.requireNonNull(remote, "remote");
         this.running = Objects.requireNonNull(running, "running");
         this.dialTimeout = dialTimeout;
@@ -130,7 +163,8 @@ public final class Connects implements AutoCloseable {
     public synchronized void sync() {
         if (closed) return;
         var seen = new HashSet<String>();
-        for (var c : running.get()) {
+        var consumers = running.get();
+        for (var c : consumers) {
             if (c.connects().isEmpty()) continue;
             seen.add(c.container());
             var h = held.get(c.container());
@@ -152,6 +186,25 @@ public final class Connects implements AutoCloseable {
             return true;
         });
         failed.keySet().retainAll(seen);
+        if (kernel != null) kernel.sync(consumers, targets, hostId);
+    }
+
+    /**
+     * A replica of this host stops taking traffic (it is stopping already, see {@link
+     * LocalReplicas#servingPid}): no consumer's kernel rule sends it a new connection once this returns.
+     */
+    public void drain(String container) {
+        sync();
+    }
+
+    /** Connections the kernel forwarded to {@code container} that are still open (relayed ones are not counted here). */
+    public int active(String container) {
+        return kernel == null ? 0 : kernel.active(container);
+    }
+
+    /** What the kernel forwards of {@code consumer}'s connects now, for tests and logs. */
+    public List<dev.berth.agent.firewall.ConnectForward> forwarded(String consumer) {
+        return kernel == null ? List.of() : kernel.forwards(consumer);
     }
 
     /** The containers that have listeners now, for tests and logs. */
@@ -167,7 +220,7 @@ public final class Connects implements AutoCloseable {
                 String name = c.container() + ":" + connect.local();
                 ServerSocketChannel server = NamespaceSockets.listen(netns, connect.local(), name);
                 var key = new Key(connect.app(), connect.port());
-                out.add(new ConnectListener(name, server, () -> targets.getOrDefault(key, List.of()),
+                out.add(new ConnectListener(name, server, () -> relayed(c.container(), key),
                         backend -> dial(backend, connect.port(), c.app()), relay));
             }
             return out;
@@ -175,6 +228,12 @@ public final class Connects implements AutoCloseable {
             closeAll(out);
             throw e;
         }
+    }
+
+    /** The backends a listener relays to: the target's, less those the kernel forwards. */
+    private List<ConnectTarget.Backend> relayed(String consumer, Key key) {
+        var all = targets.getOrDefault(key, List.of());
+        return kernel == null ? all : kernel.relayed(consumer, key, all);
     }
 
     /** A connection to the backend: in its namespace when it runs here, through the peer link when elsewhere. */

@@ -41,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ContainerNetwork {
     /** How long runc's hook waits for the agent before the start fails. */
     public static final int HOOK_TIMEOUT_SECONDS = 30;
-    static final String INTERFACE = "eth0";
+    /** The container's side of its veth, inside its namespace. */
+    public static final String INTERFACE = "eth0";
     static final int VETH_MTU = 65535;
     static final String RECORD = "network.json";
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -121,8 +121,19 @@ public final class AgentService implements AutoCloseable {
         launcher.repairNetwork(containers.all());
         var assignments = new AssignmentApplier(containers, stateDir, Clock.systemUTC(), changes);
         var supervisor = new Supervisor(containers::all, launcher, changes);
-        var connected = new ConnectedContainers(containers);
-        var connects = new Connects(connected, new NoPeerLink(), connected::consumers, Connects.DIAL_TIMEOUT);
+        var connected = new ConnectedContainers(containers, network);
+        var connects = new Connects(connected, new NoPeerLink(), connected::consumers, Connects.DIAL_TIMEOUT, network::firewall);
+        containers.drainingConnects(new HeldContainers.Draining() {
+            @Override
+            public void drain(String name) {
+                connects.drain(name);
+            }
+
+            @Override
+            public int active(String name) {
+                return connects.active(name);
+            }
+        });
         var service = new AgentService(containers, assignments, supervisor, launcher, ports,
                 new IsolationReports(host.cgroupV2(), network), images, changes, connects, connected,
                 new RefusalReadings(network::refusals, new RefusalLog(Clock.systemUTC(), ContainerStatus.MAX_REFUSED)));
@@ -184,6 +195,16 @@ public final class AgentService implements AutoCloseable {
     /** The containers whose connects listen now; for tests that wait for them. */
     java.util.Set<String> connectsListening() {
         return connects.listening();
+    }
+
+    /** What the kernel forwards of {@code container}'s connects now; for tests. */
+    List<dev.berth.agent.firewall.ConnectForward> connectsForwarded(String container) {
+        return connects.forwarded(container);
+    }
+
+    /** Connections the kernel forwarded to {@code container} that are open now; for tests. */
+    int connectsActive(String container) {
+        return connects.active(container);
     }
 
     /** Runs {@code hook} right after each container's CNI ADD (tests make it throw to act out a crash there). */

@@ -39,6 +39,26 @@ final class HeldContainers implements PlatformContainers {
         T run() throws IOException;
     }
 
+    /** Connections to a container that its published ports do not see: the connects the kernel forwards to it. */
+    interface Draining {
+        /** No consumer's kernel rule sends the container a new connection once this returns. */
+        void drain(String name);
+
+        /** Connections still open to it. */
+        int active(String name);
+    }
+
+    private static final Draining NO_CONNECTS = new Draining() {
+        @Override
+        public void drain(String name) {
+        }
+
+        @Override
+        public int active(String name) {
+            return 0;
+        }
+    };
+
     private final Path containersDir;
     private final Runc runc;
     private final ContainerLauncher launcher;
@@ -47,6 +67,7 @@ final class HeldContainers implements PlatformContainers {
     private final Runnable changed;
     private final ReadWriteLock starting = new ReentrantReadWriteLock();
     private final Map<String, ManagedContainer> containers = new ConcurrentHashMap<>();
+    private volatile Draining connects = NO_CONNECTS;
 
     HeldContainers(Path stateDir, Runc runc, ContainerLauncher launcher, PublishedPorts ports, Duration stopGrace,
                    Runnable changed) {
@@ -56,6 +77,11 @@ final class HeldContainers implements PlatformContainers {
         this.ports = ports;
         this.stopGrace = stopGrace;
         this.changed = changed;
+    }
+
+    /** Drains the connects forwarded to a container along with its published ports, from now on. */
+    void drainingConnects(Draining draining) {
+        this.connects = draining;
     }
 
     /**
@@ -200,6 +226,7 @@ final class HeldContainers implements PlatformContainers {
         ManagedContainer m = get(name);
         m.stopping = true;
         ports.drain(name);
+        connects.drain(name);
         return m.process.stop(grace);
     }
 
@@ -222,9 +249,10 @@ final class HeldContainers implements PlatformContainers {
         ManagedContainer m = get(name);
         m.stopping = true;
         ports.drain(name);
+        connects.drain(name);
         changed.run();
         long deadline = System.nanoTime() + stopGrace.toNanos();
-        while (ports.active(name) > 0 && System.nanoTime() < deadline) {
+        while (ports.active(name) + connects.active(name) > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

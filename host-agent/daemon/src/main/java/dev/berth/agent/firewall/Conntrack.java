@@ -22,11 +22,44 @@ public final class Conntrack {
 
     /** Open TCP connections forwarded to {@code backend}; 0 when connection tracking cannot be read. */
     public static int forwardedTo(InetSocketAddress backend) {
+        return fromTable(listing -> forwardedTo(listing, backend));
+    }
+
+    /**
+     * Open TCP connections addressed to {@code backend} itself, as the host's connection tracking
+     * sees the connects the consumers' namespaces DNAT'ed (for the host they are not NAT'ed); 0
+     * when connection tracking cannot be read.
+     */
+    public static int addressedTo(InetSocketAddress backend) {
+        return fromTable(listing -> addressedTo(listing, backend));
+    }
+
+    private static int fromTable(java.util.function.ToIntFunction<String> count) {
         try {
-            return Files.isReadable(TABLE) ? forwardedTo(Files.readString(TABLE), backend) : 0;
+            return Files.isReadable(TABLE) ? count.applyAsInt(Files.readString(TABLE)) : 0;
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** Counts the open TCP connections of a listing whose original destination is {@code backend}. */
+    static int addressedTo(String listing, InetSocketAddress backend) {
+        String address = backend.getAddress().getHostAddress();
+        String port = Integer.toString(backend.getPort());
+        return openTcp(listing, f -> {
+            String originalDst = value(f, "dst=", 1);
+            return originalDst != null && sameAddress(originalDst, address) && port.equals(value(f, "dport=", 1));
+        });
+    }
+
+    /** How many open TCP connections of a listing (its lines split into fields) {@code counted} accepts. */
+    private static int openTcp(String listing, java.util.function.Predicate<String[]> counted) {
+        int n = 0;
+        for (String line : listing.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 6 && f[2].equals("tcp") && !OVER.contains(f[5]) && counted.test(f)) n++;
+        }
+        return n;
     }
 
     /**
@@ -36,16 +69,11 @@ public final class Conntrack {
     static int forwardedTo(String listing, InetSocketAddress backend) {
         String address = backend.getAddress().getHostAddress();
         String port = Integer.toString(backend.getPort());
-        int n = 0;
-        for (String line : listing.split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length < 6 || !f[2].equals("tcp") || OVER.contains(f[5])) continue;
+        return openTcp(listing, f -> {
             String originalDst = value(f, "dst=", 1);
-            String replySrc = value(f, "src=", 2);
-            String replySport = value(f, "sport=", 2);
-            if (address.equals(replySrc) && port.equals(replySport) && originalDst != null && !sameAddress(originalDst, address)) n++;
-        }
-        return n;
+            return address.equals(value(f, "src=", 2)) && port.equals(value(f, "sport=", 2)) && originalDst != null
+                    && !sameAddress(originalDst, address);
+        });
     }
 
     /** The {@code nth} value of a {@code key=value} field of a line, null when there are fewer. */

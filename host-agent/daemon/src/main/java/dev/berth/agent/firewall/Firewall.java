@@ -101,6 +101,15 @@ public final class Firewall {
         forwards.putAll(after);
     }
 
+    /**
+     * Lets exactly {@code paths} through between this host's containers (connects the kernel
+     * forwards), and their replies, in one transaction; every other path stays refused. Opening
+     * the firewall starts with none.
+     */
+    public synchronized void connects(java.util.Collection<ConnectPath> paths) throws IOException {
+        nft.apply(rules.connectPaths(paths));
+    }
+
     /** Removes one container's rules; nothing happens when it has none. */
     public synchronized void remove(String container) throws IOException {
         TableListing now = listing(true);

@@ -1,5 +1,7 @@
 package dev.berth.agent.firewall;
 
+import static dev.berth.agent.firewall.TableObjects.CONNECTS;
+import static dev.berth.agent.firewall.TableObjects.CONNECTS_REPLIES;
 import static dev.berth.agent.firewall.TableObjects.FORWARD;
 import static dev.berth.agent.firewall.TableObjects.FORWARD_MAP;
 import static dev.berth.agent.firewall.TableObjects.INPUT;
@@ -63,11 +65,18 @@ final class FirewallRules {
         s.add("add map " + table + " " + FORWARD_MAP + " { type ifname : verdict; }");
         s.add("add map " + table + " " + INPUT_MAP + " { type ifname : verdict; }");
         publishedPorts(s, now);
+        connects(s);
         // Base chains are referenced by nothing: deleting and re-adding them repairs any change.
         for (String chain : TableObjects.BASE_CHAINS) if (now.chains().contains(chain)) s.add("delete chain " + table + " " + chain);
 
         s.add("add chain " + table + " " + FORWARD + " { type filter hook forward priority filter; policy accept; }");
         s.rule(FORWARD, DNAT_REPLY, "replies of connections to a published port");
+        // A container's connects to a replica on this host, DNAT'ed inside its own namespace: only
+        // from its own interface (no other container can use its address), both ways, established
+        // packets too (its own chain would refuse a container subnet), before anything is dropped.
+        s.rule(FORWARD, "ct direction reply ip daddr . ip saddr . tcp sport @" + CONNECTS_REPLIES + " accept",
+                "replies of connects to a replica on this host");
+        s.rule(FORWARD, "iifname . ip saddr . ip daddr . tcp dport @" + CONNECTS + " accept", "connects to a replica on this host");
         s.rule(FORWARD, "ip daddr @" + SUBNETS_4 + " ct state != { established, related } ct status & dnat == 0 counter drop",
                 "nothing opens a connection into a container");
         s.rule(FORWARD, "ip daddr @" + SUBNETS_4 + " ct state != { established, related } ip daddr . meta l4proto . th dport != @"
@@ -114,6 +123,29 @@ final class FirewallRules {
         for (String name : List.of(PUBLISHED_ADDR, PUBLISHED_ANY)) s.add("flush map " + table + " " + name);
         s.add("flush set " + table + " " + PUBLISHED_TARGETS);
         for (String chain : ForwardRules.portChains(now.chains())) s.add("delete chain " + table + " " + chain);
+    }
+
+    /** The sets of connects between containers, emptied: the agent fills them again as it syncs its connects. */
+    private void connects(Script s) {
+        s.add("add set " + table + " " + CONNECTS + " { type ifname . ipv4_addr . ipv4_addr . inet_service; }");
+        s.add("add set " + table + " " + CONNECTS_REPLIES + " { type ipv4_addr . ipv4_addr . inet_service; }");
+        for (String name : List.of(CONNECTS, CONNECTS_REPLIES)) s.add("flush set " + table + " " + name);
+    }
+
+    /** Replaces the connects between containers the forward chain lets through with {@code paths}. */
+    String connectPaths(java.util.Collection<ConnectPath> paths) {
+        var s = new Script();
+        connects(s);
+        var forth = new LinkedHashSet<String>();
+        var back = new LinkedHashSet<String>();
+        for (ConnectPath p : paths) {
+            String pair = address(p.consumer()) + " . " + address(p.producer()) + " . " + p.port();
+            forth.add("\"" + TableObjects.hostInterface(p.consumerInterface()) + "\" . " + pair);
+            back.add(pair);
+        }
+        if (!forth.isEmpty()) s.add("add element " + table + " " + CONNECTS + " { " + String.join(", ", forth) + " }");
+        if (!back.isEmpty()) s.add("add element " + table + " " + CONNECTS_REPLIES + " { " + String.join(", ", back) + " }");
+        return s.text();
     }
 
     /** Installs or replaces one container's chains and map entries; its refusal counts are kept. */

@@ -25,6 +25,12 @@ final class TableObjects {
     static final String PUBLISHED_ANY = "published_any4";
     /** Every container address . protocol . port a published port forwards to. */
     static final String PUBLISHED_TARGETS = "published_targets4";
+    /**
+     * Connects between containers of this host that the kernel forwards: consumer host interface .
+     * consumer address . producer address . port, and the same without the interface for the replies.
+     */
+    static final String CONNECTS = "connects4";
+    static final String CONNECTS_REPLIES = "connects_replies4";
     static final String NON_PUBLIC_4 = "nonpublic4";
     static final String NON_PUBLIC_6 = "nonpublic6";
     static final String SUBNETS_4 = "subnets4";

@@ -45,10 +45,15 @@ import org.junit.jupiter.api.Test;
  * in for containers. Cases take turns round by round ({@link RelayBench#compare}). Prints a table;
  * asserts nothing about speed. Not part of the suite (surefire excludes *Benchmark):
  * <pre>./mvnw -o -q -pl host-agent/daemon -am test -Dtest=ConnectsBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
- * Options: {@code -Dbench.mib=1024 -Dbench.runs=5 -Dbench.trips=20000 -Dbench.message=1024 -Dbench.veth=true}.
+ * Case (5), with {@code -Dbench.kernel=true} (the default): the same local replica, the kernel
+ * forwarding web-1's connects as the agent has it do ({@link KernelWiring}: both namespaces behind
+ * veths to the host, MTU 65535, the host's table in one of the benchmark's own; a {@link Connects}
+ * with its kernel part writes the consumer's table and the host's path).
+ * Options: {@code -Dbench.mib=1024 -Dbench.runs=5 -Dbench.trips=20000 -Dbench.message=1024 -Dbench.veth=true -Dbench.kernel=true}.
  */
 class ConnectsBenchmark {
     private static final boolean VETH = Boolean.parseBoolean(System.getProperty("bench.veth", "true"));
+    private static final boolean KERNEL = Boolean.parseBoolean(System.getProperty("bench.kernel", "true"));
     private static final String HOST_A = "h-benchconsumer";
     private static final String HOST_B = "h-benchproducer";
     private static final String CONSUMER_APP = "bench.web";
@@ -84,7 +89,11 @@ class ConnectsBenchmark {
             }
             long consumerPid = holdNamespace(consumerNs, holders);
             long producerPid = holdNamespace(producerNs, holders);
-            measure(Path.of("/run/netns", consumerNs), Path.of("/run/netns", producerNs), consumerPid, producerPid);
+            Path consumer = Path.of("/run/netns", consumerNs);
+            Path producer = Path.of("/run/netns", producerNs);
+            try (var kernel = KERNEL ? new KernelWiring(id, consumer, producer) : null) {
+                measure(consumer, producer, consumerPid, producerPid, kernel);
+            }
         } finally {
             for (Process p : holders) {
                 p.destroy();
@@ -95,10 +104,11 @@ class ConnectsBenchmark {
         }
     }
 
-    private static void measure(Path consumerNs, Path producerNs, long consumerPid, long producerPid) throws Exception {
+    private static void measure(Path consumerNs, Path producerNs, long consumerPid, long producerPid, KernelWiring kernel)
+            throws Exception {
         var ca = new TestCa("Berth bench CA");
         var wildcard = InetAddress.getByName("0.0.0.0");
-        try (var servers = inNamespace(producerNs, () -> Servers.start(VETH ? wildcard : InetAddress.getByName("127.0.0.1")))) {
+        try (var servers = inNamespace(producerNs, () -> Servers.start(VETH || kernel != null ? wildcard : InetAddress.getByName("127.0.0.1")))) {
             int sinkPort = servers.sinkAddress().getPort();
             int echoPort = servers.echoAddress().getPort();
             OptionalLong producer = OptionalLong.of(producerPid);
@@ -126,11 +136,22 @@ class ConnectsBenchmark {
                         new ConnectTarget(REMOTE_APP, "sink", List.of(new ConnectTarget.Backend(HOST_B, "api-b", sinkPort, peerAddress))),
                         new ConnectTarget(REMOTE_APP, "echo", List.of(new ConnectTarget.Backend(HOST_B, "api-b", echoPort, peerAddress))));
                 var consumer = new Connects.Consumer("web-1", CONSUMER_APP, consumerPid, connects);
+                // Agent K: as agent A, but with the kernel's forwarding (KernelConnects), for web-1's connects on 7005 and 7006.
+                var kernelConsumer = new Connects.Consumer("web-1", CONSUMER_APP, consumerPid,
+                        List.of(new ContainerSpec.Connect(LOCAL_APP, "sink", 7005), new ContainerSpec.Connect(LOCAL_APP, "echo", 7006)),
+                        kernel == null ? null : kernel.consumer);
                 try (var agentA = new Connects(c -> c.equals("api-a") ? producer : OptionalLong.empty(),
-                        new PeerClient(new PeerCredentials(ca.identity(HOST_A))), () -> List.of(consumer), Connects.DIAL_TIMEOUT)) {
+                        new PeerClient(new PeerCredentials(ca.identity(HOST_A))), () -> List.of(consumer), Connects.DIAL_TIMEOUT);
+                     var agentK = kernel == null ? null : new Connects(kernel.replicas("api-a", producerPid), new NoPeerLink(),
+                             () -> List.of(kernelConsumer), Connects.DIAL_TIMEOUT, () -> kernel.firewall)) {
                     agentA.assigned(new Assignment(Assignment.VERSION, HOST_A, 1, List.of(), targets, List.of()));
                     agentA.sync();
                     if (!agentA.listening().contains("web-1")) throw new IOException("agent A does not listen for web-1's connects");
+                    if (agentK != null) {
+                        agentK.assigned(new Assignment(Assignment.VERSION, HOST_A, 1, List.of(), targets, List.of()));
+                        agentK.sync();
+                        if (agentK.forwarded("web-1").size() != 2) throw new IOException("the kernel does not forward web-1's connects");
+                    }
 
                     var cases = new ArrayList<Case>();
                     cases.add(new Case("direct, producer's own loopback (baseline)", producerNs,
@@ -141,6 +162,10 @@ class ConnectsBenchmark {
                     }
                     cases.add(new Case("connects, local replica (splice)", consumerNs,
                             new InetSocketAddress("127.0.0.1", 7001), new InetSocketAddress("127.0.0.1", 7002)));
+                    if (agentK != null) {
+                        cases.add(new Case("connects, local replica (kernel DNAT)", consumerNs,
+                                new InetSocketAddress("127.0.0.1", 7005), new InetSocketAddress("127.0.0.1", 7006)));
+                    }
                     cases.add(new Case("connects, remote replica (mutual TLS 1.3)", consumerNs,
                             new InetSocketAddress("127.0.0.1", 7003), new InetSocketAddress("127.0.0.1", 7004)));
                     RelayBench.compare("Connects, all on this machine", cases);

@@ -126,6 +126,18 @@ class ConnectsAgentTest {
         return new AssignedContainer(spec, 1, Map.of());
     }
 
+    /**
+     * A replica of acme.db with a network of its own whose httpd listens on every address
+     * (0.0.0.0:5432): the kernel can forward connects to it.
+     */
+    static AssignedContainer dbOnItsInterface(String name) {
+        var spec = db(name).spec();
+        return new AssignedContainer(new ContainerSpec(spec.version(), name, spec.app(), null, spec.image(),
+                List.of("/bin/sh", "-c", "echo $HOSTNAME > /www/index.html; exec httpd -f -p 5432 -h /www"),
+                spec.env(), null, "/", spec.resources(), List.of(), spec.tmpfs(), List.of(), List.of(), spec.health(), spec.healthTiming(),
+                spec.restart(), new ContainerSpec.Network(ContainerSpec.Egress.NONE, List.of(), List.of())), 1, Map.of());
+    }
+
     /** A replica of acme.api that sleeps, and connects to acme.db's port pg at 127.0.0.1:15432. */
     static AssignedContainer api(String name) {
         var spec = new ContainerSpec(ContainerSpec.VERSION, name, "acme.api", null, BusyboxImage.REFERENCE,
@@ -226,6 +238,44 @@ class ConnectsAgentTest {
     }
 
     @Test
+    void aLocalReplicaOnItsInterfaceIsReachedThroughTheKernelAndARemoteOneStillThroughThePeerLink() throws Exception {
+        try (var server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> answer(server, "remote db-5"));
+            var remote = new LoopbackRemoteReplicas(server.getLocalPort());
+            agent.remoteReplicas(remote);
+            var all = List.of(dbOnItsInterface("db-1"), api("api-1"));
+            assign(all, here("db-1"), elsewhere("db-5"));
+            Await.until(() -> agent.assignmentsIdle() && serving("db-1") && !agent.connectsForwarded("api-1").isEmpty());
+            assertThat(agent.connectsForwarded("api-1")).singleElement()
+                    .satisfies(f -> assertThat(f.slots()).isEqualTo(2))
+                    .satisfies(f -> assertThat(f.kernel()).singleElement().satisfies(a -> assertThat(a.getPort()).isEqualTo(5432)));
+
+            var answers = new ArrayList<String>();
+            for (int i = 0; i < 4; i++) answers.add(body());
+            // Every backend keeps its turn: the kernel's to db-1, the listener's (relayed) to the remote one.
+            assertThat(answers).containsExactlyInAnyOrder("db-1", "db-1", "remote db-5", "remote db-5");
+            assertThat(remote.opened).as("the listener relayed only the remote turns").hasSize(2);
+            long pid = agent.ps().stream().filter(c -> c.name().equals("api-1")).findFirst().orElseThrow().pid();
+            assertThat(nftInside(pid)).contains("dnat ip to numgen inc mod 2 map { 0 : ").containsPattern("counter packets [1-9]");
+
+            // The replica leaves the assignment: every connect is relayed again, to the remote one.
+            assign(all, elsewhere("db-5"));
+            Await.until(() -> agent.connectsForwarded("api-1").isEmpty());
+            assertThat(body()).isEqualTo("remote db-5");
+            assertThat(nftInside(pid)).contains("berth_connects").doesNotContain("dnat ip to");
+        }
+    }
+
+    /** The consumer's nftables ruleset, as its own namespace lists it. */
+    private static String nftInside(long pid) throws Exception {
+        var p = new ProcessBuilder("nsenter", "--net=/proc/" + pid + "/ns/net", "/usr/sbin/nft", "list", "ruleset")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    @Test
     void aRestartedConsumerListensInItsNewNamespace() throws Exception {
         var all = List.of(db("db-1"), api("api-1"));
         assign(all, here("db-1"));
@@ -268,6 +318,31 @@ class ConnectsAgentTest {
                 assertThat(answer).as("a new connection has no backend").isEmpty();
             }
         }
+    }
+
+    @Test
+    void aConnectionTheKernelForwardedIsCountedAndFinishesWhereItIsWhenItsReplicaLeavesTheAssignment() throws Exception {
+        var all = List.of(dbOnItsInterface("db-1"), api("api-1"));
+        assign(all, here("db-1"));
+        Await.until(() -> agent.assignmentsIdle() && serving("db-1") && !agent.connectsForwarded("api-1").isEmpty());
+        long pid = agent.ps().stream().filter(c -> c.name().equals("api-1")).findFirst().orElseThrow().pid();
+        // Connection tracking is the host's: entries of earlier tests' containers at the same address may linger.
+        int before = agent.connectsActive("db-1");
+        try (var inside = new NamespaceDialer(Path.of("/proc", Long.toString(pid), "ns", "net"), "connects-test");
+             var open = inside.dial(LOCAL)) {
+            open.write(ByteBuffer.wrap("GET /index.html HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII)));
+            // What a drain waits for: the host's connection tracking sees it, addressed to db-1 itself.
+            Await.until(() -> agent.connectsActive("db-1") == before + 1);
+
+            // db-1 leaves the assignment but runs on: the rule forgets it, the path stays open for what was forwarded.
+            assign(all);
+            Await.until(() -> agent.connectsForwarded("api-1").isEmpty());
+            open.write(ByteBuffer.wrap("\r\n".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(readAll(open)).startsWith("HTTP/1.").endsWith("db-1\n");
+        }
+        Await.until(() -> agent.connectsActive("db-1") == before);
+        var refused = fetch();
+        assertThat(refused.output()).as("a new connection has no backend").doesNotContain("HTTP/1.");
     }
 
     /** Everything until the other side closes; what came before a reset. */
