@@ -364,6 +364,10 @@ class ContainerNetworkingTest {
         assertThat(spare.cniId()).startsWith("Spare-");
         assertThat(firewall().containers()).as("a spare has no rules").containsExactly("first");
         assertThat(mounted(Path.of(spare.netns()))).isTrue();
+        // Nothing passes from a spare before it is taken: no rules, so the host's table drops what its interface sends.
+        assertThat(awaitFetch(agent, "first")).contains("hello from the test internet");
+        assertThat(TestInternet.run(List.of("nsenter", "--net=" + spare.netns(), "timeout", "3", "bash", "-c",
+                "exec 3<>/dev/tcp/" + internet.address + "/8080 && echo reached"))).doesNotContain("reached");
 
         agent.run(sleeper("second", egress(ContainerSpec.Egress.PUBLIC)));
         var second = network.attached(state.resolve("containers/second")).orElseThrow();
