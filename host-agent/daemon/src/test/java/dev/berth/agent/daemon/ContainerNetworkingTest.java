@@ -96,6 +96,14 @@ class ContainerNetworkingTest {
         return agent;
     }
 
+    /** An agent on 198.51.100.64/28 with "the internet" serving a page. */
+    private AgentService agentWithTheInternetServing() throws Exception {
+        var agent = agent("198.51.100.64/28", 1);
+        TestInternet.writeIndex(work.resolve("www"), "hello from the test internet");
+        internet.serve(work.resolve("www"));
+        return agent;
+    }
+
     private Firewall firewall() throws IOException {
         return Firewall.open(NFT, ContainerLauncher.firewallTable(state.toAbsolutePath().normalize()), List.of(Cidr.parse(subnet)));
     }
@@ -122,9 +130,7 @@ class ContainerNetworkingTest {
 
     @Test
     void publicEgressReachesTheInternetNoneDoesNotAndRemovalLeavesNothing() throws Exception {
-        var agent = agent("198.51.100.64/28", 1);
-        TestInternet.writeIndex(work.resolve("www"), "hello from the test internet");
-        internet.serve(work.resolve("www"));
+        var agent = agentWithTheInternetServing();
 
         agent.run(sleeper("open", egress(ContainerSpec.Egress.PUBLIC)));
         agent.run(sleeper("closed", ContainerSpec.Network.NONE));
@@ -170,10 +176,7 @@ class ContainerNetworkingTest {
         assertThat(fetch(successor, "open")).contains("hello from the test internet");
         assertThat(fetch(successor, "closed")).startsWith("failed");
 
-        for (String name : List.of("open", "closed", "loopback")) {
-            successor.stop(name, Duration.ZERO);
-            successor.remove(name);
-        }
+        stopAndRemove(successor, "open", "closed", "loopback");
         assertNothingLeft(veths);
     }
 
@@ -351,9 +354,7 @@ class ContainerNetworkingTest {
 
     @Test
     void theAppsNextContainersTakeTheSpareMadeAfterTheLastStartAndTheLastRemovalRemovesIt() throws Exception {
-        var agent = agent("198.51.100.64/28", 1);
-        TestInternet.writeIndex(work.resolve("www"), "hello from the test internet");
-        internet.serve(work.resolve("www"));
+        var agent = agentWithTheInternetServing();
         agent.run(sleeper("first", egress(ContainerSpec.Egress.PUBLIC)));
         var network = agent.launcherForTests().network();
         assertThat(network.attached(state.resolve("containers/first")).orElseThrow().cniId()).as("no spare before the first start").isNull();
@@ -389,10 +390,7 @@ class ContainerNetworkingTest {
         }
         veths.add(awaitSpare(agent, "net", next.cniId()).hostInterface());
 
-        for (String name : List.of("first", "second", "third")) {
-            agent.stop(name, Duration.ZERO);
-            agent.remove(name);
-        }
+        stopAndRemove(agent, "first", "second", "third");
         assertThat(network.spare("net")).as("the app's last container took its spare along").isEmpty();
         assertNothingLeft(veths);
         assertThat(state.resolve("network/spare/records")).isEmptyDirectory();
@@ -410,10 +408,7 @@ class ContainerNetworkingTest {
         var veths = List.of(hostInterface(agent, "mine"), hostInterface(agent, "theirs"), spare.hostInterface(),
                 awaitSpare(agent, "other", null).hostInterface());
         assertThat(agent.inspect("theirs").isolation().items()).allSatisfy(i -> assertThat(i.pass()).as(i.toString()).isTrue());
-        for (String name : List.of("mine", "theirs")) {
-            agent.stop(name, Duration.ZERO);
-            agent.remove(name);
-        }
+        stopAndRemove(agent, "mine", "theirs");
         assertNothingLeft(veths);
     }
 
@@ -438,10 +433,7 @@ class ContainerNetworkingTest {
         assertThat(firewall().containers()).containsExactlyInAnyOrder("one", "two");
         assertThat(successor.exec("two", List.of("/bin/cat", "/proc/net/dev")).output()).contains("eth0:");
 
-        for (String name : List.of("one", "two")) {
-            successor.stop(name, Duration.ZERO);
-            successor.remove(name);
-        }
+        stopAndRemove(successor, "one", "two");
         assertNothingLeft(veths);
     }
 
@@ -470,6 +462,13 @@ class ContainerNetworkingTest {
         successor.remove("lonely");
         assertNothingLeft(veths);
         assertThat(records).isEmptyDirectory();
+    }
+
+    private static void stopAndRemove(AgentService agent, String... names) throws IOException {
+        for (String name : names) {
+            agent.stop(name, Duration.ZERO);
+            agent.remove(name);
+        }
     }
 
     /** The spare network of {@code app} once it is ready, other than {@code not} (10 s at most). */
