@@ -17,20 +17,33 @@ import java.util.Map;
  * @param addresses its addresses in CIDR form
  * @param gateway where its default route points
  * @param cni the CNI result, handed back to DEL
+ * @param cniId the container id CNI ADD was given: a spare network's (see {@link SpareNetworks}) for a
+ *              container that took one; null for the container's own name (and in files of older agents)
  */
-public record Attached(String process, String netns, String hostInterface, List<String> addresses, String gateway, Map<String, Object> cni) {
+public record Attached(String process, String netns, String hostInterface, List<String> addresses, String gateway, Map<String, Object> cni,
+                       String cniId) {
     public Attached {
         addresses = addresses == null ? List.of() : List.copyOf(addresses);
     }
 
     /** Before CNI ADD into the namespace runc made for the process {@code process}. */
     static Attached before(String process) {
-        return new Attached(process, null, null, List.of(), null, null);
+        return new Attached(process, null, null, List.of(), null, null, null);
     }
 
     /** Before the agent makes the namespace {@code netns}. */
     static Attached joining(String netns) {
-        return new Attached(null, netns, null, List.of(), null, null);
+        return new Attached(null, netns, null, List.of(), null, null, null);
+    }
+
+    /** The id CNI knows the attachment by: {@link #cniId} or else the container's {@code name}. */
+    public String cniIdOr(String name) {
+        return cniId == null ? name : cniId;
+    }
+
+    /** The same attachment under CNI id {@code id}, its network namespace pinned at {@code netns}. */
+    Attached as(String id, String netns) {
+        return new Attached(process, netns, hostInterface, addresses, gateway, cni, id);
     }
 
     /** Reads the host interface (the one outside any sandbox), addresses and gateway from an ADD result. */
@@ -47,6 +60,6 @@ public record Attached(String process, String netns, String hostInterface, List<
         }
         var addresses = result.addresses().stream().map(CniResult.Address::address).toList();
         String gateway = result.addresses().stream().map(CniResult.Address::gateway).filter(g -> g != null).findFirst().orElse(null);
-        return new Attached(process, netns, host, addresses, gateway, result.json());
+        return new Attached(process, netns, host, addresses, gateway, result.json(), cniId);
     }
 }

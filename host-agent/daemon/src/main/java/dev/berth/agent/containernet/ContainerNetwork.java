@@ -56,6 +56,7 @@ public final class ContainerNetwork {
     private final Path nft;
     private final String table;
     private final NetworkNamespaces namespaces;
+    private final SpareNetworks spares;
     private Firewall firewall;
 
     /**
@@ -78,6 +79,7 @@ public final class ContainerNetwork {
                 "ipam", Map.of("type", "host-local", "dataDir", root.resolve("leases").toString(),
                         "ranges", List.of(List.of(Map.of("subnet", settings.subnet().toString()))),
                         "routes", List.of(Map.of("dst", "0.0.0.0/0"))))));
+        this.spares = new SpareNetworks(root, cni, conflist);
     }
 
     /** The servers of the settings, or else the host's ({@code /etc/resolv.conf}, systemd-resolved's upstream list). */
@@ -126,25 +128,90 @@ public final class ContainerNetwork {
      * setup runs while runc does (see {@link NetworkStart}); otherwise (a bundle of an older agent)
      * runc makes them and the setup waits for the hook to name the process. A failed setup fails
      * the start (runc aborts it) with the setup's reason and leaves nothing behind. {@code
-     * afterNamespace} runs once the namespaces exist, {@code afterAdd} right after CNI ADD: an
-     * {@link Error} either throws passes through untouched, as if the agent had died there.
+     * afterNamespace} runs once the namespaces exist, {@code afterAdd} right after CNI ADD (or after
+     * taking {@code app}'s spare): an {@link Error} either throws passes through untouched, as if the
+     * agent had died there.
      */
-    public <T> T startAttached(String name, Path dir, ContainerSpec.Network network, IdRange ids, boolean joined,
+    public <T> T startAttached(String name, String app, Path dir, ContainerSpec.Network network, IdRange ids, boolean joined,
                                Runnable afterNamespace, Runnable afterAdd, Start<T> start) throws IOException {
-        return NetworkStart.begin(this, name, dir, network, joined ? ids : null, afterNamespace, afterAdd).finish(start);
+        return NetworkStart.begin(this, name, app, dir, network, joined ? ids : null, afterNamespace, afterAdd).finish(start);
     }
 
     /**
      * Begins a new container's network before its bundle is written: the hook's FIFOs, the
-     * namespaces its bundle will join (with the mapping of {@code ids}) and the setup, which then
+     * namespaces its bundle will join (with the mapping of {@code ids}: {@code app}'s spare where one
+     * is ready, see {@link #replenishLater}) and the setup, which then
      * runs while the agent writes the bundle and runc starts. The caller either {@linkplain
      * NetworkStart#finish finishes} it with runc's start or {@linkplain NetworkStart#cancel cancels}
      * it. {@code afterNamespace} and {@code afterAdd} as for {@link #startAttached}.
      */
-    public NetworkStart begin(String name, Path dir, ContainerSpec.Network network, IdRange ids, Runnable afterNamespace,
+    public NetworkStart begin(String name, String app, Path dir, ContainerSpec.Network network, IdRange ids, Runnable afterNamespace,
                               Runnable afterAdd) throws IOException {
         HookChannel.create(dir);
-        return NetworkStart.begin(this, name, dir, network, ids, afterNamespace, afterAdd);
+        return NetworkStart.begin(this, name, app, dir, network, ids, afterNamespace, afterAdd);
+    }
+
+    /**
+     * Gives {@code name} the spare of {@code app} if one with the mapping {@code ids} is ready: its
+     * id and result recorded first, then its namespaces pinned under {@code name} (where the bundle
+     * joins them). Null when there is none, or taking it failed (then nothing of it is left).
+     */
+    Attached takeSpare(String app, IdRange ids, String name, Path dir) throws IOException {
+        var spare = spares.take(app, ids);
+        if (spare.isEmpty()) return null;
+        var taken = spare.get().attached().as(spare.get().id(), namespaces.path(name).toString());
+        write(dir, taken);
+        try {
+            namespaces.adopt(spares.namespaces(), spare.get().id(), name);
+            spares.taken(spare.get());
+            return taken;
+        } catch (IOException | RuntimeException e) {
+            detach(name, dir); // releases the spare's lease and interface
+            spares.namespaces().remove(spare.get().id());
+            spares.taken(spare.get());
+            System.getLogger(ContainerNetwork.class.getName()).log(System.Logger.Level.WARNING,
+                    "could not take the spare network of " + app + " for " + name + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The setup of a container in a spare it took: its interface still there, then its rules. */
+    Attached attachTaken(String name, Attached taken, ContainerSpec.Network network, Runnable afterAdd) throws IOException {
+        afterAdd.run();
+        if (!Files.exists(Path.of("/sys/class/net").resolve(taken.hostInterface()))) {
+            throw new IOException("the interface " + taken.hostInterface() + " of the spare network " + name + " took is gone");
+        }
+        firewall().apply(rules(name, taken, network));
+        return taken;
+    }
+
+    /** Makes a spare network for {@code app} in the background, unless it has one or {@code wanted} says no by then. */
+    public void replenishLater(String app, IdRange ids, java.util.function.BooleanSupplier wanted) {
+        spares.replenishLater(app, ids, wanted);
+    }
+
+    /** Removes {@code app}'s spare network (waiting for one being made). */
+    public void removeSpare(String app) throws IOException {
+        spares.remove(app);
+    }
+
+    /** The attachment of {@code app}'s spare network ready to be taken, if any. */
+    public Optional<Attached> spare(String app) {
+        return spares.ready(app).map(SpareNetworks.Spare::attached);
+    }
+
+    /** Runs right after a spare network's CNI ADD; tests make it throw an {@link Error} to act out a crash there. */
+    public void afterSpareAdd(Runnable then) {
+        spares.afterAdd = then;
+    }
+
+    /** Waits for a spare being made; spares stay, for the next agent's repair. */
+    public void closeSpares() {
+        spares.close();
+    }
+
+    SpareNetworks spares() {
+        return spares;
     }
 
     /** Records where the namespace of {@code name} will be, then makes it; on failure nothing is left. */
@@ -204,7 +271,7 @@ public final class ContainerNetwork {
         Map<String, Object> json = attached.get().cni();
         CniResult added = json == null ? null : new CniResult(json, List.of()); // DEL reads the JSON only
         Path netns = attached.get().netns() != null ? pinnedOr(name, dir) : namespaceIfAlive(attached.get(), dir);
-        cni.del(conflist, new CniPlugins.Attachment(name, netns, INTERFACE), added);
+        cni.del(conflist, new CniPlugins.Attachment(attached.get().cniIdOr(name), netns, INTERFACE), added);
         firewall().remove(name);
         namespaces.remove(name);
         Files.deleteIfExists(dir.resolve(RECORD));

@@ -78,6 +78,28 @@ final class NetworkNamespaces {
         }
     }
 
+    /**
+     * Gives {@code name} the namespaces {@code from} holds as {@code fromName} (a spare network's):
+     * pinned here as well, then unpinned there, so they live on throughout. On failure {@code name}
+     * has none and {@code from} still holds them.
+     */
+    void adopt(NetworkNamespaces from, String fromName, String name) throws IOException {
+        remove(name);
+        directories();
+        try {
+            pin(from.userPath(fromName), userPath(name));
+            pin(from.path(fromName), path(name));
+        } catch (IOException | RuntimeException e) {
+            try {
+                remove(name);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        from.remove(fromName);
+    }
+
     /** A process in a new user namespace and a network namespace it owns, until closed. */
     private interface Holder extends AutoCloseable {
         long pid();

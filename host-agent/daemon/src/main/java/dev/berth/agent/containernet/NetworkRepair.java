@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  * finished (the hook is told to fail, if it still waits) or whose process has ended lose their
  * interface, lease, rules and namespace; leases, rules, namespaces and resolv.conf files of
  * containers that are gone are removed, and namespace holders a dead agent left are killed ({@link
- * StrayHolders}). Running containers keep their network as it is.
+ * StrayHolders}); so are its spare networks ({@link SpareNetworks}). Running containers keep their
+ * network as it is, also one in a spare they took (found by the CNI id their record names).
  */
 public final class NetworkRepair {
     private static final System.Logger log = System.getLogger(NetworkRepair.class.getName());
@@ -29,20 +30,24 @@ public final class NetworkRepair {
         if (!network.inUse()) return;
         StrayHolders.killAll(Path.of("/proc"));
         var kept = new HashSet<String>();
+        var keptIds = new HashSet<String>();
         for (var entry : held.entrySet()) {
             String name = entry.getKey();
             Path dir = entry.getValue();
-            if (network.attached(dir).isEmpty()) continue;
+            var attached = network.attached(dir);
+            if (attached.isEmpty()) continue;
             if (live.contains(name)) {
                 kept.add(name);
+                keptIds.add(attached.get().cniIdOr(name));
                 continue;
             }
             HookChannel.answer(dir, "the agent restarted during the network setup");
             network.detach(name, dir);
             log.log(System.Logger.Level.INFO, "took " + name + " off the network: its process is not running");
         }
+        network.spares().repair(keptIds);
         for (String id : leaseHolders(network.leases())) {
-            if (!kept.contains(id)) removeLeftover(network, id, false);
+            if (!kept.contains(id) && !keptIds.contains(id)) removeLeftover(network, id, false);
         }
         for (String name : network.firewallForRepair().containers()) {
             if (!kept.contains(name)) removeLeftover(network, name, true);

@@ -25,15 +25,17 @@ import java.util.concurrent.TimeoutException;
 public final class NetworkStart {
     private final ContainerNetwork network;
     private final String name;
+    private final String app;
     private final Path dir;
     private final HookChannel channel;
     /** Done once runc may start: resolv.conf written, the namespaces made. */
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Attached> attaching = new CompletableFuture<>();
 
-    private NetworkStart(ContainerNetwork network, String name, Path dir, HookChannel channel) {
+    private NetworkStart(ContainerNetwork network, String name, String app, Path dir, HookChannel channel) {
         this.network = network;
         this.name = name;
+        this.app = app;
         this.dir = dir;
         this.channel = channel;
     }
@@ -41,12 +43,12 @@ public final class NetworkStart {
     /**
      * Opens the hook's channel and starts the setup's thread, which writes the resolv.conf, makes
      * the namespaces where the bundle joins them ({@code joined}, the app's id range; null where
-     * runc makes them), then attaches. {@code afterNamespace} runs on that thread once the
+     * runc makes them) or takes {@code app}'s spare network, then attaches. {@code afterNamespace} runs on that thread once the
      * namespaces exist; an {@link Error} from it or {@code afterAdd} reaches {@link #finish}.
      */
-    static NetworkStart begin(ContainerNetwork network, String name, Path dir, ContainerSpec.Network spec, IdRange joined,
-                              Runnable afterNamespace, Runnable afterAdd) throws IOException {
-        var started = new NetworkStart(network, name, dir, HookChannel.open(dir));
+    static NetworkStart begin(ContainerNetwork network, String name, String app, Path dir, ContainerSpec.Network spec,
+                              IdRange joined, Runnable afterNamespace, Runnable afterAdd) throws IOException {
+        var started = new NetworkStart(network, name, app, dir, HookChannel.open(dir));
         Thread.ofPlatform().name("network-" + name).daemon().start(() -> started.work(spec, joined, afterNamespace, afterAdd));
         return started;
     }
@@ -108,10 +110,12 @@ public final class NetworkStart {
 
     /** The setup's thread: what runc needs first, then the attachment. */
     private void work(ContainerSpec.Network spec, IdRange joined, Runnable afterNamespace, Runnable afterAdd) {
+        Attached taken = null;
         try {
             network.writeResolvConf(name, spec);
             if (joined != null) {
-                network.makeNamespace(name, dir, joined);
+                taken = network.takeSpare(app, joined, name, dir);
+                if (taken == null) network.makeNamespace(name, dir, joined);
                 afterNamespace.run();
             }
             ready.complete(null);
@@ -121,13 +125,14 @@ public final class NetworkStart {
             attaching.completeExceptionally(e);
             return;
         }
-        setUp(joined != null, spec, afterAdd);
+        setUp(joined != null, taken, spec, afterAdd);
     }
 
-    /** Attaches, then answers the hook. A crash (an {@link Error}) answers nothing. */
-    private void setUp(boolean joined, ContainerSpec.Network spec, Runnable afterAdd) {
+    /** Attaches (in the spare {@code taken}, if not null), then answers the hook. A crash (an {@link Error}) answers nothing. */
+    private void setUp(boolean joined, Attached taken, ContainerSpec.Network spec, Runnable afterAdd) {
         try {
-            var attached = joined ? network.attachJoined(name, dir, spec, afterAdd)
+            var attached = taken != null ? network.attachTaken(name, taken, spec, afterAdd)
+                    : joined ? network.attachJoined(name, dir, spec, afterAdd)
                     : network.attachToProcess(name, dir, spec, channel.awaitState(), afterAdd);
             channel.answer("ok");
             attaching.complete(attached);

@@ -60,6 +60,8 @@ final class ContainerLauncher implements AutoCloseable {
     volatile Runnable afterNetworkAdd = () -> { };
     /** Runs right after a container's network namespace is made, before runc starts; for tests, as above. */
     volatile Runnable afterNetworkNamespace = () -> { };
+    /** The app of each container in namespaces the agent made: an app among them keeps a spare network. */
+    private final Map<String, String> networkedApps = new java.util.concurrent.ConcurrentHashMap<>();
 
     ContainerLauncher(Path stateDir, Runc runc, HostFacts host, String publishAddress, ImageService images,
                       PortAllocations allocations, PublishedPorts ports, ContainerNetwork network, Runnable changed) {
@@ -104,8 +106,8 @@ final class ContainerLauncher implements AutoCloseable {
         m.admitted = admitted;
         m.joinsNetns = settled.network() != null;
         // The network's setup (CNI ADD, rules) runs while the bundle is written and synced, which leaves the CPU idle.
-        NetworkStart begun = m.joinsNetns ? network.begin(settled.name(), dir.path(), settled.network(), ids, afterNetworkNamespace,
-                afterNetworkAdd) : null;
+        NetworkStart begun = m.joinsNetns ? network.begin(settled.name(), settled.app(), dir.path(), settled.network(), ids,
+                afterNetworkNamespace, afterNetworkAdd) : null;
         try {
             writeBundle(m, secrets);
             // Ownership first: a directory with a spec is adopted, and must be adopted as what it is.
@@ -134,11 +136,17 @@ final class ContainerLauncher implements AutoCloseable {
             m.begunNetwork = null;
             m.process = begun != null ? begun.finish(start)
                     : m.spec.network() == null || !network.hooked(m.dir.path()) ? start.run()
-                    : network.startAttached(m.name(), m.dir.path(), m.spec.network(), m.ids, m.joinsNetns, afterNetworkNamespace,
-                    afterNetworkAdd, start);
+                    : network.startAttached(m.name(), m.spec.app(), m.dir.path(), m.spec.network(), m.ids, m.joinsNetns,
+                    afterNetworkNamespace, afterNetworkAdd, start);
             connectNetwork(m);
             updateServing(m);
             health.watch(m);
+            if (m.joinsNetns && m.spec.network() != null) {
+                // The app's next start (a rollout's new replica, a restart) takes a network made now, off its path.
+                networkedApps.put(m.name(), m.spec.app());
+                String app = m.spec.app();
+                network.replenishLater(app, m.ids, () -> networkedApps.containsValue(app));
+            }
         } finally {
             m.launching = false;
         }
@@ -172,6 +180,7 @@ final class ContainerLauncher implements AutoCloseable {
                 assigned.map(ContainerDir.Assigned::fingerprint).orElse(null));
         m.admitted = assigned.map(ContainerDir.Assigned::serving).orElse(true);
         m.joinsNetns = joinsNetns(dir);
+        if (m.joinsNetns && spec.network() != null) networkedApps.put(spec.name(), spec.app());
         m.process = ContainerProcess.adopt(runc, spec.name(), dir.path(), memoryCgroup(dir, spec.name()));
         m.exitSeen = m.process.exitStatus().isPresent();
         try {
@@ -196,10 +205,15 @@ final class ContainerLauncher implements AutoCloseable {
         }
     }
 
-    /** Takes a removed container off the network: its interface, lease, rules and resolv.conf. */
+    /**
+     * Takes a removed container off the network: its interface, lease, rules and resolv.conf; with
+     * the app's last container here its spare network goes too.
+     */
     void releaseNetwork(String name, ContainerDir dir) throws IOException {
+        String app = networkedApps.remove(name);
         network.detach(name, dir.path());
         network.forget(name);
+        if (app != null && !networkedApps.containsValue(app)) network.removeSpare(app);
     }
 
     /** After adoption: running containers keep their network; what others and vanished ones left is removed. */
@@ -306,10 +320,11 @@ final class ContainerLauncher implements AutoCloseable {
         return spec.withEnv(env);
     }
 
-    /** Stops health checking; containers keep running. */
+    /** Stops health checking and waits for a spare network being made; containers keep running, spares stay for repair. */
     @Override
     public void close() {
         health.close();
+        network.closeSpares();
     }
 
     /**

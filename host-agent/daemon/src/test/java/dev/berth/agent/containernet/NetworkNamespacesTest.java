@@ -71,6 +71,27 @@ class NetworkNamespacesTest {
     }
 
     @Test
+    void adoptedNamespacesArePinnedUnderTheNewNameAndUnpinnedFromTheSpare() throws Exception {
+        var spares = new NetworkNamespaces(root.resolve("spare"));
+        var namespaces = new NetworkNamespaces(root);
+        spares.create("Spare-1", IDS);
+        Object inode = Files.getAttribute(spares.path("Spare-1"), "unix:ino");
+        try {
+            namespaces.adopt(spares, "Spare-1", "web");
+            assertThat(spares.names()).isEmpty();
+            assertThat(namespaces.pinned("web")).isTrue();
+            assertThat(Files.getAttribute(namespaces.path("web"), "unix:ino")).as("the very same namespace").isEqualTo(inode);
+            String net = namespaces.path("web").toString();
+            assertThat(nsenter(net, "--user=" + namespaces.userPath("web"), "cat", "/proc/self/uid_map").strip().split("\\s+"))
+                    .containsExactly("0", Long.toString(IDS.hostStart()), Long.toString(IDS.size()));
+        } finally {
+            spares.remove("Spare-1");
+        }
+        namespaces.remove("web");
+        assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).noneMatch(l -> l.contains(root.toString()));
+    }
+
+    @Test
     void aHolderBlocksEveryAsynchronousSignalSoNoneRunsTheJvmsHandlerOnItsStack() throws Exception {
         Assumptions.assumeTrue(SyscallPort.canHoldNamespaces(), "in-process holders need x86-64");
         try (var holder = SyscallPort.holdNamespaces(SyscallPort.CLONE_NEWUSER | SyscallPort.CLONE_NEWNET)) {

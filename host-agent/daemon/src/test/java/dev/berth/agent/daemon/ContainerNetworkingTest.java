@@ -96,12 +96,24 @@ class ContainerNetworkingTest {
         return agent;
     }
 
+    /** An agent on 198.51.100.64/28 with "the internet" serving a page. */
+    private AgentService agentWithTheInternetServing() throws Exception {
+        var agent = agent("198.51.100.64/28", 1);
+        TestInternet.writeIndex(work.resolve("www"), "hello from the test internet");
+        internet.serve(work.resolve("www"));
+        return agent;
+    }
+
     private Firewall firewall() throws IOException {
         return Firewall.open(NFT, ContainerLauncher.firewallTable(state.toAbsolutePath().normalize()), List.of(Cidr.parse(subnet)));
     }
 
     private ContainerSpec sleeper(String name, ContainerSpec.Network network) {
-        return RunArguments.parse(List.of("--name", name, "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
+        return sleeper(name, "net", network);
+    }
+
+    private ContainerSpec sleeper(String name, String app, ContainerSpec.Network network) {
+        return RunArguments.parse(List.of("--name", name, "--app", app, "--rootfs", rootfs.toString(), "--memory", "32Mi",
                 "--", "/bin/sleep", "600")).withNetwork(network);
     }
 
@@ -118,9 +130,7 @@ class ContainerNetworkingTest {
 
     @Test
     void publicEgressReachesTheInternetNoneDoesNotAndRemovalLeavesNothing() throws Exception {
-        var agent = agent("198.51.100.64/28", 1);
-        TestInternet.writeIndex(work.resolve("www"), "hello from the test internet");
-        internet.serve(work.resolve("www"));
+        var agent = agentWithTheInternetServing();
 
         agent.run(sleeper("open", egress(ContainerSpec.Egress.PUBLIC)));
         agent.run(sleeper("closed", ContainerSpec.Network.NONE));
@@ -166,10 +176,7 @@ class ContainerNetworkingTest {
         assertThat(fetch(successor, "open")).contains("hello from the test internet");
         assertThat(fetch(successor, "closed")).startsWith("failed");
 
-        for (String name : List.of("open", "closed", "loopback")) {
-            successor.stop(name, Duration.ZERO);
-            successor.remove(name);
-        }
+        stopAndRemove(successor, "open", "closed", "loopback");
         assertNothingLeft(veths);
     }
 
@@ -267,9 +274,9 @@ class ContainerNetworkingTest {
         assertThat(agent.ps().getFirst().status()).isEqualTo("running");
         String veth = hostInterface(agent, "flaky");
         assertThat(TestInternet.linkExists(veth)).isTrue();
-        try (Stream<Path> files = Files.list(state.resolve("network/leases/berth"))) {
-            assertThat(files.map(f -> f.getFileName().toString())).as("one lease").filteredOn(f -> f.startsWith("198.51.100.")).hasSize(1);
-        }
+        String holder = agent.launcherForTests().network().attached(state.resolve("containers/flaky")).orElseThrow().cniIdOr("flaky");
+        String spare = awaitSpare(agent, "net", holder).cniId();
+        assertThat(leaseHolders()).as("one lease, beside the app's spare network's").containsExactlyInAnyOrder(holder, spare);
         assertThat(firewall().containers()).containsExactly("flaky");
         assertThat(agent.inspect("flaky").isolation().items()).allSatisfy(i -> assertThat(i.pass()).as(i.toString()).isTrue());
 
@@ -345,6 +352,149 @@ class ContainerNetworkingTest {
         assertThat(state.resolve("network/resolv/vanished")).doesNotExist();
     }
 
+    @Test
+    void theAppsNextContainersTakeTheSpareMadeAfterTheLastStartAndTheLastRemovalRemovesIt() throws Exception {
+        var agent = agentWithTheInternetServing();
+        agent.run(sleeper("first", egress(ContainerSpec.Egress.PUBLIC)));
+        var network = agent.launcherForTests().network();
+        assertThat(network.attached(state.resolve("containers/first")).orElseThrow().cniId()).as("no spare before the first start").isNull();
+
+        var veths = new ArrayList<String>(List.of(hostInterface(agent, "first")));
+        var spare = awaitSpare(agent, "net", null);
+        veths.add(spare.hostInterface());
+        assertThat(spare.cniId()).startsWith("Spare-");
+        assertThat(firewall().containers()).as("a spare has no rules").containsExactly("first");
+        assertThat(mounted(Path.of(spare.netns()))).isTrue();
+        // Nothing passes from a spare before it is taken: no rules, so the host's table drops what its interface sends.
+        assertThat(awaitFetch(agent, "first")).contains("hello from the test internet");
+        assertThat(TestInternet.run(List.of("nsenter", "--net=" + spare.netns(), "timeout", "3", "bash", "-c",
+                "exec 3<>/dev/tcp/" + internet.address + "/8080 && echo reached"))).doesNotContain("reached");
+
+        agent.run(sleeper("second", egress(ContainerSpec.Egress.PUBLIC)));
+        var second = network.attached(state.resolve("containers/second")).orElseThrow();
+        assertThat(second.cniId()).as("took the spare").isEqualTo(spare.cniId());
+        assertThat(second.hostInterface()).isEqualTo(spare.hostInterface());
+        assertThat(second.netns()).isEqualTo(state.resolve("network/netns/second").toString());
+        assertThat(mounted(Path.of(spare.netns()))).as("the spare's own pin is gone").isFalse();
+        assertThat(awaitFetch(agent, "second")).contains("hello from the test internet");
+        assertThat(firewall().containers()).containsExactlyInAnyOrder("first", "second");
+
+        var next = awaitSpare(agent, "net", spare.cniId());
+        veths.add(next.hostInterface());
+        agent.run(sleeper("third", ContainerSpec.Network.NONE));
+        assertThat(network.attached(state.resolve("containers/third")).orElseThrow().cniId()).isEqualTo(next.cniId());
+        assertThat(fetch(agent, "third")).startsWith("failed");
+        for (String name : List.of("second", "third")) {
+            var report = agent.inspect(name).isolation();
+            assertThat(report.items()).as(name + ": " + report).allSatisfy(i -> assertThat(i.pass()).as(i.toString()).isTrue());
+        }
+        veths.add(awaitSpare(agent, "net", next.cniId()).hostInterface());
+
+        stopAndRemove(agent, "first", "second", "third");
+        assertThat(network.spare("net")).as("the app's last container took its spare along").isEmpty();
+        assertNothingLeft(veths);
+        assertThat(state.resolve("network/spare/records")).isEmptyDirectory();
+    }
+
+    @Test
+    void aSpareOfAnotherAppIsNotTaken() throws Exception {
+        var agent = agent("198.51.100.80/28", 2);
+        agent.run(sleeper("mine", egress(ContainerSpec.Egress.PUBLIC)));
+        var spare = awaitSpare(agent, "net", null);
+        agent.run(sleeper("theirs", "other", egress(ContainerSpec.Egress.PUBLIC)));
+        var network = agent.launcherForTests().network();
+        assertThat(network.attached(state.resolve("containers/theirs")).orElseThrow().cniId()).as("made its own").isNull();
+        assertThat(network.spare("net").orElseThrow().cniId()).isEqualTo(spare.cniId());
+        var veths = List.of(hostInterface(agent, "mine"), hostInterface(agent, "theirs"), spare.hostInterface(),
+                awaitSpare(agent, "other", null).hostInterface());
+        assertThat(agent.inspect("theirs").isolation().items()).allSatisfy(i -> assertThat(i.pass()).as(i.toString()).isTrue());
+        stopAndRemove(agent, "mine", "theirs");
+        assertNothingLeft(veths);
+    }
+
+    @Test
+    void sparesAnAgentLeftAreRemovedByItsSuccessorAndContainersInTakenOnesKeepTheirNetwork() throws Exception {
+        var agent = agent("198.51.100.96/28", 3);
+        agent.run(sleeper("one", egress(ContainerSpec.Egress.PUBLIC)));
+        var first = awaitSpare(agent, "net", null);
+        agent.run(sleeper("two", egress(ContainerSpec.Egress.PUBLIC)));
+        var second = awaitSpare(agent, "net", first.cniId());
+        var veths = List.of(hostInterface(agent, "one"), first.hostInterface(), second.hostInterface());
+        agent.close();
+        agents.remove(agent);
+
+        var successor = agent("198.51.100.96/28", 3);
+        var deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (TestInternet.linkExists(second.hostInterface()) && Instant.now().isBefore(deadline)) Thread.sleep(50);
+        assertThat(TestInternet.linkExists(second.hostInterface())).as("the spare left is gone").isFalse();
+        assertThat(TestInternet.linkExists(first.hostInterface())).as("the taken one stays").isTrue();
+        assertThat(leaseHolders()).containsExactlyInAnyOrder("one", first.cniId());
+        assertThat(state.resolve("network/spare/records")).isEmptyDirectory();
+        assertThat(firewall().containers()).containsExactlyInAnyOrder("one", "two");
+        assertThat(successor.exec("two", List.of("/bin/cat", "/proc/net/dev")).output()).contains("eth0:");
+
+        stopAndRemove(successor, "one", "two");
+        assertNothingLeft(veths);
+    }
+
+    @Test
+    void anAgentDyingDuringASparesAddLeavesNothingAfterItsSuccessorsRepair() throws Exception {
+        var agent = agent("198.51.100.80/28", 2);
+        var added = new CountDownLatch(1);
+        agent.launcherForTests().network().afterSpareAdd(() -> {
+            added.countDown();
+            throw new AgentCrash();
+        });
+        agent.run(sleeper("lonely", egress(ContainerSpec.Egress.PUBLIC)));
+        assertThat(added.await(30, TimeUnit.SECONDS)).isTrue();
+        Path records = state.resolve("network/spare/records");
+        String spareVeth;
+        try (Stream<Path> files = Files.list(records)) {
+            var record = tools.jackson.databind.json.JsonMapper.builder().build().readTree(Files.readString(files.findFirst().orElseThrow()));
+            spareVeth = record.path("attached").path("hostInterface").asString();
+        }
+        assertThat(TestInternet.linkExists(spareVeth)).as("CNI ADD made " + spareVeth).isTrue();
+        var veths = List.of(hostInterface(agent, "lonely"), spareVeth);
+
+        var successor = agent("198.51.100.80/28", 2); // the first agent is dead: never closed
+        assertThat(successor.ps()).extracting(ContainerInfo::name).containsExactly("lonely");
+        successor.stop("lonely", Duration.ZERO);
+        successor.remove("lonely");
+        assertNothingLeft(veths);
+        assertThat(records).isEmptyDirectory();
+    }
+
+    private static void stopAndRemove(AgentService agent, String... names) throws IOException {
+        for (String name : names) {
+            agent.stop(name, Duration.ZERO);
+            agent.remove(name);
+        }
+    }
+
+    /** The spare network of {@code app} once it is ready, other than {@code not} (10 s at most). */
+    private dev.berth.agent.containernet.Attached awaitSpare(AgentService agent, String app, String not) throws Exception {
+        var deadline = Instant.now().plus(Duration.ofSeconds(10));
+        var network = agent.launcherForTests().network();
+        while (Instant.now().isBefore(deadline)) {
+            var spare = network.spare(app);
+            if (spare.isPresent() && !spare.get().cniId().equals(not)) return spare.get();
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no spare network for " + app + " after 10 s");
+    }
+
+    /** Who holds each lease of the agent (host-local's files name their holder first). */
+    private List<String> leaseHolders() throws IOException {
+        Path leases = state.resolve("network/leases/berth");
+        try (Stream<Path> files = Files.exists(leases) ? Files.list(leases) : Stream.empty()) {
+            var out = new ArrayList<String>();
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("198.51.100.")).toList()) {
+                out.add(Files.readString(f).lines().findFirst().orElse("").strip());
+            }
+            return out;
+        }
+    }
+
     /** Fails once after {@code firstRun} (a volume remembers), then sleeps: the supervisor restarts it after a second. */
     private ContainerSpec failingOnce(String name, String firstRun) {
         return RunArguments.parse(List.of("--name", name, "--app", "net", "--rootfs", rootfs.toString(), "--memory", "32Mi",
@@ -408,7 +558,7 @@ class ContainerNetworkingTest {
         String agentNetwork = state.resolve("network").toAbsolutePath().normalize() + "/";
         assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).as("the agent's namespace mounts")
                 .noneMatch(line -> line.contains(agentNetwork));
-        for (String dir : List.of("netns", "userns")) {
+        for (String dir : List.of("netns", "userns", "spare/netns", "spare/userns")) {
             Path d = state.resolve("network").resolve(dir);
             try (Stream<Path> files = Files.exists(d) ? Files.list(d) : Stream.empty()) {
                 assertThat(files).as(dir + " files").isEmpty();
