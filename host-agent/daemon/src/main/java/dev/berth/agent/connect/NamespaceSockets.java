@@ -1,12 +1,11 @@
 package dev.berth.agent.connect;
 
-import dev.berth.agent.sys.SyscallPort;
+import dev.berth.agent.sys.NamespaceThread;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Listening sockets inside a container's network namespace. A socket belongs to the namespace of
@@ -19,35 +18,20 @@ final class NamespaceSockets {
 
     /** A socket listening on {@code 127.0.0.1:port} inside {@code netns} ({@code /proc/PID/ns/net}). */
     static ServerSocketChannel listen(Path netns, int port, String name) throws IOException {
-        var result = new AtomicReference<Object>();
-        Thread t = Thread.ofPlatform().name("netns-listen-" + name).daemon().start(() -> {
-            try {
-                SyscallPort.enterNamespace(netns, SyscallPort.CLONE_NEWNET);
+        try {
+            return NamespaceThread.call(netns, "netns-listen-" + name, () -> {
                 var server = ServerSocketChannel.open();
                 try {
                     server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                     server.bind(new InetSocketAddress("127.0.0.1", port));
-                } catch (IOException e) {
+                    return server;
+                } catch (IOException | RuntimeException e) {
                     server.close();
                     throw e;
                 }
-                result.set(server);
-            } catch (IOException | RuntimeException e) {
-                result.set(e);
-            }
-        });
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while listening inside " + netns);
+            });
+        } catch (IOException e) {
+            throw new IOException("cannot listen on 127.0.0.1:" + port + " inside " + netns + ": " + e.getMessage(), e);
         }
-        return switch (result.get()) {
-            case ServerSocketChannel server -> server;
-            case IOException e -> throw new IOException("cannot listen on 127.0.0.1:" + port + " inside " + netns + ": "
-                    + e.getMessage(), e);
-            case RuntimeException e -> throw e;
-            default -> throw new IOException("cannot listen on 127.0.0.1:" + port + " inside " + netns);
-        };
     }
 }

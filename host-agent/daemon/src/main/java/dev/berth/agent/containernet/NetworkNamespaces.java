@@ -1,6 +1,7 @@
 package dev.berth.agent.containernet;
 
 import dev.berth.agent.bundle.IdRange;
+import dev.berth.agent.sys.NamespaceThread;
 import dev.berth.agent.sys.SyscallPort;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -29,7 +29,6 @@ import java.util.stream.Stream;
 final class NetworkNamespaces {
     private static final Path UNSHARE = Path.of("/usr/bin/unshare");
     private static final Path CAT = Path.of("/bin/cat");
-    private static final Path OWN = Path.of("/proc/thread-self/ns/net");
 
     private final Path netns;
     private final Path userns;
@@ -156,47 +155,12 @@ final class NetworkNamespaces {
         SyscallPort.bindMount(namespace, file);
     }
 
-    /**
-     * Brings loopback up in {@code name}'s network namespace (runc does so only in namespaces it
-     * makes), on a platform thread of its own which steps into the namespace and back.
-     */
+    /** Brings loopback up in {@code name}'s network namespace (runc does so only in namespaces it makes). */
     void loopbackUp(String name) throws IOException {
-        Path namespace = path(name);
-        var failure = new AtomicReference<Exception>();
-        Thread thread = Thread.ofPlatform().name("netns-lo").start(() -> {
-            try {
-                int home = SyscallPort.openNamespace(OWN);
-                try {
-                    int target = SyscallPort.openNamespace(namespace);
-                    try {
-                        SyscallPort.enterNamespace(target, SyscallPort.CLONE_NEWNET);
-                    } finally {
-                        SyscallPort.close(target);
-                    }
-                    try {
-                        SyscallPort.interfaceUp("lo");
-                    } finally {
-                        SyscallPort.enterNamespace(home, SyscallPort.CLONE_NEWNET);
-                    }
-                } finally {
-                    SyscallPort.close(home);
-                }
-            } catch (IOException | RuntimeException e) {
-                failure.set(e);
-            }
+        NamespaceThread.call(path(name), "netns-lo", () -> {
+            SyscallPort.interfaceUp("lo");
+            return null;
         });
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while bringing loopback up");
-        }
-        switch (failure.get()) {
-            case null -> { }
-            case IOException e -> throw e;
-            case RuntimeException e -> throw e;
-            default -> throw new IOException(failure.get());
-        }
     }
 
     /** Unmounts and deletes what {@code name}'s namespaces left; nothing happens where nothing is. Safe to repeat. */

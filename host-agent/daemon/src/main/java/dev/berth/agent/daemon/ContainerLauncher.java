@@ -99,16 +99,18 @@ final class ContainerLauncher implements AutoCloseable {
      */
     ManagedContainer prepare(ContainerSpec spec, Map<String, String> secrets, AssignmentPlan.Owner owner, String fingerprint,
                              boolean admitted, ContainerDir dir) throws IOException {
-        ContainerSpec resolved = new SpecResolver(images).resolve(spec);
-        ContainerSpec settled = resolved.withPorts(hostPorts(resolved));
-        IdRange ids = ranges.rangeFor(settled.app());
-        var m = new ManagedContainer(settled, dir, ids, owner, fingerprint);
-        m.admitted = admitted;
-        m.joinsNetns = settled.network() != null;
-        // The network's setup (CNI ADD, rules) runs while the bundle is written and synced, which leaves the CPU idle.
-        NetworkStart begun = m.joinsNetns ? network.begin(settled.name(), settled.app(), dir.path(), settled.network(), ids,
+        IdRange ids = ranges.rangeFor(spec.app());
+        // The network's setup (namespaces, CNI ADD, rules) runs while the image is pulled, its files
+        // shifted into the app's range and the bundle written and synced, which leave the CPU idle.
+        NetworkStart begun = spec.network() != null ? network.begin(spec.name(), spec.app(), dir.path(), spec.network(), ids,
                 afterNetworkNamespace, afterNetworkAdd) : null;
+        ManagedContainer m;
         try {
+            ContainerSpec resolved = new SpecResolver(images).resolve(spec);
+            ContainerSpec settled = resolved.withPorts(hostPorts(resolved));
+            m = new ManagedContainer(settled, dir, ids, owner, fingerprint);
+            m.admitted = admitted;
+            m.joinsNetns = settled.network() != null;
             writeBundle(m, secrets);
             // Ownership first: a directory with a spec is adopted, and must be adopted as what it is.
             if (owner == AssignmentPlan.Owner.PLATFORM) dir.writeAssigned(fingerprint, admitted);

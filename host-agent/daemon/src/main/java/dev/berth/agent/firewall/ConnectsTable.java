@@ -1,13 +1,12 @@
 package dev.berth.agent.firewall;
 
-import dev.berth.agent.sys.SyscallPort;
+import dev.berth.agent.sys.NamespaceThread;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The agent's own small table inside a consumer container's network namespace ({@code ip
@@ -61,23 +60,13 @@ public final class ConnectsTable {
     }
 
     private static void inside(Path netns, Work work) throws IOException {
-        var failure = new AtomicReference<Exception>();
-        Thread t = Thread.ofPlatform().name("netns-connects").daemon().start(() -> {
-            try {
-                SyscallPort.enterNamespace(netns, SyscallPort.CLONE_NEWNET);
-                work.run();
-            } catch (IOException | RuntimeException e) {
-                failure.set(e);
-            }
-        });
         try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while writing the connects of " + netns);
-        }
-        if (failure.get() != null) {
-            throw new IOException("connects inside " + netns + ": " + failure.get().getMessage(), failure.get());
+            NamespaceThread.call(netns, "netns-connects", () -> {
+                work.run();
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("connects inside " + netns + ": " + e.getMessage(), e);
         }
     }
 

@@ -131,18 +131,6 @@ public final class SyscallPort {
         }
     }
 
-    /** An open descriptor (close-on-exec) of the namespace at {@code nsPath}; give it back with {@link #close}. */
-    public static int openNamespace(Path nsPath) throws IOException {
-        int fd = LIBC.open(nsPath.toString(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) throw new IOException("cannot open " + nsPath + ": " + lastError());
-        return fd;
-    }
-
-    /** Moves the calling thread into the namespace {@code fd} (from {@link #openNamespace}) refers to. */
-    public static void enterNamespace(int fd, int type) throws ErrnoException {
-        if (LIBC.setns(fd, type) != 0) throw new ErrnoException("setns", errno());
-    }
-
     /** Bind-mounts {@code source} (a file or directory) onto {@code target}, which must exist and be of the same kind. */
     public static void bindMount(Path source, Path target) throws ErrnoException {
         if (LIBC.mount(source.toString(), target.toString(), null, MS_BIND, null) != 0) {

@@ -263,6 +263,12 @@ class ContainerNetworkingTest {
         assertThat(agent.ps()).isEmpty();
         assertThat(state.resolve("containers/refused")).doesNotExist();
         assertNothingLeft(List.of());
+        // It begins before the root filesystem is even looked for (an image would be pulled then).
+        var missing = RunArguments.parse(List.of("--name", "missing", "--app", "net", "--rootfs", rootfs.resolve("no-such-dir").toString(),
+                "--memory", "32Mi", "--", "/bin/sleep", "600")).withNetwork(egress(ContainerSpec.Egress.PUBLIC));
+        assertThatThrownBy(() -> agent.run(missing)).hasMessageContaining("is not a directory");
+        assertThat(agent.ps()).isEmpty();
+        assertNothingLeft(List.of());
     }
 
     @Test

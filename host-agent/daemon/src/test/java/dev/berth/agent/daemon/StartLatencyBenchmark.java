@@ -92,7 +92,10 @@ class StartLatencyBenchmark {
      * One container of the app runs throughout (a rollout keeps the old replica), so its networked
      * starts are warm: each takes the spare network made after the one before. Cold starts are of
      * another app whose last container was removed before, so it has no spare (its root filesystem
-     * is shifted already: only the network is cold). The subnet is a /28 of TEST-NET-2 and egress
+     * is shifted already: only the network is cold). First starts are of a new app each time, with
+     * and without a network: its root filesystem is shifted into the app's new id range, as on an
+     * app's first start on a host (where an image is usually pulled as well), and the network's
+     * setup runs beside that. The subnet is a /28 of TEST-NET-2 and egress
      * is none: no packet leaves the containers.
      */
     @Test
@@ -112,19 +115,33 @@ class StartLatencyBenchmark {
             var plain = new ArrayList<Double>();
             var warm = new ArrayList<Double>();
             var cold = new ArrayList<Double>();
+            // An app's first container on a host: its files are shifted into the app's new id range
+            // (an image would be pulled too), which the network's setup overlaps.
+            var firstPlain = new ArrayList<Double>();
+            var firstNetworked = new ArrayList<Double>();
             int taken = 0;
             for (int i = 0; i < runs + 3; i++) {
-                for (String kind : List.of("plain", "warm", "cold")) {
+                for (String kind : List.of("plain", "warm", "cold", "first-plain", "first-net")) {
                     String name = kind + "-" + i;
-                    String app = kind.equals("cold") ? "cold" : "bench";
+                    String app = switch (kind) {
+                        case "cold" -> "cold";
+                        case "first-plain", "first-net" -> "app-" + name;
+                        default -> "bench";
+                    };
                     if (kind.equals("warm")) awaitSpare(network, app);
                     if (kind.equals("cold") && network.spare(app).isPresent()) throw new AssertionError("a cold start found a spare");
-                    var spec = sleeper(name, app, rootfs, kind.equals("plain") ? null : ContainerSpec.Network.NONE);
+                    var spec = sleeper(name, app, rootfs, kind.endsWith("plain") ? null : ContainerSpec.Network.NONE);
                     long t0 = System.nanoTime();
                     agent.run(spec);
                     double ms = (System.nanoTime() - t0) / 1e6;
                     if (i >= 3) { // the first few warm up the JIT, caches and the table
-                        (kind.equals("plain") ? plain : kind.equals("warm") ? warm : cold).add(ms);
+                        (switch (kind) {
+                            case "plain" -> plain;
+                            case "warm" -> warm;
+                            case "cold" -> cold;
+                            case "first-plain" -> firstPlain;
+                            default -> firstNetworked;
+                        }).add(ms);
                         if (kind.equals("warm") && network.attached(state.resolve("containers").resolve(name)).orElseThrow().cniId() != null) {
                             taken++;
                         }
@@ -144,6 +161,10 @@ class StartLatencyBenchmark {
                     percentile(warm, 95), percentile(warm, 50) - p50);
             System.out.printf("| with a network, cold (no spare) | %.1f | %.1f | %+.1f ms |%n", percentile(cold, 50),
                     percentile(cold, 95), percentile(cold, 50) - p50);
+            System.out.printf("| an app's first start here, without a network | %.1f | %.1f | |%n", percentile(firstPlain, 50),
+                    percentile(firstPlain, 95));
+            System.out.printf("| an app's first start here, with a network | %.1f | %.1f | %+.1f ms beside the first without |%n",
+                    percentile(firstNetworked, 50), percentile(firstNetworked, 95), percentile(firstNetworked, 50) - percentile(firstPlain, 50));
             agent.stop("old-replica", Duration.ZERO);
             agent.remove("old-replica");
         } finally {
