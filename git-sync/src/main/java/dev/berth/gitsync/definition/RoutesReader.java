@@ -43,12 +43,8 @@ final class RoutesReader {
         for (int i = 0; i < list.items().size(); i++) {
             String where = "routes[" + i + "]";
             YamlNode item = list.items().get(i);
-            Mapping m = v.mapping(item, where);
+            Mapping m = v.entry(item, where, KEYS, List.of("host", "port"));
             if (m == null) continue;
-            v.onlyKnownKeys(m, KEYS);
-            for (String key : List.of("host", "port")) {
-                if (m.get(key) == null) v.problems.add(m.pos(), where + " needs '" + key + "'");
-            }
             String host = m.get("host") == null ? null : checked(m.get("host"), where + ".host", true);
             String port = m.get("port") == null ? null : port(m.get("port"), where + ".port", portNames);
             String path = m.get("path") == null ? "/" : checked(m.get("path"), where + ".path", false);

@@ -193,6 +193,16 @@ class RoutesTest {
     }
 
     @Test
+    void anAppBuiltWithoutRoutesOrStoredBeforeThemHasNone() {
+        var without = new AppDefinition("a", "busybox", List.of(), java.util.Map.of(), List.of(), 1, null,
+                Resources.DEFAULT, List.of(), null, List.of(), List.of(), List.of(), Deploy.DEFAULT, null);
+        var stored = new AppDefinition("a", "busybox", List.of(), java.util.Map.of(), List.of(), 1, null,
+                Resources.DEFAULT, List.of(), null, List.of(), List.of(), List.of(), Deploy.DEFAULT, null, null);
+        assertThat(without.routes()).isEmpty();
+        assertThat(stored).isEqualTo(without);
+    }
+
+    @Test
     void theLimitIsConfigurable() {
         var limits = new DefinitionLimits(1 << 20, 100, 10, 4L << 30, 4000, 4096, 10L << 30, 512L << 20, 8, 1);
         var result = DefinitionParser.parse("berth.yaml", web("routes: [{host: a.example.com, port: http},"
