@@ -21,6 +21,8 @@ import java.util.Map;
  * @param capabilities additions from the allow-list, normalised without {@code CAP_}
  * @param deploy       default {@link Deploy#DEFAULT}
  * @param network      default {@link Network#NONE}: loopback only
+ * @param routes       host names and path prefixes that reach the app's ports, in file order;
+ *                     empty when none (not served yet: issue 13 builds the edge)
  */
 public record AppDefinition(
         String name,
@@ -37,7 +39,8 @@ public record AppDefinition(
         List<Tmpfs> tmpfs,
         List<String> capabilities,
         Deploy deploy,
-        Network network) {
+        Network network,
+        List<Route> routes) {
 
     public AppDefinition {
         command = List.copyOf(command);
@@ -48,5 +51,15 @@ public record AppDefinition(
         tmpfs = List.copyOf(tmpfs);
         capabilities = List.copyOf(capabilities);
         if (network == null) network = Network.NONE;
+        routes = routes == null ? List.of() : List.copyOf(routes); // null: stored before routes existed
+    }
+
+    /** An app without routes, as every app was before routes existed. */
+    public AppDefinition(String name, String image, List<String> command, Map<String, String> env, List<String> secrets,
+                         int replicas, UserSpec user, Resources resources, List<Port> ports, Health health,
+                         List<Volume> volumes, List<Tmpfs> tmpfs, List<String> capabilities, Deploy deploy,
+                         Network network) {
+        this(name, image, command, env, secrets, replicas, user, resources, ports, health, volumes, tmpfs,
+                capabilities, deploy, network, List.of());
     }
 }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 final class AppReader {
     static final List<String> KEYS = List.of("image", "command", "env", "secrets", "replicas", "user",
             "resources", "ports", "health", "volumes", "tmpfs", "capabilities", "deploy",
-            "egress", "egressTo", "connects");
+            "egress", "egressTo", "connects", "routes");
     static final List<String> CAPABILITIES = List.of("NET_BIND_SERVICE", "CHOWN", "DAC_OVERRIDE", "FOWNER",
             "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP", "SYS_CHROOT");
     private static final Pattern USER = Pattern.compile("([0-9]{1,5}):([0-9]{1,5})");
@@ -26,10 +26,12 @@ final class AppReader {
     private final Values v;
     private final DefinitionLimits limits;
     private final ConnectTargets connectTargets = new ConnectTargets();
+    private final RoutesReader routes;
 
     AppReader(Values values, DefinitionLimits limits) {
         this.v = values;
         this.limits = limits;
+        this.routes = new RoutesReader(values, limits.maxRoutes());
     }
 
     AppDefinition read(Scalar name, Mapping app) {
@@ -60,6 +62,7 @@ final class AppReader {
         if (app.get("health") == null) ports.publishedNeedHealth();
         connectTargets.declare(name.text(), ports.declaredNames());
         Network network = new NetworkReader(v).read(app, portList, connectTargets);
+        List<Route> routeList = routes.read(name.text(), app.get("routes"), ports.declaredNames());
         var mounts = new MountsReader(v, limits);
         List<Volume> volumes = mounts.volumes(app.get("volumes"));
         List<Tmpfs> tmpfs = mounts.tmpfs(app.get("tmpfs"));
@@ -71,7 +74,7 @@ final class AppReader {
             return null;
         }
         return new AppDefinition(name.text(), image, command, env, secrets, replicas, user, resources,
-                portList, health, volumes, tmpfs, capabilities, deploy, network);
+                portList, health, volumes, tmpfs, capabilities, deploy, network, routeList);
     }
 
     /** Once every app of the file is read: connects to apps of this file must name ports they declare. */

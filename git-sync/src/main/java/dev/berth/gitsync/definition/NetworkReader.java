@@ -77,12 +77,8 @@ final class NetworkReader {
         for (int i = 0; i < list.items().size(); i++) {
             String where = "connects[" + i + "]";
             YamlNode item = list.items().get(i);
-            Mapping m = v.mapping(item, where);
+            Mapping m = v.entry(item, where, CONNECT_KEYS, CONNECT_KEYS);
             if (m == null) continue;
-            v.onlyKnownKeys(m, CONNECT_KEYS);
-            for (String key : CONNECT_KEYS) {
-                if (m.get(key) == null) v.problems.add(m.pos(), where + " needs '" + key + "'");
-            }
             String app = m.get("app") == null ? null : app(m.get("app"), where + ".app");
             String port = m.get("port") == null ? null : portName(m.get("port"), where + ".port");
             Integer local = m.get("local") == null ? null : local(m.get("local"), where, ownPorts, locals);

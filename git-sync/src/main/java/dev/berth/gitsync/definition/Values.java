@@ -42,6 +42,17 @@ final class Values {
         };
     }
 
+    /** One entry of a list of mappings: a mapping with only known keys, each required one reported when missing. */
+    Mapping entry(YamlNode n, String where, List<String> known, List<String> required) {
+        Mapping m = mapping(n, where);
+        if (m == null) return null;
+        onlyKnownKeys(m, known);
+        for (String key : required) {
+            if (m.get(key) == null) problems.add(m.pos(), where + " needs '" + key + "'");
+        }
+        return m;
+    }
+
     Sequence list(YamlNode n, String what) {
         return switch (n) {
             case Sequence s -> s;

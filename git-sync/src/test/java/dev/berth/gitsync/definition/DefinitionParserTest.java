@@ -93,7 +93,7 @@ class DefinitionParserTest {
 
     @Test
     void defaultsAboveTheLimitsAreLoweredToThem() {
-        var limits = new DefinitionLimits(1 << 20, 10, 10, 64L << 20, 500, 100, 1L << 30, 1L << 20, 8);
+        var limits = new DefinitionLimits(1 << 20, 10, 10, 64L << 20, 500, 100, 1L << 30, 1L << 20, 8, 32);
         var result = DefinitionParser.parse("berth.yaml", """
                 apiVersion: berth/v1
                 apps: {worker: {image: busybox}}

@@ -19,7 +19,8 @@ class DefinitionJsonTest {
             "health: {http: {port: http, path: /healthz}, interval: 2s, timeout: 1s, healthyAfter: 2}",
             "health: {tcp: {port: http}}",
             "health: {exec: {command: [\"/bin/sh\", \"-c\", \"test -f /tmp/ok\"]}}",
-            "health: {tcp: {port: 8080}}\n    env: {A: b}"})
+            "health: {tcp: {port: 8080}}\n    env: {A: b}",
+            "health: {tcp: {port: http}}\n    routes: [{host: shop.example.com, port: http, path: /api/}]"})
     void aStoredDefinitionReadsBackUnchanged(String extra) {
         String yaml = """
                 apiVersion: berth/v1
