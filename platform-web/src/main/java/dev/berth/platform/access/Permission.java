@@ -29,7 +29,9 @@ public enum Permission {
     VIEW_HOSTS("see the platform's hosts", null),
     READ_LOGS("read the logs of this team's apps", Role.VIEWER),
     VIEW_EGRESS_ALLOW("see the private ranges this team's apps may reach", Role.VIEWER),
-    MANAGE_EGRESS_ALLOW("change the private ranges a team's apps may reach", null);
+    MANAGE_EGRESS_ALLOW("change the private ranges a team's apps may reach", null),
+    VIEW_DOMAINS("see the host names this team's apps may claim", Role.VIEWER),
+    MANAGE_DOMAINS("change the host names a team's apps may claim", null);
 
     private final String description;
     private final Role teamRole;
