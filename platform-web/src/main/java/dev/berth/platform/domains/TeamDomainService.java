@@ -9,6 +9,7 @@ import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.teams.TeamLookup;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -55,7 +56,8 @@ public class TeamDomainService {
         AccessPolicy.require(caller, Permission.MANAGE_DOMAINS, team);
         long teamId = teams.idOf(team);
         List<DomainPattern> wanted = DomainPattern.parseAll(patterns);
-        var now = clock.instant();
+        // The database keeps microseconds; the answer says what a later read will say.
+        var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         record Change(List<TeamDomain> before, List<TeamDomain> after) {
         }
         Change change = tx.execute(s -> {
