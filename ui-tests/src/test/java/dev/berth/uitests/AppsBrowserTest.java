@@ -116,9 +116,7 @@ class AppsBrowserTest {
     }
 
     private void openApp() {
-        fixture.browser.click(By.xpath("//vaadin-grid-cell-content[normalize-space(.)='web']"));
-        fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("app-title")));
-        fixture.browser.waitForVaadin();
+        fixture.browser.openRow("apps-grid", 0, "web", "app-title");
         assertThat(fixture.browser.text(By.id("app-title"))).isEqualTo("acme/web");
     }
 

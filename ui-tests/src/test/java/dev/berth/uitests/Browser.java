@@ -112,6 +112,9 @@ final class Browser implements AutoCloseable {
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(WAIT);
         wait = new WebDriverWait(driver, WAIT);
+        // Views re-render as the platform's state changes (the Apps list, an app's status): an
+        // element found a moment ago may be replaced before it is read. A wait looks again.
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         screenshots = Path.of("target", "screenshots", name);
         deleteTree(screenshots); // a failed earlier run must not leave pictures that look current
         Files.createDirectories(screenshots);
@@ -197,12 +200,36 @@ final class Browser implements AutoCloseable {
         return (List<List<String>>) js(GRID_ROWS, gridId);
     }
 
+    /**
+     * Opens the grid row whose {@code column} shows {@code text} and waits for the page it leads to
+     * ({@code landmarkId}). A grid that refreshes its rows (the Apps list does, as replicas change)
+     * may swallow a click or detach the clicked cell, so the click is repeated until the page shows.
+     */
+    void openRow(String gridId, int column, String text, String landmarkId) {
+        waitForRow(gridId, column, text);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (driver.findElements(By.id(landmarkId)).isEmpty()) {
+            if (System.nanoTime() > deadline) fail("row '" + text + "' of " + gridId + " did not open #" + landmarkId + " within 30 s");
+            try {
+                if (js(GRID_CELL, gridId, column, text) instanceof WebElement cell) cell.click();
+            } catch (org.openqa.selenium.WebDriverException rerendered) {
+                // stale or covered while the grid re-rendered: look again
+            }
+            try {
+                new WebDriverWait(driver, Duration.ofSeconds(3)).until(ExpectedConditions.presenceOfElementLocated(By.id(landmarkId)));
+            } catch (org.openqa.selenium.TimeoutException notYet) {
+                // the click did not take: try again
+            }
+        }
+        waitForVaadin();
+    }
+
     WebElement gridCell(String gridId, int column, String text) {
         return wait.until(d -> (WebElement) js(GRID_CELL, gridId, column, text));
     }
 
     String text(By locator) {
-        return deepText(wait.until(ExpectedConditions.presenceOfElementLocated(locator)));
+        return wait.until(d -> deepText(d.findElement(locator)));
     }
 
     String deepText(WebElement element) {

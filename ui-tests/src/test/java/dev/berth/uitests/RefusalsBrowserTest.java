@@ -97,10 +97,7 @@ class RefusalsBrowserTest {
     }
 
     private void openApp(String app) {
-        fixture.browser.waitForRow("apps-grid", 0, app);
-        fixture.browser.click(By.xpath("//vaadin-grid-cell-content[normalize-space(.)='" + app + "']"));
-        fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("app-title")));
-        fixture.browser.waitForVaadin();
+        fixture.browser.openRow("apps-grid", 0, app, "app-title");
         fixture.browser.wait.until(d -> fixture.browser.text(By.id("app-title")).equals(Cluster.TEAM + "/" + app));
     }
 
