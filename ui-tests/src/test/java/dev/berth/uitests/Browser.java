@@ -33,6 +33,7 @@ final class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Duration WAIT = Duration.ofSeconds(20);
+    static final Duration FIRST_RENDER = Duration.ofSeconds(60);
 
     /** Text of an element including everything inside shadow roots; Vaadin renders much of its UI there. */
     static final String DEEP_TEXT = """
@@ -136,13 +137,25 @@ final class Browser implements AutoCloseable {
 
     /** Fills the login form and submits it. */
     void login(String username, String password) {
-        var user = wait.until(ExpectedConditions.elementToBeClickable(
+        var user = firstRender().until(ExpectedConditions.elementToBeClickable(
                 By.cssSelector("vaadin-login-form input[name=username]")));
         user.clear();
         user.sendKeys(username);
         var secret = driver.findElement(By.cssSelector("vaadin-login-form input[name=password]"));
         secret.clear();
         secret.sendKeys(password, Keys.ENTER);
+    }
+
+    /**
+     * The first page a fresh platform serves renders slowest: its Vaadin classes load while the
+     * agent, just sent a push, pulls and starts containers on the same two cores. A timeout says
+     * what the page showed instead.
+     */
+    private WebDriverWait firstRender() {
+        var first = new WebDriverWait(driver, FIRST_RENDER);
+        first.withMessage(() -> "the page at " + driver.getCurrentUrl() + " showed: "
+                + js("return document.body ? document.body.innerText.slice(0, 500) : '(no body)'"));
+        return first;
     }
 
     void navigate(String label, String gridId) {
