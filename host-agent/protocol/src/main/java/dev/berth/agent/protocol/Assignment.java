@@ -15,9 +15,10 @@ import java.util.List;
  * @param containers the containers, each named uniquely on the host
  * @param connects for every app and port this host's containers connect to, the replicas serving it now
  * @param grants who may connect to this host's replicas through its peer listener
+ * @param edge what this host's edge serves, when its agent runs with {@code --edge}; null for other hosts
  */
 public record Assignment(int version, String hostId, long generation, List<AssignedContainer> containers,
-                         List<ConnectTarget> connects, List<ConnectGrant> grants) {
+                         List<ConnectTarget> connects, List<ConnectGrant> grants, EdgeAssignment edge) {
     public static final int VERSION = 1;
 
     public Assignment {
@@ -26,8 +27,14 @@ public record Assignment(int version, String hostId, long generation, List<Assig
         grants = grants == null ? List.of() : List.copyOf(grants);
     }
 
+    /** An assignment for a host that is not an edge. */
+    public Assignment(int version, String hostId, long generation, List<AssignedContainer> containers,
+                      List<ConnectTarget> connects, List<ConnectGrant> grants) {
+        this(version, hostId, generation, containers, connects, grants, null);
+    }
+
     /** An assignment of containers only (no app connects to another). */
     public Assignment(int version, String hostId, long generation, List<AssignedContainer> containers) {
-        this(version, hostId, generation, containers, List.of(), List.of());
+        this(version, hostId, generation, containers, List.of(), List.of(), null);
     }
 }

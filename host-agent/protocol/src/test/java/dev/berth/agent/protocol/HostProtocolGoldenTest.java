@@ -39,7 +39,8 @@ class HostProtocolGoldenTest {
                                 Instant.parse("2026-12-05T10:40:01.250Z"))), 4),
                 new ContainerStatus("worker-1", "worker", "stopped", 137, true, null),
                 new ContainerStatus("api-1", "api", "failed", null, false, null, 0, List.of(), List.of(),
-                        "cannot listen on 127.0.0.1:20002: Address already in use")), "203.0.113.11:7443");
+                        "cannot listen on 127.0.0.1:20002: Address already in use")), "203.0.113.11:7443",
+                new EdgeStatus("203.0.113.11", 41, "cannot listen on 0.0.0.0:443: address already in use"));
     }
 
     static Assignment assignment() {
@@ -49,7 +50,14 @@ class HostProtocolGoldenTest {
                 List.of(new ConnectTarget("acme-db", "pg", List.of(
                         new ConnectTarget.Backend("h-0a1b2c3d4e5f", "acme-db-1", 5432, null),
                         new ConnectTarget.Backend("h-99aa88bb77cc", "acme-db-2", 5432, "203.0.113.12:7443")))),
-                List.of(new ConnectGrant("web", "http", "acme-api", List.of("h-99aa88bb77cc"), java.util.Map.of("web-1", 8080))));
+                List.of(new ConnectGrant("web", "http", "acme-api", List.of("h-99aa88bb77cc"), java.util.Map.of("web-1", 8080))),
+                new EdgeAssignment(
+                        List.of(new EdgeRoute("shop.example.com", "/", "acme/web", List.of("203.0.113.11:20001", "203.0.113.12:20001")),
+                                new EdgeRoute("shop.example.com", "/api", "acme/api", List.of())),
+                        List.of(new EdgeCertificate("shop.example.com", "-----BEGIN CERTIFICATE-----\nLEAF\n-----END CERTIFICATE-----\n",
+                                new SealedKey("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE", "AAECAwQFBgcICQoL", "c2VhbGVk"))),
+                        List.of(new AcmeChallenge("www.example.com", "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0",
+                                "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0.9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI"))));
     }
 
     static Logs logs() {
@@ -118,6 +126,14 @@ class HostProtocolGoldenTest {
         var explicitNull = JSON.readValue("{\"spec\":{\"version\":1,\"name\":\"a\"},\"revision\":1,\"serving\":null}",
                 AssignedContainer.class);
         assertThat(explicitNull.serving()).isTrue();
+    }
+
+    @Test
+    void anAssignmentFromAnOlderPlatformHasNoEdge() throws IOException {
+        var older = (tools.jackson.databind.node.ObjectNode) JSON.readTree(golden("assignment-v1.json"));
+        older.remove("edge");
+        assertThat(JSON.treeToValue(older, Assignment.class).edge()).isNull();
+        assertThat(JSON.readValue("{}", EdgeAssignment.class)).isEqualTo(EdgeAssignment.EMPTY);
     }
 
     @Test
