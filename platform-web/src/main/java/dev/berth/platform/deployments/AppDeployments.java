@@ -33,6 +33,11 @@ public class AppDeployments {
         return deployments.timeline(teamId, app, limit).stream().map(DeploymentStore.Row::deployment).toList();
     }
 
+    /** Every replica that is part of its host's assignment, of every team. */
+    public List<ReplicaRow> live() {
+        return replicas.live();
+    }
+
     /** The team's replicas that are part of an assignment, by app. */
     public List<ReplicaRow> liveOfTeam(long teamId) {
         return replicas.liveOfTeam(teamId);

@@ -18,7 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * What each host should run: every replica assigned to it, with its spec, the values of the
  * secrets its app references and whether it may take traffic, where the apps its containers connect
- * to are served and who may connect to its replicas ({@link Connects}), numbered by the host's generation.
+ * to are served and who may connect to its replicas ({@link Connects}), and for an edge host what it
+ * serves ({@link EdgeParts}), numbered by the host's generation.
  * Agents long-poll for a generation newer than the one they applied.
  */
 @Service
@@ -37,10 +38,12 @@ public class Assignments {
     private final AppSecrets secrets;
     private final AssignmentSignals signals;
     private final TransactionTemplate snapshot;
+    private final EdgeParts edges;
 
     public Assignments(HostRecords hosts, ReplicaStore replicas, AppRevisions revisions, AppSecrets secrets,
-                       AssignmentSignals signals, PlatformTransactionManager transactions) {
+                       AssignmentSignals signals, PlatformTransactionManager transactions, EdgeParts edges) {
         this.hosts = hosts;
+        this.edges = edges;
         this.replicas = replicas;
         this.revisions = revisions;
         this.secrets = secrets;
@@ -102,7 +105,8 @@ public class Assignments {
             Function<ReplicaRow, Optional<AppDefinition>> definitions =
                     r -> revisions.find(r.revision(), r.app()).map(AppRevision::definition);
             return new Assignment(Assignment.VERSION, hostId, generation, containers,
-                    Connects.targets(hostId, team, definitions, hosts.peerAddresses()), Connects.grants(hostId, team, definitions));
+                    Connects.targets(hostId, team, definitions, hosts.peerAddresses()), Connects.grants(hostId, team, definitions),
+                    edges.of(hostId).orElse(null));
         });
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.platform.hosts;
 
 import dev.berth.agent.protocol.ContainerStatus;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -15,9 +16,33 @@ import org.springframework.stereotype.Component;
 @Component
 public class HostRecords {
     private final HostStore store;
+    private final EdgeStatusStore edgeStatus;
 
-    public HostRecords(HostStore store) {
+    public HostRecords(HostStore store, EdgeStatusStore edgeStatus) {
         this.store = store;
+        this.edgeStatus = edgeStatus;
+    }
+
+    /**
+     * A host whose agent runs an edge ({@code --edge}), as its latest heartbeat reported it.
+     *
+     * @param address where routed host names should point for this edge
+     * @param appliedGeneration the newest generation whose routes its proxy serves
+     * @param error why its proxy does not serve the newest routes; null when it does
+     * @param generation the host's assignment generation now
+     * @param lost whether its heartbeats are missing
+     */
+    public record Edge(String hostId, String address, long appliedGeneration, String error, Instant reportedAt,
+                       long generation, boolean lost) {
+        /** Whether its proxy serves what the platform sent it last. */
+        public boolean current() {
+            return error == null && appliedGeneration >= generation;
+        }
+    }
+
+    /** The hosts that are edges now (removed ones left out), by id. */
+    public List<Edge> edges() {
+        return edgeStatus.edges();
     }
 
     /**
@@ -41,6 +66,14 @@ public class HostRecords {
     public Map<String, Reported> containersOf(String hostId) {
         return store.containersOf(hostId).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                 e -> new Reported(e.getValue().status(), e.getValue().reportedAt())));
+    }
+
+    /** What every host reported in its latest heartbeat, by host id and container name. */
+    public Map<String, Map<String, ContainerStatus>> reported() {
+        var out = new java.util.HashMap<String, Map<String, ContainerStatus>>();
+        store.containers().forEach((host, rows) -> out.put(host,
+                rows.stream().collect(Collectors.toMap(r -> r.status().name(), HostStore.ContainerRow::status))));
+        return out;
     }
 
     /**

@@ -54,10 +54,12 @@ public class HostService {
     /** The invalid peer address each host reported last, so it is warned of once. */
     private final java.util.Map<String, String> refusedPeerAddresses = new java.util.concurrent.ConcurrentHashMap<>();
     private final CertificateAuthority authority;
+    private final EdgeStatusStore edgeStatus;
 
     public HostService(HostStore store, AuditLog audit, TransactionTemplate tx, Clock clock, HostProperties properties,
-                       ApplicationEventPublisher events, CertificateAuthority authority) {
+                       ApplicationEventPublisher events, CertificateAuthority authority, EdgeStatusStore edgeStatus) {
         this.events = events;
+        this.edgeStatus = edgeStatus;
         this.authority = authority;
         this.store = store;
         this.audit = audit;
@@ -223,12 +225,17 @@ public class HostService {
             ReportedRefusals.check(c);
         }
         String peer = peerAddress(hostId, heartbeat.peerAddress());
+        var edge = heartbeat.edge() == null ? null : EdgeReport.checked(heartbeat.edge());
         var now = clock.instant();
         var capacity = heartbeat.capacity();
         boolean recorded = Boolean.TRUE.equals(tx.execute(s -> {
             // Placement counts at most the capacity the host registered with: see HostStore.heartbeat.
             if (!store.heartbeat(hostId, capacity.memoryBytes(), capacity.cpuMillis(), containers, now)) return false;
             if (peer != null && store.peerAddress(hostId, peer)) events.publishEvent(new PeerAddressChanged(hostId));
+            if (edgeStatus.record(hostId, edge == null ? null : edge.address(), edge == null ? 0 : edge.appliedGeneration(),
+                    edge == null ? null : edge.error(), now)) {
+                events.publishEvent(new EdgeHostChanged(hostId));
+            }
             events.publishEvent(new HeartbeatRecorded(hostId, containers, now));
             return true;
         }));

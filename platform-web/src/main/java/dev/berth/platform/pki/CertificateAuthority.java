@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -103,8 +104,18 @@ public class CertificateAuthority {
         BigInteger serial = serial();
         var certificate = X509Building.host(authority.certificate(), authority.key(), hostId, key, serial, notBefore, notAfter);
         String hex = serial.toString(16);
-        store.insertIssued(new CertificateStore.Issued(hex, hostId, notBefore, notAfter, now));
+        store.insertIssued(new CertificateStore.Issued(hex, hostId, notBefore, notAfter, now),
+                Base64.getEncoder().encodeToString(key.getEncoded()));
         return new IssuedCertificate(X509Building.pem(certificate), authority.pem(), hex, notAfter);
+    }
+
+    /**
+     * The key {@code hostId}'s newest certificate certifies: what the platform seals secrets for
+     * that host's agent to (an edge's certificate keys). Empty for a host that never got a
+     * certificate, or got its last one before the platform recorded keys.
+     */
+    public Optional<PublicKey> agentKey(String hostId) {
+        return store.newestKey(hostId).map(k -> AgentPublicKeys.parse(k, "the recorded key of host " + hostId));
     }
 
     private Ca ca() {

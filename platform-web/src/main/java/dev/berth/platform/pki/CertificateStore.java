@@ -35,10 +35,18 @@ public class CertificateStore {
                 .params(certificate, sealedKey, Timestamp.from(now)).update();
     }
 
-    void insertIssued(Issued issued) {
-        jdbc.sql("INSERT INTO agent_certificates (serial, host_id, not_before, not_after, issued_at) VALUES (?, ?, ?, ?, ?)")
+    void insertIssued(Issued issued, String publicKey) {
+        jdbc.sql("INSERT INTO agent_certificates (serial, host_id, not_before, not_after, issued_at, public_key)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)")
                 .params(issued.serial(), issued.hostId(), Timestamp.from(issued.notBefore()), Timestamp.from(issued.notAfter()),
-                        Timestamp.from(issued.issuedAt())).update();
+                        Timestamp.from(issued.issuedAt()), publicKey).update();
+    }
+
+    /** Base64 of the key {@code hostId}'s newest certificate certifies; empty when none records one. */
+    Optional<String> newestKey(String hostId) {
+        return jdbc.sql("SELECT public_key FROM agent_certificates WHERE host_id = ? AND public_key IS NOT NULL"
+                        + " ORDER BY issued_at DESC, serial DESC LIMIT 1")
+                .param(hostId).query(String.class).optional();
     }
 
     /** What was issued to {@code hostId}, newest first. */

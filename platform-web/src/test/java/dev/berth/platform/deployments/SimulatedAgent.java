@@ -116,6 +116,21 @@ final class SimulatedAgent implements AutoCloseable {
         return out;
     }
 
+    /** What its last accepted heartbeat reported. */
+    private volatile List<ContainerStatus> reported = List.of();
+
+    List<ContainerStatus> reported() {
+        return reported;
+    }
+
+    /** What its heartbeats report as its edge address; null when it is no edge. */
+    private volatile String edgeAddress;
+
+    /** Reports itself an edge at {@code address} from the next heartbeat on (null: no edge any more), serving what it received. */
+    void edge(String address) {
+        edgeAddress = address;
+    }
+
     /** Reports {@code address} as its peer address from the next heartbeat on. */
     void peerAddress(String address) {
         peerAddress = address;
@@ -188,8 +203,12 @@ final class SimulatedAgent implements AutoCloseable {
 
     private void beat() {
         while (running) {
-            var r = agent.post("/agent/v1/heartbeat", new Heartbeat(Heartbeat.VERSION, claimed, statuses(), peerAddress));
+            String edge = edgeAddress;
+            var statuses = statuses();
+            var r = agent.post("/agent/v1/heartbeat", new Heartbeat(Heartbeat.VERSION, claimed, statuses, peerAddress,
+                    edge == null ? null : new dev.berth.agent.protocol.EdgeStatus(edge, Math.max(generation, 0), null)));
             if (r.status() != 204) failure = "heartbeat: " + r;
+            else reported = statuses;
             beats.incrementAndGet();
             pause();
         }

@@ -1,0 +1,99 @@
+package dev.berth.platform.edge;
+
+import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.protocol.EdgeRoute;
+import dev.berth.gitsync.definition.AppDefinition;
+import dev.berth.gitsync.definition.Port;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+
+/**
+ * Every route the edges serve, from the replicas that are part of an assignment and what their
+ * hosts report. Pure.
+ *
+ * <p>An app's routes are those of the newest revision among its live replicas (so a rollout that
+ * changes them moves them when its first new replica is placed, and an app removed from berth.yaml,
+ * whose replicas are all stopping, is served no more), plus its default host under the apps
+ * domain. A route goes to the published address of each host where a replica of the app, of any
+ * revision, serves the routed port: its host reports it serving, or it is healthy and its host is
+ * told to let it serve (a blue-green switch: the platform's view leads its host's by a heartbeat,
+ * and waiting for it would leave the route without upstreams in between). The host spreads
+ * connections over its serving replicas itself and drops the draining ones, so a switch there is
+ * one step too.
+ */
+public final class EdgeRoutes {
+    private EdgeRoutes() {
+    }
+
+    /**
+     * A replica that is part of its host's assignment.
+     *
+     * @param app {@code team/app}
+     * @param serving whether its host is told to let it serve once healthy
+     * @param definition its revision's definition; empty when the revision cannot be read
+     */
+    public record Live(String team, String appName, String app, long revision, String hostId, String container,
+                       boolean serving, Optional<AppDefinition> definition) {
+    }
+
+    /** The default route of an app: a host and the name of the port it goes to. */
+    public record Default(String host, String port) {
+    }
+
+    /**
+     * The routes, sorted by host and then longest path first.
+     *
+     * @param reported what each host last reported, by host id and container name
+     * @param defaults the app's default route under the apps domain, given its team and definition; empty for none
+     */
+    public static List<EdgeRoute> of(List<Live> live, Map<String, Map<String, ContainerStatus>> reported,
+                                     BiFunction<String, AppDefinition, Optional<Default>> defaults) {
+        var byApp = new LinkedHashMap<String, List<Live>>();
+        live.stream().sorted(Comparator.comparing(Live::app)).forEach(r -> byApp.computeIfAbsent(r.app(), k -> new ArrayList<>()).add(r));
+        var out = new ArrayList<EdgeRoute>();
+        var taken = new HashSet<String>();
+        byApp.forEach((app, replicas) -> {
+            var newest = replicas.stream().filter(r -> r.definition().isPresent())
+                    .max(Comparator.comparingLong(Live::revision));
+            if (newest.isEmpty()) return;
+            var definition = newest.get().definition().get();
+            var wanted = new ArrayList<Wanted>();
+            definition.routes().forEach(r -> wanted.add(new Wanted(r.host(), r.path(), r.port())));
+            defaults.apply(newest.get().team(), definition).ifPresent(d -> wanted.add(new Wanted(d.host(), "/", d.port())));
+            for (var w : wanted) {
+                // The push check keeps a host and path to one app; should two still meet, the first app keeps it.
+                if (!taken.add(w.host() + " " + w.path())) continue;
+                out.add(new EdgeRoute(w.host(), w.path(), app, upstreams(replicas, w.port(), reported)));
+            }
+        });
+        out.sort(Comparator.comparing(EdgeRoute::host).thenComparing(r -> -r.path().length()).thenComparing(EdgeRoute::path));
+        return out;
+    }
+
+    private record Wanted(String host, String path, String port) {
+    }
+
+    /** The published addresses where a replica serves the port named {@code port}, each once, sorted. */
+    private static List<String> upstreams(List<Live> replicas, String port, Map<String, Map<String, ContainerStatus>> reported) {
+        Set<String> out = new TreeSet<>();
+        for (var r : replicas) {
+            var number = r.definition().flatMap(d -> d.ports().stream().filter(p -> p.name().equals(port)).findFirst())
+                    .map(Port::port);
+            var status = reported.getOrDefault(r.hostId(), Map.of()).get(r.container());
+            if (number.isEmpty() || status == null) continue;
+            boolean letIn = r.serving() && "running".equals(status.state())
+                    && (status.health() == null || "healthy".equals(status.health()));
+            status.published().stream().filter(p -> p.containerPort() == number.get() && (p.serving() || letIn))
+                    .forEach(p -> out.add(p.address()));
+        }
+        return List.copyOf(out);
+    }
+}
