@@ -94,8 +94,8 @@ public class EdgeWatch {
             }));
             if (moved) signals.changed();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not check what the edges serve; trying again", e);
-            poke();
+            LOG.log(System.Logger.Level.WARNING, "could not check what the edges serve; trying again in a second", e);
+            timer.schedule(this::poke, 1, TimeUnit.SECONDS);
         }
     }
 

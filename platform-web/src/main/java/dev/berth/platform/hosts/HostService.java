@@ -358,7 +358,9 @@ public class HostService {
                 containers.stream().map(c -> new Host.Container(c.status().name(),
                         c.status().app(), c.status().state(), c.status().exitCode(), c.status().oomKilled(),
                         c.status().health(), c.status().restarts(), c.status().published(), c.status().error(),
-                        c.reportedAt())).toList());
+                        c.reportedAt())).toList(),
+                h.edgeAddress() == null ? null : new Host.Edge(h.edgeAddress(),
+                        h.edgeError() == null && h.edgeAppliedGeneration() >= h.generation(), h.edgeError()));
     }
 
     /** Whether a host whose last heartbeat was {@code lastHeartbeat} counts as alive at {@code now}. */

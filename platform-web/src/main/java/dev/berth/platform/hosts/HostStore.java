@@ -36,11 +36,13 @@ public class HostStore {
      * {@code memoryBytes} and {@code cpuMillis} are what placement counts with: what the agent last
      * reported ({@code reported*}), at most the caps ({@code *Cap*}, what it registered).
      * {@code drainingSince} is set while it drains, {@code removedAt} once it was removed.
+     * {@code edgeAddress} is set while its agent runs an edge.
      */
     public record Row(String id, String hostname, byte[] credentialHash, long memoryBytes, int cpuMillis,
                       String agentVersion, Instant registeredAt, Instant lastHeartbeatAt, long joinedWithToken,
                       long generation, Instant lostAt, long memoryCapBytes, int cpuCapMillis, long reportedMemoryBytes,
-                      int reportedCpuMillis, Instant drainingSince, String drainingBy, Instant removedAt, String removedBy) {
+                      int reportedCpuMillis, Instant drainingSince, String drainingBy, Instant removedAt, String removedBy,
+                      String edgeAddress, long edgeAppliedGeneration, String edgeError) {
         public boolean draining() {
             return drainingSince != null;
         }
@@ -229,7 +231,8 @@ public class HostStore {
                 instant(rs, "last_heartbeat_at"), rs.getLong("joined_with_token"), rs.getLong("generation"),
                 instant(rs, "lost_at"), rs.getLong("memory_cap_bytes"), rs.getInt("cpu_cap_millis"),
                 rs.getLong("reported_memory_bytes"), rs.getInt("reported_cpu_millis"), instant(rs, "draining_since"),
-                rs.getString("draining_by"), instant(rs, "removed_at"), rs.getString("removed_by"));
+                rs.getString("draining_by"), instant(rs, "removed_at"), rs.getString("removed_by"), rs.getString("edge_address"),
+                rs.getLong("edge_applied_generation"), rs.getString("edge_error"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -51,6 +51,15 @@ class EdgeDeployTest extends DeployTest {
                 });
                 assertThat(worker.received().getLast().edge()).isNull();
             });
+            // The hosts list says which host is an edge, where, and that it serves the newest routes.
+            eventually(() -> {
+                var hosts = list(admin.get("/api/v1/hosts").json());
+                var shown = hosts.stream().filter(h -> h.get("id").asString().equals(edge.hostId)).findFirst().orElseThrow();
+                assertThat(shown.get("edge").get("address").asString()).isEqualTo("127.0.0.1");
+                assertThat(shown.get("edge").get("current").asBoolean()).isTrue();
+                assertThat(hosts.stream().filter(h -> h.get("id").asString().equals(worker.hostId)).findFirst().orElseThrow()
+                        .get("edge").isNull()).isTrue();
+            });
 
             // A blue-green rollout: the edge's upstreams are those that serve, never none.
             int before = edge.received().size();

@@ -83,8 +83,16 @@ public class HostsView extends VerticalLayout implements BeforeEnterObserver {
                 drain.getElement().setAttribute("title", "since " + Timestamps.format(h.drain().since()) + " UTC, by " + h.drain().by());
                 badges.add(drain);
             }
+            if (h.edge() != null) {
+                var edge = new Span(h.edge().error() != null ? "edge failing" : "edge");
+                edge.setId("edge-" + h.id());
+                edge.getElement().getThemeList().add(h.edge().error() != null ? "badge error" : "badge");
+                edge.getElement().setAttribute("title", h.edge().error() != null ? h.edge().error()
+                        : "serves every route at " + h.edge().address() + (h.edge().current() ? "" : "; the newest routes are on their way"));
+                badges.add(edge);
+            }
             return badges;
-        }).setHeader("State").setWidth("10.5rem").setFlexGrow(0); // room for "draining", which comes later
+        }).setHeader("State").setWidth("14rem").setFlexGrow(0); // room for "draining", which comes later
         grid.addColumn(HostsView::capacity).setHeader("Capacity").setAutoWidth(true);
         grid.addColumn(h -> h.lastHeartbeatAt() == null ? "never" : Timestamps.format(h.lastHeartbeatAt())).setHeader("Last heartbeat (UTC)");
         grid.addColumn(h -> h.containers().isEmpty() ? "none"
