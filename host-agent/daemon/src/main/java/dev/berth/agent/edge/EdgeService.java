@@ -193,10 +193,11 @@ public final class EdgeService implements AutoCloseable {
         loadFailures = 0;
         loaded = target;
         served = routes;
-        appliedGeneration = want.generation();
         if (!leftOut.equals(reportedLeftOut)) leftOut.forEach(l -> log.println("berth-agent: edge: " + l));
         reportedLeftOut = leftOut;
+        // The error first: whoever sees the new generation sees what it left out.
         error = leftOut.isEmpty() ? null : leftOut.getFirst() + (leftOut.size() > 1 ? " (and " + (leftOut.size() - 1) + " more)" : "");
+        appliedGeneration = want.generation();
     }
 
     private void readAccessLog() {
