@@ -34,7 +34,7 @@ public record EdgeSettings(Listen http, Listen https, String address) {
             try {
                 var uri = new URI("tcp://" + text);
                 String host = uri.getHost();
-                if (host != null && uri.getPort() >= 1 && uri.getRawPath().isEmpty() && uri.getRawUserInfo() == null
+                if (host != null && uri.getPort() >= 1 && uri.getPort() <= 65535 && uri.getRawPath().isEmpty() && uri.getRawUserInfo() == null
                         && (host + ":" + uri.getPort()).equals(text) && UpstreamAddress.isIpLiteral(host)) {
                     return new Listen(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, uri.getPort());
                 }
