@@ -36,17 +36,21 @@ final class CaddyConfig {
     private CaddyConfig() {
     }
 
+    /** Where Caddy's admin socket, storage and access log are, as text: the configuration is built without touching files. */
+    record Files(String adminSocket, String storage, String accessLog) {
+    }
+
     /** The configuration as Caddy's {@code POST /load} takes it. */
     static String json(RouteTable routes, List<AcmeChallenge> challenges, List<OpenedCertificate> certificates,
-                       EdgeSettings settings, EdgeDirectory dir) {
+                       EdgeSettings settings, Files files) {
         var root = NODES.objectNode();
         var admin = root.putObject("admin");
-        admin.put("listen", "unix/" + dir.adminSocket());
+        admin.put("listen", "unix/" + files.adminSocket());
         admin.putObject("config").put("persist", false);
         var storage = root.putObject("storage");
         storage.put("module", "file_system");
-        storage.put("root", dir.storage().toString());
-        root.set("logging", logging(dir));
+        storage.put("root", files.storage());
+        root.set("logging", logging(files));
         var apps = root.putObject("apps");
         if (!certificates.isEmpty()) {
             var pems = apps.putObject("tls").putObject("certificates").putArray("load_pem");
@@ -60,7 +64,7 @@ final class CaddyConfig {
         return JSON.writeValueAsString(root);
     }
 
-    private static ObjectNode logging(EdgeDirectory dir) {
+    private static ObjectNode logging(Files files) {
         var logs = NODES.objectNode();
         var standard = logs.putObject("default");
         standard.put("level", "WARN");
@@ -68,7 +72,7 @@ final class CaddyConfig {
         var access = logs.putObject(ACCESS_LOGGER);
         var writer = access.putObject("writer");
         writer.put("output", "file");
-        writer.put("filename", dir.accessLog().toString());
+        writer.put("filename", files.accessLog());
         writer.put("roll_size_mb", ACCESS_LOG_ROLL_MB);
         writer.put("roll_keep", 1);
         access.putObject("encoder").put("format", "json");

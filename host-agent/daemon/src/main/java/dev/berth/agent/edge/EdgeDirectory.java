@@ -38,6 +38,11 @@ record EdgeDirectory(Path dir) {
         return dir.resolve("caddy.pid");
     }
 
+    /** The paths Caddy's configuration names. */
+    CaddyConfig.Files caddyFiles() {
+        return new CaddyConfig.Files(adminSocket().toString(), storage().toString(), accessLog().toString());
+    }
+
     Path startConfig() {
         return dir.resolve("caddy.json");
     }

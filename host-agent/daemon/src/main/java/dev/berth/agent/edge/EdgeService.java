@@ -151,7 +151,7 @@ public final class EdgeService implements AutoCloseable {
             if (System.nanoTime() < nextStart) return;
             try {
                 var started = CaddyProcess.start(binary, dir, CaddyConfig.json(RouteTable.of(List.of()), List.of(), List.of(),
-                        settings, dir), admin, log);
+                        settings, dir.caddyFiles()), admin, log);
                 synchronized (this) {
                     if (closed) {
                         started.close();
@@ -183,7 +183,7 @@ public final class EdgeService implements AutoCloseable {
         var leftOut = new ArrayList<>(checked.refusals());
         leftOut.addAll(opened.problems());
         try {
-            admin.load(CaddyConfig.json(routes, checked.challenges(), opened.certificates(), settings, dir));
+            admin.load(CaddyConfig.json(routes, checked.challenges(), opened.certificates(), settings, dir.caddyFiles()));
         } catch (IOException e) {
             error = "the edge proxy does not serve generation " + want.generation() + ": " + e.getMessage();
             log.println("berth-agent: edge: " + error);

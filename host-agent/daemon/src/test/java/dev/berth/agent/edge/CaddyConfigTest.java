@@ -20,7 +20,7 @@ class CaddyConfigTest {
 
     static JsonNode config(List<OpenedCertificate> certificates, EdgeSettings settings) {
         return JsonMapper.builder().build().readTree(CaddyConfig.json(ROUTES,
-                List.of(new AcmeChallenge("shop.example.com", "tok_1", "tok_1.thumb")), certificates, settings, DIR));
+                List.of(new AcmeChallenge("shop.example.com", "tok_1", "tok_1.thumb")), certificates, settings, DIR.caddyFiles()));
     }
 
     @Test

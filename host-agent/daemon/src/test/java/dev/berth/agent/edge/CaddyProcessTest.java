@@ -28,7 +28,7 @@ class CaddyProcessTest {
 
     private String config(EdgeDirectory dir, int http, int https) {
         return CaddyConfig.json(RouteTable.of(List.of()), List.of(), List.of(), new EdgeSettings(
-                new EdgeSettings.Listen("127.0.0.1", http), new EdgeSettings.Listen("127.0.0.1", https), "x"), dir);
+                new EdgeSettings.Listen("127.0.0.1", http), new EdgeSettings.Listen("127.0.0.1", https), "x"), dir.caddyFiles());
     }
 
     @Test
