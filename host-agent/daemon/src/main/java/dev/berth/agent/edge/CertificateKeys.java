@@ -13,7 +13,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Opens the certificates' sealed keys with the agent's own key and checks each pair before Caddy
@@ -32,7 +31,11 @@ final class CertificateKeys {
     record Opened(List<OpenedCertificate> certificates, List<String> problems) {
     }
 
-    static Opened open(List<EdgeCertificate> certificates, Optional<PrivateKey> own) {
+    /**
+     * @param own the agent's keys, newest first: a key renewed a moment ago still opens what the
+     *            platform sealed before it learned the new one
+     */
+    static Opened open(List<EdgeCertificate> certificates, List<PrivateKey> own) {
         var opened = new ArrayList<OpenedCertificate>();
         var problems = new ArrayList<String>();
         for (EdgeCertificate certificate : certificates) {
@@ -40,14 +43,20 @@ final class CertificateKeys {
             if (own.isEmpty()) {
                 problem = "this agent has no platform key yet to open it with";
             } else {
-                try {
-                    String keyPem = new String(certificate.key().open(own.get(), certificate.host()), StandardCharsets.US_ASCII);
-                    problem = fitProblem(certificate.chainPem(), keyPem);
-                    if (problem == null) opened.add(new OpenedCertificate(certificate.host(), certificate.chainPem(), keyPem));
-                } catch (GeneralSecurityException | RuntimeException e) {
-                    // The exception's message says nothing of the key; its class is enough here.
-                    problem = "its key does not open with this agent's key (" + e.getClass().getSimpleName() + ")";
+                String keyPem = null;
+                String failure = null;
+                for (PrivateKey key : own) {
+                    try {
+                        keyPem = new String(certificate.key().open(key, certificate.host()), StandardCharsets.US_ASCII);
+                        break;
+                    } catch (GeneralSecurityException | RuntimeException e) {
+                        // The exception's message says nothing of the key; its class is enough here.
+                        failure = e.getClass().getSimpleName();
+                    }
                 }
+                problem = keyPem == null ? "its key does not open with this agent's key (" + failure + ")"
+                        : fitProblem(certificate.chainPem(), keyPem);
+                if (problem == null) opened.add(new OpenedCertificate(certificate.host(), certificate.chainPem(), keyPem));
             }
             if (problem != null) problems.add("the certificate for " + certificate.host() + " is left out: " + problem);
         }

@@ -54,6 +54,7 @@ public final class EdgeService implements AutoCloseable {
     private int loadFailures;
     private long nextLoad;
     private List<String> reportedLeftOut = List.of();
+    private PrivateKey previousKey;
 
     private record Desired(long generation, EdgeAssignment edge) {
     }
@@ -178,7 +179,10 @@ public final class EdgeService implements AutoCloseable {
         }
         if (System.nanoTime() < nextLoad) return;
         var checked = EdgeChecks.check(want.edge());
-        var opened = CertificateKeys.open(checked.certificates(), keyNow);
+        var keys = new ArrayList<PrivateKey>();
+        keyNow.ifPresent(keys::add);
+        if (previousKey != null && !keys.contains(previousKey)) keys.add(previousKey);
+        var opened = CertificateKeys.open(checked.certificates(), keys);
         var routes = RouteTable.of(checked.routes());
         var leftOut = new ArrayList<>(checked.refusals());
         leftOut.addAll(opened.problems());
@@ -191,6 +195,7 @@ public final class EdgeService implements AutoCloseable {
             return;
         }
         loadFailures = 0;
+        if (loaded != null && loaded.key().isPresent() && !loaded.key().equals(keyNow)) previousKey = loaded.key().get();
         loaded = target;
         served = routes;
         if (!leftOut.equals(reportedLeftOut)) leftOut.forEach(l -> log.println("berth-agent: edge: " + l));
