@@ -13,10 +13,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Caddy's JSON access entries, each attributed to the app whose route served it (the same
- * longest-prefix match as the routes), kept per app in a bounded buffer and counted per app.
- * Pure: lines come in through {@link #accept}; entries for no route (unknown hosts, redirects of
- * hosts without a route) are counted as unattributed and not kept.
+ * Caddy's JSON access entries of HTTPS requests, each attributed to the app whose route served
+ * it (the same longest-prefix match as the routes), kept per app in a bounded buffer and counted
+ * per app. Pure: lines come in through {@link #accept}; entries for no route (paths no route of
+ * their host covers) are counted as unattributed and not kept.
  */
 public final class AccessLog implements AppTraffic {
     /** Entries kept per app. */

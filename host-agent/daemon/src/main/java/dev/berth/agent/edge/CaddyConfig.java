@@ -19,8 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code reverse_proxy} round robin over the serving replicas, a refused connection retried on the
  * next one, or a 503 while none serves; anything else a 404. Caddy 2.6 sets {@code X-Forwarded-For},
  * {@code -Proto} and {@code -Host} itself, replacing what clients send, and relays WebSocket
- * upgrades. HTTP: ACME challenges by exact token, a 308 to HTTPS for routed hosts, 404 otherwise.
- * Both write JSON access entries to one file the agent reads.
+ * upgrades, and writes JSON access entries to a file the agent reads. HTTP: ACME challenges by
+ * exact token, a 308 to HTTPS for routed hosts, 404 otherwise; not logged.
  */
 final class CaddyConfig {
     static final String ACCESS_LOGGER = "berth_access";
@@ -88,12 +88,13 @@ final class CaddyConfig {
         var p = server.putArray("protocols");
         for (String protocol : protocols) p.add(protocol);
         server.putObject("automatic_https").put("disable", true);
-        server.putObject("logs").put("default_logger_name", ACCESS_LOGGER);
         return server;
     }
 
     private static ObjectNode https(RouteTable routes, List<OpenedCertificate> certificates, EdgeSettings settings) {
         var server = server(settings.https(), "h1", "h2");
+        // Only HTTPS requests are an app's traffic; redirects and challenges on HTTP are the edge's own.
+        server.putObject("logs").put("default_logger_name", ACCESS_LOGGER);
         var sni = server.putArray("tls_connection_policies").addObject().putObject("match").putArray("sni");
         if (certificates.isEmpty()) sni.add(NO_CERTIFIED_HOST);
         for (OpenedCertificate c : certificates) sni.add(c.host());

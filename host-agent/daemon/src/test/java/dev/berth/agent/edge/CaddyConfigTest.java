@@ -31,8 +31,9 @@ class CaddyConfigTest {
         assertThat(config.at("/storage/root").asString()).isEqualTo("/var/lib/berth/edge/storage");
         for (String server : List.of("berth_https", "berth_http")) {
             assertThat(config.at("/apps/http/servers/" + server + "/automatic_https/disable").asBoolean()).isTrue();
-            assertThat(config.at("/apps/http/servers/" + server + "/logs/default_logger_name").asString()).isEqualTo(CaddyConfig.ACCESS_LOGGER);
         }
+        assertThat(config.at("/apps/http/servers/berth_https/logs/default_logger_name").asString()).isEqualTo(CaddyConfig.ACCESS_LOGGER);
+        assertThat(config.at("/apps/http/servers/berth_http/logs").isMissingNode()).isTrue();
         assertThat(config.at("/apps/http/servers/berth_https/listen/0").asString()).isEqualTo("[::]:443");
         assertThat(config.at("/apps/http/servers/berth_https/protocols").toString()).isEqualTo("[\"h1\",\"h2\"]");
         assertThat(config.at("/logging/logs/berth_access/writer/filename").asString()).isEqualTo("/var/lib/berth/edge/access.log");
