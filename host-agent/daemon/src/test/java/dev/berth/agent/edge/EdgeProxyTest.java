@@ -187,6 +187,17 @@ class EdgeProxyTest {
     }
 
     @Test
+    void anAssignmentWithoutEdgePartServesNothing() throws Exception {
+        long generation = GENERATION.incrementAndGet();
+        edge.assigned(generation, null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (edge.status().appliedGeneration() < generation && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(edge.status()).isEqualTo(new dev.berth.agent.protocol.EdgeStatus("edge.example.test", generation, null));
+        assertThat(get("http://" + HOST + ":" + settings.http().port() + "/").statusCode()).isEqualTo(404);
+        assertThatThrownBy(() -> get(https("/"))).isInstanceOf(SSLException.class);
+    }
+
+    @Test
     void switchingUpstreamsInOneLoadFailsNoRequest() throws Exception {
         serve(routes(List.of(a)));
         var failures = new ArrayList<String>();
