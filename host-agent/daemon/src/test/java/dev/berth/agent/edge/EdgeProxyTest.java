@@ -146,6 +146,8 @@ class EdgeProxyTest {
         assertThat(get(https("/api")).body()).startsWith("backend-api");
         assertThat(get(https("/api/orders?id=1")).body()).startsWith("backend-api").contains("path=/api/orders");
         assertThat(get(https("/apiary")).body()).startsWith("backend-a");
+        // Caddy's path matcher ignores case, and so does the attribution of access entries.
+        assertThat(get(https("/API/x")).body()).startsWith("backend-api");
         var down = get(https("/down/x"));
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.body()).contains("No replica of " + APP);
@@ -215,7 +217,12 @@ class EdgeProxyTest {
             }
         });
         Thread.sleep(300);
+        var inFlight = client.sendAsync(HttpRequest.newBuilder(URI.create(https("/switch/slow"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(300);
         serve(routes(List.of(b)));
+        // A request in flight finishes on the configuration it started with.
+        assertThat(inFlight.get(10, TimeUnit.SECONDS).body()).startsWith("backend-a");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!served.containsKey("backend-b") && System.nanoTime() < deadline) Thread.sleep(20);
         Thread.sleep(300);

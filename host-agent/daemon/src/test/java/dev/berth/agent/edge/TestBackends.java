@@ -19,10 +19,17 @@ import java.util.Locale;
 final class TestBackends implements AutoCloseable {
     private final List<AutoCloseable> open = new ArrayList<>();
 
-    /** An HTTP server answering every request with its name, the path it saw and the X-Forwarded-* headers it got. */
+    /** An HTTP server answering every request (after 1.5 s for a path ending in /slow) with its name, the path it saw and the X-Forwarded-* headers it got. */
     String http(String name) throws IOException {
         var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.createContext("/", exchange -> {
+            if (exchange.getRequestURI().getPath().endsWith("/slow")) {
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             var h = exchange.getRequestHeaders();
             String body = name + "\npath=" + exchange.getRequestURI().getRawPath() + "\nxff=" + h.getFirst("X-Forwarded-For")
                     + "\nxfp=" + h.getFirst("X-Forwarded-Proto") + "\nxfh=" + h.getFirst("X-Forwarded-Host") + "\n";
