@@ -54,6 +54,7 @@ public final class EdgeService implements AutoCloseable {
     private int loadFailures;
     private long nextLoad;
     private List<String> reportedLeftOut = List.of();
+    private Optional<PrivateKey> currentKey = Optional.empty();
     private PrivateKey previousKey;
 
     private record Desired(long generation, EdgeAssignment edge) {
@@ -172,6 +173,11 @@ public final class EdgeService implements AutoCloseable {
         }
         var want = desired;
         var keyNow = key.get();
+        if (keyNow.isPresent() && !keyNow.equals(currentKey)) {
+            // Renewed: what the platform sealed before it learned the new key still opens with the old one.
+            currentKey.ifPresent(k -> previousKey = k);
+            currentKey = keyNow;
+        }
         var target = new Loaded(want.edge(), keyNow);
         if (target.equals(loaded)) {
             appliedGeneration = Math.max(appliedGeneration, want.generation());
@@ -195,7 +201,6 @@ public final class EdgeService implements AutoCloseable {
             return;
         }
         loadFailures = 0;
-        if (loaded != null && loaded.key().isPresent() && !loaded.key().equals(keyNow)) previousKey = loaded.key().get();
         loaded = target;
         served = routes;
         if (!leftOut.equals(reportedLeftOut)) leftOut.forEach(l -> log.println("berth-agent: edge: " + l));

@@ -54,6 +54,7 @@ class EdgeProxyTest {
     static EdgeService edge;
     static TestBackends backends;
     static KeyPair agentKey;
+    static volatile KeyPair currentKey;
     static TestCertificate certificate;
     static EdgeSettings settings;
     static HttpClient client;
@@ -66,6 +67,7 @@ class EdgeProxyTest {
     static void startEdge() throws Exception {
         EdgePrerequisites.require();
         agentKey = dev.berth.agent.peer.PeerIdentity.newKeyPair();
+        currentKey = agentKey;
         certificate = TestCertificate.make(HOST, state);
         backends = new TestBackends();
         a = backends.http("backend-a");
@@ -73,7 +75,7 @@ class EdgeProxyTest {
         api = backends.http("backend-api");
         settings = new EdgeSettings(new EdgeSettings.Listen("127.0.0.1", TestBackends.closedPort()),
                 new EdgeSettings.Listen("127.0.0.1", TestBackends.closedPort()), "edge.example.test");
-        edge = EdgeService.start(settings, state, CaddyProcess.DEFAULT_BINARY, () -> Optional.of(agentKey.getPrivate()),
+        edge = EdgeService.start(settings, state, CaddyProcess.DEFAULT_BINARY, () -> Optional.of(currentKey.getPrivate()),
                 new PrintStream(LOG, true, StandardCharsets.UTF_8), () -> { });
         var trust = TrustManagerFactory.getInstance("PKIX");
         trust.init(certificate.trustStore());
@@ -284,6 +286,24 @@ class EdgeProxyTest {
         serve(routes(List.of(a)));
         assertThat(edge.status().error()).isNull();
         assertThat(get(https("/")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRenewedAgentKeyStillOpensWhatWasSealedToTheOneBefore() throws Exception {
+        serve(routes(List.of(a)));
+        currentKey = dev.berth.agent.peer.PeerIdentity.newKeyPair();
+        try {
+            // The same edge part sealed to the old key, then to the new one: both serve the certificate.
+            serve(routes(List.of(a)));
+            assertThat(edge.status().error()).isNull();
+            assertThat(get(https("/")).statusCode()).isEqualTo(200);
+            serve(new EdgeAssignment(routes(List.of(a)), List.of(new EdgeCertificate(HOST, certificate.certificatePem(),
+                    SealedKey.seal(currentKey.getPublic(), certificate.keyPem().getBytes(StandardCharsets.US_ASCII), HOST))), List.of()));
+            assertThat(edge.status().error()).isNull();
+            assertThat(get(https("/")).statusCode()).isEqualTo(200);
+        } finally {
+            currentKey = agentKey;
+        }
     }
 
     @Test
