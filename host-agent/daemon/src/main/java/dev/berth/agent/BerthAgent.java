@@ -50,7 +50,11 @@ public final class BerthAgent {
               --dns IP (their DNS server, repeatable; default the host's, loopback ones left out),
               --peer-listen HOST:PORT (with --platform: where other agents' app connects reach this host's replicas),
               --peer-address HOST:PORT (where other agents reach that listener; sent in heartbeats; default
-              the --peer-listen address unless it is a wildcard)
+              the --peer-listen address unless it is a wildcard),
+              --edge (with --platform: this host is an edge; it runs Caddy (/usr/bin/caddy) for every route),
+              --edge-http ADDR:PORT and --edge-https ADDR:PORT (where it listens; default 0.0.0.0:80 and
+              0.0.0.0:443), --edge-address ADDR (what routed hosts' DNS should point to; default the
+              advertise address)
             run takes --rootfs DIR or --image REF; see the README for every run option""";
 
     private BerthAgent() {

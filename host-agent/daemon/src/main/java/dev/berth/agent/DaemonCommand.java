@@ -6,12 +6,15 @@ import dev.berth.agent.daemon.AgentOptions;
 import dev.berth.agent.daemon.AgentService;
 import dev.berth.agent.daemon.LogSource;
 import dev.berth.agent.daemon.SocketServer;
+import dev.berth.agent.edge.EdgeSettings;
 import dev.berth.agent.link.PlatformAddress;
 import dev.berth.agent.link.PlatformLink;
 import dev.berth.agent.peer.PeerClient;
+import dev.berth.agent.peer.PeerIdentity;
 import dev.berth.agent.peer.PeerServer;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.protocol.EdgeStatus;
 import dev.berth.agent.runtime.Runc;
 import dev.berth.agent.state.PortRange;
 import java.io.IOException;
@@ -35,11 +38,20 @@ final class DaemonCommand {
     /** The daemon's command line, parsed and checked. */
     record Options(String publishAddress, String advertiseAddress, PortRange portRange, List<String> insecureRegistries,
                    Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat,
-                   NetworkSettings network, String peerAddress, InetSocketAddress peerListen) {
+                   NetworkSettings network, String peerAddress, InetSocketAddress peerListen, Edge edge) {
         /** Never prints the join token. */
         @Override
         public String toString() {
             return "Options[publishAddress=" + publishAddress + ", platform=" + platform + "]";
+        }
+    }
+
+    /**
+     * {@code --edge} and where its proxy listens; {@code address} null means the advertise address.
+     */
+    record Edge(EdgeSettings.Listen http, EdgeSettings.Listen https, String address) {
+        EdgeSettings settings(String advertiseAddress) {
+            return new EdgeSettings(http, https, address != null ? address : advertiseAddress);
         }
     }
 
@@ -58,7 +70,17 @@ final class DaemonCommand {
         var dns = new ArrayList<InetAddress>();
         String peerAddress = null;
         InetSocketAddress peerListen = null;
+        boolean edge = false;
+        var edgeHttp = EdgeSettings.DEFAULT_HTTP;
+        var edgeHttps = EdgeSettings.DEFAULT_HTTPS;
+        String edgeAddress = null;
         for (int i = 0; i < args.size(); i += 2) {
+            if (args.get(i).equals("--edge")) {
+                // The one option without a value.
+                edge = true;
+                i--;
+                continue;
+            }
             if (i + 1 >= args.size()) throw new UsageException(args.get(i) + " needs a value");
             String value = args.get(i + 1);
             switch (args.get(i)) {
@@ -96,9 +118,18 @@ final class DaemonCommand {
                 case "--dns" -> dns.add(checked("--dns", () -> NetworkSettings.resolver(value)));
                 case "--peer-address" -> peerAddress = peerAddress(value);
                 case "--peer-listen" -> peerListen = checked("--peer-listen", () -> PeerServer.listenAddress(value));
+                case "--edge-http" -> edgeHttp = checked("--edge-http", () -> EdgeSettings.Listen.parse(value));
+                case "--edge-https" -> edgeHttps = checked("--edge-https", () -> EdgeSettings.Listen.parse(value));
+                case "--edge-address" -> {
+                    if (value.isBlank() || value.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+                        throw new UsageException("--edge-address needs a host name or address, not '" + value + "'");
+                    }
+                    edgeAddress = value;
+                }
                 default -> throw new UsageException("daemon takes --publish-address, --advertise-address, --port-range, "
                         + "--insecure-registry, --config, --platform, --join-token, --join-token-file, --heartbeat-seconds, "
-                        + "--container-subnet, --dns, --peer-address and --peer-listen, not " + args.get(i));
+                        + "--container-subnet, --dns, --peer-address, --peer-listen, --edge, --edge-http, --edge-https and "
+                        + "--edge-address, not " + args.get(i));
             }
         }
         if (joinToken != null && joinTokenFile != null) {
@@ -113,13 +144,23 @@ final class DaemonCommand {
         if (peerAddress == null && peerListen != null && !peerListen.getAddress().isAnyLocalAddress()) {
             peerAddress = hostAndPort(peerListen);
         }
+        boolean edgeOptions = !edgeHttp.equals(EdgeSettings.DEFAULT_HTTP) || !edgeHttps.equals(EdgeSettings.DEFAULT_HTTPS)
+                || edgeAddress != null;
+        if (edgeOptions && !edge) throw new UsageException("--edge-http, --edge-https and --edge-address need --edge");
+        if (edge && platform == null) {
+            throw new UsageException("--edge needs --platform URL: the platform sends the routes and certificates an edge serves");
+        }
+        if (edge && edgeHttp.equals(edgeHttps)) {
+            throw new UsageException("--edge-http and --edge-https must differ, both are " + edgeHttp);
+        }
         if (joinTokenFile != null) joinToken = readToken(joinTokenFile);
         if (platform != null && joinToken == null && !PlatformLink.hasCredential(state)) {
             throw new UsageException("--platform needs --join-token TOKEN the first time (or --join-token-file PATH): no credential in "
                     + PlatformLink.credentialFile(state) + "; ask a platform admin for a join token");
         }
         return new Options(publish, advertise, range, List.copyOf(insecure), config, configGiven, platform, joinToken,
-                Duration.ofSeconds(heartbeatSeconds), new NetworkSettings(subnet, dns), peerAddress, peerListen);
+                Duration.ofSeconds(heartbeatSeconds), new NetworkSettings(subnet, dns), peerAddress, peerListen,
+                edge ? new Edge(edgeHttp, edgeHttps, edgeAddress) : null);
     }
 
     /** {@code host:port} as other agents reach this one's peer listener: a host name or address and a port from 1 to 65535. */
@@ -188,6 +229,7 @@ final class DaemonCommand {
             var registries = AgentConfig.load(o.config(), o.configGiven()).registries(o.insecureRegistries());
             var options = AgentOptions.defaults().withPublishAddress(o.publishAddress(), o.advertiseAddress())
                     .withPortRange(o.portRange()).withRegistries(registries).withNetwork(o.network());
+            if (o.edge() != null) options = options.withEdge(o.edge().settings(options.advertiseAddress()));
             var agent = AgentService.open(state, Runc.DEFAULT_BINARY, options);
             var socket = new SocketServer(agent, state);
             var stopped = new CountDownLatch(1);
@@ -196,6 +238,8 @@ final class DaemonCommand {
             if (platformLink != null) {
                 // Replicas on other hosts are reached with this agent's platform certificate, renewed in place.
                 agent.remoteReplicas(new PeerClient(platformLink.peerCredentials()));
+                // Certificate keys arrive sealed to this agent's key, the one its platform certificate is for.
+                agent.edgeKey(() -> platformLink.peerCredentials().identity().map(PeerIdentity::key));
                 if (o.peerListen() != null) {
                     try {
                         peers = PeerServer.start(o.peerListen(), platformLink.peerCredentials(), agent::grants, agent::servingReplica,
@@ -245,6 +289,11 @@ final class DaemonCommand {
             @Override
             public String peerAddress() {
                 return peerAddress;
+            }
+
+            @Override
+            public EdgeStatus edge() {
+                return agent.edgeStatus();
             }
 
             @Override

@@ -47,10 +47,12 @@ class AgentArchitectureTest {
     @ArchTest
     static final ArchRule applyingAssignmentsHasPureCores = noClasses()
             .that().haveNameMatching("dev\\.berth\\.agent\\.(daemon\\.AssignmentPlan|daemon\\.HealthTracker|state\\.PortRange"
-                    + "|net\\.BackendPool|connect\\.RoundRobin|link\\.LogCursor)(\\$.*)?")
+                    + "|net\\.BackendPool|connect\\.RoundRobin|link\\.LogCursor"
+                    + "|edge\\.CaddyConfig|edge\\.EdgeChecks|edge\\.RouteTable|edge\\.AccessLog)(\\$.*)?")
             .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "java.net..", "java.nio.channels..")
             .orShould().callMethod(ProcessBuilder.class, "start")
-            .because("the plan, health counting, port choice, backend choice and log cursors are pure and table-tested");
+            .because("the plan, health counting, port choice, backend choice, log cursors and the edge's configuration, checks,"
+                    + " route matching and access entries are pure and table-tested");
 
     @ArchTest
     static final ArchRule agentPackagesAreFreeOfCycles = slices().matching("dev.berth.agent.(**)")
@@ -65,11 +67,19 @@ class AgentArchitectureTest {
             .and().doNotHaveFullyQualifiedName("dev.berth.agent.cni.CniPlugins")
             .and().doNotHaveFullyQualifiedName("dev.berth.agent.firewall.Nft")
             .and().doNotHaveFullyQualifiedName("dev.berth.agent.containernet.NetworkNamespaces")
+            .and().doNotHaveFullyQualifiedName("dev.berth.agent.edge.CaddyProcess")
             .should().callMethod(ProcessBuilder.class, "start")
             .orShould().callMethod(Runtime.class, "exec", String[].class)
             .orShould().callMethod(Runtime.class, "exec", String.class)
             .because("only Runc knows runc's binary and --root and starts it (VolumeManager runs mkfs and mount helpers,"
-                    + " CniPlugins the CNI plugins, Nft nft, NetworkNamespaces unshare)");
+                    + " CniPlugins the CNI plugins, Nft nft, NetworkNamespaces unshare, CaddyProcess caddy)");
+
+    @ArchTest
+    static final ArchRule onlyTheDaemonDrivesTheEdge = noClasses()
+            .that().resideInAPackage("dev.berth.agent.edge..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.berth.agent.daemon..", "dev.berth.agent.link..",
+                    "dev.berth.agent.peer..", "dev.berth.agent.connect..", "dev.berth.agent.firewall..")
+            .because("the edge gets its assignment, key and status hook from AgentService; it knows no other agent package");
 
     @ArchTest
     static final ArchRule theApplierSeesOnlyPlatformContainers = noClasses()

@@ -1,6 +1,7 @@
 package dev.berth.agent.daemon;
 
 import dev.berth.agent.containernet.NetworkSettings;
+import dev.berth.agent.edge.EdgeSettings;
 import dev.berth.agent.state.PortRange;
 import dev.berth.registry.RegistryConfig;
 import java.io.IOException;
@@ -20,9 +21,10 @@ import java.util.Objects;
  *                         publish address, or this host's name when publishing on a wildcard address
  * @param stopGrace the drain bound and the SIGTERM grace period of a container being removed
  * @param network the subnet and DNS servers of containers that ask for a network
+ * @param edge where this host's edge proxy listens ({@code --edge}); null when the host is no edge
  */
 public record AgentOptions(String publishAddress, String advertiseAddress, PortRange portRange, RegistryConfig registries,
-                           Duration stopGrace, NetworkSettings network) {
+                           Duration stopGrace, NetworkSettings network, EdgeSettings edge) {
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
 
     public AgentOptions {
@@ -39,27 +41,32 @@ public record AgentOptions(String publishAddress, String advertiseAddress, PortR
 
     /** Every address, this host's name advertised, ports 20000-29999, default registries, 10 s grace, the default subnet. */
     public static AgentOptions defaults() {
-        return new AgentOptions("0.0.0.0", null, null, null, null, null);
+        return new AgentOptions("0.0.0.0", null, null, null, null, null, null);
     }
 
     public AgentOptions withPublishAddress(String address, String advertise) {
-        return new AgentOptions(address, advertise, portRange, registries, stopGrace, network);
+        return new AgentOptions(address, advertise, portRange, registries, stopGrace, network, edge);
     }
 
     public AgentOptions withPortRange(PortRange range) {
-        return new AgentOptions(publishAddress, advertiseAddress, range, registries, stopGrace, network);
+        return new AgentOptions(publishAddress, advertiseAddress, range, registries, stopGrace, network, edge);
     }
 
     public AgentOptions withRegistries(RegistryConfig config) {
-        return new AgentOptions(publishAddress, advertiseAddress, portRange, config, stopGrace, network);
+        return new AgentOptions(publishAddress, advertiseAddress, portRange, config, stopGrace, network, edge);
     }
 
     public AgentOptions withStopGrace(Duration grace) {
-        return new AgentOptions(publishAddress, advertiseAddress, portRange, registries, grace, network);
+        return new AgentOptions(publishAddress, advertiseAddress, portRange, registries, grace, network, edge);
     }
 
     public AgentOptions withNetwork(NetworkSettings settings) {
-        return new AgentOptions(publishAddress, advertiseAddress, portRange, registries, stopGrace, settings);
+        return new AgentOptions(publishAddress, advertiseAddress, portRange, registries, stopGrace, settings, edge);
+    }
+
+    /** An edge host: its proxy listens where {@code settings} say. */
+    public AgentOptions withEdge(EdgeSettings settings) {
+        return new AgentOptions(publishAddress, advertiseAddress, portRange, registries, stopGrace, network, settings);
     }
 
     /** This host's name: what the resolver says, else /etc/hostname, else "localhost". */

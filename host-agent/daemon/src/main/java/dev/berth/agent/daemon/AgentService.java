@@ -8,6 +8,8 @@ import dev.berth.agent.connect.Connects;
 import dev.berth.agent.connect.NoPeerLink;
 import dev.berth.agent.connect.RemoteReplicas;
 import dev.berth.agent.containernet.ContainerNetwork;
+import dev.berth.agent.edge.AppTraffic;
+import dev.berth.agent.edge.EdgeService;
 import dev.berth.agent.image.ImageService;
 import dev.berth.agent.inspect.IsolationReport;
 import dev.berth.agent.peer.PeerServer;
@@ -15,6 +17,7 @@ import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ConnectGrant;
 import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.protocol.EdgeStatus;
 import dev.berth.agent.refusal.RefusalLog;
 import dev.berth.agent.refusal.RefusalReadings;
 import dev.berth.agent.runtime.ExitStatus;
@@ -27,12 +30,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The agent's operations, the Java API the CLI (through the daemon's socket) and the platform link
@@ -57,6 +62,8 @@ public final class AgentService implements AutoCloseable {
     private final RefusalReadings refusals;
     private final ConnectedContainers connected;
     private volatile List<ConnectGrant> grants = List.of();
+    private EdgeService edge;
+    private volatile Supplier<Optional<PrivateKey>> edgeKey = Optional::empty;
 
     private AgentService(HeldContainers containers, AssignmentApplier assignments, Supervisor supervisor,
                          ContainerLauncher launcher, PublishedPorts ports, IsolationReports isolation, ImageService images,
@@ -140,6 +147,10 @@ public final class AgentService implements AutoCloseable {
         changes.listen(connects::wake);
         supervisor.start();
         connects.start();
+        if (options.edge() != null) {
+            service.edge = EdgeService.start(options.edge(), stateDir, () -> service.edgeKey.get(), System.err,
+                    changes);
+        }
         return service;
     }
 
@@ -159,8 +170,25 @@ public final class AgentService implements AutoCloseable {
     /** Converges on the platform's assignment in the background; returns at once. */
     public void apply(Assignment assignment) {
         grants = assignment.grants();
+        // An agent without --edge ignores the edge part entirely.
+        if (edge != null) edge.assigned(assignment.generation(), assignment.edge());
         connects.assigned(assignment);
         assignments.apply(assignment);
+    }
+
+    /** Certificate keys an edge receives are sealed to the key {@code key} gives (the platform link's, renewed in place). */
+    public void edgeKey(Supplier<Optional<PrivateKey>> key) {
+        edgeKey = key;
+    }
+
+    /** The edge proxy's state for heartbeats; null when this agent runs without {@code --edge}. */
+    public EdgeStatus edgeStatus() {
+        return edge == null ? null : edge.status();
+    }
+
+    /** What the edge saw of each app's requests; empty without {@code --edge}. */
+    public Optional<AppTraffic> edgeTraffic() {
+        return Optional.ofNullable(edge).map(EdgeService::traffic);
     }
 
     /** Replicas on other hosts are reached through {@code replicas} (the peer link) from now on. */
@@ -315,9 +343,13 @@ public final class AgentService implements AutoCloseable {
         });
     }
 
-    /** Stops applying and supervising and closes ports; containers keep running, to be adopted by the next agent. */
+    /**
+     * Stops applying and supervising, closes ports and stops the edge proxy; containers keep
+     * running, to be adopted by the next agent.
+     */
     @Override
     public void close() {
+        if (edge != null) edge.close();
         connects.close();
         assignments.close();
         supervisor.close();

@@ -54,7 +54,8 @@ final class Heartbeats implements Runnable {
 
     private void beat() throws InterruptedException {
         try {
-            var heartbeat = new Heartbeat(Heartbeat.VERSION, Joining.hostCapacity(), containers(), agent.peerAddress());
+            var heartbeat = new Heartbeat(Heartbeat.VERSION, Joining.hostCapacity(), containers(), agent.peerAddress(),
+                    agent.edge());
             var response = calls.post("agent/v1/heartbeat", heartbeat);
             int status = response.statusCode();
             if (status / 100 == 2) {

@@ -61,6 +61,11 @@ public final class PlatformLink implements AutoCloseable {
         default String peerAddress() {
             return null;
         }
+
+        /** The edge proxy's state, for heartbeats; null when this agent runs without {@code --edge}. */
+        default dev.berth.agent.protocol.EdgeStatus edge() {
+            return null;
+        }
     }
 
     /**

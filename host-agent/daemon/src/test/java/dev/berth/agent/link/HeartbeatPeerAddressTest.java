@@ -3,6 +3,7 @@ package dev.berth.agent.link;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.agent.Await;
+import dev.berth.agent.protocol.EdgeStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Heartbeats carry the agent's peer address when it has one, and none when it has not. */
+/** Heartbeats carry the agent's peer address and edge status when it has them, and none when it has not. */
 class HeartbeatPeerAddressTest {
     private static final PlatformLink.Timing FAST = new PlatformLink.Timing(Duration.ofMillis(100), Duration.ofMillis(50), 1,
             Duration.ofMillis(50));
@@ -21,28 +22,8 @@ class HeartbeatPeerAddressTest {
 
     @Test
     void heartbeatsReportThePeerAddress() throws Exception {
-        var recording = new RecordingAgent();
-        var agent = new PlatformLink.Agent() {
-            @Override
-            public java.util.List<dev.berth.agent.protocol.ContainerStatus> statuses() {
-                return recording.statuses();
-            }
-
-            @Override
-            public void apply(dev.berth.agent.protocol.Assignment assignment) {
-                recording.apply(assignment);
-            }
-
-            @Override
-            public java.util.List<dev.berth.agent.daemon.LogSource> platformLogs() {
-                return recording.platformLogs();
-            }
-
-            @Override
-            public String peerAddress() {
-                return "203.0.113.11:7443";
-            }
-        };
+        var agent = new RecordingAgent();
+        agent.peerAddress = "203.0.113.11:7443";
         try (var platform = new StandInPlatform();
              var link = PlatformLink.join(platform.uri(), state, "berth-join_tokentokentoken", FAST, log)) {
             link.start(agent);
@@ -53,13 +34,30 @@ class HeartbeatPeerAddressTest {
     }
 
     @Test
-    void anAgentWithoutPeersReportsNone() throws Exception {
+    void heartbeatsReportTheEdge() throws Exception {
+        var status = new EdgeStatus("203.0.113.20", 7, "Caddy refused the configuration (HTTP 400): x");
+        var agent = new RecordingAgent();
+        agent.edge = status;
+        try (var platform = new StandInPlatform();
+             var link = PlatformLink.join(platform.uri(), state, "berth-join_tokentokentoken", FAST, log)) {
+            link.start(agent);
+            Await.until(() -> !platform.heartbeats.isEmpty());
+            link.close();
+            assertThat(platform.heartbeats).allSatisfy(h -> assertThat(h.edge()).isEqualTo(status));
+        }
+    }
+
+    @Test
+    void anAgentWithoutPeersOrEdgeReportsNone() throws Exception {
         try (var platform = new StandInPlatform();
              var link = PlatformLink.join(platform.uri(), state, "berth-join_tokentokentoken", FAST, log)) {
             link.start(new RecordingAgent());
             Await.until(() -> !platform.heartbeats.isEmpty());
             link.close();
-            assertThat(platform.heartbeats).allSatisfy(h -> assertThat(h.peerAddress()).isNull());
+            assertThat(platform.heartbeats).allSatisfy(h -> {
+                assertThat(h.peerAddress()).isNull();
+                assertThat(h.edge()).isNull();
+            });
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.berth.agent.link;
 import dev.berth.agent.daemon.LogSource;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerStatus;
+import dev.berth.agent.protocol.EdgeStatus;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -11,6 +12,8 @@ final class RecordingAgent implements PlatformLink.Agent {
     final List<Assignment> applied = new CopyOnWriteArrayList<>();
     volatile List<ContainerStatus> statuses = List.of();
     volatile List<LogSource> logs = List.of();
+    volatile String peerAddress;
+    volatile EdgeStatus edge;
 
     @Override
     public List<ContainerStatus> statuses() {
@@ -25,5 +28,15 @@ final class RecordingAgent implements PlatformLink.Agent {
     @Override
     public List<LogSource> platformLogs() {
         return logs;
+    }
+
+    @Override
+    public String peerAddress() {
+        return peerAddress;
+    }
+
+    @Override
+    public EdgeStatus edge() {
+        return edge;
     }
 }
