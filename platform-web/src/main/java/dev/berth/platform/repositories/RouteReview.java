@@ -83,6 +83,6 @@ final class RouteReview {
         var held = Stream.concat(team.domains().stream().map(DomainPattern::text),
                 team.apps().domain().map(d -> "*." + team.team() + "." + d).stream()).collect(Collectors.joining(", "));
         return where + ".host " + host + " is not among team " + team.team() + "'s domains ("
-                + (held.isEmpty() ? "it holds none" : held) + "); a platform admin adds domains under Teams → Domains";
+                + (held.isEmpty() ? "it holds none" : held) + "); a platform admin adds domains on the Domains page";
     }
 }

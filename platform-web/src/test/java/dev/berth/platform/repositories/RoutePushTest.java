@@ -106,7 +106,7 @@ class RoutePushTest extends PlatformTest {
         assertThat(refused.exit()).isNotZero();
         assertThat(refused.out()).contains("remote: berth.yaml:8:14: app 'own': routes[0].host www.routeother.example is not"
                         + " among team routeshop's domains (*.routeshop.example, routeshop.example); a platform admin adds"
-                        + " domains under Teams → Domains")
+                        + " domains on the Domains page")
                 .contains("[remote rejected] HEAD -> main (invalid berth.yaml)");
         assertThat(claims.ofTeam(TEAM)).noneMatch(c -> c.app().equals("own"));
 

@@ -26,7 +26,7 @@ class RouteReviewTest {
     private static final RouteReview.Team SHOP = new RouteReview.Team("shop",
             List.of(DomainPattern.parse("*.shop.example.org"), DomainPattern.parse("shop.example.com")), APPS);
     private static final String NOT_OURS = " is not among team shop's domains (*.shop.example.org, shop.example.com,"
-            + " *.shop.apps.example.com); a platform admin adds domains under Teams → Domains";
+            + " *.shop.apps.example.com); a platform admin adds domains on the Domains page";
 
     private static Definition web(String host, String path) {
         String yaml = """
@@ -82,7 +82,7 @@ class RouteReviewTest {
         var bare = new RouteReview.Team("shop", List.of(), new AppsDomain(null));
         assertThat(RouteReview.problems("berth.yaml", web("shop.example.com", "/"), bare, Map.of())).containsExactly(
                 "berth.yaml:8:9: app 'web': routes[0].host shop.example.com is not among team shop's domains (it holds none);"
-                        + " a platform admin adds domains under Teams → Domains");
+                        + " a platform admin adds domains on the Domains page");
     }
 
     @Test
