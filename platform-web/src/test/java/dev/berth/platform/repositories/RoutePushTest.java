@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.Api;
 import dev.berth.platform.PlatformTest;
-import dev.berth.registry.TestRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +27,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 class RoutePushTest extends PlatformTest {
     private static final String TEAM = "routeshop";
     private static final String OTHER = "routeother";
-    private static final String PASSWORD = "a-long-enough-password";
 
     @LocalServerPort
     int port;
@@ -41,63 +37,40 @@ class RoutePushTest extends PlatformTest {
     @Autowired
     TransactionTemplate tx;
 
+    private TeamPushes pushes;
     private Api root;
-    private String rootToken;
     private String deployerToken;
-    private TestRegistry registry;
-    private Path work;
-    private String image;
 
     @BeforeAll
     void setUp() throws Exception {
-        var images = RegistryWithImage.start("berth-route-push", "acme/route:1");
-        registry = images.registry();
-        work = images.work();
-        image = images.image();
-        rootToken = Api.at(port).tokenFor("admin", ADMIN_PASSWORD);
-        root = Api.at(port).bearer(rootToken);
-        for (String team : List.of(TEAM, OTHER)) assertThat(root.post("/api/v1/teams", Map.of("name", team)).status()).isEqualTo(201);
-        root.post("/api/v1/users", Map.of("username", "route-deployer", "password", PASSWORD));
-        root.post("/api/v1/teams/" + TEAM + "/members", Map.of("username", "route-deployer", "role", "DEPLOYER"));
-        deployerToken = Api.at(port).tokenFor("route-deployer", PASSWORD);
+        pushes = TeamPushes.start(port, "berth-route-push", "acme/route:1", List.of(TEAM, OTHER));
+        root = pushes.root;
+        deployerToken = pushes.member(TEAM, "route-deployer", "DEPLOYER");
         assertThat(domains(TEAM, "*.routeshop.example", "routeshop.example").status()).isEqualTo(200);
         assertThat(domains(OTHER, "*.routeother.example").status()).isEqualTo(200);
     }
 
     @AfterAll
     void tearDown() throws Exception {
-        if (registry != null) registry.close();
-        if (work != null) TestRegistry.deleteTree(work);
+        if (pushes != null) pushes.close();
     }
 
     private Api.Response domains(String team, String... patterns) {
         return root.put("/api/v1/teams/" + team + "/domains", Map.of("domains", List.of(patterns)));
     }
 
-    /** Creates the repository if needed, commits one app with {@code routes} (YAML flow list) and pushes it. */
+    /** Commits one app with {@code routes} (a YAML flow list) as the repository's berth.yaml and pushes it. */
     private GitCli.Result push(String team, String repository, String app, String routes) throws Exception {
-        root.post("/api/v1/teams/" + team + "/repositories", Map.of("name", repository));
-        var git = new GitCli(work);
-        Path dir = work.resolve(team + "-" + repository);
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            git.ok(dir, "init", "-q");
-        }
-        Files.writeString(dir.resolve("berth.yaml"), """
-                apiVersion: berth/v1
-                apps:
+        String apps = """
                   %s:
                     image: %s
                     replicas: 0
                     ports: [{name: http, port: 8080, publish: true}]
                     health: {tcp: {port: http}}
                     routes: %s
-                """.formatted(app, image, routes));
-        git.ok(dir, "add", "berth.yaml");
-        git.ok(dir, "commit", "-q", "--allow-empty", "-m", "deploy " + routes.hashCode());
-        String user = team.equals(TEAM) ? "route-deployer:" + deployerToken : "admin:" + rootToken;
-        return git.run(dir, "push", "http://" + user + "@127.0.0.1:" + port + "/git/" + team + "/" + repository + ".git",
-                "HEAD:refs/heads/main");
+                """.formatted(app, pushes.image, routes);
+        return team.equals(TEAM) ? pushes.push(team, repository, "route-deployer", deployerToken, apps)
+                : pushes.push(team, repository, "admin", pushes.rootToken, apps);
     }
 
     @Test
