@@ -15,6 +15,13 @@ import org.springframework.stereotype.Service;
  * ({@link dev.berth.platform.domains.AppsDomain#defaultRoute}), and an explicit route of the app to
  * its own default host and the same path wins over it.
  *
+ * <p>A claim says what the repository's newest revision declares, checked against the team's
+ * domains when it was recorded: one whose domain an admin has since taken from the team stays
+ * until the repository's next revision, so the edge checks ownership again
+ * ({@link dev.berth.platform.domains.TeamDomainLookup}). A push reserves its claims before its refs
+ * move; should a ref then fail to move, the reservation stands until the repository's next
+ * recorded revision replaces it.
+ *
  * <p>Reads here carry no access checks: they are for the platform's own parts (the edge builder),
  * not for callers.
  */
