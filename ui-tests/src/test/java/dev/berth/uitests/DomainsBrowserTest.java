@@ -11,7 +11,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 /**
  * A platform admin gives a team created through the API its domains from the Domains page, opened
  * from the navigation: the empty state first, then an added wildcard, then a pattern overlapping
- * another team's refused on the field while the stored list stays as it was; a member then reads
+ * another team's refused on the field while the stored list stays as it was, then a host added and
+ * removed; a member then reads
  * the list without the form. Screenshots land in target/screenshots/domains.
  */
 class DomainsBrowserTest {
@@ -71,6 +72,15 @@ class DomainsBrowserTest {
                     + " holds; a host belongs to one team");
             assertThat(stored()).isEqualTo("[*.shop.example.com]");
             fixture.browser.screenshot("domains-overlap-refused");
+
+            // Added and removed again: the row and the stored entry go.
+            fixture.browser.type(By.cssSelector("#domain-pattern input"), "shop.example.net");
+            fixture.browser.click(By.id("add-domain"));
+            fixture.browser.waitForRow("domains-grid", 0, "shop.example.net");
+            assertThat(stored()).isEqualTo("[*.shop.example.com, shop.example.net]");
+            fixture.browser.click(By.id("remove-shop.example.net"));
+            fixture.browser.wait.until(d -> fixture.browser.gridRows("domains-grid").stream().noneMatch(r -> r.get(0).equals("shop.example.net")));
+            assertThat(stored()).isEqualTo("[*.shop.example.com]");
 
             // A member reads the list, without the form.
             fixture.cluster.api("POST", "/api/v1/users", "{\"username\":\"shop-viewer\",\"password\":\"" + VIEWER_PASSWORD + "\"}", 201);
