@@ -62,7 +62,7 @@ final class AppReader {
         if (app.get("health") == null) ports.publishedNeedHealth();
         connectTargets.declare(name.text(), ports.declaredNames());
         Network network = new NetworkReader(v).read(app, portList, connectTargets);
-        List<Route> routeList = routes.read(name.text(), app.get("routes"), ports.declaredNames());
+        List<Route> routeList = routes.read(name.text(), app.get("routes"), ports.declaredNames(), portList);
         var mounts = new MountsReader(v, limits);
         List<Volume> volumes = mounts.volumes(app.get("volumes"));
         List<Tmpfs> tmpfs = mounts.tmpfs(app.get("tmpfs"));

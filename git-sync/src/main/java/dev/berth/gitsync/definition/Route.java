@@ -8,7 +8,7 @@ package dev.berth.gitsync.definition;
  * still point at the line, as {@link Network.Connect} does.
  *
  * @param host a lower-case DNS name of at least two labels, without a trailing dot or a port
- * @param port the name of a port the same app declares under {@code ports}
+ * @param port the name of a port the same app declares under {@code ports} and publishes
  * @param path starts with {@code /}; no trailing {@code /} unless it is {@code /} itself (default)
  */
 public record Route(String host, String port, String path, int line, int column) {

@@ -30,8 +30,9 @@ final class RoutesReader {
 
     /**
      * @param portNames the app's port names; null when some could not be read (already reported)
+     * @param ports     the ports that were read whole, to tell whether a route's port is published
      */
-    List<Route> read(String app, YamlNode node, SequencedSet<String> portNames) {
+    List<Route> read(String app, YamlNode node, SequencedSet<String> portNames, List<Port> ports) {
         var out = new ArrayList<Route>();
         var list = node == null ? null : v.list(node, "routes");
         if (list == null) return out;
@@ -46,7 +47,7 @@ final class RoutesReader {
             Mapping m = v.entry(item, where, KEYS, List.of("host", "port"));
             if (m == null) continue;
             String host = m.get("host") == null ? null : checked(m.get("host"), where + ".host", true);
-            String port = m.get("port") == null ? null : port(m.get("port"), where + ".port", portNames);
+            String port = m.get("port") == null ? null : port(m.get("port"), where + ".port", portNames, ports);
             String path = m.get("path") == null ? "/" : checked(m.get("path"), where + ".path", false);
             if (host == null || port == null || path == null) continue;
             path = RouteText.normalPath(path);
@@ -72,16 +73,30 @@ final class RoutesReader {
         return null;
     }
 
-    private String port(YamlNode node, String what, SequencedSet<String> portNames) {
+    private String port(YamlNode node, String what, SequencedSet<String> portNames, List<Port> ports) {
         if (node instanceof Scalar s && s.kind() == Kind.INT) {
             v.problems.add(node.pos(), what + " " + YamlReader.clip(s.text())
                     + " is a number; name one of this app's ports as declared under ports:");
             return null;
         }
         String name = v.string(node, what);
-        if (name == null || portNames == null || portNames.contains(name)) return name;
+        if (name == null || portNames == null) return name;
+        if (portNames.contains(name)) return published(node, what, name, ports);
         v.problems.add(node.pos(), what + " '" + YamlReader.clip(name) + "' is not one of this app's ports"
                 + (portNames.isEmpty() ? " (it declares none under ports:)" : " (" + String.join(", ", portNames) + ")"));
+        return null;
+    }
+
+    /**
+     * The edge reaches replicas only through their published ports, and a published port needs a
+     * health check, so routed traffic only ever reaches replicas that passed theirs. A port whose
+     * publish value could not be read is missing from {@code ports} and was reported already.
+     */
+    private String published(YamlNode node, String what, String name, List<Port> ports) {
+        boolean unpublished = ports.stream().anyMatch(p -> p.name().equals(name) && !p.publish());
+        if (!unpublished) return name;
+        v.problems.add(node.pos(), what + " " + name + " is not published; the edge reaches apps through"
+                + " published ports: add publish: true to port " + name);
         return null;
     }
 }

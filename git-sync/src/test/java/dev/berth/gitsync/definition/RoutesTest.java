@@ -16,16 +16,23 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The key {@code routes}. {@link #web} gives app {@code a} the ports {@code http} and {@code admin}
- * on line 5, then the given lines from line 6, column 5; {@link #host} and {@link #path} write one
+ * The key {@code routes}. {@link #web} gives app {@code a} the published ports {@code http} and
+ * {@code admin} on line 5, then the given lines from line 6, column 5, then a health check; {@link #host} and {@link #path} write one
  * route in block style, its host value at 7:15 and its path value at 8:15.
  */
 class RoutesTest {
-    private static final String PORTS = "ports: [{name: http, port: 8080}, {name: admin, port: 9090}]\n";
+    private static final String PORTS = "ports: [{name: http, port: 8080, publish: true}, {name: admin, port: 9090, publish: true}]\n";
+    private static final String HEALTH = "\nhealth: {tcp: {port: http}}";
+    /** Like {@link #PORTS}, but {@code admin} is not published. */
+    private static final String ADMIN_UNPUBLISHED = "ports: [{name: http, port: 8080, publish: true}, {name: admin, port: 9090}]\n";
     private static final String LABEL = "; labels are letters, digits and '-', not first or last";
 
     static String web(String body) {
-        return app(PORTS + body);
+        return app(PORTS + body + HEALTH);
+    }
+
+    private static String adminUnpublished(String body) {
+        return app(ADMIN_UNPUBLISHED + body + HEALTH);
     }
 
     private static String quoted(String s) {
@@ -65,7 +72,9 @@ class RoutesTest {
                                 new Route("www.shop.example.com", "http", "/", 6, 106))),
                 Arguments.of("digits, hyphens and punycode", host("xn--bcher-kva.2-shop.example"),
                         List.of(new Route("xn--bcher-kva.2-shop.example", "http", "/", 7, 9))),
-                Arguments.of("labels of 63, a name of 253", host(host253), List.of(new Route(host253, "http", "/", 7, 9))));
+                Arguments.of("labels of 63, a name of 253", host(host253), List.of(new Route(host253, "http", "/", 7, 9))),
+                Arguments.of("a published port beside an unpublished one", adminUnpublished("routes: [{host: shop.example.com, port: http}]"),
+                        List.of(new Route("shop.example.com", "http", "/", 6, 14))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -151,6 +160,16 @@ class RoutesTest {
                         "6:45: routes[0].port 8080 is a number; name one of this app's ports as declared under ports:"),
                 Arguments.of("the app has no ports", app("routes: [{host: shop.example.com, port: http}]"),
                         "5:45: routes[0].port 'http' is not one of this app's ports (it declares none under ports:)"),
+                Arguments.of("port not published", adminUnpublished("routes: [{host: shop.example.com, port: admin}]"),
+                        "6:45: routes[0].port admin is not published; the edge reaches apps through published ports:"
+                                + " add publish: true to port admin"),
+                Arguments.of("port not published, block style", adminUnpublished("routes:\n  - host: shop.example.com\n    path: /admin\n"
+                                + "    port: admin\n  - {host: shop.example.com, port: http}"),
+                        "9:15: routes[0].port admin is not published; the edge reaches apps through published ports:"
+                                + " add publish: true to port admin"),
+                Arguments.of("publish unreadable: reported once, at publish", app("ports: [{name: http, port: 8080, publish: maybe}]\n"
+                                + "routes: [{host: shop.example.com, port: http}]\nhealth: {exec: {command: [\"true\"]}}"),
+                        "5:47: ports[0].publish must be true or false, not 'maybe'"),
                 Arguments.of("each bad entry reported", web("routes: [{host: A.com, port: http}, {host: b.com, port: x}]"),
                         "6:21: routes[0].host 'A.com' must be written in lower case: a.com\n"
                                 + "6:61: routes[1].port 'x' is not one of this app's ports (http, admin)"),
@@ -162,11 +181,12 @@ class RoutesTest {
                 Arguments.of("same host and path in two apps", web("routes: [{host: shop.example.com, port: http}]") + """
                           b:
                             image: busybox
-                            ports: [{name: web, port: 80}]
+                            ports: [{name: web, port: 80, publish: true}]
+                            health: {tcp: {port: web}}
                             routes:
                               - {host: www.example.com, port: web}
                               - {host: shop.example.com, port: web}
-                        """, "12:9: routes[1] routes shop.example.com/ again; app a at line 6, column 14 already does,"
+                        """, "14:9: routes[1] routes shop.example.com/ again; app a at line 6, column 14 already does,"
                         + " and one host and path go to one app and port"),
                 Arguments.of("33 routes", web("routes: [" + IntStream.range(0, 33).mapToObj(i -> "{host: s" + i + ".example.com, port: http}")
                         .collect(Collectors.joining(", ")) + "]"), "6:13: routes has 33 entries; at most 32 per app (the maximum on this Berth)"));
@@ -181,15 +201,17 @@ class RoutesTest {
     @Test
     void routesOfSeveralAppsAreKeptPerApp() {
         String yaml = HEAD + """
-                    ports: [{name: http, port: 8080}]
+                    ports: [{name: http, port: 8080, publish: true}]
                     routes: [{host: shop.example.com, port: http, path: /}]
+                    health: {tcp: {port: http}}
                   api:
                     image: busybox
-                    ports: [{name: http, port: 8080}]
+                    ports: [{name: http, port: 8080, publish: true}]
                     routes: [{host: shop.example.com, port: http, path: /api}]
+                    health: {tcp: {port: http}}
                 """;
         assertThat(routes(yaml, 0)).containsExactly(new Route("shop.example.com", "http", "/", 6, 14));
-        assertThat(routes(yaml, 1)).containsExactly(new Route("shop.example.com", "http", "/api", 10, 14));
+        assertThat(routes(yaml, 1)).containsExactly(new Route("shop.example.com", "http", "/api", 11, 14));
     }
 
     @Test

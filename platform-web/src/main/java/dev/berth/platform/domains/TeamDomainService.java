@@ -30,8 +30,11 @@ public class TeamDomainService {
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final AppsDomain apps;
 
-    public TeamDomainService(TeamDomainStore store, TeamLookup teams, AuditLog audit, TransactionTemplate tx, Clock clock) {
+    public TeamDomainService(TeamDomainStore store, TeamLookup teams, AuditLog audit, TransactionTemplate tx, Clock clock,
+                             AppsDomain apps) {
+        this.apps = apps;
         this.store = store;
         this.teams = teams;
         this.audit = audit;
@@ -56,6 +59,10 @@ public class TeamDomainService {
         AccessPolicy.require(caller, Permission.MANAGE_DOMAINS, team);
         long teamId = teams.idOf(team);
         List<DomainPattern> wanted = DomainPattern.parseAll(patterns);
+        for (int i = 0; i < wanted.size(); i++) {
+            String problem = apps.patternProblem(wanted.get(i));
+            if (problem != null) throw new Problem.Invalid("domains[" + i + "] '" + wanted.get(i).text() + "' " + problem);
+        }
         // The database keeps microseconds; the answer says what a later read will say.
         var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         record Change(List<TeamDomain> before, List<TeamDomain> after) {

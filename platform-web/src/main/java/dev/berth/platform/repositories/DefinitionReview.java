@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
+import dev.berth.platform.domains.AppsDomain;
+import dev.berth.platform.domains.TeamDomainLookup;
 import dev.berth.platform.egress.EgressAllowLookup;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
@@ -40,9 +42,16 @@ public class DefinitionReview {
     private final ApplicationEventPublisher events;
     private final AuditLog auditLog;
     private final EgressAllowLookup egress;
+    private final Routes routes;
+
+    /** What the route checks read: the team's domains, the apps domain, and the claims. */
+    record Routes(TeamDomainLookup domains, AppsDomain apps, RouteClaims claims) {
+    }
 
     public DefinitionReview(RepositoryStore store, ImageResolver images, TransactionTemplate tx, Clock clock,
-                            ApplicationEventPublisher events, AuditLog auditLog, EgressAllowLookup egress) {
+                            ApplicationEventPublisher events, AuditLog auditLog, EgressAllowLookup egress,
+                            TeamDomainLookup domains, AppsDomain apps, RouteClaims claims) {
+        this.routes = new Routes(domains, apps, claims);
         this.auditLog = auditLog;
         this.egress = egress;
         this.store = store;
@@ -91,6 +100,10 @@ public class DefinitionReview {
             }
         });
         if (NetworkReview.declaresNetwork(definition)) problems.addAll(NetworkReview.problems(file, definition, team(repo, definition)));
+        var hostPaths = RouteReview.hostPaths(definition);
+        if (!hostPaths.isEmpty()) {
+            problems.addAll(RouteReview.problems(file, definition, routeTeam(repo), routes.claims().heldElsewhere(repo.id(), hostPaths)));
+        }
         var pinned = new ArrayList<Revision.PinnedImage>();
         for (AppDefinition app : definition.apps()) {
             try {
@@ -112,19 +125,49 @@ public class DefinitionReview {
         return new NetworkReview.Team(repo.team(), egress.rangesOf(repo.teamId()), elsewhere);
     }
 
+    private RouteReview.Team routeTeam(RepositoryStore.Row repo) {
+        return new RouteReview.Team(repo.team(), routes.domains().patternsOf(repo.teamId()), routes.apps());
+    }
+
     /**
-     * Records a revision that passed, and claims its apps for the repository; returns its id.
+     * Takes the routes of a definition that passed for its repository before a push's refs move,
+     * so that of two pushes racing for one host and path exactly one wins; the revision's
+     * recording takes them again. Returns {@code passed}, or why another repository was first.
+     */
+    public Outcome reserveRoutes(RepositoryStore.Row repo, Passed passed) {
+        var claims = RouteReview.claims(passed.definition());
+        if (claims.isEmpty()) return passed;
+        var taken = tx.execute(s -> routes.claims().replace(repo.teamId(), repo.id(), claims));
+        if (taken.isEmpty()) return passed;
+        return new Failed("route taken", RouteReview.problems(repo.definitionPath(), passed.definition(), routeTeam(repo), taken));
+    }
+
+    /** A route another repository took between the review and the recording; nothing was recorded. */
+    public static final class RouteTaken extends RuntimeException {
+        RouteTaken(List<String> messages) {
+            super(String.join("\n", messages));
+        }
+    }
+
+    /**
+     * Records a revision that passed, and claims its apps and routes for the repository (releasing
+     * routes it no longer declares); returns its id.
      * {@link RevisionRecorded} is published inside the same transaction.
      *
      * @param by what {@code pushed_by} says: the pusher's name, or {@code sync:TRIGGER}
      * @param actor who the audit log names for what the revision sets off
      * @param audit the event that records the push or sync, given the revision's id; appended once
      *              the revision is committed, before anything its listeners audit
+     * @throws RouteTaken when another repository took one of its routes since the review
      */
     public long record(RepositoryStore.Row repo, PushedCommit commit, String branch, String by, AuditEvent.Actor actor,
                        Passed passed, java.util.function.LongFunction<AuditEvent.Builder> audit) {
         return tx.execute(s -> {
             store.claimApps(repo.teamId(), repo.id(), passed.definition().apps().stream().map(AppDefinition::name).toList());
+            var taken = routes.claims().replace(repo.teamId(), repo.id(), RouteReview.claims(passed.definition()));
+            if (!taken.isEmpty()) {
+                throw new RouteTaken(RouteReview.problems(repo.definitionPath(), passed.definition(), routeTeam(repo), taken));
+            }
             long id = store.insertRevision(new RepositoryStore.NewRevision(repo.id(), repo.teamId(), commit.id().hex(), branch,
                     commit.author().toString(), commit.committer().toString(), commit.subject(), by, passed.signature(),
                     new String(passed.yaml(), StandardCharsets.UTF_8), DefinitionJson.write(passed.definition()),

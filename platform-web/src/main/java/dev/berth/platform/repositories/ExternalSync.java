@@ -159,6 +159,14 @@ public class ExternalSync implements AutoCloseable {
             store.recordSync(row.id(), clock.instant(), tip, tip, null, null);
             return new Unchanged(tip);
         }
+        try {
+            return recordIfGood(row, trigger, fetched, tip);
+        } catch (DefinitionReview.RouteTaken e) {
+            return fail(row, trigger, tip, "commit " + fetched.commit().id().abbreviated() + ": " + e.getMessage());
+        }
+    }
+
+    private Result recordIfGood(RepositoryStore.Row row, String trigger, FetchedCommit fetched, String tip) {
         return switch (review.review(row, fetched.commit().id(), fetched.raw(), fetched.definition())) {
             case DefinitionReview.Failed failed -> fail(row, trigger, tip, "commit " + fetched.commit().id().abbreviated() + ": "
                     + String.join("\n", failed.messages()));
@@ -166,7 +174,8 @@ public class ExternalSync implements AutoCloseable {
                 long id = review.record(row, fetched.commit(), row.deployBranch(), "sync:" + trigger, AuditEvent.Actor.system(),
                         passed, revision -> AuditEvent.of(AuditEvent.Actor.system(), "repository.sync",
                                 "repository:" + row.team() + "/" + row.name()).team(row.team()).detail("trigger", trigger)
-                                .detail("commit", tip).detail("revision", revision));
+                                .detail("commit", tip).detail("revision", revision)
+                                .detail("routes", RouteReview.audited(passed.definition())));
                 store.recordSync(row.id(), clock.instant(), tip, tip, id, null);
                 yield new Recorded(id, tip);
             }

@@ -87,6 +87,7 @@ public class PushReview implements PushGate {
         PushedCommit commit = push.commit(change.to());
         var outcome = review.review(repo, change.to(), push.rawCommit(change.to()),
                 push.file(change.to(), repo.definitionPath(), DefinitionReview.MAX_DEFINITION_BYTES));
+        if (outcome instanceof DefinitionReview.Passed passed) outcome = review.reserveRoutes(repo, passed);
         if (outcome instanceof DefinitionReview.Passed passed) reviewed.put(key(push, change.to()), new Reviewed(commit, repo.deployBranch(), passed));
         return outcome;
     }
@@ -107,7 +108,7 @@ public class PushReview implements PushGate {
             long id = review.record(repo, r.commit(), r.branch(), caller.username(), AuditEvent.Actor.of(caller), r.passed(),
                     revision -> AuditEvent.of(caller, "repository.push", "repository:" + push.repository())
                             .team(repo.team()).detail("ref", change.ref()).detail("commit", change.to().hex())
-                            .detail("revision", revision));
+                            .detail("revision", revision).detail("routes", RouteReview.audited(r.passed().definition())));
             messages.add("Berth: revision " + id + " recorded for " + change.to().abbreviated() + " (" + r.commit().subject() + ")");
             for (var image : r.passed().pinned()) messages.add("  " + image.app() + ": " + image.image() + " pinned to " + image.digest());
             messages.add("  " + properties.baseUrl() + "/repositories?team=" + repo.team() + "&repository=" + repo.name());

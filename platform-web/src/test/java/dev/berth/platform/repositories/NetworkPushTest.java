@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.Api;
 import dev.berth.platform.PlatformTest;
-import dev.berth.registry.TestRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -24,31 +21,23 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class NetworkPushTest extends PlatformTest {
     private static final String TEAM = "netops";
     private static final String RIVAL = "netrival";
-    private static final String PASSWORD = "a-long-enough-password";
 
     @LocalServerPort
     int port;
 
+    private TeamPushes pushes;
     private Api root;
     private String rootToken;
     private String deployerToken;
-    private TestRegistry registry;
-    private Path work;
     private String image;
 
     @BeforeAll
     void setUp() throws Exception {
-        var images = RegistryWithImage.start("berth-network-push", "acme/net:1");
-        registry = images.registry();
-        work = images.work();
-        image = images.image();
-
-        rootToken = Api.at(port).tokenFor("admin", ADMIN_PASSWORD);
-        root = Api.at(port).bearer(rootToken);
-        for (String team : List.of(TEAM, RIVAL)) assertThat(root.post("/api/v1/teams", Map.of("name", team)).status()).isEqualTo(201);
-        root.post("/api/v1/users", Map.of("username", "net-deployer", "password", PASSWORD));
-        root.post("/api/v1/teams/" + TEAM + "/members", Map.of("username", "net-deployer", "role", "DEPLOYER"));
-        deployerToken = Api.at(port).tokenFor("net-deployer", PASSWORD);
+        pushes = TeamPushes.start(port, "berth-network-push", "acme/net:1", List.of(TEAM, RIVAL));
+        root = pushes.root;
+        rootToken = pushes.rootToken;
+        image = pushes.image;
+        deployerToken = pushes.member(TEAM, "net-deployer", "DEPLOYER");
 
         // The team's database, from a repository of its own; the rival team has an app of its own.
         assertThat(push(TEAM, "net-db", "admin", rootToken, """
@@ -67,24 +56,11 @@ class NetworkPushTest extends PlatformTest {
 
     @AfterAll
     void tearDown() throws Exception {
-        if (registry != null) registry.close();
-        if (work != null) TestRegistry.deleteTree(work);
+        if (pushes != null) pushes.close();
     }
 
-    /** Creates the repository if needed, commits {@code apps} as its berth.yaml and pushes it to main. */
     private GitCli.Result push(String team, String repository, String user, String secret, String apps) throws Exception {
-        root.post("/api/v1/teams/" + team + "/repositories", Map.of("name", repository));
-        var git = new GitCli(work);
-        Path dir = work.resolve(team + "-" + repository);
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            git.ok(dir, "init", "-q");
-        }
-        Files.writeString(dir.resolve("berth.yaml"), "apiVersion: berth/v1\napps:\n" + apps);
-        git.ok(dir, "add", "berth.yaml");
-        git.ok(dir, "commit", "-q", "--allow-empty", "-m", "deploy " + apps.hashCode());
-        return git.run(dir, "push", "http://" + user + ":" + secret + "@127.0.0.1:" + port + "/git/" + team + "/" + repository + ".git",
-                "HEAD:refs/heads/main");
+        return pushes.push(team, repository, user, secret, apps);
     }
 
     private GitCli.Result pushWeb(String network) throws Exception {

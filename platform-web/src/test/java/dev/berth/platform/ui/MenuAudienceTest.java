@@ -7,6 +7,7 @@ import dev.berth.platform.access.Caller;
 import dev.berth.platform.access.Role;
 import dev.berth.platform.apps.ui.AppsView;
 import dev.berth.platform.audit.ui.AuditView;
+import dev.berth.platform.domains.ui.DomainsView;
 import dev.berth.platform.hosts.ui.HostsView;
 import dev.berth.platform.teams.ui.TeamsView;
 import dev.berth.platform.users.ui.UsersView;
@@ -35,7 +36,10 @@ class MenuAudienceTest {
                 Arguments.of(TEAM_ADMIN, HostsView.class, false),
                 Arguments.of(PLATFORM_ADMIN, HostsView.class, true),
                 Arguments.of(TEAM_ADMIN, UsersView.class, false),
-                Arguments.of(PLATFORM_ADMIN, UsersView.class, true));
+                Arguments.of(PLATFORM_ADMIN, UsersView.class, true),
+                Arguments.of(NEWCOMER, DomainsView.class, false),
+                Arguments.of(DEPLOYER, DomainsView.class, true),
+                Arguments.of(PLATFORM_ADMIN, DomainsView.class, true));
     }
 
     @ParameterizedTest(name = "{0} sees {1}: {2}")
