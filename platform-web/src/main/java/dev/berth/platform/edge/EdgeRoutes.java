@@ -40,8 +40,14 @@ public final class EdgeRoutes {
      * @param serving whether its host is told to let it serve once healthy
      * @param definition its revision's definition; empty when the revision cannot be read
      */
-    public record Live(String team, String appName, String app, long revision, String hostId, String container,
+    public record Live(long teamId, String team, String appName, String app, long revision, String hostId, String container,
                        boolean serving, Optional<AppDefinition> definition) {
+    }
+
+    /** Whether a team holds a host name now; a push checked it, but an admin may have taken the domain back since. */
+    @FunctionalInterface
+    public interface Ownership {
+        boolean owns(long teamId, String team, String appName, String host);
     }
 
     /** The default route of an app: a host and the name of the port it goes to. */
@@ -53,9 +59,10 @@ public final class EdgeRoutes {
      *
      * @param reported what each host last reported, by host id and container name
      * @param defaults the app's default route under the apps domain, given its team and definition; empty for none
+     * @param ownership which of the routes berth.yaml names are still its team's to serve
      */
     public static List<EdgeRoute> of(List<Live> live, Map<String, Map<String, ContainerStatus>> reported,
-                                     BiFunction<String, AppDefinition, Optional<Default>> defaults) {
+                                     BiFunction<String, AppDefinition, Optional<Default>> defaults, Ownership ownership) {
         var byApp = new LinkedHashMap<String, List<Live>>();
         live.stream().sorted(Comparator.comparing(Live::app)).forEach(r -> byApp.computeIfAbsent(r.app(), k -> new ArrayList<>()).add(r));
         var out = new ArrayList<EdgeRoute>();
@@ -64,10 +71,12 @@ public final class EdgeRoutes {
             var newest = replicas.stream().filter(r -> r.definition().isPresent())
                     .max(Comparator.comparingLong(Live::revision));
             if (newest.isEmpty()) return;
-            var definition = newest.get().definition().get();
+            var owner = newest.get();
+            var definition = owner.definition().get();
             var wanted = new ArrayList<Wanted>();
-            definition.routes().forEach(r -> wanted.add(new Wanted(r.host(), r.path(), r.port())));
-            defaults.apply(newest.get().team(), definition).ifPresent(d -> wanted.add(new Wanted(d.host(), "/", d.port())));
+            definition.routes().stream().filter(r -> ownership.owns(owner.teamId(), owner.team(), owner.appName(), r.host()))
+                    .forEach(r -> wanted.add(new Wanted(r.host(), r.path(), r.port())));
+            defaults.apply(owner.team(), definition).ifPresent(d -> wanted.add(new Wanted(d.host(), "/", d.port())));
             for (var w : wanted) {
                 // The push check keeps a host and path to one app; should two still meet, the first app keeps it.
                 if (!taken.add(w.host() + " " + w.path())) continue;

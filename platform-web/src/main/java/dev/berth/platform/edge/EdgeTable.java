@@ -7,6 +7,10 @@ import dev.berth.platform.deployments.AppRevision;
 import dev.berth.platform.deployments.AppRevisions;
 import dev.berth.platform.deployments.EdgeParts;
 import dev.berth.platform.hosts.HostRecords;
+import dev.berth.platform.domains.AppsDomain;
+import dev.berth.platform.domains.DomainPattern;
+import dev.berth.platform.domains.TeamDomainLookup;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
@@ -20,9 +24,14 @@ public class EdgeTable implements EdgeParts {
     private final HostRecords hosts;
     private final AppDeployments replicas;
     private final AppRevisions revisions;
+    private final AppsDomain appsDomain;
+    private final TeamDomainLookup domains;
 
-    public EdgeTable(HostRecords hosts, AppDeployments replicas, AppRevisions revisions) {
+    public EdgeTable(HostRecords hosts, AppDeployments replicas, AppRevisions revisions, AppsDomain appsDomain,
+                     TeamDomainLookup domains) {
         this.hosts = hosts;
+        this.appsDomain = appsDomain;
+        this.domains = domains;
         this.replicas = replicas;
         this.revisions = revisions;
     }
@@ -37,9 +46,13 @@ public class EdgeTable implements EdgeParts {
     public List<EdgeRoute> routes() {
         var live = replicas.live();
         var found = revisions.findAll(live.stream().map(r -> new AppRevisions.Key(r.revision(), r.app())).toList()).found();
-        var lines = live.stream().map(r -> new EdgeRoutes.Live(r.team(), r.app(), r.qualifiedApp(), r.revision(), r.hostId(),
+        var lines = live.stream().map(r -> new EdgeRoutes.Live(r.teamId(), r.team(), r.app(), r.qualifiedApp(), r.revision(), r.hostId(),
                 r.container(), r.serving(), Optional.ofNullable(found.get(new AppRevisions.Key(r.revision(), r.app()))).map(AppRevision::definition)))
                 .toList();
-        return EdgeRoutes.of(lines, hosts.reported(), (team, definition) -> Optional.empty());
+        var patterns = new HashMap<Long, List<DomainPattern>>();
+        return EdgeRoutes.of(lines, hosts.reported(),
+                (team, definition) -> appsDomain.defaultRoute(team, definition).map(d -> new EdgeRoutes.Default(d.host(), d.port())),
+                (teamId, team, app, host) -> appsDomain.covers(host) ? appsDomain.problemFor(team, app, host) == null
+                        : patterns.computeIfAbsent(teamId, domains::patternsOf).stream().anyMatch(p -> p.matches(host)));
     }
 }

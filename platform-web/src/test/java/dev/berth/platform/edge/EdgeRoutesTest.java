@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class EdgeRoutesTest {
     private static final BiFunction<String, AppDefinition, Optional<EdgeRoutes.Default>> NO_DEFAULTS = (t, d) -> Optional.empty();
+    private static final EdgeRoutes.Ownership OWNED = (id, team, app, host) -> true;
 
     private static AppDefinition web(int port, List<Route> routes) {
         return new AppDefinition("web", "busybox:1", List.of(), Map.of(), List.of(), 1, null, Resources.DEFAULT,
@@ -31,7 +32,7 @@ class EdgeRoutesTest {
     }
 
     private static EdgeRoutes.Live replica(String app, long revision, String host, String container, AppDefinition definition) {
-        return new EdgeRoutes.Live("acme", app, "acme/" + app, revision, host, container, true, Optional.ofNullable(definition));
+        return new EdgeRoutes.Live(1, "acme", app, "acme/" + app, revision, host, container, true, Optional.ofNullable(definition));
     }
 
     /** Host id → container → the published ports it reports. */
@@ -56,7 +57,7 @@ class EdgeRoutesTest {
         reports("h2", "w3", new PublishedPort(8080, "10.0.0.2:20001", false), new PublishedPort(9090, "10.0.0.2:20002", true));
 
         var routes = EdgeRoutes.of(List.of(replica("web", 1, "h1", "w1", v1), replica("web", 1, "h1", "w2", v1),
-                replica("web", 1, "h2", "w3", v1)), reported, NO_DEFAULTS);
+                replica("web", 1, "h2", "w3", v1)), reported, NO_DEFAULTS, OWNED);
 
         assertThat(routes).containsExactly(
                 new EdgeRoute("a.example.com", "/", "acme/web", List.of("10.0.0.1:20001")),
@@ -73,7 +74,7 @@ class EdgeRoutesTest {
         reports("h2", "new-starting", new PublishedPort(8081, "10.0.0.2:20005", false));
 
         var routes = EdgeRoutes.of(List.of(replica("web", 1, "h1", "old", v1), replica("web", 2, "h2", "new", v2),
-                replica("web", 2, "h2", "new-starting", v2)), reported, NO_DEFAULTS);
+                replica("web", 2, "h2", "new-starting", v2)), reported, NO_DEFAULTS, OWNED);
 
         // Each replica's own revision says which number the port name has.
         assertThat(routes).containsExactly(new EdgeRoute("new.example.com", "/", "acme/web", List.of("10.0.0.1:20001", "10.0.0.2:20005")));
@@ -85,21 +86,29 @@ class EdgeRoutesTest {
         reports("h1", "green", "healthy", new PublishedPort(8080, "10.0.0.1:20001", false));
         reports("h2", "held", "healthy", new PublishedPort(8080, "10.0.0.2:20001", false));
         reports("h3", "sick", "unhealthy", new PublishedPort(8080, "10.0.0.3:20001", false));
-        var held = new EdgeRoutes.Live("acme", "web", "acme/web", 1, "h2", "held", false, Optional.of(v1));
+        var held = new EdgeRoutes.Live(1, "acme", "web", "acme/web", 1, "h2", "held", false, Optional.of(v1));
 
         assertThat(EdgeRoutes.of(List.of(replica("web", 1, "h1", "green", v1), held, replica("web", 1, "h3", "sick", v1)),
-                reported, NO_DEFAULTS)).containsExactly(new EdgeRoute("shop.example.com", "/", "acme/web", List.of("10.0.0.1:20001")));
+                reported, NO_DEFAULTS, OWNED)).containsExactly(new EdgeRoute("shop.example.com", "/", "acme/web", List.of("10.0.0.1:20001")));
+    }
+
+    @Test
+    void aHostTheTeamNoLongerHoldsIsNotServed() {
+        var v1 = web(8080, List.of(route("kept.example.com", "http", "/"), route("taken.example.org", "http", "/")));
+        assertThat(EdgeRoutes.of(List.of(replica("web", 1, "h1", "w1", v1)), reported, NO_DEFAULTS,
+                (id, team, app, host) -> host.endsWith(".example.com")))
+                .containsExactly(new EdgeRoute("kept.example.com", "/", "acme/web", List.of()));
     }
 
     @Test
     void nothingServesYetOrNothingIsKnownOfTheRevision() {
         var v1 = web(8080, List.of(route("shop.example.com", "http", "/")));
         // Placed but not reported yet: routed, with no upstream (the edge answers 503).
-        assertThat(EdgeRoutes.of(List.of(replica("web", 1, "h1", "w1", v1)), reported, NO_DEFAULTS))
+        assertThat(EdgeRoutes.of(List.of(replica("web", 1, "h1", "w1", v1)), reported, NO_DEFAULTS, OWNED))
                 .containsExactly(new EdgeRoute("shop.example.com", "/", "acme/web", List.of()));
         // A revision that cannot be read routes nothing.
-        assertThat(EdgeRoutes.of(List.of(replica("web", 1, "h1", "w1", null)), reported, NO_DEFAULTS)).isEmpty();
-        assertThat(EdgeRoutes.of(List.of(), reported, NO_DEFAULTS)).isEmpty();
+        assertThat(EdgeRoutes.of(List.of(replica("web", 1, "h1", "w1", null)), reported, NO_DEFAULTS, OWNED)).isEmpty();
+        assertThat(EdgeRoutes.of(List.of(), reported, NO_DEFAULTS, OWNED)).isEmpty();
     }
 
     @Test
@@ -111,7 +120,7 @@ class EdgeRoutesTest {
         reports("h1", "w1", new PublishedPort(8080, "10.0.0.1:20001", true));
 
         var routes = EdgeRoutes.of(List.of(replica("web", 1, "h1", "w1", web), replica("api", 1, "h1", "a1", api)), reported,
-                (team, d) -> Optional.of(new EdgeRoutes.Default(d.name() + "." + team + ".apps.example.com", "http")));
+                (team, d) -> Optional.of(new EdgeRoutes.Default(d.name() + "." + team + ".apps.example.com", "http")), OWNED);
 
         assertThat(routes).containsExactly(
                 new EdgeRoute("api.acme.apps.example.com", "/", "acme/api", List.of()),
