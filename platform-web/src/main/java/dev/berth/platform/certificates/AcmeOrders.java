@@ -65,7 +65,6 @@ final class AcmeOrders {
         Instant deadline = Instant.now().plus(properties.orderTimeout());
         String token = null;
         try {
-            checkDirectory();
             Session session = new Session(properties.directory(), new Provider(trust));
             session.networkSettings().setTimeout(Duration.ofSeconds(30));
             var builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(account);
@@ -103,8 +102,11 @@ final class AcmeOrders {
         }
     }
 
-    /** The directory's host must pass the platform's address policy, like any URL configuration leads to. */
-    private void checkDirectory() throws OrderFailed {
+    /**
+     * The directory's host must pass the platform's address policy, like any URL configuration leads
+     * to. Checked before each order; a name that resolves differently a moment later is not caught.
+     */
+    void checkDirectory() throws OrderFailed {
         URI directory = properties.directory();
         String host = directory.getHost();
         if (policy.checkName(host) instanceof AddressPolicy.Refused(String reason)) throw refused(reason);

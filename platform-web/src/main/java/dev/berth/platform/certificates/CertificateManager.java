@@ -169,6 +169,7 @@ public class CertificateManager {
         try {
             refuseWithoutTerms();
             checkDns(host);
+            orders.checkDirectory();
             KeyPair account = accountKey();
             KeyPair key = Pem.newKeyPair();
             acme.orderPlaced(host, now);

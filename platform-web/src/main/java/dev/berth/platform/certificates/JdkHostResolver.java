@@ -48,19 +48,20 @@ final class JdkHostResolver implements HostResolver {
         try {
             var context = new InitialDirContext(env);
             try {
-                var attributes = context.getAttributes(host, new String[] {"A", "AAAA"});
+                // One query per type: asking for both at once makes JNDI send ANY, which servers may refuse.
                 for (String type : List.of("A", "AAAA")) {
-                    var values = attributes.get(type);
-                    if (values == null) continue;
-                    for (int i = 0; i < values.size(); i++) {
-                        addresses.add(InetAddress.getByName(values.get(i).toString()));
+                    try {
+                        var values = context.getAttributes(host, new String[] {type}).get(type);
+                        for (int i = 0; values != null && i < values.size(); i++) {
+                            addresses.add(InetAddress.getByName(values.get(i).toString()));
+                        }
+                    } catch (NameNotFoundException e) {
+                        // no such name, or no record of this type
                     }
                 }
             } finally {
                 context.close();
             }
-        } catch (NameNotFoundException e) {
-            return List.of();
         } catch (NamingException | IOException e) {
             throw new UncheckedIOException(new IOException("the DNS server " + dnsServer + " did not answer for " + host
                     + ": " + e.getMessage(), e));
