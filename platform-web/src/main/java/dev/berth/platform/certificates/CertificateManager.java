@@ -134,8 +134,11 @@ public class CertificateManager {
         for (String host : lower) {
             var u = uploaded.get(host);
             var a = ordered.get(host);
-            if (u != null) {
-                out.add(new CertificateState(host, Source.UPLOADED, u.notAfter().isAfter(now) ? Status.UPLOADED : Status.EXPIRED,
+            boolean uploadValid = u != null && u.notAfter().isAfter(now);
+            boolean acmeServes = a != null && status(a, now) == Status.ISSUED;
+            // An expired upload gives way to an ACME certificate (ensure orders one), as forEdge does.
+            if (u != null && (uploadValid || !acmeServes)) {
+                out.add(new CertificateState(host, Source.UPLOADED, uploadValid ? Status.UPLOADED : Status.EXPIRED,
                         u.issuer(), u.notAfter(), null, null));
             } else if (a == null) {
                 out.add(new CertificateState(host, Source.NONE, Status.PENDING, null, null, null, null));

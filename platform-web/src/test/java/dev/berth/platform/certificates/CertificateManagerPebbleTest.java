@@ -194,6 +194,35 @@ class CertificateManagerPebbleTest extends PlatformTest {
         assertThat(orders("terms.example.com") + orders("policy.example.com")).isZero();
     }
 
+    @Test
+    void anUploadedCertificateWinsAndOneThatExpiredGivesWayToTheAcmeOne() {
+        long team = jdbc.sql("INSERT INTO teams (name, created_at) VALUES ('certs-pebble', now()) RETURNING id").query(Long.class).single();
+        var keys = Pem.newKeyPair();
+        var now = clock.instant();
+        var chain = Pem.certificates(List.of(TestCertificates.selfSigned(keys, List.of("mine.example.com"), now.minusSeconds(60),
+                now.plus(Duration.ofDays(10)))));
+        var upload = UploadedCertificate.check("mine.example.com", chain, Pem.privateKey(keys.getPrivate()), now);
+        new UploadedCertificateStore(jdbc).put(team, "web", upload, chain,
+                box.seal(Pem.privateKey(keys.getPrivate()), CertificateUploads.context("mine.example.com")), "someone", now);
+
+        var clock = new MutableClock();
+        var manager = manager(clock);
+        manager.ensure(Set.of("mine.example.com"));
+        assertThat(state(manager, "mine.example.com").status()).isEqualTo(CertificateState.Status.UPLOADED);
+        assertThat(jdbc.sql("SELECT count(*) FROM acme_certificates WHERE host = 'mine.example.com'").query(Long.class).single()).isZero();
+        var agent = Pem.newKeyPair();
+        assertThat(manager.forEdge(agent.getPublic())).filteredOn(c -> c.host().equals("mine.example.com"))
+                .singleElement().satisfies(c -> assertThat(c.chainPem()).isEqualTo(chain));
+
+        clock.advance(Duration.ofDays(11));
+        manager.ensure(Set.of("mine.example.com"));
+        var state = state(manager, "mine.example.com");
+        assertThat(state.source()).as(state.lastError()).isEqualTo(CertificateState.Source.ACME);
+        assertThat(state.status()).isEqualTo(CertificateState.Status.ISSUED);
+        assertThat(manager.forEdge(agent.getPublic())).filteredOn(c -> c.host().equals("mine.example.com"))
+                .singleElement().satisfies(c -> assertThat(c.chainPem()).isNotEqualTo(chain));
+    }
+
     private static void verifies(List<X509Certificate> chain, X509Certificate root) throws Exception {
         var path = CertificateFactory.getInstance("X.509").generateCertPath(chain);
         var parameters = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
