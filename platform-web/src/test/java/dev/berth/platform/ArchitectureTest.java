@@ -65,6 +65,12 @@ class ArchitectureTest {
                     + " the platform's pki; nothing else sees it");
 
     @ArchTest
+    static final ArchRule acme4jStaysInCertificates = noClasses()
+            .that().resideOutsideOfPackage("dev.berth.platform.certificates")
+            .should().dependOnClassesThat().resideInAPackage("org.shredzone.acme4j..")
+            .because("the platform is the only ACME client, and acme4j is confined to its certificates package");
+
+    @ArchTest
     static final ArchRule nativeCallsStayInTheAgent = noClasses()
             .that().resideOutsideOfPackage("dev.berth.agent..")
             .should().dependOnClassesThat().resideInAPackage("jnr..")

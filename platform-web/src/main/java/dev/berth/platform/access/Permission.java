@@ -31,7 +31,8 @@ public enum Permission {
     VIEW_EGRESS_ALLOW("see the private ranges this team's apps may reach", Role.VIEWER),
     MANAGE_EGRESS_ALLOW("change the private ranges a team's apps may reach", null),
     VIEW_DOMAINS("see the host names this team's apps may claim", Role.VIEWER),
-    MANAGE_DOMAINS("change the host names a team's apps may claim", null);
+    MANAGE_DOMAINS("change the host names a team's apps may claim", null),
+    MANAGE_CERTIFICATES("upload or delete certificates for this team's app routes", Role.DEPLOYER);
 
     private final String description;
     private final Role teamRole;

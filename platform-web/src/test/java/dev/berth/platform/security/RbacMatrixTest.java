@@ -253,6 +253,16 @@ class RbacMatrixTest extends PlatformTest {
                         statuses(401, 403, 403, 403, 404, 404, 200, 403, 403, 403, 404)),
                 new Row("app network", () -> new Request("GET", t + "/apps/" + APP + "/network", null), none,
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("app certificates", () -> new Request("GET", t + "/apps/" + APP + "/certificates", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                // A host the app does not route: those allowed to upload are told so (400).
+                new Row("upload certificate", () -> new Request("PUT", t + "/apps/" + APP + "/certificates/rbac.example.com",
+                        Map.of("certificate", "x", "key", "y")), none,
+                        statuses(401, 403, 400, 400, 404, 404, 400, 403, 400, 400, 404)),
+                // Nothing uploaded: those allowed to delete hear that (404); viewers that they may not.
+                new Row("delete uploaded certificate", () -> new Request("DELETE", t + "/apps/" + APP
+                        + "/certificates/rbac.example.com", null), none,
+                        statuses(401, 403, 404, 404, 404, 404, 404, 403, 404, 404, 404)),
                 new Row("create team", () -> new Request("POST", "/api/v1/teams", Map.of("name", "rbac-new-" + unique.incrementAndGet())),
                         none, statuses(401, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403)),
                 new Row("create user", () -> new Request("POST", "/api/v1/users",

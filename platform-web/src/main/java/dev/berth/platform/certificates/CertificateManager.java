@@ -1,0 +1,260 @@
+package dev.berth.platform.certificates;
+
+import dev.berth.agent.protocol.AcmeChallenge;
+import dev.berth.agent.protocol.EdgeCertificate;
+import dev.berth.agent.protocol.SealedKey;
+import dev.berth.backoff.Backoff;
+import dev.berth.platform.certificates.CertificateState.Source;
+import dev.berth.platform.certificates.CertificateState.Status;
+import dev.berth.platform.repositories.SecretBox;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * The platform's route certificates: the only ACME client (edges never order). {@link #ensure}
+ * orders, one host per order, what is missing or due (a third of the lifetime left), at most one
+ * order per host in flight across platform instances (a claim on the host's row); failures back
+ * off per host and leave a sentence in {@code last_error}. Before ordering, the host's DNS must
+ * point only at edge hosts. Keys are EC P-256, made here, stored sealed with the platform's
+ * {@link SecretBox}, and leave only sealed to an edge agent's key ({@link #forEdge}).
+ */
+public class CertificateManager {
+    static final Backoff BACKOFF = new Backoff(Duration.ofMinutes(1), Duration.ofHours(6));
+    private static final Logger log = LoggerFactory.getLogger(CertificateManager.class);
+
+    private final AcmeStore acme;
+    private final UploadedCertificateStore uploads;
+    private final SecretBox box;
+    private final AcmeOrders orders;
+    private final AcmeProperties properties;
+    private final HostResolver resolver;
+    private final EdgeAddresses edges;
+    private final EdgeReadiness readiness;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final Runnable soon;
+    /** Names this instance's claims, so it releases only its own. */
+    private final String instance = UUID.randomUUID().toString();
+
+    /** The integrator's seams: {@code edges}, {@code readiness}; {@code soon} runs {@link #ensure} in the background. */
+    public CertificateManager(AcmeStore acme, UploadedCertificateStore uploads, SecretBox box, AcmeProperties properties,
+                              dev.berth.registry.network.AddressPolicy policy, HostResolver resolver, EdgeAddresses edges,
+                              EdgeReadiness readiness, ApplicationEventPublisher events, Clock clock, Runnable soon) {
+        this.acme = acme;
+        this.uploads = uploads;
+        this.box = box;
+        this.orders = new AcmeOrders(properties, policy);
+        this.properties = properties;
+        this.resolver = resolver;
+        this.edges = edges;
+        this.readiness = readiness;
+        this.events = events;
+        this.clock = clock;
+        this.soon = soon;
+    }
+
+    /**
+     * Orders a certificate for every host of {@code hosts} that has no valid uploaded one and whose
+     * ACME certificate is missing or due, unless its last failure's backoff runs. Blocks while it
+     * orders (each order up to {@code berth.acme.order-timeout}); a host another instance orders
+     * now is skipped.
+     */
+    public void ensure(Set<String> hosts) {
+        Instant now = clock.instant();
+        var wanted = new LinkedHashSet<String>();
+        hosts.forEach(h -> wanted.add(h.toLowerCase(Locale.ROOT)));
+        uploads.of(wanted).stream().filter(u -> u.notAfter().isAfter(now)).forEach(u -> wanted.remove(u.host()));
+        acme.ensureRows(wanted);
+        for (var row : acme.rows(wanted)) {
+            if (needsOrder(row, now)) orderOne(row.host());
+        }
+    }
+
+    /** Runs {@link #ensure} with every routed host soon, in the background (after a push changed routes). */
+    public void ensureSoon() {
+        soon.run();
+    }
+
+    /** The HTTP-01 challenges of every open order (on any instance), for the edges' assignments. */
+    public List<AcmeChallenge> openChallenges() {
+        return acme.challenges();
+    }
+
+    /**
+     * Every valid certificate (uploaded ones win over ACME ones for their host), each key sealed to
+     * {@code agentKey} with the host bound in.
+     */
+    public List<EdgeCertificate> forEdge(PublicKey agentKey) {
+        Instant now = clock.instant();
+        var out = new ArrayList<EdgeCertificate>();
+        var uploaded = new java.util.HashSet<String>();
+        for (var u : uploads.all()) {
+            if (!u.notAfter().isAfter(now)) continue;
+            uploaded.add(u.host());
+            out.add(sealed(u.host(), u.chainPem(), box.open(u.sealedKey(), CertificateUploads.context(u.host())), agentKey));
+        }
+        for (var row : acme.valid(now)) {
+            if (uploaded.contains(row.host())) continue;
+            out.add(sealed(row.host(), row.chainPem(), box.open(row.sealedKey(), context(row.host())), agentKey));
+        }
+        return out;
+    }
+
+    /** Where each host's certificate stands, in the order given. */
+    public List<CertificateState> states(Collection<String> hosts) {
+        Instant now = clock.instant();
+        var lower = hosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).distinct().toList();
+        var uploaded = uploads.of(lower).stream().collect(Collectors.toMap(UploadedCertificateStore.Row::host, Function.identity()));
+        var ordered = new HashMap<String, AcmeStore.Row>();
+        acme.rows(lower).forEach(r -> ordered.put(r.host(), r));
+        var out = new ArrayList<CertificateState>();
+        for (String host : lower) {
+            var u = uploaded.get(host);
+            var a = ordered.get(host);
+            boolean uploadValid = u != null && u.notAfter().isAfter(now);
+            boolean acmeServes = a != null && status(a, now) == Status.ISSUED;
+            // An expired upload gives way to an ACME certificate (ensure orders one), as forEdge does.
+            if (u != null && (uploadValid || !acmeServes)) {
+                out.add(new CertificateState(host, Source.UPLOADED, uploadValid ? Status.UPLOADED : Status.EXPIRED,
+                        u.issuer(), u.notAfter(), null, null));
+            } else if (a == null) {
+                out.add(new CertificateState(host, Source.NONE, Status.PENDING, null, null, null, null));
+            } else {
+                out.add(new CertificateState(host, Source.ACME, status(a, now), a.issuer(), a.notAfter(), a.lastError(), a.lastAttempt()));
+            }
+        }
+        return out;
+    }
+
+    private static Status status(AcmeStore.Row row, Instant now) {
+        if (row.hasCertificate()) return row.notAfter().isAfter(now) ? Status.ISSUED : Status.EXPIRED;
+        return row.lastError() != null ? Status.FAILED : Status.PENDING;
+    }
+
+    private static boolean needsOrder(AcmeStore.Row row, Instant now) {
+        boolean wanted = !row.hasCertificate() || Renewal.due(row.notBefore(), row.notAfter(), now);
+        return wanted && (row.nextAttempt() == null || !row.nextAttempt().isAfter(now));
+    }
+
+    private void orderOne(String host) {
+        Instant now = clock.instant();
+        var claimed = acme.claim(host, instance, now, now.plus(properties.orderTimeout()).plusSeconds(60));
+        // Another instance orders it now, or just did.
+        if (claimed.isEmpty()) return;
+        var row = claimed.get();
+        if (!needsOrder(row, now)) {
+            acme.release(host, instance);
+            return;
+        }
+        try {
+            refuseWithoutTerms();
+            checkDns(host);
+            orders.checkDirectory();
+            KeyPair account = accountKey();
+            KeyPair key = Pem.newKeyPair();
+            acme.orderPlaced(host, now);
+            var chain = orders.order(host, account, key, new AcmeOrders.Edges() {
+                @Override
+                public void publish(AcmeChallenge challenge) {
+                    acme.addChallenge(challenge, clock.instant());
+                    events.publishEvent(new ChallengesChanged(acme.challenges()));
+                }
+
+                @Override
+                public boolean serving(AcmeChallenge challenge) {
+                    return readiness.serving(challenge);
+                }
+            });
+            var leaf = chain.getFirst();
+            acme.issued(host, Pem.certificates(chain), box.seal(Pem.privateKey(key.getPrivate()), context(host)), Pem.issuer(leaf),
+                    leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), clock.instant());
+            events.publishEvent(new CertificatesChanged(host));
+            log.info("certificate for {} issued by {}, valid until {}", host, Pem.issuer(leaf), leaf.getNotAfter().toInstant());
+        } catch (OrderFailed e) {
+            fail(host, e.getMessage(), row.failures(), now);
+        } catch (RuntimeException e) {
+            fail(host, "the order for " + host + " failed unexpectedly: " + e.getMessage(), row.failures(), now);
+        } finally {
+            if (acme.removeChallenges(host)) events.publishEvent(new ChallengesChanged(acme.challenges()));
+        }
+    }
+
+    private void fail(String host, String sentence, int failuresBefore, Instant now) {
+        Duration wait = BACKOFF.delay(failuresBefore + 1);
+        acme.failed(host, sentence, now, now.plus(wait));
+        log.warn("no certificate for {} (next attempt in {} s): {}", host, wait.toSeconds(), sentence);
+    }
+
+    private void refuseWithoutTerms() throws OrderFailed {
+        if (!properties.agreeToTerms()) {
+            throw new OrderFailed("the platform has not accepted the terms of service of " + properties.caName()
+                    + "; an administrator reads them and sets berth.acme.agree-to-terms=true");
+        }
+    }
+
+    /** Resolves only: nothing here connects to the addresses found. */
+    private void checkDns(String host) throws OrderFailed {
+        List<java.net.InetAddress> addresses;
+        try {
+            addresses = resolver.resolve(host);
+        } catch (UncheckedIOException e) {
+            throw new OrderFailed(e.getCause().getMessage() + "; the platform tries again later");
+        }
+        var problem = DnsCheck.problem(host, addresses, edges.addresses());
+        if (problem.isPresent()) throw new OrderFailed(problem.get());
+    }
+
+    /** The account key for the configured directory, made and stored sealed on first use (the first instance wins). */
+    private KeyPair accountKey() {
+        String directory = properties.directory().toString();
+        String accountContext = "acme-account:" + directory;
+        var sealed = acme.accountKey(directory);
+        if (sealed.isEmpty()) {
+            KeyPair fresh = Pem.newKeyPair();
+            var encoder = Base64.getEncoder();
+            String both = encoder.encodeToString(fresh.getPrivate().getEncoded()) + "." + encoder.encodeToString(fresh.getPublic().getEncoded());
+            acme.insertAccountIfAbsent(directory, box.seal(both, accountContext), clock.instant());
+            sealed = acme.accountKey(directory);
+        }
+        String[] parts = box.open(sealed.orElseThrow(), accountContext).split("\\.");
+        try {
+            var factory = KeyFactory.getInstance("EC");
+            var decoder = Base64.getDecoder();
+            return new KeyPair(factory.generatePublic(new X509EncodedKeySpec(decoder.decode(parts[1]))),
+                    factory.generatePrivate(new PKCS8EncodedKeySpec(decoder.decode(parts[0]))));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalStateException("the stored ACME account key cannot be read", e);
+        }
+    }
+
+    private static EdgeCertificate sealed(String host, String chainPem, String keyPem, PublicKey agentKey) {
+        return new EdgeCertificate(host, chainPem, SealedKey.seal(agentKey, keyPem.getBytes(StandardCharsets.US_ASCII), host));
+    }
+
+    static String context(String host) {
+        return "acme-certificate:" + host;
+    }
+}
