@@ -19,6 +19,10 @@ import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.teams.TeamLookup;
 import java.time.Clock;
 import java.time.Instant;
+import dev.berth.gitsync.definition.AppDefinition;
+import dev.berth.platform.certificates.CertificateManager;
+import dev.berth.platform.certificates.CertificateState;
+import dev.berth.platform.domains.AppsDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,10 +47,14 @@ public class AppService {
     private final EgressAllowLookup egress;
     private final RefusalStore refusals;
     private final Clock clock;
+    private final AppsDomain appsDomain;
+    private final CertificateManager certificates;
 
     public AppService(TeamLookup teams, AppDeployments deployments, AppRevisions revisions, HostRecords hosts,
                       HostService hostService, AppSecrets secrets, Deployments rollbacks, EgressAllowLookup egress,
-                      RefusalStore refusals, Clock clock) {
+                      RefusalStore refusals, Clock clock, AppsDomain appsDomain, CertificateManager certificates) {
+        this.appsDomain = appsDomain;
+        this.certificates = certificates;
         this.egress = egress;
         this.refusals = refusals;
         this.teams = teams;
@@ -89,8 +97,24 @@ public class AppService {
                 .map(r -> new Differences.FailedStart(r.id(), hosts.find(r.hostId()).map(HostRecords.Seen::hostname).orElse(r.hostId()),
                         r.startError(), r.startFailedAt()))
                 .orElse(null);
+        var routes = removed ? List.<AppRoute>of() : revisions.find(d.revision(), app).map(a -> routes(team, a.definition()))
+                .orElse(List.of());
         return new AppDetail(team, app, d.revision(), d.commit(), desired(d), d, live, missing,
-                Differences.of(wanted, live, failedStart, clock.instant()));
+                Differences.of(wanted, live, failedStart, clock.instant()), routes);
+    }
+
+    /** The definition's routes and its default host, each with where its host's certificate stands. */
+    private List<AppRoute> routes(String team, AppDefinition definition) {
+        record Named(String host, String path, String port, boolean byDefault) {
+        }
+        var named = new ArrayList<Named>();
+        definition.routes().forEach(r -> named.add(new Named(r.host(), r.path(), r.port(), false)));
+        appsDomain.defaultRoute(team, definition)
+                .filter(d -> named.stream().noneMatch(n -> n.host().equals(d.host()) && n.path().equals("/")))
+                .ifPresent(d -> named.add(new Named(d.host(), "/", d.port(), true)));
+        var states = certificates.states(named.stream().map(Named::host).distinct().toList()).stream()
+                .collect(Collectors.toMap(CertificateState::host, s -> s));
+        return named.stream().map(n -> new AppRoute(n.host(), n.path(), n.port(), n.byDefault(), states.get(n.host()))).toList();
     }
 
     /**

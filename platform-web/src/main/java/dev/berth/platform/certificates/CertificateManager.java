@@ -104,21 +104,70 @@ public class CertificateManager {
     }
 
     /**
-     * Every valid certificate (uploaded ones win over ACME ones for their host), each key sealed to
-     * {@code agentKey} with the host bound in.
+     * A certificate that serves a host now, without its key.
+     *
+     * @param fingerprint SHA-256 of the chain, hex: what changes when the certificate does
      */
-    public List<EdgeCertificate> forEdge(PublicKey agentKey) {
+    public record Served(String host, String chainPem, String fingerprint) {
+    }
+
+    /** A served certificate with a way to its key, opened only when someone seals it. */
+    private record Current(Served served, java.util.function.Supplier<String> keyPem) {
+    }
+
+    /** Every valid certificate, an uploaded one winning over the ACME one of its host. */
+    private List<Current> current() {
         Instant now = clock.instant();
-        var out = new ArrayList<EdgeCertificate>();
+        var out = new ArrayList<Current>();
         var uploaded = new java.util.HashSet<String>();
         for (var u : uploads.all()) {
             if (!u.notAfter().isAfter(now)) continue;
             uploaded.add(u.host());
-            out.add(sealed(u.host(), u.chainPem(), box.open(u.sealedKey(), CertificateUploads.context(u.host())), agentKey));
+            out.add(new Current(served(u.host(), u.chainPem()), () -> box.open(u.sealedKey(), CertificateUploads.context(u.host()))));
         }
         for (var row : acme.valid(now)) {
             if (uploaded.contains(row.host())) continue;
-            out.add(sealed(row.host(), row.chainPem(), box.open(row.sealedKey(), context(row.host())), agentKey));
+            out.add(new Current(served(row.host(), row.chainPem()), () -> box.open(row.sealedKey(), context(row.host()))));
+        }
+        return out;
+    }
+
+    private static Served served(String host, String chainPem) {
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256").digest(chainPem.getBytes(StandardCharsets.US_ASCII));
+            return new Served(host, chainPem, java.util.HexFormat.of().formatHex(digest));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /** Every certificate that serves a host now (an upload wins while valid), without keys: what edges are to serve. */
+    public List<Served> served() {
+        return current().stream().map(Current::served).toList();
+    }
+
+    /**
+     * Every valid certificate (uploaded ones win over ACME ones for their host), each key sealed to
+     * {@code agentKey} with the host bound in.
+     */
+    public List<EdgeCertificate> forEdge(PublicKey agentKey) {
+        return List.copyOf(forEdge(agentKey, h -> true, s -> null).values());
+    }
+
+    /**
+     * The valid certificates of the hosts {@code wanted} accepts, each key sealed to {@code agentKey};
+     * {@code known} may answer with a certificate sealed before for the same {@link Served}, which
+     * is then used as it is (sealing is randomised: the same certificate sealed twice differs).
+     *
+     * @return each served certificate with its sealed form, by host order of storage
+     */
+    public java.util.Map<Served, EdgeCertificate> forEdge(PublicKey agentKey, java.util.function.Predicate<String> wanted,
+                                                          Function<Served, EdgeCertificate> known) {
+        var out = new java.util.LinkedHashMap<Served, EdgeCertificate>();
+        for (var c : current()) {
+            if (!wanted.test(c.served().host())) continue;
+            var before = known.apply(c.served());
+            out.put(c.served(), before != null ? before : sealed(c.served().host(), c.served().chainPem(), c.keyPem().get(), agentKey));
         }
         return out;
     }

@@ -10,9 +10,12 @@ import dev.berth.platform.hosts.HostRecords;
 import dev.berth.platform.domains.AppsDomain;
 import dev.berth.platform.domains.DomainPattern;
 import dev.berth.platform.domains.TeamDomainLookup;
+import dev.berth.platform.pki.CertificateAuthority;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -27,9 +30,15 @@ public class EdgeTable implements EdgeParts {
     private final AppsDomain appsDomain;
     private final TeamDomainLookup domains;
 
+    private final CertificateAuthority authority;
+    private final ObjectProvider<EdgeCertificates> certificates;
+    private static final System.Logger LOG = System.getLogger(EdgeTable.class.getName());
+
     public EdgeTable(HostRecords hosts, AppDeployments replicas, AppRevisions revisions, AppsDomain appsDomain,
-                     TeamDomainLookup domains) {
+                     TeamDomainLookup domains, CertificateAuthority authority, ObjectProvider<EdgeCertificates> certificates) {
         this.hosts = hosts;
+        this.authority = authority;
+        this.certificates = certificates;
         this.appsDomain = appsDomain;
         this.domains = domains;
         this.replicas = replicas;
@@ -39,7 +48,17 @@ public class EdgeTable implements EdgeParts {
     @Override
     public Optional<EdgeAssignment> of(String hostId) {
         if (hosts.edges().stream().noneMatch(e -> e.hostId().equals(hostId))) return Optional.empty();
-        return Optional.of(new EdgeAssignment(routes(), List.of(), List.of()));
+        var routes = routes();
+        var key = authority.agentKey(hostId);
+        if (key.isEmpty()) {
+            // An agent that joined before the platform issued certificates: routes and challenges, no certificates.
+            LOG.log(System.Logger.Level.WARNING, "edge host " + hostId + " has no certified key; it gets no certificates"
+                    + " until its agent renews its certificate");
+        }
+        var routed = routes.stream().map(EdgeRoute::host).collect(Collectors.toSet());
+        var sealing = certificates.getObject();
+        return Optional.of(new EdgeAssignment(routes, key.map(k -> sealing.forEdge(k, routed)).orElse(List.of()),
+                sealing.challenges()));
     }
 
     /** Every route now, sorted by host and longest path first. */

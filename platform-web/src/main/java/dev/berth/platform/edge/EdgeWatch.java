@@ -18,6 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.berth.platform.certificates.CertificatesChanged;
+import dev.berth.platform.certificates.ChallengesChanged;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -39,6 +42,7 @@ public class EdgeWatch {
     private static final System.Logger LOG = System.getLogger(EdgeWatch.class.getName());
 
     private final EdgeTable table;
+    private final ObjectProvider<EdgeCertificates> certificates;
     private final EdgeStateStore state;
     private final HostRecords hosts;
     private final AssignmentSignals signals;
@@ -48,9 +52,10 @@ public class EdgeWatch {
             Thread.ofPlatform().daemon().name("edge-watch").factory());
     private final AtomicBoolean pending = new AtomicBoolean();
 
-    EdgeWatch(EdgeTable table, EdgeStateStore state, HostRecords hosts, AssignmentSignals signals, Clock clock,
-              PlatformTransactionManager transactions) {
+    EdgeWatch(EdgeTable table, ObjectProvider<EdgeCertificates> certificates, EdgeStateStore state, HostRecords hosts,
+              AssignmentSignals signals, Clock clock, PlatformTransactionManager transactions) {
         this.table = table;
+        this.certificates = certificates;
         this.state = state;
         this.hosts = hosts;
         this.signals = signals;
@@ -65,6 +70,16 @@ public class EdgeWatch {
 
     @EventListener
     public void onAppChanged(AppChanged changed) {
+        poke();
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    public void onCertificatesChanged(CertificatesChanged changed) {
+        poke();
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    public void onChallengesChanged(ChallengesChanged changed) {
         poke();
     }
 
@@ -84,29 +99,47 @@ public class EdgeWatch {
     private void look() {
         pending.set(false);
         try {
-            boolean moved = Boolean.TRUE.equals(tx.execute(s -> {
-                var edges = hosts.edges();
-                if (edges.isEmpty()) return false;
-                if (!state.replace(fingerprint(table.routes()), clock.instant())) return false;
-                // In id order, as the reconciler locks host rows.
-                edges.forEach(e -> hosts.bumpGeneration(e.hostId()));
-                return true;
-            }));
-            if (moved) signals.changed();
+            lookNow();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not check what the edges serve; trying again in a second", e);
             timer.schedule(this::poke, 1, TimeUnit.SECONDS);
         }
     }
 
-    /** A digest of what the edges serve. */
-    static String fingerprint(List<EdgeRoute> routes) {
+    /**
+     * Looks now, on the calling thread: when what the edges serve changed since the last look (of
+     * any instance), every edge host's generation moves, once.
+     *
+     * @return whether it moved them
+     */
+    public boolean lookNow() {
+        boolean moved = Boolean.TRUE.equals(tx.execute(s -> {
+            var edges = hosts.edges();
+            if (edges.isEmpty()) return false;
+            var routes = table.routes();
+            var routed = routes.stream().map(EdgeRoute::host).collect(java.util.stream.Collectors.toSet());
+            if (!state.replace(fingerprint(routes, certificates.getObject().digestInput(routed)), clock.instant())) return false;
+            // In id order, as the reconciler locks host rows.
+            edges.forEach(e -> hosts.bumpGeneration(e.hostId()));
+            return true;
+        }));
+        if (moved) {
+            signals.changed();
+            // New routed hosts may want certificates.
+            certificates.getObject().orderSoon();
+        }
+        return moved;
+    }
+
+    /** A digest of what the edges serve: routes with their upstreams, then certificates and challenges. */
+    static String fingerprint(List<EdgeRoute> routes, String certificatesAndChallenges) {
         try {
             var digest = MessageDigest.getInstance("SHA-256");
             for (var r : routes) {
                 digest.update((r.host() + " " + r.path() + " " + r.app() + " " + String.join(",", r.upstreams()) + "\n")
                         .getBytes(StandardCharsets.UTF_8));
             }
+            digest.update(certificatesAndChallenges.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);

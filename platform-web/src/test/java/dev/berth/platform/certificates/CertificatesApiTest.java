@@ -9,12 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
+import dev.berth.platform.repositories.TeamPushes;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -27,20 +27,28 @@ class CertificatesApiTest extends PlatformTest {
     private static final String HOST = "shop.certs-api.example.com";
     private static final String PASSWORD = "a-long-enough-password";
 
-    @Autowired
-    ConfigurableListableBeanFactory beans;
 
-    /**
-     * Stands in for the integrator's routes: TEAM's app web routes HOST and www, no other app
-     * anything. Registered into the shared context (which looks AppRoutes up at each call) rather
-     * than in a context of its own, which would cost a second platform start.
-     */
+    private TeamPushes pushes;
+
+    /** The team's app web routes HOST and www, pushed in a berth.yaml as a team would. */
     @BeforeAll
-    void routes() {
-        if (!beans.containsSingleton("certificatesApiTestRoutes")) {
-            beans.registerSingleton("certificatesApiTestRoutes", (AppRoutes) (team, app) ->
-                    TEAM.equals(team) && "web".equals(app) ? Set.of(HOST, "www.certs-api.example.com") : Set.of());
-        }
+    void routes() throws Exception {
+        pushes = TeamPushes.start(port, "berth-certs-api", "acme/certs:1", List.of(TEAM));
+        assertThat(pushes.root.put("/api/v1/teams/" + TEAM + "/domains", Map.of("domains", List.of("*." + TEAM + ".example.com")))
+                .status()).isEqualTo(200);
+        var pushed = pushes.push(TEAM, "site", "admin", pushes.rootToken, """
+                  web:
+                    image: %s
+                    ports: [{name: http, port: 8080, publish: true}]
+                    health: {http: {port: http, path: /}}
+                    routes: [{host: %s, port: http}, {host: www.%s.example.com, port: http}]
+                """.formatted(pushes.image, HOST, TEAM));
+        assertThat(pushed.exit()).as(pushed.out()).isZero();
+    }
+
+    @AfterAll
+    void stopRegistry() throws Exception {
+        if (pushes != null) pushes.close();
     }
 
     @LocalServerPort
@@ -56,7 +64,6 @@ class CertificatesApiTest extends PlatformTest {
     void aDeployerUploadsAViewerSeesItEdgesGetItSealedAndTheKeyNeverComesBack() throws Exception {
         var api = Api.at(port);
         var root = api.bearer(api.tokenFor("admin", ADMIN_PASSWORD));
-        assertThat(root.post("/api/v1/teams", Map.of("name", TEAM)).status()).isEqualTo(201);
         for (var user : List.of("certs-deployer", "certs-viewer")) {
             assertThat(root.post("/api/v1/users", Map.of("username", user, "password", PASSWORD)).status()).isEqualTo(201);
         }

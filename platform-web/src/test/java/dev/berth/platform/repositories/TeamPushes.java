@@ -14,12 +14,12 @@ import java.util.Map;
  * What tests of berth.yaml pushed over a real {@code git push} share: a registry with one image, a
  * scratch directory for working copies, the platform admin's API, teams and a member of one.
  */
-final class TeamPushes implements AutoCloseable {
-    static final String PASSWORD = "a-long-enough-password";
+public final class TeamPushes implements AutoCloseable {
+    public static final String PASSWORD = "a-long-enough-password";
 
-    final Api root;
-    final String rootToken;
-    final String image;
+    public final Api root;
+    public final String rootToken;
+    public final String image;
     private final int port;
     private final TestRegistry registry;
     private final Path work;
@@ -34,21 +34,21 @@ final class TeamPushes implements AutoCloseable {
     }
 
     /** Starts the registry and creates {@code teams}. */
-    static TeamPushes start(int port, String workPrefix, String repositoryAndTag, List<String> teams) throws Exception {
+    public static TeamPushes start(int port, String workPrefix, String repositoryAndTag, List<String> teams) throws Exception {
         var pushes = new TeamPushes(port, RegistryWithImage.start(workPrefix, repositoryAndTag));
         for (String team : teams) assertThat(pushes.root.post("/api/v1/teams", Map.of("name", team)).status()).isEqualTo(201);
         return pushes;
     }
 
     /** Creates {@code username} as {@code role} of {@code team}; returns a token of theirs. */
-    String member(String team, String username, String role) {
+    public String member(String team, String username, String role) {
         root.post("/api/v1/users", Map.of("username", username, "password", PASSWORD));
         root.post("/api/v1/teams/" + team + "/members", Map.of("username", username, "role", role));
         return Api.at(port).tokenFor(username, PASSWORD);
     }
 
     /** Creates the repository if needed, commits {@code apps} (YAML under {@code apps:}) as its berth.yaml and pushes it to main. */
-    GitCli.Result push(String team, String repository, String user, String secret, String apps) throws Exception {
+    public GitCli.Result push(String team, String repository, String user, String secret, String apps) throws Exception {
         root.post("/api/v1/teams/" + team + "/repositories", Map.of("name", repository));
         var git = new GitCli(work);
         Path dir = work.resolve(team + "-" + repository);

@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
 /**
  * One app: its state and revision, desired versus live, the deployment timeline with live progress,
  * replicas with their isolation report, logs, secrets (names only), what it may reach and was
- * refused, and rollback with confirmation.
+ * refused, its host names with their certificates, and rollback with confirmation.
  */
 @Route("apps/:team/:app")
 @PermitAll
@@ -58,6 +58,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     private final Grid<ReplicaView> replicas = new Grid<>();
     private SecretsPanel secretsPanel;
     private NetworkPanel networkPanel;
+    private final RoutesPanel routesPanel = new RoutesPanel();
     private LogPanel logPanel;
     private String team;
     private String app;
@@ -120,6 +121,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         tabs.add("Logs", logPanel);
         tabs.add("Secrets", secretsPanel);
         tabs.add("Network", networkPanel);
+        tabs.add("Routes", routesPanel);
         tabs.setSizeFull();
         add(header, differences, tabs);
         setFlexGrow(1, tabs);
@@ -182,6 +184,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         timeline.setItems(apps.deployments(callers.current(), team, app, 50));
         replicas.setItems(detail.replicas());
         logPanel.replicas(detail.replicas());
+        routesPanel.show(detail.routes());
     }
 
     private void openRollback() {
