@@ -31,7 +31,7 @@ import javax.net.ssl.TrustManagerFactory;
  * record. Pebble's random failures (nonce rejection, authorization reuse, validation sleeps) are off.
  * Missing binaries skip the tests, or fail them under BERTH_REQUIRE_RUNTIME=1.
  */
-final class Pebble implements AutoCloseable {
+public final class Pebble implements AutoCloseable {
     static final RuntimePrerequisite PEBBLE = new RuntimePrerequisite(Path.of("/usr/bin/pebble"), "apt-get install pebble");
     static final RuntimePrerequisite CHALLTESTSRV = new RuntimePrerequisite(Path.of("/usr/bin/pebble-challtestsrv"),
             "apt-get install pebble");
@@ -57,7 +57,7 @@ final class Pebble implements AutoCloseable {
      * Starts both; Pebble validates HTTP-01 challenges on {@code httpPort} of 127.0.0.1, where the
      * test serves them (as an edge will).
      */
-    static Pebble start(int httpPort) throws Exception {
+    public static Pebble start(int httpPort) throws Exception {
         PEBBLE.require();
         CHALLTESTSRV.require();
         Path dir = Files.createTempDirectory("berth-pebble");
@@ -93,22 +93,22 @@ final class Pebble implements AutoCloseable {
     }
 
     /** The ACME directory URL. */
-    URI directory() {
+    public URI directory() {
         return URI.create("https://127.0.0.1:" + port + "/dir");
     }
 
     /** The PEM file of the certificate Pebble's TLS presents, for {@code berth.acme.ca-file}. */
-    Path caFile() {
+    public Path caFile() {
         return dir.resolve("cert.pem");
     }
 
     /** {@code HOST:PORT} of the DNS server Pebble asks, for {@code berth.acme.dns-server}. */
-    String dnsServer() {
+    public String dnsServer() {
         return "127.0.0.1:" + dnsPort;
     }
 
     /** Makes {@code host} resolve to {@code address} (A) for Pebble and the platform; nobody connects to it. */
-    void addA(String host, String address) throws Exception {
+    public void addA(String host, String address) throws Exception {
         var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + dnsManagementPort + "/add-a"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"host\":\"" + host + "\",\"addresses\":[\"" + address + "\"]}"))
@@ -117,7 +117,7 @@ final class Pebble implements AutoCloseable {
     }
 
     /** The root that signs Pebble's certificates (made at its start). */
-    X509Certificate root() throws Exception {
+    public X509Certificate root() throws Exception {
         var client = HttpClient.newBuilder().sslContext(trust).build();
         var response = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + managementPort + "/roots/0")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
@@ -149,7 +149,7 @@ final class Pebble implements AutoCloseable {
     }
 
     /** What Pebble and challtestsrv printed, for failure messages. */
-    String logs() {
+    public String logs() {
         var out = new StringBuilder();
         for (String name : List.of("pebble.log", "challtestsrv.log")) {
             try {
@@ -161,7 +161,7 @@ final class Pebble implements AutoCloseable {
         return out.toString();
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
