@@ -16,10 +16,13 @@ import javax.net.ssl.TrustManagerFactory;
  * A cluster whose platform orders certificates from Debian's Pebble (answering DNS through
  * pebble-challtestsrv, where every name is 127.0.0.1 unless a test says otherwise) and whose one
  * agent runs an edge (Debian's Caddy) on free loopback ports; Pebble validates challenges at the
- * edge's HTTP port, as a CA would at port 80. The team may route {@code HOST} and names under it.
+ * edge's HTTP port, as a CA would at port 80. The team may route {@code HOST} and names under it,
+ * and each app with a published port gets its default host under {@link #APPS_DOMAIN}.
  */
 final class EdgeCluster implements AutoCloseable {
     static final String HOST = "shop.example.com";
+    /** {@code BERTH_APPS_DOMAIN}: every app with a published port is also {@code APP.TEAM.} under it. */
+    static final String APPS_DOMAIN = "apps.example.com";
     final Pebble pebble;
     final Cluster cluster;
     final int httpPort;
@@ -45,7 +48,7 @@ final class EdgeCluster implements AutoCloseable {
         try {
             cluster = Cluster.start(Duration.ofSeconds(10), "--berth.acme.directory=" + pebble.directory(),
                     "--berth.acme.ca-file=" + pebble.caFile(), "--berth.acme.dns-server=" + pebble.dnsServer(),
-                    "--berth.acme.agree-to-terms=true");
+                    "--berth.acme.agree-to-terms=true", "--berth.apps-domain=" + APPS_DOMAIN);
             var certificate = pebble.root();
             Path root = Files.createTempFile("berth-pebble-root", ".pem");
             Files.writeString(root, "-----BEGIN CERTIFICATE-----\n"

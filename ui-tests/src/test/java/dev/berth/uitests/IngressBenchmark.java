@@ -34,7 +34,7 @@ class IngressBenchmark {
                     image: %s
                     command: ["/bin/sh", "-c", "echo \\"$GREETING\\" > /tmp/index.html && exec httpd -f -p 8080 -h /tmp"]
                     env: {GREETING: %s}
-                    resources: {memory: 64Mi, cpu: 0.5, pids: 64}
+                    resources: {memory: 64Mi, cpu: 1, pids: 64}
                     ports: [{name: http, port: 8080, publish: true}]
                     health: {http: {port: http, path: /index.html}, interval: 1s, timeout: 1s}
                     tmpfs: {/tmp: 1Mi}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +124,17 @@ class IngressEndToEndTest {
         }
     }
 
+    /** Waits until the edge answers {@code greeting} for {@code host}: it serves a certificate once its next assignment brought it. */
+    private static void awaitAnswer(String host, String greeting) throws InterruptedException {
+        Cluster.await(Duration.ofSeconds(30), "https://" + host + " answers " + greeting, () -> {
+            try {
+                return https(host, "/");
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, a -> a.ok(greeting));
+    }
+
     private static JsonNode route(JsonNode app, String host) {
         for (var r : app.path("routes")) {
             if (r.path("host").asString().equals(host)) return r;
@@ -153,14 +165,12 @@ class IngressEndToEndTest {
             cluster.push(definition(cluster.image, "v1", "rolling", ""), "route shop.example.com");
             edge.awaitCertificate("web", HOST, CERTIFICATE);
             assertThat(route(cluster.app("web"), HOST).path("certificate").path("issuer").asString()).containsIgnoringCase("pebble");
-            var first = Cluster.await(Duration.ofSeconds(30), "https://" + HOST + " answers v1", () -> {
-                try {
-                    return https(HOST, "/");
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, a -> a.ok("v1"));
-            assertThat(first.body().strip()).isEqualTo("v1");
+            awaitAnswer(HOST, "v1");
+
+            // Its default host under the apps domain is served too, with a certificate of its own.
+            String byDefault = "web." + Cluster.TEAM + "." + EdgeCluster.APPS_DOMAIN;
+            edge.awaitCertificate("web", byDefault, CERTIFICATE);
+            awaitAnswer(byDefault, "v1");
 
             // Plain HTTP is sent to HTTPS, path and query kept.
             var redirect = curl("-o", "/dev/null", "-D", "-", "--resolve", HOST + ":" + edge.httpPort + ":127.0.0.1",
@@ -196,14 +206,28 @@ class IngressEndToEndTest {
             browser.pickItem("vaadin-combo-box-item", Cluster.TEAM);
             browser.openRow("apps-grid", 0, "web", "app-title");
             browser.click(By.xpath("//vaadin-tab[normalize-space(.)='Routes']"));
-            browser.wait.until(d -> browser.gridRows("routes-grid").size() == 2);
+            browser.wait.until(d -> browser.gridRows("routes-grid").size() == 3);
             var rows = browser.gridRows("routes-grid");
             assertThat(rows.get(0).get(0)).isEqualTo(HOST);
             assertThat(rows.get(0).get(2)).containsIgnoringCase("issued by").containsIgnoringCase("pebble");
             assertThat(rows.get(1).get(0)).isEqualTo(BAD_HOST);
             assertThat(rows.get(1).get(2)).isEqualTo("failed");
             assertThat(rows.get(1).get(4)).contains("points to 203.0.113.9, not to an edge host");
+            assertThat(rows.get(2).get(0)).isEqualTo("web." + Cluster.TEAM + "." + EdgeCluster.APPS_DOMAIN);
+            assertThat(rows.get(2).get(1)).isEqualTo("http (default host)");
             browser.screenshot("routes-and-certificates");
+
+            // The Hosts page says which host is the edge and that it serves the newest routes.
+            var edgeHost = cluster.agent("edge").hostId;
+            browser.navigate("Hosts", "hosts-grid");
+            // Read in one script: heartbeats redraw the rows under the test.
+            browser.wait.until(d -> "edge serves every route at 127.0.0.1".equals(browser.js(
+                    "const e = document.getElementById(arguments[0]); return e ? e.textContent + ' ' + e.title : null;",
+                    "edge-" + edgeHost)));
+            browser.screenshot("hosts-with-an-edge");
+
+            // Keys never reach a log in the clear: the edge agent's log (Caddy's output included) holds none.
+            assertThat(Files.readString(cluster.agent("edge").log)).doesNotContain("PRIVATE KEY");
 
             // The app leaves berth.yaml: the edge serves it no more.
             cluster.push("""

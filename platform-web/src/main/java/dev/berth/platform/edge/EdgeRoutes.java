@@ -4,6 +4,7 @@ import dev.berth.agent.protocol.ContainerStatus;
 import dev.berth.agent.protocol.EdgeRoute;
 import dev.berth.gitsync.definition.AppDefinition;
 import dev.berth.gitsync.definition.Port;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -63,6 +64,19 @@ public final class EdgeRoutes {
      */
     public static List<EdgeRoute> of(List<Live> live, Map<String, Map<String, ContainerStatus>> reported,
                                      BiFunction<String, AppDefinition, Optional<Default>> defaults, Ownership ownership) {
+        return of(live, reported, defaults, ownership, null);
+    }
+
+    /**
+     * The routes as the edge on host {@code edgeHostId} serves them: an upstream on a loopback
+     * address is only that host's own (another host's loopback is not reachable from it, and a
+     * host reporting one must not point an edge at the edge's own local services); link-local,
+     * unspecified and multicast addresses are never upstreams. With a null {@code edgeHostId},
+     * every host's loopback upstreams are kept (what changed, for {@link EdgeWatch}).
+     */
+    public static List<EdgeRoute> of(List<Live> live, Map<String, Map<String, ContainerStatus>> reported,
+                                     BiFunction<String, AppDefinition, Optional<Default>> defaults, Ownership ownership,
+                                     String edgeHostId) {
         var byApp = new LinkedHashMap<String, List<Live>>();
         live.stream().sorted(Comparator.comparing(Live::app)).forEach(r -> byApp.computeIfAbsent(r.app(), k -> new ArrayList<>()).add(r));
         var out = new ArrayList<EdgeRoute>();
@@ -80,18 +94,38 @@ public final class EdgeRoutes {
             for (var w : wanted) {
                 // The push check keeps a host and path to one app; should two still meet, the first app keeps it.
                 if (!taken.add(w.host() + " " + w.path())) continue;
-                out.add(new EdgeRoute(w.host(), w.path(), app, upstreams(replicas, w.port(), reported)));
+                out.add(new EdgeRoute(w.host(), w.path(), app, upstreams(replicas, w.port(), reported, edgeHostId)));
             }
         });
         out.sort(Comparator.comparing(EdgeRoute::host).thenComparing(r -> -r.path().length()).thenComparing(EdgeRoute::path));
         return out;
     }
 
+    /** Whether an edge may be pointed at {@code address} ({@code host:port}); loopback only at its own host. */
+    static boolean reachable(String address, boolean sameHost) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) return false;
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        if (host.equals("localhost")) return sameHost;
+        InetAddress ip;
+        try {
+            ip = host.matches("[0-9a-fA-F:.]+") ? InetAddress.ofLiteral(host) : null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        // A DNS name: the edge resolves it; what it stands for is the reporting host's word.
+        if (ip == null) return true;
+        if (ip.isLinkLocalAddress() || ip.isAnyLocalAddress() || ip.isMulticastAddress()) return false;
+        return !ip.isLoopbackAddress() || sameHost;
+    }
+
     private record Wanted(String host, String path, String port) {
     }
 
     /** The published addresses where a replica serves the port named {@code port}, each once, sorted. */
-    private static List<String> upstreams(List<Live> replicas, String port, Map<String, Map<String, ContainerStatus>> reported) {
+    private static List<String> upstreams(List<Live> replicas, String port, Map<String, Map<String, ContainerStatus>> reported,
+                                          String edgeHostId) {
         Set<String> out = new TreeSet<>();
         for (var r : replicas) {
             var number = r.definition().flatMap(d -> d.ports().stream().filter(p -> p.name().equals(port)).findFirst())
@@ -101,6 +135,7 @@ public final class EdgeRoutes {
             boolean letIn = r.serving() && "running".equals(status.state())
                     && (status.health() == null || "healthy".equals(status.health()));
             status.published().stream().filter(p -> p.containerPort() == number.get() && (p.serving() || letIn))
+                    .filter(p -> reachable(p.address(), edgeHostId == null || edgeHostId.equals(r.hostId())))
                     .forEach(p -> out.add(p.address()));
         }
         return List.copyOf(out);

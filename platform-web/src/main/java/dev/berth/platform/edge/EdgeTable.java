@@ -48,7 +48,7 @@ public class EdgeTable implements EdgeParts {
     @Override
     public Optional<EdgeAssignment> of(String hostId) {
         if (hosts.edges().stream().noneMatch(e -> e.hostId().equals(hostId))) return Optional.empty();
-        var routes = routes();
+        var routes = routes(hostId);
         var key = authority.agentKey(hostId);
         if (key.isEmpty()) {
             // An agent that joined before the platform issued certificates: routes and challenges, no certificates.
@@ -61,8 +61,13 @@ public class EdgeTable implements EdgeParts {
                 sealing.challenges()));
     }
 
-    /** Every route now, sorted by host and longest path first. */
+    /** Every route now, sorted by host and longest path first, with every host's upstreams (what changed, not what one edge gets). */
     public List<EdgeRoute> routes() {
+        return routes(null);
+    }
+
+    /** Every route as the edge on {@code edgeHostId} serves it (see {@link EdgeRoutes}); null for every host's upstreams. */
+    List<EdgeRoute> routes(String edgeHostId) {
         var live = replicas.live();
         var found = revisions.findAll(live.stream().map(r -> new AppRevisions.Key(r.revision(), r.app())).toList()).found();
         var lines = live.stream().map(r -> new EdgeRoutes.Live(r.teamId(), r.team(), r.app(), r.qualifiedApp(), r.revision(), r.hostId(),
@@ -72,6 +77,7 @@ public class EdgeTable implements EdgeParts {
         return EdgeRoutes.of(lines, hosts.reported(),
                 (team, definition) -> appsDomain.defaultRoute(team, definition).map(d -> new EdgeRoutes.Default(d.host(), d.port())),
                 (teamId, team, app, host) -> appsDomain.covers(host) ? appsDomain.problemFor(team, app, host) == null
-                        : patterns.computeIfAbsent(teamId, domains::patternsOf).stream().anyMatch(p -> p.matches(host)));
+                        : patterns.computeIfAbsent(teamId, domains::patternsOf).stream().anyMatch(p -> p.matches(host)),
+                edgeHostId);
     }
 }

@@ -37,6 +37,8 @@ class EdgeDeployTest extends DeployTest {
         var worker = agent("worker");
         onlyTheseHostsAlive(edge, worker);
         edge.edge("127.0.0.1");
+        // The edge reaches its own replicas on loopback and the worker's at the worker's address (never connected to here).
+        worker.publishAt("203.0.113.21");
         String team = team();
         expect(200, admin.put("/api/v1/teams/" + team + "/domains", Map.of("domains", List.of("*." + team + ".example.com"))));
         try {

@@ -123,6 +123,14 @@ final class SimulatedAgent implements AutoCloseable {
         return reported;
     }
 
+    /** The address its published ports report; nobody connects to it. */
+    private volatile String publishAddress = "127.0.0.1";
+
+    /** Reports its published ports at {@code address} from the next heartbeat on, as a host publishing on its network address. */
+    void publishAt(String address) {
+        publishAddress = address;
+    }
+
     /** What its heartbeats report as its edge address; null when it is no edge. */
     private volatile String edgeAddress;
 
@@ -234,7 +242,7 @@ final class SimulatedAgent implements AutoCloseable {
                     : behaviour.equals("never-healthy") || holding || r.heartbeats == 1 ? "starting" : "healthy";
             boolean serving = (health == null || health.equals("healthy")) && r.assigned.serving();
             var published = spec.ports().stream().map(p -> new PublishedPort(p.containerPort(),
-                    "127.0.0.1:" + hostPorts.computeIfAbsent(spec.app() + ":" + p.containerPort(), k -> PORTS.incrementAndGet()),
+                    publishAddress + ":" + hostPorts.computeIfAbsent(spec.app() + ":" + p.containerPort(), k -> PORTS.incrementAndGet()),
                     serving)).toList();
             out.add(new ContainerStatus(spec.name(), spec.app(), "running", null, false, health, 0, published,
                     List.of(new IsolationCheck("no_new_privs", true, "1", "1"),

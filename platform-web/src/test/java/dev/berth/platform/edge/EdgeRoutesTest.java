@@ -101,6 +101,26 @@ class EdgeRoutesTest {
     }
 
     @Test
+    void anEdgeIsPointedAtLoopbackOnlyOnItsOwnHostAndNeverAtLinkLocalAddresses() {
+        var v1 = web(8080, List.of(route("shop.example.com", "http", "/")));
+        reports("h1", "w1", new PublishedPort(8080, "127.0.0.1:20001", true));
+        reports("h2", "w2", new PublishedPort(8080, "127.0.0.1:20002", true));
+        reports("h3", "w3", new PublishedPort(8080, "169.254.169.254:80", true));
+        reports("h4", "w4", new PublishedPort(8080, "[fe80::1]:80", true));
+        reports("h5", "w5", new PublishedPort(8080, "0.0.0.0:80", true));
+        reports("h6", "w6", new PublishedPort(8080, "203.0.113.6:20001", true));
+        reports("h7", "w7", new PublishedPort(8080, "worker-7.example.com:20001", true));
+        var live = List.of(replica("web", 1, "h1", "w1", v1), replica("web", 1, "h2", "w2", v1), replica("web", 1, "h3", "w3", v1),
+                replica("web", 1, "h4", "w4", v1), replica("web", 1, "h5", "w5", v1), replica("web", 1, "h6", "w6", v1),
+                replica("web", 1, "h7", "w7", v1));
+
+        assertThat(EdgeRoutes.of(live, reported, NO_DEFAULTS, OWNED, "h1").getFirst().upstreams())
+                .containsExactly("127.0.0.1:20001", "203.0.113.6:20001", "worker-7.example.com:20001");
+        assertThat(EdgeRoutes.of(live, reported, NO_DEFAULTS, OWNED, "h6").getFirst().upstreams())
+                .containsExactly("203.0.113.6:20001", "worker-7.example.com:20001");
+    }
+
+    @Test
     void nothingServesYetOrNothingIsKnownOfTheRevision() {
         var v1 = web(8080, List.of(route("shop.example.com", "http", "/")));
         // Placed but not reported yet: routed, with no upstream (the edge answers 503).

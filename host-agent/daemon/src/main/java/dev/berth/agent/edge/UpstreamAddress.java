@@ -29,10 +29,29 @@ final class UpstreamAddress {
         String port = upstream.substring(colon + 1);
         if (!PORT.matcher(port).matches() || Integer.parseInt(port) > 65535) return "has the port '" + port + "'; a port is 1 to 65535";
         if (host.startsWith("[")) {
-            return host.endsWith("]") && isIpLiteral(host) ? null : "has the host '" + host + "', not an [IPv6] address";
+            return host.endsWith("]") && isIpLiteral(host) ? never(host.substring(1, host.length() - 1))
+                    : "has the host '" + host + "', not an [IPv6] address";
         }
         if (host.contains(":")) return "has an IPv6 address without brackets; write [address]:port";
-        if (IPV4.matcher(host).matches() || (NAME.matcher(host).matches() && host.length() <= 253)) return null;
+        if (IPV4.matcher(host).matches()) return never(host);
+        if (NAME.matcher(host).matches() && host.length() <= 253) return null;
         return "has the host '" + host + "', neither an IPv4 address nor a lower-case DNS name";
+    }
+
+    /**
+     * Why an upstream may never be at {@code literal}, or null: link-local addresses (cloud metadata
+     * lives there), the unspecified address and multicast are no replica's published port.
+     */
+    private static String never(String literal) {
+        java.net.InetAddress ip;
+        try {
+            ip = java.net.InetAddress.ofLiteral(literal);
+        } catch (IllegalArgumentException e) {
+            return "has the host '" + literal + "', not an IP address";
+        }
+        if (ip.isLinkLocalAddress()) return "is link-local (" + literal + "), where no published port is";
+        if (ip.isAnyLocalAddress()) return "is the unspecified address " + literal + ", not a host to connect to";
+        if (ip.isMulticastAddress()) return "is a multicast address (" + literal + ")";
+        return null;
     }
 }

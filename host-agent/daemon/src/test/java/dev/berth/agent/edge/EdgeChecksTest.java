@@ -48,7 +48,8 @@ class EdgeChecksTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "10.1.2.3", "10.1.2.3:0", "10.1.2.3:65536", "10.1.2.3:080", "::1:80", "[::1:80", "[x]:80",
-        "{env.HOST}:80", "a b:80", "host:80/path", "Host.example:80", "10.1.2.3:+80"})
+        "{env.HOST}:80", "a b:80", "host:80/path", "Host.example:80", "10.1.2.3:+80",
+        "169.254.169.254:80", "[fe80::1]:80", "0.0.0.0:80", "[::]:80", "224.0.0.1:80"})
     void upstreamsRefused(String upstream) {
         assertThat(UpstreamAddress.problem(upstream)).isNotNull();
     }
