@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.berth.platform.Api;
+import dev.berth.platform.JoinedAgent;
 import dev.berth.platform.DeployedApps;
 import dev.berth.platform.MutableClock;
 import dev.berth.platform.PlatformTest;
@@ -36,21 +37,13 @@ class EdgeTrafficApiTest extends PlatformTest {
     @Autowired
     MeterRegistry meters;
     @Autowired
-    dev.berth.platform.repositories.DefinitionReview review;
-    @Autowired
-    dev.berth.platform.repositories.RepositoryStore repositories;
-    @Autowired
-    dev.berth.platform.deployments.DeploymentStore deployments;
-    @Autowired
-    dev.berth.platform.deployments.ReplicaStore replicas;
+    org.springframework.context.ApplicationContext context;
 
     private Api api;
     private Api admin;
     private String team;
     private Api viewer;
 
-    private record Agent(String hostId, Api api) {
-    }
 
     @BeforeEach
     void setUp() {
@@ -69,28 +62,20 @@ class EdgeTrafficApiTest extends PlatformTest {
     }
 
     private void seed(String team, String app) {
-        if (repositories.find(team, "site").isEmpty()) {
-            expect(201, admin.post("/api/v1/teams/" + team + "/repositories", Map.of("name", "site")));
-        }
-        new DeployedApps(review, repositories, deployments, replicas).seed(team, "site", app, null);
+        expect(201, admin.post("/api/v1/teams/" + team + "/repositories", Map.of("name", "site")));
+        DeployedApps.in(context).seed(team, "site", app, null);
     }
 
     private static void expect(int status, Api.Response r) {
         assertThat(r.status()).as(r.toString()).isEqualTo(status);
     }
 
-    private Agent agent(String hostname) {
-        var token = admin.post("/api/v1/hosts/join-tokens", Map.of());
-        expect(201, token);
-        var registration = Map.of("version", 1, "joinToken", token.json().get("token").asString(), "hostname", hostname,
-                "capacity", Map.of("memoryBytes", 1L << 30, "cpuMillis", 1000), "agentVersion", "test");
-        var r = api.anonymous().post("/agent/v1/register", registration);
-        expect(201, r);
-        return new Agent(r.json().get("hostId").asString(), api.bearer(r.json().get("credential").asString()));
+    private JoinedAgent agent(String hostname) {
+        return JoinedAgent.join(api, admin, hostname);
     }
 
     /** A heartbeat; with {@code traffic} (app to requests, 5xx, bytes) it reports an edge. */
-    private static Api.Response beat(Agent agent, Map<String, long[]> traffic) {
+    private static Api.Response beat(JoinedAgent agent, Map<String, long[]> traffic) {
         var body = new HashMap<String, Object>(Map.of("version", 1, "capacity", Map.of("memoryBytes", 1L << 30, "cpuMillis", 1000),
                 "containers", List.of()));
         if (traffic != null) {
@@ -101,7 +86,7 @@ class EdgeTrafficApiTest extends PlatformTest {
         return agent.api().post("/agent/v1/heartbeat", body);
     }
 
-    private static Api.Response ship(Agent agent, String stream, long offset, String text) {
+    private static Api.Response ship(JoinedAgent agent, String stream, long offset, String text) {
         return agent.api().post("/agent/v1/logs", Map.of("version", 1,
                 "chunks", List.of(Map.of("container", stream, "offset", offset, "text", text))));
     }
