@@ -20,7 +20,8 @@ class ApiDocsTest extends PlatformTest {
                 "/api/v1/teams/{team}/apps/{app}/deployments", "/api/v1/teams/{team}/apps/{app}/rollback",
                 "/api/v1/teams/{team}/apps/{app}/replicas/{replica}/isolation", "/api/v1/teams/{team}/apps/{app}/secrets",
                 "/api/v1/teams/{team}/apps/{app}/secrets/{name}",
-                "/api/v1/teams/{team}/apps/{app}/logs", "/api/v1/teams/{team}/apps/{app}/network",
+                "/api/v1/teams/{team}/apps/{app}/logs", "/api/v1/teams/{team}/apps/{app}/logs/edges",
+                "/api/v1/teams/{team}/apps/{app}/traffic", "/api/v1/teams/{team}/apps/{app}/network",
                 "/api/v1/teams/{team}/network/egress-allow", "/api/v1/teams/{team}/domains",
                 "/api/v1/teams/{team}/apps/{app}/certificates", "/api/v1/teams/{team}/apps/{app}/certificates/{host}"}) {
             assertThat(paths.has(path)).as(path).isTrue();

@@ -36,6 +36,12 @@ public class DeployedApps {
         this.replicas = replicas;
     }
 
+    /** With the stores of a running platform. */
+    public static DeployedApps in(org.springframework.context.ApplicationContext context) {
+        return new DeployedApps(context.getBean(DefinitionReview.class), context.getBean(RepositoryStore.class),
+                context.getBean(DeploymentStore.class), context.getBean(ReplicaStore.class));
+    }
+
     /** What was seeded: the revision, and each replica's id as stored. */
     public record Seeded(long revision, List<String> replicas) {
     }

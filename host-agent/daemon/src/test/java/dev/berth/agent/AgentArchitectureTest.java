@@ -48,7 +48,7 @@ class AgentArchitectureTest {
     static final ArchRule applyingAssignmentsHasPureCores = noClasses()
             .that().haveNameMatching("dev\\.berth\\.agent\\.(daemon\\.AssignmentPlan|daemon\\.HealthTracker|state\\.PortRange"
                     + "|net\\.BackendPool|connect\\.RoundRobin|link\\.LogCursor"
-                    + "|edge\\.CaddyConfig|edge\\.EdgeChecks|edge\\.RouteTable|edge\\.AccessLog)(\\$.*)?")
+                    + "|edge\\.CaddyConfig|edge\\.EdgeChecks|edge\\.RouteTable|edge\\.AccessLog|edge\\.AccessLine)(\\$.*)?")
             .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "java.net..", "java.nio.channels..")
             .orShould().callMethod(ProcessBuilder.class, "start")
             .because("the plan, health counting, port choice, backend choice, log cursors and the edge's configuration, checks,"

@@ -241,6 +241,8 @@ public class HostService {
         }));
         // Removed while this request was under way: refused as the next one will be.
         if (!recorded) throw new Problem.Unauthorized(removedMessage(hostId));
+        // After commit, to this instance's listeners alone: totals feed counters kept in memory.
+        if (edge != null) events.publishEvent(new EdgeTrafficReported(hostId, edge.traffic(), now));
     }
 
     /** The reported peer address when it is a valid {@code host:port}; null, with a warning, when it is not. */

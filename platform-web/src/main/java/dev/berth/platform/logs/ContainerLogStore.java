@@ -45,6 +45,12 @@ class ContainerLogStore {
         return jdbc.sql("SELECT count(*) FROM container_log_streams WHERE host_id = ?").param(hostId).query(Integer.class).single();
     }
 
+    /** The hosts that have a stream of this name, by id. */
+    List<String> hostsWith(String container) {
+        return jdbc.sql("SELECT host_id FROM container_log_streams WHERE container = ? ORDER BY host_id").param(container)
+                .query(String.class).list();
+    }
+
     /** Creates a stream; false if a concurrent request created it first. */
     boolean create(String hostId, String container, LogStream.State state, Instant now) {
         return jdbc.sql("""

@@ -3,6 +3,7 @@ package dev.berth.platform.logs;
 import dev.berth.agent.protocol.LogChunk;
 import dev.berth.agent.protocol.Logs;
 import dev.berth.platform.hosts.HostProperties;
+import dev.berth.platform.hosts.HostRecords;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.access.AccessPolicy;
 import dev.berth.platform.access.Caller;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.springframework.context.ApplicationEventPublisher;
@@ -22,7 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Container output on the platform: agents append what their containers wrote, the platform keeps
  * a bounded tail per container (keyed by host and container name), and people read it through their
- * team and app. Each append that adds lines publishes {@link LogsArrived} once committed.
+ * team and app. Edge hosts add each app's access log as a stream of its own ({@link AccessStreams}).
+ * Each append that adds lines publishes {@link LogsArrived} once committed.
  */
 @Service
 public class ContainerLogs {
@@ -36,17 +39,22 @@ public class ContainerLogs {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final LogProperties properties;
-    private final HostProperties hosts;
+    private final HostProperties hostProperties;
+    private final HostRecords hosts;
+    private final KnownApps apps;
 
     public ContainerLogs(ContainerLogStore store, ReplicaLocator replicas, TransactionTemplate tx,
-                         ApplicationEventPublisher events, Clock clock, LogProperties properties, HostProperties hosts) {
+                         ApplicationEventPublisher events, Clock clock, LogProperties properties, HostProperties hostProperties,
+                         HostRecords hosts, KnownApps apps) {
         this.store = store;
         this.replicas = replicas;
         this.tx = tx;
         this.events = events;
         this.clock = clock;
         this.properties = properties;
+        this.hostProperties = hostProperties;
         this.hosts = hosts;
+        this.apps = apps;
     }
 
     /** The largest body {@code POST /agent/v1/logs} accepts. */
@@ -70,7 +78,12 @@ public class ContainerLogs {
             LogChunk c = logs.chunks().get(i);
             String where = "chunks[" + i + "]";
             if (c == null) throw new Problem.Invalid(where + " is null");
-            if (c.container() == null || !CONTAINER.matcher(c.container()).matches()) {
+            if (c.container() != null && AccessStreams.claimed(c.container())) {
+                if (AccessStreams.parse(c.container()).isEmpty()) {
+                    throw new Problem.Invalid(where + ".container '" + c.container() + "' is no access log stream: those are named "
+                            + "edge_TEAM.APP");
+                }
+            } else if (c.container() == null || !CONTAINER.matcher(c.container()).matches()) {
                 throw new Problem.Invalid(where + ".container must be a container name (1 to 63 of a-z, 0-9, '.', '_', '-', "
                         + "starting and ending with a letter or digit)");
             }
@@ -78,6 +91,7 @@ public class ContainerLogs {
             if (c.text() == null) throw new Problem.Invalid(where + ".text is missing");
             byContainer.computeIfAbsent(c.container(), k -> new ArrayList<>()).add(c);
         }
+        checkAccessStreams(hostId, byContainer.keySet());
         var now = clock.instant();
         List<LogsArrived> arrived = tx.execute(s -> {
             var out = new ArrayList<LogsArrived>();
@@ -85,6 +99,24 @@ public class ContainerLogs {
             return out;
         });
         arrived.forEach(events::publishEvent);
+    }
+
+    /**
+     * Access streams are taken only from a host whose heartbeats report an edge, and only for an
+     * app that exists: the name says whose log it is, so it must not be anyone's to choose.
+     */
+    private void checkAccessStreams(String hostId, Set<String> streams) {
+        var access = streams.stream().map(AccessStreams::parse).flatMap(Optional::stream).toList();
+        if (access.isEmpty()) return;
+        if (hosts.edges().stream().noneMatch(e -> e.hostId().equals(hostId))) {
+            throw new Problem.Forbidden("host " + hostId + " is no edge (its heartbeats report none), so it ships no access logs");
+        }
+        for (var a : access) {
+            if (!apps.exists(a.team(), a.app())) {
+                throw new Problem.Invalid("access log stream '" + AccessStreams.of(a.team(), a.app()) + "' names app '" + a.app()
+                        + "' of team '" + a.team() + "', which does not exist");
+            }
+        }
     }
 
     private Optional<LogsArrived> appendTo(String hostId, String container, List<LogChunk> chunks, Instant now) {
@@ -151,7 +183,8 @@ public class ContainerLogs {
     public LogPage read(Caller caller, String team, String app, String replica, Long after, int limit) {
         AccessPolicy.require(caller, Permission.READ_LOGS, team);
         if (replica == null || replica.isBlank()) {
-            throw new Problem.Invalid("replica is required: the id of one of the app's replicas, as its containers are named");
+            throw new Problem.Invalid("replica is required: the id of one of the app's replicas, as its containers are named "
+                    + "(or edge: the id of an edge host, for the app's access log there)");
         }
         if (after != null && after < 0) throw new Problem.Invalid("after must be 0 or more: the last seq already read");
         var location = replicas.locate(replica).filter(l -> l.team().equals(team) && l.app().equals(app))
@@ -160,6 +193,33 @@ public class ContainerLogs {
                 : after(location.hostId(), location.container(), after, limit);
         long last = lines.isEmpty() ? (after == null ? 0 : after) : lines.getLast().seq();
         return new LogPage(replica, location.hostId(), lines, last);
+    }
+
+    /** An edge host that has an access log of an app, and its hostname. */
+    public record AccessSource(String hostId, String hostname) {
+    }
+
+    /** The edge hosts that have an access log of the app, by id. */
+    public List<AccessSource> accessSources(Caller caller, String team, String app) {
+        AccessPolicy.require(caller, Permission.READ_LOGS, team);
+        return store.hostsWith(AccessStreams.of(team, app)).stream()
+                .map(h -> new AccessSource(h, hosts.find(h).map(HostRecords.Seen::hostname).orElse(h))).toList();
+    }
+
+    /**
+     * The app's access log as edge host {@code hostId} shipped it, read like a replica's log; the
+     * page's {@code replica} is null. Each edge's log is a stream of its own.
+     */
+    public LogPage readAccess(Caller caller, String team, String app, String hostId, Long after, int limit) {
+        AccessPolicy.require(caller, Permission.READ_LOGS, team);
+        if (after != null && after < 0) throw new Problem.Invalid("after must be 0 or more: the last seq already read");
+        String stream = AccessStreams.of(team, app);
+        if (hostId == null || !store.hostsWith(stream).contains(hostId)) {
+            throw new Problem.NotFound("app '" + app + "' of team '" + team + "' has no access log from edge host '" + hostId + "'");
+        }
+        var lines = after == null ? tail(hostId, stream, limit) : after(hostId, stream, after, limit);
+        long last = lines.isEmpty() ? (after == null ? 0 : after) : lines.getLast().seq();
+        return new LogPage(null, hostId, lines, last);
     }
 
     /** What {@link #maintain()} did. */
@@ -186,7 +246,7 @@ public class ContainerLogs {
         });
         closed.forEach(events::publishEvent);
         int pruned = tx.execute(s -> {
-            store.markGone(now, hosts.heartbeatTimeout());
+            store.markGone(now, hostProperties.heartbeatTimeout());
             return store.deleteGoneBefore(now.minus(properties.retention()));
         });
         if (pruned > 0) LOG.log(System.Logger.Level.INFO, "deleted the logs of " + pruned + " containers gone for "

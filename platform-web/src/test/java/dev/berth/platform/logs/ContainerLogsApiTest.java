@@ -3,6 +3,7 @@ package dev.berth.platform.logs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.Api;
+import dev.berth.platform.JoinedAgent;
 import dev.berth.platform.MutableClock;
 import dev.berth.platform.PlatformTest;
 import java.io.ByteArrayInputStream;
@@ -60,9 +61,6 @@ class ContainerLogsApiTest extends PlatformTest {
     private String team;
     private Api viewer;
 
-    /** A registered host and its agent's client. */
-    private record Agent(String hostId, Api api) {
-    }
 
     @BeforeEach
     void setUp() {
@@ -80,21 +78,15 @@ class ContainerLogsApiTest extends PlatformTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(status);
     }
 
-    private Agent agent(String hostname) {
-        var token = admin.post("/api/v1/hosts/join-tokens", Map.of());
-        expect(201, token);
-        var registration = Map.of("version", 1, "joinToken", token.json().get("token").asString(), "hostname", hostname,
-                "capacity", Map.of("memoryBytes", 1L << 30, "cpuMillis", 1000), "agentVersion", "test");
-        var r = api.anonymous().post("/agent/v1/register", registration);
-        expect(201, r);
-        return new Agent(r.json().get("hostId").asString(), api.bearer(r.json().get("credential").asString()));
+    private JoinedAgent agent(String hostname) {
+        return JoinedAgent.join(api, admin, hostname);
     }
 
     /**
      * Records the containers as replicas of the app in the deployer's record (which is what logs are
      * read through) and reports them in a heartbeat, as {@code name -> TEAM.APP}.
      */
-    private void heartbeat(Agent agent, Map<String, String> containers) {
+    private void heartbeat(JoinedAgent agent, Map<String, String> containers) {
         var seeder = new dev.berth.platform.DeployedApps(review, repositories, deployments, replicas);
         if (repositories.find(team, "logs").isEmpty()) expect(201, admin.post("/api/v1/teams/" + team + "/repositories", Map.of("name", "logs")));
         var byApp = new java.util.TreeMap<String, java.util.List<String>>();
@@ -104,7 +96,7 @@ class ContainerLogsApiTest extends PlatformTest {
         report(agent, containers);
     }
 
-    private static void report(Agent agent, Map<String, String> containers) {
+    private static void report(JoinedAgent agent, Map<String, String> containers) {
         var reported = containers.entrySet().stream()
                 .map(e -> Map.<String, Object>of("name", e.getKey(), "app", e.getValue(), "state", "running", "oomKilled", false))
                 .toList();
@@ -116,7 +108,7 @@ class ContainerLogsApiTest extends PlatformTest {
         return Map.of("container", container, "offset", offset, "text", text);
     }
 
-    private static Api.Response post(Agent agent, List<Map<String, Object>> chunks) {
+    private static Api.Response post(JoinedAgent agent, List<Map<String, Object>> chunks) {
         return agent.api().post("/agent/v1/logs", Map.of("version", 1, "chunks", chunks));
     }
 
@@ -324,7 +316,7 @@ class ContainerLogsApiTest extends PlatformTest {
         assertThat(storedLines(agent.hostId(), web)).isZero();
     }
 
-    private Api.Response rawPost(Agent agent, String json) {
+    private Api.Response rawPost(JoinedAgent agent, String json) {
         var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/agent/v1/logs"))
                 .header("Authorization", agent.api().authorization()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();

@@ -215,6 +215,13 @@ class RbacMatrixTest extends PlatformTest {
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
                 new Row("app logs", () -> new Request("GET", t + "/apps/" + APP + "/logs?replica=" + REPLICA, null), none,
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("app access log edges", () -> new Request("GET", t + "/apps/" + APP + "/logs/edges", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                // No edge shipped this app's access log: members learn that, others learn nothing.
+                new Row("app access log", () -> new Request("GET", t + "/apps/" + APP + "/logs?edge=h-rbac", null), none,
+                        statuses(401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+                new Row("app traffic", () -> new Request("GET", t + "/apps/" + APP + "/traffic", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
                 new Row("post logs as an agent", () -> new Request("POST", "/agent/v1/logs", LOGS), none,
                         statuses(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401)),
                 // Only agents (with their own credential, see AgentCertificatesTest): users and anonymous callers are refused.

@@ -278,7 +278,7 @@ public final class AgentService implements AutoCloseable {
         return out;
     }
 
-    /** The log files of platform containers (and notes on those that cannot start), for shipping. */
+    /** The log files of platform containers (and notes on those that cannot start) and an edge's access lines, for shipping. */
     public List<LogSource> platformLogs() {
         var out = new ArrayList<LogSource>();
         var held = new HashSet<String>();
@@ -287,6 +287,8 @@ public final class AgentService implements AutoCloseable {
             if (m.owner == AssignmentPlan.Owner.PLATFORM) out.add(new LogSource(m.name(), m.dir.log()));
         }
         out.addAll(assignments.notes(held));
+        // An edge's access lines ship as streams of their own, edge_TEAM.APP, which no container is named.
+        if (edge != null) edge.accessLogs().forEach((stream, file) -> out.add(new LogSource(stream, file)));
         return out;
     }
 

@@ -29,26 +29,32 @@ public final class AccessLog implements AppTraffic {
 
     /** Parses one line of the access log and keeps it for its app; false when it is no access entry or serves no route. */
     synchronized boolean accept(String line, RouteTable routes) {
+        return take(line, routes).isPresent();
+    }
+
+    /** As {@link #accept}, returning the entry kept, with its app. */
+    synchronized Optional<AccessEntry> take(String line, RouteTable routes) {
         var parsed = parse(line);
         if (parsed.isEmpty()) {
             unreadable++;
-            return false;
+            return Optional.empty();
         }
         var e = parsed.get();
         var route = routes.match(e.host(), e.path());
         if (route.isEmpty()) {
             unattributed++;
-            return false;
+            return Optional.empty();
         }
         String app = route.get().app();
         var entry = new AccessEntry(e.time(), app, e.host(), e.method(), e.path(), e.status(), e.duration(), e.bytes());
         var buffer = recent.computeIfAbsent(app, a -> new ArrayDeque<>());
         if (buffer.size() == PER_APP) buffer.removeFirst();
         buffer.addLast(entry);
-        var c = counts.computeIfAbsent(app, a -> new long[2]);
+        var c = counts.computeIfAbsent(app, a -> new long[3]);
         c[0]++;
         if (entry.status() >= 500) c[1]++;
-        return true;
+        c[2] += entry.bytes();
+        return Optional.of(entry);
     }
 
     /** One access entry of Caddy 2.6 (app not yet known); empty when the line is not one. */
@@ -78,7 +84,7 @@ public final class AccessLog implements AppTraffic {
     @Override
     public synchronized Map<String, Counts> counts() {
         var out = new TreeMap<String, Counts>();
-        counts.forEach((app, c) -> out.put(app, new Counts(c[0], c[1])));
+        counts.forEach((app, c) -> out.put(app, new Counts(c[0], c[1], c[2])));
         return out;
     }
 

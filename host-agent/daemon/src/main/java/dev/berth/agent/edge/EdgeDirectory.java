@@ -7,7 +7,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * {@code STATE/edge}, root's alone (0700): Caddy's admin socket, its storage, its starting
- * configuration, its pid and the access log. The socket inherits the directory's protection, so
+ * configuration, its pid, the access log and each app's
+ * access lines. The socket inherits the directory's protection, so
  * only root reaches the admin API, and the agent is the only writer of Caddy's configuration.
  */
 record EdgeDirectory(Path dir) {
@@ -32,6 +33,11 @@ record EdgeDirectory(Path dir) {
 
     Path accessLog() {
         return dir.resolve("access.log");
+    }
+
+    /** Each app's access lines, for shipping ({@link AccessFiles}). */
+    Path accessDir() {
+        return dir.resolve("access");
     }
 
     Path pidFile() {

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,6 +41,7 @@ public final class EdgeService implements AutoCloseable {
     private final Runnable changed;
     private final CaddyAdmin admin;
     private final AccessLog accessLog = new AccessLog();
+    private final AccessFiles accessFiles;
     private final Semaphore wake = new Semaphore(0);
     private final Thread worker;
     private final Thread accessReader;
@@ -46,6 +50,7 @@ public final class EdgeService implements AutoCloseable {
     private volatile long appliedGeneration;
     private volatile String error;
     private volatile boolean closed;
+    private boolean accessFilesFailing;
     // Worker thread only.
     private CaddyProcess caddy;
     private Loaded loaded;
@@ -72,6 +77,7 @@ public final class EdgeService implements AutoCloseable {
         this.key = key;
         this.log = log;
         this.admin = new CaddyAdmin(dir.adminSocket(), ADMIN_TIMEOUT);
+        this.accessFiles = new AccessFiles(dir.accessDir(), AccessFiles.MAX_BYTES);
         this.worker = Thread.ofPlatform().name("edge-proxy").daemon().unstarted(this::run);
         this.accessReader = Thread.ofPlatform().name("edge-access-log").daemon().unstarted(this::readAccessLog);
     }
@@ -102,9 +108,35 @@ public final class EdgeService implements AutoCloseable {
         wake.release();
     }
 
-    /** For heartbeats. */
+    /** For heartbeats: the proxy's state and each app's running totals (the busiest {@link EdgeStatus#MAX_TRAFFIC}). */
     public EdgeStatus status() {
+        var traffic = accessLog.counts().entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, AppTraffic.Counts> e) -> e.getValue().requests()).reversed()
+                        .thenComparing(Map.Entry::getKey))
+                .limit(EdgeStatus.MAX_TRAFFIC)
+                .map(e -> new EdgeStatus.AppRequests(e.getKey(), e.getValue().requests(), e.getValue().serverErrors(),
+                        e.getValue().bytes()))
+                .toList();
+        return new EdgeStatus(settings.address(), appliedGeneration, error, traffic);
+    }
+
+    /** The proxy's state alone: a change of it is worth a heartbeat soon, a request served is not. */
+    private EdgeStatus state() {
         return new EdgeStatus(settings.address(), appliedGeneration, error);
+    }
+
+    /**
+     * Each app's file of access lines ({@code STATE/edge/access}), by the log stream it ships as
+     * ({@code edge_TEAM.APP}); rotated copies sit beside them as {@code FILE.1}.
+     */
+    public Map<String, Path> accessLogs() {
+        var out = new TreeMap<String, Path>();
+        try {
+            accessFiles.files().forEach(f -> out.put(f.stream(), f.file()));
+        } catch (IOException e) {
+            // Listed again at the next shipping round.
+        }
+        return out;
     }
 
     /** Per app access entries and counts. */
@@ -129,9 +161,9 @@ public final class EdgeService implements AutoCloseable {
     private void run() {
         try {
             while (!closed) {
-                var before = status();
+                var before = state();
                 step();
-                if (!before.equals(status())) changed.run();
+                if (!before.equals(state())) changed.run();
                 wake.tryAcquire(TICK.toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
             }
@@ -213,10 +245,19 @@ public final class EdgeService implements AutoCloseable {
     private void readAccessLog() {
         try (var follower = new AccessLogFollower(dir.accessLog())) {
             while (!closed) {
+                var entries = new ArrayList<AccessEntry>();
                 try {
-                    follower.poll(line -> accessLog.accept(line, served));
+                    follower.poll(line -> accessLog.take(line, served).ifPresent(entries::add));
                 } catch (IOException e) {
                     // The file is Caddy's to make; it is read again at the next poll.
+                }
+                try {
+                    accessFiles.write(entries);
+                    accessFilesFailing = false;
+                } catch (IOException e) {
+                    // Those lines are lost (the counts keep them); said once until writing works again.
+                    if (!accessFilesFailing) log.println("berth-agent: edge: cannot write access lines (" + e.getMessage() + ")");
+                    accessFilesFailing = true;
                 }
                 Thread.sleep(LOG_POLL.toMillis());
             }

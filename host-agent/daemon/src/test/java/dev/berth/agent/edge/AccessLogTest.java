@@ -47,7 +47,7 @@ class AccessLogTest {
         assertThat(log.accept("not json", ROUTES)).isFalse();
         assertThat(log.recent("t/api")).extracting(AccessEntry::path).containsExactly("/api/x");
         assertThat(log.recent("t/shop")).extracting(AccessEntry::status).containsExactly(502);
-        assertThat(log.counts()).containsEntry("t/api", new AppTraffic.Counts(1, 0)).containsEntry("t/shop", new AppTraffic.Counts(1, 1));
+        assertThat(log.counts()).containsEntry("t/api", new AppTraffic.Counts(1, 0, 335)).containsEntry("t/shop", new AppTraffic.Counts(1, 1, 335));
         assertThat(log.unattributed()).isEqualTo(3);
     }
 

@@ -196,7 +196,9 @@ class EdgeProxyTest {
         edge.assigned(generation, null);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (edge.status().appliedGeneration() < generation && System.nanoTime() < deadline) Thread.sleep(20);
-        assertThat(edge.status()).isEqualTo(new dev.berth.agent.protocol.EdgeStatus("edge.example.test", generation, null));
+        // The traffic totals are those of the other tests (one edge serves the whole class).
+        assertThat(edge.status()).usingRecursiveComparison().ignoringFields("traffic")
+                .isEqualTo(new dev.berth.agent.protocol.EdgeStatus("edge.example.test", generation, null));
         assertThat(get("http://" + HOST + ":" + settings.http().port() + "/").statusCode()).isEqualTo(404);
         assertThatThrownBy(() -> get(https("/"))).isInstanceOf(SSLException.class);
     }
@@ -271,6 +273,19 @@ class EdgeProxyTest {
             assertThat(e.status()).isEqualTo(503);
         });
         assertThat(edge.traffic().counts().get(APP).serverErrors()).isPositive();
+        // The same requests as text lines in the app's file, shipped as its stream, and as totals for heartbeats.
+        String stream = AccessLine.stream(API);
+        while (System.nanoTime() < deadline && (!edge.accessLogs().containsKey(stream)
+                || !java.nio.file.Files.readString(edge.accessLogs().get(stream)).contains(" GET /api/logged 200 "))) {
+            Thread.sleep(50);
+        }
+        assertThat(java.nio.file.Files.readString(edge.accessLogs().get(stream))).containsPattern(
+                "(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z GET /api/logged 200 \\d+\\.\\dms \\d+B$")
+                .doesNotContain("secret");
+        assertThat(edge.status().traffic()).anySatisfy(t -> {
+            assertThat(t.app()).isEqualTo(APP);
+            assertThat(t.serverErrors()).isPositive();
+        });
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.agent.daemon.LogSource;
+import dev.berth.agent.edge.AccessEntry;
+import dev.berth.agent.edge.AccessLine;
 import dev.berth.agent.protocol.Assignment;
 import dev.berth.agent.protocol.ContainerStatus;
 import dev.berth.agent.runtime.LogFile;
@@ -258,6 +260,32 @@ class PlatformLinkTest {
         }
         assertThat(platform.chunks.subList(shipped, platform.chunks.size())).singleElement()
                 .satisfies(c -> assertThat(c.offset()).isEqualTo(end));
+    }
+
+    @Test
+    void anEdgesAccessLinesShipAsAStreamOfTheirOwnBesideContainerLogs() throws Exception {
+        Path output = Files.createDirectories(state.resolve("c")).resolve("output.log");
+        Files.writeString(output, "listening\n");
+        Path access = Files.createDirectories(state.resolve("edge/access")).resolve("edge_acme.web.log");
+        var entry = new AccessEntry(java.time.Instant.parse("2026-12-05T19:40:01.123Z"), "acme/web", "shop.example.com", "GET",
+                "/api/orders", 200, Duration.ofNanos(3_200_000), 512);
+        String line = AccessLine.format(entry) + "\n";
+        Files.writeString(access, line);
+        agent.logs = List.of(new LogSource("acme.web.1.0", output), new LogSource(AccessLine.stream("acme/web"), access));
+        try (var link = PlatformLink.join(platform.uri(), state, TOKEN, FAST, log)) {
+            link.start(agent);
+            waitFor(() -> platform.logText("edge_acme.web").equals(line) && platform.logText("acme.web.1.0").equals("listening\n"));
+            assertThat(line).isEqualTo("2026-12-05T19:40:01.123Z GET /api/orders 200 3.2ms 512B\n");
+            // Rotated as the edge rotates it: the rest of the copy first, then the new file from 0.
+            append(access, line);
+            new LogFile(access, 1, 1).rotateIfNeeded();
+            String after = AccessLine.format(new AccessEntry(entry.time(), "acme/web", "shop.example.com", "GET", "/", 304,
+                    Duration.ofMillis(1), 0)) + "\n";
+            append(access, after);
+            waitFor(() -> platform.logText("edge_acme.web").equals(line + line + after));
+        }
+        assertThat(platform.chunks).filteredOn(c -> c.container().equals("edge_acme.web")).last()
+                .satisfies(c -> assertThat(c.offset()).isZero());
     }
 
     @Test

@@ -40,7 +40,9 @@ class HostProtocolGoldenTest {
                 new ContainerStatus("worker-1", "worker", "stopped", 137, true, null),
                 new ContainerStatus("api-1", "api", "failed", null, false, null, 0, List.of(), List.of(),
                         "cannot listen on 127.0.0.1:20002: Address already in use")), "203.0.113.11:7443",
-                new EdgeStatus("203.0.113.11", 41, "cannot listen on 0.0.0.0:443: address already in use"));
+                new EdgeStatus("203.0.113.11", 41, "cannot listen on 0.0.0.0:443: address already in use",
+                        List.of(new EdgeStatus.AppRequests("acme/web", 1200, 3, 5_242_880),
+                                new EdgeStatus.AppRequests("acme/api", 40, 0, 20_480))));
     }
 
     static Assignment assignment() {
