@@ -65,7 +65,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     private com.vaadin.flow.shared.Registration following;
 
     public AppView(AppService apps, RepositoryService repositories, AppSecrets secrets, CallerResolver callers,
-                   LiveUpdates live, dev.berth.platform.logs.ContainerLogs logs) {
+                   LiveUpdates live, dev.berth.platform.logs.ContainerLogs logs, dev.berth.platform.traffic.EdgeTraffic traffic) {
         this.apps = apps;
         this.repositories = repositories;
         this.secrets = secrets;
@@ -111,7 +111,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         }).setHeader("Isolation report").setAutoWidth(true);
         replicas.setEmptyStateText("No replicas assigned.");
 
-        logPanel = new LogPanel(logs, callers, live);
+        logPanel = new LogPanel(logs, callers, live, traffic);
         secretsPanel = new SecretsPanel(secrets, callers);
         networkPanel = new NetworkPanel(apps, callers);
         var tabs = new TabSheet();

@@ -4,7 +4,6 @@ import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.apps.ReplicaView;
 import dev.berth.platform.logs.AccessStreams;
@@ -71,12 +70,6 @@ class LogPanel extends VerticalLayout {
         public String label() {
             return "Access log on " + edge.hostname();
         }
-    }
-
-    /** With the rates from Spring's {@link EdgeTraffic}, looked up through Vaadin's instantiator. */
-    LogPanel(ContainerLogs logs, CallerResolver callers, LiveUpdates live) {
-        this(logs, callers, live, VaadinService.getCurrent() == null ? null
-                : VaadinService.getCurrent().getInstantiator().getOrCreate(EdgeTraffic.class));
     }
 
     /** {@code traffic} null: no rates shown. */
