@@ -217,6 +217,19 @@ class IngressEndToEndTest {
             assertThat(rows.get(2).get(1)).isEqualTo("http (default host)");
             browser.screenshot("routes-and-certificates");
 
+            // The edge's access log reaches the app's Logs tab, its requests the app's rates and the metrics.
+            var edgeHostname = cluster.api("GET", "/api/v1/hosts", null, 200).findValues("hostname").stream()
+                    .map(JsonNode::asString).findFirst().orElseThrow();
+            browser.click(By.xpath("//vaadin-tab[normalize-space(.)='Logs']"));
+            browser.click(By.id("logs-replica"));
+            browser.pickItem("vaadin-combo-box-item", "Access log on " + edgeHostname);
+            browser.wait.until(d -> browser.text(By.id("logs-output")).contains(" GET / 200 "));
+            browser.screenshot("access-log");
+            var traffic = cluster.api("GET", "/api/v1/teams/" + Cluster.TEAM + "/apps/web/traffic", null, 200);
+            assertThat(traffic.path("rates").findValues("requestsPerSecond")).anySatisfy(r -> assertThat(r.asDouble()).isPositive());
+            assertThat(cluster.raw("GET", "/actuator/prometheus"))
+                    .containsPattern("berth_edge_requests_total\\{app=\"web\",team=\"" + Cluster.TEAM + "\"} [1-9]");
+
             // The Hosts page says which host is the edge and that it serves the newest routes.
             var edgeHost = cluster.agent("edge").hostId;
             browser.navigate("Hosts", "hosts-grid");

@@ -92,7 +92,7 @@ public class HostsView extends VerticalLayout implements BeforeEnterObserver {
                 badges.add(edge);
             }
             return badges;
-        }).setHeader("State").setWidth("14rem").setFlexGrow(0); // room for "draining", which comes later
+        }).setHeader("State").setWidth("12rem").setFlexGrow(0); // room for "draining", which comes later
         grid.addColumn(HostsView::capacity).setHeader("Capacity").setAutoWidth(true);
         grid.addColumn(h -> h.lastHeartbeatAt() == null ? "never" : Timestamps.format(h.lastHeartbeatAt())).setHeader("Last heartbeat (UTC)");
         grid.addColumn(h -> h.containers().isEmpty() ? "none"
