@@ -500,7 +500,7 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
         waitForRow("teams-grid", 0, team);
         assertThat(gridRows("teams-grid")).containsExactly(List.of(team, "ADMIN", "2"));
-        assertThat(navLabels()).containsExactly("Apps", "Teams", "Repositories", "Tokens", "Audit");
+        assertThat(navLabels()).containsExactly("Apps", "Teams", "Domains", "Repositories", "Tokens", "Audit");
 
         navigate("Audit", "audit-grid");
         waitForRow("audit-grid", 3, "team.member.role");
