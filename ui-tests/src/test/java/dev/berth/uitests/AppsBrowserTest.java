@@ -43,7 +43,7 @@ class AppsBrowserTest {
         try {
             fixture.cluster.startAgent("a", "22000-22099");
             fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
-            fixture.browser.login("admin", Cluster.ADMIN_PASSWORD);
+            fixture.browser.signIn("admin", Cluster.ADMIN_PASSWORD);
             fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
             fixture.browser.navigate("Apps", "apps-grid");
             assertThat(fixture.browser.deepText(fixture.browser.driver.findElement(By.id("apps-grid"))))

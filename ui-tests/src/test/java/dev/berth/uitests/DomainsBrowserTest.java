@@ -47,7 +47,7 @@ class DomainsBrowserTest {
             fixture.cluster.api("POST", "/api/v1/teams", "{\"name\":\"" + RIVAL + "\"}", 201);
             fixture.cluster.api("PUT", "/api/v1/teams/" + RIVAL + "/domains", "{\"domains\":[\"api.rival.example.com\"]}", 200);
             fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
-            fixture.browser.login("admin", Cluster.ADMIN_PASSWORD);
+            fixture.browser.signIn("admin", Cluster.ADMIN_PASSWORD);
             fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
             fixture.browser.navigate("Domains", "domains-team");
             openTeam(TEAM);
@@ -87,7 +87,7 @@ class DomainsBrowserTest {
             fixture.cluster.api("POST", "/api/v1/teams/" + TEAM + "/members", "{\"username\":\"shop-viewer\",\"role\":\"VIEWER\"}", 201);
             fixture.browser.driver.manage().deleteAllCookies();
             fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
-            fixture.browser.login("shop-viewer", VIEWER_PASSWORD);
+            fixture.browser.signIn("shop-viewer", VIEWER_PASSWORD);
             fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
             fixture.browser.navigate("Domains", "domains-team");
             fixture.browser.waitForRow("domains-grid", 0, "*.shop.example.com");

@@ -90,7 +90,7 @@ class ExternalRepositoryBrowserTest {
         try {
             Path bare = remote("worker", "apiVersion: berth/v1\napps:\n  worker:\n    image: " + image + "\n");
             browser.driver.get(baseUrl + "/login");
-            browser.login("admin", ADMIN_PASSWORD);
+            browser.signIn("admin", ADMIN_PASSWORD);
             browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
             browser.navigate("Repositories", "repositories-grid");
 

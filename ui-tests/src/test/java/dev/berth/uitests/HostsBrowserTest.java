@@ -62,7 +62,7 @@ class HostsBrowserTest {
                             .anyMatch(r -> r.path("hostId").asString().equals(a.hostId)));
 
             fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
-            fixture.browser.login("admin", Cluster.ADMIN_PASSWORD);
+            fixture.browser.signIn("admin", Cluster.ADMIN_PASSWORD);
             fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
             fixture.browser.navigate("Hosts", "hosts-grid");
             fixture.browser.wait.until(d -> fixture.browser.gridRows("hosts-grid").size() == 2);

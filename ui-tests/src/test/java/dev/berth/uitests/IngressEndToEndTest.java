@@ -199,7 +199,7 @@ class IngressEndToEndTest {
                     .startsWith("DNS for " + BAD_HOST + " points to 203.0.113.9, not to an edge host");
 
             browser.driver.get(cluster.baseUrl + "/login");
-            browser.login("admin", Cluster.ADMIN_PASSWORD);
+            browser.signIn("admin", Cluster.ADMIN_PASSWORD);
             browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
             browser.navigate("Apps", "apps-grid");
             browser.click(By.id("apps-team"));

@@ -34,7 +34,7 @@ class NetworkBrowserTest {
         try {
             fixture.cluster.api("POST", "/api/v1/teams", "{\"name\":\"" + TEAM + "\"}", 201);
             fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
-            fixture.browser.login("admin", Cluster.ADMIN_PASSWORD);
+            fixture.browser.signIn("admin", Cluster.ADMIN_PASSWORD);
             fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
             fixture.browser.waitForRow("teams-grid", 0, TEAM);
             fixture.browser.gridCell("teams-grid", 0, TEAM).click();
@@ -66,7 +66,7 @@ class NetworkBrowserTest {
             fixture.cluster.api("POST", "/api/v1/teams/" + TEAM + "/members", "{\"username\":\"lab-viewer\",\"role\":\"VIEWER\"}", 201);
             fixture.browser.driver.manage().deleteAllCookies();
             fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
-            fixture.browser.login("lab-viewer", VIEWER_PASSWORD);
+            fixture.browser.signIn("lab-viewer", VIEWER_PASSWORD);
             fixture.browser.waitForRow("teams-grid", 0, TEAM);
             fixture.browser.gridCell("teams-grid", 0, TEAM).click();
             fixture.browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("egress-ranges")));

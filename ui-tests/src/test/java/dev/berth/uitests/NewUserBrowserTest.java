@@ -48,7 +48,7 @@ class NewUserBrowserTest {
             Cluster.revisionOf(fixture.cluster.push("shop", "site", definition(fixture.cluster.image), "Two apps"));
 
             fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
-            fixture.browser.login("admin", Cluster.ADMIN_PASSWORD);
+            fixture.browser.signIn("admin", Cluster.ADMIN_PASSWORD);
             fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
             fixture.browser.navigate("Apps", "apps-grid");
             fixture.browser.click(By.id("apps-team"));

@@ -49,7 +49,7 @@ class RefusalsBrowserTest {
                     app -> app.path("deployment").path("state").asString().equals("succeeded"));
 
             fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
-            fixture.browser.login("admin", Cluster.ADMIN_PASSWORD);
+            fixture.browser.signIn("admin", Cluster.ADMIN_PASSWORD);
             fixture.browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
             fixture.browser.navigate("Apps", "apps-grid");
 
