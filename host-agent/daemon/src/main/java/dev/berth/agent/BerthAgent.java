@@ -54,7 +54,8 @@ public final class BerthAgent {
               --edge (with --platform: this host is an edge; it runs Caddy (/usr/bin/caddy) for every route),
               --edge-http ADDR:PORT and --edge-https ADDR:PORT (where it listens; default 0.0.0.0:80 and
               0.0.0.0:443), --edge-address ADDR (what routed hosts' DNS should point to; default the
-              advertise address)
+              advertise address), --edge-cpus N (how many CPUs Caddy runs on at once; default half
+              the host's, at least 1)
             run takes --rootfs DIR or --image REF; see the README for every run option""";
 
     private BerthAgent() {

@@ -47,11 +47,11 @@ final class DaemonCommand {
     }
 
     /**
-     * {@code --edge} and where its proxy listens; {@code address} null means the advertise address.
+     * {@code --edge}, where its proxy listens and on how many CPUs; {@code address} null means the advertise address.
      */
-    record Edge(EdgeSettings.Listen http, EdgeSettings.Listen https, String address) {
+    record Edge(EdgeSettings.Listen http, EdgeSettings.Listen https, String address, int cpus) {
         EdgeSettings settings(String advertiseAddress) {
-            return new EdgeSettings(http, https, address != null ? address : advertiseAddress);
+            return new EdgeSettings(http, https, address != null ? address : advertiseAddress, cpus);
         }
     }
 
@@ -74,6 +74,7 @@ final class DaemonCommand {
         var edgeHttp = EdgeSettings.DEFAULT_HTTP;
         var edgeHttps = EdgeSettings.DEFAULT_HTTPS;
         String edgeAddress = null;
+        int edgeCpus = 0;
         for (int i = 0; i < args.size(); i += 2) {
             if (args.get(i).equals("--edge")) {
                 // The one option without a value.
@@ -126,10 +127,20 @@ final class DaemonCommand {
                     }
                     edgeAddress = value;
                 }
+                case "--edge-cpus" -> {
+                    try {
+                        edgeCpus = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        edgeCpus = -1;
+                    }
+                    if (edgeCpus < 1 || edgeCpus > EdgeSettings.MAX_CPUS) {
+                        throw new UsageException("--edge-cpus must be a number of CPUs from 1 to " + EdgeSettings.MAX_CPUS + ", not '" + value + "'");
+                    }
+                }
                 default -> throw new UsageException("daemon takes --publish-address, --advertise-address, --port-range, "
                         + "--insecure-registry, --config, --platform, --join-token, --join-token-file, --heartbeat-seconds, "
-                        + "--container-subnet, --dns, --peer-address, --peer-listen, --edge, --edge-http, --edge-https and "
-                        + "--edge-address, not " + args.get(i));
+                        + "--container-subnet, --dns, --peer-address, --peer-listen, --edge, --edge-http, --edge-https, "
+                        + "--edge-address and --edge-cpus, not " + args.get(i));
             }
         }
         if (joinToken != null && joinTokenFile != null) {
@@ -145,8 +156,8 @@ final class DaemonCommand {
             peerAddress = hostAndPort(peerListen);
         }
         boolean edgeOptions = !edgeHttp.equals(EdgeSettings.DEFAULT_HTTP) || !edgeHttps.equals(EdgeSettings.DEFAULT_HTTPS)
-                || edgeAddress != null;
-        if (edgeOptions && !edge) throw new UsageException("--edge-http, --edge-https and --edge-address need --edge");
+                || edgeAddress != null || edgeCpus != 0;
+        if (edgeOptions && !edge) throw new UsageException("--edge-http, --edge-https, --edge-address and --edge-cpus need --edge");
         if (edge && platform == null) {
             throw new UsageException("--edge needs --platform URL: the platform sends the routes and certificates an edge serves");
         }
@@ -160,7 +171,8 @@ final class DaemonCommand {
         }
         return new Options(publish, advertise, range, List.copyOf(insecure), config, configGiven, platform, joinToken,
                 Duration.ofSeconds(heartbeatSeconds), new NetworkSettings(subnet, dns), peerAddress, peerListen,
-                edge ? new Edge(edgeHttp, edgeHttps, edgeAddress) : null);
+                edge ? new Edge(edgeHttp, edgeHttps, edgeAddress,
+                        edgeCpus != 0 ? edgeCpus : EdgeSettings.defaultCpus(Runtime.getRuntime().availableProcessors())) : null);
     }
 
     /** {@code host:port} as other agents reach this one's peer listener: a host name or address and a port from 1 to 65535. */

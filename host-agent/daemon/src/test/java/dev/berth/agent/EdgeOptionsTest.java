@@ -10,9 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code --edge}, {@code --edge-http}, {@code --edge-https} and {@code --edge-address}. */
+/** {@code --edge}, {@code --edge-http}, {@code --edge-https}, {@code --edge-address} and {@code --edge-cpus}. */
 class EdgeOptionsTest {
     private static final Path STATE = Path.of("/nonexistent-berth-state");
 
@@ -33,6 +34,25 @@ class EdgeOptionsTest {
         assertThat(edge.http()).isEqualTo(EdgeSettings.DEFAULT_HTTP);
         assertThat(edge.https()).isEqualTo(EdgeSettings.DEFAULT_HTTPS);
         assertThat(edge.settings("worker-1.example.com").address()).isEqualTo("worker-1.example.com");
+        assertThat(edge.cpus()).isEqualTo(EdgeSettings.defaultCpus(Runtime.getRuntime().availableProcessors()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 1", "2, 1", "3, 1", "4, 2", "16, 8"})
+    void takesHalfTheCoresByDefaultAndAtLeastOne(int cores, int cpus) {
+        assertThat(EdgeSettings.defaultCpus(cores)).isEqualTo(cpus);
+    }
+
+    @Test
+    void takesTheEdgesCpus() {
+        assertThat(parse("--edge", "--edge-cpus", "6").edge().settings("x").cpus()).isEqualTo(6);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "1025", "two", ""})
+    void refusesCpusThatAreNotACount(String value) {
+        assertThatThrownBy(() -> parse("--edge", "--edge-cpus", value)).isInstanceOf(UsageException.class)
+                .hasMessageContaining("--edge-cpus must be a number of CPUs from 1 to 1024, not '" + value + "'");
     }
 
     @Test
@@ -55,6 +75,7 @@ class EdgeOptionsTest {
     @Test
     void refusesEdgeOptionsWithoutEdgeAnEdgeWithoutPlatformAndOnePortForBoth() {
         assertThatThrownBy(() -> parse("--edge-address", "203.0.113.5")).hasMessageContaining("need --edge");
+        assertThatThrownBy(() -> parse("--edge-cpus", "2")).hasMessageContaining("need --edge");
         assertThatThrownBy(() -> DaemonCommand.parse(STATE, List.of("--edge"))).hasMessageContaining("--edge needs --platform");
         assertThatThrownBy(() -> parse("--edge", "--edge-http", "127.0.0.1:8080", "--edge-https", "127.0.0.1:8080"))
                 .hasMessageContaining("must differ");

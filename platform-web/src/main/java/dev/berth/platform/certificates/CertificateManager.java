@@ -89,6 +89,8 @@ public class CertificateManager {
         uploads.of(wanted).stream().filter(u -> u.notAfter().isAfter(now)).forEach(u -> wanted.remove(u.host()));
         acme.ensureRows(wanted);
         for (var row : acme.rows(wanted)) {
+            // Interrupted: the platform is stopping, and another instance (or the next start) orders the rest.
+            if (Thread.currentThread().isInterrupted()) return;
             if (needsOrder(row, now)) orderOne(row.host());
         }
     }
@@ -218,6 +220,7 @@ public class CertificateManager {
             acme.release(host, instance);
             return;
         }
+        boolean stopping = false;
         try {
             refuseWithoutTerms();
             checkDns(host);
@@ -243,11 +246,16 @@ public class CertificateManager {
             events.publishEvent(new CertificatesChanged(host));
             log.info("certificate for {} issued by {}, valid until {}", host, Pem.issuer(leaf), leaf.getNotAfter().toInstant());
         } catch (OrderFailed e) {
-            fail(host, e.getMessage(), row.failures(), now);
+            // Stopping is no failure of the host's: it is released for the next attempt, without backoff.
+            // The flag is cleared while the database is written (the pool refuses interrupted threads), then set again.
+            stopping = Thread.interrupted();
+            if (stopping) acme.release(host, instance);
+            else fail(host, e.getMessage(), row.failures(), now);
         } catch (RuntimeException e) {
             fail(host, "the order for " + host + " failed unexpectedly: " + e.getMessage(), row.failures(), now);
         } finally {
             if (acme.removeChallenges(host)) events.publishEvent(new ChallengesChanged(acme.challenges()));
+            if (stopping) Thread.currentThread().interrupt();
         }
     }
 

@@ -181,6 +181,36 @@ class CertificateManagerPebbleTest extends PlatformTest {
     }
 
     @Test
+    void anOrderInterruptedByAStoppingPlatformReleasesItsHostWithoutBackoff() throws Exception {
+        // Edges that never serve the challenge keep the order waiting, as a stopping platform finds it.
+        var waiting = new CertificateManager(new AcmeStore(jdbc), new UploadedCertificateStore(jdbc), box, properties(true),
+                AddressPolicy.of(List.of("127.0.0.0/8"), Set.of(), "test"), new JdkHostResolver(pebble.dnsServer()),
+                () -> Set.of(EDGE), challenge -> false, events::add, clock, () -> { });
+        var stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        var order = Thread.ofPlatform().start(() -> {
+            waiting.ensure(Set.of("stopping.example.com"));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (waiting.openChallenges().stream().noneMatch(c -> c.host().equals("stopping.example.com"))) {
+            assertThat(System.nanoTime()).as("the order published its challenge").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        order.interrupt();
+        order.join(Duration.ofSeconds(5));
+        assertThat(order.isAlive()).as("the order stopped when interrupted").isFalse();
+        assertThat(stillInterrupted).as("the interrupt is kept for the job's thread").isTrue();
+
+        var state = state(waiting, "stopping.example.com");
+        assertThat(state.lastError()).isNull();
+        assertThat(waiting.openChallenges()).noneMatch(c -> c.host().equals("stopping.example.com"));
+        // Released, not backed off: the next instance orders at once.
+        var next = manager();
+        next.ensure(Set.of("stopping.example.com"));
+        assertThat(state(next, "stopping.example.com").status()).isEqualTo(CertificateState.Status.ISSUED);
+    }
+
+    @Test
     void withoutTheTermsAcceptedOrWithADirectoryThePolicyRefusesNothingIsOrdered() {
         var noTerms = manager(properties(false), AddressPolicy.of(List.of("127.0.0.0/8"), Set.of(), "test"));
         noTerms.ensure(Set.of("terms.example.com"));

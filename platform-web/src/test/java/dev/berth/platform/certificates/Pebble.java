@@ -161,12 +161,24 @@ public final class Pebble implements AutoCloseable {
         return out.toString();
     }
 
+    /**
+     * A loopback port nothing listens on, for a server started later, from just below the kernel's
+     * ephemeral range (32768 on): a port the kernel hands out could meanwhile become the local port of
+     * some long-lived connection (a pooled database connection, a long poll), and the server that was
+     * meant to bind it would fail for as long as that connection lives.
+     */
     public static int freePort() {
-        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = random.nextInt(32000, 32768);
+            try (var socket = new ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException e) {
+                // taken: another
+            }
         }
+        throw new UncheckedIOException(new IOException("no free loopback port in 32000-32767"));
     }
 
     private static SSLContext trusting(X509Certificate certificate) throws Exception {

@@ -41,7 +41,7 @@ final class CaddyProcess implements AutoCloseable {
      *
      * @throws IOException with a sentence for {@code EdgeStatus.error} when it cannot start or exits
      */
-    static CaddyProcess start(Path binary, EdgeDirectory dir, String startConfig, CaddyAdmin admin, PrintStream log)
+    static CaddyProcess start(Path binary, EdgeDirectory dir, String startConfig, int cpus, CaddyAdmin admin, PrintStream log)
             throws IOException, InterruptedException {
         if (!Files.isExecutable(binary)) throw new IOException(binary + " is missing: install Debian's caddy package");
         stopStale(dir, log);
@@ -55,6 +55,7 @@ final class CaddyProcess implements AutoCloseable {
         env.put("HOME", dir.dir().toString());
         env.put("XDG_CONFIG_HOME", dir.dir().toString());
         env.put("XDG_DATA_HOME", dir.dir().toString());
+        env.put("GOMAXPROCS", Integer.toString(cpus));
         var caddy = new CaddyProcess(builder.start(), log);
         AtomicFile.ownerOnly(dir.pidFile()).write(Long.toString(caddy.process.pid()).getBytes(StandardCharsets.US_ASCII));
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();

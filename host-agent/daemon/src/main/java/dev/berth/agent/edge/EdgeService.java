@@ -185,7 +185,7 @@ public final class EdgeService implements AutoCloseable {
             if (System.nanoTime() < nextStart) return;
             try {
                 var started = CaddyProcess.start(binary, dir, CaddyConfig.json(RouteTable.of(List.of()), List.of(), List.of(),
-                        settings, dir.caddyFiles()), admin, log);
+                        settings, dir.caddyFiles()), settings.cpus(), admin, log);
                 synchronized (this) {
                     if (closed) {
                         started.close();

@@ -10,16 +10,32 @@ import java.util.Objects;
  * @param http {@code address:port} of plain HTTP (ACME challenges, redirects to HTTPS)
  * @param https {@code address:port} of HTTPS
  * @param address what DNS of routed hosts should point to, reported in {@code EdgeStatus.address}
+ * @param cpus how many threads Caddy runs Go code on at once ({@code GOMAXPROCS}). An edge usually
+ *     shares its host with replicas: by default it takes half the cores, at least one. With one per
+ *     core, Go's scheduler keeps idle threads spinning for work and hands each request between
+ *     cores; on a 2-core host that cost the edge half its added latency (docs/benchmarks.md).
  */
-public record EdgeSettings(Listen http, Listen https, String address) {
+public record EdgeSettings(Listen http, Listen https, String address, int cpus) {
     public static final Listen DEFAULT_HTTP = new Listen("0.0.0.0", 80);
     public static final Listen DEFAULT_HTTPS = new Listen("0.0.0.0", 443);
+    public static final int MAX_CPUS = 1024;
 
     public EdgeSettings {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(https, "https");
         Objects.requireNonNull(address, "address");
         if (http.equals(https)) throw new IllegalArgumentException("HTTP and HTTPS cannot listen on the same address and port " + http);
+        if (cpus < 1 || cpus > MAX_CPUS) throw new IllegalArgumentException("the edge's CPUs must be 1 to " + MAX_CPUS + ", not " + cpus);
+    }
+
+    /** With the default number of CPUs. */
+    public EdgeSettings(Listen http, Listen https, String address) {
+        this(http, https, address, defaultCpus(Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Half of {@code cores}, at least one. */
+    public static int defaultCpus(int cores) {
+        return Math.max(1, cores / 2);
     }
 
     /** One listen address: an IPv4 or IPv6 literal and a port. */

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,11 +38,15 @@ class CaddyProcessTest {
         var admin = new CaddyAdmin(dir.adminSocket(), Duration.ofSeconds(5));
         var log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         String config = config(dir, TestBackends.closedPort(), TestBackends.closedPort());
-        var stale = CaddyProcess.start(CaddyProcess.DEFAULT_BINARY, dir, config, admin, log);
-        try (var fresh = CaddyProcess.start(CaddyProcess.DEFAULT_BINARY, dir, config, admin, log)) {
+        var stale = CaddyProcess.start(CaddyProcess.DEFAULT_BINARY, dir, config, 1, admin, log);
+        try (var fresh = CaddyProcess.start(CaddyProcess.DEFAULT_BINARY, dir, config, 3, admin, log)) {
             assertThat(ProcessHandle.of(stale.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
             assertThat(fresh.alive()).isTrue();
             assertThat(admin.ready()).isTrue();
+            // --edge-cpus reaches Go's scheduler, and nothing of the agent's environment does.
+            var environment = new String(Files.readAllBytes(Path.of("/proc/" + fresh.pid() + "/environ")), StandardCharsets.UTF_8)
+                    .split("\0");
+            assertThat(environment).contains("GOMAXPROCS=3").noneMatch(v -> v.startsWith("JAVA_HOME="));
         } finally {
             stale.close();
         }
@@ -54,7 +59,7 @@ class CaddyProcessTest {
         var log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertThatThrownBy(() -> CaddyProcess.start(CaddyProcess.DEFAULT_BINARY, dir,
-                    config(dir, TestBackends.closedPort(), taken.getLocalPort()), admin, log).close())
+                    config(dir, TestBackends.closedPort(), taken.getLocalPort()), 1, admin, log).close())
                     .isInstanceOf(IOException.class).hasMessageContaining("Caddy exited with status")
                     .hasMessageContaining("address already in use");
         }
