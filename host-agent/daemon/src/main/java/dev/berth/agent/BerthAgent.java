@@ -43,7 +43,9 @@ public final class BerthAgent {
               the hostname on 0.0.0.0), --port-range LOW-HIGH (host ports for ports published without
               one; default 20000-29999), --insecure-registry HOST:PORT (repeatable),
               --config FILE (JSON: insecureRegistries, credentials; default /etc/berth-agent/config.json),
-              --platform URL (join that platform, run what it assigns, send it heartbeats and logs),
+              --platform URL (join that platform, run what it assigns, send it heartbeats and logs;
+              URL1,URL2,... for several instances of one platform: the agent talks to one at a time and
+              moves to the next when it does not answer, or put one load-balanced address in front),
               --join-token TOKEN or --join-token-file PATH (needed only the first time; the credential it
               buys is kept in STATE/platform/credential.json), --heartbeat-seconds N (default 10),
               --container-subnet CIDR (IPv4 range of containers with a network; default 10.213.0.0/16),

@@ -37,12 +37,17 @@ final class DaemonCommand {
 
     /** The daemon's command line, parsed and checked. */
     record Options(String publishAddress, String advertiseAddress, PortRange portRange, List<String> insecureRegistries,
-                   Path config, boolean configGiven, URI platform, String joinToken, Duration heartbeat,
+                   Path config, boolean configGiven, List<URI> platforms, String joinToken, Duration heartbeat,
                    NetworkSettings network, String peerAddress, InetSocketAddress peerListen, Edge edge) {
         /** Never prints the join token. */
         @Override
         public String toString() {
-            return "Options[publishAddress=" + publishAddress + ", platform=" + platform + "]";
+            return "Options[publishAddress=" + publishAddress + ", platforms=" + platforms + "]";
+        }
+
+        /** Whether the agent joins a platform. */
+        boolean joins() {
+            return !platforms.isEmpty();
         }
     }
 
@@ -62,7 +67,7 @@ final class DaemonCommand {
         var insecure = new ArrayList<String>();
         Path config = AgentConfig.DEFAULT_PATH;
         boolean configGiven = false;
-        URI platform = null;
+        List<URI> platforms = List.of();
         String joinToken = null;
         Path joinTokenFile = null;
         long heartbeatSeconds = 10;
@@ -102,7 +107,10 @@ final class DaemonCommand {
                     config = Path.of(value);
                     configGiven = true;
                 }
-                case "--platform" -> platform = platformUri(value);
+                case "--platform" -> {
+                    if (!platforms.isEmpty()) throw new UsageException("give --platform once, its instances separated by commas: URL1,URL2");
+                    platforms = platformUris(value);
+                }
                 case "--join-token" -> joinToken = value;
                 case "--join-token-file" -> joinTokenFile = Path.of(value);
                 case "--heartbeat-seconds" -> {
@@ -146,10 +154,10 @@ final class DaemonCommand {
         if (joinToken != null && joinTokenFile != null) {
             throw new UsageException("give the join token once: --join-token or --join-token-file, not both");
         }
-        if (platform == null && (joinToken != null || joinTokenFile != null)) {
+        if (platforms.isEmpty() && (joinToken != null || joinTokenFile != null)) {
             throw new UsageException((joinToken != null ? "--join-token" : "--join-token-file") + " needs --platform URL");
         }
-        if (peerListen != null && platform == null) {
+        if (peerListen != null && platforms.isEmpty()) {
             throw new UsageException("--peer-listen needs --platform URL: peers present the certificates the platform issues");
         }
         if (peerAddress == null && peerListen != null && !peerListen.getAddress().isAnyLocalAddress()) {
@@ -158,18 +166,18 @@ final class DaemonCommand {
         boolean edgeOptions = !edgeHttp.equals(EdgeSettings.DEFAULT_HTTP) || !edgeHttps.equals(EdgeSettings.DEFAULT_HTTPS)
                 || edgeAddress != null || edgeCpus != 0;
         if (edgeOptions && !edge) throw new UsageException("--edge-http, --edge-https, --edge-address and --edge-cpus need --edge");
-        if (edge && platform == null) {
+        if (edge && platforms.isEmpty()) {
             throw new UsageException("--edge needs --platform URL: the platform sends the routes and certificates an edge serves");
         }
         if (edge && edgeHttp.equals(edgeHttps)) {
             throw new UsageException("--edge-http and --edge-https must differ, both are " + edgeHttp);
         }
         if (joinTokenFile != null) joinToken = readToken(joinTokenFile);
-        if (platform != null && joinToken == null && !PlatformLink.hasCredential(state)) {
+        if (!platforms.isEmpty() && joinToken == null && !PlatformLink.hasCredential(state)) {
             throw new UsageException("--platform needs --join-token TOKEN the first time (or --join-token-file PATH): no credential in "
                     + PlatformLink.credentialFile(state) + "; ask a platform admin for a join token");
         }
-        return new Options(publish, advertise, range, List.copyOf(insecure), config, configGiven, platform, joinToken,
+        return new Options(publish, advertise, range, List.copyOf(insecure), config, configGiven, platforms, joinToken,
                 Duration.ofSeconds(heartbeatSeconds), new NetworkSettings(subnet, dns), peerAddress, peerListen,
                 edge ? new Edge(edgeHttp, edgeHttps, edgeAddress,
                         edgeCpus != 0 ? edgeCpus : EdgeSettings.defaultCpus(Runtime.getRuntime().availableProcessors())) : null);
@@ -218,9 +226,9 @@ final class DaemonCommand {
         return token;
     }
 
-    private static URI platformUri(String value) {
+    private static List<URI> platformUris(String value) {
         try {
-            return PlatformAddress.parse(value);
+            return PlatformAddress.parseList(value);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -230,9 +238,9 @@ final class DaemonCommand {
         Options o = parse(state, args);
         PlatformLink link = null;
         try {
-            if (o.platform() != null) {
+            if (o.joins()) {
                 try {
-                    link = PlatformLink.join(o.platform(), state, o.joinToken(), o.heartbeat(), err);
+                    link = PlatformLink.join(o.platforms(), state, o.joinToken(), PlatformLink.Timing.of(o.heartbeat()), err);
                 } catch (PlatformLink.JoinRefusedException e) {
                     err.println("berth-agent: " + e.getMessage());
                     return 1;

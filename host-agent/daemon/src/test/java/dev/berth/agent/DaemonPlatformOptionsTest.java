@@ -57,7 +57,7 @@ class DaemonPlatformOptionsTest {
         // Loopback stays allowed over http (./berth start), anything else over https.
         for (String allowed : List.of("http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "https://203.0.113.7",
                 "https://berth.example.com:8443/")) {
-            assertThat(DaemonCommand.parse(state, List.of("--platform", allowed, "--join-token", "t")).platform())
+            assertThat(DaemonCommand.parse(state, List.of("--platform", allowed, "--join-token", "t")).platforms().getFirst())
                     .hasToString(allowed);
         }
     }

@@ -3,6 +3,7 @@ package dev.berth.agent.link;
 import dev.berth.agent.protocol.Assignment;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
 import tools.jackson.core.JacksonException;
 
@@ -38,11 +39,12 @@ final class AssignmentPoll implements Runnable {
     public void run() {
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                if (poll()) {
+                URI target = calls.platform();
+                if (poll(target)) {
                     failures = 0;
                 } else {
                     failures++;
-                    Thread.sleep(LinkParts.nextDelay(firstRetry, failures).toMillis());
+                    Thread.sleep(calls.retryAfter(target, LinkParts.nextDelay(firstRetry, failures)).toMillis());
                 }
             }
         } catch (InterruptedException e) {
@@ -51,16 +53,16 @@ final class AssignmentPoll implements Runnable {
     }
 
     /** One request; false when it failed and the next one should wait. */
-    private boolean poll() throws InterruptedException {
+    private boolean poll(URI target) throws InterruptedException {
         String why;
         try {
-            var response = calls.assignments(after, waitSeconds);
+            var response = calls.assignments(target, after, waitSeconds);
             int status = response.statusCode();
             if (status == 204) {
-                state.is("up", "receiving assignments from " + calls.platform());
+                state.is("up " + target, "receiving assignments from " + target);
                 return true;
             }
-            if (status == 200) return take(response.body());
+            if (status == 200) return take(target, response.body());
             why = "HTTP " + status + PlatformCalls.detail(response.body());
             if (status == 401 || status == 403) {
                 state.is("refused", "the platform refused this host's credential for assignments (" + why
@@ -70,11 +72,11 @@ final class AssignmentPoll implements Runnable {
         } catch (IOException | RuntimeException e) {
             why = PlatformCalls.describe(e);
         }
-        state.is("failing", "assignments from " + calls.platform() + " fail (" + why + "); retrying with backoff");
+        state.is("failing", "assignments from " + target + " fail (" + why + "); retrying with backoff");
         return false;
     }
 
-    private boolean take(String body) {
+    private boolean take(URI target, String body) {
         Assignment assignment;
         try {
             assignment = PlatformCalls.JSON.readValue(body, Assignment.class);
@@ -95,7 +97,7 @@ final class AssignmentPoll implements Runnable {
                     + PlatformCalls.describe(e) + "); retrying with backoff");
             return false;
         }
-        state.is("up", "receiving assignments from " + calls.platform());
+        state.is("up " + target, "receiving assignments from " + target);
         after = assignment.generation();
         applied.run();
         return true;

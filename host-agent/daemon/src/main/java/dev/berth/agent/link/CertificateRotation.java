@@ -7,6 +7,7 @@ import dev.berth.agent.protocol.CertificateIssued;
 import dev.berth.agent.protocol.CertificateRequest;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,7 @@ final class CertificateRotation implements Runnable {
         int failures = 0;
         while (!Thread.currentThread().isInterrupted()) {
             Duration wait;
+            URI target = calls.platform();
             try {
                 renewIfDue();
                 failures = 0;
@@ -56,7 +58,7 @@ final class CertificateRotation implements Runnable {
             } catch (IOException e) {
                 failures++;
                 state.is("failing", "cannot renew the peer certificate: " + e.getMessage() + "; retrying with backoff");
-                wait = LinkParts.nextDelay(firstRetry, failures);
+                wait = calls.retryAfter(target, LinkParts.nextDelay(firstRetry, failures));
             } catch (InterruptedException e) {
                 return;
             }
@@ -86,7 +88,7 @@ final class CertificateRotation implements Runnable {
 
     private void renew() throws IOException, InterruptedException {
         var keys = PeerIdentity.newKeyPair();
-        var response = calls.post("agent/v1/certificate", new CertificateRequest(CertificateRequest.VERSION,
+        var response = calls.post(calls.platform(), "agent/v1/certificate", new CertificateRequest(CertificateRequest.VERSION,
                 PeerIdentity.publicKeyText(keys)));
         if (response.statusCode() != 200) {
             throw new IOException("the platform answered the certificate request with HTTP " + response.statusCode()

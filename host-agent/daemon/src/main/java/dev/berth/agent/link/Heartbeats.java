@@ -3,6 +3,7 @@ package dev.berth.agent.link;
 import dev.berth.agent.protocol.Heartbeat;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +42,8 @@ final class Heartbeats implements Runnable {
     public void run() {
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                beat();
-                if (soon.tryAcquire(LinkParts.nextDelay(interval, failures).toMillis(), TimeUnit.MILLISECONDS)) {
+                Duration wait = beat();
+                if (soon.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                     Thread.sleep(COALESCE_MILLIS);
                     soon.drainPermits();
                 }
@@ -52,29 +53,32 @@ final class Heartbeats implements Runnable {
         }
     }
 
-    private void beat() throws InterruptedException {
+    /** Sends one heartbeat; the wait before the next. */
+    private Duration beat() throws InterruptedException {
+        URI target = calls.platform();
         try {
             var heartbeat = new Heartbeat(Heartbeat.VERSION, Joining.hostCapacity(), containers(), agent.peerAddress(),
                     agent.edge());
-            var response = calls.post("agent/v1/heartbeat", heartbeat);
+            var response = calls.post(target, "agent/v1/heartbeat", heartbeat);
             int status = response.statusCode();
             if (status / 100 == 2) {
                 failures = 0;
-                state.is("up", "heartbeats reach " + calls.platform() + " (host " + hostId + ")");
-                return;
+                state.is("up " + target, "heartbeats reach " + target + " (host " + hostId + ")");
+                return interval;
             }
             String why = "HTTP " + status + PlatformCalls.detail(response.body());
             if (status == 401 || status == 403) {
                 state.is("refused", "the platform refused this host's credential (" + why + "); retrying with backoff");
             } else {
-                state.is("unreachable", "cannot reach " + calls.platform() + " (" + why + "); retrying with backoff");
+                state.is("unreachable", "cannot reach " + target + " (" + why + "); retrying with backoff");
             }
         } catch (ContainersUnavailable e) {
             state.is("no-containers", "cannot list containers for the heartbeat (" + e.getMessage() + "); retrying with backoff");
         } catch (IOException | RuntimeException e) {
-            state.is("unreachable", "cannot reach " + calls.platform() + " (" + PlatformCalls.describe(e) + "); retrying with backoff");
+            state.is("unreachable", "cannot reach " + target + " (" + PlatformCalls.describe(e) + "); retrying with backoff");
         }
         failures++;
+        return calls.retryAfter(target, LinkParts.nextDelay(interval, failures));
     }
 
     private java.util.List<dev.berth.agent.protocol.ContainerStatus> containers() throws ContainersUnavailable {

@@ -33,23 +33,29 @@ final class Joining {
         }
     }
 
+    /** Who registered this host: the instance that answered, and what it answered. */
+    record Joined(URI platform, Registered registered) {
+    }
+
     /**
-     * Registers, retrying connection failures and 5xx, 408 and 429 answers with backoff from
-     * {@code firstRetry}; with {@code publicKey} (base64 DER), the platform certifies it.
+     * Registers with the current instance, retrying connection failures and 5xx, 408 and 429
+     * answers with backoff from {@code firstRetry} (on the next instance after no answer or a 502,
+     * 503 or 504); with {@code publicKey} (base64 DER), the platform certifies it.
      */
-    static Registered register(HttpClient http, URI platform, String joinToken, String publicKey, Duration firstRetry,
-                               PrintStream log) throws IOException {
+    static Joined register(HttpClient http, PlatformInstances instances, String joinToken, String publicKey, Duration firstRetry,
+                           PrintStream log) throws IOException {
         var state = new LinkState(log);
         for (int failures = 1; ; failures++) {
+            URI platform = instances.current();
             try {
-                return registerOnce(http, platform, joinToken, publicKey);
+                return new Joined(platform, registerOnce(http, instances, platform, joinToken, publicKey));
             } catch (PlatformLink.JoinRefusedException | RegistrationFailed final_) {
                 throw final_;
             } catch (IOException e) {
-                state.is("unreachable", e.getMessage() + "; retrying with backoff");
+                state.is("unreachable " + platform, e.getMessage() + "; retrying with backoff");
             }
             try {
-                Thread.sleep(LinkParts.nextDelay(firstRetry, failures).toMillis());
+                Thread.sleep(instances.retryAfter(platform, LinkParts.nextDelay(firstRetry, failures)).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while registering with " + platform, e);
@@ -57,7 +63,8 @@ final class Joining {
         }
     }
 
-    private static Registered registerOnce(HttpClient http, URI platform, String joinToken, String publicKey) throws IOException {
+    private static Registered registerOnce(HttpClient http, PlatformInstances instances, URI platform, String joinToken,
+                                           String publicKey) throws IOException {
         var registration = new Registration(Registration.VERSION, joinToken, PlatformLink.hostname(), hostCapacity(), agentVersion(),
                 publicKey);
         var request = HttpRequest.newBuilder(LinkParts.endpoint(platform, "agent/v1/register"))
@@ -68,7 +75,8 @@ final class Joining {
                 .build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = PlatformCalls.answered(instances, platform,
+                    () -> http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistrationFailed("interrupted while registering with " + platform);
@@ -140,6 +148,11 @@ final class Joining {
 
     static boolean sameUri(String stored, URI given) {
         return stripSlash(stored).equals(stripSlash(given.toString()));
+    }
+
+    /** Whether the credential's platform is one of {@code instances}. */
+    static boolean among(String stored, java.util.List<URI> instances) {
+        return instances.stream().anyMatch(uri -> sameUri(stored, uri));
     }
 
     private static String stripSlash(String uri) {

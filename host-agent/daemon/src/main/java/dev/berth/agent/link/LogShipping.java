@@ -7,6 +7,7 @@ import dev.berth.atomicfile.AtomicFile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +52,12 @@ final class LogShipping implements Runnable {
     @Override
     public void run() {
         try {
+            Duration wait = interval;
             while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(LinkParts.nextDelay(interval, failures).toMillis());
+                Thread.sleep(wait.toMillis());
+                URI target = calls.platform();
                 failures = shipOnce() ? 0 : failures + 1;
+                wait = calls.retryAfter(target, LinkParts.nextDelay(interval, failures));
             }
         } catch (InterruptedException e) {
             // closed
@@ -84,10 +88,11 @@ final class LogShipping implements Runnable {
         }
         if (!chunks.isEmpty()) {
             String why;
+            URI target = calls.platform();
             try {
-                var response = calls.post("agent/v1/logs", new Logs(Logs.VERSION, chunks));
+                var response = calls.post(target, "agent/v1/logs", new Logs(Logs.VERSION, chunks));
                 if (response.statusCode() / 100 == 2) {
-                    state.is("up", "container logs reach " + calls.platform());
+                    state.is("up " + target, "container logs reach " + target);
                     why = null;
                 } else {
                     why = "HTTP " + response.statusCode() + PlatformCalls.detail(response.body());
@@ -96,7 +101,7 @@ final class LogShipping implements Runnable {
                 why = PlatformCalls.describe(e);
             }
             if (why != null) {
-                state.is("failing", "container logs to " + calls.platform() + " fail (" + why + "); retrying with backoff");
+                state.is("failing", "container logs to " + target + " fail (" + why + "); retrying with backoff");
                 return false;
             }
         }

@@ -3,6 +3,9 @@ package dev.berth.agent.link;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -31,6 +34,44 @@ public final class PlatformAddress {
             throw new IllegalArgumentException(why);
         });
         return uri;
+    }
+
+    /**
+     * {@code URL1,URL2,...}: the instances of one platform, each checked as {@link #parse} does,
+     * none twice (a trailing slash and the case of scheme and host do not make another).
+     *
+     * @throws IllegalArgumentException naming the URL that is wrong (or given twice), for {@code --platform}
+     */
+    public static List<URI> parseList(String text) {
+        var uris = new ArrayList<URI>();
+        var seen = new HashMap<String, String>();
+        for (String part : text.split(",", -1)) {
+            String one = part.strip();
+            if (one.isEmpty()) {
+                throw new IllegalArgumentException("--platform takes URLs separated by commas, with none empty, not '" + text + "'");
+            }
+            URI uri = parse(one);
+            String earlier = seen.putIfAbsent(sameness(uri), one);
+            if (earlier != null) {
+                throw new IllegalArgumentException("--platform names " + one + " twice" + (earlier.equals(one) ? "" : " (also as " + earlier + ")")
+                        + "; give each platform instance once");
+            }
+            uris.add(uri);
+        }
+        return List.copyOf(uris);
+    }
+
+    /** The instances as a log line or message names them: {@code URL1, URL2}. */
+    public static String names(List<URI> uris) {
+        return String.join(", ", uris.stream().map(URI::toString).toList());
+    }
+
+    private static String sameness(URI uri) {
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (path.endsWith("/")) path = path.substring(0, path.length() - 1);
+        int port = uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port + path
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 
     /** Why the agent may not talk to {@code uri}; empty when it may. */

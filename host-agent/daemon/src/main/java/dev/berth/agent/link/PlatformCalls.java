@@ -12,20 +12,21 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The agent's HTTP calls to the platform, each with the host's credential as a bearer token. The
- * one place that sees the credential; it never appears in an exception or log line.
+ * The agent's HTTP calls to the platform, each with the host's credential as a bearer token, to the
+ * instance the caller names (the current one of {@link PlatformInstances}, which hears whether it
+ * answered). The one place that sees the credential; it never appears in an exception or log line.
  */
 final class PlatformCalls {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     static final JsonMapper JSON = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-    private final URI platform;
+    private final PlatformInstances instances;
     private final String credential;
     private final HttpClient http;
 
-    PlatformCalls(URI platform, String credential, HttpClient http) {
-        this.platform = platform;
+    PlatformCalls(PlatformInstances instances, String credential, HttpClient http) {
+        this.instances = instances;
         this.credential = credential;
         this.http = http;
     }
@@ -34,11 +35,17 @@ final class PlatformCalls {
         return HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
+    /** The instance calls go to now. */
     URI platform() {
-        return platform;
+        return instances.current();
     }
 
-    HttpResponse<String> post(String path, Object body) throws IOException, InterruptedException {
+    /** The wait before retrying a call to {@code tried} that failed: the loop's {@code own}, or less after a move to another instance. */
+    Duration retryAfter(URI tried, Duration own) {
+        return instances.retryAfter(tried, own);
+    }
+
+    HttpResponse<String> post(URI platform, String path, Object body) throws IOException, InterruptedException {
         String json;
         try {
             json = JSON.writeValueAsString(body);
@@ -52,18 +59,42 @@ final class PlatformCalls {
                 .header("Authorization", "Bearer " + credential)
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
                 .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return send(platform, request);
     }
 
     /** The long poll: answered at once when the host's generation is past {@code after}, else within {@code waitSeconds}. */
-    HttpResponse<String> assignments(long after, int waitSeconds) throws IOException, InterruptedException {
+    HttpResponse<String> assignments(URI platform, long after, int waitSeconds) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(LinkParts.endpoint(platform, "agent/v1/assignments?after=" + after + "&wait=" + waitSeconds))
                 .timeout(REQUEST_TIMEOUT.plusSeconds(waitSeconds))
                 .header("Accept", "application/json")
                 .header("Authorization", "Bearer " + credential)
                 .GET()
                 .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return send(platform, request);
+    }
+
+    private HttpResponse<String> send(URI platform, HttpRequest request) throws IOException, InterruptedException {
+        return answered(instances, platform, () -> http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+    }
+
+    /** One HTTP exchange with an instance. */
+    interface Exchange {
+        HttpResponse<String> send() throws IOException, InterruptedException;
+    }
+
+    /** The exchange's answer, after telling {@code instances} whether {@code platform} answered it. */
+    static HttpResponse<String> answered(PlatformInstances instances, URI platform, Exchange exchange)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response;
+        try {
+            response = exchange.send();
+        } catch (IOException e) {
+            instances.failed(platform, describe(e));
+            throw e;
+        }
+        if (PlatformInstances.unavailable(response.statusCode())) instances.failed(platform, "HTTP " + response.statusCode());
+        else instances.worked(platform);
+        return response;
     }
 
     /** {@code ": detail"} of a problem+json body, or nothing. */

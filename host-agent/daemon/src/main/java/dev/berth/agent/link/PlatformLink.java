@@ -100,9 +100,9 @@ public final class PlatformLink implements AutoCloseable {
     private Heartbeats heartbeats;
     private AssignmentPoll poll;
 
-    private PlatformLink(URI platform, StoredCredential credential, Timing timing, Path state, PeerCredentials peer,
+    private PlatformLink(PlatformInstances instances, StoredCredential credential, Timing timing, Path state, PeerCredentials peer,
                          PrintStream log) {
-        this.calls = new PlatformCalls(platform, credential.credential(), PlatformCalls.client());
+        this.calls = new PlatformCalls(instances, credential.credential(), PlatformCalls.client());
         this.peer = peer;
         this.credential = credential;
         this.timing = timing;
@@ -137,30 +137,48 @@ public final class PlatformLink implements AutoCloseable {
     public static PlatformLink join(URI platform, Path state, String joinToken, Timing timing, PrintStream log)
             throws IOException {
         Objects.requireNonNull(platform, "platform");
-        var refused = PlatformAddress.refusal(platform);
-        if (refused.isPresent()) throw new IllegalArgumentException(refused.get());
+        return join(List.of(platform), state, joinToken, timing, log);
+    }
+
+    /**
+     * {@link #join(URI, Path, String, Timing, PrintStream)} with several instances of one platform
+     * (sharing its database): the link talks to one at a time, the first while it answers, and
+     * moves to the next when one gives no answer, times out or answers 502, 503 or 504 (see
+     * {@link InstanceChoice}). A stored credential must be from one of them.
+     */
+    public static PlatformLink join(List<URI> platforms, Path state, String joinToken, Timing timing, PrintStream log)
+            throws IOException {
+        if (platforms.isEmpty()) throw new IllegalArgumentException("no platform URL to join");
+        for (URI platform : platforms) {
+            var refused = PlatformAddress.refusal(Objects.requireNonNull(platform, "platform"));
+            if (refused.isPresent()) throw new IllegalArgumentException(refused.get());
+        }
+        var instances = new PlatformInstances(platforms, timing.firstRetry(), Clock.systemUTC(), log);
+        String named = PlatformAddress.names(platforms);
         Path file = credentialFile(state);
         var identities = PeerIdentityStore.in(state);
         var peer = new PeerCredentials();
         StoredCredential credential;
         if (Files.exists(file)) {
             credential = Joining.read(file);
-            if (!Joining.sameUri(credential.platform(), platform)) {
-                throw new IOException(file + " holds a credential for " + credential.platform() + ", not " + platform
+            if (!Joining.among(credential.platform(), platforms)) {
+                throw new IOException(file + " holds a credential for " + credential.platform() + ", not " + named
+                        + (platforms.size() > 1 ? " (list that instance too, if it is one of this platform's)" : "")
                         + "; remove it to join this platform with a new join token");
             }
-            log.println("berth-agent: host " + credential.hostId() + " of " + platform + " (credential from " + file + ")");
+            log.println("berth-agent: host " + credential.hostId() + " of " + named + " (credential from " + file + ")");
             identities.read().ifPresent(peer::use);
         } else {
             if (joinToken == null || joinToken.isBlank()) {
                 throw new IllegalArgumentException("no credential in " + file + " and no join token to register with");
             }
             var keys = PeerIdentity.newKeyPair();
-            var registered = Joining.register(PlatformCalls.client(), platform, joinToken, PeerIdentity.publicKeyText(keys),
+            var joined = Joining.register(PlatformCalls.client(), instances, joinToken, PeerIdentity.publicKeyText(keys),
                     timing.firstRetry(), log);
-            credential = new StoredCredential(registered.hostId(), registered.credential(), platform.toString());
+            var registered = joined.registered();
+            credential = new StoredCredential(registered.hostId(), registered.credential(), joined.platform().toString());
             Joining.write(file, credential);
-            log.println("berth-agent: joined " + platform + " as host " + credential.hostId() + "; credential stored in " + file);
+            log.println("berth-agent: joined " + joined.platform() + " as host " + credential.hostId() + "; credential stored in " + file);
             if (registered.certificate() != null) {
                 try {
                     var identity = PeerIdentity.issued(keys, registered.certificate(), registered.caCertificate(), registered.hostId());
@@ -172,7 +190,7 @@ public final class PlatformLink implements AutoCloseable {
                 }
             }
         }
-        return new PlatformLink(platform, credential, timing, state, peer, log);
+        return new PlatformLink(instances, credential, timing, state, peer, log);
     }
 
     /**

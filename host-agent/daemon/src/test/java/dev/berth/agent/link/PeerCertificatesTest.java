@@ -120,7 +120,7 @@ class PeerCertificatesTest {
         platform.clock = clock;
         var credentials = new PeerCredentials();
         var store = PeerIdentityStore.in(state);
-        var calls = new PlatformCalls(platform.uri(), CREDENTIAL, PlatformCalls.client());
+        var calls = new PlatformCalls(new PlatformInstances(java.util.List.of(platform.uri()), Duration.ofMillis(50), clock, log), CREDENTIAL, PlatformCalls.client());
         var rotation = new CertificateRotation(calls, credentials, store, HOST_ID, clock, Duration.ofMillis(50), log);
 
         assertThat(rotation.renewIfDue()).as("none yet").isTrue();
@@ -153,7 +153,7 @@ class PeerCertificatesTest {
         var clock = new FakeClock();
         clock.now.set(Instant.now());
         var credentials = new PeerCredentials();
-        var rotation = new CertificateRotation(new PlatformCalls(platform.uri(), CREDENTIAL, PlatformCalls.client()), credentials,
+        var rotation = new CertificateRotation(new PlatformCalls(new PlatformInstances(java.util.List.of(platform.uri()), Duration.ofMillis(50), clock, log), CREDENTIAL, PlatformCalls.client()), credentials,
                 PeerIdentityStore.in(state), HOST_ID, clock, Duration.ofMillis(50), log);
         rotation.renewIfDue();
         var first = credentials.identity().orElseThrow();
