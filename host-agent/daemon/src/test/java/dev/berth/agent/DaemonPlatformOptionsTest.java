@@ -63,6 +63,23 @@ class DaemonPlatformOptionsTest {
     }
 
     @Test
+    void severalInstancesAreGivenSeparatedByCommasEachCheckedNoneTwice() {
+        assertThat(DaemonCommand.parse(state, List.of("--platform", "https://a.example.com, https://b.example.com/berth",
+                "--join-token", "t")).platforms()).extracting(java.net.URI::toString)
+                .containsExactly("https://a.example.com", "https://b.example.com/berth");
+        assertThat(usageError("--platform", "https://a.example.com,http://203.0.113.7:8080", "--join-token", "t"))
+                .contains("--platform http://203.0.113.7:8080 is plain http:// to another machine");
+        assertThat(usageError("--platform", "https://a.example.com,ftp://b", "--join-token", "t"))
+                .contains("must be an https:// URL, not 'ftp://b'");
+        assertThat(usageError("--platform", "https://a.example.com,https://A.example.com:443/", "--join-token", "t"))
+                .contains("--platform names https://A.example.com:443/ twice (also as https://a.example.com)");
+        assertThat(usageError("--platform", "http://127.0.0.1:1,,http://127.0.0.1:2", "--join-token", "t"))
+                .contains("with none empty");
+        assertThat(usageError("--platform", "http://127.0.0.1:1", "--platform", "http://127.0.0.1:2", "--join-token", "t"))
+                .contains("give --platform once");
+    }
+
+    @Test
     void heartbeatSecondsAreBounded() {
         assertThat(usageError("--platform", "http://127.0.0.1:1", "--join-token", "t", "--heartbeat-seconds", "0"))
                 .contains("--heartbeat-seconds must be");
