@@ -67,41 +67,72 @@ public final class ImageService implements AutoCloseable {
     public record Listed(ImageRecord image, List<String> names) {
     }
 
-    /** Fetches {@code reference} from its registry (manifest, config, missing layers) and unpacks it. */
+    /**
+     * Fetches {@code reference} from its registry (manifest, config, missing layers) and unpacks it.
+     * A pull that fails removes what it wrote (blobs, snapshots, its record) unless another image
+     * uses it; one that finds no room says so with a {@link StoreFull} before it downloads.
+     */
     public ImageRecord pull(String reference, Progress progress) throws IOException {
         ImageReference ref = parse(reference);
-        lock.readLock().lock();
+        var written = new PullWrites(store);
         try {
-            ResolvedImage resolved = registry.resolve(ref, platform);
-            var manifest = resolved.manifest();
-            for (Descriptor layer : manifest.layers()) {
-                if (!LAYER_TYPES.contains(layer.mediaType())) {
-                    throw new IOException(ref + ": layer " + layer.digest() + " has media type '" + layer.mediaType()
-                            + "', which Berth cannot unpack (supported: " + String.join(", ", LAYER_TYPES.stream().sorted().toList()) + ")");
-                }
+            lock.readLock().lock();
+            try {
+                return pullLocked(ref, progress, written);
+            } finally {
+                lock.readLock().unlock();
             }
-            writeBlob(manifest.digest(), manifest.raw());
-            var blobs = new ArrayList<Descriptor>();
-            blobs.add(manifest.config());
-            blobs.addAll(manifest.layers());
-            registry.downloadAll(ref, blobs, d -> store.blob(d.digest()), progress);
-            var record = new ImageRecord(manifest.digest(), resolved.indexDigest(), ref.repositoryName(), manifest.config(),
-                    manifest.layers(), SnapshotChain.keys(manifest.layers().stream().map(Descriptor::digest).toList()),
-                    clock.instant());
-            checkPlatform(record, ref.toString());
-            unpack(record, progress);
-            synchronized (tagLock) {
-                store.save(record);
-                if (ref.tag() != null) {
-                    var tags = store.tags();
-                    tags.put(tagName(ref), record.digest());
-                    store.saveTags(tags);
-                }
-            }
-            return record;
-        } finally {
-            lock.readLock().unlock();
+        } catch (IOException | RuntimeException | Error e) {
+            undo(written, e);
+            StoreFull full = StoreFull.of(e, store.root(), ref.toString());
+            if (full != null) throw full;
+            throw e;
         }
+    }
+
+    /** Removes what a failed pull wrote that no image uses; alone, so no other pull is between looking and removing. */
+    private void undo(PullWrites written, Throwable failure) {
+        lock.writeLock().lock();
+        try {
+            written.undo();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private ImageRecord pullLocked(ImageReference ref, Progress progress, PullWrites written) throws IOException {
+        ResolvedImage resolved = registry.resolve(ref, platform);
+        var manifest = resolved.manifest();
+        for (Descriptor layer : manifest.layers()) {
+            if (!LAYER_TYPES.contains(layer.mediaType())) {
+                throw new IOException(ref + ": layer " + layer.digest() + " has media type '" + layer.mediaType()
+                        + "', which Berth cannot unpack (supported: " + String.join(", ", LAYER_TYPES.stream().sorted().toList()) + ")");
+            }
+        }
+        var blobs = new ArrayList<Descriptor>();
+        blobs.add(manifest.config());
+        blobs.addAll(manifest.layers());
+        var record = new ImageRecord(manifest.digest(), resolved.indexDigest(), ref.repositoryName(), manifest.config(),
+                manifest.layers(), SnapshotChain.keys(manifest.layers().stream().map(Descriptor::digest).toList()),
+                clock.instant());
+        written.expect(record);
+        StoreFull.require(store.root(), written.missingBlobBytes(blobs) + manifest.raw().length, ref.toString());
+        writeBlob(manifest.digest(), manifest.raw());
+        registry.downloadAll(ref, blobs, d -> store.blob(d.digest()), progress);
+        checkPlatform(record, ref.toString());
+        unpack(record, progress);
+        synchronized (tagLock) {
+            store.save(record);
+            written.saved();
+            if (ref.tag() != null) {
+                var tags = store.tags();
+                tags.put(tagName(ref), record.digest());
+                store.saveTags(tags);
+            }
+        }
+        return record;
     }
 
     /** The local image {@code reference} names, pulling it only if it is not here (as {@code docker run} does). */

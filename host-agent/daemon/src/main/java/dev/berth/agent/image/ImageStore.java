@@ -37,6 +37,16 @@ public final class ImageStore {
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
     }
 
+    /** {@code STATE/images}: where everything of the store lives, on one filesystem. */
+    public Path root() {
+        return root;
+    }
+
+    /** Where the record of the image with manifest {@code digest} is kept. */
+    Path recordFile(String digest) {
+        return root.resolve("records").resolve(Digests.hex(digest) + ".json");
+    }
+
     public Path blob(String digest) {
         return root.resolve("blobs/sha256").resolve(Digests.hex(digest));
     }
@@ -47,17 +57,17 @@ public final class ImageStore {
     }
 
     public Optional<ImageRecord> record(String digest) throws IOException {
-        Path file = root.resolve("records").resolve(Digests.hex(digest) + ".json");
+        Path file = recordFile(digest);
         if (!Files.exists(file)) return Optional.empty();
         return Optional.of(JSON.readValue(Files.readString(file), ImageRecord.class));
     }
 
     public void save(ImageRecord record) throws IOException {
-        writeAtomically(root.resolve("records").resolve(Digests.hex(record.digest()) + ".json"), JSON.writeValueAsString(record));
+        writeAtomically(recordFile(record.digest()), JSON.writeValueAsString(record));
     }
 
     public void delete(String digest) throws IOException {
-        Files.deleteIfExists(root.resolve("records").resolve(Digests.hex(digest) + ".json"));
+        Files.deleteIfExists(recordFile(digest));
     }
 
     public List<ImageRecord> records() throws IOException {
@@ -87,15 +97,9 @@ public final class ImageStore {
 
     /** Removes blobs, snapshots and leftovers of interrupted writes that no record references. */
     public Collected collect() throws IOException {
-        var blobs = new HashSet<String>();
-        var snapshots = new HashSet<String>();
-        for (ImageRecord r : records()) {
-            blobs.add(Digests.hex(r.digest()));
-            if (r.indexDigest() != null) blobs.add(Digests.hex(r.indexDigest()));
-            blobs.add(Digests.hex(r.config().digest()));
-            r.layers().forEach(l -> blobs.add(Digests.hex(l.digest())));
-            snapshots.addAll(r.chain());
-        }
+        var used = referenced();
+        var blobs = used.blobs();
+        var snapshots = used.snapshots();
         var removedBlobs = new ArrayList<String>();
         var removedSnapshots = new ArrayList<String>();
         long bytes = 0;
@@ -115,6 +119,29 @@ public final class ImageStore {
             }
         }
         return new Collected(List.copyOf(removedBlobs), List.copyOf(removedSnapshots), bytes);
+    }
+
+    /** What the records reference: blob file names (hex digests) and snapshot keys. */
+    record Referenced(Set<String> blobs, Set<String> snapshots) {
+        /** Whether {@code path}, a blob or snapshot of the store, is one of them. */
+        boolean contains(Path path) {
+            String name = path.getFileName().toString();
+            return path.getParent().getFileName().toString().equals("snapshots") ? snapshots.contains(name) : blobs.contains(name);
+        }
+    }
+
+    /** The blobs and snapshots some record references. */
+    Referenced referenced() throws IOException {
+        var blobs = new HashSet<String>();
+        var snapshots = new HashSet<String>();
+        for (ImageRecord r : records()) {
+            blobs.add(Digests.hex(r.digest()));
+            if (r.indexDigest() != null) blobs.add(Digests.hex(r.indexDigest()));
+            blobs.add(Digests.hex(r.config().digest()));
+            r.layers().forEach(l -> blobs.add(Digests.hex(l.digest())));
+            snapshots.addAll(r.chain());
+        }
+        return new Referenced(blobs, snapshots);
     }
 
     /** A fresh scratch directory inside the store, for an import to unpack into; collected if left behind. */
