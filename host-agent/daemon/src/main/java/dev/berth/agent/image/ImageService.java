@@ -84,7 +84,7 @@ public final class ImageService implements AutoCloseable {
             }
         } catch (IOException | RuntimeException | Error e) {
             undo(written, e);
-            StoreFull full = StoreFull.of(e, store.root(), ref.toString());
+            StoreFull full = StoreFull.of(e, store.root(), "pulling " + ref);
             if (full != null) throw full;
             throw e;
         }
@@ -166,6 +166,11 @@ public final class ImageService implements AutoCloseable {
                 }
             });
             return store.snapshot(image.chain().getLast());
+        } catch (IOException e) {
+            // A layer that did not fit left nothing (snapshots are built aside and moved into place).
+            StoreFull full = StoreFull.of(e, store.root(), "unpacking " + image.repository() + "@" + image.digest());
+            if (full != null) throw full;
+            throw e;
         } finally {
             lock.readLock().unlock();
         }

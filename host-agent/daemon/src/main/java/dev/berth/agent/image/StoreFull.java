@@ -47,8 +47,12 @@ public final class StoreFull extends IOException {
         }
     }
 
-    /** {@code failure} said as a full store, when the kernel's reason somewhere in it is that the disk is full; else null. */
-    static StoreFull of(Throwable failure, Path directory, String image) {
+    /**
+     * {@code failure} said as a full store, when the kernel's reason somewhere in it is that the disk is full; else null.
+     *
+     * @param doing what ran out of space, such as {@code pulling REFERENCE}
+     */
+    static StoreFull of(Throwable failure, Path directory, String doing) {
         if (!noSpace(failure)) return null;
         long left = -1;
         try {
@@ -56,7 +60,7 @@ public final class StoreFull extends IOException {
         } catch (IOException unknown) {
             // said without the size then
         }
-        return new StoreFull(directory + " is full: pulling " + image + " ran out of space (" + failure.getMessage() + ")"
+        return new StoreFull(directory + " is full: " + doing + " ran out of space (" + failure.getMessage() + ")"
                 + (left >= 0 ? "; " + size(left) + " left after removing what the pull wrote" : "") + "; " + ADVICE,
                 directory, -1, left, failure);
     }

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -100,13 +99,7 @@ class DiskFullPullTest {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            if (agent != null) {
-                for (var c : agent.ps()) {
-                    agent.stop(c.name(), Duration.ofSeconds(1));
-                    agent.remove(c.name());
-                }
-                agent.close();
-            }
+            TestAgents.removeAllAndClose(agent);
         } finally {
             if (mounted) run("umount", "-l", state.toString());
             try (Stream<Path> paths = Files.walk(work)) {

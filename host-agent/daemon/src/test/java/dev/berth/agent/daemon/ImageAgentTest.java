@@ -82,13 +82,7 @@ class ImageAgentTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (agent != null) {
-            for (var c : agent.ps()) {
-                agent.stop(c.name(), Duration.ofSeconds(1));
-                agent.remove(c.name());
-            }
-            agent.close();
-        }
+        TestAgents.removeAllAndClose(agent);
         try (Stream<Path> paths = Files.walk(work)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
