@@ -15,7 +15,6 @@ import dev.berth.registry.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -88,8 +87,7 @@ class DiskFullPullTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        work = Files.createTempDirectory("berth-diskfull-");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        work = TestAgents.passableTempDirectory("berth-diskfull-");
         state = Files.createDirectory(work.resolve("state"));
         run("mount", "-t", "tmpfs", "-o", "size=" + SIZE + ",mode=0711", "berth-diskfull", state.toString());
         mounted = true;

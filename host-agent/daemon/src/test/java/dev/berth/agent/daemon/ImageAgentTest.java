@@ -14,7 +14,6 @@ import dev.berth.registry.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -75,8 +74,7 @@ class ImageAgentTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        work = Files.createTempDirectory("berth-image-test");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        work = TestAgents.passableTempDirectory("berth-image-test");
         agent = AgentService.open(work.resolve("state"), RuntimePrerequisites.RUNC, "127.0.0.1", registry.clientConfig());
     }
 

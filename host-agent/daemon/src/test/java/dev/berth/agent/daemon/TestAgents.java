@@ -7,6 +7,13 @@ final class TestAgents {
     private TestAgents() {
     }
 
+    /** A fresh temporary directory others may pass through (0711), as a state directory's parents must be for containers. */
+    static java.nio.file.Path passableTempDirectory(String prefix) throws java.io.IOException {
+        var dir = java.nio.file.Files.createTempDirectory(prefix);
+        java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        return dir;
+    }
+
     /** Stops and removes every container of {@code agent}, then closes it; nothing when it is null. */
     static void removeAllAndClose(AgentService agent) throws Exception {
         if (agent == null) return;
