@@ -7,6 +7,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,6 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class PlatformCalls {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** How often a held long poll looks whether the link moved to another instance meanwhile. */
+    static final Duration MOVE_CHECK = Duration.ofMillis(250);
     static final JsonMapper JSON = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private final PlatformInstances instances;
@@ -70,7 +75,36 @@ final class PlatformCalls {
                 .header("Authorization", "Bearer " + credential)
                 .GET()
                 .build();
-        return send(platform, request);
+        return answered(instances, platform, () -> whileCurrent(platform, request));
+    }
+
+    /**
+     * The long poll's answer, given up as soon as the link has moved to another instance: a poll
+     * held by a hung instance (no answer, no reset) would otherwise keep the link's assignments
+     * there until its timeout, long after heartbeats moved on.
+     */
+    private HttpResponse<String> whileCurrent(URI platform, HttpRequest request) throws IOException, InterruptedException {
+        var future = http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        try {
+            while (true) {
+                try {
+                    return future.get(MOVE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillWaiting) {
+                    URI now = instances.current();
+                    if (!now.equals(platform)) {
+                        future.cancel(true);
+                        throw new IOException("the link moved to " + now);
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        }
     }
 
     private HttpResponse<String> send(URI platform, HttpRequest request) throws IOException, InterruptedException {

@@ -118,6 +118,27 @@ class PlatformFailoverTest {
         }
     }
 
+    @Test
+    void aHungInstanceHoldsNeitherHeartbeatsNorThePollLongerThanATimeout() throws Exception {
+        Joining.write(PlatformLink.credentialFile(state),
+                new PlatformLink.StoredCredential(HOST_ID, StandInPlatform.CREDENTIAL, second.uri().toString()));
+        // Connections are taken (by the kernel) and never answered: no reset, no refusal, only silence.
+        try (var hung = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            var silent = java.net.URI.create("http://127.0.0.1:" + hung.getLocalPort());
+            try (var link = PlatformLink.join(List.of(silent, second.uri()), state, null, TIMING, log)) {
+                link.start(agent);
+                waitFor(() -> !second.heartbeats.isEmpty(), PlatformCalls.REQUEST_TIMEOUT.plus(FAILOVER));
+                long moved = System.nanoTime();
+                // The poll held by the silent instance is given up when the heartbeats move, not at its own timeout.
+                waitFor(() -> !second.polledAfter.isEmpty(), Duration.ofSeconds(2));
+                System.out.println("poll followed in " + (System.nanoTime() - moved) / 1_000_000 + " ms");
+                waitFor(() -> link.appliedGeneration() == 0, FAILOVER);
+            }
+        }
+        assertThat(logText()).containsOnlyOnce("platform instance http://127.0.0.1:").contains("HttpTimeoutException")
+                .contains("talking to " + second.uri() + " now");
+    }
+
     private static void waitFor(BooleanSupplier condition, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
