@@ -142,6 +142,13 @@ class DiskFullPullTest {
                 .hasMessageContaining(images + " is full");
         assertThat(listing(state)).isEqualTo(before);
 
+        // A container of an image that does not fit: its start fails for the same reason, leaving no rootfs and no container.
+        assertThatThrownBy(() -> agent.run(RunArguments.parse(List.of("--name", "big-1", "--app", "big", "--image", bigLayer))))
+                .hasMessageContaining(images + " is full");
+        // The app keeps the id range it was given (as every app that ever had a container does), nothing else.
+        assertThat(withoutAppBookkeeping(listing(state))).isEqualTo(withoutAppBookkeeping(before));
+        assertThat(containers(state)).containsExactly("web-1");
+
         // The container started before never noticed.
         assertThat(TestHttp.get(port)).contains("still serving");
         assertThat(agent.ps()).singleElement().satisfies(c -> assertThat(c.status()).isEqualTo("running"));
@@ -169,6 +176,19 @@ class DiskFullPullTest {
             }
         }
         return out;
+    }
+
+    /** The listing without the apps' id ranges and the (empty) directory for containers' resolv.conf files. */
+    private static TreeMap<String, String> withoutAppBookkeeping(TreeMap<String, String> listing) {
+        var out = new TreeMap<>(listing);
+        out.keySet().removeIf(name -> name.equals("id-ranges.json") || name.equals("network") || name.startsWith("network/"));
+        return out;
+    }
+
+    private static List<String> containers(Path state) throws IOException {
+        try (Stream<Path> dirs = Files.list(state.resolve("containers"))) {
+            return dirs.map(d -> d.getFileName().toString()).sorted().toList();
+        }
     }
 
     private static ImageService.Progress quiet() {
