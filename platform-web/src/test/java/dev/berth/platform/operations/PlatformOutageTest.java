@@ -82,12 +82,16 @@ class PlatformOutageTest {
         postgres = null;
         try {
             expect(200, api.get("/actuator/health/liveness"));
+            long asked = System.nanoTime();
             expect(503, api.get("/actuator/health/readiness"));
+            report("readiness answered 503 in", asked);
             assertThat(api.get("/actuator/health/readiness").body()).doesNotContain("database").doesNotContain("reason");
             expect(503, api.get("/actuator/health"));
 
+            asked = System.nanoTime();
             var teams = admin.get("/api/v1/teams");
             expect(503, teams);
+            report("an API call answered 503 in", asked);
             assertThat(teams.contentType()).startsWith("application/problem+json");
             assertThat(teams.json().get("detail").asString()).isEqualTo(DatabaseOutage.SENTENCE);
             assertThat(teams.headers().firstValue("Retry-After")).contains("5");
@@ -111,7 +115,9 @@ class PlatformOutageTest {
             if (postgres == null) postgres = startPostgres();
         }
 
+        long started = System.nanoTime();
         awaitStatus(() -> api.get("/actuator/health/readiness"), 200);
+        report("ready again after PostgreSQL started in", started);
         expect(200, api.get("/actuator/health/liveness"));
         expect(200, api.get("/actuator/health"));
         var teams = admin.get("/api/v1/teams");
@@ -123,6 +129,12 @@ class PlatformOutageTest {
         // Quartz runs rounds again: the round count keeps moving after the outage.
         double rounds = metric(admin, "berth_reconcile_round_seconds_count");
         awaitTrue(() -> metric(admin, "berth_reconcile_round_seconds_count") > rounds);
+        report("a reconcile round ran after PostgreSQL started within", started);
+    }
+
+    /** Measurements for the record, in the test's output. */
+    private static void report(String what, long sinceNanos) {
+        System.out.println("[outage] " + what + " " + Duration.ofNanos(System.nanoTime() - sinceNanos).toMillis() + " ms");
     }
 
     @Test
