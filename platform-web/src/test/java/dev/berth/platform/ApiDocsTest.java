@@ -32,8 +32,17 @@ class ApiDocsTest extends PlatformTest {
     void healthIsPublicAndPrometheusNeedsAPlatformAdmin() {
         var api = Api.at(port);
         assertThat(api.get("/actuator/health").body()).contains("\"status\":\"UP\"");
+        for (String probe : new String[]{"/actuator/health/liveness", "/actuator/health/readiness"}) {
+            var health = api.get(probe);
+            assertThat(health.status()).as(probe).isEqualTo(200);
+            // The status alone: which parts there are and how they fare is not for anonymous callers.
+            assertThat(health.body()).as(probe).isEqualTo("{\"status\":\"UP\"}");
+        }
         var metrics = api.bearer(api.tokenFor("admin", ADMIN_PASSWORD)).get("/actuator/prometheus");
         assertThat(metrics.status()).isEqualTo(200);
-        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections");
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections")
+                .contains("berth_reconcile_round_seconds_count").contains("berth_agent_long_polls")
+                .contains("berth_scheduler_requests_queued{job=\"deployer-reconcile\"}").contains("berth_acme_orders_pending")
+                .contains("berth_hosts_heartbeats_late").contains("berth_webhooks_failed_total{reason=\"not_authentic\"}");
     }
 }

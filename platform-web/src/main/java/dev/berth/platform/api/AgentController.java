@@ -9,6 +9,7 @@ import dev.berth.agent.protocol.Registration;
 import dev.berth.platform.deployments.Assignments;
 import dev.berth.platform.hosts.AgentAuthentication;
 import dev.berth.platform.hosts.HostService;
+import dev.berth.platform.operations.LongPolls;
 import dev.berth.platform.access.RequestOrigin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
@@ -32,10 +33,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class AgentController {
     private final HostService hosts;
     private final Assignments assignments;
+    private final LongPolls longPolls;
 
-    public AgentController(HostService hosts, Assignments assignments) {
+    public AgentController(HostService hosts, Assignments assignments, LongPolls longPolls) {
         this.hosts = hosts;
         this.assignments = assignments;
+        this.longPolls = longPolls;
     }
 
     /** Trades a join token for the host's id and credential; authenticated by the token alone. */
@@ -71,8 +74,10 @@ public class AgentController {
     public ResponseEntity<Assignment> assignments(@RequestParam(defaultValue = "-1") long after,
                                                   @RequestParam(required = false) Integer wait) throws InterruptedException {
         Duration hold = wait == null ? Assignments.DEFAULT_WAIT : Duration.ofSeconds(wait);
-        return assignments.await(agent().hostId(), after, hold).map(ResponseEntity::ok)
-                .orElseGet(() -> ResponseEntity.noContent().build());
+        try (var ignored = longPolls.hold()) {
+            return assignments.await(agent().hostId(), after, hold).map(ResponseEntity::ok)
+                    .orElseGet(() -> ResponseEntity.noContent().build());
+        }
     }
 
     private static AgentAuthentication agent() {

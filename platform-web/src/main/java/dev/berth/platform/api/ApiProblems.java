@@ -3,6 +3,7 @@ package dev.berth.platform.api;
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.audit.AuditUnavailableException;
+import dev.berth.platform.operations.DatabaseOutage;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.access.RequestOrigin;
@@ -98,14 +99,25 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
      * error page would be dispatched through the dashboard's chain and come back as a login redirect.
      */
     @ExceptionHandler(RuntimeException.class)
-    ProblemDetail unexpected(RuntimeException e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> unexpected(RuntimeException e, HttpServletRequest request) {
+        if (DatabaseOutage.in(e)) return databaseDown(e, request);
         String reference = java.util.UUID.randomUUID().toString().substring(0, 8);
         LOG.log(System.Logger.Level.ERROR, "unexpected error " + reference + " in " + request.getMethod() + " "
                 + request.getRequestURI(), e);
         var detail = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "the server failed to answer this request; the server log has the details under reference " + reference);
         detail.setTitle("Internal error");
-        return detail;
+        return ResponseEntity.internalServerError().body(detail);
+    }
+
+    /** The database is away: a 503 that says so and when to retry; the agents keep what they run and retry. */
+    private static ResponseEntity<ProblemDetail> databaseDown(RuntimeException e, HttpServletRequest request) {
+        LOG.log(System.Logger.Level.WARNING, request.getMethod() + " " + request.getRequestURI()
+                + " answered 503: the database is unreachable (" + e.getMessage() + ")");
+        var detail = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, DatabaseOutage.SENTENCE);
+        detail.setTitle(DatabaseOutage.TITLE);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS)).body(detail);
     }
 
     @ExceptionHandler(AuditUnavailableException.class)

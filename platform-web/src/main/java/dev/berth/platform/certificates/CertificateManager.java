@@ -84,15 +84,32 @@ public class CertificateManager {
      */
     public void ensure(Set<String> hosts) {
         Instant now = clock.instant();
-        var wanted = new LinkedHashSet<String>();
-        hosts.forEach(h -> wanted.add(h.toLowerCase(Locale.ROOT)));
-        uploads.of(wanted).stream().filter(u -> u.notAfter().isAfter(now)).forEach(u -> wanted.remove(u.host()));
+        var wanted = withoutUploads(hosts, now);
         acme.ensureRows(wanted);
         for (var row : acme.rows(wanted)) {
             // Interrupted: the platform is stopping, and another instance (or the next start) orders the rest.
             if (Thread.currentThread().isInterrupted()) return;
             if (needsOrder(row, now)) orderOne(row.host());
         }
+    }
+
+    /**
+     * How many of {@code hosts} wait for an ACME order now: no valid uploaded certificate, and an
+     * ACME one missing or due with any backoff over (an order in flight counts until it lands).
+     */
+    public int ordersPending(Set<String> hosts) {
+        Instant now = clock.instant();
+        var wanted = withoutUploads(hosts, now);
+        var rows = acme.rows(wanted);
+        // A host without a row yet has never been ordered.
+        return wanted.size() - rows.size() + (int) rows.stream().filter(r -> needsOrder(r, now)).count();
+    }
+
+    private Set<String> withoutUploads(Set<String> hosts, Instant now) {
+        var wanted = new LinkedHashSet<String>();
+        hosts.forEach(h -> wanted.add(h.toLowerCase(Locale.ROOT)));
+        uploads.of(wanted).stream().filter(u -> u.notAfter().isAfter(now)).forEach(u -> wanted.remove(u.host()));
+        return wanted;
     }
 
     /** Runs {@link #ensure} with every routed host soon, in the background (after a push changed routes). */

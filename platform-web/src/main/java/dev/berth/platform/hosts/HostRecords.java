@@ -62,6 +62,12 @@ public class HostRecords {
         return store.find(hostId).map(h -> new Seen(h.id(), h.hostname(), h.lastHeartbeatAt()));
     }
 
+    /** The hosts neither removed nor lost, with their last heartbeat: those whose heartbeats are watched for lateness. */
+    public List<Seen> reporting() {
+        return store.list().stream().filter(h -> h.lostAt() == null)
+                .map(h -> new Seen(h.id(), h.hostname(), h.lastHeartbeatAt())).toList();
+    }
+
     /** What the host reported in its latest heartbeat, by container name. */
     public Map<String, Reported> containersOf(String hostId) {
         return store.containersOf(hostId).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,

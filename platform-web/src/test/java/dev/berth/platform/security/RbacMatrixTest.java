@@ -308,6 +308,10 @@ class RbacMatrixTest extends PlatformTest {
                 new Row("prometheus metrics", () -> new Request("GET", "/actuator/prometheus", null), none,
                         statuses(401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
                 new Row("health", () -> new Request("GET", "/actuator/health", null), none,
+                        statuses(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+                new Row("liveness", () -> new Request("GET", "/actuator/health/liveness", null), none,
+                        statuses(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+                new Row("readiness", () -> new Request("GET", "/actuator/health/readiness", null), none,
                         statuses(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)));
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.platform.web.security;
 
+import dev.berth.platform.operations.OutageEntryPoint;
 import dev.berth.platform.problem.ProblemWriter;
 import dev.berth.platform.repositories.GitRequests;
 import dev.berth.platform.tokens.TokenService;
@@ -44,11 +45,11 @@ public class GitSecurityConfig {
                 .requestCache(c -> c.disable())
                 // The challenge is written here rather than with sendError: an error dispatch would pass
                 // through the dashboard's chain and turn git's 401 into a redirect to the login page.
-                .httpBasic(b -> b.authenticationEntryPoint((request, response, e) -> {
+                .httpBasic(b -> b.authenticationEntryPoint(OutageEntryPoint.around((request, response, e) -> {
                     response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
                     problems.write(request, response, 401, "Unauthorized",
                             "authentication required: your Berth username with your password or an API token");
-                }))
+                })))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .build();
     }

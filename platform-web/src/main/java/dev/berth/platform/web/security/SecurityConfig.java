@@ -1,6 +1,7 @@
 package dev.berth.platform.web.security;
 
 import dev.berth.platform.lockout.LockoutPolicy;
+import dev.berth.platform.operations.OutageEntryPoint;
 import dev.berth.platform.problem.ProblemWriter;
 import dev.berth.platform.security.FailureAudit;
 import dev.berth.platform.audit.AuditLog;
@@ -142,8 +143,8 @@ public class SecurityConfig {
     SecurityFilterChain tokenMinting(HttpSecurity http, ApiTokenFilter tokens, AuthenticationManager manager,
                                      ProblemWriter problems) throws Exception {
         return stateless(http.securityMatcher(pathPattern(HttpMethod.POST, "/api/v1/tokens")), tokens, manager, problems)
-                .httpBasic(b -> b.authenticationEntryPoint((req, res, e) -> problems.unauthorized(req, res,
-                        "wrong username or password, or the account is locked")))
+                .httpBasic(b -> b.authenticationEntryPoint(OutageEntryPoint.around((req, res, e) -> problems.unauthorized(req, res,
+                        "wrong username or password, or the account is locked"))))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .build();
     }

@@ -1,0 +1,46 @@
+package dev.berth.platform.operations.ui;
+
+import com.vaadin.flow.component.ComponentUtil;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.server.DefaultErrorHandler;
+import com.vaadin.flow.server.ErrorEvent;
+import com.vaadin.flow.server.ErrorHandler;
+import com.vaadin.flow.server.ServiceInitEvent;
+import com.vaadin.flow.server.VaadinServiceInitListener;
+import dev.berth.platform.operations.DatabaseOutage;
+import org.springframework.stereotype.Component;
+
+/**
+ * An action or live update in an open dashboard that failed because the database is unreachable
+ * shows one notification saying so (not one per failed tick); other errors go to Vaadin's handler.
+ */
+@Component
+public class OutageNotices implements VaadinServiceInitListener {
+    @Override
+    public void serviceInit(ServiceInitEvent event) {
+        event.getSource().addSessionInitListener(s -> s.getSession().setErrorHandler(new Handler()));
+    }
+
+    private static final class Handler implements ErrorHandler {
+        private final ErrorHandler fallback = new DefaultErrorHandler();
+
+        @Override
+        public void error(ErrorEvent event) {
+            var ui = UI.getCurrent();
+            if (ui == null || !DatabaseOutage.in(event.getThrowable())) {
+                fallback.error(event);
+                return;
+            }
+            var shown = ComponentUtil.getData(ui, Notification.class);
+            if (shown != null && shown.isOpened()) return;
+            var notice = new Notification("The platform cannot reach its database; running apps are not affected."
+                    + " Try again in a few seconds.", 10_000, Notification.Position.TOP_CENTER);
+            notice.addThemeVariants(NotificationVariant.LUMO_ERROR);
+            notice.setId("database-unavailable-notice");
+            ComponentUtil.setData(ui, Notification.class, notice);
+            notice.open();
+        }
+    }
+}
