@@ -24,6 +24,11 @@ public class ClusterMeters {
         reconnects = Counter.builder("berth.cluster.reconnects").description("times the listening connection was opened again").register(registry);
     }
 
+    /** Notices this instance sent. */
+    public double sent() {
+        return sent.count();
+    }
+
     /** Times the listening connection was opened again after it failed. */
     public double reconnects() {
         return reconnects.count();

@@ -99,6 +99,30 @@ class TwoInstancesTest {
     }
 
     @Test
+    void aBurstOfChangesOnABecomesAFewNoticesAndBHearsThemAll() throws Exception {
+        arrivedOnB.clear();
+        var live = a.getBean(dev.berth.platform.ui.LiveUpdates.class);
+        double sentBefore = a.getBean(ClusterMeters.class).sent();
+        long burst = System.nanoTime();
+        // Heartbeats of a thousand hosts, each reported three times, as fast as they come.
+        for (int round = 0; round < 3; round++) {
+            for (int host = 0; host < 1000; host++) live.changed(new dev.berth.platform.ui.LiveUpdates.Change("host:h-burst" + burst + "-" + host));
+        }
+        var heard = new java.util.HashSet<String>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (heard.size() < 1000 && System.nanoTime() < deadline) {
+            if (arrivedOnB.poll(100, TimeUnit.MILLISECONDS) instanceof RemoteChange.Changes c) {
+                c.topics().stream().filter(t -> t.startsWith("host:h-burst" + burst + "-")).forEach(heard::add);
+            }
+        }
+        double notices = a.getBean(ClusterMeters.class).sent() - sentBefore;
+        System.out.println("3000 changes of 1000 topics on A: " + (long) notices + " notices");
+        assertThat(heard).hasSize(1000);
+        // 1000 topics of about 30 bytes fill four or five payloads; a send per change would be 3000.
+        assertThat(notices).isLessThanOrEqualTo(12);
+    }
+
+    @Test
     void aLongPollOnBAnswersWithinASecondOfAGenerationBumpOnA() throws Exception {
         var api = Api.at(port(a));
         var created = api.basic("admin", ADMIN_PASSWORD).post("/api/v1/tokens", Map.of("name", "two"));
