@@ -10,7 +10,8 @@ import java.security.SecureRandom;
 public record ClusterInstance(String id) {
     public ClusterInstance {
         if (id == null || !id.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new IllegalArgumentException("a cluster instance id is 1 to 64 letters, digits, '.', '_' or '-', not '" + id + "'");
+            throw new IllegalArgumentException("a cluster instance id is 1 to 64 letters, digits, '.', '_' or '-', not '"
+                    + (id != null && id.length() > 70 ? id.substring(0, 70) + "..." : id) + "'");
         }
     }
 

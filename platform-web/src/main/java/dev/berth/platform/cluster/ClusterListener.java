@@ -135,7 +135,7 @@ public class ClusterListener implements SmartLifecycle {
             log.warn("Ignored a cluster notice from backend {}: {}", n.getPID(), e.getMessage());
             return;
         }
-        if (notice.instance().equals(instance.id())) return;
+        if (notice.instance().equals(instance)) return;
         meters.received.increment();
         publish(new RemoteChange.Changes(notice.changes().topics(), notice.changes().generationMoved()));
     }

@@ -70,7 +70,7 @@ public class ClusterNotices implements SmartLifecycle {
         var batch = pending.take();
         if (batch.isEmpty()) return;
         try {
-            for (String payload : NoticeCodec.encode(instance.id(), batch)) {
+            for (String payload : NoticeCodec.encode(instance, batch)) {
                 jdbc.execute("SELECT pg_notify(?, ?)", (PreparedStatementCallback<Object>) ps -> {
                     ps.setString(1, CHANNEL);
                     ps.setString(2, payload);

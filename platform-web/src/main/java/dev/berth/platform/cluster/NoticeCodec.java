@@ -34,11 +34,10 @@ public final class NoticeCodec {
     }
 
     /** The payloads that carry {@code batch} from {@code instance}; none for an empty batch. Topics in sorted order. */
-    public static List<String> encode(String instance, ChangeBatch batch) {
-        requireInstance(instance);
+    public static List<String> encode(ClusterInstance instance, ChangeBatch batch) {
         var payloads = new ArrayList<String>();
         if (batch.isEmpty()) return payloads;
-        String header = HEADER + instance;
+        String header = HEADER + instance.id();
         var current = new StringBuilder(header);
         int bytes = utf8(header);
         if (batch.generationMoved()) {
@@ -66,9 +65,11 @@ public final class NoticeCodec {
         if (!lines[0].startsWith(HEADER)) {
             throw new IllegalArgumentException("cluster notice line 1: expected '" + HEADER + "INSTANCE', got '" + clip(lines[0]) + "'");
         }
-        String instance = lines[0].substring(HEADER.length());
-        if (instance.isEmpty() || instance.indexOf(' ') >= 0) {
-            throw new IllegalArgumentException("cluster notice line 1: the instance must be one non-empty word, got '" + clip(instance) + "'");
+        ClusterInstance instance;
+        try {
+            instance = new ClusterInstance(lines[0].substring(HEADER.length()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cluster notice line 1: " + e.getMessage(), e);
         }
         boolean generation = false;
         var topics = new LinkedHashSet<String>();
@@ -79,12 +80,6 @@ public final class NoticeCodec {
             else throw new IllegalArgumentException("cluster notice line " + (i + 1) + ": expected 'g' or 't TOPIC', got '" + clip(line) + "'");
         }
         return new ClusterNotice(instance, new ChangeBatch(topics, generation));
-    }
-
-    private static void requireInstance(String instance) {
-        if (instance == null || instance.isEmpty() || !instance.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new IllegalArgumentException("a cluster instance id is 1 to 64 letters, digits, '.', '_' or '-', not '" + instance + "'");
-        }
     }
 
     private static int utf8(String s) {

@@ -30,10 +30,10 @@ class NoticeCodecTest {
     @ParameterizedTest
     @MethodSource("encodings")
     void encodesAndDecodesBack(ChangeBatch batch, List<String> payloads) {
-        assertThat(NoticeCodec.encode("a1", batch)).isEqualTo(payloads);
+        assertThat(NoticeCodec.encode(new ClusterInstance("a1"), batch)).isEqualTo(payloads);
         for (String p : payloads) {
             var notice = NoticeCodec.decode(p);
-            assertThat(notice.instance()).isEqualTo("a1");
+            assertThat(notice.instance()).isEqualTo(new ClusterInstance("a1"));
             assertThat(notice.changes()).isEqualTo(batch);
         }
     }
@@ -42,12 +42,12 @@ class NoticeCodecTest {
     void splitsABigBatchIntoPayloadsUnderTheLimitLosingNothing() {
         var topics = new LinkedHashSet<String>();
         IntStream.range(0, 1000).forEach(i -> topics.add("host:" + java.util.UUID.nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8)})));
-        var payloads = NoticeCodec.encode("instance-1", new ChangeBatch(topics, true));
+        var payloads = NoticeCodec.encode(new ClusterInstance("instance-1"), new ChangeBatch(topics, true));
 
         assertThat(payloads).hasSizeGreaterThan(4);
         assertThat(payloads).allSatisfy(p -> assertThat(p.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(NoticeCodec.MAX_PAYLOAD_BYTES));
         var decoded = payloads.stream().map(NoticeCodec::decode).toList();
-        assertThat(decoded).allSatisfy(n -> assertThat(n.instance()).isEqualTo("instance-1"));
+        assertThat(decoded).allSatisfy(n -> assertThat(n.instance().id()).isEqualTo("instance-1"));
         assertThat(decoded.stream().flatMap(n -> n.changes().topics().stream())).containsExactlyInAnyOrderElementsOf(topics);
         assertThat(decoded.stream().filter(n -> n.changes().generationMoved())).hasSize(1);
     }
@@ -56,7 +56,8 @@ class NoticeCodecTest {
         return Stream.of(
                 Arguments.of("hello", "line 1: expected 'berth-cluster 1 INSTANCE', got 'hello'"),
                 Arguments.of("berth-cluster 2 a1\ng", "line 1: expected 'berth-cluster 1 INSTANCE'"),
-                Arguments.of("berth-cluster 1 \ng", "line 1: the instance must be one non-empty word"),
+                Arguments.of("berth-cluster 1 \ng", "line 1: a cluster instance id is 1 to 64 letters"),
+                Arguments.of("berth-cluster 1 a b\ng", "line 1: a cluster instance id is 1 to 64 letters, digits, '.', '_' or '-', not 'a b'"),
                 Arguments.of("berth-cluster 1 a1\nx app:acme/web", "line 2: expected 'g' or 't TOPIC', got 'x app:acme/web'"),
                 Arguments.of("berth-cluster 1 a1\ng\nt ", "line 3: expected 'g' or 't TOPIC', got 't '"));
     }
@@ -83,7 +84,7 @@ class NoticeCodecTest {
 
     @Test
     void refusesAnInstanceIdThatWouldBreakTheHeader() {
-        assertThatThrownBy(() -> NoticeCodec.encode("a b", new ChangeBatch(Set.of("x"), false)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a b'");
+        assertThatThrownBy(() -> new ClusterInstance("a b")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a b'");
+        assertThat(ClusterInstance.random().id()).matches("[0-9a-f]{16}");
     }
 }
