@@ -113,10 +113,10 @@ public class LiveUpdates implements DisposableBean {
      * instances. Call it after the change committed.
      */
     public void changed(Change change) {
-        cluster.changed(change.topic());
         for (Subscriber s : subscribers) {
             if (s.concerns().test(change)) refresh(s);
         }
+        cluster.changed(change.topic());
     }
 
     /** Another instance changed something: each view concerned with any of it refreshes once. */
