@@ -141,6 +141,44 @@ final class Cluster implements AutoCloseable {
     }
 
     /**
+     * Starts a second platform instance in this JVM on the first one's database (by JDBC URL, with
+     * the embedded server's passwords), its git directory and a copy of its audit key; the caller
+     * closes it, before this cluster. Both contexts share Spring Security's JVM-wide holder of the
+     * current caller, which separate processes would each have (Vaadin replaces it when a context starts).
+     *
+     * @return the instance and its base URL
+     */
+    SecondPlatform startSecondPlatform() throws IOException {
+        Path data = work.resolve("postgres");
+        var credentials = dev.berth.platform.database.EmbeddedCredentials.forDataDir(data);
+        int port = platform.getBean(dev.berth.platform.database.DatabaseConfig.EmbeddedServer.class).postgres().getPort();
+        Path key = Files.createDirectories(work.resolve("second")).resolve("audit.key");
+        Files.copy(data.resolveSibling("audit.key"), key);
+        var holder = platform.getBean(org.springframework.security.core.context.SecurityContextHolderStrategy.class);
+        var second = new SpringApplicationBuilder(BerthApplication.class)
+                .initializers(c -> c.getBeanFactory().registerSingleton("vaadinAwareSecurityContextHolderStrategy", holder))
+                .run("--server.port=0", "--server.address=127.0.0.1",
+                        "--berth.database.url=jdbc:postgresql://localhost:" + port + "/postgres",
+                        "--berth.database.user=" + dev.berth.platform.database.DatabaseRoles.EMBEDDED_APP_ROLE,
+                        "--berth.database.password=" + credentials.app(),
+                        "--berth.database.migration-user=postgres", "--berth.database.migration-password=" + credentials.superuser(),
+                        "--berth.audit.key-file=" + key,
+                        "--berth.admin.password-file=" + work.resolve("pw"),
+                        "--berth.git.repositories-dir=" + work.resolve("git"),
+                        "--berth.git.insecure-registries=127.0.0.1:*",
+                        "--berth.network.allowed-private-targets=127.0.0.0/8");
+        return new SecondPlatform(second, "http://127.0.0.1:" + second.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /** A second platform instance on the cluster's database; closing it stops it. */
+    record SecondPlatform(ConfigurableApplicationContext context, String baseUrl) implements AutoCloseable {
+        @Override
+        public void close() {
+            context.close();
+        }
+    }
+
+    /**
      * Starts an agent daemon that joins with a fresh join token and publishes from {@code portRange};
      * {@code options} go to its daemon command line too.
      */

@@ -28,8 +28,12 @@ public class Assignments {
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(25);
     /** The longest a poll may wait, below common proxies' idle timeouts. */
     public static final Duration MAX_WAIT = Duration.ofSeconds(55);
-    /** How often a waiting poll looks at the database, for changes another platform instance made. */
-    static final Duration RECHECK = Duration.ofMillis(250);
+    /**
+     * How often a waiting poll looks at the database anyway. A safety net only: generation moves
+     * here and on other instances wake polls at once ({@link AssignmentSignals}); this bounds the
+     * delay when a notice between instances was lost, at one cheap query per waiting agent.
+     */
+    static final Duration RECHECK = Duration.ofSeconds(3);
     private static final System.Logger LOG = System.getLogger(Assignments.class.getName());
 
     private final HostRecords hosts;

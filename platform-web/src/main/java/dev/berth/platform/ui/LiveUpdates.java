@@ -10,10 +10,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import dev.berth.platform.cluster.ClusterNotices;
+import dev.berth.platform.cluster.RemoteChange;
 import dev.berth.platform.deployments.AppChanged;
 import dev.berth.platform.hosts.HeartbeatRecorded;
 import dev.berth.platform.logs.LogsArrived;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.EventListener;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -21,13 +24,18 @@ import org.springframework.security.core.context.SecurityContextHolder;
 /**
  * Pushes fresh data into open views without a reload. A view subscribes while it is attached with a
  * refresh action and a filter saying which changes concern it; a change on this instance
- * ({@link #changed}) refreshes the concerned views at once through Vaadin push, and every view is
- * refreshed on a slow tick too, so changes made by another platform instance on the same database
- * show up as well.
+ * ({@link #changed}) refreshes the concerned views at once through Vaadin push and travels to the
+ * other platform instances on the same database ({@link ClusterNotices}), whose changes arrive as
+ * {@link RemoteChange}s and refresh the views concerned here. Every view is also refreshed on a
+ * slow tick, a safety net only.
  */
 @org.springframework.stereotype.Component
 public class LiveUpdates implements DisposableBean {
-    static final Duration TICK = Duration.ofSeconds(3);
+    /**
+     * A safety net only: changes, this instance's and the others', arrive as they happen; the tick
+     * covers what no notice names (a view showing time passing) and anything lost on the way.
+     */
+    static final Duration TICK = Duration.ofSeconds(30);
 
     /** What changed: a topic such as {@code app:acme/web} or {@code logs:acme.web.3.0}. */
     public record Change(String topic) {
@@ -41,7 +49,10 @@ public class LiveUpdates implements DisposableBean {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("live-updates").daemon().unstarted(r));
 
-    public LiveUpdates() {
+    private final ClusterNotices cluster;
+
+    public LiveUpdates(ClusterNotices cluster) {
+        this.cluster = cluster;
         ticker.scheduleWithFixedDelay(() -> subscribers.forEach(LiveUpdates::refresh),
                 TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -97,10 +108,27 @@ public class LiveUpdates implements DisposableBean {
         changed(new Change("logs:" + event.container()));
     }
 
-    /** Tells the views concerned with {@code change} to refresh now. */
+    /**
+     * Tells the views concerned with {@code change} to refresh now, here and on the other platform
+     * instances. Call it after the change committed.
+     */
     public void changed(Change change) {
         for (Subscriber s : subscribers) {
             if (s.concerns().test(change)) refresh(s);
+        }
+        cluster.changed(change.topic());
+    }
+
+    /** Another instance changed something: each view concerned with any of it refreshes once. */
+    @EventListener
+    void on(RemoteChange remote) {
+        switch (remote) {
+            case RemoteChange.Everything everything -> subscribers.forEach(LiveUpdates::refresh);
+            case RemoteChange.Changes changes -> {
+                for (Subscriber s : subscribers) {
+                    if (changes.topics().stream().map(Change::new).anyMatch(s.concerns())) refresh(s);
+                }
+            }
         }
     }
 

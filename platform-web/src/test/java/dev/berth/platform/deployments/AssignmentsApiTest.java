@@ -122,7 +122,7 @@ class AssignmentsApiTest extends DeployTest {
         Thread.sleep(300);
         // As another instance would: the row changes, and nothing in this process is told.
         jdbc.sql("UPDATE hosts SET generation = generation + 1 WHERE id = ?").param(hostId(host)).update();
-        // Re-checked every 250 ms, it answers long before its 55 s run out; a poll that only waited would time out here.
+        // Re-checked every few seconds (Assignments.RECHECK), it answers long before its 55 s run out; a poll that only waited would time out here.
         var answered = poll.get(25, TimeUnit.SECONDS);
         expect(200, answered);
         assertThat(Api.JSON.readValue(answered.body(), Assignment.class).generation()).isEqualTo(1);
