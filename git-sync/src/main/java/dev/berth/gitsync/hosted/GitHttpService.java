@@ -126,7 +126,7 @@ public final class GitHttpService {
                 gate.accepted(view(pack, done)).forEach(pack::sendMessage);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "recording a push to " + repository + " failed", e);
-                pack.sendMessage("the push was stored, but Berth could not record it: " + e.getMessage());
+                pack.sendMessage("the push was stored, but Berth could not record it yet (it tries again): " + e.getMessage());
             }
         }
 

@@ -10,7 +10,11 @@ import java.util.List;
 public interface PushGate {
     Verdict review(Push push);
 
-    /** Called after the refs moved; the lines returned are shown to the pusher. */
+    /**
+     * Called after the refs moved; the lines returned are shown to the pusher. The refs stay moved
+     * if this fails (or is never called, should the process die first): the gate must notice and
+     * record them itself later, from what it kept before they moved.
+     */
     List<String> accepted(Push push);
 
     /** What the platform decided. */
