@@ -17,6 +17,15 @@ public interface PushGate {
      */
     List<String> accepted(Push push);
 
+    /**
+     * Called for ref changes git refused before the review because the ref moved between the
+     * pusher's git reading it and its pack arriving (another push was first): they are reported
+     * to the pusher as {@code fetch first}; the lines returned are shown too.
+     */
+    default List<String> outdated(Push push) {
+        return List.of();
+    }
+
     /** What the platform decided. */
     sealed interface Verdict {
         List<String> messages();

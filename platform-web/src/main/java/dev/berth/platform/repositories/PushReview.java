@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import dev.berth.gitsync.hosted.GitHttpService;
 import dev.berth.gitsync.hosted.HostedRepositories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +38,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class PushReview implements PushGate {
     private static final Logger LOG = LoggerFactory.getLogger(PushReview.class);
-    /** The reason git prints beside a ref that moved since the pusher fetched it. */
-    static final String FETCH_FIRST = "fetch first";
+    private static final String FETCH_FIRST = GitHttpService.FETCH_FIRST;
+    private static final String MOVED = " moved since you fetched it (another push was first): fetch, merge or rebase, and push again";
 
     private final RepositoryStore store;
     private final CallerResolver callers;
@@ -82,8 +83,7 @@ public class PushReview implements PushGate {
         lock(repo);
         for (RefChange change : push.changes()) {
             if (!Objects.equals(refNow(push, change), change.from())) {
-                return refuse(push, change, FETCH_FIRST, List.of(change.ref() + " moved since you fetched it (another push was first):"
-                        + " fetch, merge or rebase, and push again"));
+                return refuse(push, change, FETCH_FIRST, List.of(change.ref() + MOVED));
             }
         }
         for (RefChange change : push.changes()) {
@@ -144,6 +144,17 @@ public class PushReview implements PushGate {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + change.ref() + " of " + push.repository(), e);
         }
+    }
+
+    /** Audited as a refusal like any other; nothing was reviewed, reserved or written. */
+    @Override
+    public List<String> outdated(Push push) {
+        var lines = new ArrayList<String>();
+        for (RefChange change : push.changes()) lines.add(change.ref() + MOVED);
+        Caller caller = callers.current();
+        audit(caller, push, push.changes().getFirst(), AuditEvent.Outcome.FAILURE, FETCH_FIRST);
+        lines.add("Berth refused this push: nothing was recorded.");
+        return lines;
     }
 
     @Override
