@@ -34,6 +34,8 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  */
 public final class GitHttpService {
     private static final System.Logger LOG = System.getLogger(GitHttpService.class.getName());
+    /** The reason git clients turn into their own advice to fetch, merge and push again. */
+    public static final String FETCH_FIRST = "fetch first";
     private GitHttpService() {
     }
 
@@ -103,6 +105,7 @@ public final class GitHttpService {
         }
 
         void preReceive(ReceivePack pack, Collection<ReceiveCommand> commands) {
+            reportOutdated(pack);
             var pending = commands.stream().filter(c -> c.getResult() == ReceiveCommand.Result.NOT_ATTEMPTED).toList();
             if (pending.isEmpty()) return;
             PushGate.Verdict verdict;
@@ -119,6 +122,32 @@ public final class GitHttpService {
             }
         }
 
+        /**
+         * JGit reads the refs again when the pack arrives and refuses a change whose old id no
+         * longer matches with words no pusher understands; such a ref moved since the pusher's git
+         * read it, which git clients explain themselves when told "fetch first".
+         */
+        private void reportOutdated(ReceivePack pack) {
+            var outdated = new ArrayList<ReceiveCommand>();
+            for (ReceiveCommand c : pack.getAllCommands()) {
+                if (c.getResult() != ReceiveCommand.Result.REJECTED_OTHER_REASON) continue;
+                try {
+                    var now = pack.getRepository().exactRef(c.getRefName());
+                    ObjectId current = now == null || now.getObjectId() == null ? ObjectId.zeroId() : now.getObjectId();
+                    if (!current.equals(c.getOldId())) outdated.add(c);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot read " + c.getRefName() + " of " + repository, e);
+                }
+            }
+            if (outdated.isEmpty()) return;
+            for (ReceiveCommand c : outdated) c.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, FETCH_FIRST);
+            try {
+                gate.outdated(view(pack, outdated)).forEach(pack::sendMessage);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "reporting an outdated push to " + repository + " failed", e);
+            }
+        }
+
         void postReceive(ReceivePack pack, Collection<ReceiveCommand> commands) {
             var done = commands.stream().filter(c -> c.getResult() == ReceiveCommand.Result.OK).toList();
             if (done.isEmpty()) return;
@@ -126,7 +155,7 @@ public final class GitHttpService {
                 gate.accepted(view(pack, done)).forEach(pack::sendMessage);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "recording a push to " + repository + " failed", e);
-                pack.sendMessage("the push was stored, but Berth could not record it: " + e.getMessage());
+                pack.sendMessage("the push was stored, but Berth could not record it yet (it tries again): " + e.getMessage());
             }
         }
 

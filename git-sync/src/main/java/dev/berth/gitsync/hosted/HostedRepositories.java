@@ -3,8 +3,11 @@ package dev.berth.gitsync.hosted;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.berth.gitsync.CommitId;
+import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 /** Bare repositories on disk, one per {@link RepositoryName}, under {@code ROOT/TEAM/NAME.git}. */
 public final class HostedRepositories {
@@ -41,6 +44,20 @@ public final class HostedRepositories {
             config.save();
         } catch (GitAPIException e) {
             throw new IOException("cannot create repository " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where {@code ref} points on disk now, read afresh from a repository opened for this question:
+     * another platform instance sharing the directory may have moved it a moment ago.
+     *
+     * @return empty when the ref does not exist
+     */
+    public Optional<CommitId> ref(RepositoryName name, String ref) throws IOException {
+        try (var repo = new FileRepositoryBuilder().setGitDir(path(name).toFile()).setMustExist(true).build()) {
+            var found = repo.getRefDatabase().exactRef(ref);
+            if (found == null || found.getObjectId() == null) return Optional.empty();
+            return Optional.of(new CommitId(found.getObjectId().name()));
         }
     }
 

@@ -162,6 +162,13 @@ public class DefinitionReview {
      */
     public long record(RepositoryStore.Row repo, PushedCommit commit, String branch, String by, AuditEvent.Actor actor,
                        Passed passed, java.util.function.LongFunction<AuditEvent.Builder> audit) {
+        return record(repo, commit, branch, by, actor, passed, audit, revision -> { });
+    }
+
+    /** As above; {@code alsoInTransaction} is given the revision's id inside its transaction, before the commit. */
+    long record(RepositoryStore.Row repo, PushedCommit commit, String branch, String by, AuditEvent.Actor actor,
+                Passed passed, java.util.function.LongFunction<AuditEvent.Builder> audit,
+                java.util.function.LongConsumer alsoInTransaction) {
         return tx.execute(s -> {
             store.claimApps(repo.teamId(), repo.id(), passed.definition().apps().stream().map(AppDefinition::name).toList());
             var taken = routes.claims().replace(repo.teamId(), repo.id(), RouteReview.claims(passed.definition()));
@@ -178,6 +185,7 @@ public class DefinitionReview {
                     auditLog.record(audit.apply(id));
                 }
             });
+            alsoInTransaction.accept(id);
             events.publishEvent(new RevisionRecorded(id, repo.id(), repo.teamId(), repo.team(), actor));
             return id;
         });

@@ -45,6 +45,36 @@ public class GitServerConfig {
     }
 
     @Bean
+    org.quartz.JobDetail pushRecoveryJob() {
+        return org.quartz.JobBuilder.newJob(PushRecoveryJob.class).withIdentity(PushRecoveryJob.JOB).storeDurably().build();
+    }
+
+    /** Pushes a stopped platform left unfinished are settled at startup too ({@link PushRecovery}); this tick catches the rest. */
+    @Bean
+    org.quartz.Trigger pushRecoveryTrigger(org.quartz.JobDetail pushRecoveryJob) {
+        return org.quartz.TriggerBuilder.newTrigger().forJob(pushRecoveryJob).withIdentity("push-recovery")
+                .withSchedule(org.quartz.SimpleScheduleBuilder.repeatSecondlyForever(30)).build();
+    }
+
+    /**
+     * Whatever becomes of a push request (refused, failed, its client gone), the push lock its
+     * review took is released when the request ends, after settling what the push left.
+     */
+    @Bean
+    FilterRegistrationBean<jakarta.servlet.Filter> pushLockRelease(PushReview review) {
+        var registration = new FilterRegistrationBean<jakarta.servlet.Filter>((request, response, chain) -> {
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                review.finish();
+            }
+        });
+        registration.addUrlPatterns(GitRequests.SERVLET_PATH + "/*");
+        registration.setOrder(1);
+        return registration;
+    }
+
+    @Bean
     ImageResolver imageResolver(GitProperties properties, dev.berth.registry.network.AddressPolicy targetPolicy) {
         return new RegistryImageResolver(properties, targetPolicy);
     }

@@ -14,8 +14,11 @@ import dev.berth.platform.access.Permission;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
+import dev.berth.gitsync.hosted.GitHttpService;
+import dev.berth.gitsync.hosted.HostedRepositories;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,28 +28,42 @@ import org.springframework.stereotype.Component;
  * whose images all resolve; only team ADMINs may rewrite or delete a deploy branch. Other
  * branches and tags are stored without checks. An accepted push to a deploy branch becomes a
  * revision with every image pinned by the digest resolved during the review.
+ *
+ * <p>Once-only and whole across platform instances: the review takes the repository's
+ * {@link PushLocks push lock} and holds it through the refs moving and the recording, so a push
+ * whose ref moved since its pusher fetched (through another instance) is refused with "fetch
+ * first". A push to a deploy branch that passed leaves a {@link PushIntent} before its refs move;
+ * {@link PushRecording} turns it into the revision, or {@link PushRecovery} does after a crash.
  */
 @Component
 public class PushReview implements PushGate {
+    private static final Logger LOG = LoggerFactory.getLogger(PushReview.class);
+    private static final String FETCH_FIRST = GitHttpService.FETCH_FIRST;
+    private static final String MOVED = " moved since you fetched it (another push was first): fetch, merge or rebase, and push again";
 
     private final RepositoryStore store;
     private final CallerResolver callers;
     private final DefinitionReview review;
     private final AuditLog audit;
-    private final GitProperties properties;
-    /** What a review found, kept for the moment between the review and the refs moving. */
-    private final Map<String, Reviewed> reviewed = new ConcurrentHashMap<>();
+    private final Pushes pushes;
+    /**
+     * The push lock of the request this thread serves: taken by {@link #review}, released by
+     * {@link #finish} when the request ends (JGit runs both hooks on the request's thread).
+     */
+    private final ThreadLocal<PushLocks.Held> held = new ThreadLocal<>();
 
-    public PushReview(RepositoryStore store, CallerResolver callers, DefinitionReview review, AuditLog audit,
-                      GitProperties properties) {
+    /** What keeps pushes once-only and whole: the locks, the intents, their recording and recovery. */
+    record Pushes(PushLocks locks, PushIntentStore intents, PushRecording recording, PushRecovery recovery,
+                  HostedRepositories hosted) {
+    }
+
+    PushReview(RepositoryStore store, CallerResolver callers, DefinitionReview review, AuditLog audit, PushLocks locks,
+               PushIntentStore intents, PushRecording recording, PushRecovery recovery, HostedRepositories hosted) {
         this.store = store;
         this.callers = callers;
         this.review = review;
         this.audit = audit;
-        this.properties = properties;
-    }
-
-    private record Reviewed(PushedCommit commit, String branch, DefinitionReview.Passed passed) {
+        this.pushes = new Pushes(locks, intents, recording, recovery, hosted);
     }
 
     @Override
@@ -63,6 +80,12 @@ public class PushReview implements PushGate {
             case AccessPolicy.Hidden h -> "repository " + push.repository() + " not found";
         };
         if (denied != null) return refuse(push, null, "not allowed to push", List.of(denied));
+        lock(repo);
+        for (RefChange change : push.changes()) {
+            if (!Objects.equals(refNow(push, change), change.from())) {
+                return refuse(push, change, FETCH_FIRST, List.of(change.ref() + MOVED));
+            }
+        }
         for (RefChange change : push.changes()) {
             if (!repo.deployBranch().equals(change.branch())) continue;
             boolean rewrites = change.kind() == RefChange.Kind.FORCE_UPDATE || change.kind() == RefChange.Kind.DELETE;
@@ -87,9 +110,51 @@ public class PushReview implements PushGate {
         PushedCommit commit = push.commit(change.to());
         var outcome = review.review(repo, change.to(), push.rawCommit(change.to()),
                 push.file(change.to(), repo.definitionPath(), DefinitionReview.MAX_DEFINITION_BYTES));
-        if (outcome instanceof DefinitionReview.Passed passed) outcome = review.reserveRoutes(repo, passed);
-        if (outcome instanceof DefinitionReview.Passed passed) reviewed.put(key(push, change.to()), new Reviewed(commit, repo.deployBranch(), passed));
-        return outcome;
+        if (!(outcome instanceof DefinitionReview.Passed passed)) return outcome;
+        Caller caller = callers.current();
+        return pushes.recording().intend(repo, new PushIntent(0, repo.id(), change.ref(), change.from(), change.to(),
+                repo.deployBranch(), caller.username(), AuditEvent.Actor.of(caller), commit, passed, null));
+    }
+
+    /** Takes the repository's push lock, then settles what an earlier push to it left unfinished. */
+    private void lock(RepositoryStore.Row repo) {
+        finish(); // a request reviews once; this only guards against a lock kept by mistake
+        held.set(pushes.locks().acquire(repo.id()));
+        pushes.recovery().settle(repo.id());
+    }
+
+    /**
+     * Ends this thread's push, if any: settles its intents (a ref that failed to move drops its
+     * intent and reservation) and releases the repository's push lock. Idempotent.
+     */
+    public void finish() {
+        var lock = held.get();
+        if (lock == null) return;
+        held.remove();
+        try (lock) {
+            pushes.recovery().settle(lock.repositoryId());
+        } catch (RuntimeException e) {
+            LOG.error("settling the push to repository {} failed; push recovery tries again", lock.repositoryId(), e);
+        }
+    }
+
+    private CommitId refNow(Push push, RefChange change) {
+        try {
+            return pushes.hosted().ref(push.repository(), change.ref()).orElse(null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + change.ref() + " of " + push.repository(), e);
+        }
+    }
+
+    /** Audited as a refusal like any other; nothing was reviewed, reserved or written. */
+    @Override
+    public List<String> outdated(Push push) {
+        var lines = new ArrayList<String>();
+        for (RefChange change : push.changes()) lines.add(change.ref() + MOVED);
+        Caller caller = callers.current();
+        audit(caller, push, push.changes().getFirst(), AuditEvent.Outcome.FAILURE, FETCH_FIRST);
+        lines.add("Berth refused this push: nothing was recorded.");
+        return lines;
     }
 
     @Override
@@ -103,20 +168,16 @@ public class PushReview implements PushGate {
                 audit(caller, push, change, AuditEvent.Outcome.SUCCESS, "deploy branch deleted");
                 continue;
             }
-            Reviewed r = reviewed.remove(key(push, change.to()));
-            if (r == null) continue;
-            long id = review.record(repo, r.commit(), r.branch(), caller.username(), AuditEvent.Actor.of(caller), r.passed(),
-                    revision -> AuditEvent.of(caller, "repository.push", "repository:" + push.repository())
-                            .team(repo.team()).detail("ref", change.ref()).detail("commit", change.to().hex())
-                            .detail("revision", revision).detail("routes", RouteReview.audited(r.passed().definition())));
-            messages.add("Berth: revision " + id + " recorded for " + change.to().abbreviated() + " (" + r.commit().subject() + ")");
-            for (var image : r.passed().pinned()) messages.add("  " + image.app() + ": " + image.image() + " pinned to " + image.digest());
-            messages.add("  " + properties.baseUrl() + "/repositories?team=" + repo.team() + "&repository=" + repo.name());
+            var intent = pushes.intents().find(repo.id(), change.to()).filter(i -> i.revisionId() == null).orElse(null);
+            if (intent == null) continue;
+            messages.addAll(pushes.recording().record(repo, intent).messages());
         }
+        finish();
         return messages;
     }
 
     private Verdict refuse(Push push, RefChange change, String reason, List<String> messages) {
+        finish(); // a refused push moves no ref and leaves no intent
         Caller caller = callers.current();
         audit(caller, push, change, AuditEvent.Outcome.FAILURE, reason);
         var lines = new ArrayList<String>(messages);
@@ -132,9 +193,5 @@ public class PushReview implements PushGate {
             if (change.to() != null) event.detail("commit", change.to().hex());
         }
         audit.record(event);
-    }
-
-    private static String key(Push push, CommitId commit) {
-        return push.repository() + "@" + commit.hex();
     }
 }

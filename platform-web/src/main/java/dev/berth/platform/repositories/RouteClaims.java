@@ -19,8 +19,9 @@ import org.springframework.stereotype.Service;
  * domains when it was recorded: one whose domain an admin has since taken from the team stays
  * until the repository's next revision, so the edge checks ownership again
  * ({@link dev.berth.platform.domains.TeamDomainLookup}). A push reserves its claims before its refs
- * move; should a ref then fail to move, the reservation stands until the repository's next
- * recorded revision replaces it.
+ * move, in one transaction with its {@link PushIntent}; should the ref then not move (refused,
+ * failed, the platform killed), {@link PushRecovery} puts back the claims of the repository's
+ * newest revision.
  *
  * <p>Reads here carry no access checks: they are for the platform's own parts (the edge builder),
  * not for callers.
