@@ -24,8 +24,14 @@ record Api(String baseUrl, String authorization) {
     }
 
     Answer send(String method, String path, String body) throws IOException, InterruptedException {
-        var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", authorization).header("Accept", "application/json, application/problem+json");
+        return send(method, path, body, Duration.ofSeconds(30));
+    }
+
+    /** {@code method path} waiting at most {@code timeout}; without a token when {@link #anonymous()}. */
+    Answer send(String method, String path, String body, Duration timeout) throws IOException, InterruptedException {
+        var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
+                .header("Accept", "application/json, application/problem+json");
+        if (!authorization.isEmpty()) builder.header("Authorization", authorization);
         if (body != null) builder.header("Content-Type", "application/json");
         builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         var response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
@@ -48,6 +54,11 @@ record Api(String baseUrl, String authorization) {
         var answer = send("GET", path, null);
         assertThat(answer.status()).as("GET " + path + ": " + answer.body()).isEqualTo(200);
         return answer.body();
+    }
+
+    /** The same instance without a token. */
+    Api anonymous() {
+        return new Api(baseUrl, "");
     }
 
     /** The same token at another instance. */
