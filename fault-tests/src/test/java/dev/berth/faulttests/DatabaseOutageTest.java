@@ -93,6 +93,11 @@ class DatabaseOutageTest {
             assertThat(client.ok.get()).isGreaterThan(50);
         }
 
+        // What was there before the outage is all there, first: it matters most.
+        String auditAfter = cluster.api().text("/api/v1/audit");
+        assertThat(auditAfter.lines().toList()).as("audit events from before the outage").containsAll(auditBefore.lines().toList());
+        assertThat(revisions()).as("revisions from before the outage").containsAll(revisionsBefore);
+        assertThat(cluster.api().get("/api/v1/audit/verify").path("intact").asBoolean()).isTrue();
         var settled = looks.stream().filter(l -> l.atMillis() >= NOTICE.toMillis() && l.answeredMillis() < restartedMillis)
                 .sorted(java.util.Comparator.comparingLong(Look::atMillis)).toList();
         assertThat(settled.stream().filter(l -> l.what().startsWith("GET /api")).toList())
@@ -104,11 +109,6 @@ class DatabaseOutageTest {
                 });
         assertThat(settled.stream().filter(l -> l.what().contains("readiness")).toList())
                 .as("readiness once the outage was noticed").allSatisfy(l -> assertThat(l.status()).as(l.toString()).isEqualTo(503));
-
-        String auditAfter = cluster.api().text("/api/v1/audit");
-        assertThat(auditAfter.lines().toList()).as("audit events from before the outage").containsAll(auditBefore.lines().toList());
-        assertThat(revisions()).as("revisions from before the outage").containsAll(revisionsBefore);
-        assertThat(cluster.api().get("/api/v1/audit/verify").path("intact").asBoolean()).isTrue();
     }
 
     private static Look look(long stoppedAt, String what, Api api, String path) {

@@ -59,10 +59,11 @@ final class WebApp {
         return out.stream();
     }
 
-    /** Every published address of the app's replicas. */
-    static List<String> addresses(JsonNode app) {
+    /** Every published address of the app's replicas, or of one replica. */
+    static List<String> addresses(JsonNode appOrReplica) {
         var out = new ArrayList<String>();
-        replicas(app).forEach(r -> r.path("published").forEach(p -> out.add(p.path("address").asString())));
+        var replicas = appOrReplica.has("replicas") ? replicas(appOrReplica).toList() : List.of(appOrReplica);
+        replicas.forEach(r -> r.path("published").forEach(p -> out.add(p.path("address").asString())));
         return out.stream().distinct().sorted().toList();
     }
 
