@@ -42,7 +42,10 @@ final class PlatformInstance implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** Starts the JVM (again, after a kill) and waits until its health answers UP. */
+    /**
+     * Starts the JVM (again, after a kill) and waits until it is ready: readiness holds the startup work
+     * (pushes a killed instance left unfinished are settled before it), plain health does not.
+     */
     void start() throws Exception {
         Files.createDirectories(dir);
         String java = ProcessHandle.current().info().command().orElseThrow();
@@ -75,10 +78,10 @@ final class PlatformInstance implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** The status of {@code GET /actuator/health}; 0 when nothing answers. */
+    /** The status of {@code GET /actuator/health/readiness}; 0 when nothing answers. */
     int healthStatus() {
         try {
-            var request = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health")).timeout(Duration.ofSeconds(5)).build();
+            var request = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness")).timeout(Duration.ofSeconds(5)).build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return 0;

@@ -45,9 +45,21 @@ class PushRecovery {
         this.tx = tx;
     }
 
+    /**
+     * Before the instance says it is ready, every unfinished push is settled. It waits for each
+     * repository's lock rather than passing over one that is held: at startup the holder may be this
+     * instance's own recovery job, already settling it, and readiness must not come before that has.
+     */
     @EventListener(ApplicationReadyEvent.class)
     void atStartup() {
-        int settled = recoverAll();
+        int settled = 0;
+        for (long repositoryId : intents.repositoriesWithIntents()) {
+            try (var held = locks.acquire(repositoryId)) {
+                settled += settle(repositoryId);
+            } catch (RuntimeException e) {
+                log.error("settling unfinished pushes of repository {} failed; the recovery job tries again", repositoryId, e);
+            }
+        }
         if (settled > 0) log.info("settled {} pushes a stopped platform left unfinished", settled);
     }
 

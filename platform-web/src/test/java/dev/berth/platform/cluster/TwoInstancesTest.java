@@ -46,9 +46,12 @@ class TwoInstancesTest {
     private static EmbeddedCredentials credentials;
     private static String url;
     private static final BlockingQueue<RemoteChange> arrivedOnB = new LinkedBlockingQueue<>();
+    /** The JVM-wide holder before these instances replaced it: the shared test context's, given back after. */
+    private static org.springframework.security.core.context.SecurityContextHolderStrategy holderBefore;
 
     @BeforeAll
     static void start() throws Exception {
+        holderBefore = org.springframework.security.core.context.SecurityContextHolder.getContextHolderStrategy();
         work = Files.createTempDirectory("berth-two-instances-");
         Path data = work.resolve("postgres");
         a = instance(List.of("--berth.database.embedded.data-dir=" + data, "--berth.audit.key-file=" + work.resolve("a/audit.key")), null);
@@ -69,7 +72,10 @@ class TwoInstancesTest {
                                                            org.springframework.security.core.context.SecurityContextHolderStrategy holder) {
         var args = new java.util.ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
                 "--berth.admin.password=" + ADMIN_PASSWORD, "--berth.admin.password-file=" + work.resolve("admin-pw"),
-                "--berth.git.repositories-dir=" + work.resolve("git")));
+                "--berth.git.repositories-dir=" + work.resolve("git"),
+                // Quartz keeps schedulers and their connection providers by name JVM-wide: a name of their own
+                // keeps these two from taking over (and, when they close, breaking) the shared test context's.
+                "--spring.quartz.scheduler-name=berth-two-instances"));
         args.addAll(own);
         var builder = new SpringApplicationBuilder(BerthApplication.class);
         if (holder != null) builder.initializers(c -> c.getBeanFactory().registerSingleton("vaadinAwareSecurityContextHolderStrategy", holder));
@@ -80,6 +86,8 @@ class TwoInstancesTest {
     static void stop() throws Exception {
         if (b != null) b.close();
         if (a != null) a.close();
+        // Contexts cached for later test classes were started with the holder that was there before.
+        org.springframework.security.core.context.SecurityContextHolder.setContextHolderStrategy(holderBefore);
         try (var files = Files.walk(work)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

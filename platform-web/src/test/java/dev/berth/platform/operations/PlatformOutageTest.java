@@ -34,6 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = BerthApplication.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@dev.berth.platform.OwnSecurityHolder
 class PlatformOutageTest {
     private static final String ADMIN_PASSWORD = "admin-password-for-outage-tests";
     private static final String DATABASE = "outage";
@@ -57,6 +58,8 @@ class PlatformOutageTest {
         registry.add("berth.git.repositories-dir", () -> temporaryDirectory("berth-outage-git").toString());
         registry.add("berth.audit.key-file", () -> temporaryDirectory("berth-outage-audit").resolve("audit.key").toString());
         registry.add("berth.metrics.heartbeat-interval", () -> "1s");
+        // Quartz keeps schedulers and their connection providers by name JVM-wide: this context's own.
+        registry.add("spring.quartz.scheduler-name", () -> "berth-outage-tests");
     }
 
     @AfterAll
