@@ -1,5 +1,7 @@
 package dev.berth.faulttests;
 
+import dev.berth.platform.TestSubnets;
+
 import dev.berth.agent.BerthAgent;
 import dev.berth.agent.daemon.AgentService;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.berth.uitests;
 
+import dev.berth.platform.TestSubnets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -1,4 +1,4 @@
-package dev.berth.faulttests;
+package dev.berth.platform;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -9,16 +9,16 @@ import java.nio.file.Path;
  * Container subnets for test agents: /28s of 198.51.100.128/25 (TEST-NET-2), each held by one
  * running test process at a time, so that agents of tests running side by side on one host never
  * hand out the same address. A claim is a file holding the claimer's pid; one whose process is gone
- * is taken over.
+ * is taken over. Shared by ui-tests and fault-tests, which may run side by side.
  */
-final class TestSubnets {
+public final class TestSubnets {
     private static final Path CLAIMS = Path.of("/run/berth-test-subnets");
 
     private TestSubnets() {
     }
 
     /** A free /28, held until {@link #release} or the end of this process. */
-    static synchronized String claim() throws IOException {
+    public static synchronized String claim() throws IOException {
         Files.createDirectories(CLAIMS);
         String pid = Long.toString(ProcessHandle.current().pid());
         for (int slot = 0; slot < 8; slot++) {
@@ -40,7 +40,8 @@ final class TestSubnets {
         throw new IOException("all eight test subnets of 198.51.100.128/25 are held by running tests (" + CLAIMS + ")");
     }
 
-    static synchronized void release(String subnet) {
+    /** Gives {@code subnet} (as {@link #claim} returned it) back. */
+    public static synchronized void release(String subnet) {
         try {
             Files.deleteIfExists(CLAIMS.resolve(subnet.substring(0, subnet.indexOf('/'))));
         } catch (IOException ignored) {
