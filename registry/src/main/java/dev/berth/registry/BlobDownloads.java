@@ -113,12 +113,43 @@ record BlobDownloads(RegistryConfig config, RegistryHttp http, Retries retries) 
         });
     }
 
-    /** One try: the blob streamed into {@code target} through a size and digest check; a failed try leaves nothing behind. */
+    /**
+     * One try: the blob streamed into {@code target} through a size and digest check; a failed try
+     * leaves nothing behind. A failure of the local disk is told apart from one of the network (a
+     * {@link BlobNotStored}), so that a full disk is not downloaded into again.
+     */
     private void downloadOnce(ImageReference repo, Descriptor blob, Path target, PullProgress progress)
             throws IOException {
         String what = "blob " + blob.digest();
+        var network = new NetworkCalls();
+        try {
+            streamOnce(repo, blob, target, progress, what, network);
+        } catch (RegistryException | InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            if (network.failed) throw e;
+            throw new BlobNotStored(what, target, e);
+        }
+    }
+
+    /** Whether the request or the response body failed: everything else in a try is the local disk. */
+    private static final class NetworkCalls {
+        boolean failed;
+
+        <T> T call(Retries.Attempt<T> call) throws IOException {
+            try {
+                return call.run();
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+    }
+
+    private void streamOnce(ImageReference repo, Descriptor blob, Path target, PullProgress progress, String what,
+            NetworkCalls network) throws IOException {
         AtomicFile.at(target).write(out -> {
-            HttpResponse<InputStream> r = http.send(repo, "blobs/" + blob.digest(), null);
+            HttpResponse<InputStream> r = network.call(() -> http.send(repo, "blobs/" + blob.digest(), null));
             try (InputStream in = http.guard(r.body())) {
                 RegistryHttp.checkOk(repo, what, r);
                 checkContentLength(repo, what, r, blob.size());
@@ -127,7 +158,7 @@ record BlobDownloads(RegistryConfig config, RegistryHttp http, Retries retries) 
                 long total = 0;
                 long reported = 0;
                 progress.blob(blob.digest(), 0, blob.size());
-                for (int n; (n = in.read(buf)) > 0; ) {
+                for (int n; (n = network.call(() -> in.read(buf))) > 0; ) {
                     total += n;
                     if (total > blob.size()) {
                         throw new RegistryException(repo.registry(), repo.repository(), what

@@ -8,7 +8,7 @@ import java.time.Duration;
 /**
  * Runs a registry call again after transient failures (5xx, 408, 429, connection trouble,
  * truncated bodies) as the {@link RetryPolicy} allows, waiting its backoff or the registry's
- * Retry-After; anything else fails at once.
+ * Retry-After; anything else (a refusal, a local disk that cannot store the blob) fails at once.
  */
 final class Retries {
     private static final System.Logger LOG = System.getLogger(RegistryClient.class.getName());
@@ -40,7 +40,7 @@ final class Retries {
                 wait = e.retryAfter() != null && e.retryAfter().compareTo(policy.maxBackoff()) <= 0
                         ? e.retryAfter() : policy.backoff(n);
                 LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; retrying in {2}", repo.repositoryName(), e.getMessage(), wait);
-            } catch (RegistryException | InterruptedIOException e) {
+            } catch (RegistryException | BlobNotStored | InterruptedIOException e) {
                 throw e;
             } catch (javax.net.ssl.SSLException e) {
                 // A TLS failure does not heal by retrying; the usual cause is a registry that speaks plain HTTP.

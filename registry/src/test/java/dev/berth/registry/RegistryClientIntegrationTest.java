@@ -321,6 +321,39 @@ class RegistryClientIntegrationTest {
         }
     }
 
+    /** A disk that cannot hold the blob fails the download once: fetching it again would fill the disk again. */
+    @Test
+    void aBlobTheLocalDiskCannotHoldIsNotDownloadedAgain() throws Exception {
+        Descriptor layer = web.image().layers().get(1);
+        assertThat(layer.size()).as("larger than the one-page disk below").isGreaterThan(8192);
+        Path full = Files.createDirectories(dir.resolve("full"));
+        if (!"root".equals(System.getProperty("user.name"))) {
+            if ("1".equals(System.getenv("BERTH_REQUIRE_RUNTIME"))) throw new AssertionError("mounting a tmpfs needs root");
+            org.junit.jupiter.api.Assumptions.abort("mounting a tmpfs needs root");
+        }
+        mount("mount", "-t", "tmpfs", "-o", "size=4k", "berth-registry-full", full.toString());
+        try (RegistryClient client = client(viaProxy())) {
+            Path target = full.resolve("layer");
+            assertThatThrownBy(() -> client.download(ref(proxy.host(), "acme/web"), layer, target, PullProgress.NONE))
+                    .isInstanceOfSatisfying(BlobNotStored.class, e -> assertThat(e.target()).isEqualTo(target))
+                    .hasMessageContaining("cannot store blob " + layer.digest() + " at " + target)
+                    .hasMessageContaining("No space left on device");
+            assertThat(proxy.requests("/blobs/")).hasSize(1);
+            assertThat(sleeps).isEmpty();
+            try (Stream<Path> left = Files.list(full)) {
+                assertThat(left).as("nothing half-written").isEmpty();
+            }
+        } finally {
+            mount("umount", "-l", full.toString());
+        }
+    }
+
+    private static void mount(String... command) throws Exception {
+        var p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+    }
+
     @Test
     void stalledConnectionsAreAbandonedAndRetried() throws IOException {
         Descriptor layer = web.image().layers().get(1);
