@@ -19,15 +19,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 class PushRecording {
     private final DefinitionReview review;
     private final PushIntentStore intents;
+    private final BranchDeletionStore deletions;
     private final AuditLog audit;
     private final GitProperties properties;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    PushRecording(DefinitionReview review, PushIntentStore intents, AuditLog audit, GitProperties properties,
-                  TransactionTemplate tx, Clock clock) {
+    PushRecording(DefinitionReview review, PushIntentStore intents, BranchDeletionStore deletions, AuditLog audit,
+                  GitProperties properties, TransactionTemplate tx, Clock clock) {
         this.review = review;
         this.intents = intents;
+        this.deletions = deletions;
         this.audit = audit;
         this.properties = properties;
         this.tx = tx;
@@ -73,6 +75,24 @@ class PushRecording {
         audit.record(event(repo, intent, intent.revisionId()));
         intents.delete(intent.id());
     }
+
+    /** The review's step before a deploy branch is deleted on disk. */
+    void intendDeletion(BranchDeletion deletion) {
+        deletions.insert(deletion, clock.instant());
+    }
+
+    /**
+     * A deletion that happened: audited, then forgotten (a platform dying in between audits it
+     * twice rather than never, as {@link #finishRecorded} does).
+     */
+    void recordDeletion(RepositoryStore.Row repo, BranchDeletion deletion) {
+        audit.record(AuditEvent.of(deletion.actor(), "repository.push", "repository:" + repo.team() + "/" + repo.name())
+                .team(repo.team()).outcome(AuditEvent.Outcome.SUCCESS).detail("reason", DELETED).detail("ref", deletion.ref()));
+        deletions.delete(deletion.id());
+    }
+
+    /** The audit reason of a deploy branch's deletion. */
+    static final String DELETED = "deploy branch deleted";
 
     private static AuditEvent.Builder event(RepositoryStore.Row repo, PushIntent intent, long revision) {
         return AuditEvent.of(intent.actor(), "repository.push", "repository:" + repo.team() + "/" + repo.name())

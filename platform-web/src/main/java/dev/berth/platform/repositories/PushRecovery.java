@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Completes or undoes pushes a platform left half done ({@link PushIntent}s). A live push holds
+ * Completes or undoes pushes a platform left half done ({@link PushIntent}s, and deploy-branch
+ * deletions: {@link BranchDeletion}s, audited when the branch is gone and dropped when it is not). A live push holds
  * its repository's {@link PushLocks push lock} from before its intent is written until the intent
  * is gone, so an intent whose lock is free was left by a platform that died (or a request that
  * failed): the ref on disk then says what happened. At the new commit the push is recorded exactly
@@ -27,6 +28,7 @@ class PushRecovery {
     private static final Logger log = LoggerFactory.getLogger(PushRecovery.class);
 
     private final PushIntentStore intents;
+    private final BranchDeletionStore deletions;
     private final RepositoryStore repositories;
     private final HostedRepositories hosted;
     private final PushRecording recording;
@@ -34,9 +36,10 @@ class PushRecovery {
     private final RouteClaims claims;
     private final TransactionTemplate tx;
 
-    PushRecovery(PushIntentStore intents, RepositoryStore repositories, HostedRepositories hosted, PushRecording recording,
-                 PushLocks locks, RouteClaims claims, TransactionTemplate tx) {
+    PushRecovery(PushIntentStore intents, BranchDeletionStore deletions, RepositoryStore repositories, HostedRepositories hosted,
+                 PushRecording recording, PushLocks locks, RouteClaims claims, TransactionTemplate tx) {
         this.intents = intents;
+        this.deletions = deletions;
         this.repositories = repositories;
         this.hosted = hosted;
         this.recording = recording;
@@ -53,7 +56,7 @@ class PushRecovery {
     @EventListener(ApplicationReadyEvent.class)
     void atStartup() {
         int settled = 0;
-        for (long repositoryId : intents.repositoriesWithIntents()) {
+        for (long repositoryId : unsettled()) {
             try (var held = locks.acquire(repositoryId)) {
                 settled += settle(repositoryId);
             } catch (RuntimeException e) {
@@ -66,7 +69,7 @@ class PushRecovery {
     /** Settles every repository's intents whose push lock is free; returns how many intents it settled. */
     int recoverAll() {
         int settled = 0;
-        for (long repositoryId : intents.repositoriesWithIntents()) {
+        for (long repositoryId : unsettled()) {
             var lock = locks.tryAcquire(repositoryId);
             if (lock.isEmpty()) continue; // a push is under way there; it settles its own
             try (var held = lock.get()) {
@@ -78,13 +81,25 @@ class PushRecovery {
         return settled;
     }
 
-    /** The caller holds the repository's push lock. Returns how many intents it settled. */
+    /** Repositories with an intent or a branch deletion in flight. */
+    private java.util.SortedSet<Long> unsettled() {
+        var ids = new java.util.TreeSet<>(intents.repositoriesWithIntents());
+        ids.addAll(deletions.repositories());
+        return ids;
+    }
+
+    /** The caller holds the repository's push lock. Returns how many intents and deletions it settled. */
     int settle(long repositoryId) {
         var repo = repositories.find(repositoryId).orElse(null);
         if (repo == null) return 0; // its intents went with it
+        List<BranchDeletion> deleting = deletions.ofRepository(repositoryId);
+        for (BranchDeletion deletion : deleting) {
+            if (deletion.happened(refNow(repo, deletion.ref()))) recording.recordDeletion(repo, deletion);
+            else deletions.delete(deletion.id());
+        }
         List<PushIntent> open = intents.ofRepository(repositoryId);
         for (PushIntent intent : open) {
-            switch (intent.fate(intent.revisionId() != null ? null : refNow(repo, intent))) {
+            switch (intent.fate(intent.revisionId() != null ? null : refNow(repo, intent.ref()))) {
                 case RECORDED -> recording.finishRecorded(repo, intent);
                 case MOVED -> {
                     try {
@@ -100,14 +115,14 @@ class PushRecovery {
                 case NOT_MOVED -> drop(repo, intent);
             }
         }
-        return open.size();
+        return deleting.size() + open.size();
     }
 
-    private CommitId refNow(RepositoryStore.Row repo, PushIntent intent) {
+    private CommitId refNow(RepositoryStore.Row repo, String ref) {
         try {
-            return hosted.ref(new RepositoryName(repo.team(), repo.name()), intent.ref()).orElse(null);
+            return hosted.ref(new RepositoryName(repo.team(), repo.name()), ref).orElse(null);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + intent.ref() + " of " + repo.team() + "/" + repo.name(), e);
+            throw new UncheckedIOException("cannot read " + ref + " of " + repo.team() + "/" + repo.name(), e);
         }
     }
 

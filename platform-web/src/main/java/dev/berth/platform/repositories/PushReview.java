@@ -32,8 +32,9 @@ import org.springframework.stereotype.Component;
  * <p>Once-only and whole across platform instances: the review takes the repository's
  * {@link PushLocks push lock} and holds it through the refs moving and the recording, so a push
  * whose ref moved since its pusher fetched (through another instance) is refused with "fetch
- * first". A push to a deploy branch that passed leaves a {@link PushIntent} before its refs move;
- * {@link PushRecording} turns it into the revision, or {@link PushRecovery} does after a crash.
+ * first". A push to a deploy branch that passed leaves a {@link PushIntent} before its refs move
+ * (a deletion of it, a {@link BranchDeletion}); {@link PushRecording} turns it into the revision
+ * (or the deletion's audit event), or {@link PushRecovery} does after a crash.
  */
 @Component
 public class PushReview implements PushGate {
@@ -53,17 +54,18 @@ public class PushReview implements PushGate {
     private final ThreadLocal<PushLocks.Held> held = new ThreadLocal<>();
 
     /** What keeps pushes once-only and whole: the locks, the intents, their recording and recovery. */
-    record Pushes(PushLocks locks, PushIntentStore intents, PushRecording recording, PushRecovery recovery,
-                  HostedRepositories hosted) {
+    record Pushes(PushLocks locks, PushIntentStore intents, BranchDeletionStore deletions, PushRecording recording,
+                  PushRecovery recovery, HostedRepositories hosted) {
     }
 
     PushReview(RepositoryStore store, CallerResolver callers, DefinitionReview review, AuditLog audit, PushLocks locks,
-               PushIntentStore intents, PushRecording recording, PushRecovery recovery, HostedRepositories hosted) {
+               PushIntentStore intents, BranchDeletionStore deletions, PushRecording recording, PushRecovery recovery,
+               HostedRepositories hosted) {
         this.store = store;
         this.callers = callers;
         this.review = review;
         this.audit = audit;
-        this.pushes = new Pushes(locks, intents, recording, recovery, hosted);
+        this.pushes = new Pushes(locks, intents, deletions, recording, recovery, hosted);
     }
 
     @Override
@@ -94,7 +96,10 @@ public class PushReview implements PushGate {
                 return refuse(push, change, "only ADMINs may " + what + " the deploy branch",
                         List.of("only team ADMINs may " + what + " the deploy branch '" + repo.deployBranch() + "'"));
             }
-            if (change.kind() == RefChange.Kind.DELETE) continue;
+            if (change.kind() == RefChange.Kind.DELETE) {
+                pushes.recording().intendDeletion(new BranchDeletion(0, repo.id(), change.ref(), change.from(), AuditEvent.Actor.of(caller)));
+                continue;
+            }
             try {
                 if (check(push, repo, change) instanceof DefinitionReview.Failed(String reason, List<String> messages)) {
                     return refuse(push, change, reason, messages);
@@ -165,7 +170,8 @@ public class PushReview implements PushGate {
         for (RefChange change : push.changes()) {
             if (!repo.deployBranch().equals(change.branch())) continue;
             if (change.to() == null) {
-                audit(caller, push, change, AuditEvent.Outcome.SUCCESS, "deploy branch deleted");
+                pushes.deletions().find(repo.id(), change.ref()).ifPresentOrElse(d -> pushes.recording().recordDeletion(repo, d),
+                        () -> audit(caller, push, change, AuditEvent.Outcome.SUCCESS, PushRecording.DELETED));
                 continue;
             }
             var intent = pushes.intents().find(repo.id(), change.to()).filter(i -> i.revisionId() == null).orElse(null);

@@ -53,8 +53,10 @@ record PushInvariant(Api root, TestDatabase.Target database, Path gitDir) {
         }
     }
 
+    /** Pushes in flight of either kind: intents to record and deploy-branch deletions to audit. */
     long openIntents() throws Exception {
-        try (var c = database.connect(); var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM push_intents")) {
+        try (var c = database.connect(); var st = c.createStatement(); var rs = st.executeQuery(
+                "SELECT (SELECT count(*) FROM push_intents) + (SELECT count(*) FROM push_deletions)")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -200,4 +200,51 @@ class PushRecoveryTest extends PlatformTest {
         assertThat(invariant.openIntents()).isZero();
         invariant.holds(TEAM, "next");
     }
+
+    /** The repository's push events, one JSON line each. */
+    private String deletionsAudited(String repository) {
+        return invariant.root().get("/api/v1/audit?action=repository.push").body().lines()
+                .filter(line -> line.contains("repository:" + TEAM + "/" + repository + "\"")).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /** What a platform killed in the middle of deleting {@code repository}'s deploy branch leaves; {@code deleted}: the ref went. */
+    private void killedWhileDeleting(String repository, Path dir, boolean deleted) throws Exception {
+        var repo = repositories.find(TEAM, repository).orElseThrow();
+        String before = invariant.main(TEAM, repository);
+        try (var killedPush = invariant.holdPushLock(TEAM, repository)) {
+            recording.intendDeletion(new BranchDeletion(0, repo.id(), "refs/heads/main", new CommitId(before), AuditEvent.Actor.user("admin")));
+            if (deleted) git.ok(invariant.bare(TEAM, repository), "update-ref", "-d", "refs/heads/main", before);
+        } // the platform died before auditing the deletion
+    }
+
+    @Test
+    void aDeployBranchDeletedByAnAdminIsAuditedOnceAndLeavesNothingInFlight() throws Exception {
+        Path dir = repositoryAt("deleted", "h.recover.example.com");
+        String admin = Api.at(port).tokenFor("admin", ADMIN_PASSWORD);
+        var deleted = git.run(dir, "push", "http://admin:" + admin + "@127.0.0.1:" + port + "/git/" + TEAM + "/deleted.git",
+                ":refs/heads/main");
+        assertThat(deleted.exit()).as(deleted.out()).isZero();
+        assertThat(invariant.openIntents()).isZero();
+        assertThat(deletionsAudited("deleted")).containsOnlyOnce("deploy branch deleted").contains("refs/heads/main");
+    }
+
+    @Test
+    void aDeletionKilledAfterTheBranchWentIsAuditedByRecovery() throws Exception {
+        Path dir = repositoryAt("gone", "i.recover.example.com");
+        killedWhileDeleting("gone", dir, true);
+        assertThat(deletionsAudited("gone")).doesNotContain("deploy branch deleted");
+        settled();
+        assertThat(invariant.openIntents()).isZero();
+        assertThat(deletionsAudited("gone")).containsOnlyOnce("deploy branch deleted").contains("\"actorType\":\"USER\",\"actor\":\"admin\"");
+    }
+
+    @Test
+    void aDeletionKilledBeforeTheBranchWentIsDroppedUnaudited() throws Exception {
+        Path dir = repositoryAt("kept", "j.recover.example.com");
+        killedWhileDeleting("kept", dir, false);
+        settled();
+        assertThat(invariant.openIntents()).isZero();
+        assertThat(deletionsAudited("kept")).doesNotContain("deploy branch deleted");
+        invariant.holds(TEAM, "kept");
+    }
 }
