@@ -111,11 +111,14 @@ record AgentProcessSample(double cpuPercent, int threads, long rssKiB, long heap
         return Long.parseLong(m.group(1));
     }
 
-    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+    /** Runs a diagnostic command in the JVM {@code pid}; returns what it printed. */
+    static String jcmd(long pid, String... command) throws IOException, InterruptedException {
         Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-        var p = new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+        var args = new java.util.ArrayList<>(List.of(java.resolveSibling("jcmd").toString(), Long.toString(pid)));
+        args.addAll(List.of(command));
+        var p = new ProcessBuilder(args).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("jcmd " + pid + " " + command + " failed: " + out);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("jcmd " + pid + " " + String.join(" ", command) + " failed: " + out);
         return out;
     }
 }

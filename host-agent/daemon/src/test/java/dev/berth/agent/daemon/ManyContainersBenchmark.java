@@ -39,6 +39,8 @@ class ManyContainersBenchmark {
     private static final int REST_SECONDS = Integer.getInteger("bench.rest", 20);
     private static final boolean HEALTH = Boolean.parseBoolean(System.getProperty("bench.health", "true"));
     private static final boolean VOLUMES = Boolean.parseBoolean(System.getProperty("bench.volumes", "false"));
+    /** Where to keep a flight recording of the daemon's rest window with all containers, to see where its time goes. */
+    private static final String JFR = System.getProperty("bench.jfr");
 
     private Path work;
     private Path rootfs;
@@ -77,6 +79,7 @@ class ManyContainersBenchmark {
             t0 = System.nanoTime();
             runContainers(BASELINE, CONTAINERS);
             double startSeconds = (System.nanoTime() - t0) / 1e9;
+            if (JFR != null) AgentProcessSample.jcmd(daemon.pid(), "JFR.start", "duration=" + (REST_SECONDS + 3) + "s", "filename=" + JFR);
             rests.add(rest("all, started by this daemon", CONTAINERS));
             adoptions.add(killAndAdopt(CONTAINERS));
             rests.add(rest("all, adopted after kill -9", CONTAINERS));
