@@ -17,9 +17,10 @@ import java.util.stream.Stream;
  * the runc root their command lines name.
  *
  * @param cpuPercent of one core, averaged over the window
+ * @param shimPssKiB the shims' proportional set size: pages they share (runc's binary) counted once in all
  * @param shimCpuPercent of one core, all shim processes together, over the same window
  */
-record AgentProcessSample(double cpuPercent, int threads, long rssKiB, long heapUsedKiB, int shims, long shimRssKiB,
+record AgentProcessSample(double cpuPercent, int threads, long rssKiB, long heapUsedKiB, int shims, long shimPssKiB,
                           double shimCpuPercent) {
     private static final Path PROC = Path.of("/proc");
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
@@ -36,9 +37,9 @@ record AgentProcessSample(double cpuPercent, int threads, long rssKiB, long heap
         List<Long> shims = shimPids(runcRoot);
         long shimTicks1 = shims.stream().mapToLong(AgentProcessSample::cpuTicksOrZero).sum();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        long shimRss = shims.stream().mapToLong(AgentProcessSample::rssOrZero).sum();
+        long shimPss = shims.stream().mapToLong(AgentProcessSample::pssOrZero).sum();
         return new AgentProcessSample(percent(ticks1 - ticks0, seconds), (int) statusField(pid, "Threads:"),
-                statusField(pid, "VmRSS:"), heapUsedAfterGc(pid), shims.size(), shimRss,
+                statusField(pid, "VmRSS:"), heapUsedAfterGc(pid), shims.size(), shimPss,
                 percent(Math.max(0, shimTicks1 - shimTicks0), seconds));
     }
 
@@ -61,9 +62,12 @@ record AgentProcessSample(double cpuPercent, int threads, long rssKiB, long heap
         }
     }
 
-    private static long rssOrZero(long pid) {
+    private static long pssOrZero(long pid) {
         try {
-            return statusField(pid, "VmRSS:");
+            for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("smaps_rollup"))) {
+                if (line.startsWith("Pss:")) return Long.parseLong(line.substring(4).strip().split("\\s+")[0]);
+            }
+            return 0;
         } catch (IOException | RuntimeException gone) {
             return 0;
         }

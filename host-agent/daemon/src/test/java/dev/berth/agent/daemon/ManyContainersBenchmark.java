@@ -209,12 +209,12 @@ class ManyContainersBenchmark {
                         + " shims: each container's start shim and foreground runc)%n", REST_SECONDS,
                 HEALTH ? "serving HTTP, health-checked every second" : "sleeping, unchecked", PER_APP, VOLUMES ? ", a volume per app" : "");
         System.out.println("| | containers | agent CPU (% of a core) | agent threads | agent RSS (MiB) | agent heap used after GC (MiB) |"
-                + " shim processes | shims' RSS (MiB) | shims' CPU (% of a core) |");
+                + " shim processes | shims' PSS (MiB) | shims' CPU (% of a core) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (var r : rests) {
             var s = r.sample();
             System.out.printf("| %s | %d | %.2f | %d | %.1f | %.1f | %d | %.1f | %.2f |%n", r.label(), r.containers(), s.cpuPercent(),
-                    s.threads(), s.rssKiB() / 1024.0, s.heapUsedKiB() / 1024.0, s.shims(), s.shimRssKiB() / 1024.0, s.shimCpuPercent());
+                    s.threads(), s.rssKiB() / 1024.0, s.heapUsedKiB() / 1024.0, s.shims(), s.shimPssKiB() / 1024.0, s.shimCpuPercent());
         }
         var first = rests.getFirst().sample();
         var all = rests.get(2).sample();
@@ -222,7 +222,7 @@ class ManyContainersBenchmark {
         System.out.printf("| per container (all beside fresh) | 1 | %.3f | %.2f | %.2f | %.3f | %.1f | %.2f | %.3f |%n",
                 (all.cpuPercent() - first.cpuPercent()) / added, (all.threads() - first.threads()) / (double) added,
                 (all.rssKiB() - first.rssKiB()) / 1024.0 / added, (all.heapUsedKiB() - first.heapUsedKiB()) / 1024.0 / added,
-                all.shims() / (double) added, all.shimRssKiB() / 1024.0 / added, all.shimCpuPercent() / added);
+                all.shims() / (double) added, all.shimPssKiB() / 1024.0 / added, all.shimCpuPercent() / added);
         System.out.println();
         System.out.println("Adoption after kill -9 (from starting the new daemon's JVM)");
         System.out.println("| containers | until it listens (ms) | until ps shows all running, same processes" + (HEALTH ? ", healthy" : "")
