@@ -5,6 +5,7 @@ import dev.berth.agent.bundle.BundleContext;
 import dev.berth.agent.bundle.ConfigJson;
 import dev.berth.agent.bundle.HostFacts;
 import dev.berth.agent.bundle.IdRange;
+import dev.berth.agent.bundle.OciSpec;
 import dev.berth.agent.bundle.SpecOptions;
 import dev.berth.agent.containernet.ContainerNetwork;
 import dev.berth.agent.containernet.NetworkRepair;
@@ -181,9 +182,11 @@ final class ContainerLauncher implements AutoCloseable {
                 assigned.isPresent() ? AssignmentPlan.Owner.PLATFORM : AssignmentPlan.Owner.HAND,
                 assigned.map(ContainerDir.Assigned::fingerprint).orElse(null));
         m.admitted = assigned.map(ContainerDir.Assigned::serving).orElse(true);
-        m.joinsNetns = joinsNetns(dir);
+        // Read once: an agent adopting hundreds of containers parses each bundle (with its seccomp profile) only here.
+        OciSpec bundle = bundle(dir);
+        m.joinsNetns = joinsNetns(bundle);
         if (m.joinsNetns && spec.network() != null) networkedApps.put(spec.name(), spec.app());
-        m.process = ContainerProcess.adopt(runc, spec.name(), dir.path(), memoryCgroup(dir, spec.name()));
+        m.process = ContainerProcess.adopt(runc, spec.name(), dir.path(), memoryCgroup(bundle, spec.name()));
         m.exitSeen = m.process.exitStatus().isPresent();
         try {
             ports.reserve(spec.name(), spec.app(), publishes(spec), m.admitted);
@@ -199,11 +202,17 @@ final class ContainerLauncher implements AutoCloseable {
     }
 
     /** Whether the bundle joins a network namespace the agent makes (an older agent's lets runc make it). */
-    private static boolean joinsNetns(ContainerDir dir) {
+    private static boolean joinsNetns(OciSpec bundle) {
+        return bundle != null && bundle.linux != null && bundle.linux.namespaces != null
+                && bundle.linux.namespaces.stream().anyMatch(n -> "network".equals(n.type()) && n.path() != null);
+    }
+
+    /** The container's bundle as written, null when it cannot be read. */
+    private static OciSpec bundle(ContainerDir dir) {
         try {
-            return IsolationReports.bundle(dir).linux.namespaces.stream().anyMatch(n -> n.type().equals("network") && n.path() != null);
+            return IsolationReports.bundle(dir);
         } catch (IOException | RuntimeException unreadable) {
-            return false;
+            return null;
         }
     }
 
@@ -383,13 +392,8 @@ final class ContainerLauncher implements AutoCloseable {
     }
 
     /** The cgroup a container was started in, as its bundle says (an older agent may have used another scheme). */
-    private Path memoryCgroup(ContainerDir dir, String name) {
-        try {
-            String path = IsolationReports.bundle(dir).linux.cgroupsPath;
-            if (path != null && path.startsWith("/")) return memoryCgroupAt(path);
-        } catch (IOException | RuntimeException unreadable) {
-            // fall back to this agent's scheme
-        }
-        return memoryCgroup(name);
+    private Path memoryCgroup(OciSpec bundle, String name) {
+        String path = bundle == null || bundle.linux == null ? null : bundle.linux.cgroupsPath;
+        return path != null && path.startsWith("/") ? memoryCgroupAt(path) : memoryCgroup(name);
     }
 }

@@ -14,7 +14,7 @@ import jnr.ffi.annotations.Out;
 /**
  * The agent's one door to libc (the only class that imports jnr-ffi): the few syscalls the JDK
  * does not offer. Namespace switches affect only the calling thread, so callers make them on a
- * platform thread of their own and never hand it back to a pool.
+ * platform thread of their own and never hand it back to a pool while inside another namespace.
  */
 public final class SyscallPort {
     /** CLONE_NEWNET from sched.h. */
@@ -122,13 +122,28 @@ public final class SyscallPort {
 
     /** Moves the calling thread into the namespace at {@code nsPath} (e.g. /proc/PID/ns/net). */
     public static void enterNamespace(Path nsPath, int type) throws IOException {
-        int fd = LIBC.open(nsPath.toString(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) throw new IOException("cannot open " + nsPath + ": " + lastError());
+        int fd = openNamespace(nsPath);
         try {
-            if (LIBC.setns(fd, type) != 0) throw new IOException("setns(" + nsPath + ") failed: " + lastError());
+            enterNamespace(fd, nsPath.toString(), type);
         } finally {
             LIBC.close(fd);
         }
+    }
+
+    /**
+     * A descriptor of the namespace at {@code nsPath}, to enter later with {@link #enterNamespace(int,
+     * String, int)}; it keeps that very namespace (not whatever the path names by then) until {@link
+     * #close}d.
+     */
+    public static int openNamespace(Path nsPath) throws IOException {
+        int fd = LIBC.open(nsPath.toString(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw new IOException("cannot open " + nsPath + ": " + lastError());
+        return fd;
+    }
+
+    /** Moves the calling thread into the namespace {@code fd} (from {@link #openNamespace}) holds; {@code what} names it in errors. */
+    public static void enterNamespace(int fd, String what, int type) throws IOException {
+        if (LIBC.setns(fd, type) != 0) throw new IOException("setns(" + what + ") failed: " + lastError());
     }
 
     /** Bind-mounts {@code source} (a file or directory) onto {@code target}, which must exist and be of the same kind. */
