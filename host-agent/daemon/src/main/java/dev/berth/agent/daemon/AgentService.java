@@ -269,9 +269,12 @@ public final class AgentService implements AutoCloseable {
         var held = new HashSet<String>();
         refusals.refresh();
         for (ManagedContainer m : containers.sorted()) {
+            // Ports before health: a port serves only once its replica passed its check, so read in
+            // this order a report never says "serving" beside a health from before that pass.
+            var published = ports.published(m.name());
             var info = m.info();
             held.add(m.name());
-            out.add(refusals.of(m.name()).onto(info.status(ports.published(m.name()),
+            out.add(refusals.of(m.name()).onto(info.status(published,
                     "running".equals(info.status()) ? isolation.checks(m, info.pid()) : List.of())));
         }
         out.addAll(assignments.pending(held));
