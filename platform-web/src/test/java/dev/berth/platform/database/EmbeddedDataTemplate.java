@@ -3,14 +3,22 @@ package dev.berth.platform.database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * The platform's embedded PostgreSQL, made once per module's test run and copied for each test
@@ -24,7 +32,6 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
  */
 public final class EmbeddedDataTemplate {
     private static final Path TARGET = Path.of(System.getProperty("basedir", System.getProperty("user.dir")), "target");
-    private static final Path TEMPLATE = TARGET.resolve("embedded-postgres-template");
     private static final String NAME = "postgres";
     /** Where application.yml points spring.flyway.locations. */
     private static final String MIGRATIONS = "classpath:db/migration";
@@ -51,16 +58,21 @@ public final class EmbeddedDataTemplate {
         }
     }
 
-    /** The template, made under a lock held across JVMs if no earlier test class made it. */
+    /**
+     * The template for the migrations on the classpath, made under a lock held across JVMs if no
+     * earlier test class made it. Named after the migrations' names and contents, so a template
+     * left in target/ from before a migration was added or changed is not taken.
+     */
     private static Path template() throws IOException {
-        if (Files.isDirectory(TEMPLATE)) return TEMPLATE;
+        Path template = TARGET.resolve("embedded-postgres-template-" + migrationsDigest());
+        if (Files.isDirectory(template)) return template;
         Files.createDirectories(TARGET);
         try (var lock = FileChannel.open(TARGET.resolve("embedded-postgres-template.lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              var held = lock.lock()) {
-            if (Files.isDirectory(TEMPLATE)) return TEMPLATE;
+            if (Files.isDirectory(template)) return template;
             long start = System.nanoTime();
-            Path building = Files.createTempDirectory(TARGET, "embedded-postgres-template-");
+            Path building = Files.createTempDirectory(TARGET, "embedded-postgres-template-building-");
             var config = new DatabaseConfig();
             var props = new DatabaseProperties(null, null, null, null, null, new DatabaseProperties.Embedded(building.resolve(NAME), 0));
             // Migrated as the platform migrates (its customizer, its locations), stopped cleanly.
@@ -69,9 +81,27 @@ public final class EmbeddedDataTemplate {
                 config.migrateAsOwner(config.databaseRoles(props, server)).customize(flyway);
                 new Flyway(flyway).migrate();
             }
-            Files.move(building, TEMPLATE, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(building, template, StandardCopyOption.ATOMIC_MOVE);
             System.err.printf("embedded PostgreSQL template made in %d ms%n", (System.nanoTime() - start) / 1_000_000);
-            return TEMPLATE;
+            return template;
+        }
+    }
+
+    private static String migrationsDigest() throws IOException {
+        var migrations = new PathMatchingResourcePatternResolver().getResources(MIGRATIONS + "/*.sql");
+        if (migrations.length == 0) throw new IOException("no migrations found at " + MIGRATIONS);
+        Arrays.sort(migrations, Comparator.comparing(Resource::getFilename));
+        try {
+            var digest = MessageDigest.getInstance("SHA-256");
+            for (var migration : migrations) {
+                digest.update(migration.getFilename().getBytes(StandardCharsets.UTF_8));
+                try (var in = migration.getInputStream()) {
+                    digest.update(in.readAllBytes());
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 
