@@ -88,7 +88,9 @@ final class FaultCluster implements AutoCloseable {
         image = registry.host() + "/acme/web:1";
         postgres = TestPostgres.create(work.resolve("postgres"));
         var args = new ArrayList<>(postgres.platformArgs());
-        args.addAll(List.of("--berth.admin.password=" + ADMIN_PASSWORD,
+        // Closing the cluster stops each instance with SIGTERM: at once, not after the graceful
+        // shutdown's wait for requests in flight (agents' long polls). The faults themselves are SIGKILLs.
+        args.addAll(List.of("--server.shutdown=immediate", "--berth.admin.password=" + ADMIN_PASSWORD,
                 "--berth.git.repositories-dir=" + work.resolve("git"),
                 "--berth.git.insecure-registries=127.0.0.1:*",
                 "--berth.network.allowed-private-targets=127.0.0.0/8",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.berth.agent.BerthAgent;
 import dev.berth.platform.BerthApplication;
+import dev.berth.platform.database.EmbeddedDataTemplate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,9 +58,11 @@ class AgentJoinTest {
         requireRuntime();
         work = Files.createTempDirectory("berth-agent-join-");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        EmbeddedDataTemplate.copyTo(work.resolve("postgres"));
         platform = new SpringApplicationBuilder(BerthApplication.class)
                 .run("--server.port=0",
                         "--server.address=127.0.0.1",
+                        Cluster.STOP_AT_ONCE,
                         "--berth.database.embedded.data-dir=" + work.resolve("postgres"),
                         "--berth.admin.password=" + ADMIN_PASSWORD,
                         "--berth.admin.password-file=" + work.resolve("pw"),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.berth.agent.BerthAgent;
 import dev.berth.agent.daemon.AgentService;
 import dev.berth.platform.BerthApplication;
+import dev.berth.platform.database.EmbeddedDataTemplate;
 import dev.berth.registry.RegistryPrerequisites;
 import dev.berth.registry.TestImages;
 import dev.berth.registry.TestRegistry;
@@ -46,6 +47,12 @@ final class Cluster implements AutoCloseable {
     static final String ADMIN_PASSWORD = "cluster-test-admin-pw";
     static final String TEAM = "acme";
     static final String REPOSITORY = "apps";
+    /**
+     * For every platform a test starts: closing it stops at once. Spring Boot's default graceful
+     * shutdown waits for requests in flight, and an agent's long poll held each close for about 15 s
+     * after the agent was gone. No test here is about graceful shutdown.
+     */
+    static final String STOP_AT_ONCE = "--server.shutdown=immediate";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -121,6 +128,7 @@ final class Cluster implements AutoCloseable {
         var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
         TestImages.push(built.layout(), "1", registry.host(), "acme/web:1", null);
         this.image = registry.host() + "/acme/web:1";
+        EmbeddedDataTemplate.copyTo(work.resolve("postgres"));
         var args = new ArrayList<>(List.of("--server.port=0",
                 "--server.address=127.0.0.1",
                 "--berth.database.embedded.data-dir=" + work.resolve("postgres"),
@@ -129,7 +137,7 @@ final class Cluster implements AutoCloseable {
                 "--berth.git.repositories-dir=" + work.resolve("git"),
                 "--berth.git.insecure-registries=127.0.0.1:*",
                 "--berth.network.allowed-private-targets=127.0.0.0/8",
-                "--berth.hosts.heartbeat-timeout=" + heartbeatTimeout.toSeconds() + "s"));
+                "--berth.hosts.heartbeat-timeout=" + heartbeatTimeout.toSeconds() + "s", STOP_AT_ONCE));
         args.addAll(List.of(platformArgs));
         this.platform = new SpringApplicationBuilder(BerthApplication.class).run(args.toArray(String[]::new));
         this.baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
@@ -159,7 +167,7 @@ final class Cluster implements AutoCloseable {
         var holder = platform.getBean(org.springframework.security.core.context.SecurityContextHolderStrategy.class);
         var second = new SpringApplicationBuilder(BerthApplication.class)
                 .initializers(c -> c.getBeanFactory().registerSingleton("vaadinAwareSecurityContextHolderStrategy", holder))
-                .run("--server.port=0", "--server.address=127.0.0.1",
+                .run("--server.port=0", "--server.address=127.0.0.1", STOP_AT_ONCE,
                         "--berth.database.url=jdbc:postgresql://localhost:" + port + "/postgres",
                         "--berth.database.user=" + dev.berth.platform.database.DatabaseRoles.EMBEDDED_APP_ROLE,
                         "--berth.database.password=" + credentials.app(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.berth.platform.BerthApplication;
+import dev.berth.platform.database.EmbeddedDataTemplate;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,9 +60,11 @@ class DashboardBrowserTest {
         dataDir = Files.createTempDirectory("berth-ui-test-");
         // Given as arguments, not builder defaults: application.yml outranks defaults and would pick
         // port 8080 and ./berth-data.
+        EmbeddedDataTemplate.copyTo(dataDir.resolve("postgres"));
         platform = new SpringApplicationBuilder(BerthApplication.class)
                 .run("--server.port=0",
                         "--server.address=127.0.0.1",
+                        Cluster.STOP_AT_ONCE,
                         "--berth.database.embedded.data-dir=" + dataDir.resolve("postgres"),
                         "--berth.admin.password=" + ADMIN_PASSWORD,
                         "--berth.admin.password-file=" + dataDir.resolve("pw"),

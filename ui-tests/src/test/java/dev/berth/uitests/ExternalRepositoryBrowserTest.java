@@ -3,6 +3,7 @@ package dev.berth.uitests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.BerthApplication;
+import dev.berth.platform.database.EmbeddedDataTemplate;
 import dev.berth.registry.RegistryPrerequisites;
 import dev.berth.registry.TestImages;
 import dev.berth.registry.TestRegistry;
@@ -49,9 +50,11 @@ class ExternalRepositoryBrowserTest {
         var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
         TestImages.push(built.layout(), "1", registry.host(), "acme/worker:1", null);
         image = registry.host() + "/acme/worker:1";
+        EmbeddedDataTemplate.copyTo(work.resolve("postgres"));
         platform = new SpringApplicationBuilder(BerthApplication.class)
                 .run("--server.port=0",
                         "--server.address=127.0.0.1",
+                        Cluster.STOP_AT_ONCE,
                         "--berth.database.embedded.data-dir=" + work.resolve("postgres"),
                         "--berth.admin.password=" + ADMIN_PASSWORD,
                         "--berth.admin.password-file=" + work.resolve("pw"),

@@ -6,6 +6,7 @@ import dev.berth.platform.Api;
 import dev.berth.platform.BerthApplication;
 import dev.berth.platform.JoinedAgent;
 import dev.berth.platform.database.DatabaseConfig;
+import dev.berth.platform.database.EmbeddedDataTemplate;
 import dev.berth.platform.database.EmbeddedCredentials;
 import dev.berth.platform.deployments.AppChanged;
 import dev.berth.platform.deployments.AssignmentSignals;
@@ -54,6 +55,7 @@ class TwoInstancesTest {
         holderBefore = org.springframework.security.core.context.SecurityContextHolder.getContextHolderStrategy();
         work = Files.createTempDirectory("berth-two-instances-");
         Path data = work.resolve("postgres");
+        EmbeddedDataTemplate.copyTo(data);
         a = instance(List.of("--berth.database.embedded.data-dir=" + data, "--berth.audit.key-file=" + work.resolve("a/audit.key")), null);
         int port = a.getBean(DatabaseConfig.EmbeddedServer.class).postgres().getPort();
         url = "jdbc:postgresql://localhost:" + port + "/postgres";
@@ -70,7 +72,8 @@ class TwoInstancesTest {
 
     private static ConfigurableApplicationContext instance(List<String> own,
                                                            org.springframework.security.core.context.SecurityContextHolderStrategy holder) {
-        var args = new java.util.ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+        // Closed at once: a graceful shutdown waits out requests in flight (agents' long polls), which no test here is about.
+        var args = new java.util.ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1", "--server.shutdown=immediate",
                 "--berth.admin.password=" + ADMIN_PASSWORD, "--berth.admin.password-file=" + work.resolve("admin-pw"),
                 "--berth.git.repositories-dir=" + work.resolve("git"),
                 // Quartz keeps schedulers and their connection providers by name JVM-wide: a name of their own

@@ -37,8 +37,11 @@ final class SecondPlatform implements AutoCloseable {
             port = probe.getLocalPort();
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        var command = new ArrayList<>(List.of(java, "-Xmx768m", "-cp", System.getProperty("java.class.path"),
-                "dev.berth.platform.BerthApplication", "--server.port=" + port, "--server.address=127.0.0.1"));
+        // C1 only, as the fault tests start theirs: it starts sooner and serves a few pushes. Closing stops it
+        // at once rather than after a graceful wait for requests in flight, which no test here is about.
+        var command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "dev.berth.platform.BerthApplication", "--server.port=" + port, "--server.address=127.0.0.1",
+                "--server.shutdown=immediate"));
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         var process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         var platform = new SecondPlatform(process, log, port);

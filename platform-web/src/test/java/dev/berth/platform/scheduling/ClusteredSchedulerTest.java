@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.berth.platform.database.DatabaseConfig;
 import dev.berth.platform.database.DatabaseProperties;
+import dev.berth.platform.database.EmbeddedDataTemplate;
 import dev.berth.platform.database.DatabaseRoles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -95,6 +96,7 @@ class ClusteredSchedulerTest {
     void setUp() throws IOException {
         RUNS.clear();
         var config = new DatabaseConfig();
+        EmbeddedDataTemplate.copyTo(dir.resolve("pg"));
         var props = new DatabaseProperties(null, null, null, null, null, new DatabaseProperties.Embedded(dir.resolve("pg"), 0));
         server = config.embeddedServer(props);
         DatabaseRoles roles = config.databaseRoles(props, server);
