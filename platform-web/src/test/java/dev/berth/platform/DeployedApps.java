@@ -48,7 +48,19 @@ public class DeployedApps {
 
     /** Records {@code app} in {@code repository} of {@code team} and gives it the named replicas on {@code hostId}. */
     public Seeded seed(String team, String repository, String app, String hostId, String... replicaIds) {
-        byte[] yaml = ("apiVersion: berth/v1\napps:\n  " + app + ":\n    image: busybox:1\n    replicas: 0\n")
+        var repo = repositories.find(team, repository).orElseThrow();
+        long revision = record(team, repository, app, 0);
+        var deployment = deployments.newest(repo.teamId(), app).orElseThrow();
+        var ids = new java.util.ArrayList<String>();
+        for (String id : replicaIds) {
+            ids.add(replicas.insert(id, repo.teamId(), app, revision, deployment.id(), hostId, Instant.now(), true));
+        }
+        return new Seeded(revision, ids);
+    }
+
+    /** Records a revision of {@code repository} that defines only {@code app}, asking for {@code count} replicas; its id. */
+    public long record(String team, String repository, String app, int count) {
+        byte[] yaml = ("apiVersion: berth/v1\napps:\n  " + app + ":\n    image: busybox:1\n    replicas: " + count + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         if (!(DefinitionParser.parse("berth.yaml", yaml, DefinitionLimits.DEFAULTS) instanceof ParseResult.Valid(Definition definition))) {
             throw new AssertionError("the seed definition does not parse");
@@ -59,11 +71,6 @@ public class DeployedApps {
                 AuditEvent.Actor.user("admin"), new DefinitionReview.Passed(yaml, definition,
                         List.of(new Revision.PinnedImage(app, "busybox:1", "sha256:" + "ab".repeat(32))), "unsigned"),
                 id -> AuditEvent.of(AuditEvent.Actor.user("admin"), "repository.push", "repository:" + team + "/" + repository));
-        var deployment = deployments.newest(repo.teamId(), app).orElseThrow();
-        var ids = new java.util.ArrayList<String>();
-        for (String id : replicaIds) {
-            ids.add(replicas.insert(id, repo.teamId(), app, revision, deployment.id(), hostId, Instant.now(), true));
-        }
-        return new Seeded(revision, ids);
+        return revision;
     }
 }
