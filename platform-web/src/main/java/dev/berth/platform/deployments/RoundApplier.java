@@ -2,6 +2,7 @@ package dev.berth.platform.deployments;
 
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.hosts.HostRecords;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import org.springframework.stereotype.Component;
 
@@ -49,19 +50,27 @@ class RoundApplier {
         }
         if (decision.wake()) fx.wake();
 
+        // Stops and starts in a statement each, however many (a rollout of a thousand apps is a thousand
+        // of each); then the failures, which lock their apps.
+        var starts = new ArrayList<RoundDecision.StartReplica>();
+        var stops = new ArrayList<RoundDecision.StopReplica>();
+        var failures = new ArrayList<RoundDecision.FailDeployment>();
         for (var write : decision.writes()) {
             switch (write) {
                 case RoundDecision.StartReplica s -> {
-                    replicas.insert(s.replicaId(), s.teamId(), s.app(), s.revision(), s.deploymentId(), s.hostId(), now, s.serving());
+                    starts.add(s);
                     fx.changed(s.team(), s.app());
                 }
                 case RoundDecision.StopReplica s -> {
-                    replicas.requestStop(s.replicaId(), s.reason(), now);
+                    stops.add(s);
                     if (s.replica() != null) fx.changed(s.replica().team(), s.replica().app());
                 }
-                case RoundDecision.FailDeployment f -> fail(f, decision, fx);
+                case RoundDecision.FailDeployment f -> failures.add(f);
             }
         }
+        replicas.requestStops(stops, now);
+        replicas.insertAll(starts, now);
+        failures.forEach(f -> fail(f, decision, fx));
         replicas.serve(decision.letIn().stream().map(ReplicaRow::id).toList());
         decision.letIn().forEach(r -> fx.changed(r.team(), r.app()));
 

@@ -114,13 +114,18 @@ final class FleetAgent implements AutoCloseable {
         }
     }
 
+    /** Stops polling and beating without waiting: a poll in flight is interrupted. */
+    void stop() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+    }
+
     @Override
     public void close() {
-        running = false;
+        stop();
         for (Thread t : threads) {
-            LockSupport.unpark(t);
             try {
-                t.join(Duration.ofSeconds(waitSeconds + 10));
+                t.join(Duration.ofSeconds(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
