@@ -18,6 +18,8 @@ final class Capacity {
     private int draining;
     private final java.util.Set<String> drainingIds = new java.util.HashSet<>();
     private final Duration heartbeatTimeout;
+    /** Per app revision ({@link #key}), how many of its replicas each live host holds, by index in {@link #live}. */
+    private final Map<String, Map<Integer, Integer>> counts = new HashMap<>();
 
     Capacity(int hostCount, List<Host> alive, List<Replica> observed, Duration heartbeatTimeout) {
         this.hostCount = hostCount;
@@ -29,14 +31,14 @@ final class Capacity {
                 drainingIds.add(h.id());
                 continue;
             }
-            Free f = new Free(h);
+            Free f = new Free(h, live.size());
             live.add(f);
             byId.put(h.id(), f);
         }
         for (Replica r : observed) {
             Free f = byId.get(r.hostId());
             if (f != null && r.state() != Replica.State.EXITED) {
-                f.reserve(r.app(), r.revision(), r.reserved());
+                reserve(f, key(r.app(), r.revision()), r.reserved());
             }
         }
     }
@@ -51,13 +53,41 @@ final class Capacity {
      * this app's revision, then the least loaded, then the smallest id.
      */
     Optional<String> place(String app, long revision, Resources need) {
-        Optional<Free> best = live.stream()
-                .filter(f -> f.fits(need))
-                .min(Comparator.<Free>comparingInt(f -> f.count(app, revision))
-                        .thenComparingDouble(Free::load)
-                        .thenComparing(f -> f.host.id()));
-        best.ifPresent(f -> f.reserve(app, revision, need));
-        return best.map(f -> f.host.id());
+        // This runs for every start, over every host: one pass, the app revision's few hosts looked up once.
+        String key = key(app, revision);
+        int[] held = new int[live.size()];
+        counts.getOrDefault(key, Map.of()).forEach((index, n) -> held[index] = n);
+        Free best = null;
+        int bestCount = 0;
+        double bestLoad = 0;
+        for (Free f : live) {
+            if (!f.fits(need)) {
+                continue;
+            }
+            int count = held[f.index];
+            double load = f.load();
+            if (best == null || count < bestCount
+                    || count == bestCount && (load < bestLoad || load == bestLoad && f.host.id().compareTo(best.host.id()) < 0)) {
+                best = f;
+                bestCount = count;
+                bestLoad = load;
+            }
+        }
+        if (best == null) {
+            return Optional.empty();
+        }
+        reserve(best, key, need);
+        return Optional.of(best.host.id());
+    }
+
+    private static String key(String app, long revision) {
+        return app + "@" + revision;
+    }
+
+    private void reserve(Free f, String key, Resources r) {
+        f.memory -= r.memoryBytes();
+        f.cpu -= r.cpuMillis();
+        counts.computeIfAbsent(key, k -> new HashMap<>()).merge(f.index, 1, Integer::sum);
     }
 
     /** Why {@code need} fits nowhere, naming what is short on the host closest to fitting it. */
@@ -90,28 +120,19 @@ final class Capacity {
 
     private static final class Free {
         final Host host;
+        final int index;
         long memory;
         long cpu;
-        final Map<String, Integer> counts = new HashMap<>();
 
-        Free(Host host) {
+        Free(Host host, int index) {
             this.host = host;
+            this.index = index;
             this.memory = host.memoryBytes();
             this.cpu = host.cpuMillis();
         }
 
-        void reserve(String app, long revision, Resources r) {
-            memory -= r.memoryBytes();
-            cpu -= r.cpuMillis();
-            counts.merge(app + "@" + revision, 1, Integer::sum);
-        }
-
         boolean fits(Resources need) {
             return memory >= need.memoryBytes() && cpu >= need.cpuMillis();
-        }
-
-        int count(String app, long revision) {
-            return counts.getOrDefault(app + "@" + revision, 0);
         }
 
         /** The larger of the used memory and used CPU fractions. */

@@ -48,8 +48,21 @@ public class DeployedApps {
 
     /** Records {@code app} in {@code repository} of {@code team} and gives it the named replicas on {@code hostId}. */
     public Seeded seed(String team, String repository, String app, String hostId, String... replicaIds) {
-        byte[] yaml = ("apiVersion: berth/v1\napps:\n  " + app + ":\n    image: busybox:1\n    replicas: 0\n")
-                .getBytes(StandardCharsets.UTF_8);
+        var repo = repositories.find(team, repository).orElseThrow();
+        long revision = record(team, repository, 0, app);
+        var deployment = deployments.newest(repo.teamId(), app).orElseThrow();
+        var ids = new java.util.ArrayList<String>();
+        for (String id : replicaIds) {
+            ids.add(replicas.insert(id, repo.teamId(), app, revision, deployment.id(), hostId, Instant.now(), true));
+        }
+        return new Seeded(revision, ids);
+    }
+
+    /** Records a revision of {@code repository} that defines only {@code apps}, each asking for {@code count} replicas; its id. */
+    public long record(String team, String repository, int count, String... apps) {
+        var text = new StringBuilder("apiVersion: berth/v1\napps:\n");
+        for (String app : apps) text.append("  ").append(app).append(":\n    image: busybox:1\n    replicas: ").append(count).append('\n');
+        byte[] yaml = text.toString().getBytes(StandardCharsets.UTF_8);
         if (!(DefinitionParser.parse("berth.yaml", yaml, DefinitionLimits.DEFAULTS) instanceof ParseResult.Valid(Definition definition))) {
             throw new AssertionError("the seed definition does not parse");
         }
@@ -57,13 +70,9 @@ public class DeployedApps {
         var who = new Person("Ada", "ada@example.com", Instant.now());
         long revision = review.record(repo, new PushedCommit(new CommitId("a".repeat(40)), who, who, "seed"), "main", "admin",
                 AuditEvent.Actor.user("admin"), new DefinitionReview.Passed(yaml, definition,
-                        List.of(new Revision.PinnedImage(app, "busybox:1", "sha256:" + "ab".repeat(32))), "unsigned"),
+                        java.util.Arrays.stream(apps).map(app -> new Revision.PinnedImage(app, "busybox:1", "sha256:" + "ab".repeat(32)))
+                                .toList(), "unsigned"),
                 id -> AuditEvent.of(AuditEvent.Actor.user("admin"), "repository.push", "repository:" + team + "/" + repository));
-        var deployment = deployments.newest(repo.teamId(), app).orElseThrow();
-        var ids = new java.util.ArrayList<String>();
-        for (String id : replicaIds) {
-            ids.add(replicas.insert(id, repo.teamId(), app, revision, deployment.id(), hostId, Instant.now(), true));
-        }
-        return new Seeded(revision, ids);
+        return revision;
     }
 }

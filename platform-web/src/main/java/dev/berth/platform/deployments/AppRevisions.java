@@ -16,11 +16,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * Apps as recorded revisions define them. Revisions never change, so what was read once is kept
- * (the most recently used few thousand): the reconciler asks for the same ones every second.
+ * (the most recently used few thousand, and never fewer than twice what one batch asked for): the
+ * reconciler asks for the same ones every second, one for every app, and a cache smaller than that
+ * would miss every one of them every round.
  */
 @Component
 public class AppRevisions {
     private static final int CACHED = 4096;
+    /** Grows with the largest batch read, so a round's apps stay cached however many there are. */
+    private int capacity = CACHED;
     private static final String SELECT = """
             SELECT v.id, a.app, v.commit_id, v.definition::text AS definition, a.team_id, a.image_digest
             FROM revisions v JOIN revision_apps a ON a.revision_id = v.id""";
@@ -28,7 +32,7 @@ public class AppRevisions {
     private final Map<Key, AppRevision> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Key, AppRevision> eldest) {
-            return size() > CACHED;
+            return size() > capacity;
         }
     };
 
@@ -56,7 +60,7 @@ public class AppRevisions {
         var hit = cached(key);
         if (hit != null) return Optional.of(hit);
         var found = jdbc.sql(SELECT + " WHERE v.id = ? AND a.app = ?").params(revision, app)
-                .query((rs, n) -> read(rs)).optional();
+                .query((rs, n) -> read(rs, new HashMap<>())).optional();
         found.ifPresent(f -> remember(key, f));
         return found;
     }
@@ -66,18 +70,23 @@ public class AppRevisions {
         var found = new HashMap<Key, AppRevision>();
         var unreadable = new HashMap<Key, String>();
         var missed = new LinkedHashSet<Key>();
+        synchronized (cache) {
+            capacity = Math.max(capacity, 2 * keys.size());
+        }
         for (var key : keys) {
             var hit = cached(key);
             if (hit != null) found.put(key, hit);
             else missed.add(key);
         }
         if (missed.isEmpty()) return new Lookup(found, unreadable);
+        // A revision's definition is parsed once for all its apps in the batch, not once per app.
+        var definitions = new HashMap<Long, Definition>();
         jdbc.sql(SELECT + " JOIN unnest(?::bigint[], ?::text[]) AS k(revision_id, app) ON k.revision_id = v.id AND k.app = a.app")
                 .params(missed.stream().map(Key::revision).toArray(Long[]::new), missed.stream().map(Key::app).toArray(String[]::new))
                 .query(rs -> {
                     var key = new Key(rs.getLong("id"), rs.getString("app"));
                     try {
-                        var app = read(rs);
+                        var app = read(rs, definitions);
                         remember(key, app);
                         found.put(key, app);
                     } catch (RuntimeException e) {
@@ -99,10 +108,14 @@ public class AppRevisions {
         }
     }
 
-    private static AppRevision read(ResultSet rs) throws SQLException {
+    private static AppRevision read(ResultSet rs, Map<Long, Definition> parsed) throws SQLException {
         long revision = rs.getLong("id");
         String app = rs.getString("app");
-        Definition definition = DefinitionJson.read(rs.getString("definition"));
+        Definition definition = parsed.get(revision);
+        if (definition == null) {
+            definition = DefinitionJson.read(rs.getString("definition"));
+            parsed.put(revision, definition);
+        }
         AppDefinition def = definition.apps().stream().filter(a -> a.name().equals(app)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("revision " + revision + " pins an image for app '" + app
                         + "' but its definition has no such app"));

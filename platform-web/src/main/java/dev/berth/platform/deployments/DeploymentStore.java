@@ -119,10 +119,17 @@ public class DeploymentStore {
                 .params(Timestamp.from(at), newer, teamId, app, newer).query(Long.class).list();
     }
 
-    /** Says what an in-progress deployment is doing; false when the message was already that (or it ended). */
-    public boolean progress(long id, String message) {
-        return jdbc.sql("UPDATE deployments SET message = ? WHERE id = ? AND state = 'in-progress' AND message IS DISTINCT FROM ?")
-                .params(message, id, message).update() == 1;
+    /**
+     * Says what in-progress deployments are doing, in one statement: {@code messages} by deployment id.
+     * Returns the ids whose message changed (not those that ended, or already said that).
+     */
+    public List<Long> progress(Map<Long, String> messages) {
+        if (messages.isEmpty()) return List.of();
+        return jdbc.sql("""
+                UPDATE deployments d SET message = m.message FROM unnest(?::bigint[], ?::text[]) AS m(id, message)
+                WHERE d.id = m.id AND d.state = 'in-progress' AND d.message IS DISTINCT FROM m.message RETURNING d.id""")
+                .params(messages.keySet().toArray(Long[]::new), messages.values().toArray(String[]::new))
+                .query(Long.class).list();
     }
 
     /** Appends to a deployment's message, whatever its state. */

@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -82,6 +84,54 @@ public class ReplicaStore {
                         Timestamp.from(now), Timestamp.from(now), serving)
                 .update();
         return candidate;
+    }
+
+    /**
+     * A round's new replicas, as {@link #insert} would insert them one by one, in two statements
+     * however many there are: which ids are taken, then one insert. Only an id a stopped replica
+     * already had costs more (it looks for the next free {@code id-N}).
+     */
+    void insertAll(List<RoundDecision.StartReplica> starts, Instant now) {
+        if (starts.isEmpty()) return;
+        var taken = new HashSet<>(jdbc.sql("SELECT id FROM replicas WHERE id = ANY(?::text[])")
+                .param(starts.stream().map(RoundDecision.StartReplica::replicaId).toArray(String[]::new)).query(String.class).list());
+        var ids = new ArrayList<String>();
+        var chosen = new HashSet<String>();
+        for (var s : starts) {
+            String candidate = s.replicaId();
+            for (int n = 1; taken.contains(candidate) || chosen.contains(candidate); n++) {
+                candidate = s.replicaId() + "-" + n;
+                if (exists(candidate)) taken.add(candidate);
+            }
+            ids.add(candidate);
+            chosen.add(candidate);
+        }
+        jdbc.sql("""
+                INSERT INTO replicas (id, container, team_id, app, revision_id, deployment_id, host_id, created_at,
+                                      observed_state, observed_since, serving)
+                SELECT u.id, u.container, u.team_id, u.app, u.revision_id, u.deployment_id, u.host_id, ?, 'STARTING', ?, u.serving
+                FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::boolean[])
+                     AS u(id, container, team_id, app, revision_id, deployment_id, host_id, serving)""")
+                .params(Timestamp.from(now), Timestamp.from(now), ids.toArray(String[]::new),
+                        ids.stream().map(AgentNames::container).toArray(String[]::new),
+                        starts.stream().map(RoundDecision.StartReplica::teamId).toArray(Long[]::new),
+                        starts.stream().map(RoundDecision.StartReplica::app).toArray(String[]::new),
+                        starts.stream().map(RoundDecision.StartReplica::revision).toArray(Long[]::new),
+                        starts.stream().map(RoundDecision.StartReplica::deploymentId).toArray(Long[]::new),
+                        starts.stream().map(RoundDecision.StartReplica::hostId).toArray(String[]::new),
+                        starts.stream().map(RoundDecision.StartReplica::serving).toArray(Boolean[]::new))
+                .update();
+    }
+
+    /** Takes a round's replicas out of their hosts' assignments in one statement (those already out stay as they are). */
+    void requestStops(List<RoundDecision.StopReplica> stops, Instant now) {
+        if (stops.isEmpty()) return;
+        jdbc.sql("""
+                UPDATE replicas r SET stop_requested_at = ?, stop_reason = u.reason
+                FROM unnest(?::text[], ?::text[]) AS u(id, reason) WHERE r.id = u.id AND r.stop_requested_at IS NULL""")
+                .params(Timestamp.from(now), stops.stream().map(RoundDecision.StopReplica::replicaId).toArray(String[]::new),
+                        stops.stream().map(RoundDecision.StopReplica::reason).toArray(String[]::new))
+                .update();
     }
 
     /** Lets replicas into traffic (a traffic switch); their hosts' generations must move with it. */

@@ -2,6 +2,8 @@ package dev.berth.platform.deployments;
 
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.hosts.HostRecords;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,31 +50,46 @@ class RoundApplier {
         }
         if (decision.wake()) fx.wake();
 
+        // Stops and starts in a statement each, however many (a rollout of a thousand apps is a thousand
+        // of each); then the failures, which lock their apps.
+        var starts = new ArrayList<RoundDecision.StartReplica>();
+        var stops = new ArrayList<RoundDecision.StopReplica>();
+        var failures = new ArrayList<RoundDecision.FailDeployment>();
         for (var write : decision.writes()) {
             switch (write) {
                 case RoundDecision.StartReplica s -> {
-                    replicas.insert(s.replicaId(), s.teamId(), s.app(), s.revision(), s.deploymentId(), s.hostId(), now, s.serving());
+                    starts.add(s);
                     fx.changed(s.team(), s.app());
                 }
                 case RoundDecision.StopReplica s -> {
-                    replicas.requestStop(s.replicaId(), s.reason(), now);
+                    stops.add(s);
                     if (s.replica() != null) fx.changed(s.replica().team(), s.replica().app());
                 }
-                case RoundDecision.FailDeployment f -> fail(f, decision, fx);
+                case RoundDecision.FailDeployment f -> failures.add(f);
             }
         }
+        replicas.requestStops(stops, now);
+        replicas.insertAll(starts, now);
+        failures.forEach(f -> fail(f, decision, fx));
         replicas.serve(decision.letIn().stream().map(ReplicaRow::id).toList());
         decision.letIn().forEach(r -> fx.changed(r.team(), r.app()));
 
+        // Messages that changed since the snapshot, written in one statement: a round with thousands of
+        // rollouts in progress would otherwise pay a statement per deployment, every round.
+        var progress = new LinkedHashMap<Long, DeploymentStore.Row>();
+        var messages = new LinkedHashMap<Long, String>();
         for (var settlement : decision.settlements()) {
             var d = settlement.deployment();
             switch (settlement) {
                 case RoundDecision.Succeed s -> lifecycle.finish(d, new DeploymentLifecycle.Ending.Succeeded(s.message()), now, fx);
-                case RoundDecision.Progress p -> {
-                    if (deployments.progress(d.id(), p.message())) fx.changed(d.deployment().team(), d.app());
+                case RoundDecision.Progress p when !p.message().equals(d.deployment().message()) -> {
+                    progress.put(d.id(), d);
+                    messages.put(d.id(), p.message());
                 }
+                case RoundDecision.Progress p -> { }
             }
         }
+        for (long id : deployments.progress(messages)) fx.changed(progress.get(id).deployment().team(), progress.get(id).app());
     }
 
     /** Fails the deployment, and rolls back when the app asks for it and nothing newer came meanwhile. */

@@ -163,13 +163,17 @@ final class RoundDecider {
             if (standing != null || moved.contains(h.id())) hosts.add(new RoundDecision.HostChange(h.id(), standing, moved.contains(h.id())));
         }
 
+        // Grouped once: a round with thousands of rollouts must not scan every replica per deployment.
+        var liveByApp = new HashMap<RoundSnapshot.AppKey, List<ReplicaRow>>();
+        s.live().forEach(r -> liveByApp.computeIfAbsent(new RoundSnapshot.AppKey(r.teamId(), r.app()), k -> new ArrayList<>()).add(r));
         var settlements = new ArrayList<RoundDecision.Settlement>();
         for (var t : targets.values()) {
-            var settled = settle(t, notes.get(t.qualified()), touched.contains(t.qualified()), s.live());
+            var settled = settle(t, notes.get(t.qualified()), touched.contains(t.qualified()),
+                    liveByApp.getOrDefault(RoundSnapshot.AppKey.of(t.newest()), List.of()));
             if (settled != null) settlements.add(settled);
         }
         for (var d : removing) {
-            var settled = settleRemoval(d, s.live());
+            var settled = settleRemoval(d, liveByApp.getOrDefault(RoundSnapshot.AppKey.of(d), List.of()));
             if (settled != null) settlements.add(settled);
         }
         return new RoundDecision(now, plan, frozen, hosts, !moved.isEmpty(), writes, letIn, settlements, touched);
@@ -225,14 +229,16 @@ final class RoundDecider {
                 autoRollback ? s.lastSucceeded().get(RoundSnapshot.AppKey.of(d)) : null));
     }
 
-    /** Ends the newest deployment when its revision runs as asked, or says what it waits for; null when it ended already. */
-    private static RoundDecision.Settlement settle(Target t, List<String> notes, boolean touched, List<ReplicaRow> live) {
+    /**
+     * Ends the newest deployment when its revision runs as asked, or says what it waits for; null when it ended already.
+     * {@code mine} are the app's live replicas.
+     */
+    private static RoundDecision.Settlement settle(Target t, List<String> notes, boolean touched, List<ReplicaRow> mine) {
         var d = t.newest();
         if (d.deployment().state() != Deployment.State.IN_PROGRESS) return null;
         // Held for a secret while the last succeeded revision keeps running.
         if (t.driving() != d) return new RoundDecision.Progress(d, t.secretMissing());
         int want = t.revision().definition().replicas();
-        var mine = live.stream().filter(r -> r.teamId() == d.teamId() && r.app().equals(d.app())).toList();
         long healthy = mine.stream().filter(r -> r.revision() == d.revision() && r.state() == Replica.State.HEALTHY).count();
         if (!touched && Convergence.runsAsAsked(mine, d.revision(), want)) {
             return new RoundDecision.Succeed(d, DeploymentLifecycle.ranAsAsked(want, d.revision()));
@@ -245,9 +251,10 @@ final class RoundDecider {
                 : String.join("; ", said));
     }
 
-    private static RoundDecision.Settlement settleRemoval(DeploymentStore.Row d, List<ReplicaRow> live) {
+    /** {@code mine} are the app's live replicas. */
+    private static RoundDecision.Settlement settleRemoval(DeploymentStore.Row d, List<ReplicaRow> mine) {
         if (d.deployment().state() != Deployment.State.IN_PROGRESS) return null;
-        long left = live.stream().filter(r -> r.teamId() == d.teamId() && r.app().equals(d.app())).count();
+        long left = mine.size();
         if (left == 0) return new RoundDecision.Succeed(d, "no replicas of the app remain");
         return new RoundDecision.Progress(d, "stopping " + left + (left == 1 ? " replica" : " replicas")
                 + ": revision " + d.revision() + " no longer defines the app");

@@ -8,11 +8,6 @@ import dev.berth.platform.PlatformTest;
 import dev.berth.platform.hosts.HostProperties;
 import dev.berth.platform.repositories.DefinitionReview;
 import dev.berth.platform.repositories.RepositoryStore;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -43,41 +38,6 @@ class RoundSnapshotLoaderTest extends PlatformTest {
     DeploymentStore deployments;
     @Autowired
     ReplicaStore replicas;
-
-    /** Counts the statements prepared or created on the connections it hands out. */
-    private static final class CountingDataSource implements InvocationHandler {
-        final AtomicInteger statements = new AtomicInteger();
-        private final DataSource target;
-
-        CountingDataSource(DataSource target) {
-            this.target = target;
-        }
-
-        DataSource proxy() {
-            return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class}, this);
-        }
-
-        @Override
-        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            Object result = call(target, method, args);
-            if (!(result instanceof Connection connection)) return result;
-            return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, (p, m, a) -> {
-                if (m.getName().equals("prepareStatement") || m.getName().equals("createStatement")
-                        || m.getName().equals("prepareCall")) {
-                    statements.incrementAndGet();
-                }
-                return call(connection, m, a);
-            });
-        }
-
-        private static Object call(Object target, Method method, Object[] args) throws Throwable {
-            try {
-                return method.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        }
-    }
 
     private record Loaded(int statements, RoundSnapshot snapshot) {
     }
