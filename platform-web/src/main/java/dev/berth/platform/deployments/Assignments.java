@@ -34,6 +34,12 @@ public class Assignments {
      * delay when a notice between instances was lost, at one cheap query per waiting agent.
      */
     static final Duration RECHECK = Duration.ofSeconds(3);
+    /**
+     * How many waiting polls build an assignment at once. One change can move every host's
+     * generation; each build holds a pooled connection for its snapshot, and the rest of the
+     * platform (heartbeats, rounds, the dashboard) needs connections from the same pool meanwhile.
+     */
+    static final int BUILDS_AT_ONCE = 6;
     private static final System.Logger LOG = System.getLogger(Assignments.class.getName());
 
     private final HostRecords hosts;
@@ -43,6 +49,8 @@ public class Assignments {
     private final AssignmentSignals signals;
     private final TransactionTemplate snapshot;
     private final EdgeParts edges;
+    private final GenerationBoard board;
+    private final java.util.concurrent.Semaphore building = new java.util.concurrent.Semaphore(BUILDS_AT_ONCE, true);
 
     public Assignments(HostRecords hosts, ReplicaStore replicas, AppRevisions revisions, AppSecrets secrets,
                        AssignmentSignals signals, PlatformTransactionManager transactions, EdgeParts edges) {
@@ -52,6 +60,7 @@ public class Assignments {
         this.revisions = revisions;
         this.secrets = secrets;
         this.signals = signals;
+        this.board = new GenerationBoard(signals::version, hosts::generations, System::nanoTime, RECHECK);
         // The generation and the replicas it numbers are read from one snapshot.
         this.snapshot = new TransactionTemplate(transactions);
         snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -74,15 +83,28 @@ public class Assignments {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             long seen = signals.version();
-            long generation = hosts.generation(hostId).orElseThrow(() -> new Problem.NotFound("host " + hostId + " is not registered"));
+            Long generation = board.generation(hostId, seen);
+            if (generation == null) { // registered after the board's reading, or not at all
+                generation = hosts.generation(hostId).orElseThrow(() -> new Problem.NotFound("host " + hostId + " is not registered"));
+            }
             // A generation above the host's own comes from before a database restore: answer, so the agent converges.
             if (generation != after) {
-                var current = current(hostId);
+                var current = built(hostId);
                 if (current.generation() != after) return Optional.of(current);
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) return Optional.empty();
             signals.await(seen, Duration.ofNanos(Math.min(left, RECHECK.toNanos())));
+        }
+    }
+
+    /** The host's assignment now, built by at most {@link #BUILDS_AT_ONCE} waiting polls at a time. */
+    private Assignment built(String hostId) throws InterruptedException {
+        building.acquire();
+        try {
+            return current(hostId);
+        } finally {
+            building.release();
         }
     }
 

@@ -102,6 +102,11 @@ public class HostRecords {
         return store.generation(hostId);
     }
 
+    /** Every host's assignment generation, by host id: one read for all waiting long polls. */
+    public Map<String, Long> generations() {
+        return store.generations();
+    }
+
     /** Marks the host lost; false when it already was, so each loss is noticed once. */
     public boolean markLost(String hostId, Instant at) {
         return store.markLost(hostId, at);

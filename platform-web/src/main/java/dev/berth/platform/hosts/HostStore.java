@@ -207,6 +207,15 @@ public class HostStore {
         return jdbc.sql("SELECT generation FROM hosts WHERE id = ?").param(hostId).query(Long.class).optional();
     }
 
+    /** Every host's assignment generation, by host id. */
+    public Map<String, Long> generations() {
+        var out = new java.util.HashMap<String, Long>();
+        jdbc.sql("SELECT id, generation FROM hosts").query(rs -> {
+            out.put(rs.getString(1), rs.getLong(2));
+        });
+        return out;
+    }
+
     /** Marks the host lost; false when it already was, so each loss is noticed once. */
     public boolean markLost(String hostId, Instant at) {
         return jdbc.sql("UPDATE hosts SET lost_at = ? WHERE id = ? AND lost_at IS NULL").params(Timestamp.from(at), hostId)
