@@ -1,6 +1,8 @@
 package dev.berth.platform.deployments;
 
 import dev.berth.platform.hosts.HostStandingChanged;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.quartz.JobKey;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -30,17 +33,21 @@ import org.springframework.transaction.event.TransactionalEventListener;
 public class ReconcileTrigger {
     private static final System.Logger LOG = System.getLogger(ReconcileTrigger.class.getName());
     static final JobKey JOB = JobKey.jobKey("deployer-reconcile");
+    /** The rounds' timer, shared with the tick's (operations.RoundTimes). */
+    private static final String ROUND_METER = "berth.reconcile.round";
     /** Waits before trying again while another round holds the lock: rounds take milliseconds, the tick comes within a second. */
     static final List<Duration> RETRIES = List.of(Duration.ofMillis(5), Duration.ofMillis(10),
             Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMillis(80), Duration.ofMillis(160));
 
     private final ObjectProvider<Reconciler> reconciler;
+    private final ObjectProvider<MeterRegistry> meters;
     private final AtomicBoolean pending = new AtomicBoolean();
     /** One round at a time from here; a request during a round queues the next. */
     private final ExecutorService rounds = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("reconcile-now").factory());
 
-    public ReconcileTrigger(ObjectProvider<Reconciler> reconciler) {
+    public ReconcileTrigger(ObjectProvider<Reconciler> reconciler, ObjectProvider<MeterRegistry> meters) {
         this.reconciler = reconciler;
+        this.meters = meters;
     }
 
     /**
@@ -61,7 +68,7 @@ public class ReconcileTrigger {
         started();
         try {
             for (int attempt = 0; ; attempt++) {
-                if (reconciler.getObject().runOnce() instanceof Reconciler.Ran || attempt == RETRIES.size()) return;
+                if (timed(reconciler.getObject()::runOnce) instanceof Reconciler.Ran || attempt == RETRIES.size()) return;
                 Thread.sleep(RETRIES.get(attempt));
             }
         } catch (InterruptedException closing) {
@@ -70,6 +77,13 @@ public class ReconcileTrigger {
             // The every-second tick runs the round again, and logs a failure that lasts.
             LOG.log(System.Logger.Level.DEBUG, "a requested reconcile round failed: " + e);
         }
+    }
+
+    /** The round, counted in the rounds' time ({@code berth_reconcile_round_seconds}) beside the tick's, which Quartz times. */
+    private Reconciler.Outcome timed(Supplier<Reconciler.Outcome> round) {
+        var registry = meters.getIfAvailable();
+        if (registry == null) return round.get();
+        return Timer.builder(ROUND_METER).register(registry).record(round);
     }
 
     /** A host started or stopped draining, or was removed: its replicas move in the next round, now. */
