@@ -6,24 +6,34 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Push-to-serving latency with the image already on the host: from the start of {@code git push}
  * until the app's published address answers with the pushed revision's content, and until the
  * rollout has converged (the old replica gone). Printed beside the agent's bare container start of
  * the same image on the same host: {@code berth-agent run} through the daemon socket until its
- * published port answers. Runs only when named:
+ * published port answers. Each push is also split into its phases ({@link PushPhases}) from the
+ * times the platform records (the deployment's start, the replica's creation, when a heartbeat
+ * reported it healthy, when the old one was told to stop) and the agent's own ({@code berth-agent
+ * inspect}: when it took the container up, ran it and saw it pass its check). Runs only when named:
  *
- * <pre>./mvnw -o -q -pl ui-tests -am test -Dtest=PushToServingBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * <pre>./mvnw -B -o -pl ui-tests -am test -Dtest=PushToServingBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
  *
  * Options: {@code -Dbench.pushes=20}.
  */
 class PushToServingBenchmark {
     private static final int PUSHES = Integer.getInteger("bench.pushes", 20);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The goal issue 14 sets for push to serving, at p95. */
+    private static final double GOAL_P95_MILLIS = 500;
 
     static String definition(String image, String greeting) {
         return """
@@ -44,20 +54,28 @@ class PushToServingBenchmark {
     void pushToServing() throws Exception {
         try (var cluster = Cluster.start(Duration.ofSeconds(10))) {
             var agent = cluster.startAgent("a", "23000-23099");
+            var jdbc = cluster.platform.getBean(JdbcClient.class);
             long first = Cluster.revisionOf(cluster.push(definition(cluster.image, "warm-up"), "Warm up"));
             JsonNode app = converged(cluster, first);
             String address = app.path("replicas").get(0).path("published").get(0).path("address").asString();
 
             List<Double> serving = new ArrayList<>();
             List<Double> converged = new ArrayList<>();
+            List<PushPhases> phases = new ArrayList<>();
+            long previous = first;
             for (int i = 0; i < PUSHES; i++) {
                 String greeting = "v" + i;
+                Instant pushStart = Instant.now();
                 long start = System.nanoTime();
                 long revision = Cluster.revisionOf(cluster.push(definition(cluster.image, greeting), "Push " + i));
-                while (!greeting.equals(Cluster.fetch(address))) Thread.sleep(5);
+                Instant pushed = Instant.now();
+                while (!greeting.equals(Cluster.fetch(address))) Thread.sleep(2);
+                Instant served = Instant.now();
                 serving.add(millisSince(start));
                 converged(cluster, revision);
                 converged.add(millisSince(start));
+                phases.add(phases(jdbc, agent, previous, revision, pushStart, pushed, served));
+                previous = revision;
             }
 
             List<Double> bare = bareStarts(cluster, agent);
@@ -66,7 +84,43 @@ class PushToServingBenchmark {
             row("bare agent start (berth-agent run until the port answers)", bare);
             row("push to serving (git push until the new content answers)", serving);
             row("push to converged (old replica gone)", converged);
+            System.out.printf("| published before issue 14 (2026-11-29): push to serving | 735 | 952 |%n");
+            System.out.printf("%nGoal: push to serving p95 <= %.0f ms: %s%n", GOAL_P95_MILLIS,
+                    percentile(serving, 95) <= GOAL_P95_MILLIS ? "met" : "NOT met");
+            System.out.printf("%n[push-to-serving] phase by phase (ms)%n");
+            System.out.print(PushPhases.table(phases, bare));
         }
+    }
+
+    /** The push's phases from the platform's records and the agent's timeline of the new replica. */
+    private static PushPhases phases(JdbcClient jdbc, Cluster.Agent agent, long previous, long revision, Instant pushStart,
+                                     Instant pushed, Instant served) throws Exception {
+        Instant recorded = jdbc.sql("SELECT started_at FROM deployments WHERE app = 'web' AND revision_id = ?")
+                .param(revision).query(OffsetDateTime.class).single().toInstant();
+        var replica = jdbc.sql("""
+                SELECT container, created_at, observed_since FROM replicas
+                WHERE app = 'web' AND revision_id = ? AND observed_state = 'HEALTHY'""")
+                .param(revision).query((rs, n) -> new NewReplica(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
+                        rs.getObject(3, OffsetDateTime.class).toInstant())).single();
+        Instant oldStopped = jdbc.sql("SELECT max(stop_requested_at) FROM replicas WHERE app = 'web' AND revision_id = ?")
+                .param(previous).query(OffsetDateTime.class).single().toInstant();
+        JsonNode timeline = JSON.readTree(cli(agent, "inspect", replica.container())).path("timeline");
+        return new PushPhases(pushStart, recorded, pushed, replica.created(), instant(timeline.path("prepared")),
+                instant(timeline.path("running")), instant(timeline.path("healthy")), served, replica.reported(), oldStopped);
+    }
+
+    /** The pushed revision's replica: its container, when a round created it, when a heartbeat reported it healthy. */
+    private record NewReplica(String container, Instant created, Instant reported) {
+    }
+
+    /** An instant as the agent's JSON writes it: ISO-8601 text, or decimal seconds since the epoch. */
+    private static Instant instant(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) throw new AssertionError("the agent's timeline lacks a time: " + node);
+        if (node.isNumber()) {
+            var seconds = node.decimalValue();
+            return Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
+        }
+        return Instant.parse(node.asString());
     }
 
     /** {@code berth-agent run} of the same image through the daemon socket, until its published port answers; then removed. */
@@ -84,19 +138,22 @@ class PushToServingBenchmark {
                     "/bin/sh", "-c", "echo bare > /tmp/index.html && exec httpd -f -p 8080 -h /tmp");
             while (!"bare".equals(Cluster.fetch("127.0.0.1:" + port))) Thread.sleep(5);
             out.add(millisSince(start));
-            cli(agent, "stop", name);
+            cli(agent, "stop", "-t", "0", name);
             cli(agent, "rm", name);
         }
         return out;
     }
 
-    private static void cli(Cluster.Agent agent, String... args) {
+    /** What {@code berth-agent ARGS} printed. */
+    private static String cli(Cluster.Agent agent, String... args) {
         var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
         var command = new ArrayList<>(List.of("--state-dir", agent.state.toString()));
         command.addAll(List.of(args));
         int code = BerthAgent.execute(command, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
-        if (code != 0) throw new AssertionError("berth-agent " + String.join(" ", args) + " failed: " + out);
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        if (code != 0) throw new AssertionError("berth-agent " + String.join(" ", args) + " failed: " + out + err);
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static JsonNode converged(Cluster cluster, long revision) throws Exception {
@@ -115,7 +172,7 @@ class PushToServingBenchmark {
         System.out.printf("| %s | %.0f | %.0f |%n", what, percentile(samples, 50), percentile(samples, 95));
     }
 
-    private static double percentile(List<Double> samples, int p) {
+    static double percentile(List<Double> samples, int p) {
         var sorted = samples.stream().sorted().toList();
         int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.clamp(index, 0, sorted.size() - 1));

@@ -8,7 +8,7 @@ import org.quartz.TriggerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The reconcile round on Quartz: every second, plus whenever {@link ReconcileTrigger} asks. */
+/** The reconcile round on Quartz every second; {@link ReconcileTrigger} runs one at once when something asks. */
 @Configuration
 public class DeployerConfig {
     @Bean

@@ -6,9 +6,9 @@ import org.quartz.JobExecutionContext;
 import org.springframework.scheduling.quartz.QuartzJobBean;
 
 /**
- * Quartz's every-second tick (and on-demand runs, see {@link ReconcileTrigger}): one reconcile
- * round. Never two at once in this cluster's scheduler; the round's advisory lock also keeps two
- * instances from both applying one.
+ * Quartz's every-second tick: one reconcile round (rounds asked for run at once, from
+ * {@link ReconcileTrigger}). Never two at once in this cluster's scheduler; the round's advisory
+ * lock also keeps two instances, or this and an asked-for round, from both applying one.
  */
 @DisallowConcurrentExecution
 public class ReconcileJob extends QuartzJobBean {

@@ -71,6 +71,10 @@ class RoundApplier {
         replicas.requestStops(stops, now);
         replicas.insertAll(starts, now);
         failures.forEach(f -> fail(f, decision, fx));
+        // Stopped replicas may let the next round settle the deployment or take the rollout's next
+        // step; no heartbeat will ask for it (stopped replicas are no longer watched), so ask now
+        // rather than leave it to the tick. Starts need none: the agent's reports of them ask.
+        if (!stops.isEmpty()) fx.reconcile();
         replicas.serve(decision.letIn().stream().map(ReplicaRow::id).toList());
         decision.letIn().forEach(r -> fx.changed(r.team(), r.app()));
 

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.quartz.Scheduler;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -122,6 +124,33 @@ class PushToServingTest extends DeployTest {
         assertThat(app(team, "web").get("replicas")).isEmpty();
         assertThat(history(team, "web")).allSatisfy(r -> assertThat(r.stopped()).isNotNull());
         eventually(() -> assertThat(a.containers().keySet()).noneMatch(n -> n.startsWith(team + ".web.")));
+    }
+
+    @Autowired
+    Scheduler scheduler;
+
+    /**
+     * A push, the heartbeat that reports its replica healthy and the rollout's next step each run a
+     * round at once, on the instance they reached: none waits for Quartz, here held in standby.
+     */
+    @Test
+    void aRolloutRunsItsRoundsWithoutTheScheduler() throws Exception {
+        var a = agent("a");
+        onlyTheseHostsAlive(a);
+        String team = team();
+        long first = push(team, web(1, "one", ""));
+        succeededAt(team, "web", first);
+        scheduler.standby();
+        try {
+            long second = push(team, web(1, "two", ""));
+            succeededAt(team, "web", second);
+            assertThat(history(team, "web").stream().filter(r -> r.stopped() == null))
+                    .singleElement().satisfies(r -> assertThat(r.revision()).isEqualTo(second));
+            eventually(() -> assertThat(a.containers().values()).extracting(c -> c.spec().env().get("VERSION")).containsOnly("two"));
+        } finally {
+            scheduler.start();
+        }
+        retire(team);
     }
 
     private String tokenId() {

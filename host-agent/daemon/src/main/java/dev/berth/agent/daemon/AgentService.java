@@ -122,7 +122,7 @@ public final class AgentService implements AutoCloseable {
                 ContainerLauncher.firewallTable(stateDir));
         var ports = new PublishedPorts(options.publishAddress(), options.advertiseAddress(), network::firewall);
         var launcher = new ContainerLauncher(stateDir, runc, host, options.publishAddress(), images,
-                new PortAllocations(stateDir, options.portRange()), ports, network, changes);
+                new PortAllocations(stateDir, options.portRange()), ports, network, changes, Clock.systemUTC());
         var containers = new HeldContainers(stateDir, runc, launcher, ports, options.stopGrace(), changes);
         containers.adoptAll();
         launcher.repairNetwork(containers.all());
@@ -299,7 +299,7 @@ public final class AgentService implements AutoCloseable {
         ManagedContainer m = containers.get(name);
         var info = m.info();
         IsolationReport report = info.status().equals("running") ? isolation.measure(m, info.pid()) : null;
-        return new Inspection(info, m.dir.bundle().toString(), m.ids, m.spec.ports(), m.spec.resources(), report);
+        return new Inspection(info, m.dir.bundle().toString(), m.ids, m.spec.ports(), m.spec.resources(), report, m.timeline);
     }
 
     public Path logFile(String name) throws IOException {

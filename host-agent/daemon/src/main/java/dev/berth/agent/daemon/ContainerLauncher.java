@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -57,6 +58,7 @@ final class ContainerLauncher implements AutoCloseable {
     private final HealthChecks health;
     private final String cgroupParent;
     private final ContainerNetwork network;
+    private final Clock clock;
     /** Runs right after a container's CNI ADD; tests make it throw to act out a crash of the agent there. */
     volatile Runnable afterNetworkAdd = () -> { };
     /** Runs right after a container's network namespace is made, before runc starts; for tests, as above. */
@@ -65,8 +67,9 @@ final class ContainerLauncher implements AutoCloseable {
     private final Map<String, String> networkedApps = new java.util.concurrent.ConcurrentHashMap<>();
 
     ContainerLauncher(Path stateDir, Runc runc, HostFacts host, String publishAddress, ImageService images,
-                      PortAllocations allocations, PublishedPorts ports, ContainerNetwork network, Runnable changed) {
+                      PortAllocations allocations, PublishedPorts ports, ContainerNetwork network, Runnable changed, Clock clock) {
         this.network = network;
+        this.clock = clock;
         this.runc = runc;
         this.host = host;
         this.publishAddress = publishAddress;
@@ -78,6 +81,7 @@ final class ContainerLauncher implements AutoCloseable {
         this.ports = ports;
         this.cgroupParent = "/berth/" + agentTag(stateDir);
         this.health = new HealthChecks(runc, m -> {
+            if (m.health.status() == HealthTracker.Status.HEALTHY) m.passed(clock.instant());
             updateServing(m);
             changed.run();
         });
@@ -100,6 +104,7 @@ final class ContainerLauncher implements AutoCloseable {
      */
     ManagedContainer prepare(ContainerSpec spec, Map<String, String> secrets, AssignmentPlan.Owner owner, String fingerprint,
                              boolean admitted, ContainerDir dir) throws IOException {
+        var prepared = clock.instant();
         IdRange ids = ranges.rangeFor(spec.app());
         // The network's setup (namespaces, CNI ADD, rules) runs while the image is pulled, its files
         // shifted into the app's range and the bundle written and synced, which leave the CPU idle.
@@ -111,6 +116,7 @@ final class ContainerLauncher implements AutoCloseable {
             ContainerSpec settled = resolved.withPorts(hostPorts(resolved));
             m = new ManagedContainer(settled, dir, ids, owner, fingerprint);
             m.admitted = admitted;
+            m.timeline = StartTimeline.preparedAt(prepared);
             m.joinsNetns = settled.network() != null;
             writeBundle(m, secrets);
             // Ownership first: a directory with a spec is adopted, and must be adopted as what it is.
@@ -134,13 +140,14 @@ final class ContainerLauncher implements AutoCloseable {
             m.exitSeen = false;
             m.isolation = null;
             ContainerNetwork.Start<ContainerProcess> start = () -> ContainerProcess.start(runc, m.name(), m.dir.bundle(),
-                    m.dir.path(), m.dir.log(), memoryCgroup(m.name()));
+                    m.dir.path(), m.dir.log(), memoryCgroupAt(cgroupsPath(m.name())));
             NetworkStart begun = m.begunNetwork;
             m.begunNetwork = null;
             m.process = begun != null ? begun.finish(start)
                     : m.spec.network() == null || !network.hooked(m.dir.path()) ? start.run()
                     : network.startAttached(m.name(), m.spec.app(), m.dir.path(), m.spec.network(), m.ids, m.joinsNetns,
                     afterNetworkNamespace, afterNetworkAdd, start);
+            m.ran(clock.instant());
             connectNetwork(m);
             updateServing(m);
             health.watch(m);
@@ -383,10 +390,6 @@ final class ContainerLauncher implements AutoCloseable {
         }
     }
 
-    private Path memoryCgroup(String name) {
-        return memoryCgroupAt(cgroupsPath(name));
-    }
-
     private Path memoryCgroupAt(String cgroupsPath) {
         return ContainerProcess.memoryCgroup(Path.of("/sys/fs/cgroup"), host.cgroupV2(), cgroupsPath);
     }
@@ -394,6 +397,6 @@ final class ContainerLauncher implements AutoCloseable {
     /** The cgroup a container was started in, as its bundle says (an older agent may have used another scheme). */
     private Path memoryCgroup(OciSpec bundle, String name) {
         String path = bundle == null || bundle.linux == null ? null : bundle.linux.cgroupsPath;
-        return path != null && path.startsWith("/") ? memoryCgroupAt(path) : memoryCgroup(name);
+        return path != null && path.startsWith("/") ? memoryCgroupAt(path) : memoryCgroupAt(cgroupsPath(name));
     }
 }

@@ -11,9 +11,10 @@ import java.util.function.Consumer;
 
 /**
  * Runs each container's health check on its own {@link dev.berth.agent.protocol.HealthTiming}:
- * the first attempt as soon as the process runs and, until one passes, again every 250 ms at most
- * (so a healthy container serves quickly); then one an interval after each attempt ends. Attempts run on virtual threads, one at a time per
- * container; a loop ends with the run it was started for.
+ * the first attempt as soon as the process runs and, until one passes, again soon: 10 ms after a
+ * failure, doubling up to 250 ms ({@link HealthTracker#nextCheckMillis}), so a healthy container
+ * serves within milliseconds of listening; then one an interval after each attempt ends. Attempts
+ * run on virtual threads, one at a time per container; a loop ends with the run it was started for.
  */
 final class HealthChecks implements AutoCloseable {
     private final Runc runc;

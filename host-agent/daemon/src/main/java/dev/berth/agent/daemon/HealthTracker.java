@@ -17,6 +17,12 @@ public record HealthTracker(Status status, int passesInARow, int failuresInARow)
 
     /** Until the first pass, checks repeat at most this often, so a container serves soon after it listens. */
     static final long STARTUP_RETRY_MILLIS = 250;
+    /**
+     * The re-check after a first failed attempt: a process usually listens within milliseconds of
+     * starting, so a fixed 250 ms would mostly be spent waiting. It doubles with each failure up to
+     * {@link #STARTUP_RETRY_MILLIS}, so a slow starter costs a handful of extra attempts.
+     */
+    static final long FIRST_RETRY_MILLIS = 10;
 
     public HealthTracker next(boolean passed, HealthTiming timing) {
         if (passed) {
@@ -28,8 +34,15 @@ public record HealthTracker(Status status, int passesInARow, int failuresInARow)
         return new HealthTracker(broke ? Status.UNHEALTHY : status, 0, failures);
     }
 
-    /** When the next check is due after this one: the interval, or sooner while the container has not passed yet. */
+    /**
+     * When the next check is due after this one: the interval; sooner while the container has not
+     * passed yet, from {@link #FIRST_RETRY_MILLIS} doubling per failure; {@link #STARTUP_RETRY_MILLIS}
+     * between passes that are not yet enough.
+     */
     public long nextCheckMillis(HealthTiming timing) {
-        return status == Status.STARTING ? Math.min(timing.intervalMillis(), STARTUP_RETRY_MILLIS) : timing.intervalMillis();
+        if (status != Status.STARTING) return timing.intervalMillis();
+        long retry = passesInARow > 0 ? STARTUP_RETRY_MILLIS
+                : Math.min(STARTUP_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.clamp(failuresInARow - 1, 0, 5));
+        return Math.min(timing.intervalMillis(), retry);
     }
 }

@@ -7,6 +7,7 @@ import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.protocol.IsolationCheck;
 import dev.berth.agent.runtime.ContainerProcess;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -45,6 +46,8 @@ final class ManagedContainer {
     /** Counts runs, so a health loop of an earlier run stops. */
     volatile long run;
     volatile Isolation isolation;
+    /** When its preparation began, its current run started and first passed its check; null for an adopted one. */
+    volatile StartTimeline timeline;
 
     /** The isolation report of one process, measured once. */
     record Isolation(long pid, List<IsolationCheck> checks) {
@@ -60,6 +63,18 @@ final class ManagedContainer {
 
     String name() {
         return spec.name();
+    }
+
+    /** A run's process runs from {@code at}. */
+    void ran(Instant at) {
+        var t = timeline;
+        if (t != null) timeline = t.ranAt(at);
+    }
+
+    /** The current run passed its health check at {@code at}. */
+    void passed(Instant at) {
+        var t = timeline;
+        if (t != null) timeline = t.healthyAt(at);
     }
 
     /** Where it is now, for {@code ps} and statuses: exited, running (with its pid) or what runc says. */

@@ -10,12 +10,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends a heartbeat at start, every interval, and soon after something changed (an assignment
- * applied, a container started, became healthy or ended), so the platform learns quickly. While
- * the platform cannot be reached it backs off, doubling up to a minute.
+ * applied, a container started, became healthy or ended), so the platform learns quickly: at once
+ * when the last heartbeat is older than {@link #COALESCE_MILLIS}, else when it is that old, so a
+ * burst of changes goes out in a few heartbeats without the first change waiting for the rest.
+ * While the platform cannot be reached it backs off, doubling up to a minute.
  */
 final class Heartbeats implements Runnable {
-    /** Changes that come in a burst go out in one heartbeat. */
-    private static final long COALESCE_MILLIS = 50;
+    /** Heartbeats that report changes are at least this far apart, so changes that come in a burst share one. */
+    static final long COALESCE_MILLIS = 50;
 
     private final PlatformCalls calls;
     private final PlatformLink.Agent agent;
@@ -24,6 +26,7 @@ final class Heartbeats implements Runnable {
     private final LinkState state;
     private final Semaphore soon = new Semaphore(0);
     private int failures;
+    private long lastBeatNanos;
 
     Heartbeats(PlatformCalls calls, PlatformLink.Agent agent, Duration interval, String hostId, PrintStream log) {
         this.calls = calls;
@@ -44,7 +47,7 @@ final class Heartbeats implements Runnable {
             while (!Thread.currentThread().isInterrupted()) {
                 Duration wait = beat();
                 if (soon.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                    Thread.sleep(COALESCE_MILLIS);
+                    Thread.sleep(holdMillis((System.nanoTime() - lastBeatNanos) / 1_000_000));
                     soon.drainPermits();
                 }
             }
@@ -53,8 +56,14 @@ final class Heartbeats implements Runnable {
         }
     }
 
+    /** How long a change waits for its heartbeat when the last one went {@code sinceLastMillis} ago. Pure. */
+    static long holdMillis(long sinceLastMillis) {
+        return Math.max(0, COALESCE_MILLIS - sinceLastMillis);
+    }
+
     /** Sends one heartbeat; the wait before the next. */
     private Duration beat() throws InterruptedException {
+        lastBeatNanos = System.nanoTime();
         URI target = calls.platform();
         try {
             var heartbeat = new Heartbeat(Heartbeat.VERSION, Joining.hostCapacity(), containers(), agent.peerAddress(),

@@ -43,17 +43,27 @@ class HealthTrackerTest {
         assertThat(tracker.status()).isEqualTo(expected);
     }
 
-    @ParameterizedTest(name = "interval {0} ms, {1} → next check in {2} ms")
+    /** healthyAfter as given; results as above. */
+    @ParameterizedTest(name = "interval {0} ms, healthyAfter {1}, {2} → next check in {3} ms")
     @CsvSource({
-            "1000, '', 250",
-            "1000, F, 250",
-            "100, F, 100",
-            "1000, P, 1000",
-            "1000, PF, 1000",
-            "1000, PFFF, 1000",
-            "10000, FFFF, 250"})
-    void checksRepeatSoonUntilTheFirstPass(long interval, String results, long expected) {
-        var timing = new HealthTiming(interval, 100, 1, 3);
+            "1000, 1, '', 10",
+            "1000, 1, F, 10",
+            "1000, 1, FF, 20",
+            "1000, 1, FFF, 40",
+            "1000, 1, FFFF, 80",
+            "1000, 1, FFFFF, 160",
+            "1000, 1, FFFFFF, 250",
+            "10000, 1, FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF, 250",
+            "100, 1, FFFFFF, 100",
+            "1000, 1, P, 1000",
+            "1000, 1, PF, 1000",
+            "1000, 1, PFFF, 1000",
+            "1000, 2, P, 250",
+            "1000, 2, FFFP, 250",
+            "1000, 2, PF, 10",
+            "1000, 2, PP, 1000"})
+    void checksRepeatSoonUntilTheFirstPass(long interval, int healthyAfter, String results, long expected) {
+        var timing = new HealthTiming(interval, 100, healthyAfter, 3);
         var tracker = HealthTracker.START;
         for (char c : results.toCharArray()) tracker = tracker.next(c == 'P', timing);
         assertThat(tracker.nextCheckMillis(timing)).isEqualTo(expected);
