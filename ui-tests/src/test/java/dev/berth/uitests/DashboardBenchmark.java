@@ -12,6 +12,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -43,6 +44,7 @@ class DashboardBenchmark {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final int BASELINE_APPS = 10;
     private static final double GOAL_MS = 100;
+    private static final Duration SESSION_TIMEOUT = Duration.ofMinutes(5);
 
     /** What one configuration measured. */
     private record Result(String label, List<Double> appsPage, List<Double> appPage, List<Double> other, double mibPerSession) {
@@ -89,6 +91,7 @@ class DashboardBenchmark {
 
     private static Result measure(Cluster cluster, ServerRoundTrips timing, List<String> teams, int appsPerTeam, int sessions,
                                   String label) throws Exception {
+        for (String team : teams) cluster.api("GET", "/api/v1/teams/" + team + "/apps", null, 200); // caches filled
         long heapBefore = heapAfterGc();
         var barrier = new CyclicBarrier(sessions + 1);
         ExecutorService pool = Executors.newFixedThreadPool(sessions);
@@ -103,19 +106,38 @@ class DashboardBenchmark {
                     synchronized (browsers) {
                         browsers.add(browser);
                     }
-                    browser.driver.get(cluster.baseUrl + "/login");
-                    browser.signIn("admin", Cluster.ADMIN_PASSWORD);
-                    browser.driver.get(cluster.baseUrl + "/apps?team=" + team);
-                    round(browser, team, session, appsPerTeam); // warm-up, not counted
-                    barrier.await();
-                    barrier.await(); // the samples of the warm-up were taken away
-                    for (int r = 1; r <= ROUNDS; r++) round(browser, team, session * 31 + r * 7, appsPerTeam);
-                    return null;
+                    try {
+                        browser.driver.get(cluster.baseUrl + "/login");
+                        browser.signIn("admin", Cluster.ADMIN_PASSWORD);
+                        browser.driver.get(cluster.baseUrl + "/apps?team=" + team);
+                        round(browser, team, session, appsPerTeam); // warm-up, not counted
+                        barrier.await(SESSION_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                        barrier.await(SESSION_TIMEOUT.toSeconds(), TimeUnit.SECONDS); // the warm-up's samples are gone
+                        for (int r = 1; r <= ROUNDS; r++) round(browser, team, session * 31 + r * 7, appsPerTeam);
+                        return null;
+                    } catch (Exception | AssertionError e) {
+                        barrier.reset(); // the others stop waiting for this one
+                        browser.screenshot("failure");
+                        throw e;
+                    }
                 }));
             }
-            barrier.await();
-            timing.drain();
-            barrier.await();
+            try {
+                barrier.await(SESSION_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                timing.drain();
+                barrier.await(SESSION_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (java.util.concurrent.BrokenBarrierException | java.util.concurrent.TimeoutException e) {
+                for (var f : running) { // the session that failed says why
+                    try {
+                        f.get(1, TimeUnit.MINUTES);
+                    } catch (java.util.concurrent.ExecutionException failed) {
+                        if (!(failed.getCause() instanceof java.util.concurrent.BrokenBarrierException)) throw failed;
+                    } catch (java.util.concurrent.TimeoutException stillRunning) {
+                        // a session that waits is not the one that failed
+                    }
+                }
+                throw e;
+            }
             for (var f : running) f.get();
             var samples = timing.drain();
             double perSession = (heapAfterGc() - heapBefore) / (double) sessions / (1 << 20);
