@@ -24,7 +24,6 @@ import dev.berth.platform.certificates.CertificateManager;
 import dev.berth.platform.certificates.CertificateState;
 import dev.berth.platform.domains.AppsDomain;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -67,18 +66,28 @@ public class AppService {
         this.clock = clock;
     }
 
-    /** The team's apps, by name; an app whose removal finished is no longer listed. */
+    /**
+     * The team's apps, by name; an app whose removal finished is no longer listed. A fixed number of
+     * queries however many apps and replicas the team has: its newest deployments, its live replicas
+     * and their hosts' names (what hosts reported is not needed here), and revisions not read before.
+     */
     public List<AppSummary> list(Caller caller, String team) {
         AccessPolicy.require(caller, Permission.VIEW_APPS, team);
         long teamId = teamId(team);
-        var views = replicaViews(deployments.liveOfTeam(teamId)).stream().collect(Collectors.groupingBy(ReplicaLine::app));
+        var live = deployments.liveOfTeam(teamId);
+        var hostnames = hosts.findAll(live.stream().map(ReplicaRow::hostId).collect(Collectors.toSet()));
+        var byApp = live.stream().collect(Collectors.groupingBy(ReplicaRow::app));
+        var shown = deployments.newestOfTeam(teamId).stream()
+                .filter(d -> !(d.kind() == Deployment.Kind.REMOVE && d.state() == Deployment.State.SUCCEEDED)).toList();
+        var defined = revisions.findAll(shown.stream().map(d -> new AppRevisions.Key(d.revision(), d.app())).toList()).found();
         var out = new ArrayList<AppSummary>();
-        for (var d : deployments.newestOfTeam(teamId)) {
-            if (d.kind() == Deployment.Kind.REMOVE && d.state() == Deployment.State.SUCCEEDED) continue;
-            var mine = views.getOrDefault(d.app(), List.of()).stream().map(ReplicaLine::view).toList();
-            int healthy = (int) mine.stream().filter(v -> v.revision() == d.revision() && v.state().equals("HEALTHY")).count();
-            out.add(new AppSummary(d.app(), d.revision(), d.commit(), healthy, desired(d),
-                    mine.stream().map(ReplicaView::hostname).distinct().sorted().toList(), d));
+        for (var d : shown) {
+            var mine = byApp.getOrDefault(d.app(), List.of());
+            int healthy = (int) mine.stream().filter(r -> r.revision() == d.revision() && r.state().name().equals("HEALTHY")).count();
+            var definition = defined.get(new AppRevisions.Key(d.revision(), d.app()));
+            int desired = d.kind() == Deployment.Kind.REMOVE || definition == null ? 0 : definition.definition().replicas();
+            out.add(new AppSummary(d.app(), d.revision(), d.commit(), healthy, desired,
+                    mine.stream().map(r -> hostname(hostnames, r.hostId())).distinct().sorted().toList(), d));
         }
         return out;
     }
@@ -91,7 +100,7 @@ public class AppService {
         boolean removed = d.kind() == Deployment.Kind.REMOVE;
         List<String> missing = removed ? List.of() : revisions.find(d.revision(), app)
                 .map(a -> secrets.missing(teamId, app, a.definition().secrets())).orElse(List.of());
-        var live = replicaViews(deployments.liveOf(teamId, app)).stream().map(ReplicaLine::view).toList();
+        var live = replicaViews(deployments.liveOf(teamId, app));
         var wanted = new Differences.Wanted(team, app, d.revision(), desired(d), removed, d, missing);
         var failedStart = removed ? null : deployments.lastFailedStart(teamId, app, d.revision())
                 .map(r -> new Differences.FailedStart(r.id(), hosts.find(r.hostId()).map(HostRecords.Seen::hostname).orElse(r.hostId()),
@@ -147,7 +156,8 @@ public class AppService {
         var replica = deployments.replica(teamId, app, replicaId).orElseThrow(() -> new Problem.NotFound(
                 "replica '" + replicaId + "' of " + team + "/" + app + " not found"));
         var host = hosts.find(replica.hostId()).orElseThrow();
-        var reported = replica.stopRequestedAt() == null ? hosts.containersOf(host.id()).get(replica.container()) : null;
+        var reported = replica.stopRequestedAt() == null ? hosts.containersNamed(List.of(host.id()), List.of(replica.container()))
+                .getOrDefault(host.id(), Map.of()).get(replica.container()) : null;
         var checks = reported == null ? List.<dev.berth.agent.protocol.IsolationCheck>of() : reported.status().isolation();
         return new IsolationView(replica.id(), host.id(), host.hostname(), reported == null ? null : reported.reportedAt(),
                 !checks.isEmpty() && checks.stream().allMatch(dev.berth.agent.protocol.IsolationCheck::passed), checks);
@@ -167,26 +177,30 @@ public class AppService {
         return revisions.find(d.revision(), d.app()).map(a -> a.definition().replicas()).orElse(0);
     }
 
-    private record ReplicaLine(String app, ReplicaView view) {
+    private static String hostname(Map<String, HostRecords.Seen> hosts, String hostId) {
+        var host = hosts.get(hostId);
+        return host == null ? hostId : host.hostname();
     }
 
-    /** Replica rows joined with their hosts and what those last reported. */
-    private List<ReplicaLine> replicaViews(List<ReplicaRow> rows) {
+    /** Replica rows joined with their hosts and what those last reported of them: two queries. */
+    private List<ReplicaView> replicaViews(List<ReplicaRow> rows) {
         Instant now = clock.instant();
-        var hostRows = new HashMap<String, HostRecords.Seen>();
-        var reports = new HashMap<String, Map<String, HostRecords.Reported>>();
-        var out = new ArrayList<ReplicaLine>();
+        var hostIds = rows.stream().map(ReplicaRow::hostId).collect(Collectors.toSet());
+        var hostRows = hosts.findAll(hostIds);
+        var reports = hosts.containersNamed(hostIds, rows.stream().map(ReplicaRow::container).toList());
+        var out = new ArrayList<ReplicaView>();
         for (var r : rows) {
-            var host = hostRows.computeIfAbsent(r.hostId(), id -> hosts.find(id).orElseThrow());
-            var report = reports.computeIfAbsent(r.hostId(), hosts::containersOf).get(r.container());
+            var host = hostRows.get(r.hostId());
+            if (host == null) throw new IllegalStateException("replica " + r.id() + " names unknown host " + r.hostId());
+            var report = reports.getOrDefault(r.hostId(), Map.of()).get(r.container());
             var status = report == null ? null : report.status();
-            out.add(new ReplicaLine(r.app(), new ReplicaView(r.id(), r.container(), host.id(), host.hostname(),
+            out.add(new ReplicaView(r.id(), r.container(), host.id(), host.hostname(),
                     hostService.alive(host.lastHeartbeatAt(), now), r.revision(), r.state().name(), r.since(),
                     status == null ? null : status.state(), status == null ? null : status.health(),
                     status == null ? List.of() : status.published(), status == null ? 0 : status.restarts(),
                     status == null ? null : status.exitCode(), status != null && status.oomKilled(), r.createdAt(),
                     report == null ? null : report.reportedAt(), r.serving(),
-                    status == null || !"failed".equals(status.state()) ? null : status.error())));
+                    status == null || !"failed".equals(status.state()) ? null : status.error()));
         }
         return out;
     }

@@ -62,16 +62,31 @@ public class HostRecords {
         return store.find(hostId).map(h -> new Seen(h.id(), h.hostname(), h.lastHeartbeatAt()));
     }
 
+    /** The hosts of {@code ids}, removed or not, by id, in one query; unknown ids are left out. */
+    public Map<String, Seen> findAll(java.util.Collection<String> ids) {
+        return store.findAll(ids).stream().collect(Collectors.toMap(HostStore.Row::id,
+                h -> new Seen(h.id(), h.hostname(), h.lastHeartbeatAt())));
+    }
+
+    /**
+     * What the hosts of {@code hostIds} reported in their latest heartbeats of the containers
+     * {@code names}, by host id and container name, in one query: a page showing a few replicas
+     * reads their reports, not every container of their hosts.
+     */
+    public Map<String, Map<String, Reported>> containersNamed(java.util.Collection<String> hostIds,
+                                                              java.util.Collection<String> names) {
+        var out = new java.util.HashMap<String, Map<String, Reported>>();
+        for (var c : store.containersNamed(hostIds, names)) {
+            out.computeIfAbsent(c.hostId(), h -> new java.util.HashMap<>()).put(c.status().name(),
+                    new Reported(c.status(), c.reportedAt()));
+        }
+        return out;
+    }
+
     /** The hosts neither removed nor lost, with their last heartbeat: those whose heartbeats are watched for lateness. */
     public List<Seen> reporting() {
         return store.list().stream().filter(h -> h.lostAt() == null)
                 .map(h -> new Seen(h.id(), h.hostname(), h.lastHeartbeatAt())).toList();
-    }
-
-    /** What the host reported in its latest heartbeat, by container name. */
-    public Map<String, Reported> containersOf(String hostId) {
-        return store.containersOf(hostId).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                e -> new Reported(e.getValue().status(), e.getValue().reportedAt())));
     }
 
     /** What every host reported in its latest heartbeat, by host id and container name. */

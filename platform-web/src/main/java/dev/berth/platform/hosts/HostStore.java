@@ -186,6 +186,22 @@ public class HostStore {
         return out;
     }
 
+    /** The hosts of {@code ids}, removed or not, in one query; unknown ids are left out. */
+    public List<Row> findAll(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) return List.of();
+        return jdbc.sql("SELECT * FROM hosts WHERE id = ANY(?)").param(ids.toArray(String[]::new)).query(HostStore::row).list();
+    }
+
+    /**
+     * What the hosts of {@code hostIds} last reported of the containers {@code names}, in one
+     * query; containers not reported are left out.
+     */
+    public List<ContainerRow> containersNamed(java.util.Collection<String> hostIds, java.util.Collection<String> names) {
+        if (hostIds.isEmpty() || names.isEmpty()) return List.of();
+        return jdbc.sql("SELECT * FROM host_containers WHERE host_id = ANY(?) AND name = ANY(?)")
+                .params(hostIds.toArray(String[]::new), names.toArray(String[]::new)).query(HostStore::container).list();
+    }
+
     /** What one host reported in its latest heartbeat, by container name. */
     public Map<String, ContainerRow> containersOf(String hostId) {
         return jdbc.sql("SELECT * FROM host_containers WHERE host_id = ?").param(hostId).query(HostStore::container)

@@ -57,8 +57,12 @@ public class AppsView extends VerticalLayout implements BeforeEnterObserver {
         grid.addColumn(a -> a.hosts().isEmpty() ? "none" : String.join(", ", a.hosts())).setHeader("Hosts").setFlexGrow(1);
         grid.addComponentColumn(a -> DeploymentBadges.state(a.lastDeployment())).setHeader("Last deployment").setAutoWidth(true);
         grid.addColumn(a -> Timestamps.format(a.lastDeployment().startedAt())).setHeader("Started (UTC)").setAutoWidth(true);
-        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(AppView.class,
-                new RouteParameters(java.util.Map.of("team", team.getValue(), "app", e.getItem().name())))));
+        // A click that lands while the list is replaced finds no item: nothing to open.
+        grid.addItemClickListener(e -> {
+            if (e.getItem() == null || team.getValue() == null) return;
+            getUI().ifPresent(ui -> ui.navigate(AppView.class,
+                    new RouteParameters(java.util.Map.of("team", team.getValue(), "app", e.getItem().name()))));
+        });
         add(header, grid);
         setFlexGrow(1, grid);
         team.getListDataView().getItems().findFirst().ifPresent(team::setValue);
