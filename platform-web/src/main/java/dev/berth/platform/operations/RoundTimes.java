@@ -9,8 +9,10 @@ import org.quartz.JobExecutionException;
 import org.quartz.JobListener;
 
 /**
- * Times every reconcile round this instance runs ({@code berth_reconcile_round_seconds}), as Quartz
- * measured the job: a round skipped because another instance held the lock counts too, briefly.
+ * Times the reconcile rounds the Quartz tick runs on this instance ({@code berth_reconcile_round_seconds}),
+ * as Quartz measured the job: a round skipped because another instance held the lock counts too,
+ * briefly. Rounds asked for (after a push, a report) run outside Quartz and are timed into the same
+ * meter by {@code deployments.ReconcileTrigger}.
  */
 public class RoundTimes implements JobListener {
     static final String METER = "berth.reconcile.round";
