@@ -31,8 +31,13 @@ final class PlatformInstance implements AutoCloseable {
     private Process process;
 
     PlatformInstance(String name, Path dir, List<String> args) {
+        this(name, FreePorts.next(), dir, args);
+    }
+
+    /** An instance on a given port: one that replaces another where agents and proxies already point. */
+    PlatformInstance(String name, int port, Path dir, List<String> args) {
         this.name = name;
-        this.port = FreePorts.next();
+        this.port = port;
         this.dir = dir;
         this.log = dir.resolveSibling(name + ".log");
         this.args = List.copyOf(args);
