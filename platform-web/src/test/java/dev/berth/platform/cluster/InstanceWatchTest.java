@@ -65,7 +65,10 @@ class InstanceWatchTest {
     private final InstanceWatch watch = new InstanceWatch(store, new TransactionTemplate(NO_TRANSACTION), events::add,
             new ClusterInstance("self"), new InstanceName(8081), clock);
 
-    /** One check, {@code seconds} after the first (the clock follows real time besides, by milliseconds). */
+    /**
+     * One check, {@code seconds} after the first; the clock follows real time besides, so the table
+     * keeps a second away from the 12 s boundary.
+     */
     private void checkAt(int seconds) {
         clock.advance(Duration.between(clock.instant(), t0.plusSeconds(seconds)));
         watch.check();
@@ -76,7 +79,7 @@ class InstanceWatchTest {
         checkAt(0);
         checkAt(10);
         assertThat(store.judged).as("judged before its own record is clean for 12 s").isZero();
-        checkAt(12);
+        checkAt(13);
         assertThat(store.judged).isEqualTo(1);
         assertThat(events).singleElement().isInstanceOfSatisfying(InstanceStopped.class, e -> {
             assertThat(e.id()).isEqualTo("dead");
@@ -84,7 +87,7 @@ class InstanceWatchTest {
             assertThat(e.lastSeen()).isEqualTo(LAST_SEEN);
             assertThat(e.noticedBy()).endsWith(":8081");
         });
-        checkAt(14);
+        checkAt(15);
         assertThat(events).as("taken out once").hasSize(1);
     }
 
@@ -98,7 +101,7 @@ class InstanceWatchTest {
         checkAt(62);
         checkAt(72);
         assertThat(store.judged).as("judged within 12 s of the database's return").isZero();
-        checkAt(74);
+        checkAt(75);
         assertThat(store.judged).isEqualTo(1);
     }
 }
