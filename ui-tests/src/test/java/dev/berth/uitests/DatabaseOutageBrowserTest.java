@@ -19,9 +19,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A dashboard open while PostgreSQL stops: moving to another page shows the outage page (what
- * happened and that running apps are not affected), not a stack trace and not a blank page; when
- * the database returns, the page comes back by itself, without anybody reloading it. The platform's
+ * A dashboard open while PostgreSQL stops: moving to another page says what happened and that
+ * running apps are not affected (the connection indicator while the browser retries, or the outage
+ * page), not a stack trace and not a blank page; when the database returns, the dashboard comes
+ * back by itself, without anybody reloading it. The platform's
  * embedded server is stopped and started with its own {@code pg_ctl}, on the same data and port.
  * Screenshots land in target/screenshots/database-outage.
  */
@@ -49,11 +50,13 @@ class DatabaseOutageBrowserTest {
             try {
                 var item = browser.wait.until(d -> (WebElement) browser.js(Browser.VISIBLE_WITH_TEXT, "vaadin-side-nav-item", "Teams"));
                 item.click();
-                new WebDriverWait(browser.driver, NOTICED_WITHIN).until(d -> bodyText(browser).contains("cannot reach its database"));
+                // Vaadin's client retries the refused request, its indicator in the platform's words; a page that
+                // failed on the database instead shows the outage page. Either says what happened.
+                new WebDriverWait(browser.driver, NOTICED_WITHIN).until(d -> saysTheOutage(bodyText(browser)));
                 System.out.printf("the outage shown %d ms after the stop%n", (System.nanoTime() - stopped) / 1_000_000);
                 browser.screenshot("during-the-outage");
                 String shown = bodyText(browser);
-                assertThat(shown).as("the page during the outage").contains("Running apps are not affected")
+                assertThat(shown).as("the page during the outage").containsIgnoringCase("running apps are not affected")
                         .doesNotContain("Exception").doesNotContain("\tat ");
             } finally {
                 pgCtl(data, "start", "-w", "-o", "-p " + port + " -c listen_addresses=localhost -c max_connections=300");
@@ -66,15 +69,20 @@ class DatabaseOutageBrowserTest {
             browser.waitForVaadin();
             System.out.printf("the dashboard back by itself %d ms after the database%n", (System.nanoTime() - back) / 1_000_000);
             browser.screenshot("after-the-outage");
-            assertThat(bodyText(browser)).doesNotContain("cannot reach its database");
+            assertThat(saysTheOutage(bodyText(browser))).as("still saying the database is away").isFalse();
         } catch (AssertionError | RuntimeException e) {
             browser.screenshot("failure");
             throw e;
         }
     }
 
+    /** The page's text, shadow roots included (the connection indicator renders in one). */
     private static String bodyText(Browser browser) {
-        return String.valueOf(browser.js("return document.body ? document.body.innerText : ''"));
+        return browser.deepText(browser.driver.findElement(By.tagName("body")));
+    }
+
+    private static boolean saysTheOutage(String text) {
+        return text.contains("cannot reach its database") || text.contains("its database cannot be reached");
     }
 
     /** The embedded server's own {@code pg_ctl} (unpacked beside its data directory) on its data directory. */
