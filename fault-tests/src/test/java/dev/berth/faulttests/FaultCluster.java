@@ -40,6 +40,7 @@ final class FaultCluster implements AutoCloseable {
     TestRegistry registry;
     String image;
     private String authorization;
+    private Duration heartbeatTimeout;
 
     private FaultCluster(Path work) throws Exception {
         this.work = work;
@@ -87,14 +88,8 @@ final class FaultCluster implements AutoCloseable {
         TestImages.push(built.layout(), "1", registry.host(), "acme/web:1", null);
         image = registry.host() + "/acme/web:1";
         postgres = TestPostgres.create(work.resolve("postgres"));
-        var args = new ArrayList<>(postgres.platformArgs());
-        // Closing the cluster stops each instance with SIGTERM: at once, not after the graceful
-        // shutdown's wait for requests in flight (agents' long polls). The faults themselves are SIGKILLs.
-        args.addAll(List.of("--server.shutdown=immediate", "--berth.admin.password=" + ADMIN_PASSWORD,
-                "--berth.git.repositories-dir=" + work.resolve("git"),
-                "--berth.git.insecure-registries=127.0.0.1:*",
-                "--berth.network.allowed-private-targets=127.0.0.0/8",
-                "--berth.hosts.heartbeat-timeout=" + heartbeatTimeout.toSeconds() + "s"));
+        this.heartbeatTimeout = heartbeatTimeout;
+        var args = platformArgs(postgres, work.resolve("git"));
         for (int i = 0; i < instanceCount; i++) {
             instances.add(new PlatformInstance(String.valueOf((char) ('a' + i)), work.resolve("platform-" + (char) ('a' + i)), args));
         }
@@ -120,6 +115,22 @@ final class FaultCluster implements AutoCloseable {
             int from = firstPort + 100 * i;
             agents.add(AgentDaemon.join(work, String.valueOf(i + 1), link.url(), registry.host(), from + "-" + (from + 99), token));
         }
+    }
+
+    /**
+     * The command-line settings of an instance on {@code database} with its hosted repositories in
+     * {@code repositories} (and the key sealing their secrets beside it, {@code secret.key}).
+     */
+    List<String> platformArgs(TestPostgres database, Path repositories) {
+        var args = new ArrayList<>(database.platformArgs());
+        // Closing the cluster stops each instance with SIGTERM: at once, not after the graceful
+        // shutdown's wait for requests in flight (agents' long polls). The faults themselves are SIGKILLs.
+        args.addAll(List.of("--server.shutdown=immediate", "--berth.admin.password=" + ADMIN_PASSWORD,
+                "--berth.git.repositories-dir=" + repositories,
+                "--berth.git.insecure-registries=127.0.0.1:*",
+                "--berth.network.allowed-private-targets=127.0.0.0/8",
+                "--berth.hosts.heartbeat-timeout=" + heartbeatTimeout.toSeconds() + "s"));
+        return args;
     }
 
     /** The API at the first instance that is alive. */

@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
  * Two platform instances on one PostgreSQL, two agents reaching both through proxies, one cluster
  * for two faults in turn. First, instance a is killed with SIGKILL while a rolling deployment of 3
  * replicas is half done: instance b finishes it, no replica is started twice, and the deployment's
- * timeline says how it ended. Then an agent is cut off from the platform (its link through a
+ * timeline says how it ended and that instance a stopped answering and b took over. Then an agent is cut off from the platform (its link through a
  * {@link TcpProxy} reset and refused, the agent itself left running) for longer than the heartbeat
  * timeout: its replica is placed on the other agent; reconnected, it stops the copy nobody assigns
  * it any more, and at no sample (every 100 ms) do fewer replicas serve than the app wants.
@@ -69,15 +69,34 @@ class InstanceAndAgentFaultsTest {
             assertThat(watch.agentsRunning.keySet().stream().filter(c -> !watch.containerRevision.containsKey(c)).toList())
                     .as("containers on the agents that no replica row named").isEmpty();
 
-            JsonNode timeline = cluster.api().get("/api/v1/teams/" + FaultCluster.TEAM + "/apps/" + WebApp.NAME + "/deployments");
+            // The survivor notices the silence (12 s without a check-in) and says so in the deployment's timeline.
+            JsonNode timeline = awaitTimeline(Duration.ofSeconds(45), "the takeover told",
+                    t -> t.get(0).path("message").asString().contains("stopped answering"));
             System.out.println("[faults] timeline after the kill: " + timeline);
             JsonNode newest = timeline.get(0);
             assertThat(newest.path("revision").asLong()).isEqualTo(rev2);
             assertThat(newest.path("state").asString()).isEqualTo("succeeded");
-            assertThat(newest.path("message").asString()).as("what the deployment says happened").isNotBlank();
+            assertThat(newest.path("message").asString()).as("what the deployment says happened")
+                    .contains("platform instance ").contains(":" + a.port + " stopped answering")
+                    .contains("instance ").contains(":" + cluster.instances.get(1).port + " took over its work");
+            assertThat(timeline.get(1).path("message").asString()).as("the deployment that had ended before the kill")
+                    .doesNotContain("stopped answering");
             assertThat(timeline.get(1).path("revision").asLong()).isEqualTo(rev1);
             assertThat(cluster.api().get("/api/v1/audit/verify").path("intact").asBoolean()).isTrue();
         }
+    }
+
+    /** The app's deployments, newest first, once {@code condition} holds for them. */
+    private static JsonNode awaitTimeline(Duration within, String what, java.util.function.Predicate<JsonNode> condition)
+            throws Exception {
+        var deadline = Instant.now().plus(within);
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = cluster.api().get("/api/v1/teams/" + FaultCluster.TEAM + "/apps/" + WebApp.NAME + "/deployments");
+            if (condition.test(last)) return last;
+            Thread.sleep(250);
+        }
+        throw new AssertionError("not within " + within + ": " + what + "; last seen: " + last);
     }
 
     @Test

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class PlatformInstance implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final Duration STARTUP = Duration.ofSeconds(150);
+    /** How long a start may take; {@code -Dberth.faults.startup-seconds} for a machine shared with other builds. */
+    private static final Duration STARTUP = Duration.ofSeconds(Long.getLong("berth.faults.startup-seconds", 150));
 
     final String name;
     final int port;
@@ -31,8 +32,13 @@ final class PlatformInstance implements AutoCloseable {
     private Process process;
 
     PlatformInstance(String name, Path dir, List<String> args) {
+        this(name, FreePorts.next(), dir, args);
+    }
+
+    /** An instance on a given port: one that replaces another where agents and proxies already point. */
+    PlatformInstance(String name, int port, Path dir, List<String> args) {
         this.name = name;
-        this.port = FreePorts.next();
+        this.port = port;
         this.dir = dir;
         this.log = dir.resolveSibling(name + ".log");
         this.args = List.copyOf(args);

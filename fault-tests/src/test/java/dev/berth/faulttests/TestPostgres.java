@@ -54,6 +54,29 @@ final class TestPostgres implements AutoCloseable {
         server = null;
     }
 
+    /**
+     * {@code pg_dump --format=custom} of the whole database into {@code file}, as the platform's
+     * migration role: one snapshot, taken while the platform runs.
+     */
+    void dump(Path file) throws IOException, InterruptedException {
+        client("/usr/bin/pg_dump", "--format=custom", "--file=" + file, "--dbname=postgres");
+    }
+
+    /** {@code pg_restore} of a {@link #dump} into this (fresh) database, in one transaction. */
+    void restore(Path file) throws IOException, InterruptedException {
+        client("/usr/bin/pg_restore", "--exit-on-error", "--single-transaction", "--dbname=postgres", file.toString());
+    }
+
+    private void client(String program, String... args) throws IOException, InterruptedException {
+        var command = new java.util.ArrayList<>(List.of(program, "--host=127.0.0.1", "--port=" + port, "--username=postgres"));
+        command.addAll(List.of(args));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", OWNER_PASSWORD);
+        var process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) throw new AssertionError(String.join(" ", command) + " failed: " + output);
+    }
+
     /** The platform's command-line settings for this database. */
     List<String> platformArgs() {
         return List.of("--berth.database.url=" + jdbcUrl(),

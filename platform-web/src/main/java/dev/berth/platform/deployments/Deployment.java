@@ -13,7 +13,8 @@ import java.util.Arrays;
  * @param createdBy the pusher's or rollback's user, {@code sync:TRIGGER} or {@code system}
  * @param reason why, for rollbacks
  * @param finishedAt null while {@link State#IN_PROGRESS}
- * @param message what it waits for, what failed or how it ended, for people
+ * @param message what it waits for, what failed or how it ended, for people; then any platform instance that
+ *                stopped answering while it was in progress, and which took over
  */
 public record Deployment(long id, String team, String app, long revision, String commit, Kind kind, State state,
                          String createdBy, String reason, Instant startedAt, Instant finishedAt, String message) {

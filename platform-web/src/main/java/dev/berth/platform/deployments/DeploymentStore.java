@@ -17,7 +17,7 @@ public class DeploymentStore {
     /** A deployment row's columns and the joins they come from. */
     private static final String COLUMNS_FROM = """
             d.id, d.team_id, t.name AS team, d.app, d.revision_id, v.commit_id, d.kind, d.state, d.created_by, d.reason,
-                   d.started_at, d.finished_at, d.message
+                   d.started_at, d.finished_at, nullif(concat_ws('; ', d.message, d.handovers), '') AS message
             FROM deployments d JOIN teams t ON t.id = d.team_id JOIN revisions v ON v.id = d.revision_id""";
     private static final String SELECT = "SELECT " + COLUMNS_FROM;
     private final JdbcClient jdbc;
@@ -135,6 +135,22 @@ public class DeploymentStore {
     /** Appends to a deployment's message, whatever its state. */
     public void note(long id, String more) {
         jdbc.sql("UPDATE deployments SET message = coalesce(message || '; ', '') || ? WHERE id = ?").params(more, id).update();
+    }
+
+    /** A team's app, by name. */
+    public record TeamApp(String team, String app) {
+    }
+
+    /**
+     * Adds {@code handover} to every deployment that was in progress at {@code at}, kept beside its
+     * message (which rounds rewrite) and shown after it; the apps concerned.
+     */
+    public List<TeamApp> noteHandover(Instant at, String handover) {
+        return jdbc.sql("""
+                UPDATE deployments d SET handovers = concat_ws('; ', d.handovers, ?) FROM teams t
+                WHERE t.id = d.team_id AND d.started_at <= ? AND (d.finished_at IS NULL OR d.finished_at >= ?)
+                RETURNING t.name, d.app""").params(handover, Timestamp.from(at), Timestamp.from(at))
+                .query((rs, n) -> new TeamApp(rs.getString(1), rs.getString(2))).list();
     }
 
     /** The revision the repository recorded just before {@code revision}, if any. */

@@ -13,7 +13,9 @@ import java.util.Objects;
  * work. A failed call (no connection, a timeout, a 502, 503 or 504) puts that instance in backoff
  * (doubling with its failures in a row) and moves on to the next one in the list whose backoff is
  * over, or, when none is, to the one whose backoff ends first; so a dead instance is tried again
- * only when the others fail too, and never slows every call. With one instance nothing moves.
+ * only when the others fail too, and never slows every call. With one instance nothing moves. An
+ * instance that said when to come back ({@code Retry-After} on its 503) is waited for that long
+ * instead of its backoff: it knows when its database may be back, the doubling does not.
  *
  * @param instances every instance with its failures in a row and when it may be called again
  * @param current   the index of the instance calls go to
@@ -21,15 +23,23 @@ import java.util.Objects;
  */
 public record InstanceChoice(List<Instance> instances, int current, Backoff backoff) {
 
-    /** One instance: its URL, its failures in a row, and when it may be called again. */
-    public record Instance(URI uri, int failures, Instant retryAt) {
+    /**
+     * One instance: its URL, its failures in a row, when it may be called again, and whether that is
+     * what it said itself ({@code Retry-After}) rather than the backoff.
+     */
+    public record Instance(URI uri, int failures, Instant retryAt, boolean told) {
         public Instance {
             Objects.requireNonNull(uri, "uri");
             Objects.requireNonNull(retryAt, "retryAt");
         }
 
-        Instance failedAt(Instant now, Backoff backoff) {
-            return new Instance(uri, failures + 1, now.plus(backoff.delay(failures + 1)));
+        public Instance(URI uri, int failures, Instant retryAt) {
+            this(uri, failures, retryAt, false);
+        }
+
+        Instance failedAt(Instant now, Backoff backoff, Duration told) {
+            return told == null ? new Instance(uri, failures + 1, now.plus(backoff.delay(failures + 1)))
+                    : new Instance(uri, failures + 1, now.plus(told), true);
         }
 
         boolean readyAt(Instant now) {
@@ -65,9 +75,17 @@ public record InstanceChoice(List<Instance> instances, int current, Backoff back
      * link has moved away from already (a call that began before the move) changes nothing.
      */
     public InstanceChoice failed(URI tried, Instant now) {
+        return failed(tried, now, null);
+    }
+
+    /**
+     * As {@link #failed(URI, Instant)}, the instance having said to come back after {@code told}
+     * (its {@code Retry-After}, already capped); null when it said nothing.
+     */
+    public InstanceChoice failed(URI tried, Instant now, Duration told) {
         if (!uri().equals(tried)) return this;
         var next = new ArrayList<>(instances);
-        next.set(current, instances.get(current).failedAt(now, backoff));
+        next.set(current, instances.get(current).failedAt(now, backoff, told));
         int n = next.size();
         int chosen = -1;
         for (int k = 1; k < n && chosen < 0; k++) {
@@ -82,6 +100,19 @@ public record InstanceChoice(List<Instance> instances, int current, Backoff back
             }
         }
         return new InstanceChoice(next, chosen, backoff);
+    }
+
+    /**
+     * The wait from {@code now} before retrying a call that failed on {@code tried}: {@code own} (the
+     * loop's backoff) while the link stays on that instance, unless the instance said when to come
+     * back, then until then; after a move, no longer than the new instance's wait.
+     */
+    public Duration waitAfter(URI tried, Duration own, Instant now) {
+        if (!uri().equals(tried)) {
+            Duration ready = readyIn(now);
+            return ready.compareTo(own) < 0 ? ready : own;
+        }
+        return instances.get(current).told() ? readyIn(now) : own;
     }
 
     /** The choice after a call to {@code worked} was answered: its failures are forgotten. */

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -126,7 +127,10 @@ final class PlatformCalls {
             instances.failed(platform, describe(e));
             throw e;
         }
-        if (PlatformInstances.unavailable(response.statusCode())) instances.failed(platform, "HTTP " + response.statusCode());
+        if (PlatformInstances.unavailable(response.statusCode())) {
+            instances.failed(platform, "HTTP " + response.statusCode(), RetryAfter.parse(
+                    response.headers().firstValue("Retry-After").orElse(null), Instant.now()).orElse(null));
+        }
         else instances.worked(platform);
         return response;
     }

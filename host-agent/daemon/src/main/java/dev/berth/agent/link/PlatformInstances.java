@@ -6,6 +6,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * The platform instances every loop of the link shares (see {@link InstanceChoice}): calls report
@@ -15,12 +17,19 @@ import java.util.List;
 final class PlatformInstances {
     private final Clock clock;
     private final PrintStream log;
+    private final DoubleSupplier random;
     private InstanceChoice choice;
 
     PlatformInstances(List<URI> uris, Duration firstRetry, Clock clock, PrintStream log) {
+        this(uris, firstRetry, clock, log, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** With {@code random} (uniform in {@code [0, 1)}) for the jitter added to an instance's {@code Retry-After}. */
+    PlatformInstances(List<URI> uris, Duration firstRetry, Clock clock, PrintStream log, DoubleSupplier random) {
         this.choice = InstanceChoice.of(uris, new Backoff(firstRetry, LinkParts.MAX_BACKOFF));
         this.clock = clock;
         this.log = log;
+        this.random = random;
     }
 
     /** Where calls go now. */
@@ -35,7 +44,12 @@ final class PlatformInstances {
 
     /** A call to {@code tried} got no answer, or a 502, 503 or 504 ({@code why}); moves on if that is the current one. */
     synchronized void failed(URI tried, String why) {
-        var next = choice.failed(tried, clock.instant());
+        failed(tried, why, null);
+    }
+
+    /** As {@link #failed(URI, String)}, the instance having said to come back after {@code told} (null: it did not say). */
+    synchronized void failed(URI tried, String why, Duration told) {
+        var next = choice.failed(tried, clock.instant(), told == null ? null : RetryAfter.jittered(told, random));
         if (!next.uri().equals(choice.uri())) {
             log.println("berth-agent: platform instance " + tried + " fails (" + why + "); talking to " + next.uri() + " now");
         }
@@ -49,12 +63,11 @@ final class PlatformInstances {
 
     /**
      * The wait before retrying a call that failed on {@code tried}: {@code own} (the loop's backoff)
-     * while the link stays on that instance, else no longer than the new instance's backoff.
+     * while the link stays on that instance and it did not say when to come back, what it said if it
+     * did, else no longer than the new instance's wait ({@link InstanceChoice#waitAfter}).
      */
     synchronized Duration retryAfter(URI tried, Duration own) {
-        if (choice.uri().equals(tried)) return own;
-        Duration ready = choice.readyIn(clock.instant());
-        return ready.compareTo(own) < 0 ? ready : own;
+        return choice.waitAfter(tried, own, clock.instant());
     }
 
     /** Whether an answer with this status means the instance cannot serve now and another may. */

@@ -103,6 +103,28 @@ class PlatformFailoverTest {
     }
 
     @Test
+    void anInstanceSayingRetryAfterIsCalledAgainThenNotAfterAGrowingBackoff() throws Exception {
+        first.heartbeatStatus = 503;
+        first.heartbeatRetryAfter = "1";
+        try (var link = PlatformLink.join(List.of(first.uri()), state, TOKEN, TIMING, log)) {
+            link.start(agent);
+            waitFor(() -> !first.heartbeats.isEmpty(), FAILOVER);
+            int before = first.heartbeats.size();
+            Thread.sleep(7000);
+            // Doubling from 1 s, 7 s of failures are at most 3 more attempts (1, 2, 4 s); told 1 s (at most 1.2 s with jitter), at least 5.
+            int during = first.heartbeats.size() - before;
+            assertThat(during).as("heartbeat attempts in 7 s of 503 with Retry-After: 1").isGreaterThanOrEqualTo(5);
+            first.heartbeatStatus = 204;
+            first.heartbeatRetryAfter = null;
+            int atReturn = first.heartbeats.size();
+            long back = System.nanoTime();
+            waitFor(() -> first.heartbeats.size() > atReturn, Duration.ofMillis(2500));
+            System.out.println("heartbeats in 7 s of 503: " + during + "; noticed the return after "
+                    + (System.nanoTime() - back) / 1_000_000 + " ms");
+        }
+    }
+
+    @Test
     void joiningGoesToTheNextInstanceWhenTheFirstIsDownAndTheCredentialWorksOnBoth() throws Exception {
         first.stop();
         try (var link = PlatformLink.join(List.of(first.uri(), second.uri()), state, TOKEN, TIMING, log)) {

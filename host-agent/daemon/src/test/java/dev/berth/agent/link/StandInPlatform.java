@@ -48,6 +48,8 @@ public final class StandInPlatform implements AutoCloseable {
     public final Deque<Integer> registerAnswers = new ArrayDeque<>();
     public volatile int registerStatus = 201;
     public volatile int heartbeatStatus = 204;
+    /** A {@code Retry-After} header on heartbeat answers when set, as the platform sends with its 503s. */
+    public volatile String heartbeatRetryAfter;
     public volatile boolean credentialAccepted = true;
     /** Issues certificates when set; registrations get none without it, and certificate requests 404. */
     public volatile TestCa ca;
@@ -138,6 +140,8 @@ public final class StandInPlatform implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         if (!authorized(exchange)) return;
         heartbeats.add(JSON.readValue(body, Heartbeat.class));
+        String retryAfter = heartbeatRetryAfter;
+        if (retryAfter != null) exchange.getResponseHeaders().set("Retry-After", retryAfter);
         send(exchange, heartbeatStatus, "");
     }
 

@@ -3,20 +3,51 @@ package dev.berth.platform.operations.ui;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.operations.DatabaseOutage;
+import dev.berth.platform.operations.DatabaseProbe;
+import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * What the dashboard shows instead of Vaadin's internal error when a page could not be opened
  * because the database is unreachable. Outside the frame, whose navigation reads the database too.
+ * While it shows, it asks the database every few seconds (on a connection of the probe's own, not
+ * the pool's) and reloads the page once it answers, so a dashboard left open comes back by itself.
  */
 public abstract class DatabaseUnavailablePage extends VerticalLayout {
-    protected DatabaseUnavailablePage() {
+    static final Duration RETRY = Duration.ofSeconds(3);
+    private Registration polling;
+
+    protected DatabaseUnavailablePage(DatabaseProbe probe) {
         var heading = new H2("The platform cannot reach its database");
         heading.addClassNames(LumoUtility.Margin.NONE, LumoUtility.FontSize.XLARGE);
-        var message = new Paragraph("Running apps are not affected. Reload this page in a few seconds.");
+        var message = new Paragraph("Running apps are not affected. This page comes back by itself when the database does.");
         message.setId("database-unavailable");
         add(heading, message);
         getElement().setAttribute("title", DatabaseOutage.SENTENCE);
+        addAttachListener(attached -> {
+            var ui = attached.getUI();
+            ui.setPollInterval((int) RETRY.toMillis());
+            if (polling != null) polling.remove();
+            polling = ui.addPollListener(poll -> {
+                if (reachable(probe)) ui.getPage().reload();
+            });
+        });
+        addDetachListener(detached -> {
+            detached.getUI().setPollInterval(-1);
+            if (polling != null) polling.remove();
+            polling = null;
+        });
+    }
+
+    private static boolean reachable(DatabaseProbe probe) {
+        try (var connection = probe.open(); var st = connection.createStatement()) {
+            st.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 }

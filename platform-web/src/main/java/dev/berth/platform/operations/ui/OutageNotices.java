@@ -15,13 +15,24 @@ import org.springframework.stereotype.Component;
 /**
  * An action or live update in an open dashboard that failed because the database is unreachable
  * shows one notification saying so (not one per failed tick); other errors go to Vaadin's handler.
+ * A request refused before it reached the dashboard (503 from the outage filter) is retried by the
+ * browser, whose connection indicator then says {@link #RECONNECTING}.
  */
 @Component
 public class OutageNotices implements VaadinServiceInitListener {
     @Override
     public void serviceInit(ServiceInitEvent event) {
         event.getSource().addSessionInitListener(s -> s.getSession().setErrorHandler(new Handler()));
+        // A signed-in dashboard's every request checks its session against the database, so while the
+        // database is away the browser's requests get the outage filter's 503 and Vaadin's client
+        // retries them every few seconds, saying so in its connection indicator: in our words, since
+        // the likeliest reason is this one. The retried request goes through once the database is back.
+        event.getSource().addUIInitListener(u -> u.getUI().getReconnectDialogConfiguration().setDialogText(RECONNECTING));
     }
+
+    /** What the connection indicator says while the dashboard's requests are being retried. */
+    static final String RECONNECTING = "The platform or its database cannot be reached; running apps are not affected."
+            + " Trying again…";
 
     private static final class Handler implements ErrorHandler {
         private final ErrorHandler fallback = new DefaultErrorHandler();

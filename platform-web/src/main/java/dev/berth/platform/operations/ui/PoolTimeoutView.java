@@ -4,6 +4,7 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.ErrorParameter;
 import com.vaadin.flow.router.HasErrorParameter;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
+import dev.berth.platform.operations.DatabaseProbe;
 import jakarta.servlet.http.HttpServletResponse;
 import java.sql.SQLTransientConnectionException;
 
@@ -13,6 +14,10 @@ import java.sql.SQLTransientConnectionException;
  */
 @AnonymousAllowed
 public class PoolTimeoutView extends DatabaseUnavailablePage implements HasErrorParameter<SQLTransientConnectionException> {
+    public PoolTimeoutView(DatabaseProbe probe) {
+        super(probe);
+    }
+
     @Override
     public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<SQLTransientConnectionException> parameter) {
         return HttpServletResponse.SC_SERVICE_UNAVAILABLE;
