@@ -47,7 +47,9 @@ class ReplicaBatchesTest extends PlatformTest {
         // Under the reconciler's lock, so no round stops these replicas of an app that asks for none; rolled back after.
         var tx = new TransactionTemplate(transactions);
         tx.executeWithoutResult(status -> {
-            assertThat(jdbc.sql("SELECT pg_try_advisory_xact_lock(?, 0)").param(Locks.RECONCILER).query(Boolean.class).single()).isTrue();
+            // Waits for a round under way (the tick's, or one a push asked for) rather than failing beside it.
+            assertThat(jdbc.sql("SELECT true FROM (SELECT pg_advisory_xact_lock(?, 0)) AS locked").param(Locks.RECONCILER)
+                    .query(Boolean.class).single()).isTrue();
             check(team, host, seeded.revision());
             status.setRollbackOnly();
         });
