@@ -175,11 +175,13 @@ class ReconcileRoundBenchmark extends PlatformTest {
                 rolloutTimes.size(), convergedStatements, rolloutStatements, repeated);
     }
 
-    private Reconciler.Ran round() {
+    private Reconciler.Ran round() throws InterruptedException {
         freshHeartbeats();
+        // The platform's own rounds (the tick, or one a write asked for) may hold the lock a moment.
         for (int attempt = 0; ; attempt++) {
             if (reconciler.runOnce() instanceof Reconciler.Ran ran) return ran;
-            assertThat(attempt).as("a round gets the reconciler's lock").isLessThan(100);
+            assertThat(attempt).as("a round gets the reconciler's lock within 10 s").isLessThan(500);
+            Thread.sleep(20);
         }
     }
 
