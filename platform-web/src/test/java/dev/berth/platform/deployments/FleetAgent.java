@@ -46,18 +46,8 @@ final class FleetAgent implements AutoCloseable {
 
     /** Registers with a fresh join token, then polls and beats until closed. */
     static FleetAgent join(Api admin, String hostname, Duration interval, int waitSeconds) {
-        var token = admin.post("/api/v1/hosts/join-tokens", Map.of());
-        if (token.status() != 201) throw new AssertionError("join token: " + token);
-        var body = new LinkedHashMap<String, Object>();
-        body.put("version", 1);
-        body.put("joinToken", token.json().get("token").asString());
-        body.put("hostname", hostname);
-        body.put("capacity", Map.of("memoryBytes", SimulatedAgent.MEMORY, "cpuMillis", SimulatedAgent.CPU));
-        body.put("agentVersion", "fleet");
-        var registered = admin.anonymous().post("/agent/v1/register", body);
-        if (registered.status() != 201) throw new AssertionError("register: " + registered);
-        var fleet = new FleetAgent(registered.json().get("hostId").asString(), admin.bearer(registered.json().get("credential").asString()),
-                interval, waitSeconds);
+        var registration = SimulatedAgent.register(admin, hostname, SimulatedAgent.MEMORY, SimulatedAgent.CPU, "fleet");
+        var fleet = new FleetAgent(registration.hostId(), registration.api(), interval, waitSeconds);
         fleet.threads.add(Thread.ofVirtual().name("fleet-poll-" + hostname).start(fleet::poll));
         fleet.beater = Thread.ofVirtual().name("fleet-beat-" + hostname).start(fleet::beat);
         fleet.threads.add(fleet.beater);

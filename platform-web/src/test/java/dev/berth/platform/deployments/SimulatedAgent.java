@@ -79,8 +79,12 @@ final class SimulatedAgent implements AutoCloseable {
         return join(admin, hostname, MEMORY, CPU);
     }
 
-    /** Registers with {@code memory} and {@code cpu} as its capacity, and reports that until told to {@link #claim} more. */
-    static SimulatedAgent join(Api admin, String hostname, long memory, int cpu) {
+    /** A host registered through the agent protocol: its id and an API client holding its credential. */
+    record Registration(String hostId, Api api) {
+    }
+
+    /** Registers a host with a fresh join token, as an agent of {@code agentVersion} reporting this capacity. */
+    static Registration register(Api admin, String hostname, long memory, int cpu, String agentVersion) {
         var token = admin.post("/api/v1/hosts/join-tokens", Map.of());
         if (token.status() != 201) throw new AssertionError("join token: " + token);
         var body = new LinkedHashMap<String, Object>();
@@ -88,11 +92,16 @@ final class SimulatedAgent implements AutoCloseable {
         body.put("joinToken", token.json().get("token").asString());
         body.put("hostname", hostname);
         body.put("capacity", Map.of("memoryBytes", memory, "cpuMillis", cpu));
-        body.put("agentVersion", "simulated");
+        body.put("agentVersion", agentVersion);
         var registered = admin.anonymous().post("/agent/v1/register", body);
         if (registered.status() != 201) throw new AssertionError("register: " + registered);
-        var sim = new SimulatedAgent(registered.json().get("hostId").asString(), hostname,
-                admin.bearer(registered.json().get("credential").asString()));
+        return new Registration(registered.json().get("hostId").asString(), admin.bearer(registered.json().get("credential").asString()));
+    }
+
+    /** Registers with {@code memory} and {@code cpu} as its capacity, and reports that until told to {@link #claim} more. */
+    static SimulatedAgent join(Api admin, String hostname, long memory, int cpu) {
+        var registration = register(admin, hostname, memory, cpu, "simulated");
+        var sim = new SimulatedAgent(registration.hostId(), hostname, registration.api());
         sim.claimed = new HostCapacity(memory, cpu);
         sim.threads.add(Thread.ofVirtual().name("sim-poll-" + hostname).start(sim::poll));
         sim.threads.add(Thread.ofVirtual().name("sim-beat-" + hostname).start(sim::beat));
