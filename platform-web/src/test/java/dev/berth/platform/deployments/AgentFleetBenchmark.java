@@ -167,9 +167,6 @@ class AgentFleetBenchmark extends PlatformTest {
     }
 
     private static double p(List<Double> values, int p) {
-        if (values.isEmpty()) return Double.NaN;
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(index, sorted.length - 1))];
+        return dev.berth.platform.Percentile.of(values, p);
     }
 }
