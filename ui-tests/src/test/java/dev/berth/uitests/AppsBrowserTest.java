@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The deploy and rollback flows in the dashboard, against a real platform, registry and agent: the
@@ -55,7 +54,7 @@ class AppsBrowserTest {
             fixture.browser.waitForRow("apps-grid", 0, "web");
             fixture.browser.screenshot("apps-waiting-for-secret");
             openApp();
-            var deploy = new WebDriverWait(fixture.browser.driver, DEPLOY);
+            var deploy = fixture.browser.waitFor(DEPLOY);
             deploy.until(d -> fixture.browser.text(By.id("app-differences")).contains("secret API_KEY is not set"));
             fixture.browser.screenshot("app-missing-secret");
 

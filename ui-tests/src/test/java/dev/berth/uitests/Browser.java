@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
@@ -21,6 +22,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -98,11 +101,16 @@ final class Browser implements AutoCloseable {
     private final Path profile;
     private final Path screenshots;
     private int screenshot;
+    private final List<String> severe = new ArrayList<>();
 
     private Browser(String name) throws IOException {
         profile = Files.createTempDirectory("berth-ui-chromium-");
         var options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        // The console is read to notice a page a network change broke (see HealingWait).
+        var logging = new LoggingPreferences();
+        logging.enable(LogType.BROWSER, Level.SEVERE);
+        options.setCapability("goog:loggingPrefs", logging);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--window-size=1400,900");
@@ -112,7 +120,7 @@ final class Browser implements AutoCloseable {
                 .build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(WAIT);
-        wait = new WebDriverWait(driver, WAIT);
+        wait = new HealingWait(WAIT);
         // Views re-render as the platform's state changes (the Apps list, an app's status): an
         // element found a moment ago may be replaced before it is read. A wait looks again.
         wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
@@ -161,10 +169,62 @@ final class Browser implements AutoCloseable {
      * what the page showed instead.
      */
     private WebDriverWait firstRender() {
-        var first = new WebDriverWait(driver, FIRST_RENDER);
+        var first = new HealingWait(FIRST_RENDER);
         first.withMessage(() -> "the page at " + driver.getCurrentUrl() + " showed: "
-                + js("return document.body ? document.body.innerText.slice(0, 500) : '(no body)'"));
+                + js("return document.body ? document.body.innerText.slice(0, 500) : '(no body)'")
+                + "; the browser's errors: " + severeLogLines());
         return first;
+    }
+
+    /**
+     * A wait that first reloads a page a host network change broke while it loaded. The agent gives
+     * each container a veth with an address on this host, and Chromium, seeing the host's addresses
+     * change, fails the requests in flight with {@code ERR_NETWORK_CHANGED}: a Vaadin page whose
+     * script chunk was one of them never renders, and a navigation lands on Chromium's error page.
+     * A person would reload; so does the test, and says so. A browser on another machine than the
+     * agent (every real user) never sees this.
+     */
+    private final class HealingWait extends WebDriverWait {
+        HealingWait(Duration timeout) {
+            super(driver, timeout);
+        }
+
+        @Override
+        public <V> V until(java.util.function.Function<? super org.openqa.selenium.WebDriver, ? extends V> condition) {
+            return super.until(d -> {
+                reloadIfBrokenByNetworkChange();
+                return condition.apply(d);
+            });
+        }
+    }
+
+    /** A wait of its own length that, like {@link #wait}, reloads a page a network change broke. */
+    WebDriverWait waitFor(Duration timeout) {
+        var longer = new HealingWait(timeout);
+        longer.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return longer;
+    }
+
+    private void reloadIfBrokenByNetworkChange() {
+        String reason = null;
+        for (var entry : driver.manage().logs().get(LogType.BROWSER)) {
+            if (entry.getLevel().intValue() >= Level.SEVERE.intValue()) severe.add(entry.getMessage());
+            if (entry.getMessage().contains("Failed to fetch dynamically imported module")) reason = entry.getMessage();
+        }
+        if (reason == null && Boolean.TRUE.equals(js("return !!document.body && document.body.classList.contains('neterror')"))) {
+            reason = "the browser's error page";
+        }
+        if (reason == null) return;
+        System.err.println("Browser: reloading " + driver.getCurrentUrl() + " after a network change broke it: " + reason);
+        driver.navigate().refresh();
+    }
+
+    /** The browser's severe console lines seen so far (the last few), for a failure's message. */
+    private String severeLogLines() {
+        for (var entry : driver.manage().logs().get(LogType.BROWSER)) {
+            if (entry.getLevel().intValue() >= Level.SEVERE.intValue()) severe.add(entry.getMessage());
+        }
+        return severe.isEmpty() ? "none" : String.join(" | ", severe.subList(Math.max(0, severe.size() - 5), severe.size()));
     }
 
     void navigate(String label, String gridId) {

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The path a new user takes, not one a fixture prepares: a team and a repository created through
@@ -55,7 +54,7 @@ class NewUserBrowserTest {
             fixture.browser.pickItem("vaadin-combo-box-item", "shop");
             fixture.browser.waitForRow("apps-grid", 0, "storefront");
             fixture.browser.waitForRow("apps-grid", 0, "worker");
-            new WebDriverWait(fixture.browser.driver, DEPLOY).until(d -> fixture.browser.gridRows("apps-grid").stream()
+            fixture.browser.waitFor(DEPLOY).until(d -> fixture.browser.gridRows("apps-grid").stream()
                     .anyMatch(r -> r.get(0).equals("storefront") && r.get(2).contains("2/2")));
             fixture.browser.screenshot("apps-of-a-new-team");
 

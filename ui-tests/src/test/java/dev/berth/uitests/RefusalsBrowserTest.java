@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A team learns from its app's page why the app cannot reach its database: a real agent runs an
@@ -65,7 +64,7 @@ class RefusalsBrowserTest {
             fixture.browser.navigate("Apps", "apps-grid");
             openApp("billing");
             openTab("Network");
-            new WebDriverWait(fixture.browser.driver, DEPLOY).until(d -> {
+            fixture.browser.waitFor(DEPLOY).until(d -> {
                 fixture.browser.click(By.id("network-refresh"));
                 return fixture.browser.gridRows("refused-grid").stream().anyMatch(r -> r.getFirst().equals("203.0.113.9:5432"));
             });
