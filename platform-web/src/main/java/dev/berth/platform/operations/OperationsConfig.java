@@ -20,8 +20,8 @@ public class OperationsConfig {
 
     /** Outside the security chains, so a credential lookup that fails for want of a database is caught too. */
     @Bean
-    FilterRegistrationBean<OutageFilter> outageFilter(ProblemWriter problems) {
-        var registration = new FilterRegistrationBean<>(new OutageFilter(problems));
+    FilterRegistrationBean<OutageFilter> outageFilter(ProblemWriter problems, PoolTimeouts poolTimeouts) {
+        var registration = new FilterRegistrationBean<>(new OutageFilter(problems, poolTimeouts));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.addUrlPatterns("/*");
         return registration;

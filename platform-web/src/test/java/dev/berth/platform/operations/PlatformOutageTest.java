@@ -46,6 +46,8 @@ class PlatformOutageTest {
 
     @LocalServerPort
     int port;
+    @org.springframework.beans.factory.annotation.Autowired
+    com.zaxxer.hikari.HikariDataSource pool;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -133,6 +135,37 @@ class PlatformOutageTest {
         double rounds = metric(admin, "berth_reconcile_round_seconds_count");
         awaitTrue(() -> metric(admin, "berth_reconcile_round_seconds_count") > rounds);
         report("a reconcile round ran after PostgreSQL started within", started);
+    }
+
+    /**
+     * Every connection of the pool held (as a burst of slow requests would): a request then waits
+     * the pool's timeout and answers 503 saying the platform is overloaded, not that the database
+     * is unreachable, since the database answers; counted in the pool timeouts' metric. Once the
+     * connections are free again the same request answers.
+     */
+    @Test
+    void aPoolWithNoConnectionFreeSaysThePlatformIsOverloaded() throws Exception {
+        var api = Api.at(port);
+        var admin = api.bearer(api.tokenFor("admin", ADMIN_PASSWORD));
+        var git = api.basic("admin", api.tokenFor("admin", ADMIN_PASSWORD));
+        double before = metric(admin, "berth_database_pool_timeouts_total{database=\"answers\"}");
+        String overloaded = "the platform is overloaded: no database connection was free within 5 s; try again";
+        var held = new java.util.ArrayList<java.sql.Connection>();
+        try {
+            for (int i = 0; i < pool.getMaximumPoolSize(); i++) held.add(pool.getConnection());
+            var teams = admin.get("/api/v1/teams");
+            expect(503, teams);
+            assertThat(teams.contentType()).startsWith("application/problem+json");
+            assertThat(teams.json().get("detail").asString()).isEqualTo(overloaded);
+            assertThat(teams.headers().firstValue("Retry-After")).contains("5");
+            var refs = git.get("/git/nobody/nothing.git/info/refs?service=git-upload-pack");
+            expect(503, refs);
+            assertThat(refs.body()).isEqualTo(overloaded + "\n");
+        } finally {
+            for (var c : held) c.close();
+        }
+        assertThat(metric(admin, "berth_database_pool_timeouts_total{database=\"answers\"}")).isGreaterThanOrEqualTo(before + 2);
+        expect(200, admin.get("/api/v1/teams"));
     }
 
     /** Measurements for the record, in the test's output. */

@@ -22,6 +22,8 @@ public final class Runc {
     /** Where the agent finds runc unless told otherwise (the Debian and Ubuntu package's path). */
     public static final Path DEFAULT_BINARY = Path.of("/usr/sbin/runc");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** util-linux's setsid (Debian's essential util-linux), which detaches the start shim. */
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
     /**
      * Runs the container in the foreground and records runc's exit status in a file once it ends,
      * so the status survives the agent; arguments: binary, root, bundle, id, exit file, pid file.
@@ -64,17 +66,24 @@ public final class Runc {
     }
 
     /**
-     * Starts the container in the foreground under the start shim, detached from the agent, and
-     * returns at once: runc writes the init's pid to {@code pidFile}, the shim writes runc's exit
-     * status to {@code exitFile} when the container ends, and its output is appended to {@code log}.
+     * Starts the container in the foreground under the start shim, detached from the agent (not
+     * its child, in a session of its own), and returns once the shim is forked off: runc writes
+     * the init's pid to {@code pidFile}, the shim writes runc's exit status to {@code exitFile}
+     * when the container ends, and its output is appended to {@code log}.
      */
     public void startUnderShim(String id, Path bundle, Path pidFile, Path exitFile, Path log) throws IOException {
-        var pb = new ProcessBuilder(List.of("/bin/sh", "-c", SHIM, binary.toString(), root.toString(),
-                bundle.toString(), id, exitFile.toString(), pidFile.toString()));
+        // setsid --fork: the shim is forked off and our child returns at once, so the shim is
+        // never the agent's child. The JDK keeps a "process reaper" thread waiting on each child
+        // for as long as it lives; a shim that stayed our child held one thread per container.
+        // The orphaned shim is reaped by init, as it already was after an agent restart, and its
+        // exit status is the file it writes either way. A session of its own also keeps a signal
+        // to the agent's process group (Ctrl-C in its terminal) from reaching the containers.
+        var pb = new ProcessBuilder(List.of(SETSID.toString(), "--fork", "/bin/sh", "-c", SHIM, binary.toString(),
+                root.toString(), bundle.toString(), id, exitFile.toString(), pidFile.toString()));
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.redirectErrorStream(true);
-        pb.start();
+        await(pb.start(), "start shim for " + id, "see " + log);
     }
 
     /** What {@code runc state} says of a container. */

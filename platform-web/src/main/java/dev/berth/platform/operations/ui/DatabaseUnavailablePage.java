@@ -19,11 +19,12 @@ import java.time.Duration;
 public abstract class DatabaseUnavailablePage extends VerticalLayout {
     static final Duration RETRY = Duration.ofSeconds(3);
     private Registration polling;
+    private final H2 heading = new H2("The platform cannot reach its database");
+    private final Paragraph message =
+            new Paragraph("Running apps are not affected. This page comes back by itself when the database does.");
 
     protected DatabaseUnavailablePage(DatabaseProbe probe) {
-        var heading = new H2("The platform cannot reach its database");
         heading.addClassNames(LumoUtility.Margin.NONE, LumoUtility.FontSize.XLARGE);
-        var message = new Paragraph("Running apps are not affected. This page comes back by itself when the database does.");
         message.setId("database-unavailable");
         add(heading, message);
         getElement().setAttribute("title", DatabaseOutage.SENTENCE);
@@ -40,6 +41,18 @@ public abstract class DatabaseUnavailablePage extends VerticalLayout {
             if (polling != null) polling.remove();
             polling = null;
         });
+    }
+
+    /**
+     * The database answers but no connection was free in time: says {@code sentence} (see
+     * {@link DatabaseOutage#overloaded}) instead; the page still comes back by itself.
+     */
+    protected void sayOverloaded(String sentence) {
+        heading.setText("The platform is overloaded");
+        message.setText(Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1)
+                + ". This page comes back by itself in a few seconds.");
+        message.setId("platform-overloaded");
+        getElement().setAttribute("title", sentence);
     }
 
     private static boolean reachable(DatabaseProbe probe) {
