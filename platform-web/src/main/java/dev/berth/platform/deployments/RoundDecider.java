@@ -104,9 +104,8 @@ final class RoundDecider {
         // Apps whose replicas start, stop or enter traffic, and every replica before and after: for connects.
         var connectChanged = new TreeSet<String>();
         letIn.forEach(r -> connectChanged.add(r.qualifiedApp()));
+        // The replicas the round starts; every live one joins them only when some app's replicas change.
         var lines = new ArrayList<Connects.Line>();
-        s.live().forEach(r -> lines.add(Connects.Line.of(r,
-                Optional.ofNullable(s.revisions().found().get(new AppRevisions.Key(r.revision(), r.app()))).map(AppRevision::definition))));
         for (Step step : plan.steps()) {
             switch (step) {
                 case Step.Start st -> {
@@ -154,8 +153,13 @@ final class RoundDecider {
             }
         }
         letIn.forEach(r -> touched.add(r.qualifiedApp()));
-        // Their consumers' backends and their producers' grants change with them.
-        moved.addAll(Connects.hostsToBump(connectChanged, lines));
+        // Their consumers' backends and their producers' grants change with them. A converged round
+        // (nothing changed) skips the lines of its tens of thousands of replicas.
+        if (!connectChanged.isEmpty()) {
+            s.live().forEach(r -> lines.add(Connects.Line.of(r, Optional.ofNullable(
+                    s.revisions().found().get(new AppRevisions.Key(r.revision(), r.app()))).map(AppRevision::definition))));
+            moved.addAll(Connects.hostsToBump(connectChanged, lines));
+        }
 
         var hosts = new ArrayList<RoundDecision.HostChange>();
         for (var h : s.hosts().stream().sorted(Comparator.comparing(RoundSnapshot.HostLine::id)).toList()) {
