@@ -94,7 +94,9 @@ final class RoundDecider {
 
         var rows = new HashMap<String, ReplicaRow>();
         planned.forEach(r -> rows.put(r.id(), r));
-        var letIn = Traffic.letIn(plan, planned);
+        // Grouped once: a blue-green rollout of a thousand apps asks for every start whether it serves at once.
+        var remaining = Traffic.remaining(plan, planned);
+        var letIn = Traffic.letIn(plan, remaining);
         var touched = new TreeSet<String>();
         var notes = new LinkedHashMap<String, List<String>>();
         var writes = new ArrayList<RoundDecision.Write>();
@@ -120,7 +122,7 @@ final class RoundDecider {
                     lines.add(Connects.Line.of(t.team(), t.newest().app(), st.hostId(), Optional.of(t.revision().definition())));
                     writes.add(new RoundDecision.StartReplica(st.replicaId(), t.driving().teamId(), t.team(), t.newest().app(),
                             st.revision(), t.driving().id(), st.hostId(),
-                            Traffic.servesAtStart(strategies.get(st.app()), st, plan, planned)));
+                            Traffic.servesAtStart(strategies.get(st.app()), st, remaining)));
                 }
                 case Step.Stop st -> {
                     var r = rows.get(st.replicaId());
