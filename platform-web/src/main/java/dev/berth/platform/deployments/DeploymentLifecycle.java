@@ -2,6 +2,8 @@ package dev.berth.platform.deployments;
 
 import dev.berth.platform.audit.AuditEvent;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -80,9 +82,7 @@ class DeploymentLifecycle {
         var event = switch (ending) {
             case Ending.Succeeded s -> {
                 if (!store.finish(d.id(), Deployment.State.SUCCEEDED, s.message(), now)) yield null;
-                yield AuditEvent.of(AuditEvent.Actor.system(), "deployment.succeed", "app:" + team + "/" + d.app())
-                        .team(team).detail("deployment", d.id()).detail("revision", d.revision())
-                        .detail("kind", d.deployment().kind().value());
+                yield succeeded(d);
             }
             case Ending.Failed f -> {
                 if (!store.finish(d.id(), Deployment.State.FAILED, f.reason(), now)) yield null;
@@ -94,6 +94,31 @@ class DeploymentLifecycle {
         fx.audit(event);
         fx.changed(team, d.app());
         return true;
+    }
+
+    /**
+     * Ends each of {@code done} as succeeded with its message, as {@link #finish} would one by one,
+     * in one statement however many there are (the round where a thousand rollouts finish); those
+     * that had ended already are left as they were, unaudited.
+     */
+    void succeedAll(List<RoundDecision.Succeed> done, Instant now, Effects fx) {
+        var messages = new LinkedHashMap<Long, String>();
+        for (var s : done) messages.put(s.deployment().id(), s.message());
+        var ended = new HashSet<>(store.succeedAll(messages, now));
+        // In the order asked, as one by one would have audited them.
+        for (var s : done) {
+            var d = s.deployment();
+            if (!ended.remove(d.id())) continue;
+            fx.audit(succeeded(d));
+            fx.changed(d.deployment().team(), d.app());
+        }
+    }
+
+    private static AuditEvent.Builder succeeded(DeploymentStore.Row d) {
+        String team = d.deployment().team();
+        return AuditEvent.of(AuditEvent.Actor.system(), "deployment.succeed", "app:" + team + "/" + d.app())
+                .team(team).detail("deployment", d.id()).detail("revision", d.revision())
+                .detail("kind", d.deployment().kind().value());
     }
 
     /** What a deployment that runs as asked says. */

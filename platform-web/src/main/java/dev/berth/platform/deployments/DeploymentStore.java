@@ -105,6 +105,20 @@ public class DeploymentStore {
                 .params(state.value(), message, Timestamp.from(at), id).update() == 1;
     }
 
+    /**
+     * Ends in-progress deployments as succeeded, in one statement: {@code messages} by deployment
+     * id. Returns the ids it ended (not those that had ended already).
+     */
+    public List<Long> succeedAll(Map<Long, String> messages, Instant at) {
+        if (messages.isEmpty()) return List.of();
+        return jdbc.sql("""
+                UPDATE deployments d SET state = 'succeeded', message = m.message, finished_at = ?
+                FROM unnest(?::bigint[], ?::text[]) AS m(id, message)
+                WHERE d.id = m.id AND d.state = 'in-progress' RETURNING d.id""")
+                .params(Timestamp.from(at), messages.keySet().toArray(Long[]::new), messages.values().toArray(String[]::new))
+                .query(Long.class).list();
+    }
+
     /** Marks a succeeded deployment as rolled back; false when it was not the succeeded one. */
     public boolean markRolledBack(long id) {
         return jdbc.sql("UPDATE deployments SET state = 'rolled-back' WHERE id = ? AND state = 'succeeded'").param(id).update() == 1;

@@ -136,9 +136,9 @@ public class ReplicaStore {
 
     /** Lets replicas into traffic (a traffic switch); their hosts' generations must move with it. */
     public void serve(Collection<String> ids) {
-        for (String id : ids) {
-            jdbc.sql("UPDATE replicas SET serving = true WHERE id = ? AND stop_requested_at IS NULL").param(id).update();
-        }
+        if (ids.isEmpty()) return;
+        jdbc.sql("UPDATE replicas SET serving = true WHERE id = ANY(?::text[]) AND stop_requested_at IS NULL")
+                .param(ids.toArray(String[]::new)).update();
     }
 
     /** Keeps why its host could not start the replica (a checked report: at most {@link ContainerStatus#MAX_ERROR} characters). */

@@ -32,21 +32,14 @@ class RoundApplier {
 
     void apply(RoundDecision decision, Effects fx) {
         var now = decision.now();
-        for (var h : decision.hosts()) {
-            switch (h.standing()) {
-                case RoundDecision.Standing.Lost lost when hosts.markLost(h.hostId(), now) -> {
-                    fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.lost", "host:" + h.hostId())
-                            .detail("hostname", lost.hostname()).detail("lastHeartbeatAt", lost.lastHeartbeatAt())
-                            .detail("heartbeatTimeout", lost.heartbeatTimeout())
-                            .detail("replicas", String.join(",", lost.replicas().stream().map(ReplicaRow::id).toList())));
-                    lost.replicas().forEach(r -> fx.changed(r.team(), r.app()));
-                }
-                case RoundDecision.Standing.Returned returned when hosts.markReturned(h.hostId()) ->
-                        fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.returned", "host:" + h.hostId())
-                                .detail("hostname", returned.hostname()).detail("lostAt", returned.lostAt()));
-                case null, default -> { }
-            }
-            if (h.bump()) hosts.bumpGeneration(h.hostId());
+        // A round that notices no host lost or back moves every generation in one statement (a
+        // rollout of a thousand apps moves most hosts'); one that does keeps to one host at a time,
+        // its standing then its generation, so the row locks stay in id order.
+        if (decision.hosts().stream().allMatch(h -> h.standing() == null)) {
+            hosts.bumpGenerations(decision.hosts().stream().filter(RoundDecision.HostChange::bump)
+                    .map(RoundDecision.HostChange::hostId).toList());
+        } else {
+            applyOneByOne(decision, fx);
         }
         if (decision.wake()) fx.wake();
 
@@ -80,12 +73,14 @@ class RoundApplier {
 
         // Messages that changed since the snapshot, written in one statement: a round with thousands of
         // rollouts in progress would otherwise pay a statement per deployment, every round.
+        // So are the deployments that succeed: the round where a thousand rollouts finish ends them all.
         var progress = new LinkedHashMap<Long, DeploymentStore.Row>();
         var messages = new LinkedHashMap<Long, String>();
+        var succeeded = new ArrayList<RoundDecision.Succeed>();
         for (var settlement : decision.settlements()) {
             var d = settlement.deployment();
             switch (settlement) {
-                case RoundDecision.Succeed s -> lifecycle.finish(d, new DeploymentLifecycle.Ending.Succeeded(s.message()), now, fx);
+                case RoundDecision.Succeed s -> succeeded.add(s);
                 case RoundDecision.Progress p when !p.message().equals(d.deployment().message()) -> {
                     progress.put(d.id(), d);
                     messages.put(d.id(), p.message());
@@ -93,7 +88,29 @@ class RoundApplier {
                 case RoundDecision.Progress p -> { }
             }
         }
+        lifecycle.succeedAll(succeeded, now, fx);
         for (long id : deployments.progress(messages)) fx.changed(progress.get(id).deployment().team(), progress.get(id).app());
+    }
+
+    /** Hosts in id order: each one's standing, then its generation. */
+    private void applyOneByOne(RoundDecision decision, Effects fx) {
+        var now = decision.now();
+        for (var h : decision.hosts()) {
+            switch (h.standing()) {
+                case RoundDecision.Standing.Lost lost when hosts.markLost(h.hostId(), now) -> {
+                    fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.lost", "host:" + h.hostId())
+                            .detail("hostname", lost.hostname()).detail("lastHeartbeatAt", lost.lastHeartbeatAt())
+                            .detail("heartbeatTimeout", lost.heartbeatTimeout())
+                            .detail("replicas", String.join(",", lost.replicas().stream().map(ReplicaRow::id).toList())));
+                    lost.replicas().forEach(r -> fx.changed(r.team(), r.app()));
+                }
+                case RoundDecision.Standing.Returned returned when hosts.markReturned(h.hostId()) ->
+                        fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.returned", "host:" + h.hostId())
+                                .detail("hostname", returned.hostname()).detail("lostAt", returned.lostAt()));
+                case null, default -> { }
+            }
+            if (h.bump()) hosts.bumpGeneration(h.hostId());
+        }
     }
 
     /** Fails the deployment, and rolls back when the app asks for it and nothing newer came meanwhile. */

@@ -94,7 +94,9 @@ final class RoundDecider {
 
         var rows = new HashMap<String, ReplicaRow>();
         planned.forEach(r -> rows.put(r.id(), r));
-        var letIn = Traffic.letIn(plan, planned);
+        // Grouped once: a blue-green rollout of a thousand apps asks for every start whether it serves at once.
+        var remaining = Traffic.remaining(plan, planned);
+        var letIn = Traffic.letIn(plan, remaining);
         var touched = new TreeSet<String>();
         var notes = new LinkedHashMap<String, List<String>>();
         var writes = new ArrayList<RoundDecision.Write>();
@@ -104,9 +106,8 @@ final class RoundDecider {
         // Apps whose replicas start, stop or enter traffic, and every replica before and after: for connects.
         var connectChanged = new TreeSet<String>();
         letIn.forEach(r -> connectChanged.add(r.qualifiedApp()));
+        // The replicas the round starts; every live one joins them only when some app's replicas change.
         var lines = new ArrayList<Connects.Line>();
-        s.live().forEach(r -> lines.add(Connects.Line.of(r,
-                Optional.ofNullable(s.revisions().found().get(new AppRevisions.Key(r.revision(), r.app()))).map(AppRevision::definition))));
         for (Step step : plan.steps()) {
             switch (step) {
                 case Step.Start st -> {
@@ -121,7 +122,7 @@ final class RoundDecider {
                     lines.add(Connects.Line.of(t.team(), t.newest().app(), st.hostId(), Optional.of(t.revision().definition())));
                     writes.add(new RoundDecision.StartReplica(st.replicaId(), t.driving().teamId(), t.team(), t.newest().app(),
                             st.revision(), t.driving().id(), st.hostId(),
-                            Traffic.servesAtStart(strategies.get(st.app()), st, plan, planned)));
+                            Traffic.servesAtStart(strategies.get(st.app()), st, remaining)));
                 }
                 case Step.Stop st -> {
                     var r = rows.get(st.replicaId());
@@ -154,8 +155,13 @@ final class RoundDecider {
             }
         }
         letIn.forEach(r -> touched.add(r.qualifiedApp()));
-        // Their consumers' backends and their producers' grants change with them.
-        moved.addAll(Connects.hostsToBump(connectChanged, lines));
+        // Their consumers' backends and their producers' grants change with them. A converged round
+        // (nothing changed) skips the lines of its tens of thousands of replicas.
+        if (!connectChanged.isEmpty()) {
+            s.live().forEach(r -> lines.add(Connects.Line.of(r, Optional.ofNullable(
+                    s.revisions().found().get(new AppRevisions.Key(r.revision(), r.app()))).map(AppRevision::definition))));
+            moved.addAll(Connects.hostsToBump(connectChanged, lines));
+        }
 
         var hosts = new ArrayList<RoundDecision.HostChange>();
         for (var h : s.hosts().stream().sorted(Comparator.comparing(RoundSnapshot.HostLine::id)).toList()) {

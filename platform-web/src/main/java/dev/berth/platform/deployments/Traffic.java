@@ -31,17 +31,26 @@ final class Traffic {
      * @param live the replica rows the plan was made from
      */
     static boolean servesAtStart(Strategy strategy, Step.Start start, Plan plan, List<ReplicaRow> live) {
+        return servesAtStart(strategy, start, remaining(plan, live));
+    }
+
+    /** As above, given the plan's {@link #remaining} rows: a round asks this for every start, so it groups them once. */
+    static boolean servesAtStart(Strategy strategy, Step.Start start, Map<String, List<ReplicaRow>> remaining) {
         if (!(strategy instanceof Strategy.BlueGreen)) return true;
-        return remaining(plan, live).getOrDefault(start.app(), List.of()).stream()
-                .allMatch(r -> r.revision() == start.revision());
+        return remaining.getOrDefault(start.app(), List.of()).stream().allMatch(r -> r.revision() == start.revision());
     }
 
     /** Replicas held out of traffic that the plan lets in: those of a switch's revision, and those of an app left with one revision. */
     static List<ReplicaRow> letIn(Plan plan, List<ReplicaRow> live) {
+        return letIn(plan, remaining(plan, live));
+    }
+
+    /** As above, given the plan's {@link #remaining} rows. */
+    static List<ReplicaRow> letIn(Plan plan, Map<String, List<ReplicaRow>> remaining) {
         var switched = new HashSet<String>();
         plan.steps(Step.SwitchTraffic.class).forEach(s -> switched.add(s.app() + "@" + s.revision()));
         var out = new ArrayList<ReplicaRow>();
-        remaining(plan, live).forEach((app, rows) -> {
+        remaining.forEach((app, rows) -> {
             boolean oneRevision = rows.stream().map(ReplicaRow::revision).distinct().count() == 1;
             for (var r : rows) {
                 if (!r.serving() && (oneRevision || switched.contains(app + "@" + r.revision()))) out.add(r);
@@ -51,7 +60,7 @@ final class Traffic {
     }
 
     /** The rows the plan keeps (it stops none of them), by qualified app. */
-    private static Map<String, List<ReplicaRow>> remaining(Plan plan, List<ReplicaRow> live) {
+    static Map<String, List<ReplicaRow>> remaining(Plan plan, List<ReplicaRow> live) {
         Set<String> stopping = new HashSet<>();
         plan.steps(Step.Stop.class).forEach(s -> stopping.add(s.replicaId()));
         var out = new LinkedHashMap<String, List<ReplicaRow>>();

@@ -218,6 +218,18 @@ public class HostStore {
                 .query(Long.class).single();
     }
 
+    /**
+     * Moves the assignments of {@code hostIds} to their next generation in one statement, locking
+     * their rows in id order first (the order every writer of several hosts takes them in).
+     */
+    public void bumpGenerations(List<String> hostIds) {
+        if (hostIds.isEmpty()) return;
+        jdbc.sql("""
+                WITH locked AS (SELECT id FROM hosts WHERE id = ANY(?::text[]) ORDER BY id FOR UPDATE)
+                UPDATE hosts h SET generation = h.generation + 1 FROM locked WHERE h.id = locked.id""")
+                .param(hostIds.toArray(String[]::new)).update();
+    }
+
     /** The host's assignment generation, or empty for an unknown host. */
     public Optional<Long> generation(String hostId) {
         return jdbc.sql("SELECT generation FROM hosts WHERE id = ?").param(hostId).query(Long.class).optional();

@@ -50,4 +50,36 @@ class AuditConcurrencyTest extends PlatformTest {
         assertThat(max).as("no gaps").isEqualTo(rows);
         assertThat(distinctPrev).as("no two rows share a parent: no forks").isEqualTo(rows);
     }
+    @Test
+    void eventsRecordedTogetherAreAllCommittedInTheirOrderBesideOtherWriters() throws Exception {
+        String run = "all-" + System.nanoTime() + "-";
+        // More than one batch holds, while single writers queue theirs between them.
+        var expected = new ArrayList<String>();
+        var events = new ArrayList<AuditEvent.Builder>();
+        for (int i = 0; i < 1_200; i++) {
+            expected.add(run + i);
+            events.add(AuditEvent.of(AuditEvent.Actor.system(), "test.together", run + i));
+        }
+        try (var pool = Executors.newFixedThreadPool(4)) {
+            var singles = new ArrayList<Future<Long>>();
+            for (int w = 0; w < 3; w++) {
+                int writer = w;
+                singles.add(pool.submit(() -> {
+                    long last = 0;
+                    for (int i = 0; i < 50; i++) {
+                        last = audit.record(AuditEvent.of(AuditEvent.Actor.system(), "test.single", run + "single-" + writer + "-" + i));
+                    }
+                    return last;
+                }));
+            }
+            audit.recordAll(events);
+            // Returned only once every one is committed: all are there as soon as it returns.
+            var targets = jdbc.sql("SELECT target FROM audit_events WHERE action = 'test.together' AND target LIKE ? ORDER BY seq")
+                    .param(run + "%").query(String.class).list();
+            assertThat(targets).containsExactlyElementsOf(expected);
+            for (var f : singles) f.get();
+        }
+        var result = store.verify();
+        assertThat(result.intact()).as(result.toString()).isTrue();
+    }
 }

@@ -32,6 +32,10 @@ class ReplicaBatchesTest extends PlatformTest {
     JdbcClient jdbc;
     @Autowired
     PlatformTransactionManager transactions;
+    @Autowired
+    DeploymentStore deployments;
+    @Autowired
+    dev.berth.platform.hosts.HostRecords hosts;
 
     @Test
     void startsTakeTheNextFreeIdAndStopsLandOnce() {
@@ -51,6 +55,7 @@ class ReplicaBatchesTest extends PlatformTest {
             assertThat(jdbc.sql("SELECT true FROM (SELECT pg_advisory_xact_lock(?, 0)) AS locked").param(Locks.RECONCILER)
                     .query(Boolean.class).single()).isTrue();
             check(team, host, seeded.revision());
+            checkEndsAndMoves(team, host, seeded.revision());
             status.setRollbackOnly();
         });
     }
@@ -85,6 +90,39 @@ class ReplicaBatchesTest extends PlatformTest {
         assertThat(stopped.stopReason()).isEqualTo("scaled down");
         assertThat(stopped.stopRequestedAt()).isEqualTo(now);
         assertThat(replicas.find(teamId(team), "web", gone).orElseThrow().stopReason()).isEqualTo("replaced");
+    }
+
+    /** Deployments that succeed, replicas let in and host generations, each a statement however many, land as one by one would. */
+    private void checkEndsAndMoves(String team, String host, long revision) {
+        var now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        long teamId = teamId(team);
+        long going = deployments.insert(teamId, "web", revision, Deployment.Kind.PUSH, "admin", null, now, "rolling out");
+        long ended = deployments.insert(teamId, "web", revision, Deployment.Kind.PUSH, "admin", null, now, null);
+        assertThat(deployments.finish(ended, Deployment.State.FAILED, "health gate", now)).isTrue();
+        // Only the one still in progress ends; the other keeps how it ended.
+        assertThat(deployments.succeedAll(new java.util.LinkedHashMap<>(Map.of(going, "all run", ended, "all run")), now.plusSeconds(1)))
+                .containsExactly(going);
+        assertThat(deployments.find(going).orElseThrow().deployment()).satisfies(d -> {
+            assertThat(d.state()).isEqualTo(Deployment.State.SUCCEEDED);
+            assertThat(d.message()).isEqualTo("all run");
+            assertThat(d.finishedAt()).isEqualTo(now.plusSeconds(1));
+        });
+        assertThat(deployments.find(ended).orElseThrow().deployment()).satisfies(d -> {
+            assertThat(d.state()).isEqualTo(Deployment.State.FAILED);
+            assertThat(d.message()).isEqualTo("health gate");
+        });
+
+        // Let in: only replicas still part of an assignment.
+        String held = replicas.insert(team + ".web.9.0", teamId, "web", revision, going, host, now, false);
+        String out = replicas.insert(team + ".web.9.1", teamId, "web", revision, going, host, now, false);
+        replicas.requestStops(List.of(new RoundDecision.StopReplica(out, "replaced", null)), now);
+        replicas.serve(List.of(held, out));
+        assertThat(replicas.find(teamId, "web", held).orElseThrow().serving()).isTrue();
+        assertThat(replicas.find(teamId, "web", out).orElseThrow().serving()).isFalse();
+
+        long generation = hosts.generation(host).orElseThrow();
+        hosts.bumpGenerations(List.of(host));
+        assertThat(hosts.generation(host)).contains(generation + 1);
     }
 
     private long teamId(String team) {
