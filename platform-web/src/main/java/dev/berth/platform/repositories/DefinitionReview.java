@@ -105,11 +105,12 @@ public class DefinitionReview {
             problems.addAll(RouteReview.problems(file, definition, routeTeam(repo), routes.claims().heldElsewhere(repo.id(), hostPaths)));
         }
         var pinned = new ArrayList<Revision.PinnedImage>();
+        var resolved = images.resolveAll(definition.apps().stream().map(AppDefinition::image).toList());
         for (AppDefinition app : definition.apps()) {
-            try {
-                pinned.add(new Revision.PinnedImage(app.name(), app.image(), images.resolve(app.image())));
-            } catch (ImageResolver.UnresolvableImage e) {
-                problems.add(file + ": app '" + app.name() + "': image " + app.image() + " cannot be resolved: " + e.getMessage());
+            switch (resolved.get(app.image())) {
+                case ImageResolver.Resolved(String digest) -> pinned.add(new Revision.PinnedImage(app.name(), app.image(), digest));
+                case ImageResolver.Unresolved(String reason) ->
+                        problems.add(file + ": app '" + app.name() + "': image " + app.image() + " cannot be resolved: " + reason);
             }
         }
         if (!problems.isEmpty()) return new Failed("invalid " + file, problems);

@@ -5,6 +5,7 @@ import dev.berth.platform.problem.ProblemWriter;
 import dev.berth.platform.repositories.GitRequests;
 import dev.berth.platform.tokens.TokenService;
 import dev.berth.platform.users.UserAccounts;
+import java.time.Clock;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,10 +31,11 @@ public class GitSecurityConfig {
     @Bean
     @Order(5)
     SecurityFilterChain git(HttpSecurity http, UserDetailsService users, PasswordEncoder encoder, TokenService tokens,
-                            UserAccounts accounts, ApplicationEventPublisher events, ProblemWriter problems)
-            throws Exception {
+                            UserAccounts accounts, ApplicationEventPublisher events, ProblemWriter problems,
+                            Clock clock) throws Exception {
         var passwords = new DaoAuthenticationProvider(users);
-        passwords.setPasswordEncoder(encoder);
+        // git authenticates every request of a push: a password verified a moment ago is not hashed again
+        passwords.setPasswordEncoder(new VerifiedPasswords(encoder, clock));
         var manager = new ProviderManager(new TokenPasswordProvider(tokens, accounts), passwords);
         manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
         // Every request the container routes to the git servlet, however its path is spelled, and every
