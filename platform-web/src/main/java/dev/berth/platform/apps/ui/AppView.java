@@ -15,7 +15,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.tabs.Tab;
 import com.vaadin.flow.component.tabs.TabSheet;
-import com.vaadin.flow.function.SerializableRunnable;
+import com.vaadin.flow.function.SerializableConsumer;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
@@ -29,6 +29,7 @@ import dev.berth.platform.problem.Problem;
 import dev.berth.platform.repositories.RepositoryService;
 import dev.berth.platform.secrets.AppSecrets;
 import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.access.Permission;
 import dev.berth.platform.access.RequestOrigin;
@@ -67,7 +68,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     private final LogPanel logPanel;
     private final TabSheet tabs = new TabSheet();
     /** What fills each tab, and the tabs filled since {@link #detail} was read. */
-    private final Map<Tab, SerializableRunnable> fillers = new HashMap<>();
+    private final Map<Tab, SerializableConsumer<Caller>> fillers = new HashMap<>();
     private final Set<Tab> filled = new HashSet<>();
     private String team;
     private String app;
@@ -126,13 +127,15 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         tabs.setId("app-tabs");
         // A tab's data is read when the tab is first shown for this app, not on every navigation:
         // most visits look at the first tab only, and each panel costs queries of its own.
-        fillers.put(tabs.add("Deployments", timeline), () -> timeline.setItems(apps.deployments(callers.current(), team, app, 50)));
-        fillers.put(tabs.add("Replicas", replicas), () -> replicas.setItems(detail.replicas()));
-        fillers.put(tabs.add("Logs", logPanel), () -> logPanel.replicas(detail.replicas()));
-        fillers.put(tabs.add("Secrets", secretsPanel), () -> secretsPanel.show(team, app));
-        fillers.put(tabs.add("Network", networkPanel), () -> networkPanel.show(team, app));
-        fillers.put(tabs.add("Routes", routesPanel), () -> routesPanel.show(detail.routes()));
-        tabs.addSelectedChangeListener(e -> fillSelected());
+        fillers.put(tabs.add("Deployments", timeline), caller -> timeline.setItems(apps.deployments(caller, team, app, 50)));
+        fillers.put(tabs.add("Replicas", replicas), caller -> replicas.setItems(detail.replicas()));
+        fillers.put(tabs.add("Logs", logPanel), caller -> logPanel.replicas(detail.replicas()));
+        fillers.put(tabs.add("Secrets", secretsPanel), caller -> secretsPanel.show(team, app));
+        fillers.put(tabs.add("Network", networkPanel), caller -> networkPanel.show(team, app));
+        fillers.put(tabs.add("Routes", routesPanel), caller -> routesPanel.show(detail.routes()));
+        tabs.addSelectedChangeListener(e -> {
+            if (!filled.contains(tabs.getSelectedTab())) fillSelected(callers.current());
+        });
         tabs.setSizeFull();
         add(header, differences, tabs);
         setFlexGrow(1, tabs);
@@ -154,7 +157,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         rollback.setVisible(deployer);
         // Cheap, and stops following the replica of the app shown before.
         logPanel.show(team, app);
-        show();
+        show(caller);
         // The router reuses this view when only the app in the address changes: one subscription at a time.
         if (following != null) following.remove();
         String topic = "app:" + team + "/" + app;
@@ -171,12 +174,13 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     }
 
     private void refresh() {
-        detail = apps.get(callers.current(), team, app);
-        show();
+        var caller = callers.current();
+        detail = apps.get(caller, team, app);
+        show(caller);
     }
 
     /** The header for {@link #detail}; the open tab filled again, the others when next opened. */
-    private void show() {
+    private void show(Caller caller) {
         title.setText(team + "/" + app);
         state.removeAll();
         state.add(DeploymentBadges.state(detail.deployment()).span());
@@ -192,13 +196,14 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
             differences.add(list);
         }
         filled.clear();
-        fillSelected();
+        fillSelected(caller);
     }
 
-    private void fillSelected() {
+    /** {@code caller}: resolved once per request, it costs queries of its own. */
+    private void fillSelected(Caller caller) {
         var tab = tabs.getSelectedTab();
         if (detail == null || tab == null || !filled.add(tab)) return;
-        fillers.get(tab).run();
+        fillers.get(tab).accept(caller);
     }
 
     private void openRollback() {
