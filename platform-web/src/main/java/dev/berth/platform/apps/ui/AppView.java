@@ -62,10 +62,10 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     private final Div differences = new Div();
     private final Grid<Deployment> timeline = new Grid<>();
     private final Grid<ReplicaView> replicas = new Grid<>();
-    private final SecretsPanel secretsPanel;
-    private final NetworkPanel networkPanel;
-    private final RoutesPanel routesPanel = new RoutesPanel();
-    private final LogPanel logPanel;
+    private final LazyPanel<SecretsPanel> secretsPanel;
+    private final LazyPanel<NetworkPanel> networkPanel;
+    private final LazyPanel<RoutesPanel> routesPanel = new LazyPanel<>(RoutesPanel::new);
+    private final LazyPanel<LogPanel> logPanel;
     private final TabSheet tabs = new TabSheet();
     /** What fills each tab, and the tabs filled since {@link #detail} was read. */
     private final Map<Tab, SerializableConsumer<Caller>> fillers = new HashMap<>();
@@ -121,18 +121,21 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         }).setHeader("Isolation report").setAutoWidth(true);
         replicas.setEmptyStateText("No replicas assigned.");
 
-        logPanel = new LogPanel(logs, callers, live, traffic);
-        secretsPanel = new SecretsPanel(secrets, callers);
-        networkPanel = new NetworkPanel(apps, callers);
+        logPanel = new LazyPanel<>(() -> new LogPanel(logs, callers, live, traffic));
+        secretsPanel = new LazyPanel<>(() -> new SecretsPanel(secrets, callers));
+        networkPanel = new LazyPanel<>(() -> new NetworkPanel(apps, callers));
         tabs.setId("app-tabs");
-        // A tab's data is read when the tab is first shown for this app, not on every navigation:
-        // most visits look at the first tab only, and each panel costs queries of its own.
+        // A tab's data is read when the tab is first shown for this app, not on every navigation, and
+        // its panel built then: most visits look at the first tab only.
         fillers.put(tabs.add("Deployments", timeline), caller -> timeline.setItems(apps.deployments(caller, team, app, 50)));
         fillers.put(tabs.add("Replicas", replicas), caller -> replicas.setItems(detail.replicas()));
-        fillers.put(tabs.add("Logs", logPanel), caller -> logPanel.replicas(detail.replicas()));
-        fillers.put(tabs.add("Secrets", secretsPanel), caller -> secretsPanel.show(team, app));
-        fillers.put(tabs.add("Network", networkPanel), caller -> networkPanel.show(team, app));
-        fillers.put(tabs.add("Routes", routesPanel), caller -> routesPanel.show(detail.routes()));
+        fillers.put(tabs.add("Logs", logPanel), caller -> {
+            logPanel.get().show(team, app);
+            logPanel.get().replicas(detail.replicas());
+        });
+        fillers.put(tabs.add("Secrets", secretsPanel), caller -> secretsPanel.get().show(team, app));
+        fillers.put(tabs.add("Network", networkPanel), caller -> networkPanel.get().show(team, app));
+        fillers.put(tabs.add("Routes", routesPanel), caller -> routesPanel.get().show(detail.routes()));
         tabs.addSelectedChangeListener(e -> {
             if (!filled.contains(tabs.getSelectedTab())) fillSelected(callers.current());
         });
@@ -155,8 +158,8 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         }
         boolean deployer = AccessPolicy.decide(caller, Permission.ROLLBACK_APP, team) instanceof AccessPolicy.Allowed;
         rollback.setVisible(deployer);
-        // Cheap, and stops following the replica of the app shown before.
-        logPanel.show(team, app);
+        // Stops following the replica of the app shown before.
+        if (logPanel.built()) logPanel.get().show(team, app);
         show(caller);
         // The router reuses this view when only the app in the address changes: one subscription at a time.
         if (following != null) following.remove();
