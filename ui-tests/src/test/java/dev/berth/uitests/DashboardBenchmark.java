@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,13 +18,15 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard at a company's size: a platform on embedded PostgreSQL seeded with {@code bench.apps}
  * apps in {@code bench.teams} teams, {@code bench.replicas} healthy replicas each on
  * {@code bench.hosts} hosts ({@link DashboardSeed}), and {@code bench.sessions} real headless
- * Chromium sessions at once that each sign in, open their team's Apps page, open an App page from
- * the list (scrolled to it, clicked, as a user does), go back to the list, and again. The server
+ * Chromium sessions that sign in one after another, then all at once, like people, open their
+ * team's Apps page, open an App page from the list (scrolled to it, clicked, as a user does), go
+ * back to the list, and again, with a think time between clicks. The server
  * round trip of every request is timed inside the platform ({@link ServerRoundTrips}: from Vaadin
  * starting to handle it until its response is written); the requests that navigated to the Apps
  * page and to an App page are reported apart. Memory per session: heap used after a full GC with
@@ -33,7 +36,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * <pre>./mvnw -B -o -pl ui-tests -am test -Dtest=DashboardBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
  *
  * Options: {@code -Dbench.apps=1000 -Dbench.teams=10 -Dbench.replicas=5 -Dbench.hosts=50
- * -Dbench.sessions=20 -Dbench.rounds=5}.
+ * -Dbench.sessions=20 -Dbench.rounds=5 -Dbench.think-min=1000 -Dbench.think-max=3000} (ms). It also prints
+ * the CPU the platform's JVM and the browsers used while measuring ({@link ProcessCpu}).
  */
 class DashboardBenchmark {
     private static final int APPS = Integer.getInteger("bench.apps", 1000);
@@ -42,6 +46,8 @@ class DashboardBenchmark {
     private static final int HOSTS = Integer.getInteger("bench.hosts", 50);
     private static final int SESSIONS = Integer.getInteger("bench.sessions", 20);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+    private static final int THINK_MIN_MS = Integer.getInteger("bench.think-min", 1000);
+    private static final int THINK_MAX_MS = Integer.getInteger("bench.think-max", 3000);
     private static final int BASELINE_APPS = 10;
     private static final double GOAL_MS = 100;
     private static final Duration SESSION_TIMEOUT = Duration.ofMinutes(5);
@@ -97,23 +103,39 @@ class DashboardBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(sessions);
         var browsers = new ArrayList<Browser>();
         try {
+            // One after another, as people arrive: 20 Chromium processes starting and signing in at
+            // once would measure the machine's two cores, not the dashboard.
+            long signingIn = System.nanoTime();
+            for (int s = 0; s < sessions; s++) {
+                Browser browser = Browser.start("dashboard-benchmark-" + s);
+                browsers.add(browser);
+                try {
+                    browser.driver.get(cluster.baseUrl + "/login");
+                    browser.signIn("admin", Cluster.ADMIN_PASSWORD);
+                    browser.driver.get(cluster.baseUrl + "/apps?team=" + teams.get(s % teams.size()));
+                    // A first page on a loaded machine takes longer than a click's wait: it is not measured.
+                    new WebDriverWait(browser.driver, SESSION_TIMEOUT)
+                            .until(ExpectedConditions.presenceOfElementLocated(By.id("apps-grid")));
+                    browser.waitForVaadin();
+                } catch (RuntimeException | AssertionError e) {
+                    browser.screenshot("failure");
+                    throw e;
+                }
+            }
+            System.out.printf("%s: %d sessions signed in one after another in %.1f s%n", label, sessions,
+                    (System.nanoTime() - signingIn) / 1e9);
             var running = new ArrayList<Future<?>>();
             for (int s = 0; s < sessions; s++) {
                 int session = s;
+                Browser browser = browsers.get(s);
                 String team = teams.get(s % teams.size());
                 running.add(pool.submit(() -> {
-                    Browser browser = Browser.start("dashboard-benchmark-" + session);
-                    synchronized (browsers) {
-                        browsers.add(browser);
-                    }
+                    var think = new Random(session);
                     try {
-                        browser.driver.get(cluster.baseUrl + "/login");
-                        browser.signIn("admin", Cluster.ADMIN_PASSWORD);
-                        browser.driver.get(cluster.baseUrl + "/apps?team=" + team);
-                        round(browser, team, session, appsPerTeam); // warm-up, not counted
+                        round(browser, team, session, appsPerTeam, think); // warm-up, not counted
                         barrier.await(SESSION_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                         barrier.await(SESSION_TIMEOUT.toSeconds(), TimeUnit.SECONDS); // the warm-up's samples are gone
-                        for (int r = 1; r <= ROUNDS; r++) round(browser, team, session * 31 + r * 7, appsPerTeam);
+                        for (int r = 1; r <= ROUNDS; r++) round(browser, team, session * 31 + r * 7, appsPerTeam, think);
                         return null;
                     } catch (Exception | AssertionError e) {
                         barrier.reset(); // the others stop waiting for this one
@@ -122,9 +144,13 @@ class DashboardBenchmark {
                     }
                 }));
             }
+            ProcessCpu cpuBefore;
+            long measuring;
             try {
                 barrier.await(SESSION_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 timing.drain();
+                cpuBefore = ProcessCpu.now();
+                measuring = System.nanoTime();
                 barrier.await(SESSION_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             } catch (java.util.concurrent.BrokenBarrierException | java.util.concurrent.TimeoutException e) {
                 for (var f : running) { // the session that failed says why
@@ -139,6 +165,9 @@ class DashboardBenchmark {
                 throw e;
             }
             for (var f : running) f.get();
+            var wall = Duration.ofNanos(System.nanoTime() - measuring);
+            System.out.printf("%s: measured rounds took %.1f s; CPU meanwhile: %s%n", label, wall.toNanos() / 1e9,
+                    ProcessCpu.now().since(cpuBefore).perCore(wall));
             var samples = timing.drain();
             double perSession = (heapAfterGc() - heapBefore) / (double) sessions / (1 << 20);
             return new Result(label, millis(samples, "AppsView"), millis(samples, "AppView"),
@@ -150,18 +179,29 @@ class DashboardBenchmark {
         }
     }
 
-    /** The Apps page, scrolled to one app, that app's page, and back to the list. */
-    private static void round(Browser browser, String team, int pick, int appsPerTeam) {
+    /**
+     * A person's round: a look at the Apps page, a scroll to one app and a click on it, a look at
+     * the App page, and back to the list; each look a think time of {@code bench.think-min} to
+     * {@code bench.think-max} ms.
+     */
+    private static void round(Browser browser, String team, int pick, int appsPerTeam, Random think) throws InterruptedException {
         browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("apps-grid")));
         browser.waitForVaadin();
+        thinkAbout(think);
         int index = Math.floorMod(pick, appsPerTeam);
         String app = DashboardSeed.apps("app", appsPerTeam).get(index);
         browser.js("document.getElementById('apps-grid').scrollToIndex(arguments[0]);", index);
         browser.openRow("apps-grid", 0, app, "app-title");
         browser.wait.until(d -> browser.text(By.id("app-title")).equals(team + "/" + app));
+        browser.waitForVaadin();
+        thinkAbout(think);
         browser.driver.navigate().back();
         browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("apps-grid")));
         browser.waitForVaadin();
+    }
+
+    private static void thinkAbout(Random think) throws InterruptedException {
+        Thread.sleep(THINK_MIN_MS + (THINK_MAX_MS > THINK_MIN_MS ? think.nextInt(THINK_MAX_MS - THINK_MIN_MS) : 0));
     }
 
     private static List<Double> millis(List<ServerRoundTrips.Sample> samples, String view) {

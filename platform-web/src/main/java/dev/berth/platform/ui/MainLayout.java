@@ -27,6 +27,7 @@ import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.users.UserService;
 import jakarta.annotation.security.PermitAll;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +40,7 @@ import java.util.stream.Collectors;
 public class MainLayout extends AppLayout implements AfterNavigationObserver {
     private final transient CallerResolver callers;
     private final SideNav nav = new SideNav();
+    private List<MenuEntry> shown = List.of();
 
     public MainLayout(CallerResolver callers, UserService users, AuthenticationContext authentication) {
         this.callers = callers;
@@ -71,13 +73,18 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         addToNavbar(header);
     }
 
-    /** Rebuilt on every navigation: admin rights and team roles may have changed since the last one. */
+    /**
+     * Checked on every navigation: admin rights and team roles may have changed since the last one.
+     * Rebuilt only when the entries shown change, so a navigation does not resend the whole menu.
+     */
     @Override
     public void afterNavigation(AfterNavigationEvent event) {
         var caller = callers.current();
+        var entries = MenuConfiguration.getMenuEntries().stream().filter(e -> shownTo(caller, e.menuClass())).toList();
+        if (entries.equals(shown)) return;
+        shown = entries;
         nav.removeAll();
-        for (MenuEntry entry : MenuConfiguration.getMenuEntries()) {
-            if (!shownTo(caller, entry.menuClass())) continue;
+        for (MenuEntry entry : entries) {
             String path = entry.path().startsWith("/") ? entry.path().substring(1) : entry.path();
             var item = new SideNavItem(entry.title(), path, entry.icon() == null ? null : new Icon(entry.icon()));
             // A view also reached at another path (the teams view at the root) is highlighted there too.

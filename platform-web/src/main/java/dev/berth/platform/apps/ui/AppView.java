@@ -13,7 +13,9 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.tabs.Tab;
 import com.vaadin.flow.component.tabs.TabSheet;
+import com.vaadin.flow.function.SerializableConsumer;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
@@ -27,6 +29,7 @@ import dev.berth.platform.problem.Problem;
 import dev.berth.platform.repositories.RepositoryService;
 import dev.berth.platform.secrets.AppSecrets;
 import dev.berth.platform.access.AccessPolicy;
+import dev.berth.platform.access.Caller;
 import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.access.Permission;
 import dev.berth.platform.access.RequestOrigin;
@@ -34,6 +37,10 @@ import dev.berth.platform.ui.LiveUpdates;
 import dev.berth.platform.ui.Notices;
 import dev.berth.platform.ui.Timestamps;
 import jakarta.annotation.security.PermitAll;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -46,7 +53,6 @@ import java.util.stream.Collectors;
 public class AppView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
     private final transient AppService apps;
     private final transient RepositoryService repositories;
-    private final transient AppSecrets secrets;
     private final transient CallerResolver callers;
     private final transient LiveUpdates live;
     private final H2 title = new H2();
@@ -56,19 +62,23 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     private final Div differences = new Div();
     private final Grid<Deployment> timeline = new Grid<>();
     private final Grid<ReplicaView> replicas = new Grid<>();
-    private SecretsPanel secretsPanel;
-    private NetworkPanel networkPanel;
-    private final RoutesPanel routesPanel = new RoutesPanel();
-    private LogPanel logPanel;
+    private final LazyPanel<SecretsPanel> secretsPanel;
+    private final LazyPanel<NetworkPanel> networkPanel;
+    private final LazyPanel<RoutesPanel> routesPanel = new LazyPanel<>(RoutesPanel::new);
+    private final LazyPanel<LogPanel> logPanel;
+    private final TabSheet tabs = new TabSheet();
+    /** What fills each tab, and the tabs filled since {@link #detail} was read. */
+    private final Map<Tab, SerializableConsumer<Caller>> fillers = new HashMap<>();
+    private final Set<Tab> filled = new HashSet<>();
     private String team;
     private String app;
+    private AppDetail detail;
     private com.vaadin.flow.shared.Registration following;
 
     public AppView(AppService apps, RepositoryService repositories, AppSecrets secrets, CallerResolver callers,
                    LiveUpdates live, dev.berth.platform.logs.ContainerLogs logs, dev.berth.platform.traffic.EdgeTraffic traffic) {
         this.apps = apps;
         this.repositories = repositories;
-        this.secrets = secrets;
         this.callers = callers;
         this.live = live;
         setSizeFull();
@@ -89,7 +99,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         timeline.addColumn(d -> Timestamps.format(d.startedAt())).setHeader("Started (UTC)").setAutoWidth(true);
         timeline.addColumn(d -> "#" + d.revision()).setHeader("Revision").setAutoWidth(true);
         timeline.addColumn(d -> d.kind().value()).setHeader("Kind").setAutoWidth(true);
-        timeline.addComponentColumn(DeploymentBadges::state).setHeader("State").setAutoWidth(true);
+        timeline.addColumn(DeploymentBadges.column(DeploymentBadges::state)).setHeader("State").setAutoWidth(true);
         timeline.addColumn(Deployment::createdBy).setHeader("By").setAutoWidth(true);
         timeline.addColumn(AppView::whatHappened).setHeader("What happened").setFlexGrow(1)
                 .setTooltipGenerator(AppView::whatHappened);
@@ -99,7 +109,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         replicas.addColumn(ReplicaView::id).setHeader("Replica").setAutoWidth(true);
         replicas.addColumn(r -> r.hostname() + (r.hostAlive() ? "" : " (silent)")).setHeader("Host").setAutoWidth(true);
         replicas.addColumn(r -> "#" + r.revision()).setHeader("Revision").setAutoWidth(true);
-        replicas.addComponentColumn(r -> DeploymentBadges.replicaState(r.state())).setHeader("State").setAutoWidth(true);
+        replicas.addColumn(DeploymentBadges.column(r -> DeploymentBadges.replicaState(r.state()))).setHeader("State").setAutoWidth(true);
         replicas.addColumn(r -> r.published().stream().map(p -> p.address() + (p.serving() ? "" : " (not serving)"))
                 .collect(Collectors.joining(", "))).setHeader("Published").setAutoWidth(true);
         replicas.addColumn(ReplicaView::restarts).setHeader("Restarts").setAutoWidth(true);
@@ -111,17 +121,24 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         }).setHeader("Isolation report").setAutoWidth(true);
         replicas.setEmptyStateText("No replicas assigned.");
 
-        logPanel = new LogPanel(logs, callers, live, traffic);
-        secretsPanel = new SecretsPanel(secrets, callers);
-        networkPanel = new NetworkPanel(apps, callers);
-        var tabs = new TabSheet();
+        logPanel = new LazyPanel<>(() -> new LogPanel(logs, callers, live, traffic));
+        secretsPanel = new LazyPanel<>(() -> new SecretsPanel(secrets, callers));
+        networkPanel = new LazyPanel<>(() -> new NetworkPanel(apps, callers));
         tabs.setId("app-tabs");
-        tabs.add("Deployments", timeline);
-        tabs.add("Replicas", replicas);
-        tabs.add("Logs", logPanel);
-        tabs.add("Secrets", secretsPanel);
-        tabs.add("Network", networkPanel);
-        tabs.add("Routes", routesPanel);
+        // A tab's data is read when the tab is first shown for this app, not on every navigation, and
+        // its panel built then: most visits look at the first tab only.
+        fillers.put(tabs.add("Deployments", timeline), caller -> timeline.setItems(apps.deployments(caller, team, app, 50)));
+        fillers.put(tabs.add("Replicas", replicas), caller -> replicas.setItems(detail.replicas()));
+        fillers.put(tabs.add("Logs", logPanel), caller -> {
+            logPanel.get().show(team, app);
+            logPanel.get().replicas(detail.replicas());
+        });
+        fillers.put(tabs.add("Secrets", secretsPanel), caller -> secretsPanel.get().show(team, app));
+        fillers.put(tabs.add("Network", networkPanel), caller -> networkPanel.get().show(team, app));
+        fillers.put(tabs.add("Routes", routesPanel), caller -> routesPanel.get().show(detail.routes()));
+        tabs.addSelectedChangeListener(e -> {
+            if (!filled.contains(tabs.getSelectedTab())) fillSelected(callers.current());
+        });
         tabs.setSizeFull();
         add(header, differences, tabs);
         setFlexGrow(1, tabs);
@@ -132,20 +149,18 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         team = event.getRouteParameters().get("team").orElse("");
         app = event.getRouteParameters().get("app").orElse("");
         // Only the app itself decides "not found": a panel's problem must not pass for a missing page.
-        AppDetail detail;
+        var caller = callers.current();
         try {
-            detail = apps.get(callers.current(), team, app);
+            detail = apps.get(caller, team, app);
         } catch (Problem.NotFound | Problem.Forbidden p) {
             event.rerouteToError(com.vaadin.flow.router.NotFoundException.class);
             return;
         }
-        boolean deployer = AccessPolicy.decide(callers.current(), Permission.ROLLBACK_APP, team) instanceof AccessPolicy.Allowed;
+        boolean deployer = AccessPolicy.decide(caller, Permission.ROLLBACK_APP, team) instanceof AccessPolicy.Allowed;
         rollback.setVisible(deployer);
-        // The panels learn which app they show before they are given its replicas.
-        secretsPanel.show(team, app);
-        logPanel.show(team, app);
-        networkPanel.show(team, app);
-        show(detail);
+        // Stops following the replica of the app shown before.
+        if (logPanel.built()) logPanel.get().show(team, app);
+        show(caller);
         // The router reuses this view when only the app in the address changes: one subscription at a time.
         if (following != null) following.remove();
         String topic = "app:" + team + "/" + app;
@@ -162,14 +177,16 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     }
 
     private void refresh() {
-        show(apps.get(callers.current(), team, app));
-        networkPanel.reload();
+        var caller = callers.current();
+        detail = apps.get(caller, team, app);
+        show(caller);
     }
 
-    private void show(AppDetail detail) {
+    /** The header for {@link #detail}; the open tab filled again, the others when next opened. */
+    private void show(Caller caller) {
         title.setText(team + "/" + app);
         state.removeAll();
-        state.add(DeploymentBadges.state(detail.deployment()));
+        state.add(DeploymentBadges.state(detail.deployment()).span());
         revision.setText("revision #" + detail.revision() + " · " + AppsView.shortCommit(detail.commit()) + " · "
                 + detail.replicas().stream().filter(r -> r.revision() == detail.revision() && r.state().equals("HEALTHY")).count()
                 + "/" + detail.desired() + " healthy");
@@ -181,10 +198,15 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
             detail.differences().forEach(d -> list.add(new ListItem(d)));
             differences.add(list);
         }
-        timeline.setItems(apps.deployments(callers.current(), team, app, 50));
-        replicas.setItems(detail.replicas());
-        logPanel.replicas(detail.replicas());
-        routesPanel.show(detail.routes());
+        filled.clear();
+        fillSelected(caller);
+    }
+
+    /** {@code caller}: resolved once per request, it costs queries of its own. */
+    private void fillSelected(Caller caller) {
+        var tab = tabs.getSelectedTab();
+        if (detail == null || tab == null || !filled.add(tab)) return;
+        fillers.get(tab).accept(caller);
     }
 
     private void openRollback() {

@@ -53,9 +53,9 @@ public class AppsView extends VerticalLayout implements BeforeEnterObserver {
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.addColumn(AppSummary::name).setHeader("App").setFlexGrow(1);
         grid.addColumn(a -> "#" + a.revision() + " · " + shortCommit(a.commit())).setHeader("Revision").setAutoWidth(true);
-        grid.addComponentColumn(a -> DeploymentBadges.replicas(a.healthy(), a.desired())).setHeader("Replicas").setAutoWidth(true);
+        grid.addColumn(DeploymentBadges.column(a -> DeploymentBadges.replicas(a.healthy(), a.desired()))).setHeader("Replicas").setAutoWidth(true);
         grid.addColumn(a -> a.hosts().isEmpty() ? "none" : String.join(", ", a.hosts())).setHeader("Hosts").setFlexGrow(1);
-        grid.addComponentColumn(a -> DeploymentBadges.state(a.lastDeployment())).setHeader("Last deployment").setAutoWidth(true);
+        grid.addColumn(DeploymentBadges.column(a -> DeploymentBadges.state(a.lastDeployment()))).setHeader("Last deployment").setAutoWidth(true);
         grid.addColumn(a -> Timestamps.format(a.lastDeployment().startedAt())).setHeader("Started (UTC)").setAutoWidth(true);
         // A click that lands while the list is replaced finds no item: nothing to open.
         grid.addItemClickListener(e -> {
@@ -65,16 +65,21 @@ public class AppsView extends VerticalLayout implements BeforeEnterObserver {
         });
         add(header, grid);
         setFlexGrow(1, grid);
-        team.getListDataView().getItems().findFirst().ifPresent(team::setValue);
         live.subscribe(this, change -> team.getValue() != null && change.topic().startsWith("app:" + team.getValue() + "/"),
                 this::reload);
     }
 
-    /** {@code ?team=T} selects that team. */
+    /**
+     * {@code ?team=T} selects that team, otherwise the first. Chosen here rather than in the
+     * constructor, so that the list is read once per visit, for the team shown.
+     */
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         event.getLocation().getQueryParameters().getSingleParameter("team")
-                .filter(t -> team.getListDataView().getItems().anyMatch(t::equals)).ifPresent(team::setValue);
+                .filter(t -> team.getListDataView().getItems().anyMatch(t::equals))
+                .or(() -> team.getValue() != null ? java.util.Optional.empty() : team.getListDataView().getItems().findFirst())
+                .ifPresent(team::setValue);
+        if (team.getValue() == null) reload(); // no team: the list says so
     }
 
     private void reload() {

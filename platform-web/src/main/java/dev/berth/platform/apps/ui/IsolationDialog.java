@@ -24,7 +24,7 @@ class IsolationDialog extends Dialog {
         var grid = new Grid<IsolationCheck>();
         grid.setId("isolation-grid");
         grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
-        grid.addComponentColumn(c -> DeploymentBadges.badge(c.passed() ? "pass" : "fail", c.passed() ? "success" : "error"))
+        grid.addComponentColumn(c -> DeploymentBadges.badge(c.passed() ? "pass" : "fail", c.passed() ? "success" : "error").span())
                 .setHeader("").setAutoWidth(true);
         grid.addColumn(IsolationCheck::name).setHeader("Check").setAutoWidth(true);
         grid.addComponentColumn(c -> Monospace.apply(new com.vaadin.flow.component.html.Span(c.expected()))).setHeader("Expected")
