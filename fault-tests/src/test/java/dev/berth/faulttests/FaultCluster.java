@@ -15,10 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 import tools.jackson.databind.JsonNode;
@@ -87,63 +83,10 @@ final class FaultCluster implements AutoCloseable {
     }
 
     private void startAll(int instanceCount, int agentCount, Duration heartbeatTimeout, int firstPort) throws Exception {
-        // The registry and its image get ready while PostgreSQL and the instances start: other
-        // processes (docker-registry, skopeo) that nothing before the agents needs.
-        var registryReady = begin(() -> {
-            var started = TestRegistry.start();
-            try {
-                var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
-                TestImages.push(built.layout(), "1", started.host(), "acme/web:1", null);
-                return started;
-            } catch (Exception | Error e) {
-                started.close();
-                throw e;
-            }
-        });
-        try {
-            startInstances(instanceCount, heartbeatTimeout);
-        } catch (Exception | Error e) {
-            try {
-                registry = result(registryReady); // kept, so close() stops it
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        registry = result(registryReady);
+        registry = TestRegistry.start();
+        var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
+        TestImages.push(built.layout(), "1", registry.host(), "acme/web:1", null);
         image = registry.host() + "/acme/web:1";
-        var basic = new Api(instances.getFirst().baseUrl(), "Basic " + Base64.getEncoder()
-                .encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)));
-        authorization = "Bearer " + basic.call("POST", "/api/v1/tokens", "{\"name\":\"faults\"}", 201).path("token").asString();
-        api().call("POST", "/api/v1/teams", "{\"name\":\"" + TEAM + "\"}", 201);
-        api().call("POST", "/api/v1/teams/" + TEAM + "/repositories", "{\"name\":\"" + REPOSITORY + "\"}", 201);
-        Git.run(work, checkout, "init", "-q");
-        var ports = instances.stream().map(i -> i.port).toList();
-        // Agents join side by side: each is a JVM starting and a join's round trips, not waiting for the others.
-        var joining = new ArrayList<Future<AgentDaemon>>();
-        for (int i = 0; i < agentCount; i++) {
-            var link = new TcpProxy(ports);
-            agentLinks.add(link);
-            Path token = work.resolve("join-token-" + i);
-            Files.writeString(token, api().call("POST", "/api/v1/hosts/join-tokens", "{}", 201).path("token").asString());
-            int from = firstPort + 100 * i;
-            String name = String.valueOf(i + 1);
-            joining.add(begin(() -> AgentDaemon.join(work, name, link.url(), registry.host(), from + "-" + (from + 99), token)));
-        }
-        // Every join is waited for (and each agent kept for close()) before the first failure is thrown.
-        Exception failed = null;
-        for (var join : joining) {
-            try {
-                agents.add(result(join));
-            } catch (Exception e) {
-                if (failed == null) failed = e;
-                else failed.addSuppressed(e);
-            }
-        }
-        if (failed != null) throw failed;
-    }
-
-    private void startInstances(int instanceCount, Duration heartbeatTimeout) throws Exception {
         postgres = TestPostgres.create(work.resolve("postgres"));
         this.heartbeatTimeout = heartbeatTimeout;
         var args = platformArgs(postgres, work.resolve("git"));
@@ -157,22 +100,20 @@ final class FaultCluster implements AutoCloseable {
             Files.copy(instances.getFirst().dir.resolve("audit.key"), other.dir.resolve("audit.key"), StandardCopyOption.COPY_ATTRIBUTES);
             other.start();
         }
-    }
-
-    /** {@code work} begun on a thread of its own. */
-    private static <T> Future<T> begin(Callable<T> work) {
-        var task = new FutureTask<>(work);
-        Thread.ofVirtual().name("fault-cluster").start(task);
-        return task;
-    }
-
-    /** What {@code work} returned once done, or what it threw, as it threw it. */
-    private static <T> T result(Future<T> work) throws Exception {
-        try {
-            return work.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) throw error;
-            throw (Exception) e.getCause();
+        var basic = new Api(instances.getFirst().baseUrl(), "Basic " + Base64.getEncoder()
+                .encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        authorization = "Bearer " + basic.call("POST", "/api/v1/tokens", "{\"name\":\"faults\"}", 201).path("token").asString();
+        api().call("POST", "/api/v1/teams", "{\"name\":\"" + TEAM + "\"}", 201);
+        api().call("POST", "/api/v1/teams/" + TEAM + "/repositories", "{\"name\":\"" + REPOSITORY + "\"}", 201);
+        Git.run(work, checkout, "init", "-q");
+        var ports = instances.stream().map(i -> i.port).toList();
+        for (int i = 0; i < agentCount; i++) {
+            var link = new TcpProxy(ports);
+            agentLinks.add(link);
+            Path token = work.resolve("join-token-" + i);
+            Files.writeString(token, api().call("POST", "/api/v1/hosts/join-tokens", "{}", 201).path("token").asString());
+            int from = firstPort + 100 * i;
+            agents.add(AgentDaemon.join(work, String.valueOf(i + 1), link.url(), registry.host(), from + "-" + (from + 99), token));
         }
     }
 
