@@ -82,8 +82,11 @@ class AppConnectsEndToEndTest {
 
     @Test
     void webReachesBothReplicasOfDbOneThroughThePeerLinkAndARolloutLosesNoRequest() throws Exception {
-        var a = cluster.startAgent("a", "21200-21299", "--peer-listen", "127.0.0.1:" + freePort());
-        var b = cluster.startAgent("b", "21300-21399", "--peer-listen", "127.0.0.1:" + freePort());
+        int[] peerPorts = freePorts(2);
+        var agents = cluster.startAgents(new Cluster.AgentStart("a", "21200-21299", "--peer-listen", "127.0.0.1:" + peerPorts[0]),
+                new Cluster.AgentStart("b", "21300-21399", "--peer-listen", "127.0.0.1:" + peerPorts[1]));
+        var a = agents.get(0);
+        var b = agents.get(1);
 
         long rev1 = Cluster.revisionOf(cluster.push(definition(cluster.image, "one"), "db, web and other"));
         JsonNode db = awaitDb(rev1);
@@ -191,9 +194,14 @@ class AppConnectsEndToEndTest {
         return Cluster.await(within, what, probe, condition);
     }
 
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** {@code count} different free ports: each socket stays bound until all are chosen, so none is chosen twice. */
+    private static int[] freePorts(int count) throws IOException {
+        var sockets = new ArrayList<ServerSocket>();
+        try {
+            for (int i = 0; i < count; i++) sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } finally {
+            for (var socket : sockets) socket.close();
         }
     }
 

@@ -124,10 +124,19 @@ final class Cluster implements AutoCloseable {
 
     private Cluster(Path work, Duration heartbeatTimeout, String... platformArgs) throws Exception {
         this.work = work;
-        this.registry = TestRegistry.start();
-        var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
-        TestImages.push(built.layout(), "1", registry.host(), "acme/web:1", null);
-        this.image = registry.host() + "/acme/web:1";
+        // The registry and its image (other processes: docker-registry, skopeo) get ready while the
+        // platform starts, rather than before it; nothing of the platform's start needs them.
+        var registryReady = SideBySide.begin(() -> {
+            var started = TestRegistry.start();
+            try {
+                var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
+                TestImages.push(built.layout(), "1", started.host(), "acme/web:1", null);
+                return started;
+            } catch (Exception | Error e) {
+                started.close();
+                throw e;
+            }
+        });
         EmbeddedDataTemplate.copyTo(work.resolve("postgres"));
         var args = new ArrayList<>(List.of("--server.port=0",
                 "--server.address=127.0.0.1",
@@ -139,7 +148,19 @@ final class Cluster implements AutoCloseable {
                 "--berth.network.allowed-private-targets=127.0.0.0/8",
                 "--berth.hosts.heartbeat-timeout=" + heartbeatTimeout.toSeconds() + "s", STOP_AT_ONCE));
         args.addAll(List.of(platformArgs));
-        this.platform = new SpringApplicationBuilder(BerthApplication.class).run(args.toArray(String[]::new));
+        try {
+            this.platform = new SpringApplicationBuilder(BerthApplication.class).run(args.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            SideBySide.closeWhenDone(registryReady);
+            throw e;
+        }
+        try {
+            this.registry = SideBySide.result(registryReady);
+        } catch (Exception | Error e) {
+            platform.close();
+            throw e;
+        }
+        this.image = registry.host() + "/acme/web:1";
         this.baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
         this.adminToken = send("POST", "/api/v1/tokens", "Basic " + Base64.getEncoder().encodeToString(
                 ("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)), "{\"name\":\"cluster\"}", 201)
@@ -188,6 +209,22 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /** An agent for {@link #startAgents}: its name, port range and daemon options beyond every agent's. */
+    record AgentStart(String name, String portRange, String... options) {
+    }
+
+    /**
+     * Starts the agents side by side and returns them in the order given: each one's start is
+     * mostly a JVM starting and a join's round trips, which need not wait for the other's.
+     */
+    List<Agent> startAgents(AgentStart... starts) throws Exception {
+        var started = new ArrayList<java.util.concurrent.Future<Agent>>();
+        for (var start : starts) started.add(SideBySide.begin(() -> startAgent(start.name(), start.portRange(), start.options())));
+        var agents = new ArrayList<Agent>();
+        for (var agent : started) agents.add(SideBySide.result(agent));
+        return agents;
+    }
+
     /**
      * Starts an agent daemon that joins with a fresh join token and publishes from {@code portRange};
      * {@code options} go to its daemon command line too.
@@ -197,7 +234,9 @@ final class Cluster implements AutoCloseable {
         Path tokenFile = work.resolve(name + ".join-token");
         Files.writeString(tokenFile, joinToken);
         var agent = new Agent(name, work.resolve("agent-" + name), work.resolve("agent-" + name + ".log"), portRange, List.of(options));
-        agents.put(name, agent);
+        synchronized (agents) {
+            agents.put(name, agent);
+        }
         launch(agent, "--join-token-file", tokenFile.toString());
         agent.hostId = JSON.readTree(Files.readString(agent.state.resolve("platform/credential.json"))).path("hostId").asString();
         return agent;
@@ -343,7 +382,9 @@ final class Cluster implements AutoCloseable {
     }
 
     Agent agent(String name) {
-        return agents.get(name);
+        synchronized (agents) {
+            return agents.get(name);
+        }
     }
 
     @Override

@@ -23,8 +23,15 @@ final class ClusterAndBrowser implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        cluster = Cluster.start(HEARTBEAT_TIMEOUT);
-        browser = Browser.start(screenshots);
+        // Chromium and its driver start while the platform does: neither needs the other yet.
+        var browserReady = SideBySide.begin(() -> Browser.start(screenshots));
+        try {
+            cluster = Cluster.start(HEARTBEAT_TIMEOUT);
+        } catch (Exception | Error e) {
+            SideBySide.closeWhenDone(browserReady);
+            throw e;
+        }
+        browser = SideBySide.result(browserReady);
     }
 
     @Override

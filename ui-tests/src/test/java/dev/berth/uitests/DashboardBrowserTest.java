@@ -56,8 +56,22 @@ class DashboardBrowserTest {
     private static String baseUrl;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
+        // Chromium starts while the platform does; neither needs the other yet.
+        var browserReady = SideBySide.begin(() -> Browser.start("dashboard"));
         dataDir = Files.createTempDirectory("berth-ui-test-");
+        try {
+            startPlatform();
+        } catch (Exception | Error e) {
+            SideBySide.closeWhenDone(browserReady);
+            throw e;
+        }
+        browser = SideBySide.result(browserReady);
+        driver = browser.driver;
+        wait = browser.wait;
+    }
+
+    private static void startPlatform() throws IOException {
         // Given as arguments, not builder defaults: application.yml outranks defaults and would pick
         // port 8080 and ./berth-data.
         EmbeddedDataTemplate.copyTo(dataDir.resolve("postgres"));
@@ -72,10 +86,6 @@ class DashboardBrowserTest {
                         "--berth.git.insecure-registries=127.0.0.1:*",
                         "--berth.network.allowed-private-targets=127.0.0.0/8");
         baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
-
-        browser = Browser.start("dashboard");
-        driver = browser.driver;
-        wait = browser.wait;
     }
 
     @AfterAll

@@ -46,10 +46,39 @@ class ExternalRepositoryBrowserTest {
     static void start() throws Exception {
         RegistryPrerequisites.require();
         work = Files.createTempDirectory("berth-ui-external-");
-        registry = TestRegistry.start();
-        var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
-        TestImages.push(built.layout(), "1", registry.host(), "acme/worker:1", null);
+        // The registry with its image and Chromium get ready while the platform starts: other
+        // processes that nothing of the platform's start needs.
+        var browserReady = SideBySide.begin(() -> Browser.start("external-repository"));
+        var registryReady = SideBySide.begin(() -> {
+            var started = TestRegistry.start();
+            try {
+                var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
+                TestImages.push(built.layout(), "1", started.host(), "acme/worker:1", null);
+                return started;
+            } catch (Exception | Error e) {
+                started.close();
+                throw e;
+            }
+        });
+        try {
+            startPlatform();
+            registry = SideBySide.result(registryReady);
+        } catch (Exception | Error e) {
+            // stop() closes the platform; what was begun beside it is closed here.
+            SideBySide.closeWhenDone(browserReady);
+            if (registry == null) SideBySide.closeWhenDone(registryReady);
+            throw e;
+        }
         image = registry.host() + "/acme/worker:1";
+        browser = SideBySide.result(browserReady);
+        baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String token = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(post("/api/v1/tokens", basic, "{\"name\":\"setup\"}")).path("token").asString();
+        post("/api/v1/teams", "Bearer " + token, "{\"name\":\"" + TEAM + "\"}");
+    }
+
+    private static void startPlatform() throws Exception {
         EmbeddedDataTemplate.copyTo(work.resolve("postgres"));
         platform = new SpringApplicationBuilder(BerthApplication.class)
                 .run("--server.port=0",
@@ -63,12 +92,6 @@ class ExternalRepositoryBrowserTest {
                         // The test registry is on loopback, which only an allow-listed target may be.
                         "--berth.network.allowed-private-targets=127.0.0.0/8",
                         "--berth.git.poll-tick-seconds=3600");
-        baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
-        String basic = "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
-        String token = tools.jackson.databind.json.JsonMapper.builder().build()
-                .readTree(post("/api/v1/tokens", basic, "{\"name\":\"setup\"}")).path("token").asString();
-        post("/api/v1/teams", "Bearer " + token, "{\"name\":\"" + TEAM + "\"}");
-        browser = Browser.start("external-repository");
     }
 
     /** The body of a 201 answer. */

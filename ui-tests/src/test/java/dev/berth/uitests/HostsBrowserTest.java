@@ -54,8 +54,9 @@ class HostsBrowserTest {
     @Test
     void drainAndRemoveAHostFromTheDashboard() throws Exception {
         try {
-            var a = fixture.cluster.startAgent("a", "22400-22449");
-            var b = fixture.cluster.startAgent("b", "22450-22499");
+            var agents = fixture.cluster.startAgents(new Cluster.AgentStart("a", "22400-22449"), new Cluster.AgentStart("b", "22450-22499"));
+            var a = agents.get(0);
+            var b = agents.get(1);
             fixture.cluster.push(definition(fixture.cluster.image), "Deploy web");
             fixture.cluster.awaitApp("web", MOVE, "two healthy replicas, one on each host", app -> healthyOn(app, 2, a.hostId, b.hostId)
                     && StreamSupport.stream(app.path("replicas").spliterator(), false)

@@ -39,9 +39,16 @@ class IngressEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        edge = EdgeCluster.start("22400-22499");
+        // Chromium starts while the cluster does; neither needs the other yet.
+        var browserReady = SideBySide.begin(() -> Browser.start("ingress"));
+        try {
+            edge = EdgeCluster.start("22400-22499");
+        } catch (Exception | Error e) {
+            SideBySide.closeWhenDone(browserReady);
+            throw e;
+        }
         cluster = edge.cluster;
-        browser = Browser.start("ingress");
+        browser = SideBySide.result(browserReady);
     }
 
     @AfterAll

@@ -61,8 +61,9 @@ class PushToServingEndToEndTest {
 
     @Test
     void aPushEndsWithReplicasServingAndEverythingOnTheWayIsReversibleAndAudited() throws Exception {
-        var a = cluster.startAgent("a", "21000-21099");
-        var b = cluster.startAgent("b", "21100-21199");
+        var agents = cluster.startAgents(new Cluster.AgentStart("a", "21000-21099"), new Cluster.AgentStart("b", "21100-21199"));
+        var a = agents.get(0);
+        var b = agents.get(1);
 
         // 1. Two replicas, spread over the two agents, each serving through its published port.
         long rev1 = Cluster.revisionOf(cluster.push(definition(cluster.image, "one", "/index.html"), "Deploy web"));
