@@ -122,21 +122,24 @@ final class Cluster implements AutoCloseable {
         return new Cluster(work, heartbeatTimeout, platformArgs);
     }
 
+    /** A test registry holding busybox (command /bin/sh) as {@code repositoryAndTag}; its layout is built under {@code work}. */
+    static TestRegistry registryWith(Path work, String repositoryAndTag) throws Exception {
+        var started = TestRegistry.start();
+        try {
+            var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
+            TestImages.push(built.layout(), "1", started.host(), repositoryAndTag, null);
+            return started;
+        } catch (Exception | Error e) {
+            started.close();
+            throw e;
+        }
+    }
+
     private Cluster(Path work, Duration heartbeatTimeout, String... platformArgs) throws Exception {
         this.work = work;
         // The registry and its image (other processes: docker-registry, skopeo) get ready while the
         // platform starts, rather than before it; nothing of the platform's start needs them.
-        var registryReady = SideBySide.begin(() -> {
-            var started = TestRegistry.start();
-            try {
-                var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
-                TestImages.push(built.layout(), "1", started.host(), "acme/web:1", null);
-                return started;
-            } catch (Exception | Error e) {
-                started.close();
-                throw e;
-            }
-        });
+        var registryReady = SideBySide.begin(() -> registryWith(work, "acme/web:1"));
         EmbeddedDataTemplate.copyTo(work.resolve("postgres"));
         var args = new ArrayList<>(List.of("--server.port=0",
                 "--server.address=127.0.0.1",

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.platform.BerthApplication;
 import dev.berth.platform.database.EmbeddedDataTemplate;
 import dev.berth.registry.RegistryPrerequisites;
-import dev.berth.registry.TestImages;
 import dev.berth.registry.TestRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,17 +48,7 @@ class ExternalRepositoryBrowserTest {
         // The registry with its image and Chromium get ready while the platform starts: other
         // processes that nothing of the platform's start needs.
         var browserReady = SideBySide.begin(() -> Browser.start("external-repository"));
-        var registryReady = SideBySide.begin(() -> {
-            var started = TestRegistry.start();
-            try {
-                var built = TestImages.writeLayout(work.resolve("layout"), "1", TestImages.busybox().withCmd("/bin/sh"));
-                TestImages.push(built.layout(), "1", started.host(), "acme/worker:1", null);
-                return started;
-            } catch (Exception | Error e) {
-                started.close();
-                throw e;
-            }
-        });
+        var registryReady = SideBySide.begin(() -> Cluster.registryWith(work, "acme/worker:1"));
         try {
             startPlatform();
             registry = SideBySide.result(registryReady);

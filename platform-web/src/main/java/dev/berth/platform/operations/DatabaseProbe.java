@@ -33,4 +33,14 @@ public class DatabaseProbe {
         props.setProperty("ApplicationName", "berth-health");
         return DriverManager.getConnection(roles.url(), props);
     }
+
+    /** Whether the database answers a query on a connection of the probe's own, within its timeouts. */
+    public boolean answers() {
+        try (var connection = open(); var st = connection.createStatement()) {
+            st.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
 }

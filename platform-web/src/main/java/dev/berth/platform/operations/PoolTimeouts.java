@@ -2,7 +2,6 @@ package dev.berth.platform.operations;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +36,7 @@ public class PoolTimeouts {
 
     @Autowired
     public PoolTimeouts(DatabaseProbe probe, MeterRegistry meters, Clock clock) {
-        this(() -> answers(probe), meters, clock);
+        this(probe::answers, meters, clock);
     }
 
     PoolTimeouts(DatabaseCheck check, MeterRegistry meters, Clock clock) {
@@ -66,15 +65,6 @@ public class PoolTimeouts {
             checkedAt = clock.instant();
         }
         return answered;
-    }
-
-    private static boolean answers(DatabaseProbe probe) {
-        try (var connection = probe.open(); var st = connection.createStatement()) {
-            st.execute("SELECT 1");
-            return true;
-        } catch (SQLException e) {
-            return false;
-        }
     }
 
     private static Counter counter(MeterRegistry meters, String database) {

@@ -7,7 +7,6 @@ import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.operations.DatabaseOutage;
 import dev.berth.platform.operations.DatabaseProbe;
-import java.sql.SQLException;
 import java.time.Duration;
 
 /**
@@ -33,7 +32,7 @@ public abstract class DatabaseUnavailablePage extends VerticalLayout {
             ui.setPollInterval((int) RETRY.toMillis());
             if (polling != null) polling.remove();
             polling = ui.addPollListener(poll -> {
-                if (reachable(probe)) ui.getPage().reload();
+                if (probe.answers()) ui.getPage().reload();
             });
         });
         addDetachListener(detached -> {
@@ -53,14 +52,5 @@ public abstract class DatabaseUnavailablePage extends VerticalLayout {
                 + ". This page comes back by itself in a few seconds.");
         message.setId("platform-overloaded");
         getElement().setAttribute("title", sentence);
-    }
-
-    private static boolean reachable(DatabaseProbe probe) {
-        try (var connection = probe.open(); var st = connection.createStatement()) {
-            st.execute("SELECT 1");
-            return true;
-        } catch (SQLException e) {
-            return false;
-        }
     }
 }
