@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /** Turns an image reference from berth.yaml into the digest a revision pins. */
 public interface ImageResolver {
@@ -14,6 +15,9 @@ public interface ImageResolver {
      * @throws UnresolvableImage with the registry's reason
      */
     String resolve(String image) throws UnresolvableImage;
+
+    /** How many images {@link #resolveAll} asks registries for at the same time. */
+    int RESOLVING_AT_ONCE = 8;
 
     /** What resolving one image came to. */
     sealed interface Resolution permits Resolved, Unresolved {
@@ -38,9 +42,20 @@ public interface ImageResolver {
             out.put(distinct.getFirst(), resolution(distinct.getFirst()));
             return out;
         }
+        // At most RESOLVING_AT_ONCE requests in flight: a berth.yaml of many apps must not burst a registry.
+        var slots = new Semaphore(RESOLVING_AT_ONCE);
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             var pending = new LinkedHashMap<String, Future<Resolution>>();
-            for (String image : distinct) pending.put(image, threads.submit(() -> resolution(image)));
+            for (String image : distinct) {
+                pending.put(image, threads.submit(() -> {
+                    slots.acquire();
+                    try {
+                        return resolution(image);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
             for (var e : pending.entrySet()) out.put(e.getKey(), e.getValue().get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -52,6 +52,29 @@ class ImageResolverTest {
     }
 
     @Test
+    void manyImagesAskTheRegistriesAFewAtATime() {
+        var inFlight = new AtomicInteger();
+        var most = new AtomicInteger();
+        ImageResolver resolver = image -> {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new ImageResolver.UnresolvableImage("interrupted", e);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            return "sha256:" + image;
+        };
+
+        var images = java.util.stream.IntStream.range(0, 40).mapToObj(i -> "app" + i + ":1").toList();
+        var resolved = resolver.resolveAll(images);
+
+        assertThat(resolved).hasSize(40);
+        assertThat(most.get()).isBetween(2, ImageResolver.RESOLVING_AT_ONCE);
+    }
+
+    @Test
     void oneImageIsResolvedOnTheCallersThread() {
         var thread = new java.util.concurrent.atomic.AtomicReference<Thread>();
         ImageResolver resolver = image -> {
