@@ -51,6 +51,9 @@ final class AssignmentApplier implements AutoCloseable {
 
     /** A container that could not be started: why, how often in a row, and when to try again. */
     record Failure(String app, String fingerprint, String error, int attempts, Instant retryAt) {
+        Failure retryingAt(Instant at) {
+            return new Failure(app, fingerprint, error, attempts, at);
+        }
     }
 
     private final PlatformContainers containers;
@@ -234,11 +237,24 @@ final class AssignmentApplier implements AutoCloseable {
         try {
             containers.retire(name);
             changed.run();
+            retryFailuresNow();
             return true;
         } catch (IOException | RuntimeException e) {
             log.log(System.Logger.Level.WARNING, why + " failed: " + e.getMessage() + "; trying again shortly");
             return false;
         }
+    }
+
+    /**
+     * A container that left freed what it held (its address in the container subnet, its ports, its
+     * memory), which a failed start may have been short of: every start waiting on its backoff tries
+     * again now, not seconds later. Its attempts still count, so one that keeps failing backs off.
+     */
+    private void retryFailuresNow() {
+        if (failures.isEmpty()) return;
+        Instant now = clock.instant();
+        failures.replaceAll((n, f) -> f.retryAt().isAfter(now) ? f.retryingAt(now) : f);
+        failures.keySet().forEach(this::kick);
     }
 
     /** Whether it started. */

@@ -260,7 +260,13 @@ final class HeldContainers implements PlatformContainers {
                 throw new IOException("interrupted while draining " + name);
             }
         }
-        m.process.stop(stopGrace);
+        long stopping = System.nanoTime();
+        var ended = m.process.stop(stopGrace);
+        if (ended.code() == 128 + 9 && System.nanoTime() - stopping >= stopGrace.toNanos()) {
+            // The common cause: an app running as the container's first process gets no default SIGTERM action.
+            log.log(System.Logger.Level.INFO, name + " did not exit within " + stopGrace.toSeconds() + "s of SIGTERM and was killed;"
+                    + " its address and ports stayed taken until then (a first process needs a SIGTERM handler)");
+        }
         remove(name);
     }
 

@@ -30,6 +30,8 @@ class AssignmentApplierSeamTest {
     static final class FakeContainers implements PlatformContainers {
         final Map<String, AssignmentPlan.Held> held = new ConcurrentHashMap<>();
         final List<String> said = Collections.synchronizedList(new ArrayList<>());
+        /** How many containers fit, as a full container subnet limits them. */
+        volatile int room = Integer.MAX_VALUE;
 
         @Override
         public List<AssignmentPlan.Held> held() {
@@ -45,6 +47,7 @@ class AssignmentApplierSeamTest {
         public void startAssigned(AssignedContainer assigned, String fingerprint) throws IOException {
             String name = assigned.spec().name();
             if (name.startsWith("broken")) throw new IOException("no such image");
+            if (held.size() >= room) throw new IOException("no IP addresses available in the container subnet");
             held.put(name, new AssignmentPlan.Held(name, AssignmentPlan.Owner.PLATFORM, fingerprint, false,
                     assigned.serving()));
             said.add("start " + name);
@@ -86,6 +89,24 @@ class AssignmentApplierSeamTest {
             Await.until(() -> applier.idle() && fake.held.size() == 1);
             assertThat(fake.said).endsWith("retire web-1");
             assertThat(changes.get()).isPositive();
+        }
+    }
+
+    @Test
+    void aStartShortOfRoomRetriesWhenAContainerLeavesNotAfterItsBackoff() throws Exception {
+        var fake = new FakeContainers();
+        fake.room = 1;
+        // A clock that stands still: no backoff ever runs out, so only the leaving container can wake the start.
+        var frozen = Clock.fixed(java.time.Instant.parse("2026-12-06T08:00:00Z"), java.time.ZoneOffset.UTC);
+        try (var applier = new AssignmentApplier(fake, state, frozen, () -> { })) {
+            applier.apply(generation(1, container("web-1"), container("web-2")));
+            Await.until(() -> applier.idle() && applier.pending(fake.held.keySet()).size() == 1
+                    && "failed".equals(applier.pending(fake.held.keySet()).getFirst().state()));
+            String waiting = applier.pending(fake.held.keySet()).getFirst().name();
+
+            applier.apply(generation(2, container(waiting)));
+            Await.until(() -> applier.idle() && fake.held.keySet().equals(Set.of(waiting)));
+            assertThat(fake.said).endsWith("start " + waiting);
         }
     }
 
