@@ -103,7 +103,7 @@ final class Browser implements AutoCloseable {
     private int screenshot;
     private final List<String> severe = new ArrayList<>();
 
-    private Browser(String name) throws IOException {
+    private Browser(String name, int nice) throws IOException {
         profile = Files.createTempDirectory("berth-ui-chromium-");
         var options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -115,7 +115,7 @@ final class Browser implements AutoCloseable {
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--window-size=1400,900");
         var service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingDriverExecutable(nice == 0 ? CHROMEDRIVER.toFile() : niced(nice).toFile())
                 .usingAnyFreePort()
                 .build();
         driver = new ChromeDriver(service, options);
@@ -131,6 +131,16 @@ final class Browser implements AutoCloseable {
 
     /** Starts a browser, or skips without one unless the run demands every runtime (BERTH_REQUIRE_RUNTIME=1). */
     static Browser start(String name) throws IOException {
+        return start(name, 0);
+    }
+
+    /**
+     * A browser whose chromedriver, and so every Chromium process, runs at CPU priority {@code nice}
+     * (0 to 19): for benchmarks, where browsers that would run on their users' own machines must
+     * not take the platform's cores here.
+     */
+    static Browser start(String name, int nice) throws IOException {
+        if (nice < 0 || nice > 19) throw new IllegalArgumentException("nice must be 0 to 19, not " + nice);
         var missing = new ArrayList<String>();
         if (!Files.isExecutable(CHROMIUM)) missing.add(CHROMIUM.toString());
         if (!Files.isExecutable(CHROMEDRIVER)) missing.add(CHROMEDRIVER.toString());
@@ -140,7 +150,15 @@ final class Browser implements AutoCloseable {
             if ("1".equals(System.getenv("BERTH_REQUIRE_RUNTIME"))) fail(message);
             Assumptions.abort(message);
         }
-        return new Browser(name);
+        return new Browser(name, nice);
+    }
+
+    /** A chromedriver started through nice(1): Chromium inherits the priority, renderers included. */
+    private Path niced(int nice) throws IOException {
+        Path script = profile.resolve("chromedriver-nice-" + nice);
+        Files.writeString(script, "#!/bin/sh\nexec /usr/bin/nice -n " + nice + " " + CHROMEDRIVER + " \"$@\"\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return script;
     }
 
     /** Fills the login form and submits it. */
