@@ -119,7 +119,7 @@ public final class AgentService implements AutoCloseable {
         var changes = new StatusChanges();
         var network = new ContainerNetwork(stateDir, options.network(), ContainerNetwork.resolvers(options.network()),
                 new CniPlugins(List.of(CNI_PLUGINS), Duration.ofSeconds(20)), NFT,
-                ContainerLauncher.firewallTable(stateDir));
+                AgentTag.of(stateDir).firewallTable());
         var ports = new PublishedPorts(options.publishAddress(), options.advertiseAddress(), network::firewall);
         var launcher = new ContainerLauncher(stateDir, runc, host, options.publishAddress(), images,
                 new PortAllocations(stateDir, options.portRange()), ports, network, changes, Clock.systemUTC());
@@ -159,7 +159,7 @@ public final class AgentService implements AutoCloseable {
      * like its containers, until removed.
      */
     public static String firewallTable(Path stateDirectory) {
-        return ContainerLauncher.firewallTable(stateDirectory.toAbsolutePath().normalize());
+        return AgentTag.of(stateDirectory.toAbsolutePath().normalize()).firewallTable();
     }
 
     /** Runs a container by hand (the CLI); assignments never touch it. */

@@ -22,16 +22,12 @@ import dev.berth.agent.state.VolumeManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +52,7 @@ final class ContainerLauncher implements AutoCloseable {
     private final PortAllocations allocations;
     private final PublishedPorts ports;
     private final HealthChecks health;
-    private final String cgroupParent;
+    private final CgroupParent cgroups;
     private final ContainerNetwork network;
     private final Clock clock;
     /** Runs right after a container's CNI ADD; tests make it throw to act out a crash of the agent there. */
@@ -79,7 +75,7 @@ final class ContainerLauncher implements AutoCloseable {
         this.images = images;
         this.allocations = allocations;
         this.ports = ports;
-        this.cgroupParent = "/berth/" + agentTag(stateDir);
+        this.cgroups = new CgroupParent(AgentTag.of(stateDir), host.cgroupV2());
         this.health = new HealthChecks(runc, m -> {
             if (m.health.status() == HealthTracker.Status.HEALTHY) m.passed(clock.instant());
             updateServing(m);
@@ -93,6 +89,10 @@ final class ContainerLauncher implements AutoCloseable {
 
     RootfsShifter shifter() {
         return shifter;
+    }
+
+    CgroupParent cgroups() {
+        return cgroups;
     }
 
     /**
@@ -140,7 +140,7 @@ final class ContainerLauncher implements AutoCloseable {
             m.exitSeen = false;
             m.isolation = null;
             ContainerNetwork.Start<ContainerProcess> start = () -> ContainerProcess.start(runc, m.name(), m.dir.bundle(),
-                    m.dir.path(), m.dir.log(), memoryCgroupAt(cgroupsPath(m.name())));
+                    m.dir.path(), m.dir.log(), cgroups.memoryCgroup(m.name()));
             NetworkStart begun = m.begunNetwork;
             m.begunNetwork = null;
             m.process = begun != null ? begun.finish(start)
@@ -193,7 +193,7 @@ final class ContainerLauncher implements AutoCloseable {
         OciSpec bundle = bundle(dir);
         m.joinsNetns = joinsNetns(bundle);
         if (m.joinsNetns && spec.network() != null) networkedApps.put(spec.name(), spec.app());
-        m.process = ContainerProcess.adopt(runc, spec.name(), dir.path(), memoryCgroup(bundle, spec.name()));
+        m.process = ContainerProcess.adopt(runc, spec.name(), dir.path(), cgroups.memoryCgroup(bundle, spec.name()));
         m.exitSeen = m.process.exitStatus().isPresent();
         try {
             ports.reserve(spec.name(), spec.app(), publishes(spec), m.admitted);
@@ -326,7 +326,7 @@ final class ContainerLauncher implements AutoCloseable {
         var options = new ArrayList<>(SpecOptions.all());
         if (spec.network() != null) options.add(SpecOptions.network(network.hook(spec.name(), m.dir.path())));
         var oci = BundleBuilder.build(new BundleContext(spec, host, m.ids, rootfs.toString(), volumeSources,
-                cgroupsPath(spec.name())), options);
+                cgroups.cgroupsPath(spec.name())), options);
         m.dir.writeConfig(ConfigJson.write(oci));
     }
 
@@ -343,60 +343,5 @@ final class ContainerLauncher implements AutoCloseable {
     public void close() {
         health.close();
         network.closeSpares();
-    }
-
-    /**
-     * Where runc puts a container: under a parent of this agent's own, so two agents on one host
-     * (each with its state directory) never share a cgroup, even for containers of the same name.
-     */
-    String cgroupsPath(String name) {
-        return cgroupParent + "/" + name;
-    }
-
-    /**
-     * Removes this agent's parent cgroup where it is empty (runc removes only the container's own),
-     * so agents that come and go leave no cgroups behind. One with containers left stays.
-     */
-    void releaseCgroupParent() {
-        Path root = Path.of("/sys/fs/cgroup");
-        var candidates = new ArrayList<Path>();
-        candidates.add(root.resolve(cgroupParent.substring(1)));
-        try (var hierarchies = java.nio.file.Files.list(root)) {
-            hierarchies.forEach(h -> candidates.add(h.resolve(cgroupParent.substring(1))));
-        } catch (IOException e) {
-            return;
-        }
-        for (Path p : candidates) {
-            try {
-                if (java.nio.file.Files.isDirectory(p)) java.nio.file.Files.delete(p); // a cgroup is removed with rmdir
-            } catch (IOException busy) {
-                // containers of this agent remain in it
-            }
-        }
-    }
-
-    /** The agent's nftables table: {@code berth_} and its tag (nft names take no '-'). Pure. */
-    static String firewallTable(Path stateDir) {
-        return "berth_" + agentTag(stateDir).replace('-', '_');
-    }
-
-    /** A short name for the agent of this state directory. Pure. */
-    static String agentTag(Path stateDir) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256").digest(stateDir.toString().getBytes(StandardCharsets.UTF_8));
-            return "agent-" + HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
-
-    private Path memoryCgroupAt(String cgroupsPath) {
-        return ContainerProcess.memoryCgroup(Path.of("/sys/fs/cgroup"), host.cgroupV2(), cgroupsPath);
-    }
-
-    /** The cgroup a container was started in, as its bundle says (an older agent may have used another scheme). */
-    private Path memoryCgroup(OciSpec bundle, String name) {
-        String path = bundle == null || bundle.linux == null ? null : bundle.linux.cgroupsPath;
-        return path != null && path.startsWith("/") ? memoryCgroupAt(path) : memoryCgroupAt(cgroupsPath(name));
     }
 }

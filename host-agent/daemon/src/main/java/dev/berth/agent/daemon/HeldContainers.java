@@ -327,7 +327,7 @@ final class HeldContainers implements PlatformContainers {
             // never created
         }
         ManagedContainer m = containers.remove(name);
-        if (containers.isEmpty()) launcher.releaseCgroupParent();
+        if (containers.isEmpty()) launcher.cgroups().release();
         ports.release(name);
         try {
             launcher.releaseNetwork(name, dir);

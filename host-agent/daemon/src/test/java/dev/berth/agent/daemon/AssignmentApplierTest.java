@@ -377,7 +377,7 @@ class AssignmentApplierTest {
             Await.until(() -> other.assignmentsIdle() && other.ps().isEmpty());
             other.close();
         }
-        String parent = "berth/" + ContainerLauncher.agentTag(work.resolve("state-2").toAbsolutePath().normalize());
+        String parent = "berth/" + AgentTag.of(work.resolve("state-2").toAbsolutePath().normalize()).value();
         assertThat(Path.of("/sys/fs/cgroup/memory").resolve(parent)).as("no empty cgroup left behind").doesNotExist();
     }
 

@@ -93,7 +93,7 @@ class ConnectsAgentTest {
 
     /** Deletes the agent's firewall table, which outlives the agent on purpose (its containers could still run). */
     static void deleteFirewall(Path state) throws IOException {
-        Firewall.open(Path.of("/usr/sbin/nft"), ContainerLauncher.firewallTable(state.toAbsolutePath().normalize()),
+        Firewall.open(Path.of("/usr/sbin/nft"), AgentTag.of(state.toAbsolutePath().normalize()).firewallTable(),
                 List.of(Cidr.parse(SUBNET))).delete();
     }
 

@@ -105,7 +105,7 @@ class ContainerNetworkingTest {
     }
 
     private Firewall firewall() throws IOException {
-        return Firewall.open(NFT, ContainerLauncher.firewallTable(state.toAbsolutePath().normalize()), List.of(Cidr.parse(subnet)));
+        return Firewall.open(NFT, AgentTag.of(state.toAbsolutePath().normalize()).firewallTable(), List.of(Cidr.parse(subnet)));
     }
 
     private ContainerSpec sleeper(String name, ContainerSpec.Network network) {

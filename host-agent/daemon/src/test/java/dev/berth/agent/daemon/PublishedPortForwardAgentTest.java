@@ -58,7 +58,7 @@ class PublishedPortForwardAgentTest {
                 agent.close();
             }
         } finally {
-            String table = ContainerLauncher.firewallTable(state.toAbsolutePath().normalize());
+            String table = AgentTag.of(state.toAbsolutePath().normalize()).firewallTable();
             if (nft("list", "tables").contains("table inet " + table + "\n")) nft("delete", "table", "inet", table);
             try (Stream<Path> paths = Files.walk(work)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
@@ -79,7 +79,7 @@ class PublishedPortForwardAgentTest {
         int loopbackOnly = TestHttp.freePort();
         agent.run(web("fwd-open", "open", open, ""));
         agent.run(web("fwd-lo", "lo", loopbackOnly, "127.0.0.1:"));
-        String table = ContainerLauncher.firewallTable(state.toAbsolutePath().normalize());
+        String table = AgentTag.of(state.toAbsolutePath().normalize()).firewallTable();
         String chain = "pp_127_0_0_1_" + open;
 
         // Relayed until the probe finds httpd on the interface, forwarded from then on.

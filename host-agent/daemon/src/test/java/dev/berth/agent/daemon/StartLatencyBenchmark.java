@@ -168,7 +168,7 @@ class StartLatencyBenchmark {
             agent.stop("old-replica", Duration.ZERO);
             agent.remove("old-replica");
         } finally {
-            Firewall.open(Path.of("/usr/sbin/nft"), ContainerLauncher.firewallTable(state.toAbsolutePath().normalize()),
+            Firewall.open(Path.of("/usr/sbin/nft"), AgentTag.of(state.toAbsolutePath().normalize()).firewallTable(),
                     List.of(settings.subnet())).delete();
             try (Stream<Path> paths = Files.walk(work)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
