@@ -100,6 +100,41 @@ public class AuditStore implements AutoCloseable {
         }
     }
 
+    /** Takes events owed to the chain on the append's connection, inside its transaction; see {@link #appendClaimed}. */
+    @FunctionalInterface
+    interface Claim {
+        /** The events taken, in chain order; none when there is nothing to take. */
+        List<AuditEvent> take(Connection c) throws SQLException;
+    }
+
+    /**
+     * Appends what {@code claim} takes in the same transaction as the taking, so both commit or
+     * neither does ({@link AuditOutbox}'s exactly once). The head row is locked in that transaction,
+     * after the claim: appenders without a claim only ever lock the head, so no two wait on each other
+     * the other way round. Returns the events appended, none when the claim took nothing.
+     */
+    synchronized List<ChainedEvent> appendClaimed(Claim claim) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<AuditEvent> events = claim.take(c);
+                if (events.isEmpty()) return List.of();
+                Head locked = readHead(c, " FOR UPDATE");
+                List<ChainedEvent> linked = AuditChain.link(locked.seq(), locked.hash(), events, key);
+                if (!appendAfter(c, locked.seq(), locked.hash(), linked)) {
+                    throw new SQLException("the audit head moved while it was locked");
+                }
+                c.commit();
+                ChainedEvent last = linked.getLast();
+                head = new Head(last.seq(), last.hash());
+                if (key != null) advanceCheckpoint(new AuditCheckpoint(last.seq(), last.hash()));
+                return linked;
+            } finally {
+                if (!c.getAutoCommit()) c.rollback();
+            }
+        }
+    }
+
     private void advanceCheckpoint(AuditCheckpoint next) {
         // An untrusted checkpoint, or one the log has lost, is kept for Verify to report, not papered over.
         if (checkpointHeld || checkpoint instanceof AuditCheckpoint.Invalid) return;
@@ -118,9 +153,15 @@ public class AuditStore implements AutoCloseable {
      * head only moves forward, so a log that lost it was cut back behind this instance's back.
      */
     private Head readHead() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return readHead(c, "");
+        }
+    }
+
+    /** {@link #readHead()} on the caller's connection; {@code lock} is appended to the query (" FOR UPDATE" or ""). */
+    private Head readHead(Connection c, String lock) throws SQLException {
         AuditCheckpoint cp = checkpoint instanceof AuditCheckpoint.Valid(AuditCheckpoint valid) ? valid : null;
-        try (Connection c = dataSource.getConnection();
-             var st = c.prepareStatement("SELECT seq, hash, (SELECT hash FROM audit_events WHERE seq = ?) FROM audit_head")) {
+        try (var st = c.prepareStatement("SELECT seq, hash, (SELECT hash FROM audit_events WHERE seq = ?) FROM audit_head" + lock)) {
             st.setLong(1, cp == null ? 0 : cp.seq());
             try (var rs = st.executeQuery()) {
                 rs.next();
@@ -189,7 +230,13 @@ public class AuditStore implements AutoCloseable {
     }
 
     static ChainedEvent read(ResultSet rs) throws SQLException {
-        var event = new AuditEvent(
+        return new ChainedEvent(rs.getLong("seq"), event(rs),
+                new ChainHash(rs.getBytes("prev_hash")), new ChainHash(rs.getBytes("hash")));
+    }
+
+    /** The event of a row with the columns of {@code audit_events} (its own or {@code audit_outbox}'s). */
+    static AuditEvent event(ResultSet rs) throws SQLException {
+        return new AuditEvent(
                 rs.getTimestamp("occurred_at").toInstant(),
                 new AuditEvent.Actor(AuditEvent.ActorType.valueOf(rs.getString("actor_type")), rs.getString("actor")),
                 rs.getString("action"),
@@ -199,8 +246,6 @@ public class AuditStore implements AutoCloseable {
                 rs.getString("user_agent"),
                 AuditEvent.Outcome.valueOf(rs.getString("outcome")),
                 parseDetails(rs.getString("details")));
-        return new ChainedEvent(rs.getLong("seq"), event,
-                new ChainHash(rs.getBytes("prev_hash")), new ChainHash(rs.getBytes("hash")));
     }
 
     static SortedMap<String, String> parseDetails(String json) {

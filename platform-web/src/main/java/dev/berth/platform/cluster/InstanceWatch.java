@@ -18,7 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@link InstanceStore}), and takes out the rows of instances silent for {@link #SILENCE}, publishing
  * an {@link InstanceStopped} for each in the same transaction (so the deployments they were driving
  * can say so). It judges others only after checking in itself without a miss for {@link #SILENCE}:
- * after a database outage every row is old, its own included, and nobody stopped.
+ * after a database outage every row is old, its own included, and nobody stopped. After each check
+ * that worked it publishes an {@link InstanceCheckedIn}, outside the transaction.
  */
 @Component
 public class InstanceWatch implements SmartLifecycle {
@@ -64,6 +65,13 @@ public class InstanceWatch implements SmartLifecycle {
         } catch (RuntimeException e) {
             checkedInSince = null;
             log.debug("Cannot check in: {}", e.getMessage());
+            return;
+        }
+        try {
+            events.publishEvent(new InstanceCheckedIn(name.value()));
+        } catch (RuntimeException e) {
+            // A listener's failure is its own to tell; the check-in stands.
+            log.warn("After the check-in: {}", e.getMessage(), e);
         }
     }
 

@@ -81,14 +81,20 @@ class InstanceWatchTest {
         assertThat(store.judged).as("judged before its own record is clean for 12 s").isZero();
         checkAt(13);
         assertThat(store.judged).isEqualTo(1);
-        assertThat(events).singleElement().isInstanceOfSatisfying(InstanceStopped.class, e -> {
+        assertThat(stopped()).singleElement().satisfies(e -> {
             assertThat(e.id()).isEqualTo("dead");
             assertThat(e.name()).isEqualTo("web-1:8080");
             assertThat(e.lastSeen()).isEqualTo(LAST_SEEN);
             assertThat(e.noticedBy()).endsWith(":8081");
         });
         checkAt(15);
-        assertThat(events).as("taken out once").hasSize(1);
+        assertThat(stopped()).as("taken out once").hasSize(1);
+        assertThat(events).as("a tick after every check that reached the database").filteredOn(InstanceCheckedIn.class::isInstance)
+                .hasSize(4);
+    }
+
+    private List<InstanceStopped> stopped() {
+        return events.stream().filter(InstanceStopped.class::isInstance).map(InstanceStopped.class::cast).toList();
     }
 
     @Test
@@ -103,5 +109,6 @@ class InstanceWatchTest {
         assertThat(store.judged).as("judged within 12 s of the database's return").isZero();
         checkAt(75);
         assertThat(store.judged).isEqualTo(1);
+        assertThat(events).as("no tick while the database was away").filteredOn(InstanceCheckedIn.class::isInstance).hasSize(4);
     }
 }
