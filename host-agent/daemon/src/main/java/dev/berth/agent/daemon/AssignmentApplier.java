@@ -65,6 +65,8 @@ final class AssignmentApplier implements AutoCloseable {
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final Set<String> working = ConcurrentHashMap.newKeySet();
     private final Set<String> again = ConcurrentHashMap.newKeySet();
+    /** Containers that left so far: a start that failed while one left was short of what it freed. */
+    private final java.util.concurrent.atomic.AtomicLong departures = new java.util.concurrent.atomic.AtomicLong();
     /** Held while traffic flags are applied, so an older assignment's never lands after a newer one's. */
     private final Object admitting = new Object();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -225,7 +227,7 @@ final class AssignmentApplier implements AutoCloseable {
                     if (!start(d.byName().get(name), fingerprint)) return;
                 }
                 case AssignmentPlan.Step.Refuse r -> {
-                    if (!waiting(name, fingerprint)) fail(name, d.byName().get(name).spec().app(), fingerprint, r.why());
+                    if (!waiting(name, fingerprint)) fail(name, d.byName().get(name).spec().app(), fingerprint, r.why(), false);
                     return;
                 }
             }
@@ -236,6 +238,7 @@ final class AssignmentApplier implements AutoCloseable {
         log.log(System.Logger.Level.INFO, why);
         try {
             containers.retire(name);
+            departures.incrementAndGet();
             changed.run();
             retryFailuresNow();
             return true;
@@ -260,6 +263,7 @@ final class AssignmentApplier implements AutoCloseable {
     /** Whether it started. */
     private boolean start(AssignedContainer container, String fingerprint) {
         String name = container.spec().name();
+        long departed = departures.get();
         try {
             containers.startAssigned(container, fingerprint);
             if (failures.remove(name) != null) log.log(System.Logger.Level.INFO, "started " + name + " after failures");
@@ -267,7 +271,9 @@ final class AssignmentApplier implements AutoCloseable {
             deleteNote(name);
             return true;
         } catch (IOException | RuntimeException e) {
-            fail(name, container.spec().app(), fingerprint, e.getMessage() == null ? e.toString() : e.getMessage());
+            // A container that left meanwhile may have freed what this start lacked, after its retry call came.
+            fail(name, container.spec().app(), fingerprint, e.getMessage() == null ? e.toString() : e.getMessage(),
+                    departures.get() != departed);
             return false;
         } finally {
             changed.run();
@@ -290,10 +296,11 @@ final class AssignmentApplier implements AutoCloseable {
         return f != null && f.fingerprint().equals(fingerprint) && clock.instant().isBefore(f.retryAt());
     }
 
-    private void fail(String name, String app, String fingerprint, String error) {
+    /** @param retryNow try again without a backoff (still counted as an attempt) */
+    private void fail(String name, String app, String fingerprint, String error, boolean retryNow) {
         var before = failures.get(name);
         int attempts = before != null && before.fingerprint().equals(fingerprint) ? before.attempts() + 1 : 1;
-        Duration wait = backoff(attempts);
+        Duration wait = retryNow ? Duration.ZERO : backoff(attempts);
         Instant now = clock.instant();
         if (before == null || !before.error().equals(error)) {
             log.log(System.Logger.Level.WARNING, "cannot start " + name + ": " + error + "; retrying with backoff");
@@ -312,6 +319,7 @@ final class AssignmentApplier implements AutoCloseable {
         }
         failures.put(name, new Failure(app, fingerprint, error, attempts, now.plus(wait)));
         changed.run();
+        if (retryNow) kick(name);
     }
 
     private void forget(String name) {

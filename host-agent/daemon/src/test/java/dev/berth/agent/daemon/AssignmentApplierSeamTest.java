@@ -44,7 +44,7 @@ class AssignmentApplierSeamTest {
         }
 
         @Override
-        public void startAssigned(AssignedContainer assigned, String fingerprint) throws IOException {
+        public synchronized void startAssigned(AssignedContainer assigned, String fingerprint) throws IOException {
             String name = assigned.spec().name();
             if (name.startsWith("broken")) throw new IOException("no such image");
             if (held.size() >= room) throw new IOException("no IP addresses available in the container subnet");
@@ -54,7 +54,7 @@ class AssignmentApplierSeamTest {
         }
 
         @Override
-        public void retire(String name) {
+        public synchronized void retire(String name) {
             held.remove(name);
             said.add("retire " + name);
         }
