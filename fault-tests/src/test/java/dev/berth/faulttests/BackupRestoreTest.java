@@ -2,6 +2,9 @@ package dev.berth.faulttests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testfixtures.AppView;
+import dev.berth.testfixtures.GitCli;
+import dev.berth.testfixtures.ServingClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,12 +51,12 @@ class BackupRestoreTest {
     @Test
     void aBackupTakenWhileRunningRestoresIntoAFreshPlatformThatTheAgentAndTheAppCarryOnWith() throws Exception {
         var old = cluster.instances.getFirst();
-        FaultCluster.revisionOf(cluster.push(old, WebApp.definition(cluster.image, "one", 1, 0), "Deploy web"));
-        long rev2 = FaultCluster.revisionOf(cluster.push(old, WebApp.definition(cluster.image, "two", 1, 0), "Say two"));
+        GitCli.revisionOf(cluster.push(old, WebApp.definition(cluster.image, "one", 1, 0), "Deploy web"));
+        long rev2 = GitCli.revisionOf(cluster.push(old, WebApp.definition(cluster.image, "two", 1, 0), "Say two"));
         JsonNode app = cluster.awaitApp(WebApp.NAME, Duration.ofSeconds(90), "1 healthy replica of revision " + rev2,
                 WebApp.converged(rev2, 1));
         cluster.api().call("POST", "/api/v1/tokens", "{\"name\":\"before-the-backup\"}", 201);
-        var addresses = new AtomicReference<>(WebApp.addresses(app));
+        var addresses = new AtomicReference<>(AppView.addresses(app));
         String hostId = cluster.agents.getFirst().hostId();
 
         try (var client = new ServingClient(addresses::get)) {
@@ -96,15 +99,15 @@ class BackupRestoreTest {
             assertThat(auditAfter.lines().toList()).as("audit events from before the backup").containsAll(auditBefore.lines().toList());
             assertThat(cluster.api().get("/api/v1/audit/verify").path("intact").asBoolean()).as("the audit chain verifies").isTrue();
 
-            long rev3 = FaultCluster.revisionOf(cluster.push(restored, WebApp.definition(cluster.image, "three", 1, 0),
+            long rev3 = GitCli.revisionOf(cluster.push(restored, WebApp.definition(cluster.image, "three", 1, 0),
                     "After the restore"));
             JsonNode after = cluster.awaitApp(WebApp.NAME, Duration.ofSeconds(90), "1 healthy replica of revision " + rev3,
                     WebApp.converged(rev3, 1));
-            addresses.set(WebApp.addresses(after));
+            addresses.set(AppView.addresses(after));
             assertThat(rev3).as("the new revision follows the restored ones").isGreaterThan(rev2);
             Thread.sleep(500);
-            assertThat(client.failures).as("requests to the app that failed (of %d that did not)", client.ok.get()).isEmpty();
-            assertThat(client.ok.get()).isGreaterThan(50);
+            assertThat(client.failures()).as("requests to the app that failed (of %d that did not)", client.ok()).isEmpty();
+            assertThat(client.ok()).isGreaterThan(50);
         }
         assertThat(cluster.api().get("/api/v1/audit/verify").path("intact").asBoolean()).isTrue();
     }

@@ -1,22 +1,21 @@
 package dev.berth.faulttests;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.berth.registry.RegistryPrerequisites;
 import dev.berth.registry.TestImages;
 import dev.berth.registry.TestRegistry;
+import dev.berth.testfixtures.AgentPrerequisites;
+import dev.berth.testfixtures.Await;
+import dev.berth.testfixtures.GitCli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Assumptions;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -49,13 +48,7 @@ final class FaultCluster implements AutoCloseable {
 
     /** The agent daemon needs root and runc, the registry its tools: a skip without them, a failure in CI. */
     static void requireRuntime() {
-        String missing = null;
-        if (!"root".equals(System.getProperty("user.name"))) missing = "the agent daemon must run as root";
-        else if (!Files.isExecutable(AgentDaemon.RUNC)) missing = AgentDaemon.RUNC + " is missing: apt-get install runc";
-        if (missing != null) {
-            if ("1".equals(System.getenv("BERTH_REQUIRE_RUNTIME"))) fail(missing + " (BERTH_REQUIRE_RUNTIME=1)");
-            Assumptions.abort(missing);
-        }
+        AgentPrerequisites.require();
         RegistryPrerequisites.require();
     }
 
@@ -105,7 +98,7 @@ final class FaultCluster implements AutoCloseable {
         authorization = "Bearer " + basic.call("POST", "/api/v1/tokens", "{\"name\":\"faults\"}", 201).path("token").asString();
         api().call("POST", "/api/v1/teams", "{\"name\":\"" + TEAM + "\"}", 201);
         api().call("POST", "/api/v1/teams/" + TEAM + "/repositories", "{\"name\":\"" + REPOSITORY + "\"}", 201);
-        Git.run(work, checkout, "init", "-q");
+        GitCli.run(work, checkout, "init", "-q");
         var ports = instances.stream().map(i -> i.port).toList();
         for (int i = 0; i < agentCount; i++) {
             var link = new TcpProxy(ports);
@@ -147,30 +140,23 @@ final class FaultCluster implements AutoCloseable {
     /** Commits {@code berthYaml} on the deploy branch as it is now and pushes it through {@code via}; what git printed. */
     String push(PlatformInstance via, String berthYaml, String message) throws Exception {
         commit(berthYaml, message);
-        return Git.run(work, checkout, "push", remote(via), "HEAD:refs/heads/main");
+        return GitCli.run(work, checkout, "push", remote(via), "HEAD:refs/heads/main");
     }
 
     /** A commit of {@code berthYaml} on top of the repository's deploy branch (or on nothing, before the first push). */
     String commit(String berthYaml, String message) throws Exception {
-        var fetched = Git.start(work, checkout, "fetch", "-q", remote(instances.stream().filter(PlatformInstance::alive)
+        var fetched = GitCli.start(work, checkout, "fetch", "-q", remote(instances.stream().filter(PlatformInstance::alive)
                 .findFirst().orElseThrow()), "main");
         new String(fetched.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (fetched.waitFor() == 0) Git.run(work, checkout, "reset", "-q", "--hard", "FETCH_HEAD");
+        if (fetched.waitFor() == 0) GitCli.run(work, checkout, "reset", "-q", "--hard", "FETCH_HEAD");
         Files.writeString(checkout.resolve("berth.yaml"), berthYaml);
-        Git.run(work, checkout, "add", "berth.yaml");
-        Git.run(work, checkout, "commit", "-q", "--allow-empty", "-m", message);
-        return Git.run(work, checkout, "rev-parse", "HEAD").strip();
+        GitCli.run(work, checkout, "add", "berth.yaml");
+        GitCli.run(work, checkout, "commit", "-q", "--allow-empty", "-m", message);
+        return GitCli.run(work, checkout, "rev-parse", "HEAD").strip();
     }
 
     String remote(PlatformInstance via) {
         return via.baseUrl().replace("http://", "http://admin:" + ADMIN_PASSWORD + "@") + "/git/" + TEAM + "/" + REPOSITORY + ".git";
-    }
-
-    /** The revision id git printed for an accepted push. */
-    static long revisionOf(String pushed) {
-        var m = java.util.regex.Pattern.compile("revision (\\d+)").matcher(pushed);
-        if (!m.find()) throw new AssertionError("no revision in: " + pushed);
-        return Long.parseLong(m.group(1));
     }
 
     JsonNode app(String app) throws Exception {
@@ -179,17 +165,15 @@ final class FaultCluster implements AutoCloseable {
 
     /** Waits until {@code condition} holds for the app's API view, failing with the last view seen. */
     JsonNode awaitApp(String app, Duration within, String what, Predicate<JsonNode> condition) throws Exception {
-        var deadline = Instant.now().plus(within);
-        JsonNode last = null;
-        while (Instant.now().isBefore(deadline)) {
-            var answer = api().send("GET", "/api/v1/teams/" + TEAM + "/apps/" + app, null);
-            if (answer.status() == 200) {
-                last = answer.json();
-                if (condition.test(last)) return last;
+        // Any live instance answers; a view it could not give (not 200) is no answer, not a failure.
+        return Await.until(within, what, () -> {
+            try {
+                var answer = api().send("GET", "/api/v1/teams/" + TEAM + "/apps/" + app, null);
+                return answer.status() == 200 ? answer.json() : null;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within " + within + ": " + what + "; last seen: " + last);
+        }, view -> view != null && condition.test(view));
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.berth.faulttests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testfixtures.AppView;
+import dev.berth.testfixtures.GitCli;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -43,14 +45,14 @@ class InstanceAndAgentFaultsTest {
     @Order(1)
     void theOtherInstanceFinishesTheRolloutWithoutStartingAnyReplicaTwice() throws Exception {
         var a = cluster.instances.get(0);
-        long rev1 = FaultCluster.revisionOf(cluster.push(a, WebApp.definition(cluster.image, "one", 3, 0), "Deploy web"));
+        long rev1 = GitCli.revisionOf(cluster.push(a, WebApp.definition(cluster.image, "one", 3, 0), "Deploy web"));
         cluster.awaitApp(WebApp.NAME, Duration.ofSeconds(90), "3 healthy replicas of revision " + rev1, WebApp.converged(rev1, 3));
 
         try (var watch = new ReplicaWatch(cluster)) {
             // Each new replica takes 3 s to listen, so the rollout of 3 lasts long enough to be cut in.
-            long rev2 = FaultCluster.revisionOf(cluster.push(a, WebApp.definition(cluster.image, "two", 3, 3), "Say two"));
+            long rev2 = GitCli.revisionOf(cluster.push(a, WebApp.definition(cluster.image, "two", 3, 3), "Say two"));
             cluster.awaitApp(WebApp.NAME, Duration.ofSeconds(60), "one healthy replica of revision " + rev2 + " of three",
-                    v -> WebApp.replicas(v).filter(r -> r.path("revision").asLong() == rev2
+                    v -> AppView.replicas(v).filter(r -> r.path("revision").asLong() == rev2
                             && r.path("state").asString().equals("HEALTHY")).count() == 1);
             a.kill();
             long killedAt = System.nanoTime();
@@ -62,7 +64,7 @@ class InstanceAndAgentFaultsTest {
 
             Set<String> rev2Containers = watch.containersOf(rev2);
             assertThat(rev2Containers).as("replica rows of revision %d ever seen", rev2).hasSize(3);
-            assertThat(WebApp.replicas(done).map(r -> r.path("container").asString()).toList())
+            assertThat(AppView.replicas(done).map(r -> r.path("container").asString()).toList())
                     .containsExactlyInAnyOrderElementsOf(rev2Containers);
             assertThat(watch.agentsRunning).as("containers seen on more than one agent")
                     .allSatisfy((container, agents) -> assertThat(agents).as(container).hasSize(1));
@@ -105,18 +107,18 @@ class InstanceAndAgentFaultsTest {
         var platform = cluster.instances.stream().filter(PlatformInstance::alive).findFirst().orElseThrow();
         var kept = cluster.agents.get(0);
         var cutOff = cluster.agents.get(1);
-        long rev = FaultCluster.revisionOf(cluster.push(platform, WebApp.definition(cluster.image, "one", 2, 0), "Deploy web"));
+        long rev = GitCli.revisionOf(cluster.push(platform, WebApp.definition(cluster.image, "one", 2, 0), "Deploy web"));
         JsonNode app = cluster.awaitApp(WebApp.NAME, Duration.ofSeconds(90), "2 healthy replicas, one per agent",
-                v -> WebApp.converged(rev, 2).test(v) && WebApp.replicas(v).map(r -> r.path("hostId").asString())
+                v -> WebApp.converged(rev, 2).test(v) && AppView.replicas(v).map(r -> r.path("hostId").asString())
                         .distinct().count() == 2);
 
-        String cutOffAddress = WebApp.replicas(app).filter(r -> r.path("hostId").asString().equals(cutOff.hostId()))
-                .flatMap(r -> WebApp.addresses(r).stream()).findFirst().orElseThrow();
+        String cutOffAddress = AppView.replicas(app).filter(r -> r.path("hostId").asString().equals(cutOff.hostId()))
+                .flatMap(r -> AppView.addresses(r).stream()).findFirst().orElseThrow();
         try (var sampler = new ServingSampler(cluster, cutOff.hostId(), cutOffAddress)) {
             cluster.agentLinks.get(1).cut();
             long cutAt = System.nanoTime();
             cluster.awaitApp(WebApp.NAME, HEARTBEAT_TIMEOUT.plusSeconds(40), "2 healthy replicas on agent " + kept.name,
-                    v -> WebApp.healthy(v) == 2 && WebApp.replicas(v).filter(r -> r.path("state").asString().equals("HEALTHY"))
+                    v -> AppView.healthy(v) == 2 && AppView.replicas(v).filter(r -> r.path("state").asString().equals("HEALTHY"))
                             .allMatch(r -> r.path("hostId").asString().equals(kept.hostId())));
             System.out.printf("[faults] replica placed elsewhere %d ms after the cut%n", (System.nanoTime() - cutAt) / 1_000_000);
             assertThat(cutOff.containers()).as("the partitioned agent keeps running its copy meanwhile").isNotEmpty();

@@ -2,6 +2,9 @@ package dev.berth.faulttests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testfixtures.AppView;
+import dev.berth.testfixtures.GitCli;
+import dev.berth.testfixtures.ServingClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,11 +81,11 @@ class OnePlatformFaultsTest {
     @Order(1)
     void agentsServeThroughTheOutageAndThePlatformResumesWithNothingLost() throws Exception {
         var platform = cluster.instances.getFirst();
-        long rev1 = FaultCluster.revisionOf(cluster.push(platform, WebApp.definition(cluster.image, "one", 2, 0), "Deploy web"));
+        long rev1 = GitCli.revisionOf(cluster.push(platform, WebApp.definition(cluster.image, "one", 2, 0), "Deploy web"));
         JsonNode app = cluster.awaitApp(WebApp.NAME, Duration.ofSeconds(90), "2 healthy replicas", WebApp.converged(rev1, 2));
         String auditBefore = cluster.api().text("/api/v1/audit");
         List<Long> revisionsBefore = revisions();
-        var addresses = new AtomicReference<>(WebApp.addresses(app));
+        var addresses = new AtomicReference<>(AppView.addresses(app));
 
         var looks = new CopyOnWriteArrayList<Look>();
         long restartedMillis;
@@ -108,14 +111,14 @@ class OnePlatformFaultsTest {
                     .sorted(java.util.Comparator.comparingLong(Look::atMillis)).map(Look::toString).toList()));
 
             // Back without a restart: a new push deploys, while the client still requests.
-            long rev2 = FaultCluster.revisionOf(cluster.push(platform, WebApp.definition(cluster.image, "two", 2, 0), "Say two"));
+            long rev2 = GitCli.revisionOf(cluster.push(platform, WebApp.definition(cluster.image, "two", 2, 0), "Say two"));
             System.out.printf("[faults] first push accepted %d ms after the database returned%n", (System.nanoTime() - back) / 1_000_000);
             JsonNode after = cluster.awaitApp(WebApp.NAME, Duration.ofSeconds(90), "2 healthy replicas of revision " + rev2,
                     WebApp.converged(rev2, 2));
-            addresses.set(WebApp.addresses(after));
+            addresses.set(AppView.addresses(after));
             Thread.sleep(500);
-            assertThat(client.failures).as("requests to the app that failed (of %d that did not)", client.ok.get()).isEmpty();
-            assertThat(client.ok.get()).isGreaterThan(50);
+            assertThat(client.failures()).as("requests to the app that failed (of %d that did not)", client.ok()).isEmpty();
+            assertThat(client.ok()).isGreaterThan(50);
         }
 
         // What was there before the outage is all there, first: it matters most.
@@ -180,7 +183,7 @@ class OnePlatformFaultsTest {
             // every second push is cut the moment its deploy branch moves, the narrowest window there is.
             long killAfter = (long) (pushMillis * (0.3 + 0.8 * random.nextDouble()));
             long pushedAt = System.nanoTime();
-            var git = Git.start(cluster.work, cluster.checkout, "push", cluster.remote(platform), "HEAD:refs/heads/main");
+            var git = GitCli.start(cluster.work, cluster.checkout, "push", cluster.remote(platform), "HEAD:refs/heads/main");
             if (i % 2 == 0) awaitBranchAt(commit, Duration.ofMillis(3 * pushMillis));
             else Thread.sleep(killAfter);
             platform.kill();
@@ -196,7 +199,7 @@ class OnePlatformFaultsTest {
         assertThat(outcomes).as("pushes cut by a kill (seed %d): each whole or not at all", seed).allMatch(Outcome::whole);
         assertThat(cluster.api().get("/api/v1/audit/verify").path("intact").asBoolean()).as("the audit chain verifies").isTrue();
         // And the platform takes pushes again.
-        FaultCluster.revisionOf(cluster.push(platform, WebApp.definition(cluster.image, "after", 1, 0), "After the kills"));
+        GitCli.revisionOf(cluster.push(platform, WebApp.definition(cluster.image, "after", 1, 0), "After the kills"));
     }
 
     /** Waits (polling the loose ref every millisecond) until the hosted deploy branch names {@code commit}. */
@@ -215,7 +218,7 @@ class OnePlatformFaultsTest {
     }
 
     private static boolean branchHas(String commit) throws Exception {
-        var git = Git.start(cluster.work, cluster.work, "--git-dir", cluster.work.resolve("git").resolve(FaultCluster.TEAM)
+        var git = GitCli.start(cluster.work, cluster.work, "--git-dir", cluster.work.resolve("git").resolve(FaultCluster.TEAM)
                 .resolve(FaultCluster.REPOSITORY + ".git").toString(), "merge-base", "--is-ancestor", commit, "refs/heads/main");
         git.getInputStream().readAllBytes();
         return git.waitFor() == 0;

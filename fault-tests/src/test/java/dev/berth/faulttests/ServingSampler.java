@@ -1,5 +1,7 @@
 package dev.berth.faulttests;
 
+import dev.berth.testfixtures.AppView;
+import dev.berth.testfixtures.PublishedAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -29,11 +31,11 @@ final class ServingSampler implements AutoCloseable {
                 if (app != null) {
                     var answering = new HashMap<String, Boolean>();
                     Predicate<String> answers = a -> answering.computeIfAbsent(a,
-                            x -> WebApp.fetch(x, Duration.ofMillis(500)) != null);
-                    var counted = WebApp.replicas(app).filter(r -> r.path("state").asString().equals("HEALTHY")
+                            x -> PublishedAddress.fetch(x, Duration.ofMillis(500)) != null);
+                    var counted = AppView.replicas(app).filter(r -> r.path("state").asString().equals("HEALTHY")
                             && r.path("hostAlive").asBoolean()
-                            && WebApp.addresses(r).stream().allMatch(answers)).map(r -> r.path("id").asString()).toList();
-                    boolean cutOffCounted = WebApp.replicas(app).anyMatch(r -> r.path("hostId").asString().equals(cutOffHost)
+                            && AppView.addresses(r).stream().allMatch(answers)).map(r -> r.path("id").asString()).toList();
+                    boolean cutOffCounted = AppView.replicas(app).anyMatch(r -> r.path("hostId").asString().equals(cutOffHost)
                             && r.path("hostAlive").asBoolean());
                     boolean stray = !cutOffCounted && answers.test(cutOffAddress);
                     int serving = counted.size() + (stray ? 1 : 0);

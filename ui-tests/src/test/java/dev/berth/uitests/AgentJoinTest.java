@@ -1,11 +1,12 @@
 package dev.berth.uitests;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.berth.agent.BerthAgent;
 import dev.berth.platform.BerthApplication;
 import dev.berth.platform.database.EmbeddedDataTemplate;
+import dev.berth.testfixtures.AgentCleanup;
+import dev.berth.testfixtures.AgentPrerequisites;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -42,7 +42,6 @@ import tools.jackson.databind.json.JsonMapper;
  * daemon holding the already-used token is turned away at startup.
  */
 class AgentJoinTest {
-    private static final Path RUNC = Path.of("/usr/sbin/runc");
     private static final String ADMIN_PASSWORD = "agent-join-test-admin-pw";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -55,7 +54,7 @@ class AgentJoinTest {
 
     @BeforeAll
     static void start() throws IOException {
-        requireRuntime();
+        AgentPrerequisites.require();
         work = Files.createTempDirectory("berth-agent-join-");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
         EmbeddedDataTemplate.copyTo(work.resolve("postgres"));
@@ -70,22 +69,9 @@ class AgentJoinTest {
         baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
     }
 
-    /** The daemon needs root and runc: skipped without them, unless BERTH_REQUIRE_RUNTIME=1. */
-    private static void requireRuntime() {
-        String missing = null;
-        if (!"root".equals(System.getProperty("user.name"))) missing = "the agent daemon must run as root";
-        else if (!Files.isExecutable(RUNC)) missing = RUNC + " is missing: apt-get install runc";
-        if (missing == null) return;
-        if ("1".equals(System.getenv("BERTH_REQUIRE_RUNTIME"))) fail(missing + " (BERTH_REQUIRE_RUNTIME=1)");
-        Assumptions.abort(missing);
-    }
-
     @AfterAll
     static void stop() throws Exception {
-        for (var daemon : daemons) {
-            daemon.destroy();
-            if (!daemon.waitFor(10, TimeUnit.SECONDS)) daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        for (var daemon : daemons) AgentCleanup.stop(daemon);
         if (platform != null) platform.close();
         if (work != null) {
             try (Stream<Path> paths = Files.walk(work)) {

@@ -2,6 +2,8 @@ package dev.berth.uitests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testfixtures.GitCli;
+import dev.berth.testfixtures.PublishedAddress;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,7 +52,7 @@ class AppsBrowserTest {
             fixture.browser.screenshot("apps-empty");
 
             // A push: the app appears without a reload, waiting for its secret.
-            long rev1 = Cluster.revisionOf(fixture.cluster.push(definition(fixture.cluster.image, "one"), "Deploy web"));
+            long rev1 = GitCli.revisionOf(fixture.cluster.push(definition(fixture.cluster.image, "one"), "Deploy web"));
             fixture.browser.waitForRow("apps-grid", 0, "web");
             fixture.browser.screenshot("apps-waiting-for-secret");
             openApp();
@@ -76,7 +78,7 @@ class AppsBrowserTest {
             openTab("Replicas");
             fixture.browser.wait.until(d -> fixture.browser.gridRows("replicas-grid").stream().anyMatch(r -> r.get(3).equals("healthy")));
             String published = fixture.browser.gridRows("replicas-grid").getFirst().get(4);
-            assertThat(Cluster.fetch(published)).isEqualTo("one");
+            assertThat(PublishedAddress.fetch(published)).isEqualTo("one");
             fixture.browser.click(By.cssSelector("vaadin-button[id^='isolation-']"));
             fixture.browser.wait.until(d -> fixture.browser.text(By.id("isolation-summary")).startsWith("All "));
             assertThat(fixture.browser.text(By.id("isolation-summary"))).contains("checks passed");
@@ -90,10 +92,10 @@ class AppsBrowserTest {
 
             // A second push: the timeline moves without a reload.
             openTab("Deployments");
-            long rev2 = Cluster.revisionOf(fixture.cluster.push(definition(fixture.cluster.image, "two"), "Say two"));
+            long rev2 = GitCli.revisionOf(fixture.cluster.push(definition(fixture.cluster.image, "two"), "Say two"));
             fixture.browser.waitForRow("deployments-grid", 1, "#" + rev2);
             deploy.until(d -> fixture.browser.gridRows("deployments-grid").getFirst().get(3).equals("succeeded"));
-            assertThat(Cluster.fetch(published)).isEqualTo("two");
+            assertThat(PublishedAddress.fetch(published)).isEqualTo("two");
             fixture.browser.screenshot("second-deploy");
 
             // Roll back to the first revision, confirmed in the dialog.
@@ -106,7 +108,7 @@ class AppsBrowserTest {
             fixture.browser.click(By.id("rollback-confirm"));
             deploy.until(d -> fixture.browser.text(By.id("app-state")).contains("succeeded · rollback"));
             assertThat(fixture.browser.gridRows("deployments-grid").getFirst()).containsSubsequence("#" + rev1, "rollback");
-            assertThat(Cluster.fetch(published)).isEqualTo("one");
+            assertThat(PublishedAddress.fetch(published)).isEqualTo("one");
             fixture.browser.screenshot("rolled-back");
         } catch (AssertionError | RuntimeException e) {
             fixture.browser.screenshot("failure");

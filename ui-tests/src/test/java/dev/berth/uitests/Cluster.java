@@ -1,17 +1,15 @@
 package dev.berth.uitests;
 
-import dev.berth.platform.TestSubnets;
-
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.berth.agent.BerthAgent;
-import dev.berth.agent.daemon.AgentService;
 import dev.berth.platform.BerthApplication;
 import dev.berth.platform.database.EmbeddedDataTemplate;
 import dev.berth.registry.RegistryPrerequisites;
 import dev.berth.registry.TestImages;
 import dev.berth.registry.TestRegistry;
+import dev.berth.testfixtures.AgentPrerequisites;
+import dev.berth.testfixtures.Await;
+import dev.berth.testfixtures.GitCli;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,16 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.Assumptions;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -43,7 +35,6 @@ import tools.jackson.databind.json.JsonMapper;
  * agents, removes the containers they ran, and stops the platform and the registry.
  */
 final class Cluster implements AutoCloseable {
-    static final Path RUNC = Path.of("/usr/sbin/runc");
     static final String ADMIN_PASSWORD = "cluster-test-admin-pw";
     static final String TEAM = "acme";
     static final String REPOSITORY = "apps";
@@ -62,51 +53,13 @@ final class Cluster implements AutoCloseable {
     final TestRegistry registry;
     final String image;
     final String adminToken;
-    private final Map<String, Agent> agents = new LinkedHashMap<>();
+    private final ClusterAgents agents;
     private final Path checkout;
     private int commits;
 
-    /** One agent daemon: its process, state directory, log and port range. */
-    static final class Agent {
-        final String name;
-        final Path state;
-        final Path log;
-        final String portRange;
-        /** Daemon options of this agent beyond those every agent gets (such as {@code --peer-listen}), kept across restarts. */
-        final List<String> options;
-        /** Its container subnet, claimed for this test process (see {@link TestSubnets}). */
-        final String subnet;
-        Process process;
-        String hostId;
-
-        Agent(String name, Path state, Path log, String portRange, List<String> options) {
-            this.name = name;
-            this.state = state;
-            this.log = log;
-            this.portRange = portRange;
-            this.options = List.copyOf(options);
-            try {
-                this.subnet = TestSubnets.claim();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        /** Where its runc keeps its containers: {@code runc --root} this to exec in one. */
-        Path runcRoot() {
-            return state.resolve("runc");
-        }
-    }
-
     /** The daemon and the registry need root, runc, docker-registry and skopeo: skipped without them unless required. */
     static void requireRuntime() {
-        String missing = null;
-        if (!"root".equals(System.getProperty("user.name"))) missing = "the agent daemon must run as root";
-        else if (!Files.isExecutable(RUNC)) missing = RUNC + " is missing: apt-get install runc";
-        if (missing != null) {
-            if ("1".equals(System.getenv("BERTH_REQUIRE_RUNTIME"))) fail(missing + " (BERTH_REQUIRE_RUNTIME=1)");
-            Assumptions.abort(missing);
-        }
+        AgentPrerequisites.require();
         RegistryPrerequisites.require();
     }
 
@@ -165,13 +118,14 @@ final class Cluster implements AutoCloseable {
         }
         this.image = registry.host() + "/acme/web:1";
         this.baseUrl = "http://127.0.0.1:" + platform.getEnvironment().getProperty("local.server.port");
+        this.agents = new ClusterAgents(work, registry.host(), baseUrl);
         this.adminToken = send("POST", "/api/v1/tokens", "Basic " + Base64.getEncoder().encodeToString(
                 ("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)), "{\"name\":\"cluster\"}", 201)
                 .path("token").asString();
         api("POST", "/api/v1/teams", "{\"name\":\"" + TEAM + "\"}", 201);
         api("POST", "/api/v1/teams/" + TEAM + "/repositories", "{\"name\":\"" + REPOSITORY + "\"}", 201);
         this.checkout = Files.createDirectories(work.resolve("checkout"));
-        Git.run(work, checkout, "init", "-q");
+        GitCli.run(work, checkout, "init", "-q");
     }
 
     /**
@@ -212,10 +166,6 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    /** An agent for {@link #startAgents}: its name, port range and daemon options beyond every agent's. */
-    record AgentStart(String name, String portRange, String... options) {
-    }
-
     /**
      * Starts the agents side by side and returns them in the order given: each one's start is
      * mostly a JVM starting and a join's round trips, which need not wait for the other's.
@@ -223,9 +173,9 @@ final class Cluster implements AutoCloseable {
     List<Agent> startAgents(AgentStart... starts) throws Exception {
         var started = new ArrayList<java.util.concurrent.Future<Agent>>();
         for (var start : starts) started.add(SideBySide.begin(() -> startAgent(start.name(), start.portRange(), start.options())));
-        var agents = new ArrayList<Agent>();
-        for (var agent : started) agents.add(SideBySide.result(agent));
-        return agents;
+        var out = new ArrayList<Agent>();
+        for (var agent : started) out.add(SideBySide.result(agent));
+        return out;
     }
 
     /**
@@ -233,52 +183,17 @@ final class Cluster implements AutoCloseable {
      * {@code options} go to its daemon command line too.
      */
     Agent startAgent(String name, String portRange, String... options) throws Exception {
-        String joinToken = api("POST", "/api/v1/hosts/join-tokens", "{}", 201).path("token").asString();
-        Path tokenFile = work.resolve(name + ".join-token");
-        Files.writeString(tokenFile, joinToken);
-        var agent = new Agent(name, work.resolve("agent-" + name), work.resolve("agent-" + name + ".log"), portRange, List.of(options));
-        synchronized (agents) {
-            agents.put(name, agent);
-        }
-        launch(agent, "--join-token-file", tokenFile.toString());
-        agent.hostId = JSON.readTree(Files.readString(agent.state.resolve("platform/credential.json"))).path("hostId").asString();
-        return agent;
+        return agents.start(name, portRange, api("POST", "/api/v1/hosts/join-tokens", "{}", 201).path("token").asString(), options);
     }
 
     /** Starts {@code agent} again on its state directory and stored credential. */
     void restart(Agent agent) throws Exception {
-        launch(agent);
+        agents.restart(agent);
     }
 
     /** SIGKILL, as a crash or an OOM kill of the agent would: its containers keep running under runc. */
     void kill(Agent agent) throws InterruptedException {
-        agent.process.destroyForcibly();
-        assertThat(agent.process.waitFor(10, TimeUnit.SECONDS)).as("agent %s dies", agent.name).isTrue();
-    }
-
-    private void launch(Agent agent, String... extra) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        var command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                BerthAgent.class.getName(), "--state-dir", agent.state.toString(), "daemon",
-                "--publish-address", "127.0.0.1", "--port-range", agent.portRange,
-                // Agents on one host need subnets of their own, tests running side by side included.
-                "--container-subnet", agent.subnet,
-                "--insecure-registry", registry.host(),
-                "--platform", baseUrl, "--heartbeat-seconds", "1"));
-        command.addAll(agent.options);
-        command.addAll(List.of(extra));
-        long before = Files.exists(agent.log) ? Files.size(agent.log) : 0;
-        agent.process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(agent.log.toFile())).start();
-        var deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            String log = Files.exists(agent.log) ? Files.readString(agent.log) : "";
-            if (log.length() > before && log.substring((int) before).contains("heartbeats reach")) return;
-            if (!agent.process.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new AssertionError("agent " + agent.name + " did not join: " + log);
-            }
-            Thread.sleep(50);
-        }
+        agents.kill(agent);
     }
 
     /** Commits {@code berthYaml} and pushes it as the admin; returns what git printed. */
@@ -294,25 +209,18 @@ final class Cluster implements AutoCloseable {
         Path dir = work.resolve("checkout-" + team + "-" + repository);
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
-            Git.run(work, dir, "init", "-q");
+            GitCli.run(work, dir, "init", "-q");
         }
         return push(dir, team, repository, berthYaml, message);
     }
 
     private String push(Path dir, String team, String repository, String berthYaml, String message) throws Exception {
         Files.writeString(dir.resolve("berth.yaml"), berthYaml);
-        Git.run(work, dir, "add", "berth.yaml");
-        Git.run(work, dir, "commit", "-q", "--allow-empty", "-m", message + " (" + (++commits) + ")");
+        GitCli.run(work, dir, "add", "berth.yaml");
+        GitCli.run(work, dir, "commit", "-q", "--allow-empty", "-m", message + " (" + (++commits) + ")");
         String remote = baseUrl.replace("http://", "http://admin:" + ADMIN_PASSWORD + "@") + "/git/" + team + "/"
                 + repository + ".git";
-        return Git.run(work, dir, "push", remote, "HEAD:refs/heads/main");
-    }
-
-    /** The revision id git printed for an accepted push. */
-    static long revisionOf(String pushed) {
-        var m = java.util.regex.Pattern.compile("revision (\\d+)").matcher(pushed);
-        if (!m.find()) throw new AssertionError("no revision in: " + pushed);
-        return Long.parseLong(m.group(1));
+        return GitCli.run(work, dir, "push", remote, "HEAD:refs/heads/main");
     }
 
     /** One app as the API shows it. */
@@ -322,7 +230,7 @@ final class Cluster implements AutoCloseable {
 
     /** Waits until {@code condition} holds for the app's API view, failing with the last view seen. */
     JsonNode awaitApp(String app, Duration within, String what, Predicate<JsonNode> condition) throws Exception {
-        return await(within, what, () -> {
+        return Await.until(within, what, () -> {
             try {
                 return app(app);
             } catch (Exception e) {
@@ -331,20 +239,9 @@ final class Cluster implements AutoCloseable {
         }, condition);
     }
 
-    static <T> T await(Duration within, String what, Supplier<T> probe, Predicate<T> condition) throws InterruptedException {
-        var deadline = Instant.now().plus(within);
-        T last = null;
-        while (Instant.now().isBefore(deadline)) {
-            last = probe.get();
-            if (condition.test(last)) return last;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within " + within + ": " + what + "; last seen: " + last);
-    }
-
     /** The commit the checkout's HEAD points at: the last one pushed. */
     String headCommit() throws Exception {
-        return Git.run(work, checkout, "rev-parse", "HEAD").strip();
+        return GitCli.run(work, checkout, "rev-parse", "HEAD").strip();
     }
 
     /** A GET as the admin whose body is not one JSON document (the audit export is JSON Lines). */
@@ -370,91 +267,17 @@ final class Cluster implements AutoCloseable {
         return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
     }
 
-    /** GET on a published address; the body, or null when the request failed in any way. */
-    static String fetch(String address) {
-        try {
-            var request = HttpRequest.newBuilder(URI.create("http://" + address + "/")).timeout(Duration.ofSeconds(5)).GET().build();
-            var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body().strip() : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
     Agent agent(String name) {
-        synchronized (agents) {
-            return agents.get(name);
-        }
+        return agents.get(name);
     }
 
     @Override
     public void close() throws Exception {
-        for (var agent : agents.values()) {
-            if (agent.process != null && agent.process.isAlive()) {
-                agent.process.destroy();
-                if (!agent.process.waitFor(15, TimeUnit.SECONDS)) agent.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            removeContainers(agent);
-        }
-        agents.values().forEach(a -> TestSubnets.release(a.subnet));
+        if (agents != null) agents.close();
         if (platform != null) platform.close();
         if (registry != null) registry.close();
         // BERTH_KEEP_WORK=1 keeps the agents' logs and state for a look after a failure.
         if ("1".equals(System.getenv("BERTH_KEEP_WORK"))) System.err.println("kept the cluster's files in " + work);
         else TestRegistry.deleteTree(work);
-    }
-
-    /** Detaches every mount below {@code dir}, deepest first ({@code /proc/self/mountinfo}'s fifth field, octal escapes undone). */
-    private static void unmountUnder(Path dir) throws IOException, InterruptedException {
-        String prefix = dir.toAbsolutePath().normalize() + "/";
-        var points = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .map(line -> line.split(" ")[4])
-                .map(Cluster::unescapeMountPoint)
-                .filter(point -> point.startsWith(prefix))
-                .sorted(java.util.Comparator.reverseOrder())
-                .toList();
-        for (String point : points) {
-            new ProcessBuilder("/usr/bin/umount", "--lazy", point)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(20, TimeUnit.SECONDS);
-        }
-    }
-
-    private static String unescapeMountPoint(String field) {
-        var out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            if (field.charAt(i) == '\\' && i + 3 < field.length()) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(field.charAt(i));
-            }
-        }
-        return out.toString();
-    }
-
-    /** Containers outlive their agent by design; the test removes what its agents left running. */
-    private static void removeContainers(Agent agent) {
-        Path root = agent.runcRoot();
-        if (!Files.isDirectory(root)) return;
-        try (var names = Files.list(root)) {
-            for (Path dir : names.toList()) {
-                new ProcessBuilder(RUNC.toString(), "--root", root.toString(), "delete", "--force", dir.getFileName().toString())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(20, TimeUnit.SECONDS);
-            }
-            // So do the namespaces it pinned for its networked containers (bind mounts in its state
-            // directory): unpinned, they go, and with them the containers' veths and routes, which
-            // would otherwise send the next cluster's traffic for the same addresses astray.
-            unmountUnder(agent.state);
-            // Its firewall table outlives it too; there is none if no container had a network.
-            new ProcessBuilder("/usr/sbin/nft", "delete", "table", "inet", AgentService.firewallTable(agent.state))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(20, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            System.err.println("could not remove the containers of agent " + agent.name + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

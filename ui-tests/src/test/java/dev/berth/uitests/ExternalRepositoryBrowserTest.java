@@ -6,6 +6,7 @@ import dev.berth.platform.BerthApplication;
 import dev.berth.platform.database.EmbeddedDataTemplate;
 import dev.berth.registry.RegistryPrerequisites;
 import dev.berth.registry.TestRegistry;
+import dev.berth.testfixtures.GitCli;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -164,13 +165,13 @@ class ExternalRepositoryBrowserTest {
     /** A bare repository on disk whose main branch holds {@code yaml} as berth.yaml. */
     private static Path remote(String name, String yaml) throws Exception {
         Path bare = work.resolve(name + ".git");
-        Git.run(work, work, "init", "-q", "--bare", bare.toString());
+        GitCli.run(work, work, "init", "-q", "--bare", bare.toString());
         Path checkout = Files.createDirectories(work.resolve(name));
         Files.writeString(checkout.resolve("berth.yaml"), yaml);
-        Git.run(work, checkout, "init", "-q");
-        Git.run(work, checkout, "add", "berth.yaml");
-        Git.run(work, checkout, "commit", "-q", "-m", "Deploy worker");
-        Git.run(work, checkout, "push", "-q", bare.toString(), "HEAD:refs/heads/main");
+        GitCli.run(work, checkout, "init", "-q");
+        GitCli.run(work, checkout, "add", "berth.yaml");
+        GitCli.run(work, checkout, "commit", "-q", "-m", "Deploy worker");
+        GitCli.run(work, checkout, "push", "-q", bare.toString(), "HEAD:refs/heads/main");
         return bare;
     }
 }

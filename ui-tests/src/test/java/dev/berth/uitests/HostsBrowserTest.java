@@ -2,6 +2,7 @@ package dev.berth.uitests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testfixtures.PublishedAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +55,7 @@ class HostsBrowserTest {
     @Test
     void drainAndRemoveAHostFromTheDashboard() throws Exception {
         try {
-            var agents = fixture.cluster.startAgents(new Cluster.AgentStart("a", "22400-22449"), new Cluster.AgentStart("b", "22450-22499"));
+            var agents = fixture.cluster.startAgents(new AgentStart("a", "22400-22449"), new AgentStart("b", "22450-22499"));
             var a = agents.get(0);
             var b = agents.get(1);
             fixture.cluster.push(definition(fixture.cluster.image), "Deploy web");
@@ -80,7 +81,7 @@ class HostsBrowserTest {
             assertThat(fixture.browser.driver.findElements(By.id("undrain-" + a.hostId))).hasSize(1);
             fixture.cluster.awaitApp("web", MOVE, "both replicas healthy on b", app -> healthyOn(app, 2, b.hostId));
             String published = fixture.cluster.app("web").path("replicas").get(0).path("published").get(0).path("address").asString();
-            assertThat(Cluster.fetch(published)).isEqualTo("hello");
+            assertThat(PublishedAddress.fetch(published)).isEqualTo("hello");
             // The hosts list follows the heartbeats: a reports no containers any more.
             new org.openqa.selenium.support.ui.WebDriverWait(fixture.browser.driver, MOVE).until(d -> fixture.browser.gridRows("hosts-grid").stream()
                     .anyMatch(r -> r.contains(a.hostId) && r.contains("none")));
@@ -103,7 +104,7 @@ class HostsBrowserTest {
                     .header("Authorization", "Bearer " + credential).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(refused.body()).contains("host " + a.hostId + " was removed from the platform");
-            assertThat(Cluster.fetch(published)).isEqualTo("hello");
+            assertThat(PublishedAddress.fetch(published)).isEqualTo("hello");
 
             String audit = fixture.cluster.raw("GET", "/api/v1/audit?action=host.drain") + fixture.cluster.raw("GET", "/api/v1/audit?action=host.remove");
             assertThat(audit).contains("\"host.drain\"").contains("kernel upgrade").contains("\"host.remove\"")

@@ -1,5 +1,7 @@
 package dev.berth.uitests;
 
+import dev.berth.testfixtures.Await;
+import dev.berth.testfixtures.PublishedAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,7 +106,7 @@ class IngressBenchmark {
                     Integer.parseInt(published.substring(colon + 1))), published, null);
             var viaEdge = new Way("edge (HTTPS, Caddy)", new InetSocketAddress("127.0.0.1", edge.httpsPort), HOST, edge.trust());
             // The edge serves once its certificate reached it.
-            Cluster.await(Duration.ofSeconds(30), "the edge serves " + HOST, () -> {
+            Await.until(Duration.ofSeconds(30), "the edge serves " + HOST, () -> {
                 try (var c = viaEdge.client()) {
                     return c.get("/").strip();
                 } catch (Exception e) {
@@ -152,7 +154,7 @@ class IngressBenchmark {
                 try (var e = viaEdge.client()) {
                     while (atEdge == null || atPublished == null) {
                         if (atEdge == null && greeting.equals(body(e))) atEdge = (System.nanoTime() - start) / 1e6;
-                        if (atPublished == null && greeting.equals(Cluster.fetch(published))) {
+                        if (atPublished == null && greeting.equals(PublishedAddress.fetch(published))) {
                             atPublished = (System.nanoTime() - start) / 1e6;
                         }
                         Thread.sleep(5);

@@ -3,6 +3,8 @@ package dev.berth.uitests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.testfixtures.Await;
+import dev.berth.testfixtures.GitCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -133,7 +135,7 @@ class IngressEndToEndTest {
 
     /** Waits until the edge answers {@code greeting} for {@code host}: it serves a certificate once its next assignment brought it. */
     private static void awaitAnswer(String host, String greeting) throws InterruptedException {
-        Cluster.await(Duration.ofSeconds(30), "https://" + host + " answers " + greeting, () -> {
+        Await.until(Duration.ofSeconds(30), "https://" + host + " answers " + greeting, () -> {
             try {
                 return https(host, "/");
             } catch (IOException | InterruptedException e) {
@@ -151,11 +153,11 @@ class IngressEndToEndTest {
 
     private static void rollOutUnderLoad(String greeting, String strategy, String before) throws Exception {
         try (var loop = new ClientLoop()) {
-            Cluster.await(Duration.ofSeconds(10), "the loop's first answers", () -> loop.answers.size(), n -> n >= 5);
-            long revision = Cluster.revisionOf(cluster.push(definition(cluster.image, greeting, strategy, ""), "to " + greeting));
+            Await.until(Duration.ofSeconds(10), "the loop's first answers", () -> loop.answers.size(), n -> n >= 5);
+            long revision = GitCli.revisionOf(cluster.push(definition(cluster.image, greeting, strategy, ""), "to " + greeting));
             cluster.awaitApp("web", ROLLOUT, "revision " + revision + " succeeded",
                     a -> a.path("revision").asLong() == revision && a.path("deployment").path("state").asString().equals("succeeded"));
-            Cluster.await(Duration.ofSeconds(20), "the edge answers " + greeting, () -> loop.answers.isEmpty() ? null
+            Await.until(Duration.ofSeconds(20), "the edge answers " + greeting, () -> loop.answers.isEmpty() ? null
                     : loop.answers.getLast(), a -> a != null && a.ok(greeting));
             loop.close();
             assertThat(loop.failures()).as("%s rollout from %s to %s over %d HTTPS requests", strategy, before, greeting,
@@ -258,7 +260,7 @@ class IngressEndToEndTest {
                         command: ["/bin/sh", "-c", "exec sleep 100000"]
                         resources: {memory: 32Mi, cpu: 0.1, pids: 16}
                     """.formatted(cluster.image), "web removed");
-            Cluster.await(Duration.ofSeconds(60), HOST + " no longer served", () -> {
+            Await.until(Duration.ofSeconds(60), HOST + " no longer served", () -> {
                 try {
                     return https(HOST, "/");
                 } catch (IOException | InterruptedException e) {

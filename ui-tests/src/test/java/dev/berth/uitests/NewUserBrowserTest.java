@@ -2,6 +2,7 @@ package dev.berth.uitests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testfixtures.GitCli;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +45,7 @@ class NewUserBrowserTest {
             fixture.cluster.startAgent("solo", "22200-22299");
             fixture.cluster.api("POST", "/api/v1/teams", "{\"name\":\"shop\"}", 201);
             fixture.cluster.api("POST", "/api/v1/teams/shop/repositories", "{\"name\":\"site\"}", 201);
-            Cluster.revisionOf(fixture.cluster.push("shop", "site", definition(fixture.cluster.image), "Two apps"));
+            GitCli.revisionOf(fixture.cluster.push("shop", "site", definition(fixture.cluster.image), "Two apps"));
 
             fixture.browser.driver.get(fixture.cluster.baseUrl + "/login");
             fixture.browser.signIn("admin", Cluster.ADMIN_PASSWORD);

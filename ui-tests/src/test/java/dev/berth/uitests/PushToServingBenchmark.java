@@ -1,6 +1,8 @@
 package dev.berth.uitests;
 
 import dev.berth.agent.BerthAgent;
+import dev.berth.testfixtures.GitCli;
+import dev.berth.testfixtures.PublishedAddress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -60,7 +62,7 @@ class PushToServingBenchmark {
         try (var cluster = Cluster.start(Duration.ofSeconds(10))) {
             var agent = cluster.startAgent("a", "23000-23099");
             var jdbc = cluster.platform.getBean(JdbcClient.class);
-            long first = Cluster.revisionOf(cluster.push(definition(cluster.image, "warm-up"), "Warm up"));
+            long first = GitCli.revisionOf(cluster.push(definition(cluster.image, "warm-up"), "Warm up"));
             JsonNode app = converged(cluster, first);
             String address = app.path("replicas").get(0).path("published").get(0).path("address").asString();
 
@@ -72,9 +74,9 @@ class PushToServingBenchmark {
                 String greeting = "v" + i;
                 Instant pushStart = Instant.now();
                 long start = System.nanoTime();
-                long revision = Cluster.revisionOf(cluster.push(definition(cluster.image, greeting), "Push " + i));
+                long revision = GitCli.revisionOf(cluster.push(definition(cluster.image, greeting), "Push " + i));
                 Instant pushed = Instant.now();
-                while (!greeting.equals(Cluster.fetch(address))) Thread.sleep(2);
+                while (!greeting.equals(PublishedAddress.fetch(address))) Thread.sleep(2);
                 Instant served = Instant.now();
                 serving.add(millisSince(start));
                 converged(cluster, revision);
@@ -98,7 +100,7 @@ class PushToServingBenchmark {
     }
 
     /** The push's phases from the platform's records and the agent's timeline of the new replica. */
-    private static PushPhases phases(JdbcClient jdbc, Cluster.Agent agent, long previous, long revision, Instant pushStart,
+    private static PushPhases phases(JdbcClient jdbc, Agent agent, long previous, long revision, Instant pushStart,
                                      Instant pushed, Instant served) throws Exception {
         Instant recorded = jdbc.sql("SELECT started_at FROM deployments WHERE app = 'web' AND revision_id = ?")
                 .param(revision).query(OffsetDateTime.class).single().toInstant();
@@ -129,7 +131,7 @@ class PushToServingBenchmark {
     }
 
     /** {@code berth-agent run} of the same image through the daemon socket, until its published port answers; then removed. */
-    private static List<Double> bareStarts(Cluster cluster, Cluster.Agent agent) throws Exception {
+    private static List<Double> bareStarts(Cluster cluster, Agent agent) throws Exception {
         List<Double> out = new ArrayList<>();
         for (int i = 0; i < PUSHES; i++) {
             int port;
@@ -141,7 +143,7 @@ class PushToServingBenchmark {
             cli(agent, "run", "--name", name, "--app", "bare", "--image", cluster.image, "--memory", "64Mi",
                     "--tmpfs", "/tmp:1Mi", "--publish", "127.0.0.1:" + port + ":8080", "--",
                     "/bin/sh", "-c", "echo bare > /tmp/index.html && exec httpd -f -p 8080 -h /tmp");
-            while (!"bare".equals(Cluster.fetch("127.0.0.1:" + port))) Thread.sleep(5);
+            while (!"bare".equals(PublishedAddress.fetch("127.0.0.1:" + port))) Thread.sleep(5);
             out.add(millisSince(start));
             cli(agent, "stop", "-t", "0", name);
             cli(agent, "rm", name);
@@ -150,7 +152,7 @@ class PushToServingBenchmark {
     }
 
     /** What {@code berth-agent ARGS} printed. */
-    private static String cli(Cluster.Agent agent, String... args) {
+    private static String cli(Agent agent, String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         var command = new ArrayList<>(List.of("--state-dir", agent.state.toString()));

@@ -2,16 +2,16 @@ package dev.berth.uitests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testfixtures.AppView;
+import dev.berth.testfixtures.Await;
+import dev.berth.testfixtures.GitCli;
+import dev.berth.testfixtures.PublishedAddress;
+import dev.berth.testfixtures.ServingClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,29 +61,29 @@ class PushToServingEndToEndTest {
 
     @Test
     void aPushEndsWithReplicasServingAndEverythingOnTheWayIsReversibleAndAudited() throws Exception {
-        var agents = cluster.startAgents(new Cluster.AgentStart("a", "21000-21099"), new Cluster.AgentStart("b", "21100-21199"));
+        var agents = cluster.startAgents(new AgentStart("a", "21000-21099"), new AgentStart("b", "21100-21199"));
         var a = agents.get(0);
         var b = agents.get(1);
 
         // 1. Two replicas, spread over the two agents, each serving through its published port.
-        long rev1 = Cluster.revisionOf(cluster.push(definition(cluster.image, "one", "/index.html"), "Deploy web"));
+        long rev1 = GitCli.revisionOf(cluster.push(definition(cluster.image, "one", "/index.html"), "Deploy web"));
         JsonNode app = awaitConverged(rev1, Duration.ofSeconds(60));
         assertThat(hostsOf(app)).containsExactlyInAnyOrder(a.hostId, b.hostId);
-        List<String> addresses = addresses(app);
+        List<String> addresses = AppView.addresses(app);
         assertThat(addresses).hasSize(2);
-        for (String address : addresses) assertThat(Cluster.fetch(address)).isEqualTo("one");
+        for (String address : addresses) assertThat(PublishedAddress.fetch(address)).isEqualTo("one");
 
         // 2. A new revision while a client keeps requesting: not one failed request.
         long rev2;
-        try (var client = new Client(addresses)) {
-            rev2 = Cluster.revisionOf(cluster.push(definition(cluster.image, "two", "/index.html"), "Say two"));
+        try (var client = new ServingClient(() -> addresses)) {
+            rev2 = GitCli.revisionOf(cluster.push(definition(cluster.image, "two", "/index.html"), "Say two"));
             awaitConverged(rev2, Duration.ofSeconds(60));
             client.awaitAll("two", Duration.ofSeconds(10));
-            assertThat(client.failures).as("failed requests during the rolling update").isEmpty();
-            assertThat(client.ok.get()).isGreaterThan(20);
+            assertThat(client.failures()).as("failed requests during the rolling update").isEmpty();
+            assertThat(client.ok()).isGreaterThan(20);
 
             // 3. A revision whose health check fails: rolled back automatically; the old one kept serving.
-            long rev3 = Cluster.revisionOf(cluster.push(definition(cluster.image, "three", "/missing.html"), "Break health"));
+            long rev3 = GitCli.revisionOf(cluster.push(definition(cluster.image, "three", "/missing.html"), "Break health"));
             JsonNode rolledBack = cluster.awaitApp(APP, Duration.ofSeconds(60), "an automatic rollback to revision " + rev2,
                     v -> v.path("deployment").path("kind").asString().equals("auto-rollback")
                             && v.path("deployment").path("revision").asLong() == rev2
@@ -92,7 +92,7 @@ class PushToServingEndToEndTest {
             JsonNode deployments = cluster.api("GET", "/api/v1/teams/acme/apps/web/deployments", null, 200);
             assertThat(deployments.toString()).contains("\"revision\":" + rev3).contains("failed");
             awaitConverged(rev2, Duration.ofSeconds(30));
-            assertThat(client.failures).as("failed requests while revision " + rev3 + " failed and rolled back").isEmpty();
+            assertThat(client.failures()).as("failed requests while revision " + rev3 + " failed and rolled back").isEmpty();
             client.awaitAll("two", Duration.ofSeconds(5));
         }
 
@@ -108,19 +108,19 @@ class PushToServingEndToEndTest {
         cluster.kill(b);
         long killedAt = System.nanoTime();
         JsonNode rehomed = cluster.awaitApp(APP, HEARTBEAT_TIMEOUT.plusSeconds(10), "both replicas healthy on agent a",
-                v -> healthyReplicas(v) == 2 && hostsOf(v).equals(Set.of(a.hostId)));
+                v -> AppView.healthy(v) == 2 && hostsOf(v).equals(Set.of(a.hostId)));
         long rehomeMillis = (System.nanoTime() - killedAt) / 1_000_000;
-        for (String address : addresses(rehomed)) assertThat(Cluster.fetch(address)).isEqualTo("two");
+        for (String address : AppView.addresses(rehomed)) assertThat(PublishedAddress.fetch(address)).isEqualTo("two");
         // Restarted, b learns its replicas went elsewhere and removes what it still ran.
         cluster.restart(b);
-        Cluster.await(Duration.ofSeconds(30), "agent b reports no containers", () -> hostContainers(b.hostId), List::isEmpty);
+        Await.until(Duration.ofSeconds(30), "agent b reports no containers", () -> hostContainers(b.hostId), List::isEmpty);
 
         // 5. Roll back to revision 1 through the API.
         cluster.api("POST", "/api/v1/teams/acme/apps/web/rollback",
                 "{\"revision\": " + rev1 + ", \"reason\": \"two broke checkout\"}", 201);
         JsonNode pinned = awaitConverged(rev1, Duration.ofSeconds(60));
         assertThat(pinned.path("deployment").path("kind").asString()).isEqualTo("rollback");
-        for (String address : addresses(pinned)) assertThat(Cluster.fetch(address)).isEqualTo("one");
+        for (String address : AppView.addresses(pinned)) assertThat(PublishedAddress.fetch(address)).isEqualTo("one");
 
         // 6. The audit log holds the chain, and the chain verifies.
         String audit = cluster.raw("GET", "/api/v1/audit");
@@ -134,14 +134,10 @@ class PushToServingEndToEndTest {
     /** Waits until the app's deployment of {@code revision} succeeded: both replicas healthy, nothing else running. */
     private static JsonNode awaitConverged(long revision, Duration within) throws Exception {
         return cluster.awaitApp(APP, within, "2 healthy replicas of revision " + revision + " and nothing else",
-                v -> v.path("revision").asLong() == revision && v.path("replicas").size() == 2 && healthyReplicas(v) == 2
+                v -> v.path("revision").asLong() == revision && v.path("replicas").size() == 2 && AppView.healthy(v) == 2
                         && v.path("deployment").path("state").asString().equals("succeeded")
                         && allServing(v)
                         && streamOf(v.path("replicas")).allMatch(r -> r.path("revision").asLong() == revision));
-    }
-
-    private static long healthyReplicas(JsonNode app) {
-        return streamOf(app.path("replicas")).filter(r -> r.path("state").asString().equals("HEALTHY")).count();
     }
 
     private static boolean allServing(JsonNode app) {
@@ -159,11 +155,6 @@ class PushToServingEndToEndTest {
         return streamOf(app.path("replicas")).map(r -> r.path("id").asString()).sorted().toList();
     }
 
-    private static List<String> addresses(JsonNode app) {
-        return streamOf(app.path("replicas")).flatMap(r -> streamOf(r.path("published")))
-                .map(p -> p.path("address").asString()).distinct().sorted().toList();
-    }
-
     private static List<JsonNode> hostContainers(String hostId) {
         try {
             for (JsonNode h : cluster.api("GET", "/api/v1/hosts", null, 200)) {
@@ -179,41 +170,5 @@ class PushToServingEndToEndTest {
         var out = new ArrayList<JsonNode>();
         array.forEach(out::add);
         return out.stream();
-    }
-
-    /** Requests every address in turn, as fast as it can, and keeps what failed and what each address said last. */
-    private static final class Client implements AutoCloseable {
-        final List<String> failures = new CopyOnWriteArrayList<>();
-        final AtomicInteger ok = new AtomicInteger();
-        final Map<String, String> last = new ConcurrentHashMap<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread;
-
-        Client(List<String> addresses) {
-            thread = Thread.ofPlatform().name("client").start(() -> {
-                while (running.get()) {
-                    for (String address : addresses) {
-                        String body = Cluster.fetch(address);
-                        if (body == null) failures.add(address + " at " + java.time.Instant.now());
-                        else {
-                            ok.incrementAndGet();
-                            last.put(address, body);
-                        }
-                    }
-                }
-            });
-        }
-
-        /** Waits until every address last answered {@code body}. */
-        void awaitAll(String body, Duration within) throws InterruptedException {
-            Cluster.await(within, "every address answering " + body, () -> Map.copyOf(last),
-                    m -> !m.isEmpty() && m.values().stream().allMatch(body::equals));
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(10_000);
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.uitests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testfixtures.Await;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -80,7 +81,7 @@ class RefusalsBrowserTest {
 
             // The same through the API, and the count goes on growing.
             long first = Long.parseLong(row.get(2));
-            Cluster.await(DEPLOY, "the count grows", () -> {
+            Await.until(DEPLOY, "the count grows", () -> {
                 try {
                     return fixture.cluster.api("GET", "/api/v1/teams/" + Cluster.TEAM + "/apps/billing/network", null, 200)
                             .path("refused").get(0);

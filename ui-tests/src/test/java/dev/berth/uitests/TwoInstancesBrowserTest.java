@@ -2,6 +2,7 @@ package dev.berth.uitests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testfixtures.GitCli;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class TwoInstancesBrowserTest {
                 browser.screenshot("second-instance-no-apps");
 
                 long before = System.nanoTime();
-                Cluster.revisionOf(fixture.cluster.push(AppsBrowserTest.definition(fixture.cluster.image, "one"), "Deploy web"));
+                GitCli.revisionOf(fixture.cluster.push(AppsBrowserTest.definition(fixture.cluster.image, "one"), "Deploy web"));
                 long pushed = System.nanoTime();
                 long deadline = pushed + Duration.ofSeconds(35).toNanos();
                 while (!hasRow("web") && System.nanoTime() < deadline) Thread.sleep(20);

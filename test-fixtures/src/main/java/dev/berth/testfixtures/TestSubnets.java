@@ -1,4 +1,4 @@
-package dev.berth.platform;
+package dev.berth.testfixtures;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
