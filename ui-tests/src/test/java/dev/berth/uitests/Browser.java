@@ -103,7 +103,7 @@ final class Browser implements AutoCloseable {
     private int screenshot;
     private final List<String> severe = new ArrayList<>();
 
-    private Browser(String name, int nice) throws IOException {
+    private Browser(String name, BrowserCpuGroup group) throws IOException {
         profile = Files.createTempDirectory("berth-ui-chromium-");
         var options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -115,7 +115,7 @@ final class Browser implements AutoCloseable {
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--window-size=1400,900");
         var service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(nice == 0 ? CHROMEDRIVER.toFile() : niced(nice).toFile())
+                .usingDriverExecutable(group == null ? CHROMEDRIVER.toFile() : confined(group).toFile())
                 .usingAnyFreePort()
                 .build();
         driver = new ChromeDriver(service, options);
@@ -131,16 +131,15 @@ final class Browser implements AutoCloseable {
 
     /** Starts a browser, or skips without one unless the run demands every runtime (BERTH_REQUIRE_RUNTIME=1). */
     static Browser start(String name) throws IOException {
-        return start(name, 0);
+        return start(name, null);
     }
 
     /**
-     * A browser whose chromedriver, and so every Chromium process, runs at CPU priority {@code nice}
-     * (0 to 19): for benchmarks, where browsers that would run on their users' own machines must
+     * A browser whose chromedriver, and so every Chromium process, runs in {@code group} (null: where
+     * this JVM runs): for benchmarks, where browsers that would run on their users' own machines must
      * not take the platform's cores here.
      */
-    static Browser start(String name, int nice) throws IOException {
-        if (nice < 0 || nice > 19) throw new IllegalArgumentException("nice must be 0 to 19, not " + nice);
+    static Browser start(String name, BrowserCpuGroup group) throws IOException {
         var missing = new ArrayList<String>();
         if (!Files.isExecutable(CHROMIUM)) missing.add(CHROMIUM.toString());
         if (!Files.isExecutable(CHROMEDRIVER)) missing.add(CHROMEDRIVER.toString());
@@ -150,13 +149,13 @@ final class Browser implements AutoCloseable {
             if ("1".equals(System.getenv("BERTH_REQUIRE_RUNTIME"))) fail(message);
             Assumptions.abort(message);
         }
-        return new Browser(name, nice);
+        return new Browser(name, group);
     }
 
-    /** A chromedriver started through nice(1): Chromium inherits the priority, renderers included. */
-    private Path niced(int nice) throws IOException {
-        Path script = profile.resolve("chromedriver-nice-" + nice);
-        Files.writeString(script, "#!/bin/sh\nexec /usr/bin/nice -n " + nice + " " + CHROMEDRIVER + " \"$@\"\n");
+    /** A chromedriver that joins {@code group} first: Chromium and its renderers are born in it. */
+    private Path confined(BrowserCpuGroup group) throws IOException {
+        Path script = profile.resolve("chromedriver-confined");
+        Files.writeString(script, "#!/bin/sh\necho $$ > " + group.procs() + " && exec " + CHROMEDRIVER + " \"$@\"\n");
         Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         return script;
     }

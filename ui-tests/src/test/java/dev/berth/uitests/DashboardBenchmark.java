@@ -36,8 +36,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * <pre>./mvnw -B -o -pl ui-tests -am test -Dtest=DashboardBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
  *
  * Options: {@code -Dbench.apps=1000 -Dbench.teams=10 -Dbench.replicas=5 -Dbench.hosts=50
- * -Dbench.sessions=20 -Dbench.rounds=5 -Dbench.think-min=1000 -Dbench.think-max=3000 -Dbench.browser-nice=19}
- * (think times in ms; the browsers' CPU priority, see {@link #BROWSER_NICE}). It also prints
+ * -Dbench.sessions=20 -Dbench.rounds=5 -Dbench.think-min=1000 -Dbench.think-max=3000 -Dbench.browser-shares=2}
+ * (think times in ms; the browsers' CPU weight, see {@link #BROWSER_SHARES}). It also prints
  * the CPU the platform's JVM and the browsers used while measuring ({@link ProcessCpu}).
  */
 class DashboardBenchmark {
@@ -50,12 +50,13 @@ class DashboardBenchmark {
     private static final int THINK_MIN_MS = Integer.getInteger("bench.think-min", 1000);
     private static final int THINK_MAX_MS = Integer.getInteger("bench.think-max", 3000);
     /**
-     * The browsers' CPU priority. People's browsers run on their own machines; here 20 Chromium
-     * processes share the platform's 2 cores and, at equal priority, used 1.45 of them, so the
-     * platform's round trips waited for the browsers' rendering. At 19 they take what the platform
-     * leaves; {@code -Dbench.browser-nice=0} measures them as equals.
+     * The browsers' CPU weight ({@code cpu.shares} of their cgroup, {@link BrowserCpuGroup}). People's
+     * browsers run on their own machines; here 20 Chromium processes share the platform's 2 cores
+     * and, left as they are, used 1.45 of them, so the platform's round trips waited for the
+     * browsers' rendering. At 2 they take what the platform and its database leave; {@code
+     * -Dbench.browser-shares=0} leaves them where this JVM runs.
      */
-    private static final int BROWSER_NICE = Integer.getInteger("bench.browser-nice", 19);
+    private static final int BROWSER_SHARES = Integer.getInteger("bench.browser-shares", 2);
     private static final int BASELINE_APPS = 10;
     private static final double GOAL_MS = 100;
     private static final Duration SESSION_TIMEOUT = Duration.ofMinutes(5);
@@ -110,12 +111,13 @@ class DashboardBenchmark {
         var barrier = new CyclicBarrier(sessions + 1);
         ExecutorService pool = Executors.newFixedThreadPool(sessions);
         var browsers = new ArrayList<Browser>();
+        var group = BROWSER_SHARES > 0 ? BrowserCpuGroup.create(BROWSER_SHARES) : null;
         try {
             // One after another, as people arrive: 20 Chromium processes starting and signing in at
             // once would measure the machine's two cores, not the dashboard.
             long signingIn = System.nanoTime();
             for (int s = 0; s < sessions; s++) {
-                Browser browser = Browser.start("dashboard-benchmark-" + s, BROWSER_NICE);
+                Browser browser = Browser.start("dashboard-benchmark-" + s, group);
                 browsers.add(browser);
                 try {
                     browser.driver.get(cluster.baseUrl + "/login");
@@ -174,8 +176,9 @@ class DashboardBenchmark {
             }
             for (var f : running) f.get();
             var wall = Duration.ofNanos(System.nanoTime() - measuring);
-            System.out.printf("%s: measured rounds took %.1f s; CPU meanwhile: %s; browsers at nice %d%n", label,
-                    wall.toNanos() / 1e9, ProcessCpu.now().since(cpuBefore).perCore(wall), BROWSER_NICE);
+            System.out.printf("%s: measured rounds took %.1f s; CPU meanwhile: %s; browsers' cpu.shares %s%n", label,
+                    wall.toNanos() / 1e9, ProcessCpu.now().since(cpuBefore).perCore(wall),
+                    BROWSER_SHARES > 0 ? BROWSER_SHARES : "as this JVM's");
             var samples = timing.drain();
             double perSession = (heapAfterGc() - heapBefore) / (double) sessions / (1 << 20);
             return new Result(label, millis(samples, "AppsView"), millis(samples, "AppView"),
@@ -184,6 +187,7 @@ class DashboardBenchmark {
         } finally {
             pool.shutdownNow();
             for (var b : browsers) b.close();
+            if (group != null) group.close();
         }
     }
 
