@@ -196,7 +196,9 @@ class PushRaceTest {
         CompletableFuture<GitCli.Result> waiting;
         try (var lock = invariant.holdPushLock(TEAM, "waited")) {
             waiting = CompletableFuture.supplyAsync(() -> push(git, dir, url(second.port, "waited")), GITS);
-            Thread.sleep(1500); // the push has advertised main at "one" and waits for the lock
+            // Once it waits for the lock, the push has advertised main at "one" (a fixed sleep here
+            // let a slow machine's git see the moved ref first and refuse the push itself).
+            invariant.awaitWaitingForPushLock(TEAM, "waited", 1);
             assertThat(waiting).isNotDone();
             git.ok(invariant.bare(TEAM, "waited"), "update-ref", "refs/heads/main", other, one);
         }
