@@ -107,7 +107,7 @@ final class AppCommands {
         for (var team : api.get("/api/v1/teams")) names.add(AppViews.text(team, "name"));
         if (names.size() == 1) return names.getFirst();
         if (names.isEmpty()) throw new CliFailure(ExitCode.NOT_FOUND, "you are in no team on " + api.platform());
-        throw CliFailure.usage("you are in several teams (" + String.join(", ", names) + "): give --team TEAM or set BERTH_TEAM");
+        throw CliFailure.usage("you see several teams (" + String.join(", ", names) + "): give --team TEAM or set BERTH_TEAM");
     }
 
     private void print(JsonNode json, String text) {

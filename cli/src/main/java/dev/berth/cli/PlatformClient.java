@@ -117,7 +117,10 @@ public final class PlatformClient {
     }
 
     private static String describe(IOException e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        return switch (e) {
+            case java.net.ConnectException c -> "nothing accepts connections there (is the address right, and the platform up?)";
+            case java.net.http.HttpTimeoutException t -> "it did not answer in time";
+            default -> e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        };
     }
 }
