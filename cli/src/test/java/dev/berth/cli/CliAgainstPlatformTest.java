@@ -66,6 +66,7 @@ class CliAgainstPlatformTest extends PlatformTest {
     private String viewerToken;
     private long first;
     private long second;
+    private Api agent;
 
     /** What one run printed, and how it ended. */
     record Run(ExitCode code, String out, String err) {
@@ -96,7 +97,7 @@ class CliAgainstPlatformTest extends PlatformTest {
                 "capacity", Map.of("memoryBytes", 1L << 20, "cpuMillis", 1), "agentVersion", "test"));
         expect(201, registered);
         String hostId = registered.json().get("hostId").asString();
-        var agent = api.bearer(registered.json().get("credential").asString());
+        agent = api.bearer(registered.json().get("credential").asString());
         // Alive before the replica is put on it: a replica on a host without heartbeats is stopped.
         expect(204, agent.post("/agent/v1/heartbeat", Map.of("version", 1, "capacity", Map.of("memoryBytes", 1L << 20,
                 "cpuMillis", 1), "containers", List.of())));
@@ -214,6 +215,61 @@ class CliAgainstPlatformTest extends PlatformTest {
         var logs = berth("", "--team", TEAM, "logs", "web");
         assertThat(logs.code()).as(logs.toString()).isEqualTo(ExitCode.OK);
         assertThat(logs.out()).as(logs.toString()).isEqualTo("listening on :8080\nready\n");
+        var json = berth("", "--team", TEAM, "logs", "web", "-o", "json");
+        assertThat(json.json().get("replica").asString()).isEqualTo(REPLICA);
+        assertThat(json.json().get("lines").get(1).get("text").asString()).isEqualTo("ready");
+    }
+
+    /** After the plain read of the log, which expects only the first lines. */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void followingPrintsLinesAsTheyArrive() throws Exception {
+        signIn(adminToken);
+        var lines = new java.util.concurrent.LinkedBlockingQueue<String>();
+        var out = new PrintStream(new LineSink(lines), true, StandardCharsets.UTF_8);
+        var terminal = new Terminal(new ByteArrayInputStream(new byte[0]), out, new PrintStream(new ByteArrayOutputStream()),
+                Map.of("XDG_CONFIG_HOME", config.toString()));
+        var code = new java.util.concurrent.atomic.AtomicReference<ExitCode>();
+        var follower = Thread.ofVirtual().start(() -> code.set(new BerthCli(terminal).run(List.of("--team", TEAM, "logs", "-f", "web"))));
+        try {
+            assertThat(next(lines)).isEqualTo("listening on :8080");
+            assertThat(next(lines)).isEqualTo("ready");
+            // The agent ships more of the same container's output: the follower picks up after what it printed.
+            expect(204, agent.post("/agent/v1/logs", Map.of("version", 1, "chunks", List.of(Map.of(
+                    "container", REPLICA, "offset", "listening on :8080\nready\n".length(), "text", "GET / 200\n")))));
+            assertThat(next(lines)).isEqualTo("GET / 200");
+        } finally {
+            follower.interrupt();
+            follower.join();
+        }
+        assertThat(code.get()).isNotNull();
+    }
+
+    /** The next line the follower printed; the bound only keeps a broken follower from hanging the build. */
+    private static String next(java.util.concurrent.BlockingQueue<String> lines) throws InterruptedException {
+        String line = lines.poll(2, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(line).as("a line from berth logs -f").isNotNull();
+        return line;
+    }
+
+    /** Splits what is written into lines, as a terminal shows them. */
+    private static final class LineSink extends java.io.OutputStream {
+        private final java.util.concurrent.BlockingQueue<String> lines;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        LineSink(java.util.concurrent.BlockingQueue<String> lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                lines.add(line.toString(StandardCharsets.UTF_8));
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
     }
 
     @Test
