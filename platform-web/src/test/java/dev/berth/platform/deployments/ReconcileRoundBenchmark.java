@@ -103,7 +103,8 @@ class ReconcileRoundBenchmark extends PlatformTest {
         var revisions = new AppRevisions(jdbc);
         loader = new RoundSnapshotLoader(jdbc, replicas, deployments, revisions, hostProperties);
         applier = new RoundApplier(new HostRecords(new HostStore(jdbc), null), replicas, deployments,
-                new DeploymentLifecycle(deployments, revisions, replicas));
+                new DeploymentLifecycle(deployments, revisions, replicas,
+                        new dev.berth.platform.notifications.NotificationOutbox(jdbc, clock)));
         reconciler = new Reconciler(jdbc, tx, clock, loader, applier, effects);
 
         scheduler.standby();
