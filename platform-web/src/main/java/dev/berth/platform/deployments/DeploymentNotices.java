@@ -4,7 +4,11 @@ import dev.berth.platform.notifications.NotificationEvent;
 import dev.berth.platform.notifications.NotificationOutbox;
 import dev.berth.platform.notifications.Notice;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** What a deployment's start and end tell the team's webhooks; pure. */
 final class DeploymentNotices {
@@ -40,6 +44,28 @@ final class DeploymentNotices {
         details.put("reason", reason);
         return new NotificationOutbox.Told(d.teamId(), Notice.of(NotificationEvent.DEPLOYMENT_FAILED, d.deployment().team(),
                 d.app(), at, "deploying revision " + d.revision() + " of " + d.app() + " failed: " + reason, details));
+    }
+
+    /** One notice per team with replicas on the lost host, naming its apps there. */
+    static List<NotificationOutbox.Told> hostLost(String hostId, RoundDecision.Standing.Lost lost, Instant at) {
+        var byTeam = new TreeMap<Long, List<ReplicaRow>>();
+        for (var r : lost.replicas()) byTeam.computeIfAbsent(r.teamId(), k -> new ArrayList<>()).add(r);
+        var told = new ArrayList<NotificationOutbox.Told>();
+        byTeam.forEach((teamId, rows) -> {
+            var apps = new TreeSet<String>();
+            rows.forEach(r -> apps.add(r.app()));
+            var details = new LinkedHashMap<String, Object>();
+            details.put("host", hostId);
+            details.put("hostname", lost.hostname());
+            details.put("lastHeartbeatAt", lost.lastHeartbeatAt());
+            details.put("apps", String.join(",", apps));
+            details.put("replicas", rows.size());
+            told.add(new NotificationOutbox.Told(teamId, Notice.of(NotificationEvent.HOST_LOST, rows.getFirst().team(), null, at,
+                    "host " + lost.hostname() + " stopped answering (last heartbeat " + lost.lastHeartbeatAt() + "); "
+                            + rows.size() + (rows.size() == 1 ? " replica" : " replicas") + " of " + String.join(", ", apps)
+                            + " ran there and are placed elsewhere", details)));
+        });
+        return told;
     }
 
     private static LinkedHashMap<String, Object> details(long id, long revision, Deployment.Kind kind) {

@@ -11,9 +11,10 @@ public enum NotificationEvent {
     DEPLOYMENT_FAILED("deployment.failed"),
     /** A rollback a person asked for, or an automatic one after a failed health gate. */
     DEPLOYMENT_ROLLED_BACK("deployment.rolled-back"),
+    /** A host stopped sending heartbeats; told to each team with replicas on it. */
+    HOST_LOST("host.lost"),
     // Accepted in an endpoint's list so it can choose them now; nothing sends them yet.
     REPLICA_CRASH_LOOPING("replica.crash-looping"),
-    HOST_LOST("host.lost"),
     CERTIFICATE_FAILING("certificate.failing");
 
     private final String value;
