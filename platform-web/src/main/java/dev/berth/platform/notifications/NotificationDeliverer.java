@@ -84,6 +84,17 @@ public class NotificationDeliverer implements SmartLifecycle {
     private void attempt(DeliveryStore.Claimed d) {
         var endpoint = endpoints.find(d.endpointId()).orElse(null);
         if (endpoint == null) return; // deleted meanwhile; its deliveries went with it
+        WebhookSender.Outcome outcome;
+        try {
+            outcome = send(d, endpoint);
+        } catch (RuntimeException e) {
+            // Counted as a failed attempt, so a delivery that cannot be made (a replaced secret key) ends after a day.
+            outcome = new WebhookSender.Outcome.NoAnswer("not sent: " + e.getMessage());
+        }
+        record(d, endpoint, outcome);
+    }
+
+    private WebhookSender.Outcome send(DeliveryStore.Claimed d, NotificationEndpoint endpoint) {
         Notice notice = Payloads.parse(d.event());
         byte[] body = Payloads.body(endpoint.format(), notice).getBytes(StandardCharsets.UTF_8);
         String secret = box.open(endpoints.sealedSecret(endpoint.id()), secretContext(endpoint.id()));
@@ -93,8 +104,7 @@ public class NotificationDeliverer implements SmartLifecycle {
         headers.put("X-Berth-Event-Id", notice.id().toString());
         headers.put("X-Berth-Delivery", Long.toString(d.id()));
         headers.put("X-Berth-Timestamp", Long.toString(clock.instant().getEpochSecond()));
-        var outcome = sender.post(java.net.URI.create(endpoint.url()), body, headers);
-        record(d, endpoint, outcome);
+        return sender.post(java.net.URI.create(endpoint.url()), body, headers);
     }
 
     private void record(DeliveryStore.Claimed d, NotificationEndpoint endpoint, WebhookSender.Outcome outcome) {

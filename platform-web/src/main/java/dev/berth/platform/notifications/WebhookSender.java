@@ -105,7 +105,8 @@ public final class WebhookSender implements AutoCloseable {
             try (InputStream in = r.body()) {
                 // Read no more than is kept; the rest is left unread and the connection closed.
                 byte[] start = in.readNBytes(KEPT_RESPONSE);
-                return new Outcome.Answered(r.statusCode(), new String(start, StandardCharsets.UTF_8));
+                // PostgreSQL text holds no NUL; a receiver's answer may.
+                return new Outcome.Answered(r.statusCode(), new String(start, StandardCharsets.UTF_8).replace("\u0000", ""));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
