@@ -32,6 +32,22 @@ class WebhookSenderTest {
     }
 
     @Test
+    void aNameThatResolvesElsewhereByDeliveryTimeIsRefusedThen() throws Exception {
+        var answer = new java.util.concurrent.atomic.AtomicReference<>("198.51.100.7");
+        var guard = new dev.berth.registry.network.TargetGuard(NOTHING_ALLOWED,
+                host -> new java.net.InetAddress[] {java.net.InetAddress.getByName(answer.get())});
+        try (var sender = new WebhookSender(guard)) {
+            URI url = URI.create("https://hooks.example.com/berth");
+            // Public when it was saved (only checked, never connected to)...
+            assertThat(sender.refusal(url)).isNull();
+            // ...the metadata address when delivered: refused before any connection.
+            answer.set("169.254.169.254");
+            assertThat(sender.post(url, new byte[0], Map.of())).isInstanceOfSatisfying(WebhookSender.Outcome.Refused.class,
+                    r -> assertThat(r.reason()).contains("resolves to 169.254.169.254, a link-local address"));
+        }
+    }
+
+    @Test
     void aLoopbackReceiverHearsNothingUnlessLoopbackIsAllowed() throws Exception {
         try (var receiver = new Receiver(); var refused = new WebhookSender(NOTHING_ALLOWED);
              var allowed = new WebhookSender(LOOPBACK_ALLOWED)) {
