@@ -13,8 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a team's webhook hears of a real rollout with simulated agents: the start, the success, and
- * the loss of a host its replicas ran on, each signed with the endpoint's secret.
+ * What a team's webhook hears of a real rollout with simulated agents: the start, the success, a
+ * rollback and the loss of a host its replicas ran on, each signed with the endpoint's secret.
  */
 class DeploymentNotificationsTest extends DeployTest {
     private record Heard(String event, String signature, byte[] body) {
@@ -39,13 +39,23 @@ class DeploymentNotificationsTest extends DeployTest {
             String team = team();
             var created = admin.post("/api/v1/teams/" + team + "/notifications", Map.of("name", "ops",
                     "url", "http://127.0.0.1:" + server.getAddress().getPort() + "/hook", "format", "GENERIC",
-                    "events", List.of("deployment.started", "deployment.succeeded", "host.lost")));
+                    "events", List.of("deployment.started", "deployment.succeeded", "deployment.rolled-back", "host.lost")));
             expect(201, created);
             String secret = created.json().get("signingSecret").asString();
 
             long revision = push(team, web(2, "one", ""));
             succeededAt(team, "web", revision);
             eventually(() -> assertThat(heard).extracting(Heard::event).contains("deployment.started", "deployment.succeeded"));
+            long second = push(team, web(2, "two", ""));
+            succeededAt(team, "web", second);
+            expect(201, admin.post("/api/v1/teams/" + team + "/apps/web/rollback", Map.of("revision", revision,
+                    "reason", "two breaks checkout")));
+            eventually(() -> assertThat(heard).extracting(Heard::event).contains("deployment.rolled-back"));
+            var rolledBack = Api.JSON.readTree(new String(heard.stream().filter(h -> h.event().equals("deployment.rolled-back"))
+                    .findFirst().orElseThrow().body(), StandardCharsets.UTF_8));
+            assertThat(rolledBack.get("details").get("automatic").asString()).isEqualTo("false");
+            assertThat(rolledBack.get("details").get("reason").asString()).isEqualTo("two breaks checkout");
+            assertThat(rolledBack.get("details").get("revision").asString()).isEqualTo(Long.toString(revision));
 
             b.close();
             eventually(() -> assertThat(heard).extracting(Heard::event).contains("host.lost"));
