@@ -23,7 +23,11 @@ class ApiDocsTest extends PlatformTest {
                 "/api/v1/teams/{team}/apps/{app}/logs", "/api/v1/teams/{team}/apps/{app}/logs/edges",
                 "/api/v1/teams/{team}/apps/{app}/traffic", "/api/v1/teams/{team}/apps/{app}/network",
                 "/api/v1/teams/{team}/network/egress-allow", "/api/v1/teams/{team}/domains",
-                "/api/v1/teams/{team}/apps/{app}/certificates", "/api/v1/teams/{team}/apps/{app}/certificates/{host}"}) {
+                "/api/v1/teams/{team}/apps/{app}/certificates", "/api/v1/teams/{team}/apps/{app}/certificates/{host}",
+                "/api/v1/teams/{team}/notifications", "/api/v1/teams/{team}/notifications/{id}",
+                "/api/v1/teams/{team}/notifications/{id}/deliveries",
+                "/api/v1/teams/{team}/notifications/{id}/deliveries/{delivery}/resend",
+                "/api/v1/teams/{team}/notifications/{id}/resume"}) {
             assertThat(paths.has(path)).as(path).isTrue();
         }
     }

@@ -32,7 +32,8 @@ public enum Permission {
     MANAGE_EGRESS_ALLOW("change the private ranges a team's apps may reach", null),
     VIEW_DOMAINS("see the host names this team's apps may claim", Role.VIEWER),
     MANAGE_DOMAINS("change the host names a team's apps may claim", null),
-    MANAGE_CERTIFICATES("upload or delete certificates for this team's app routes", Role.DEPLOYER);
+    MANAGE_CERTIFICATES("upload or delete certificates for this team's app routes", Role.DEPLOYER),
+    MANAGE_NOTIFICATIONS("see and change this team's notification webhooks and their deliveries", Role.ADMIN);
 
     private final String description;
     private final Role teamRole;

@@ -1,7 +1,9 @@
 package dev.berth.platform.deployments;
 
 import dev.berth.platform.audit.AuditEvent;
+import dev.berth.platform.notifications.NotificationOutbox;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,11 +18,13 @@ class DeploymentLifecycle {
     private final DeploymentStore store;
     private final AppRevisions revisions;
     private final ReplicaStore replicas;
+    private final NotificationOutbox notifications;
 
-    DeploymentLifecycle(DeploymentStore store, AppRevisions revisions, ReplicaStore replicas) {
+    DeploymentLifecycle(DeploymentStore store, AppRevisions revisions, ReplicaStore replicas, NotificationOutbox notifications) {
         this.store = store;
         this.revisions = revisions;
         this.replicas = replicas;
+        this.notifications = notifications;
     }
 
     /**
@@ -71,6 +75,8 @@ class DeploymentLifecycle {
                                 o.now(), fx)));
         long id = store.insert(o.teamId(), o.app(), o.revision(), o.kind(), o.by(), o.reason(), o.now(), null);
         var superseded = store.supersede(o.teamId(), o.app(), id, o.now());
+        // In this transaction: the team's webhooks are owed the start exactly when it committed.
+        notifications.tell(List.of(DeploymentNotices.started(o, id)));
         fx.audit(announcement.of(id, superseded));
         fx.changed(o.team(), o.app());
         return id;
@@ -82,10 +88,12 @@ class DeploymentLifecycle {
         var event = switch (ending) {
             case Ending.Succeeded s -> {
                 if (!store.finish(d.id(), Deployment.State.SUCCEEDED, s.message(), now)) yield null;
+                notifications.tell(List.of(DeploymentNotices.succeeded(d, s.message(), now)));
                 yield succeeded(d);
             }
             case Ending.Failed f -> {
                 if (!store.finish(d.id(), Deployment.State.FAILED, f.reason(), now)) yield null;
+                notifications.tell(List.of(DeploymentNotices.failed(d, f.reason(), now)));
                 yield AuditEvent.of(AuditEvent.Actor.system(), "deployment.fail", "app:" + team + "/" + d.app())
                         .team(team).detail("deployment", d.id()).detail("revision", d.revision()).detail("reason", f.reason());
             }
@@ -106,12 +114,16 @@ class DeploymentLifecycle {
         for (var s : done) messages.put(s.deployment().id(), s.message());
         var ended = new HashSet<>(store.succeedAll(messages, now));
         // In the order asked, as one by one would have audited them.
+        var told = new ArrayList<NotificationOutbox.Told>();
         for (var s : done) {
             var d = s.deployment();
             if (!ended.remove(d.id())) continue;
+            told.add(DeploymentNotices.succeeded(d, s.message(), now));
             fx.audit(succeeded(d));
             fx.changed(d.deployment().team(), d.app());
         }
+        // One statement for the whole round, however many ended.
+        notifications.tell(told);
     }
 
     private static AuditEvent.Builder succeeded(DeploymentStore.Row d) {

@@ -2,6 +2,7 @@ package dev.berth.platform.deployments;
 
 import dev.berth.platform.audit.AuditEvent;
 import dev.berth.platform.hosts.HostRecords;
+import dev.berth.platform.notifications.NotificationOutbox;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import org.springframework.stereotype.Component;
@@ -22,12 +23,15 @@ class RoundApplier {
     private final ReplicaStore replicas;
     private final DeploymentStore deployments;
     private final DeploymentLifecycle lifecycle;
+    private final NotificationOutbox notifications;
 
-    RoundApplier(HostRecords hosts, ReplicaStore replicas, DeploymentStore deployments, DeploymentLifecycle lifecycle) {
+    RoundApplier(HostRecords hosts, ReplicaStore replicas, DeploymentStore deployments, DeploymentLifecycle lifecycle,
+                 NotificationOutbox notifications) {
         this.hosts = hosts;
         this.replicas = replicas;
         this.deployments = deployments;
         this.lifecycle = lifecycle;
+        this.notifications = notifications;
     }
 
     void apply(RoundDecision decision, Effects fx) {
@@ -103,6 +107,8 @@ class RoundApplier {
                             .detail("heartbeatTimeout", lost.heartbeatTimeout())
                             .detail("replicas", String.join(",", lost.replicas().stream().map(ReplicaRow::id).toList())));
                     lost.replicas().forEach(r -> fx.changed(r.team(), r.app()));
+                    // In the round's transaction, to each team that had replicas there.
+                    notifications.tell(DeploymentNotices.hostLost(h.hostId(), lost, now));
                 }
                 case RoundDecision.Standing.Returned returned when hosts.markReturned(h.hostId()) ->
                         fx.audit(AuditEvent.of(AuditEvent.Actor.system(), "host.returned", "host:" + h.hostId())

@@ -101,9 +101,10 @@ class ReconcileRoundBenchmark extends PlatformTest {
         var replicas = new ReplicaStore(jdbc);
         var deployments = new DeploymentStore(jdbc);
         var revisions = new AppRevisions(jdbc);
+        var notifications = new dev.berth.platform.notifications.NotificationOutbox(jdbc, clock);
         loader = new RoundSnapshotLoader(jdbc, replicas, deployments, revisions, hostProperties);
         applier = new RoundApplier(new HostRecords(new HostStore(jdbc), null), replicas, deployments,
-                new DeploymentLifecycle(deployments, revisions, replicas));
+                new DeploymentLifecycle(deployments, revisions, replicas, notifications), notifications);
         reconciler = new Reconciler(jdbc, tx, clock, loader, applier, effects);
 
         scheduler.standby();

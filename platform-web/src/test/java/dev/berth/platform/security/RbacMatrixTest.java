@@ -56,6 +56,8 @@ class RbacMatrixTest extends PlatformTest {
     private String hostId;
     /** A host of no replicas, drained and undrained by the matrix. */
     private String idleHostId;
+    /** A webhook endpoint of TEAM. */
+    private long notificationEndpoint;
     /** A fresh host for each removal. */
     private volatile String doomedHostId;
 
@@ -82,6 +84,11 @@ class RbacMatrixTest extends PlatformTest {
         idleHostId = registerHost("rbac-idle.test");
 
         seedApp();
+        // Its URL is never called: nothing sends host.lost yet.
+        var endpoint = root.post("/api/v1/teams/" + TEAM + "/notifications", Map.of("name", "rbac", "url", "http://127.0.0.1:9/hook",
+                "events", List.of("host.lost")));
+        expect(201, endpoint);
+        notificationEndpoint = endpoint.json().get("endpoint").get("id").asLong();
 
         callers.put("anonymous", api.anonymous());
         callers.put("viewer", userToken("rbac-viewer"));
@@ -270,6 +277,27 @@ class RbacMatrixTest extends PlatformTest {
                 new Row("delete uploaded certificate", () -> new Request("DELETE", t + "/apps/" + APP
                         + "/certificates/rbac.example.com", null), none,
                         statuses(401, 403, 404, 404, 404, 404, 404, 403, 404, 404, 404)),
+                // Team admins only: endpoint URLs of chat webhooks are secrets themselves.
+                new Row("list notification endpoints", () -> new Request("GET", t + "/notifications", null), none,
+                        statuses(401, 403, 403, 200, 404, 404, 200, 403, 403, 200, 404)),
+                new Row("create notification endpoint", () -> new Request("POST", t + "/notifications", Map.of("name", "refused",
+                        "url", "http://10.0.0.1/hook", "events", List.of("deployment.failed"))), none,
+                        statuses(401, 403, 403, 400, 404, 404, 400, 403, 403, 400, 404)),
+                new Row("get notification endpoint", () -> new Request("GET", t + "/notifications/" + notificationEndpoint, null),
+                        none, statuses(401, 403, 403, 200, 404, 404, 200, 403, 403, 200, 404)),
+                new Row("update notification endpoint", () -> new Request("PUT", t + "/notifications/" + notificationEndpoint,
+                        Map.of("name", "rbac", "url", "http://127.0.0.1:9/hook", "events", List.of("host.lost"))), none,
+                        statuses(401, 403, 403, 200, 404, 404, 200, 403, 403, 200, 404)),
+                new Row("delete notification endpoint", () -> new Request("DELETE", t + "/notifications/999999999", null), none,
+                        statuses(401, 403, 403, 404, 404, 404, 404, 403, 403, 404, 404)),
+                new Row("notification deliveries", () -> new Request("GET", t + "/notifications/" + notificationEndpoint
+                        + "/deliveries", null), none, statuses(401, 403, 403, 200, 404, 404, 200, 403, 403, 200, 404)),
+                new Row("resend notification delivery", () -> new Request("POST", t + "/notifications/" + notificationEndpoint
+                        + "/deliveries/999999999/resend", Map.of()), none,
+                        statuses(401, 403, 403, 404, 404, 404, 404, 403, 403, 404, 404)),
+                // Not paused: those allowed hear so (409).
+                new Row("resume notification endpoint", () -> new Request("POST", t + "/notifications/" + notificationEndpoint
+                        + "/resume", Map.of()), none, statuses(401, 403, 403, 409, 404, 404, 409, 403, 403, 409, 404)),
                 new Row("create team", () -> new Request("POST", "/api/v1/teams", Map.of("name", "rbac-new-" + unique.incrementAndGet())),
                         none, statuses(401, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403)),
                 new Row("create user", () -> new Request("POST", "/api/v1/users",
