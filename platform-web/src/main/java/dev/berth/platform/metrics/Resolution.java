@@ -43,18 +43,23 @@ public enum Resolution {
 
     /**
      * The resolution to answer a query with: the coarsest one no coarser than {@code step} whose
-     * window still holds {@code from}; when none is that fine, the finest that holds {@code from}.
+     * window still holds the query's first bucket (from {@code from}, aligned down to the step, to a
+     * step later: a first bucket cut short by pruning is fine); when none is that fine, the finest
+     * that holds it.
      */
     public static Resolution forQuery(Instant from, Duration step, Instant now) {
         Resolution chosen = null;
         for (Resolution r : values()) {
-            boolean holds = !from.isBefore(now.minus(r.retention));
-            if (holds && r.size.compareTo(step) <= 0) chosen = r;
+            if (r.holds(from, step, now) && r.size.compareTo(step) <= 0) chosen = r;
         }
         if (chosen != null) return chosen;
         for (Resolution r : values()) {
-            if (!from.isBefore(now.minus(r.retention))) return r;
+            if (r.holds(from, step, now)) return r;
         }
         return TEN_MINUTES;
+    }
+
+    private boolean holds(Instant from, Duration step, Instant now) {
+        return from.plus(step).isAfter(now.minus(retention));
     }
 }

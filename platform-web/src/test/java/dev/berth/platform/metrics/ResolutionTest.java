@@ -21,7 +21,9 @@ class ResolutionTest {
                 Arguments.of("the last hour by hour", Duration.ofMinutes(30), 3600, Resolution.TEN_MINUTES),
                 Arguments.of("3 hours back by 10 s: raw is gone", Duration.ofHours(3), 10, Resolution.MINUTE),
                 Arguments.of("2 days back by minute: minutes are gone", Duration.ofDays(2), 60, Resolution.TEN_MINUTES),
-                Arguments.of("exactly at the raw window's edge", Duration.ofHours(1), 10, Resolution.RAW));
+                Arguments.of("exactly at the raw window's edge", Duration.ofHours(1), 10, Resolution.RAW),
+                Arguments.of("the default hour aligned down to its step", Duration.ofSeconds(3605), 10, Resolution.RAW),
+                Arguments.of("a whole step before the raw window", Duration.ofSeconds(3610), 10, Resolution.MINUTE));
     }
 
     @ParameterizedTest(name = "{0}")
