@@ -22,6 +22,7 @@ class ApiDocsTest extends PlatformTest {
                 "/api/v1/teams/{team}/apps/{app}/secrets/{name}",
                 "/api/v1/teams/{team}/apps/{app}/logs", "/api/v1/teams/{team}/apps/{app}/logs/edges",
                 "/api/v1/teams/{team}/apps/{app}/traffic", "/api/v1/teams/{team}/apps/{app}/network",
+                "/api/v1/teams/{team}/apps/{app}/metrics",
                 "/api/v1/teams/{team}/network/egress-allow", "/api/v1/teams/{team}/domains",
                 "/api/v1/teams/{team}/apps/{app}/certificates", "/api/v1/teams/{team}/apps/{app}/certificates/{host}",
                 "/api/v1/teams/{team}/notifications", "/api/v1/teams/{team}/notifications/{id}",
@@ -47,6 +48,7 @@ class ApiDocsTest extends PlatformTest {
         assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections")
                 .contains("berth_reconcile_round_seconds_count").contains("berth_agent_long_polls")
                 .contains("berth_scheduler_requests_queued{job=\"deployer-reconcile\"}").contains("berth_acme_orders_pending")
-                .contains("berth_hosts_heartbeats_late").contains("berth_webhooks_failed_total{reason=\"not_authentic\"}");
+                .contains("berth_hosts_heartbeats_late").contains("berth_webhooks_failed_total{reason=\"not_authentic\"}")
+                .contains("berth_app_metrics_apps_dropped").contains("berth_app_metrics_samples_refused_total");
     }
 }

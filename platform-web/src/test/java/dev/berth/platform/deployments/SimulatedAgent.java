@@ -57,6 +57,8 @@ final class SimulatedAgent implements AutoCloseable {
     private final java.util.Set<String> held = ConcurrentHashMap.newKeySet();
     /** What its firewall refused each running container of an app, by agent-side app name. */
     private final Map<String, List<RefusedDestination>> refused = new ConcurrentHashMap<>();
+    /** The resource sample each running container of an app reports, by agent-side app name. */
+    private final Map<String, dev.berth.agent.protocol.ContainerMetrics> samples = new ConcurrentHashMap<>();
 
     private static final class Running {
         /** The latest assignment of it; a change of its traffic flag alone restarts nothing. */
@@ -176,6 +178,11 @@ final class SimulatedAgent implements AutoCloseable {
         refused.put(app, List.copyOf(destinations));
     }
 
+    /** From now on each running container of {@code app} (agent-side name) reports {@code sample}. */
+    void sample(String app, dev.berth.agent.protocol.ContainerMetrics sample) {
+        samples.put(app, sample);
+    }
+
     /** From now on its heartbeats claim this capacity, as a buggy or compromised agent might. */
     void claim(long memory, int cpu) {
         claimed = new HostCapacity(memory, cpu);
@@ -256,7 +263,8 @@ final class SimulatedAgent implements AutoCloseable {
             out.add(new ContainerStatus(spec.name(), spec.app(), "running", null, false, health, 0, published,
                     List.of(new IsolationCheck("no_new_privs", true, "1", "1"),
                             new IsolationCheck("read_only_root", true, "ro", "ro")))
-                    .withRefused(refused.getOrDefault(spec.app(), List.of()), 0));
+                    .withRefused(refused.getOrDefault(spec.app(), List.of()), 0)
+                    .withMetrics(samples.get(spec.app())));
         }
         return out;
     }

@@ -161,6 +161,12 @@ class HostsApiTest extends PlatformTest {
         assertThat(worker.get("exitCode").asInt()).isEqualTo(137);
         assertThat(worker.get("oomKilled").asBoolean()).isTrue();
 
+        // A field of a newer agent this platform does not know is ignored, as this platform's metrics are by older ones.
+        var newer = (ObjectNode) golden("heartbeat-v1.json");
+        ((ObjectNode) newer.get("containers").get(0)).put("somethingNewer", 1);
+        var newerBeat = agent.post("/agent/v1/heartbeat", newer);
+        assertThat(newerBeat.status()).as(newerBeat.toString()).isEqualTo(204);
+
         // An error beyond the protocol's bound is refused, naming the container; nothing of it is kept.
         var tooLong = agent.post("/agent/v1/heartbeat", Map.of("version", 1, "capacity", Map.of("memoryBytes", 1024, "cpuMillis", 1000),
                 "containers", List.of(Map.of("name", "api-1", "app", "api", "state", "failed", "oomKilled", false,

@@ -25,7 +25,8 @@ class QuartzOnThePlatformTest extends PlatformTest {
         assertThat(meta.getJobStoreClass()).isEqualTo(ClusterJobStore.class);
         assertThat(meta.getSchedulerName()).isEqualTo("berth");
         assertThat(jdbc.sql("SELECT job_name || ':' || is_nonconcurrent FROM qrtz_job_details WHERE sched_name = 'berth'")
-                .query(String.class).list()).contains("container-log-maintenance:true", "repository-poll:true");
+                .query(String.class).list()).contains("container-log-maintenance:true", "repository-poll:true",
+                        "app-metrics-maintenance:true");
         assertThat(jdbc.sql("SELECT instance_name FROM qrtz_scheduler_state WHERE sched_name = 'berth'").query(String.class).list())
                 .contains(meta.getSchedulerInstanceId());
     }

@@ -229,6 +229,8 @@ class RbacMatrixTest extends PlatformTest {
                         statuses(401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
                 new Row("app traffic", () -> new Request("GET", t + "/apps/" + APP + "/traffic", null), none,
                         statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
+                new Row("app metrics", () -> new Request("GET", t + "/apps/" + APP + "/metrics?step=60", null), none,
+                        statuses(401, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
                 new Row("post logs as an agent", () -> new Request("POST", "/agent/v1/logs", LOGS), none,
                         statuses(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401)),
                 // Only agents (with their own credential, see AgentCertificatesTest): users and anonymous callers are refused.

@@ -14,6 +14,7 @@ import dev.berth.agent.image.ImageService;
 import dev.berth.agent.inspect.IsolationReport;
 import dev.berth.agent.peer.PeerServer;
 import dev.berth.agent.protocol.Assignment;
+import dev.berth.agent.metrics.ContainerSampler;
 import dev.berth.agent.protocol.ConnectGrant;
 import dev.berth.agent.protocol.ContainerSpec;
 import dev.berth.agent.protocol.ContainerStatus;
@@ -61,13 +62,15 @@ public final class AgentService implements AutoCloseable {
     private final Connects connects;
     private final RefusalReadings refusals;
     private final ConnectedContainers connected;
+    private final ResourceSamples samples;
     private volatile List<ConnectGrant> grants = List.of();
     private EdgeService edge;
     private volatile Supplier<Optional<PrivateKey>> edgeKey = Optional::empty;
 
     private AgentService(HeldContainers containers, AssignmentApplier assignments, Supervisor supervisor,
                          ContainerLauncher launcher, PublishedPorts ports, IsolationReports isolation, ImageService images,
-                         StatusChanges changes, Connects connects, ConnectedContainers connected, RefusalReadings refusals) {
+                         StatusChanges changes, Connects connects, ConnectedContainers connected, RefusalReadings refusals,
+                         ResourceSamples samples) {
         this.containers = containers;
         this.assignments = assignments;
         this.supervisor = supervisor;
@@ -79,6 +82,7 @@ public final class AgentService implements AutoCloseable {
         this.connects = connects;
         this.refusals = refusals;
         this.connected = connected;
+        this.samples = samples;
     }
 
     /** Opens the state directory, checks the host, and adopts containers a previous agent left running. */
@@ -143,9 +147,12 @@ public final class AgentService implements AutoCloseable {
         });
         var service = new AgentService(containers, assignments, supervisor, launcher, ports,
                 new IsolationReports(host.cgroupV2(), network), images, changes, connects, connected,
-                new RefusalReadings(network::refusals, new RefusalLog(Clock.systemUTC(), ContainerStatus.MAX_REFUSED)));
+                new RefusalReadings(network::refusals, new RefusalLog(Clock.systemUTC(), ContainerStatus.MAX_REFUSED)),
+                new ResourceSamples(containers::all, launcher.cgroups(),
+                        new ContainerSampler(Path.of("/sys/fs/cgroup"), Path.of("/proc"), host.cgroupV2())));
         changes.listen(connects::wake);
         supervisor.start();
+        service.samples.start();
         connects.start();
         if (options.edge() != null) {
             service.edge = EdgeService.start(options.edge(), stateDir, () -> service.edgeKey.get(), System.err,
@@ -252,6 +259,11 @@ public final class AgentService implements AutoCloseable {
         });
     }
 
+    /** The resource sampler, for tests that sample at once instead of waiting for its period. */
+    ResourceSamples samples() {
+        return samples;
+    }
+
     public List<ContainerInfo> ps() throws IOException {
         var out = new ArrayList<ContainerInfo>();
         for (ManagedContainer m : containers.sorted()) out.add(m.info());
@@ -261,7 +273,7 @@ public final class AgentService implements AutoCloseable {
     /**
      * Every container as the platform hears of it: state, exit, health, restarts, where its ports
      * are served, the isolation report of its live process (measured once per process) and what the
-     * firewall refused it (read afresh each time); then assigned containers not running yet,
+     * firewall refused it (read afresh each time), its latest resource sample; then assigned containers not running yet,
      * {@code starting} or {@code failed}.
      */
     public List<ContainerStatus> statuses() throws IOException {
@@ -274,8 +286,10 @@ public final class AgentService implements AutoCloseable {
             var published = ports.published(m.name());
             var info = m.info();
             held.add(m.name());
+            boolean running = "running".equals(info.status());
             out.add(refusals.of(m.name()).onto(info.status(published,
-                    "running".equals(info.status()) ? isolation.checks(m, info.pid()) : List.of())));
+                    running ? isolation.checks(m, info.pid()) : List.of()))
+                    .withMetrics(running ? samples.of(m.name(), info.pid()) : null));
         }
         out.addAll(assignments.pending(held));
         return out;
@@ -354,6 +368,7 @@ public final class AgentService implements AutoCloseable {
      */
     @Override
     public void close() {
+        samples.stop();
         if (edge != null) edge.close();
         connects.close();
         assignments.close();

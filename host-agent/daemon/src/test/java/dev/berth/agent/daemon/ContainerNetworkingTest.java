@@ -138,6 +138,11 @@ class ContainerNetworkingTest {
 
         assertThat(awaitFetch(agent, "open")).contains("hello from the test internet");
         assertThat(fetch(agent, "closed")).startsWith("failed");
+        // The page crossed the container's eth0: its resource sample counts the bytes, loopback's left out.
+        agent.samples().sampleAll();
+        var sampled = agent.statuses().stream().filter(s -> s.name().equals("open")).findFirst().orElseThrow().metrics();
+        assertThat(sampled.rxBytes()).as(sampled.toString()).isGreaterThan("hello from the test internet".length());
+        assertThat(sampled.txBytes()).as(sampled.toString()).isPositive();
 
         assertThat(agent.exec("open", List.of("/bin/cat", "/etc/resolv.conf")).output()).contains("nameserver " + internet.address);
         assertThat(agent.exec("closed", List.of("/bin/cat", "/etc/resolv.conf")).output()).doesNotContainPattern("(?m)^nameserver");

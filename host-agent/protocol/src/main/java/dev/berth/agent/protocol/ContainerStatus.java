@@ -20,10 +20,13 @@ import java.util.Objects;
  * @param refused what the firewall refused it, the most recently seen first, at most {@link #MAX_REFUSED};
  *                empty when nothing was and from older agents
  * @param refusedLeftOut how many more refused destinations were left out of {@code refused}; 0 from older agents
+ * @param metrics its latest resource sample while it runs; null before the first sample, once it
+ *                exited and from older agents (an older platform ignores the field)
  */
 public record ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health,
                               Integer restarts, List<PublishedPort> published, List<IsolationCheck> isolation,
-                              String error, List<RefusedDestination> refused, Integer refusedLeftOut) {
+                              String error, List<RefusedDestination> refused, Integer refusedLeftOut,
+                              ContainerMetrics metrics) {
     /** The longest {@code error} an agent sends. */
     public static final int MAX_ERROR = 1000;
     /** The most refused destinations an agent sends per container. */
@@ -39,6 +42,20 @@ public record ContainerStatus(String name, String app, String state, Integer exi
         if (refusedLeftOut == null) refusedLeftOut = 0;
     }
 
+    /** A status without a resource sample. */
+    public ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health,
+                           Integer restarts, List<PublishedPort> published, List<IsolationCheck> isolation,
+                           String error, List<RefusedDestination> refused, Integer refusedLeftOut) {
+        this(name, app, state, exitCode, oomKilled, health, restarts, published, isolation, error, refused,
+                refusedLeftOut, null);
+    }
+
+    /** This status with a resource sample (null for none). */
+    public ContainerStatus withMetrics(ContainerMetrics metrics) {
+        return new ContainerStatus(name, app, state, exitCode, oomKilled, health, restarts, published, isolation, error,
+                refused, refusedLeftOut, metrics);
+    }
+
     /** A status without refusals. */
     public ContainerStatus(String name, String app, String state, Integer exitCode, boolean oomKilled, String health,
                            Integer restarts, List<PublishedPort> published, List<IsolationCheck> isolation, String error) {
@@ -48,7 +65,7 @@ public record ContainerStatus(String name, String app, String state, Integer exi
     /** This status with what the firewall refused the container. */
     public ContainerStatus withRefused(List<RefusedDestination> refused, int refusedLeftOut) {
         return new ContainerStatus(name, app, state, exitCode, oomKilled, health, restarts, published, isolation, error,
-                refused, refusedLeftOut);
+                refused, refusedLeftOut, metrics);
     }
 
     /** A status without an error. */

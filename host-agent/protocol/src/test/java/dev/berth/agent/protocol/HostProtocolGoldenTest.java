@@ -36,7 +36,8 @@ class HostProtocolGoldenTest {
                                 new IsolationCheck("cap_eff", false, "0000000000000400", "00000000a80425fb")), null)
                         .withRefused(List.of(new RefusedDestination("203.0.113.9", "tcp", 5432, 12,
                                 Instant.parse("2026-12-05T10:41:07Z")), new RefusedDestination("2001:db8::5", "icmpv6", 0, 3,
-                                Instant.parse("2026-12-05T10:40:01.250Z"))), 4),
+                                Instant.parse("2026-12-05T10:40:01.250Z"))), 4)
+                        .withMetrics(new ContainerMetrics(1_520_000_000L, 52_428_800L, 268_435_456L, 7, 10_240, 20_480)),
                 new ContainerStatus("worker-1", "worker", "stopped", 137, true, null),
                 new ContainerStatus("api-1", "api", "failed", null, false, null, 0, List.of(), List.of(),
                         "cannot listen on 127.0.0.1:20002: Address already in use")), "203.0.113.11:7443",
@@ -110,6 +111,17 @@ class HostProtocolGoldenTest {
         assertThat(read.isolation()).isEmpty();
         assertThat(read.refused()).isEmpty();
         assertThat(read.refusedLeftOut()).isZero();
+        assertThat(read.metrics()).isNull();
+    }
+
+    @Test
+    void anOlderReaderThatIgnoresUnknownFieldsReadsAHeartbeatWithMetrics() throws IOException {
+        // What an older platform does with the field it does not know (Spring's mapper ignores unknown properties).
+        var tolerant = JsonMapper.builder()
+                .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        var tree = (tools.jackson.databind.node.ObjectNode) JSON.readTree(golden("heartbeat-v1.json"));
+        ((tools.jackson.databind.node.ObjectNode) tree.get("containers").get(0)).put("somethingNewer", 1);
+        assertThat(tolerant.treeToValue(tree, Heartbeat.class)).isEqualTo(heartbeat());
     }
 
     @Test
