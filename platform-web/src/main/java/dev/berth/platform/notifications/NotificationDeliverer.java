@@ -33,7 +33,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class NotificationDeliverer implements SmartLifecycle {
     static final int PAUSE_AFTER = 20;
     static final Duration PAUSE_AFTER_FAILING_FOR = Duration.ofHours(24);
-    /** Longer than an attempt can take, so a lease never ends while its sender still waits. */
+    /**
+     * Longer than an attempt can take, so a lease never ends while its sender still waits: a
+     * claimed batch is attempted all at once, so it takes as long as its slowest attempt, not the sum.
+     */
     static final Duration LEASE = Duration.ofMinutes(2);
     private static final Duration TICK = Duration.ofSeconds(2);
     private static final int BATCH = 20;
@@ -68,12 +71,23 @@ public class NotificationDeliverer implements SmartLifecycle {
     public int deliverDue() {
         int made = 0;
         for (var batch = claim(); !batch.isEmpty(); batch = claim()) {
-            for (var claimed : batch) {
-                attempt(claimed);
-                made++;
+            // Side by side: one after another, 20 receivers that time out would outlast the batch's lease,
+            // and another instance would send the rest again; and one slow receiver would hold up the others.
+            try (var each = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (var claimed : batch) each.execute(() -> attemptLogged(claimed));
             }
+            made += batch.size();
         }
         return made;
+    }
+
+    private void attemptLogged(DeliveryStore.Claimed claimed) {
+        try {
+            attempt(claimed);
+        } catch (RuntimeException e) {
+            // Not recorded (the database failed): the lease ends and the delivery is tried again.
+            log.warn("Notification delivery {} could not be recorded; it is tried again: {}", claimed.id(), e.getMessage());
+        }
     }
 
     private java.util.List<DeliveryStore.Claimed> claim() {

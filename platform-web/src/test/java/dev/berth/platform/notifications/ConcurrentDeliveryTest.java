@@ -87,6 +87,33 @@ class ConcurrentDeliveryTest extends PlatformTest {
         }
     }
 
+    @Autowired
+    NotificationDeliverer own;
+
+    @Test
+    void aClaimedBatchIsSentSideBySideSoSlowReceiversCannotOutlastItsLease() throws Exception {
+        var api = Api.at(port);
+        var root = api.bearer(api.tokenFor("admin", ADMIN_PASSWORD));
+        String team = "notify-batch-" + System.nanoTime();
+        assertThat(root.post("/api/v1/teams", Map.of("name", team)).status()).isEqualTo(201);
+        own.stop(); // one deliverer, so the batch is one claim
+        try (var receiver = new Receiver()) {
+            var created = root.post("/api/v1/teams/" + team + "/notifications", Map.of("name", "slow",
+                    "url", receiver.url("/").toString(), "events", List.of("deployment.succeeded")));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            long teamId = teams.idOf(team);
+            tx.executeWithoutResult(s -> outbox.tell(List.of(told(teamId, team, "a"), told(teamId, team, "b"),
+                    told(teamId, team, "c"))));
+            receiver.answerWhenTogether(3);
+
+            assertThat(new NotificationDeliverer(deliveries, endpoints, box, sender, audit, tx, clock).deliverDue()).isEqualTo(3);
+            // One after another, each would have waited for the others in vain.
+            assertThat(receiver.mostAtOnce()).isEqualTo(3);
+        } finally {
+            own.start();
+        }
+    }
+
     private NotificationOutbox.Told told(long teamId, String team, String app) {
         return new NotificationOutbox.Told(teamId, Notice.of(NotificationEvent.DEPLOYMENT_SUCCEEDED, team, app, clock.instant(),
                 app + " deployed", Map.of()));

@@ -25,6 +25,9 @@ final class Receiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger status = new AtomicInteger(200);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
+    private volatile java.util.concurrent.CountDownLatch together = new java.util.concurrent.CountDownLatch(0);
 
     Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -33,6 +36,16 @@ final class Receiver implements AutoCloseable {
                 var headers = new java.util.HashMap<String, String>();
                 exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.getFirst()));
                 received.add(new Received(headers, exchange.getRequestBody().readAllBytes()));
+                mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                var gate = together;
+                gate.countDown();
+                try {
+                    gate.await(5, java.util.concurrent.TimeUnit.SECONDS); // then answers anyway
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    inFlight.decrementAndGet();
+                }
                 byte[] answer = ("answer " + status.get()).getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(status.get(), answer.length);
                 exchange.getResponseBody().write(answer);
@@ -44,6 +57,16 @@ final class Receiver implements AutoCloseable {
 
     URI url(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    /** From now on, holds each request's answer until {@code requests} have arrived (at most 5 s). */
+    void answerWhenTogether(int requests) {
+        together = new java.util.concurrent.CountDownLatch(requests);
+    }
+
+    /** The most requests it held open at one time. */
+    int mostAtOnce() {
+        return mostInFlight.get();
     }
 
     void answer(int code) {
