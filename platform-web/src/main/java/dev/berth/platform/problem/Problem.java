@@ -48,6 +48,13 @@ public sealed abstract class Problem extends RuntimeException {
         @Override public String title() { return "Invalid request"; }
     }
 
+    /** The caller asked too often; the sentence says when to try again. */
+    public static final class TooManyRequests extends Problem {
+        public TooManyRequests(String message) { super(message); }
+        @Override public int status() { return 429; }
+        @Override public String title() { return "Too many requests"; }
+    }
+
     /** The request body is larger than the endpoint accepts. */
     public static final class TooLarge extends Problem {
         public TooLarge(String message) { super(message); }

@@ -37,10 +37,19 @@ public class CallerResolver {
                 if (!(auth.getPrincipal() instanceof BerthUser u)) yield Optional.empty();
                 // Re-read the admin flag: a session must not outlive a demotion, nor a password
                 // change or reset (its credentials version is then behind).
-                yield users.find(u.id()).filter(fresh -> fresh.credentialsVersion() == u.credentialsVersion())
-                        .map(fresh -> new Caller(fresh.id(), fresh.username(), fresh.platformAdmin(),
-                        teams.membershipsOf(fresh.id()), Optional.empty()));
+                yield ofUser(u.id(), u.credentialsVersion());
             }
         };
+    }
+
+    /**
+     * The user {@code userId} as a signed-in session of theirs would be now, if their credentials
+     * are still at {@code credentialsVersion} (no password change or reset since); else empty.
+     * For acting later on a decision a session made (a command-line sign-in it approved).
+     */
+    public Optional<Caller> ofUser(long userId, long credentialsVersion) {
+        return users.find(userId).filter(fresh -> fresh.credentialsVersion() == credentialsVersion)
+                .map(fresh -> new Caller(fresh.id(), fresh.username(), fresh.platformAdmin(),
+                        teams.membershipsOf(fresh.id()), Optional.empty()));
     }
 }

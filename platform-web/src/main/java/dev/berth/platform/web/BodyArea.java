@@ -13,6 +13,8 @@ import java.util.List;
  */
 public record BodyArea(String name, String pattern, long limit, String hint) {
     public static final long UNCAPPED = -1;
+    /** The anonymous command-line sign-in calls' bodies. */
+    public static final long CLI_LOGIN_MAX_BYTES = 4096;
 
     public boolean capped() {
         return limit != UNCAPPED;
@@ -43,6 +45,8 @@ public record BodyArea(String name, String pattern, long limit, String hint) {
                 new BodyArea("agent logs", "/agent/v1/logs", logsMaxBytes,
                         "berth.logs.max-body-bytes; send the chunks in several requests"),
                 new BodyArea("agent", "/agent/**", limits.agentMaxBytes(), "berth.bodies.agent-max-bytes"),
+                // Anonymous callers: a client name and a host name, nothing more.
+                new BodyArea("command-line sign-in", "/api/v1/cli/**", CLI_LOGIN_MAX_BYTES, "fixed: anyone may call it"),
                 new BodyArea("api", "/api/**", limits.apiMaxBytes(), "berth.bodies.api-max-bytes"),
                 new BodyArea("git", "/git/**", UNCAPPED, ""),
                 new BodyArea("dashboard", "/**", limits.dashboardMaxBytes(), "berth.bodies.dashboard-max-bytes"));
