@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -52,6 +53,7 @@ public class CliLoginService {
     private final Clock clock;
     private final CodeGuessLimit guesses;
 
+    @Autowired
     public CliLoginService(CliLoginStore store, TokenService tokens, CallerResolver callers, UserAccounts users, AuditLog audit,
                            FailureAudit failures, TransactionTemplate tx, Clock clock) {
         this(store, tokens, callers, users, audit, failures, tx, clock, CodeGuessLimit.DEFAULT);
@@ -162,7 +164,8 @@ public class CliLoginService {
      */
     public LoginRequest find(Caller caller, String typedCode, RequestOrigin origin) {
         requireSession(caller);
-        var now = clock.instant();
+        // PostgreSQL keeps microseconds, rounding: a failure must not read back later than it happened.
+        var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         var locked = guesses.lockedUntil(store.failuresOf(caller.userId(), now.minus(guesses.window())), now);
         if (locked.isPresent()) {
             throw new Problem.TooManyRequests("too many codes that match no sign-in request: try again after "

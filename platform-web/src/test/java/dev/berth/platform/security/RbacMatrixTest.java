@@ -335,6 +335,15 @@ class RbacMatrixTest extends PlatformTest {
                         statuses(401, 200, 200, 200, 200, 200, 200, 403, 403, 403, 403)),
                 new Row("revoke another token", () -> new Request("DELETE", "/api/v1/tokens/NoSuchToken0", null), none,
                         statuses(401, 404, 404, 404, 404, 404, 404, 403, 403, 403, 403)),
+                // Anonymous by design: the command line has no credential before it is signed in. Starting a
+                // request grants nothing (a person must approve its code on the dashboard), and polling needs
+                // the request's secret device code; a credential sent along is not even read.
+                new Row("start command-line sign-in", () -> new Request("POST", "/api/v1/cli/login-requests",
+                        Map.of("client", "rbac matrix")), none,
+                        statuses(201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201)),
+                new Row("poll command-line sign-in", () -> new Request("POST", "/api/v1/cli/login-requests/token",
+                        Map.of("device_code", "no-such-device-code")), none,
+                        statuses(400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400)),
                 new Row("prometheus metrics", () -> new Request("GET", "/actuator/prometheus", null), none,
                         statuses(401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)),
                 new Row("health", () -> new Request("GET", "/actuator/health", null), none,
