@@ -1,7 +1,5 @@
 package dev.berth.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -68,26 +66,7 @@ final class AppCommands {
                     + "platform has no apps domain (berth status " + app + " shows its replicas' published ports)");
         }
         urls.forEach(terminal.out()::println);
-        var opener = xdgOpen();
-        if (opener != null && (terminal.env().containsKey("DISPLAY") || terminal.env().containsKey("WAYLAND_DISPLAY"))) {
-            try {
-                new ProcessBuilder(opener.toString(), urls.getFirst()).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            } catch (java.io.IOException e) {
-                terminal.err().println("berth: could not start " + opener + " (" + e.getMessage() + "); open the address above");
-            }
-        }
-    }
-
-    /** xdg-open on this environment's PATH, or null. */
-    private Path xdgOpen() {
-        String path = terminal.env().getOrDefault("PATH", "");
-        for (String dir : path.split(":")) {
-            if (dir.isBlank()) continue;
-            var candidate = Path.of(dir, "xdg-open");
-            if (Files.isExecutable(candidate)) return candidate;
-        }
-        return null;
+        BrowserOpener.open(terminal, urls.getFirst());
     }
 
     private String appPath(String app) {

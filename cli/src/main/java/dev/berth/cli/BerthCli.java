@@ -44,7 +44,7 @@ public final class BerthCli {
         var file = Credentials.file(terminal.env());
         switch (command) {
             case Command.Help() -> terminal.out().println(CommandLine.USAGE);
-            case Command.Login(String platform) -> login(options, platform, file);
+            case Command.Login(String platform, Command.How how) -> login(options, platform, how, file);
             case Command.Logout() -> logout(options, file);
             default -> {
                 var client = signedIn(options, file);
@@ -53,15 +53,12 @@ public final class BerthCli {
         }
     }
 
-    private void login(CommandLine.Options options, String platform, java.nio.file.Path file) {
+    private void login(CommandLine.Options options, String platform, Command.How how, java.nio.file.Path file) {
         if (options.platform() != null && !options.platform().equals(platform)) {
             throw CliFailure.usage("berth login got two platforms: " + platform + " and --platform " + options.platform());
         }
-        String token = terminal.readStdin(MAX_TOKEN_BYTES, "the token").strip();
-        if (token.isEmpty()) {
-            throw CliFailure.usage("no token on stdin: create one on the dashboard's Tokens page, then "
-                    + "berth login " + platform + " --token-stdin < token-file");
-        }
+        String token = how == Command.How.TOKEN_STDIN ? tokenFromStdin(platform)
+                : new BrowserLogin(terminal).token(platform, how == Command.How.BROWSER);
         JsonNode teams;
         try {
             teams = new PlatformClient(platform, token).get("/api/v1/teams");
@@ -69,7 +66,7 @@ public final class BerthCli {
             // Nothing is saved: a token the platform refuses is no sign-in.
             if (f.code() == ExitCode.NOT_ALLOWED) {
                 throw new CliFailure(ExitCode.NOT_ALLOWED, "not signed in: " + f.getMessage().replace(
-                        "; sign in again with berth login URL --token-stdin", ""));
+                        "; sign in again with berth login URL", ""));
             }
             throw f;
         }
@@ -83,6 +80,16 @@ public final class BerthCli {
             terminal.out().println("signed in to " + platform + (names.isEmpty() ? " (in no team yet)" : " (teams: "
                     + String.join(", ", names) + ")") + "; the token is in " + file);
         }
+    }
+
+    private String tokenFromStdin(String platform) {
+        String token = terminal.readStdin(MAX_TOKEN_BYTES, "the token").strip();
+        if (token.isEmpty()) {
+            throw CliFailure.usage("no token on stdin: create one on the dashboard's Tokens page, then "
+                    + "berth login " + platform + " --token-stdin < token-file (or leave out --token-stdin to sign in through"
+                    + " the browser)");
+        }
+        return token;
     }
 
     private void logout(CommandLine.Options options, java.nio.file.Path file) {
@@ -110,7 +117,7 @@ public final class BerthCli {
         return Credentials.read(file).signedIn(envPlatform == null ? null : strip(envPlatform))
                 .map(e -> new PlatformClient(e.getKey(), e.getValue()))
                 .orElseThrow(() -> new CliFailure(ExitCode.NOT_ALLOWED, "not signed in" + (envPlatform == null ? "" : " to " + envPlatform)
-                        + ": run berth login URL --token-stdin first"));
+                        + ": run berth login URL first"));
     }
 
     private static String strip(String url) {

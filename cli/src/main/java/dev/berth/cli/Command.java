@@ -2,9 +2,15 @@ package dev.berth.cli;
 
 /** One thing the CLI was asked to do, as parsed from its arguments. */
 public sealed interface Command {
-    /** Signs in to {@code platform} with a token read from stdin. */
-    record Login(String platform) implements Command {
+    /**
+     * Signs in to {@code platform}: with a token read from stdin, or through the browser (a person
+     * approves the code printed; the platform mints the token), opening it unless told not to.
+     */
+    record Login(String platform, How how) implements Command {
     }
+
+    /** How {@link Login} gets its token. */
+    enum How { TOKEN_STDIN, BROWSER, BROWSER_PRINT_ONLY }
 
     /** Forgets the stored token of the platform in use. */
     record Logout() implements Command {

@@ -30,7 +30,8 @@ public final class CommandLine {
 
     public static final String USAGE = """
             usage: berth [--platform URL] [--team TEAM] [--output text|json] COMMAND
-              login URL --token-stdin          sign in with an API token read from stdin (checked before it is saved)
+              login URL [--no-browser]         sign in through the browser: approve the code it prints on the page it opens
+              login URL --token-stdin          sign in with an API token read from stdin, for scripts and CI
               logout                           forget the token of the platform in use
               apps                             the team's apps: revision, replicas, last deployment
               status APP                       replicas, deployment progress and what differs from what should run
@@ -88,13 +89,14 @@ public final class CommandLine {
         var rest = positional.subList(1, positional.size());
         var command = switch (name) {
             case "login" -> {
-                allow(options, name, "--token-stdin");
+                allow(options, name, "--token-stdin", "--no-browser");
                 exactly(rest, name, "URL");
-                if (!options.containsKey("--token-stdin")) {
-                    throw CliFailure.usage("berth login needs --token-stdin for now (signing in through the browser is not available yet): "
-                            + "create a token on the dashboard's Tokens page and pipe it in");
+                boolean stdin = options.containsKey("--token-stdin");
+                if (stdin && options.containsKey("--no-browser")) {
+                    throw CliFailure.usage("berth login takes --token-stdin or --no-browser, not both: with --token-stdin no browser is involved");
                 }
-                yield new Command.Login(requireUrl(rest.getFirst(), "the platform URL"));
+                yield new Command.Login(requireUrl(rest.getFirst(), "the platform URL"), stdin ? Command.How.TOKEN_STDIN
+                        : options.containsKey("--no-browser") ? Command.How.BROWSER_PRINT_ONLY : Command.How.BROWSER);
             }
             case "logout" -> {
                 allow(options, name);

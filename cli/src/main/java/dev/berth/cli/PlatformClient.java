@@ -53,9 +53,62 @@ public final class PlatformClient {
         return send("PUT", path, body);
     }
 
+    /** The platform's calls that need no sign-in (the command line's sign-in itself). */
+    public static PlatformClient anonymous(String platform) {
+        return new PlatformClient(platform, null);
+    }
+
+    /** An answer of any status: its status and its body (null when empty or not JSON). */
+    public record Answer(int status, JsonNode json) {
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        /** The problem document's detail, else its title, else a fixed phrase. */
+        public String why() {
+            String detail = json == null ? null : AppViews.text(json, "detail");
+            String title = json == null ? null : AppViews.text(json, "title");
+            return detail != null && !detail.isBlank() ? detail : title != null ? title : "no reason given";
+        }
+    }
+
+    /** Sends a POST and hands back whatever came, refusals included; only failing to talk to the platform throws. */
+    public Answer exchange(String path, Object body) {
+        var raw = call("POST", path, body);
+        JsonNode json = null;
+        if (raw.body().length > 0) {
+            try {
+                json = JSON.readTree(raw.body());
+            } catch (JacksonException e) {
+                // not JSON (a proxy's page, say): the status alone speaks
+            }
+        }
+        return new Answer(raw.status(), json);
+    }
+
+    private record Raw(int status, byte[] body) {
+    }
+
     private JsonNode send(String method, String path, Object body) {
+        var raw = call(method, path, body);
+        int status = raw.status();
+        byte[] answer = raw.body();
+        if (status >= 200 && status < 300) {
+            if (answer.length == 0) return JSON.nullNode();
+            try {
+                return JSON.readTree(answer);
+            } catch (JacksonException e) {
+                throw new CliFailure(ExitCode.FAILED, method + " " + path + " answered " + status + " with a body that is not JSON;"
+                        + " is " + platform + " a Berth platform?");
+            }
+        }
+        throw refusal(status, answer, method + " " + path);
+    }
+
+    private Raw call(String method, String path, Object body) {
         var request = HttpRequest.newBuilder(URI.create(platform + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+                .header("Accept", "application/json");
+        if (token != null) request.header("Authorization", "Bearer " + token);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -79,17 +132,7 @@ public final class PlatformClient {
             throw new CliFailure(ExitCode.FAILED, method + " " + path + " answered more than " + (MAX_ANSWER_BYTES >> 20)
                     + " MiB, more than this CLI reads");
         }
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            if (answer.length == 0) return JSON.nullNode();
-            try {
-                return JSON.readTree(answer);
-            } catch (JacksonException e) {
-                throw new CliFailure(ExitCode.FAILED, method + " " + path + " answered " + status + " with a body that is not JSON;"
-                        + " is " + platform + " a Berth platform?");
-            }
-        }
-        throw refusal(status, answer, method + " " + path);
+        return new Raw(response.statusCode(), answer);
     }
 
     /** The failure for a refused request, saying what the problem document says. */
@@ -109,7 +152,7 @@ public final class PlatformClient {
             // not a problem document (a proxy's page, say): the status alone speaks
         }
         String why = detail != null && !detail.isBlank() ? detail : title != null ? title : "no reason given";
-        String hint = status == 401 ? "; sign in again with berth login URL --token-stdin" : "";
+        String hint = status == 401 ? "; sign in again with berth login URL" : "";
         if (status >= 300 && status < 400) {
             return new CliFailure(ExitCode.FAILED, request + " was redirected (" + status + "); is this the platform's address?");
         }

@@ -163,7 +163,7 @@ class CliAgainstPlatformTest extends PlatformTest {
 
         var apps = berth("", "apps", "--team", TEAM);
         assertThat(apps.code()).isEqualTo(ExitCode.NOT_ALLOWED);
-        assertThat(apps.err()).contains("not signed in: run berth login URL --token-stdin first");
+        assertThat(apps.err()).contains("not signed in: run berth login URL first");
     }
 
     @Test

@@ -17,7 +17,7 @@ class PlatformRefusalTest {
                 Arguments.of(403, "{\"title\":\"Forbidden\",\"detail\":\"you are not a member of team 't'\"}", ExitCode.NOT_ALLOWED,
                         "the platform refused GET /p (403): you are not a member of team 't'"),
                 Arguments.of(401, "{\"title\":\"Unauthorized\"}", ExitCode.NOT_ALLOWED,
-                        "the platform refused GET /p (401): Unauthorized; sign in again with berth login URL --token-stdin"),
+                        "the platform refused GET /p (401): Unauthorized; sign in again with berth login URL"),
                 Arguments.of(409, "{\"detail\":\"revision 3 does not define app 'x'\"}", ExitCode.FAILED,
                         "the platform refused GET /p (409): revision 3 does not define app 'x'"),
                 Arguments.of(502, "<html>Bad gateway</html>", ExitCode.FAILED, "the platform refused GET /p (502): no reason given"),
