@@ -21,7 +21,6 @@ import dev.berth.platform.clilogin.CliLoginService;
 import dev.berth.platform.clilogin.LoginRequest;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
-import dev.berth.platform.ui.Monospace;
 import dev.berth.platform.ui.Timestamps;
 import jakarta.annotation.security.PermitAll;
 
@@ -36,7 +35,7 @@ import jakarta.annotation.security.PermitAll;
 public class CliLoginView extends VerticalLayout implements BeforeEnterObserver {
     private final transient CliLoginService logins;
     private final transient CallerResolver callers;
-    private final TextField code = new TextField("Code shown in your terminal");
+    private final TextField code = new TextField("Code");
     private final Div request = new Div();
     private final Paragraph error = new Paragraph();
     private final Paragraph outcome = new Paragraph();
@@ -59,8 +58,8 @@ public class CliLoginView extends VerticalLayout implements BeforeEnterObserver 
         code.setId("cli-login-code");
         code.setPlaceholder("ABCD-EFGH");
         code.setMaxLength(32);
+        code.setHelperText("As your terminal shows it");
         code.setWidth("14rem");
-        Monospace.apply(code);
         var find = new Button("Look up", e -> find());
         find.setId("cli-login-find");
         code.addKeyPressListener(Key.ENTER, e -> find());
@@ -72,6 +71,7 @@ public class CliLoginView extends VerticalLayout implements BeforeEnterObserver 
         error.addClassNames(LumoUtility.TextColor.ERROR);
         outcome.setId("cli-login-outcome");
         outcome.addClassNames(LumoUtility.FontWeight.SEMIBOLD);
+        outcome.setVisible(false);
 
         approve.setId("cli-login-approve");
         approve.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -96,6 +96,7 @@ public class CliLoginView extends VerticalLayout implements BeforeEnterObserver 
 
     private void find() {
         outcome.setText("");
+        outcome.setVisible(false);
         try {
             var found = logins.find(callers.current(), code.getValue(), RequestOrigin.current());
             shownCode = code.getValue();
@@ -103,12 +104,18 @@ public class CliLoginView extends VerticalLayout implements BeforeEnterObserver 
         } catch (Problem p) {
             shownCode = null;
             show(null);
-            error.setText(p.getMessage());
+            failed(p);
         }
+    }
+
+    private void failed(Problem p) {
+        error.setText(p.getMessage());
+        error.setVisible(true);
     }
 
     private void show(LoginRequest found) {
         error.setText("");
+        error.setVisible(false);
         request.removeAll();
         approve.setVisible(found != null);
         deny.setVisible(found != null);
@@ -145,12 +152,13 @@ public class CliLoginView extends VerticalLayout implements BeforeEnterObserver 
                 logins.deny(caller, shownCode, RequestOrigin.current());
             }
             show(null);
+            outcome.setVisible(true);
             outcome.setText(approved
                     ? "Approved. You can close this window and return to the terminal."
                     : "Denied. The command line was not signed in; you can close this window.");
         } catch (Problem p) {
             show(null);
-            error.setText(p.getMessage());
+            failed(p);
         } finally {
             shownCode = null;
         }
