@@ -179,6 +179,27 @@ class CliLoginFlowTest extends PlatformTest {
     }
 
     @Test
+    void pollsRacingForAnApprovedRequestGetOneTokenBetweenThem() throws Exception {
+        var started = start("127.0.0.43").json();
+        logins.approve(person(), started.get("user_code").asString(), BROWSER);
+        String device = started.get("device_code").asString();
+        var ready = new java.util.concurrent.CountDownLatch(1);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            var polls = new java.util.ArrayList<java.util.concurrent.Future<Answer>>();
+            for (int i = 0; i < 8; i++) {
+                polls.add(pool.submit(() -> {
+                    ready.await();
+                    return poll("127.0.0.43", device);
+                }));
+            }
+            ready.countDown();
+            var statuses = new java.util.ArrayList<String>();
+            for (var p : polls) statuses.add(p.get().status() == 200 ? "token" : p.get().error());
+            assertThat(statuses).containsOnlyOnce("token").containsOnly("token", "expired_token");
+        }
+    }
+
+    @Test
     void aDeniedRequestIsAccessDeniedAndCannotBeApprovedAfter() throws Exception {
         var started = start("127.0.0.33").json();
         logins.deny(person(), started.get("user_code").asString(), BROWSER);
