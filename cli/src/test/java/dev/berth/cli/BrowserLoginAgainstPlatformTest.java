@@ -171,4 +171,26 @@ class BrowserLoginAgainstPlatformTest extends PlatformTest {
         assertThat(login.rest()).contains("berth: not signed in: nobody approved the sign-in before it expired");
         assertThat(credentials()).doesNotExist();
     }
+
+    /** Ctrl-C, as the terminal sends it (SIGINT to the CLI's JVM): the CLI says nothing was saved, and saved nothing. */
+    @Test
+    void stoppingTheWaitingCliSavesNothingAndSaysSo() throws Exception {
+        Files.deleteIfExists(credentials());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.berth.cli.BerthCli",
+                "login", platform, "--no-browser");
+        builder.environment().put("XDG_CONFIG_HOME", config.toString());
+        var process = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (var err = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            assertThat(err.readLine()).contains("/cli-login?code=");
+            assertThat(err.readLine()).contains("Ctrl-C stops");
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor()).isZero();
+            assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            assertThat(process.exitValue()).as("the status of a process ended by SIGINT").isEqualTo(130);
+            assertThat(err.lines().toList()).contains("berth: sign-in stopped; nothing was saved");
+        } finally {
+            process.destroyForcibly();
+        }
+        assertThat(credentials()).doesNotExist();
+    }
 }
