@@ -42,20 +42,30 @@ class MetricsChart extends Div {
                 : spec.unit === 'PER_SECOND' ? v.toFixed(2) + '/s'
                 : Number(v.toPrecision(3)).toString();
             el.__ready = loaded().then(uPlot => {
-              const css = getComputedStyle(el);
-              const lumo = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+              // Lumo's colours are light-dark() pairs a canvas cannot take: a probe resolves them to
+              // the colour the page uses now.
+              const probe = el.appendChild(document.createElement('span'));
+              const lumo = (name, fallback) => {
+                probe.style.color = 'var(' + name + ', ' + fallback + ')';
+                return getComputedStyle(probe).color || fallback;
+              };
               const text = lumo('--lumo-secondary-text-color', '#666');
               const grid = lumo('--lumo-contrast-10pct', 'rgba(128,128,128,0.2)');
               const colors = [lumo('--lumo-primary-color', '#1676f3'), lumo('--lumo-error-color', '#e5484d'),
                               lumo('--lumo-success-color', '#2e9e4f')];
+              probe.remove();
+              const faint = c => /^rgba?\\(/.test(c) ? c.replace(/^rgba?\\(([^,]+),([^,]+),([^,)]+).*$/, 'rgba($1,$2,$3,0.12)') : undefined;
               const axis = {stroke: text, grid: {stroke: grid, width: 1}, ticks: {stroke: grid, width: 1}};
               const series = [{}].concat(spec.labels.map((label, i) => ({
-                label, stroke: colors[i % colors.length], width: 1.5, spanGaps: true,
-                dash: spec.dashed[i] ? [6, 4] : undefined, value: (u, v) => format(v)})));
+                label, stroke: colors[i % colors.length], width: 2, spanGaps: true,
+                fill: spec.dashed[i] ? undefined : faint(colors[i % colors.length]),
+                dash: spec.dashed[i] ? [6, 4] : undefined})));
               const u = new uPlot({
                 width: el.clientWidth || 600, height: spec.height,
                 tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
                 scales: {y: {range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1]}},
+                // The legend names the lines; the newest values are written above the chart.
+                legend: {live: false},
                 series,
                 axes: [axis, Object.assign({}, axis, {size: 80, values: (u, ticks) => ticks.map(format)})],
               }, data, el);
