@@ -50,6 +50,24 @@ record ChartData(List<Long> times, List<List<Number>> series) {
         return null;
     }
 
+    /** The time of the oldest point where any series has a value, or null when none has. */
+    Long oldestTime() {
+        for (int i = 0; i < times.size(); i++) {
+            for (var s : series) {
+                if (s.get(i) != null) return times.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** The points from {@code time} on. */
+    ChartData from(long time) {
+        int start = 0;
+        while (start < times.size() && times.get(start) < time) start++;
+        int from = start;
+        return new ChartData(times.subList(from, times.size()), series.stream().map(s -> s.subList(from, s.size())).toList());
+    }
+
     /** The time of the newest point where any series has a value, or null when none has. */
     Long newestTime() {
         for (int i = times.size() - 1; i >= 0; i--) {

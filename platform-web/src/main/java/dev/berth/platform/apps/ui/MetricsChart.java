@@ -56,18 +56,27 @@ class MetricsChart extends Div {
               probe.remove();
               const faint = c => /^rgba?\\(/.test(c) ? c.replace(/^rgba?\\(([^,]+),([^,]+),([^,)]+).*$/, 'rgba($1,$2,$3,0.12)') : undefined;
               const axis = {stroke: text, grid: {stroke: grid, width: 1}, ticks: {stroke: grid, width: 1}};
+              // Times in UTC as the rest of the dashboard shows them: seconds within minutes, the date past a day.
+              const times = (u, ticks) => ticks.map(t => {
+                const iso = new Date(t * 1000).toISOString(), span = u.scales.x.max - u.scales.x.min;
+                return span > 86400 ? iso.slice(5, 16).replace('T', ' ') : span > 600 ? iso.slice(11, 16) : iso.slice(11, 19);
+              });
+              // Whole counts, and bytes in powers of two, rather than uPlot's decimal steps.
+              const steps = spec.unit === 'COUNT' ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000]
+                  : spec.unit.startsWith('BYTES') ? [0, 1, 2, 3, 4].flatMap(k => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+                      .map(m => m * Math.pow(1024, k))) : undefined;
               const series = [{}].concat(spec.labels.map((label, i) => ({
                 label, stroke: colors[i % colors.length], width: 2, spanGaps: true,
                 fill: spec.dashed[i] ? undefined : faint(colors[i % colors.length]),
                 dash: spec.dashed[i] ? [6, 4] : undefined})));
               const u = new uPlot({
-                width: el.clientWidth || 600, height: spec.height,
-                tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
+                width: el.clientWidth || 600, height: spec.height, padding: [12, 28, 0, 0],
                 scales: {y: {range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1]}},
                 // The legend names the lines; the newest values are written above the chart.
                 legend: {live: false},
                 series,
-                axes: [axis, Object.assign({}, axis, {size: 80, values: (u, ticks) => ticks.map(format)})],
+                axes: [Object.assign({}, axis, {values: times}),
+                       Object.assign({}, axis, {size: 80, incrs: steps, values: (u, ticks) => ticks.map(format)})],
               }, data, el);
               new ResizeObserver(() => {
                 if (el.clientWidth > 0 && el.clientWidth !== u.width) u.setSize({width: el.clientWidth, height: spec.height});

@@ -7,7 +7,6 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
-import com.vaadin.flow.component.radiobutton.RadioGroupVariant;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.apps.ReplicaView;
 import dev.berth.platform.metrics.AppMetrics;
@@ -36,14 +35,12 @@ import java.util.stream.Collectors;
  * slot (a slot holds one sample), adding only the newest points to the charts.
  */
 class MetricsPanel extends VerticalLayout {
-    static final String NO_SAMPLES = "No samples yet — agents send one every 10 s while a replica runs.";
-
     private final transient AppMetricsService metrics;
     private final transient EdgeTraffic traffic;
     private final transient CallerResolver callers;
     private final transient Clock clock;
     private final RadioButtonGroup<MetricsRange> range = new RadioButtonGroup<>();
-    private final Paragraph empty = new Paragraph(NO_SAMPLES);
+    private final Paragraph empty = new Paragraph();
     private final Div charts = new Div();
     private final Map<MetricChart, MetricsChart> shown = new EnumMap<>(MetricChart.class);
     private final Map<MetricChart, Span> latest = new EnumMap<>(MetricChart.class);
@@ -68,7 +65,7 @@ class MetricsPanel extends VerticalLayout {
         setId("app-metrics");
         range.setId("metrics-range");
         range.setLabel("Last");
-        range.addThemeVariants(RadioGroupVariant.LUMO_HELPER_ABOVE_FIELD);
+        range.setHelperText("Times in UTC");
         range.setItems(MetricsRange.values());
         range.setItemLabelGenerator(MetricsRange::label);
         range.setValue(MetricsRange.HOUR);
@@ -167,6 +164,7 @@ class MetricsPanel extends VerticalLayout {
         if (whole && !any) {
             // Nothing yet: the next refresh reads the whole window again.
             newest = null;
+            empty.setText(range.getValue().emptyText());
             empty.setVisible(true);
             charts.setVisible(false);
             return;
@@ -174,9 +172,12 @@ class MetricsPanel extends VerticalLayout {
         empty.setVisible(false);
         charts.setVisible(true);
         Instant keepFrom = range.getValue().query(clock.instant()).from();
+        // A window that starts before the app's first sample starts at that sample instead: an app
+        // deployed a minute ago is not a sliver at the right edge of an empty hour.
+        Long first = whole ? memory.oldestTime() : null;
         for (var chart : MetricChart.values()) {
             if (!chart.fromSamples()) continue;
-            var data = chart.of(window);
+            var data = first == null ? chart.of(window) : chart.of(window).from(first);
             if (whole) shown.get(chart).show(data);
             else shown.get(chart).append(data, keepFrom);
             // A tail whose buckets are still empty (not rolled up yet) leaves the newest values read as they were.

@@ -49,6 +49,18 @@ class ChartDataTest {
     }
 
     @Test
+    void aChartCanStartAtItsFirstValue() {
+        var times = List.of(T0, T0.plusSeconds(10), T0.plusSeconds(20), T0.plusSeconds(30));
+        var data = ChartData.of(times, List.of(Arrays.asList(null, null, 3L, null), Arrays.asList(null, 1.5, null, null)));
+        assertThat(data.oldestTime()).isEqualTo(T0.getEpochSecond() + 10);
+        var trimmed = data.from(data.oldestTime());
+        assertThat(trimmed.times()).containsExactly(T0.getEpochSecond() + 10, T0.getEpochSecond() + 20, T0.getEpochSecond() + 30);
+        assertThat(trimmed.series()).containsExactly(Arrays.asList(null, 3L, null), Arrays.asList(1.5, null, null));
+        assertThat(data.from(T0.getEpochSecond() + 99).times()).isEmpty();
+        assertThat(ChartData.of(times, List.of(Arrays.asList(null, null, null, null))).oldestTime()).isNull();
+    }
+
+    @Test
     void aSeriesOfAnotherLengthIsRefused() {
         assertThatThrownBy(() -> ChartData.of(List.of(T0), List.of(List.of(1L, 2L))))
                 .hasMessage("a series has 2 values for 1 times");

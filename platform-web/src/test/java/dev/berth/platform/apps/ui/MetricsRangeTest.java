@@ -28,4 +28,15 @@ class MetricsRangeTest {
         var later = NOW.plusSeconds(5);
         assertThat(MetricsQuery.parse(range.from(NOW).toString(), null, range.stepText(), later).count()).isPositive();
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "HOUR      | No samples yet — agents send one every 10 s while a replica runs.",
+            "SIX_HOURS | No samples in 1-minute buckets yet — agents send one every 10 s while a replica runs, and each 1-minute"
+                    + " bucket is filled a little after it ends; the 1 h range shows the newest samples first.",
+            "WEEK      | No samples in 10-minute buckets yet — agents send one every 10 s while a replica runs, and each 10-minute"
+                    + " bucket is filled a little after it ends; the 1 h range shows the newest samples first."})
+    void anEmptyRangeSaysWhereTheNewestSamplesAre(MetricsRange range, String text) {
+        assertThat(range.emptyText()).isEqualTo(text);
+    }
 }
