@@ -49,7 +49,7 @@ class MetricsBrowserTest {
             for (const id of ['cpu', 'memory', 'network', 'restarts']) {
               const el = document.getElementById('metrics-chart-' + id);
               const u = el && el.__uplot;
-              out[id] = u ? {canvases: el.querySelectorAll('canvas').length,
+              out[id] = u ? {canvases: el.querySelectorAll('canvas').length, charts: el.querySelectorAll('.uplot').length,
                              width: el.querySelector('canvas').width,
                              labels: u.series.slice(1).map(s => s.label),
                              values: u.data.slice(1).map(d => d.filter(v => v != null).length)} : null;
@@ -83,7 +83,7 @@ class MetricsBrowserTest {
             samples.until(d -> fixture.browser.text(By.id("metrics-latest-memory")).matches("used [1-9][0-9.]* (KiB|MiB) · limit 64\\.0 MiB")
                     && fixture.browser.text(By.id("metrics-latest-cpu")).matches("used [0-9.]+ cores"));
             assertThat(fixture.browser.text(By.id("metrics-latest-restarts"))).isEqualTo("restarts 0");
-            assertThat(fixture.browser.driver.findElement(By.id("metrics-empty")).isDisplayed()).isFalse();
+            assertThat(fixture.browser.driver.findElements(By.id("metrics-empty"))).noneMatch(e -> e.isDisplayed());
             // The app has no routes: no requests chart.
             assertThat(fixture.browser.driver.findElements(By.id("metrics-box-requests"))).noneMatch(e -> e.isDisplayed());
 
@@ -95,6 +95,7 @@ class MetricsBrowserTest {
                 assertThat(chart).as(() -> "uPlot chart " + id + "; uPlot " + fixture.browser.js("return typeof window.uPlot")
                         + ", console " + fixture.browser.severeLines()).isNotNull();
                 assertThat((Long) chart.get("canvases")).as("canvases of %s", id).isPositive();
+                assertThat(chart.get("charts")).as("uPlot charts in #metrics-chart-%s", id).isEqualTo(1L);
                 assertThat((Long) chart.get("width")).as("canvas width of %s", id).isGreaterThan(200);
                 assertThat((List<Long>) chart.get("values")).as("values of %s", id).allMatch(n -> n > 0);
             }
@@ -138,6 +139,19 @@ class MetricsBrowserTest {
             assertThat(fixture.browser.text(By.id("metrics-empty")))
                     .isEqualTo("No samples yet — agents send one every 10 s while a replica runs.");
             fixture.browser.screenshot("metrics-empty");
+
+            // The tab opened on an app that has samples: each chart is made once, with them.
+            fixture.browser.navigate("Apps", "apps-grid");
+            fixture.browser.openRow("apps-grid", 0, "web", "app-title");
+            openTab("Metrics");
+            fixture.browser.wait.until(d -> fixture.browser.text(By.id("metrics-latest-memory")).contains("limit 64.0 MiB"));
+            fixture.browser.waitForVaadin();
+            var reopened = (Map<String, Map<String, Object>>) fixture.browser.js(CHARTS);
+            for (var id : List.of("cpu", "memory", "network", "restarts")) {
+                assertThat(reopened.get(id)).as("uPlot chart %s", id).isNotNull();
+                assertThat(reopened.get(id).get("charts")).as("uPlot charts in #metrics-chart-%s", id).isEqualTo(1L);
+            }
+            fixture.browser.screenshot("metrics-reopened");
 
             // The dashboard has no favicon (a 404 before this tab existed); nothing else may have failed.
             assertThat(fixture.browser.severeLines()).as("the browser's console errors")

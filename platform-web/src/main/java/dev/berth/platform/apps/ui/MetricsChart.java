@@ -1,6 +1,7 @@
 package dev.berth.platform.apps.ui;
 
 import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.html.Div;
 import java.time.Instant;
 import java.util.stream.Collectors;
@@ -41,6 +42,8 @@ class MetricsChart extends Div {
                 : spec.unit === 'COUNT' ? String(Math.round(v))
                 : spec.unit === 'PER_SECOND' ? v.toFixed(2) + '/s'
                 : Number(v.toPrecision(3)).toString();
+            // Made once per element; should it be made again, the old chart goes first.
+            if (el.__uplot) { el.__uplot.destroy(); el.__resize.disconnect(); el.__uplot = null; }
             el.__ready = loaded().then(uPlot => {
               // Lumo's colours are light-dark() pairs a canvas cannot take: a probe resolves them to
               // the colour the page uses now.
@@ -78,9 +81,10 @@ class MetricsChart extends Div {
                 axes: [Object.assign({}, axis, {values: times}),
                        Object.assign({}, axis, {size: 80, incrs: steps, values: (u, ticks) => ticks.map(format)})],
               }, data, el);
-              new ResizeObserver(() => {
+              el.__resize = new ResizeObserver(() => {
                 if (el.clientWidth > 0 && el.clientWidth !== u.width) u.setSize({width: el.clientWidth, height: spec.height});
-              }).observe(el);
+              });
+              el.__resize.observe(el);
               el.__uplot = u;
               return u;
             });
@@ -117,7 +121,12 @@ class MetricsChart extends Div {
         // Sent once per page: the page keeps what it loaded.
         attachEvent.getUI().getPage().addStyleSheet(UPLOT + "uPlot.min.css");
         attachEvent.getUI().getPage().addJavaScript(UPLOT + "uPlot.iife.min.js");
-        // A reattached element is new on the client: the chart is made again from the next data.
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        super.onDetach(detachEvent);
+        // Attached again, the element is new on the client: the chart is made again from the next data.
         made = false;
     }
 

@@ -1,6 +1,7 @@
 package dev.berth.platform.apps.ui;
 
 import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
@@ -49,6 +50,7 @@ class MetricsPanel extends VerticalLayout {
     private String app;
     private boolean routed;
     private boolean active;
+    private boolean detached;
     /** The start of the newest bucket shown with a sample; null while none is. */
     private Instant newest;
     /** Topics of the app's hosts' heartbeats, read by the live updates' thread. */
@@ -120,8 +122,16 @@ class MetricsPanel extends VerticalLayout {
     @Override
     protected void onAttach(AttachEvent attachEvent) {
         super.onAttach(attachEvent);
-        // Attached again (the view came back): the charts are made anew on the client.
-        if (newest != null) reload();
+        // Attached again (the view came back): the charts are made anew on the client. The first
+        // attach comes after the first data (the tab's content is attached once the tab shows).
+        if (detached) reload();
+        detached = false;
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        super.onDetach(detachEvent);
+        detached = true;
     }
 
     private Instant nextSlot() {
