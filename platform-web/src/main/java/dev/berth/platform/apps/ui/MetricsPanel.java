@@ -49,7 +49,7 @@ class MetricsPanel extends VerticalLayout {
     private String team;
     private String app;
     private boolean routed;
-    private boolean active;
+    private volatile boolean active;
     private boolean detached;
     /** The start of the newest bucket shown with a sample; null while none is. */
     private Instant newest;
