@@ -244,6 +244,12 @@ final class Browser implements AutoCloseable {
         return severe.isEmpty() ? "none" : String.join(" | ", severe.subList(Math.max(0, severe.size() - 5), severe.size()));
     }
 
+    /** The browser's severe console lines seen since it started. */
+    List<String> severeLines() {
+        severeLogLines();
+        return List.copyOf(severe);
+    }
+
     void navigate(String label, String gridId) {
         var item = wait.until(d -> (WebElement) js(VISIBLE_WITH_TEXT, "vaadin-side-nav-item", label));
         item.click();

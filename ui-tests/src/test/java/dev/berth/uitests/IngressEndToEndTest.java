@@ -238,6 +238,15 @@ class IngressEndToEndTest {
             assertThat(traffic.path("rates").findValues("requestsPerSecond")).anySatisfy(r -> assertThat(r.asDouble()).isPositive());
             assertThat(cluster.raw("GET", "/actuator/prometheus"))
                     .containsPattern("berth_edge_requests_total\\{app=\"web\",team=\"" + Cluster.TEAM + "\"} [1-9]");
+            // The app has routes: its Metrics tab charts the requests the edge counted.
+            browser.click(By.xpath("//vaadin-tab[normalize-space(.)='Metrics']"));
+            browser.wait.until(d -> Boolean.TRUE.equals(browser.js("const e = document.getElementById('metrics-chart-requests');"
+                    + " const u = e && e.__uplot; return !!u && u.data[1].some(v => v > 0);")));
+            assertThat(browser.js("return ['cpu', 'memory', 'network', 'restarts', 'requests'].map(id =>"
+                    + " document.querySelectorAll('#metrics-chart-' + id + ' .uplot').length)")).isEqualTo(List.of(1L, 1L, 1L, 1L, 1L));
+            assertThat(browser.text(By.id("metrics-latest-requests"))).matches("requests [0-9.]+/s · 5xx [0-9.]+/s");
+            browser.js("document.getElementById('metrics-box-requests').scrollIntoView()");
+            browser.screenshot("metrics-requests");
 
             // The Hosts page says which host is the edge and that it serves the newest routes.
             var edgeHost = cluster.agent("edge").hostId;

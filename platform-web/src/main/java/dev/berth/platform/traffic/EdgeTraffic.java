@@ -56,6 +56,14 @@ public class EdgeTraffic {
     public record Rates(String team, String app, List<Rate> rates) {
     }
 
+    /** Requests and 5xx answers per second in one 10-second bucket starting at {@code start}. */
+    public record Point(Instant start, double requestsPerSecond, double serverErrorsPerSecond) {
+    }
+
+    /** The app's rates bucket by bucket over the last minutes, as this instance's heartbeats saw them; empty before any. */
+    public record Recent(String team, String app, long bucketSeconds, List<Point> points) {
+    }
+
     @EventListener
     public synchronized void reported(EdgeTrafficReported report) {
         var existing = report.traffic().stream().filter(t -> exists(t.app(), report.at())).toList();
@@ -82,6 +90,19 @@ public class EdgeTraffic {
         }
         return new Rates(team, app, rates.stream()
                 .map(r -> new Rate(r.window().toSeconds(), r.requestsPerSecond(), r.serverErrorsPerSecond())).toList());
+    }
+
+    /** The app's request and 5xx rates per 10-second bucket of the last five minutes (team VIEWER and up). */
+    public Recent recent(Caller caller, String team, String app) {
+        AccessPolicy.require(caller, Permission.VIEW_APPS, team);
+        if (!apps.exists(team, app)) throw new Problem.NotFound("app '" + app + "' not found in team '" + team + "'");
+        List<TrafficWindow.Bucket> buckets;
+        synchronized (this) {
+            buckets = window.series(team + "/" + app, clock.instant());
+        }
+        double seconds = TrafficWindow.BUCKET.toSeconds();
+        return new Recent(team, app, TrafficWindow.BUCKET.toSeconds(), buckets.stream()
+                .map(b -> new Point(b.start(), b.requests() / seconds, b.serverErrors() / seconds)).toList());
     }
 
     private boolean exists(String teamApp, Instant now) {

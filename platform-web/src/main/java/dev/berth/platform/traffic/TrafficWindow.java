@@ -3,6 +3,7 @@ package dev.berth.platform.traffic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,33 @@ final class TrafficWindow {
             double seconds = Math.min(window.toMillis(), watched) / 1000.0;
             return new Rate(window, requests / seconds, errors / seconds);
         }).toList();
+    }
+
+    /** One finished bucket: its start and the requests and 5xx answers counted in it. */
+    record Bucket(Instant start, long requests, long serverErrors) {
+    }
+
+    /**
+     * The app's finished buckets of the last {@link #SPAN}, oldest first, from the one it was first
+     * seen in: a bucket with nothing reported counts zero (the edges report only what grew). The
+     * bucket {@code now} falls in is left out: its reports are not all in yet. Empty when the app
+     * was not seen in the window.
+     */
+    List<Bucket> series(String app, Instant now) {
+        var seen = apps.get(app);
+        if (seen == null) return List.of();
+        prune(seen, now);
+        long size = BUCKET.toMillis();
+        long end = now.toEpochMilli() - Math.floorMod(now.toEpochMilli(), size);
+        long since = seen.since.toEpochMilli() - Math.floorMod(seen.since.toEpochMilli(), size);
+        var counted = new HashMap<Long, long[]>();
+        seen.buckets.forEach(b -> counted.put(b[0], b));
+        var out = new ArrayList<Bucket>();
+        for (long t = Math.max(since, end - SPAN.toMillis()); t < end; t += size) {
+            long[] b = counted.get(t);
+            out.add(new Bucket(Instant.ofEpochMilli(t), b == null ? 0 : b[1], b == null ? 0 : b[2]));
+        }
+        return out;
     }
 
     /** Forgets apps no edge reported for the whole span, so the window stays bounded. */

@@ -78,6 +78,26 @@ class CsrfAndSessionTest extends PlatformTest {
         assertThat(b.session()).as("session fixation protection").isNotNull().isNotEqualTo(before);
     }
 
+    /** The App page's charts load uPlot from its webjar: signed-in users get it, nobody else, and no other webjar. */
+    @Test
+    void theChartScriptIsServedToSignedInUsersOnly() throws Exception {
+        String script = "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js";
+        var anonymous = Browser.create();
+        var refused = anonymous.http().send(HttpRequest.newBuilder(URI.create(url(script))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(302);
+        assertThat(refused.headers().firstValue("Location").orElseThrow()).endsWith("/login");
+
+        var b = Browser.create();
+        assertThat(postLogin(b, form("admin", ADMIN_PASSWORD, csrfFromLoginPage(b))).statusCode()).isEqualTo(302);
+        var served = b.http().send(HttpRequest.newBuilder(URI.create(url(script))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.headers().firstValue("Content-Type").orElseThrow()).contains("javascript");
+        assertThat(served.body()).contains("uPlot");
+        var elsewhere = b.http().send(HttpRequest.newBuilder(URI.create(url("/webjars/other/1.0/x.js"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(elsewhere.statusCode()).isNotEqualTo(200);
+    }
+
     @Test
     void aWrongPasswordGoesBackToTheLoginPageWithAnError() throws Exception {
         var b = Browser.create();

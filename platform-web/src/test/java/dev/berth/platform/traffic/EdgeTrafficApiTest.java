@@ -1,6 +1,7 @@
 package dev.berth.platform.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.berth.platform.Api;
@@ -8,12 +9,16 @@ import dev.berth.platform.JoinedAgent;
 import dev.berth.platform.DeployedApps;
 import dev.berth.platform.MutableClock;
 import dev.berth.platform.PlatformTest;
+import dev.berth.platform.access.Caller;
+import dev.berth.platform.access.Role;
+import dev.berth.platform.problem.Problem;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +41,8 @@ class EdgeTrafficApiTest extends PlatformTest {
     MutableClock clock;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    EdgeTraffic traffic;
     @Autowired
     org.springframework.context.ApplicationContext context;
 
@@ -195,6 +202,17 @@ class EdgeTrafficApiTest extends PlatformTest {
 
         expect(404, viewer.get("/api/v1/teams/" + team + "/apps/nosuchapp/traffic"));
         expect(401, api.anonymous().get("/api/v1/teams/" + team + "/apps/web/traffic"));
+
+        // The App page's requests chart: the same counts in 10-second buckets, once the newest has ended.
+        clock.advance(Duration.ofSeconds(10));
+        var member = new Caller(0, team + "-viewer", false, Map.of(team, Role.VIEWER), Optional.empty());
+        var recent = traffic.recent(member, team, "web");
+        assertThat(recent.bucketSeconds()).isEqualTo(10);
+        assertThat(recent.points().stream().mapToDouble(EdgeTraffic.Point::requestsPerSecond).sum() * 10).isCloseTo(800, within(1e-9));
+        assertThat(recent.points().stream().mapToDouble(EdgeTraffic.Point::serverErrorsPerSecond).sum() * 10).isCloseTo(32, within(1e-9));
+        var outsider = new Caller(0, "outsider", false, Map.of(team + "-other", Role.ADMIN), Optional.empty());
+        assertThatThrownBy(() -> traffic.recent(outsider, team, "web")).isInstanceOf(Problem.class);
+        assertThatThrownBy(() -> traffic.recent(member, team, "nosuchapp")).isInstanceOf(Problem.NotFound.class);
     }
 
     @Test

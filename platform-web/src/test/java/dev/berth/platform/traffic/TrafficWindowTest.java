@@ -46,4 +46,29 @@ class TrafficWindowTest {
         window.add("t/web", at(0), 50, 0);
         assertThat(window.rates("t/web", at(1)).getFirst().requestsPerSecond()).isEqualTo(5.0);
     }
+
+    @Test
+    void theSeriesCountsFinishedBucketsFromTheFirstSeenWithZerosBetween() {
+        assertThat(window.series("t/web", at(0))).isEmpty();
+        window.heard("t/web", at(3));
+        window.add("t/web", at(12), 30, 1);
+        window.add("t/web", at(18), 20, 0);
+        window.add("t/web", at(35), 40, 4);
+        // At 47 s: the buckets of 0, 10, 20 and 30 s are done; the one of 40 s is still filling.
+        assertThat(window.series("t/web", at(47))).containsExactly(
+                new TrafficWindow.Bucket(at(0), 0, 0), new TrafficWindow.Bucket(at(10), 50, 1),
+                new TrafficWindow.Bucket(at(20), 0, 0), new TrafficWindow.Bucket(at(30), 40, 4));
+    }
+
+    @Test
+    void theSeriesReachesBackFiveMinutesAtMost() {
+        window.add("t/web", at(0), 10, 0);
+        window.add("t/web", at(400), 10, 0);
+        var series = window.series("t/web", at(405));
+        // 400 s: the 30 buckets of the five minutes before the unfinished one of 400 s.
+        assertThat(series).hasSize(30);
+        assertThat(series.getFirst().start()).isEqualTo(at(100));
+        assertThat(series.getLast()).isEqualTo(new TrafficWindow.Bucket(at(390), 0, 0));
+        assertThat(series.stream().mapToLong(TrafficWindow.Bucket::requests).sum()).isZero();
+    }
 }

@@ -24,6 +24,7 @@ import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.apps.AppDetail;
 import dev.berth.platform.apps.AppService;
 import dev.berth.platform.apps.ReplicaView;
+import dev.berth.platform.metrics.AppMetricsService;
 import dev.berth.platform.deployments.Deployment;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.repositories.RepositoryService;
@@ -37,6 +38,7 @@ import dev.berth.platform.ui.LiveUpdates;
 import dev.berth.platform.ui.Notices;
 import dev.berth.platform.ui.Timestamps;
 import jakarta.annotation.security.PermitAll;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -45,7 +47,7 @@ import java.util.stream.Collectors;
 
 /**
  * One app: its state and revision, desired versus live, the deployment timeline with live progress,
- * replicas with their isolation report, logs, secrets (names only), what it may reach and was
+ * replicas with their isolation report, resource and request charts, logs, secrets (names only), what it may reach and was
  * refused, its host names with their certificates, and rollback with confirmation.
  */
 @Route("apps/:team/:app")
@@ -66,6 +68,7 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     private final LazyPanel<NetworkPanel> networkPanel;
     private final LazyPanel<RoutesPanel> routesPanel = new LazyPanel<>(RoutesPanel::new);
     private final LazyPanel<LogPanel> logPanel;
+    private final LazyPanel<MetricsPanel> metricsPanel;
     private final TabSheet tabs = new TabSheet();
     /** What fills each tab, and the tabs filled since {@link #detail} was read. */
     private final Map<Tab, SerializableConsumer<Caller>> fillers = new HashMap<>();
@@ -76,7 +79,8 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
     private com.vaadin.flow.shared.Registration following;
 
     public AppView(AppService apps, RepositoryService repositories, AppSecrets secrets, CallerResolver callers,
-                   LiveUpdates live, dev.berth.platform.logs.ContainerLogs logs, dev.berth.platform.traffic.EdgeTraffic traffic) {
+                   LiveUpdates live, dev.berth.platform.logs.ContainerLogs logs, dev.berth.platform.traffic.EdgeTraffic traffic,
+                   AppMetricsService metrics, Clock clock) {
         this.apps = apps;
         this.repositories = repositories;
         this.callers = callers;
@@ -124,11 +128,14 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         logPanel = new LazyPanel<>(() -> new LogPanel(logs, callers, live, traffic));
         secretsPanel = new LazyPanel<>(() -> new SecretsPanel(secrets, callers));
         networkPanel = new LazyPanel<>(() -> new NetworkPanel(apps, callers));
+        metricsPanel = new LazyPanel<>(() -> new MetricsPanel(metrics, traffic, callers, live, clock));
         tabs.setId("app-tabs");
         // A tab's data is read when the tab is first shown for this app, not on every navigation, and
         // its panel built then: most visits look at the first tab only.
         fillers.put(tabs.add("Deployments", timeline), caller -> timeline.setItems(apps.deployments(caller, team, app, 50)));
         fillers.put(tabs.add("Replicas", replicas), caller -> replicas.setItems(detail.replicas()));
+        var metricsTab = tabs.add("Metrics", metricsPanel);
+        fillers.put(metricsTab, caller -> metricsPanel.get().show(team, app, detail.replicas(), !detail.routes().isEmpty()));
         fillers.put(tabs.add("Logs", logPanel), caller -> {
             logPanel.get().show(team, app);
             logPanel.get().replicas(detail.replicas());
@@ -137,6 +144,8 @@ public class AppView extends VerticalLayout implements BeforeEnterObserver, HasD
         fillers.put(tabs.add("Network", networkPanel), caller -> networkPanel.get().show(team, app));
         fillers.put(tabs.add("Routes", routesPanel), caller -> routesPanel.get().show(detail.routes()));
         tabs.addSelectedChangeListener(e -> {
+            // The charts follow new samples only while they are in view.
+            if (metricsPanel.built()) metricsPanel.get().active(tabs.getSelectedTab() == metricsTab);
             if (!filled.contains(tabs.getSelectedTab())) fillSelected(callers.current());
         });
         tabs.setSizeFull();

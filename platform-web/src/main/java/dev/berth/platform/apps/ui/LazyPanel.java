@@ -5,7 +5,7 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.function.SerializableSupplier;
 
 /**
- * A tab's content built when first asked for: the App page has six tabs and a visit mostly looks
+ * A tab's content built when first asked for: the App page has seven tabs and a visit mostly looks
  * at the first, while building a panel (grids, fields, subscriptions) costs as much as reading it.
  */
 final class LazyPanel<P extends Component> extends Div {

@@ -7,6 +7,7 @@ import dev.berth.platform.users.UserAccounts;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.ObjectPostProcessor;
@@ -15,6 +16,8 @@ import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+
+import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.pathPattern;
 
 /**
  * The dashboard's chain: session login through the Vaadin login view, CSRF (Spring's token for
@@ -47,6 +50,9 @@ public class UiSecurityConfig {
                                     "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"))
                             .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN));
                 });
+        // The App page's charts load uPlot from its webjar at run time (Boot serves /webjars/**):
+        // signed-in users only, and nothing else of the webjars.
+        http.authorizeHttpRequests(a -> a.requestMatchers(pathPattern(HttpMethod.GET, "/webjars/uplot/**")).authenticated());
         // The second argument is where sign-out lands: back on the sign-in page.
         return http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class, LOGIN_PATH))
                 .build();
