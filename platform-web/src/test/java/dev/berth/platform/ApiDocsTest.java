@@ -28,7 +28,8 @@ class ApiDocsTest extends PlatformTest {
                 "/api/v1/teams/{team}/notifications", "/api/v1/teams/{team}/notifications/{id}",
                 "/api/v1/teams/{team}/notifications/{id}/deliveries",
                 "/api/v1/teams/{team}/notifications/{id}/deliveries/{delivery}/resend",
-                "/api/v1/teams/{team}/notifications/{id}/resume"}) {
+                "/api/v1/teams/{team}/notifications/{id}/resume",
+                "/api/v1/sso/group-rules", "/api/v1/sso/group-rules/{id}"}) {
             assertThat(paths.has(path)).as(path).isTrue();
         }
     }
