@@ -3,6 +3,7 @@ package dev.berth.platform.sso;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.identityprovider.TestIdentityProvider;
 import dev.berth.platform.MutableClock;
 import java.net.ServerSocket;
 import java.net.URI;

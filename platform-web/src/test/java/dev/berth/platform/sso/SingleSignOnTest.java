@@ -2,6 +2,7 @@ package dev.berth.platform.sso;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.identityprovider.TestIdentityProvider;
 import dev.berth.platform.Api;
 import dev.berth.platform.BerthApplication;
 import dev.berth.platform.PlatformTest;
@@ -142,13 +143,13 @@ class SingleSignOnTest {
         var roles = new java.util.TreeMap<String, String>();
         var response = admin.get("/api/v1/teams/" + team + "/members");
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
-        for (var m : response.json().get("members")) roles.put(m.get("username").asString(), m.get("role").asString());
+        for (var m : response.json()) roles.put(m.get("username").asString(), m.get("role").asString());
         return roles;
     }
 
     private List<String> usernames() {
         var names = new ArrayList<String>();
-        for (var u : admin.get("/api/v1/users").json().get("users")) names.add(u.get("username").asString());
+        for (var u : admin.get("/api/v1/users").json()) names.add(u.get("username").asString());
         return names;
     }
 

@@ -13,11 +13,19 @@ import java.io.IOException;
 import dev.berth.platform.sso.SsoConfigured;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
+import org.springframework.security.oauth2.client.web.OAuth2LoginAuthenticationFilter;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.web.WebAttributes;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
@@ -35,6 +43,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Conditional(SsoConfigured.class)
 class SsoLogin {
+    private static final Logger LOG = LoggerFactory.getLogger(SsoLogin.class);
     private final IssuerRegistration registration;
     private final ProviderSignIn signIn;
     private final SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
@@ -47,7 +56,20 @@ class SsoLogin {
 
     void applyTo(HttpSecurity http, String loginPath) throws Exception {
         var landing = new SavedRequestAwareAuthenticationSuccessHandler();
-        http.oauth2Login(o -> o.loginPage(loginPath)
+        // The login view reads the reason from the session; the operator reads it in the log.
+        var back = new SimpleUrlAuthenticationFailureHandler(loginPath + "?error");
+        // The chain's manager knows passwords only: the callback gets a manager of its own.
+        var callback = new ProviderManager(new OidcAuthorizationCodeAuthenticationProvider(
+                new RestClientAuthorizationCodeTokenResponseClient(), signIn));
+        http.oauth2Login(o -> {
+                    o.addObjectPostProcessor(new ObjectPostProcessor<OAuth2LoginAuthenticationFilter>() {
+                        @Override
+                        public <O extends OAuth2LoginAuthenticationFilter> O postProcess(O filter) {
+                            filter.setAuthenticationManager(callback);
+                            return filter;
+                        }
+                    });
+                    o.loginPage(loginPath)
                         .clientRegistrationRepository(registration)
                         .userInfoEndpoint(u -> u.oidcUserService(signIn))
                         .successHandler((request, response, authentication) -> {
@@ -60,7 +82,12 @@ class SsoLogin {
                             SecurityContextHolder.setContext(context);
                             contexts.saveContext(context, request, response);
                             landing.onAuthenticationSuccess(request, response, context.getAuthentication());
-                        }))
+                        })
+                        .failureHandler((request, response, e) -> {
+                            LOG.warn("single sign-on failed: {}", e.getMessage());
+                            back.onAuthenticationFailure(request, response, e);
+                        });
+                })
                 .addFilterBefore(new ProviderReachable(loginPath), OAuth2AuthorizationRequestRedirectFilter.class);
     }
 

@@ -1,10 +1,9 @@
-package dev.berth.platform.sso;
+package dev.berth.identityprovider;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.proc.SecurityContext;
 import java.net.InetAddress;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
@@ -26,6 +25,9 @@ import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -46,7 +48,8 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 
 /**
  * A real OpenID provider for tests: Spring Authorization Server in its own Spring context on
- * 127.0.0.1 and a free port, with its own login form. It holds one confidential client that must
+ * 127.0.0.1 and a free port (its package is outside dev.berth.platform, so the platform's
+ * component scan never finds it), with its own login form. It holds one confidential client that must
  * use PKCE, and users whose ID tokens carry {@code preferred_username} and a {@code groups} claim
  * the test may change between sign-ins. Its session cookie is not JSESSIONID: cookies ignore ports,
  * and the platform under test runs on the same address.
@@ -145,6 +148,36 @@ public final class TestIdentityProvider implements AutoCloseable {
                     .build();
         }
 
+        /**
+         * The JVM-wide holder, whichever it is at each call. The platform under test starts after this
+         * context and Vaadin then replaces the holder; the provider's filters would keep the one they
+         * found at start while its authorization endpoint reads the current one, and see nobody signed in.
+         */
+        @Bean
+        SecurityContextHolderStrategy securityContextHolderStrategy() {
+            return new SecurityContextHolderStrategy() {
+                @Override
+                public void clearContext() {
+                    SecurityContextHolder.getContextHolderStrategy().clearContext();
+                }
+
+                @Override
+                public SecurityContext getContext() {
+                    return SecurityContextHolder.getContextHolderStrategy().getContext();
+                }
+
+                @Override
+                public void setContext(SecurityContext context) {
+                    SecurityContextHolder.getContextHolderStrategy().setContext(context);
+                }
+
+                @Override
+                public SecurityContext createEmptyContext() {
+                    return SecurityContextHolder.getContextHolderStrategy().createEmptyContext();
+                }
+            };
+        }
+
         @Bean
         InMemoryUserDetailsManager people() {
             return new InMemoryUserDetailsManager();
@@ -173,7 +206,7 @@ public final class TestIdentityProvider implements AutoCloseable {
         }
 
         @Bean
-        JWKSource<SecurityContext> keys() throws Exception {
+        JWKSource<com.nimbusds.jose.proc.SecurityContext> keys() throws Exception {
             var generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             var pair = generator.generateKeyPair();
@@ -183,7 +216,7 @@ public final class TestIdentityProvider implements AutoCloseable {
         }
 
         @Bean
-        JwtDecoder jwtDecoder(JWKSource<SecurityContext> keys) {
+        JwtDecoder jwtDecoder(JWKSource<com.nimbusds.jose.proc.SecurityContext> keys) {
             return OAuth2AuthorizationServerConfiguration.jwtDecoder(keys);
         }
 
