@@ -60,6 +60,12 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
             add(link);
         }
         add(form);
+        if (!sso.localPasswords()) {
+            var note = new Paragraph("Password sign-in is kept for the break-glass admin only.");
+            note.setId("passwords-off");
+            note.getStyle().set("color", "var(--lumo-secondary-text-color, #666)").set("font-size", "var(--lumo-font-size-s)");
+            add(note);
+        }
     }
 
     @Override
