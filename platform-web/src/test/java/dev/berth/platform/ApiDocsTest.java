@@ -29,7 +29,8 @@ class ApiDocsTest extends PlatformTest {
                 "/api/v1/teams/{team}/notifications/{id}/deliveries",
                 "/api/v1/teams/{team}/notifications/{id}/deliveries/{delivery}/resend",
                 "/api/v1/teams/{team}/notifications/{id}/resume",
-                "/api/v1/cli/login-requests", "/api/v1/cli/login-requests/token"}) {
+                "/api/v1/cli/login-requests", "/api/v1/cli/login-requests/token",
+                "/api/v1/sso/group-rules", "/api/v1/sso/group-rules/{id}"}) {
             assertThat(paths.has(path)).as(path).isTrue();
         }
     }

@@ -71,6 +71,12 @@ class ArchitectureTest {
             .because("the platform is the only ACME client, and acme4j is confined to its certificates package");
 
     @ArchTest
+    static final ArchRule oauth2ClientStaysInSso = noClasses()
+            .that().resideOutsideOfPackages("dev.berth.platform.sso..", "dev.berth.platform.web.security.ui..")
+            .should().dependOnClassesThat().resideInAPackage("org.springframework.security.oauth2.client..")
+            .because("single sign-on's OAuth2 client is confined to the sso feature and the dashboard's chain");
+
+    @ArchTest
     static final ArchRule nativeCallsStayInTheAgent = noClasses()
             .that().resideOutsideOfPackage("dev.berth.agent..")
             .should().dependOnClassesThat().resideInAPackage("jnr..")

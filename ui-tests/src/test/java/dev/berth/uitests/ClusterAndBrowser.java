@@ -14,11 +14,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class ClusterAndBrowser implements BeforeAllCallback, AfterAllCallback {
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
     private final String screenshots;
+    private final java.util.function.Supplier<String[]> platformArgs;
     Cluster cluster;
     Browser browser;
 
     ClusterAndBrowser(String screenshots) {
+        this(screenshots, () -> new String[0]);
+    }
+
+    /** With more arguments for the platform, read when it starts (after other static fixtures of the test). */
+    ClusterAndBrowser(String screenshots, java.util.function.Supplier<String[]> platformArgs) {
         this.screenshots = screenshots;
+        this.platformArgs = platformArgs;
     }
 
     @Override
@@ -26,7 +33,7 @@ final class ClusterAndBrowser implements BeforeAllCallback, AfterAllCallback {
         // Chromium and its driver start while the platform does: neither needs the other yet.
         var browserReady = SideBySide.begin(() -> Browser.start(screenshots));
         try {
-            cluster = Cluster.start(HEARTBEAT_TIMEOUT);
+            cluster = Cluster.start(HEARTBEAT_TIMEOUT, platformArgs.get());
         } catch (Exception | Error e) {
             SideBySide.closeWhenDone(browserReady);
             throw e;

@@ -33,7 +33,8 @@ public enum Permission {
     VIEW_DOMAINS("see the host names this team's apps may claim", Role.VIEWER),
     MANAGE_DOMAINS("change the host names a team's apps may claim", null),
     MANAGE_CERTIFICATES("upload or delete certificates for this team's app routes", Role.DEPLOYER),
-    MANAGE_NOTIFICATIONS("see and change this team's notification webhooks and their deliveries", Role.ADMIN);
+    MANAGE_NOTIFICATIONS("see and change this team's notification webhooks and their deliveries", Role.ADMIN),
+    MANAGE_SSO_RULES("see and change the single sign-on group rules", null);
 
     private final String description;
     private final Role teamRole;

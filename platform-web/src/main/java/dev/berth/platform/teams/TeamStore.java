@@ -54,12 +54,35 @@ class TeamStore {
                 .params(teamId, userId).query((rs, n) -> Role.valueOf(rs.getString(1))).optional();
     }
 
-    /** Adds or changes a membership. */
+    /** Adds or changes a membership by hand: from then on the group rules leave it alone. */
     public void upsertMember(long teamId, long userId, Role role) {
         jdbc.sql("""
-                INSERT INTO memberships (team_id, user_id, role) VALUES (?, ?, ?)
-                ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role""")
+                INSERT INTO memberships (team_id, user_id, role, source) VALUES (?, ?, ?, 'MANUAL')
+                ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role, source = 'MANUAL'""")
                 .params(teamId, userId, role.name()).update();
+    }
+
+    /** Adds or changes a membership the group rules grant; a membership granted by hand is left as it is. */
+    public boolean upsertRuleMember(long teamId, long userId, Role role) {
+        return jdbc.sql("""
+                INSERT INTO memberships (team_id, user_id, role, source) VALUES (?, ?, ?, 'RULE')
+                ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role WHERE memberships.source = 'RULE'""")
+                .params(teamId, userId, role.name()).update() > 0;
+    }
+
+    /** Removes a membership the group rules granted; one granted by hand stays. */
+    public boolean removeRuleMember(long teamId, long userId) {
+        return jdbc.sql("DELETE FROM memberships WHERE team_id = ? AND user_id = ? AND source = 'RULE'")
+                .params(teamId, userId).update() > 0;
+    }
+
+    /** Every team the user belongs to, with the role and who granted it. */
+    public Map<String, HeldMembership> heldBy(long userId) {
+        return jdbc.sql("SELECT t.name, m.role, m.source FROM memberships m JOIN teams t ON t.id = m.team_id WHERE m.user_id = ?")
+                .param(userId)
+                .query((rs, n) -> Map.entry(rs.getString(1), new HeldMembership(Role.valueOf(rs.getString(2)),
+                        "RULE".equals(rs.getString(3)))))
+                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     public boolean removeMember(long teamId, long userId) {

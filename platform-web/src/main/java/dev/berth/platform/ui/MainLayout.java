@@ -24,6 +24,8 @@ import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.access.AccessPolicy;
 import dev.berth.platform.access.Caller;
 import dev.berth.platform.security.CallerResolver;
+import dev.berth.platform.users.UserAccount;
+import dev.berth.platform.users.UserAccounts;
 import dev.berth.platform.users.UserService;
 import jakarta.annotation.security.PermitAll;
 import java.util.Arrays;
@@ -42,7 +44,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     private final SideNav nav = new SideNav();
     private List<MenuEntry> shown = List.of();
 
-    public MainLayout(CallerResolver callers, UserService users, AuthenticationContext authentication) {
+    public MainLayout(CallerResolver callers, UserService users, UserAccounts accounts, AuthenticationContext authentication) {
         this.callers = callers;
         setPrimarySection(Section.DRAWER);
 
@@ -60,6 +62,8 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
                 e -> new ChangePasswordDialog(users, callers).open());
         changePassword.setId("change-password");
         changePassword.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        // An account made by a single sign-on has no password here to change.
+        changePassword.setVisible(accounts.find(callers.current().userId()).map(UserAccount::hasPassword).orElse(true));
         var signOut = new Button("Sign out", VaadinIcon.SIGN_OUT.create(), e -> authentication.logout());
         signOut.setId("sign-out");
         signOut.addThemeVariants(ButtonVariant.LUMO_TERTIARY);

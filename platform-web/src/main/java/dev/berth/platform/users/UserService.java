@@ -10,6 +10,7 @@ import dev.berth.platform.access.Permission;
 import dev.berth.platform.access.RequestOrigin;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -73,6 +74,9 @@ public class UserService {
      */
     public long changeOwnPassword(Caller caller, String currentPassword, String newPassword, RequestOrigin origin) {
         var user = users.find(caller.userId()).orElseThrow(() -> new Problem.NotFound("your account no longer exists"));
+        if (!user.hasPassword()) {
+            throw new Problem.Invalid("your account signs in through single sign-on and has no password here to change");
+        }
         if (currentPassword == null || !passwords.matches(currentPassword, user.passwordHash())) {
             audit.record(AuditEvent.of(caller, "user.password.change", "user:" + user.username())
                     .source(origin.address(), origin.userAgent())
@@ -129,6 +133,15 @@ public class UserService {
         users.insert(username, passwords.encode(password), platformAdmin, now)
                 .orElseThrow(() -> new Problem.Conflict("user '" + username + "' already exists"));
         return new UserSummary(username, platformAdmin, false, now);
+    }
+
+    /**
+     * Creates a user without a password, for a first sign-in through the identity provider, which
+     * vouched for the person (no access check); empty when the name is taken.
+     */
+    public Optional<UserAccount> createWithoutPassword(String username) {
+        validateUsername(username);
+        return users.insert(username, null, false, clock.instant()).flatMap(users::find);
     }
 
     static void validateUsername(String username) {

@@ -36,6 +36,8 @@ public class BerthUserDetailsService implements UserDetailsService {
             throw new UsernameNotFoundException("no such user");
         }
         var u = user.get();
+        // An account made by a single sign-on has no password: a password for it is as wrong as for no account.
+        if (!u.hasPassword() && !locked) throw new UsernameNotFoundException("no password");
         return new BerthUser(u.id(), u.username(), u.passwordHash(), u.platformAdmin(), locked, u.credentialsVersion());
     }
 }

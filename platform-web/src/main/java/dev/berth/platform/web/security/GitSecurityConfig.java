@@ -3,6 +3,8 @@ package dev.berth.platform.web.security;
 import dev.berth.platform.operations.OutageEntryPoint;
 import dev.berth.platform.problem.ProblemWriter;
 import dev.berth.platform.repositories.GitRequests;
+import dev.berth.platform.security.FailureAudit;
+import dev.berth.platform.sso.SsoProperties;
 import dev.berth.platform.tokens.TokenService;
 import dev.berth.platform.users.UserAccounts;
 import java.time.Clock;
@@ -32,11 +34,12 @@ public class GitSecurityConfig {
     @Order(5)
     SecurityFilterChain git(HttpSecurity http, UserDetailsService users, PasswordEncoder encoder, TokenService tokens,
                             UserAccounts accounts, ApplicationEventPublisher events, ProblemWriter problems,
-                            Clock clock) throws Exception {
+                            Clock clock, SsoProperties sso, FailureAudit failures) throws Exception {
         var passwords = new DaoAuthenticationProvider(users);
         // git authenticates every request of a push: a password verified a moment ago is not hashed again
         passwords.setPasswordEncoder(new VerifiedPasswords(encoder, clock));
-        var manager = new ProviderManager(new TokenPasswordProvider(tokens, accounts), passwords);
+        var manager = new ProviderManager(new TokenPasswordProvider(tokens, accounts),
+                new PasswordPolicyProvider(sso, failures), passwords);
         manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
         // Every request the container routes to the git servlet, however its path is spelled, and every
         // raw path under /git/ (GitRouteFilter has already refused the spellings where the two differ).

@@ -4,6 +4,8 @@ import dev.berth.platform.lockout.LockoutPolicy;
 import dev.berth.platform.operations.OutageEntryPoint;
 import dev.berth.platform.problem.ProblemWriter;
 import dev.berth.platform.security.FailureAudit;
+import dev.berth.platform.sso.PasswordSignInRefused;
+import dev.berth.platform.sso.SsoProperties;
 import dev.berth.platform.audit.AuditLog;
 import dev.berth.platform.hosts.AgentAuthentication;
 import dev.berth.platform.web.security.AgentCredentialFilter;
@@ -54,10 +56,10 @@ public class SecurityConfig {
 
     @Bean
     AuthenticationManager authenticationManager(BerthUserDetailsService users, PasswordEncoder encoder,
-                                                ApplicationEventPublisher events) {
+                                                ApplicationEventPublisher events, SsoProperties sso, FailureAudit failures) {
         var provider = new DaoAuthenticationProvider(users);
         provider.setPasswordEncoder(encoder);
-        var manager = new ProviderManager(provider);
+        var manager = new ProviderManager(new PasswordPolicyProvider(sso, failures), provider);
         manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
         return manager;
     }
@@ -144,7 +146,7 @@ public class SecurityConfig {
                                      ProblemWriter problems) throws Exception {
         return stateless(http.securityMatcher(pathPattern(HttpMethod.POST, "/api/v1/tokens")), tokens, manager, problems)
                 .httpBasic(b -> b.authenticationEntryPoint(OutageEntryPoint.around((req, res, e) -> problems.unauthorized(req, res,
-                        "wrong username or password, or the account is locked"))))
+                        e instanceof PasswordSignInRefused ? e.getMessage() : "wrong username or password, or the account is locked"))))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .build();
     }

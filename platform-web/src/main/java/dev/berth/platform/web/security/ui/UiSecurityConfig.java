@@ -4,6 +4,7 @@ import dev.berth.platform.ui.LoginView;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import dev.berth.platform.web.security.SessionCredentials;
 import dev.berth.platform.users.UserAccounts;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -30,7 +31,11 @@ public class UiSecurityConfig {
 
     @Bean
     @Order(10)
-    SecurityFilterChain dashboard(HttpSecurity http, AuthenticationManager manager, UserAccounts users) throws Exception {
+    SecurityFilterChain dashboard(HttpSecurity http, AuthenticationManager manager, UserAccounts users,
+                                  ObjectProvider<SsoLogin> sso) throws Exception {
+        // Single sign-on, when configured: the provider's button on the login view, its callback here.
+        var ssoLogin = sso.getIfAvailable();
+        if (ssoLogin != null) ssoLogin.applyTo(http, LOGIN_PATH);
         http.authenticationManager(manager)
                 .addFilterBefore(new LoginCsrfFilter(LOGIN_PATH), UsernamePasswordAuthenticationFilter.class)
                 // A session whose password changed since is over, before anything else reads it.
