@@ -123,7 +123,9 @@ public class CliLoginService {
 
     /** The CLI's poll with its device code. An approved request hands out its token here, exactly once. */
     public Collected collect(String presentedDeviceCode, RequestOrigin origin) {
-        var now = clock.instant();
+        // As stored: PostgreSQL rounds to microseconds, and a poll exactly one interval after the
+        // last must not read as early because the last one was rounded up.
+        var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         var device = DeviceCode.parse(presentedDeviceCode);
         var request = device.flatMap(store::byDeviceCode).orElse(null);
         var verdict = PollVerdict.decide(request, now);

@@ -20,7 +20,8 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 @Configuration
 public class CliLoginSecurityConfig {
     @Bean
-    @Order(0)
+    // Before the API chain (2), which would ask these for a token; an order no other chain uses.
+    @Order(-2)
     SecurityFilterChain cliLogin(HttpSecurity http) throws Exception {
         return http.securityMatcher(new OrRequestMatcher(pathPattern(HttpMethod.POST, "/api/v1/cli/login-requests"),
                         pathPattern(HttpMethod.POST, "/api/v1/cli/login-requests/token")))
