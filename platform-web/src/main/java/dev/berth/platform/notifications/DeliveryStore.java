@@ -84,6 +84,16 @@ class DeliveryStore {
                 .params(endpointId, limit).query((rs, n) -> read(rs)).list();
     }
 
+    /** The newest delivery of each of the team's endpoints that has one, by endpoint id. */
+    java.util.Map<Long, Delivery> latest(long teamId) {
+        var out = new java.util.HashMap<Long, Delivery>();
+        jdbc.sql("SELECT DISTINCT ON (d.endpoint_id) d.endpoint_id, d.id, d.event_id, d.event_type, d.created_at, d.status,"
+                        + " d.attempts, d.next_attempt_at, d.last_attempt_at, d.response_code, d.response_body, d.error FROM notification_deliveries d JOIN notification_endpoints e ON e.id = d.endpoint_id"
+                        + " WHERE e.team_id = ? ORDER BY d.endpoint_id, d.id DESC")
+                .param(teamId).query((rs, n) -> out.put(rs.getLong("endpoint_id"), read(rs))).list();
+        return out;
+    }
+
     Optional<Delivery> find(long endpointId, long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM notification_deliveries WHERE endpoint_id = ? AND id = ?")
                 .params(endpointId, id).query((rs, n) -> read(rs)).optional();
