@@ -14,11 +14,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class ClusterAndBrowser implements BeforeAllCallback, AfterAllCallback {
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
     private final String screenshots;
+    private final String[] platformArgs;
     Cluster cluster;
     Browser browser;
 
-    ClusterAndBrowser(String screenshots) {
+    /** @param platformArgs further {@code --property=value} arguments for the platform */
+    ClusterAndBrowser(String screenshots, String... platformArgs) {
         this.screenshots = screenshots;
+        this.platformArgs = platformArgs.clone();
     }
 
     @Override
@@ -26,7 +29,7 @@ final class ClusterAndBrowser implements BeforeAllCallback, AfterAllCallback {
         // Chromium and its driver start while the platform does: neither needs the other yet.
         var browserReady = SideBySide.begin(() -> Browser.start(screenshots));
         try {
-            cluster = Cluster.start(HEARTBEAT_TIMEOUT);
+            cluster = Cluster.start(HEARTBEAT_TIMEOUT, platformArgs);
         } catch (Exception | Error e) {
             SideBySide.closeWhenDone(browserReady);
             throw e;

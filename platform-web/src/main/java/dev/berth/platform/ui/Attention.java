@@ -1,5 +1,8 @@
 package dev.berth.platform.ui;
 
+import com.vaadin.flow.component.ComponentEvent;
+import com.vaadin.flow.component.ComponentUtil;
+import com.vaadin.flow.component.UI;
 import dev.berth.platform.access.Caller;
 import java.util.List;
 
@@ -20,4 +23,17 @@ public interface Attention {
 
     /** What {@code caller} should see now; empty when nothing. */
     List<Item> itemsFor(Caller caller);
+
+    /** Asks the current page's header to look again now, after an action that dealt with an item. */
+    static void changed() {
+        var ui = UI.getCurrent();
+        if (ui != null) ComponentUtil.fireEvent(ui, new Changed(ui));
+    }
+
+    /** Fired on the UI by {@link #changed()}. */
+    final class Changed extends ComponentEvent<UI> {
+        Changed(UI ui) {
+            super(ui, false);
+        }
+    }
 }

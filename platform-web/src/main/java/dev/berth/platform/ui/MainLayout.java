@@ -1,6 +1,7 @@
 package dev.berth.platform.ui;
 
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.ComponentUtil;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.button.Button;
@@ -82,6 +83,15 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         header.setFlexGrow(1, spacer);
         header.addClassNames(LumoUtility.Padding.End.MEDIUM);
         addToNavbar(header);
+        // While attached only: a layout replaced by another leaves no listener behind on the UI.
+        addAttachListener(e -> {
+            var registration = ComponentUtil.addListener(e.getUI(), Attention.Changed.class,
+                    changed -> showAttention(callers.current()));
+            addDetachListener(d -> {
+                registration.remove();
+                d.unregisterListener();
+            });
+        });
     }
 
     /**

@@ -22,6 +22,7 @@ import dev.berth.platform.notifications.NotificationEndpoint;
 import dev.berth.platform.notifications.NotificationService;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
+import dev.berth.platform.ui.Attention;
 import dev.berth.platform.ui.Notices;
 import dev.berth.platform.ui.Timestamps;
 import java.util.List;
@@ -68,7 +69,7 @@ class DeliveriesDialog extends Dialog {
         grid.addColumn(Delivery::event).setHeader("Event").setAutoWidth(true);
         grid.addColumn(d -> Timestamps.format(d.createdAt())).setHeader("Created (UTC)").setAutoWidth(true);
         grid.addColumn(Delivery::attempts).setHeader("Attempts").setAutoWidth(true);
-        grid.addComponentColumn(this::status).setHeader("Status").setAutoWidth(true);
+        grid.addComponentColumn(this::status).setHeader("Status").setWidth("8rem").setFlexGrow(0);
         grid.addComponentColumn(d -> {
             var code = new Span(d.responseCode() == null ? "—" : d.responseCode().toString());
             code.setId("delivery-code-" + d.id());
@@ -137,6 +138,7 @@ class DeliveriesDialog extends Dialog {
         try {
             var endpoint = notifications.resume(callers.current(), team, endpointId, RequestOrigin.current());
             Notices.done("Endpoint '" + endpoint.name() + "' resumed");
+            Attention.changed();
         } catch (Problem p) {
             Notices.problem(p);
         }

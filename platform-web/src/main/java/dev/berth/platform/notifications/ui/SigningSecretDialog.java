@@ -10,6 +10,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.berth.platform.notifications.Signature;
+import dev.berth.platform.problem.Problem;
 import dev.berth.platform.ui.Notices;
 
 /** Shows a new endpoint's signing secret the one time it exists in the clear, with a button to copy it. */
@@ -27,8 +28,12 @@ class SigningSecretDialog extends Dialog {
         secret.setWidthFull();
         var copy = new Button("Copy", VaadinIcon.COPY.create(), e -> {
             // The browser copies from the page, which has the secret already: it does not travel again.
-            getElement().executeJs("navigator.clipboard.writeText($0)", signingSecret);
-            Notices.done("Signing secret copied");
+            getElement().executeJs("return navigator.clipboard.writeText($0).then(() => true, () => false)", signingSecret)
+                    .then(Boolean.class, copied -> {
+                        if (copied) Notices.done("Signing secret copied");
+                        else Notices.problem(new Problem.Invalid("The browser did not let the page copy; select the secret"
+                                + " and copy it yourself"));
+                    });
         });
         copy.setId("copy-signing-secret");
         var row = new HorizontalLayout(secret, copy);
