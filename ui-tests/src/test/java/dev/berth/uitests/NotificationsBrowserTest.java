@@ -31,6 +31,7 @@ class NotificationsBrowserTest {
     private record Got(String event, String eventId, String delivery) {
     }
 
+    private static final String MEMBER_PASSWORD = "a-long-enough-password";
     private final List<Got> got = new CopyOnWriteArrayList<>();
     private final AtomicInteger answer = new AtomicInteger(200);
 
@@ -145,7 +146,10 @@ class NotificationsBrowserTest {
             b.click(By.id("deliveries-close"));
             b.wait.until(d -> b.driver.findElement(By.id("notifications-paused-banner")).isDisplayed());
             assertThat(b.text(By.id("notifications-paused-banner"))).contains("Endpoint 'ops' is paused: 2 deliveries failed in a row");
-            assertThat(b.gridRows("endpoints-grid").getFirst().get(4)).startsWith("paused");
+            var paused = b.gridRows("endpoints-grid").getFirst();
+            assertThat(paused.get(4)).startsWith("paused").endsWith("2 deliveries failed in a row");
+            assertThat(paused.get(5)).startsWith("503 failed, retried ");
+            b.screenshot("notifications-paused-page");
 
             // Every page's header tells the team, and leads back here.
             b.navigate("Apps", "apps-grid");
@@ -155,6 +159,25 @@ class NotificationsBrowserTest {
             b.screenshot("notifications-header-notice");
             b.click(By.cssSelector("#paused-endpoint-acme-ops a"));
             b.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("endpoints-grid")));
+            b.waitForRow("endpoints-grid", 0, "ops");
+
+            // A member who may not manage webhooks is told too, without the link, and has no Notifications entry.
+            fixture.cluster.api("POST", "/api/v1/users", "{\"username\":\"acme-dev\",\"password\":\"" + MEMBER_PASSWORD + "\"}", 201);
+            fixture.cluster.api("POST", "/api/v1/teams/acme/members", "{\"username\":\"acme-dev\",\"role\":\"DEPLOYER\"}", 201);
+            b.driver.manage().deleteAllCookies();
+            b.driver.get(fixture.cluster.baseUrl + "/login");
+            b.signIn("acme-dev", MEMBER_PASSWORD);
+            b.wait.until(d -> !d.findElements(By.id("paused-endpoint-acme-ops")).isEmpty());
+            assertThat(b.text(By.id("paused-endpoint-acme-ops"))).isEqualTo("Team acme's webhook 'ops' is paused: 2 deliveries"
+                    + " failed in a row; a team admin can resume it");
+            assertThat(b.driver.findElements(By.cssSelector("#paused-endpoint-acme-ops a"))).isEmpty();
+            assertThat(b.js(Browser.VISIBLE_WITH_TEXT, "vaadin-side-nav-item", "Notifications")).isNull();
+            b.screenshot("notifications-member-notice");
+            b.driver.manage().deleteAllCookies();
+            b.driver.get(fixture.cluster.baseUrl + "/login");
+            b.signIn("admin", Cluster.ADMIN_PASSWORD);
+            b.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
+            b.navigate("Notifications", "notifications-team");
             b.waitForRow("endpoints-grid", 0, "ops");
 
             answer.set(200);

@@ -33,8 +33,11 @@ record CrashLoop(int restarts, List<Instant> recent, Instant toldAt, String last
         return new CrashLoop(0, List.of(), null, null);
     }
 
-    /** What follows a report: the new state, and whether an episode starts with it (to be told now). */
-    record Step(CrashLoop next, boolean tell) {
+    /**
+     * What follows a report: the new state; whether an episode starts with it (to be told now); and
+     * whether the episode told before ended (a whole window without a restart), so its mark is cleared.
+     */
+    record Step(CrashLoop next, boolean tell, boolean ended) {
     }
 
     /**
@@ -48,13 +51,14 @@ record CrashLoop(int restarts, List<Instant> recent, Instant toldAt, String last
         var times = new ArrayList<Instant>();
         Instant oldest = now.minus(WINDOW);
         for (Instant t : recent) if (t.isAfter(oldest)) times.add(t);
+        // A window without a restart ended the episode, whether or not a heartbeat was weighed meanwhile.
+        boolean ended = toldAt != null && times.isEmpty();
+        Instant told = ended ? null : toldAt;
         int rose = Math.min(Math.max(reported - restarts, 0), RESTARTS);
         for (int i = 0; i < rose; i++) times.add(now);
         while (times.size() > RESTARTS) times.removeFirst();
-        boolean looping = times.size() >= RESTARTS;
-        boolean tell = looping && toldAt == null;
-        Instant told = tell ? now : times.isEmpty() ? null : toldAt;
-        return new Step(new CrashLoop(reported, times, told, exit != null ? exit : lastExit), tell);
+        boolean tell = times.size() >= RESTARTS && told == null;
+        return new Step(new CrashLoop(reported, times, tell ? now : told, exit != null ? exit : lastExit), tell, ended);
     }
 
     /** Why the container stopped, in words, when the agent's report says; null when it does not (it runs). */

@@ -9,6 +9,7 @@ import dev.berth.platform.notifications.Notice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.context.event.EventListener;
@@ -27,6 +28,19 @@ class CrashLoops {
     private final CrashLoopStore loops;
     private final HostRecords hosts;
     private final NotificationOutbox notifications;
+    /**
+     * What each host's containers last reported here (restarts and exit), so a heartbeat that repeats
+     * it costs no query. Only a shortcut: another instance may have weighed later reports, and the
+     * database's counts are what a rise is measured from (a heartbeat whose transaction rolled back
+     * after it was noted here is weighed at the next change). One entry per host that reported.
+     */
+    private final Map<String, Map<String, Seen>> seen = new ConcurrentHashMap<>();
+
+    private record Seen(int restarts, String exit) {
+        static Seen of(ContainerStatus c) {
+            return new Seen(c.restarts(), CrashLoop.exitReason(c));
+        }
+    }
 
     CrashLoops(ReplicaStore replicas, CrashLoopStore loops, HostRecords hosts, NotificationOutbox notifications) {
         this.replicas = replicas;
@@ -37,22 +51,25 @@ class CrashLoops {
 
     @EventListener
     public void onHeartbeat(HeartbeatRecorded heartbeat) {
-        // Most heartbeats report no restart and no exit at all: then nothing is read or written.
-        if (heartbeat.containers().stream().noneMatch(CrashLoops::worthFollowing)) return;
+        // Most heartbeats report no restart and no exit, or the same as the last: then nothing is read or written.
+        var now = heartbeat.containers().stream().filter(CrashLoops::worthFollowing)
+                .collect(Collectors.toMap(ContainerStatus::name, Seen::of));
+        var before = seen.put(heartbeat.hostId(), now);
+        if (now.isEmpty() || now.equals(before)) return;
         var reported = heartbeat.containers().stream().collect(Collectors.toMap(ContainerStatus::name, Function.identity()));
         var live = replicas.liveOn(heartbeat.hostId()).stream().filter(r -> reported.containsKey(r.container())).toList();
         Map<String, CrashLoop> known = loops.of(live.stream().map(ReplicaRow::id).toList());
         var told = new ArrayList<NotificationOutbox.Told>();
         for (var r : live) {
             var status = reported.get(r.container());
-            var before = known.get(r.id());
-            if (before == null && !worthFollowing(status)) continue;
-            if (before == null) before = CrashLoop.none();
-            var step = before.after(status.restarts(), CrashLoop.exitReason(status), heartbeat.at());
-            if (step.next().equals(before)) continue;
+            var loop = known.get(r.id());
+            if (loop == null && !worthFollowing(status)) continue;
+            if (loop == null) loop = CrashLoop.none();
+            var step = loop.after(status.restarts(), CrashLoop.exitReason(status), heartbeat.at());
+            if (step.next().equals(loop)) continue;
             loops.save(r.id(), step.next());
+            if (step.ended()) loops.ended(r.id());
             if (step.tell() && loops.tell(r.id(), heartbeat.at())) told.add(notice(r, status, step.next(), heartbeat));
-            else if (step.next().toldAt() == null && before.toldAt() != null) loops.ended(r.id());
         }
         notifications.tell(told);
     }

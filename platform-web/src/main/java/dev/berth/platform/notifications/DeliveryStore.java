@@ -84,12 +84,11 @@ class DeliveryStore {
                 .params(endpointId, limit).query((rs, n) -> read(rs)).list();
     }
 
-    /** The newest delivery of each of the team's endpoints that has one, by endpoint id. */
+    /** The newest delivery of each of the team's endpoints that has one, by endpoint id: one index probe per endpoint. */
     java.util.Map<Long, Delivery> latest(long teamId) {
         var out = new java.util.HashMap<Long, Delivery>();
-        jdbc.sql("SELECT DISTINCT ON (d.endpoint_id) d.endpoint_id, d.id, d.event_id, d.event_type, d.created_at, d.status,"
-                        + " d.attempts, d.next_attempt_at, d.last_attempt_at, d.response_code, d.response_body, d.error FROM notification_deliveries d JOIN notification_endpoints e ON e.id = d.endpoint_id"
-                        + " WHERE e.team_id = ? ORDER BY d.endpoint_id, d.id DESC")
+        jdbc.sql("SELECT e.id AS endpoint_id, d.* FROM notification_endpoints e CROSS JOIN LATERAL (SELECT " + COLUMNS
+                        + " FROM notification_deliveries WHERE endpoint_id = e.id ORDER BY id DESC LIMIT 1) d WHERE e.team_id = ?")
                 .param(teamId).query((rs, n) -> out.put(rs.getLong("endpoint_id"), read(rs))).list();
         return out;
     }

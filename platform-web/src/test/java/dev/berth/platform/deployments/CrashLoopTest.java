@@ -38,6 +38,8 @@ class CrashLoopTest {
                         List.of(at(0, 1), at(400, 2), at(800, 3), at(1300, 4)), List.of()),
                 Arguments.of("ten quiet minutes end the episode; the next loop is told again",
                         List.of(at(0, 3), at(300, 3), at(601, 3), at(700, 4), at(710, 5), at(720, 6)), List.of(0L, 720L)),
+                Arguments.of("a quiet window ends the episode though no heartbeat was weighed in it (they repeated the same)",
+                        List.of(at(0, 3), at(700, 4), at(710, 5), at(720, 6)), List.of(0L, 720L)),
                 Arguments.of("a loop still restarting inside the window is the same episode",
                         List.of(at(0, 3), at(500, 4), at(1000, 5), at(1500, 6)), List.of(0L)),
                 Arguments.of("an agent that counts anew is no restart", List.of(at(0, 2), at(5, 0), at(10, 0)), List.of()),
@@ -56,6 +58,16 @@ class CrashLoopTest {
             loop = step.next();
         }
         assertThat(told).isEqualTo(toldAt);
+    }
+
+    @Test
+    void anEndedEpisodeSaysSoOnce() {
+        var told = CrashLoop.none().after(3, null, T0).next();
+        var step = told.after(4, null, T0.plus(Duration.ofMinutes(11)));
+        assertThat(step.ended()).isTrue();
+        assertThat(step.tell()).isFalse();
+        assertThat(step.next().toldAt()).isNull();
+        assertThat(step.next().after(4, null, T0.plus(Duration.ofMinutes(12))).ended()).isFalse();
     }
 
     @Test
