@@ -12,6 +12,11 @@ final class EndpointLabels {
     private EndpointLabels() {
     }
 
+    /** An endpoint's name as part of an element id: spaces and dots become '_'. */
+    static String idPart(String name) {
+        return name.replaceAll("[^A-Za-z0-9_-]", "_");
+    }
+
     static String format(NotificationFormat format) {
         return switch (format) {
             case GENERIC -> "Generic JSON";

@@ -95,7 +95,7 @@ public class NotificationsView extends VerticalLayout implements BeforeEnterObse
         empty.addClassNames(LumoUtility.TextColor.SECONDARY);
 
         grid.setId("endpoints-grid");
-        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
         grid.setAllRowsVisible(true);
         grid.addColumn(NotificationEndpoint::name).setHeader("Name").setFlexGrow(1);
         grid.addComponentColumn(e -> Monospace.apply(new Span(host(e.url())))).setHeader("URL host").setFlexGrow(1);
@@ -148,7 +148,7 @@ public class NotificationsView extends VerticalLayout implements BeforeEnterObse
     private Component state(NotificationEndpoint e) {
         var badge = new Badge(e.pausedAt() != null ? "paused" : e.enabled() ? "active" : "disabled");
         badge.addThemeVariants(e.pausedAt() != null ? BadgeVariant.ERROR : e.enabled() ? BadgeVariant.SUCCESS : BadgeVariant.CONTRAST);
-        badge.setId("state-" + e.name());
+        badge.setId("state-" + EndpointLabels.idPart(e.name()));
         if (e.pausedAt() == null) return badge;
         var reason = new Span(e.pausedReason());
         reason.addClassNames(LumoUtility.FontSize.XSMALL, LumoUtility.TextColor.SECONDARY);
@@ -160,11 +160,11 @@ public class NotificationsView extends VerticalLayout implements BeforeEnterObse
 
     private Component actions(NotificationEndpoint e) {
         var deliveries = new Button("Deliveries", VaadinIcon.LIST.create(), click -> openDeliveries(e));
-        deliveries.setId("deliveries-" + e.name());
+        deliveries.setId("deliveries-" + EndpointLabels.idPart(e.name()));
         var edit = new Button("Edit", VaadinIcon.EDIT.create(), click -> openEditor(e));
-        edit.setId("edit-" + e.name());
+        edit.setId("edit-" + EndpointLabels.idPart(e.name()));
         var delete = new Button("Delete", VaadinIcon.TRASH.create(), click -> confirmDelete(e));
-        delete.setId("delete-" + e.name());
+        delete.setId("delete-" + EndpointLabels.idPart(e.name()));
         delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
         for (var b : List.of(deliveries, edit, delete)) b.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
         return new HorizontalLayout(deliveries, edit, delete);

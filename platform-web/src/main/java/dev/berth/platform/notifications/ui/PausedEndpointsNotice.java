@@ -20,7 +20,7 @@ class PausedEndpointsNotice implements Attention {
 
     @Override
     public List<Item> itemsFor(Caller caller) {
-        return notifications.pausedInTeamsOf(caller).stream().map(p -> new Item("paused-endpoint-" + p.team() + "-" + p.name(),
+        return notifications.pausedInTeamsOf(caller).stream().map(p -> new Item("paused-endpoint-" + p.team() + "-" + EndpointLabels.idPart(p.name()),
                 "Team " + p.team() + "'s webhook '" + p.name() + "' is paused: " + p.reason()
                         + (p.mayResume() ? "" : "; a team admin can resume it"),
                 p.mayResume() ? "notifications?team=" + p.team() : null)).toList();

@@ -53,4 +53,10 @@ class EndpointLabelsTest {
     void anExcerptOnOneLine(String name, Delivery d, String expected) {
         assertThat(EndpointLabels.excerpt(d)).isEqualTo(expected);
     }
+
+    @org.junit.jupiter.api.Test
+    void aNameInAnElementId() {
+        assertThat(EndpointLabels.idPart("ops")).isEqualTo("ops");
+        assertThat(EndpointLabels.idPart("Ops team.v2")).isEqualTo("Ops_team_v2");
+    }
 }
