@@ -95,7 +95,7 @@ class NotificationsBrowserTest {
             var row = b.gridRows("endpoints-grid").getFirst();
             assertThat(row.get(1)).isEqualTo("127.0.0.1:" + server.getAddress().getPort());
             assertThat(row.get(2)).isEqualTo("Generic JSON");
-            assertThat(row.get(3)).startsWith("deployment.started, deployment.succeeded");
+            assertThat(row.get(3)).isEqualTo("all events");
             assertThat(row.get(4)).startsWith("active");
             assertThat(row.get(5)).isEqualTo("none yet");
             // The secret is never shown again, in the page or the API.

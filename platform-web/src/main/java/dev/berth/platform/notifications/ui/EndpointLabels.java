@@ -1,7 +1,9 @@
 package dev.berth.platform.notifications.ui;
 
 import dev.berth.platform.notifications.Delivery;
+import dev.berth.platform.notifications.NotificationEvent;
 import dev.berth.platform.notifications.NotificationFormat;
+import java.util.List;
 import dev.berth.platform.ui.Timestamps;
 
 /** How endpoints and deliveries read in the dashboard; pure. */
@@ -15,6 +17,12 @@ final class EndpointLabels {
     /** An endpoint's name as part of an element id: spaces and dots become '_'. */
     static String idPart(String name) {
         return name.replaceAll("[^A-Za-z0-9_-]", "_");
+    }
+
+    /** "all events", or the wire names chosen. */
+    static String events(List<NotificationEvent> events) {
+        if (events.size() == NotificationEvent.values().length) return "all events";
+        return String.join(", ", events.stream().map(NotificationEvent::value).toList());
     }
 
     static String format(NotificationFormat format) {

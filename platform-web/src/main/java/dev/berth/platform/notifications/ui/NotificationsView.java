@@ -27,7 +27,6 @@ import dev.berth.platform.access.Permission;
 import dev.berth.platform.access.RequestOrigin;
 import dev.berth.platform.notifications.Delivery;
 import dev.berth.platform.notifications.NotificationEndpoint;
-import dev.berth.platform.notifications.NotificationEvent;
 import dev.berth.platform.notifications.NotificationService;
 import dev.berth.platform.problem.Problem;
 import dev.berth.platform.security.CallerResolver;
@@ -40,7 +39,6 @@ import jakarta.annotation.security.PermitAll;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * A team's webhook endpoints: what each is told, whether it is paused and how its last delivery
@@ -98,10 +96,9 @@ public class NotificationsView extends VerticalLayout implements BeforeEnterObse
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
         grid.setAllRowsVisible(true);
         grid.addColumn(NotificationEndpoint::name).setHeader("Name").setFlexGrow(1);
-        grid.addComponentColumn(e -> Monospace.apply(new Span(host(e.url())))).setHeader("URL host").setFlexGrow(1);
+        grid.addComponentColumn(e -> Monospace.apply(new Span(host(e.url())))).setHeader("URL host").setAutoWidth(true);
         grid.addColumn(e -> EndpointLabels.format(e.format())).setHeader("Format").setAutoWidth(true);
-        grid.addColumn(e -> e.events().stream().map(NotificationEvent::value).collect(Collectors.joining(", ")))
-                .setHeader("Events").setFlexGrow(2);
+        grid.addColumn(e -> EndpointLabels.events(e.events())).setHeader("Events").setFlexGrow(2);
         grid.addComponentColumn(this::state).setHeader("State").setFlexGrow(1);
         grid.addColumn(e -> EndpointLabels.outcome(latest.get(e.id()))).setHeader("Last delivery").setFlexGrow(1);
         grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFlexGrow(0);
@@ -161,9 +158,13 @@ public class NotificationsView extends VerticalLayout implements BeforeEnterObse
     private Component actions(NotificationEndpoint e) {
         var deliveries = new Button("Deliveries", VaadinIcon.LIST.create(), click -> openDeliveries(e));
         deliveries.setId("deliveries-" + EndpointLabels.idPart(e.name()));
-        var edit = new Button("Edit", VaadinIcon.EDIT.create(), click -> openEditor(e));
+        var edit = new Button(VaadinIcon.EDIT.create(), click -> openEditor(e));
         edit.setId("edit-" + EndpointLabels.idPart(e.name()));
-        var delete = new Button("Delete", VaadinIcon.TRASH.create(), click -> confirmDelete(e));
+        edit.setTooltipText("Edit");
+        edit.setAriaLabel("Edit " + e.name());
+        var delete = new Button(VaadinIcon.TRASH.create(), click -> confirmDelete(e));
+        delete.setTooltipText("Delete");
+        delete.setAriaLabel("Delete " + e.name());
         delete.setId("delete-" + EndpointLabels.idPart(e.name()));
         delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
         for (var b : List.of(deliveries, edit, delete)) b.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);

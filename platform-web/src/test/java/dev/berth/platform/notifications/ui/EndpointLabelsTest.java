@@ -59,4 +59,12 @@ class EndpointLabelsTest {
         assertThat(EndpointLabels.idPart("ops")).isEqualTo("ops");
         assertThat(EndpointLabels.idPart("Ops team.v2")).isEqualTo("Ops_team_v2");
     }
+
+    @org.junit.jupiter.api.Test
+    void eventsChosen() {
+        assertThat(EndpointLabels.events(java.util.List.of(dev.berth.platform.notifications.NotificationEvent.values())))
+                .isEqualTo("all events");
+        assertThat(EndpointLabels.events(java.util.List.of(dev.berth.platform.notifications.NotificationEvent.DEPLOYMENT_FAILED,
+                dev.berth.platform.notifications.NotificationEvent.HOST_LOST))).isEqualTo("deployment.failed, host.lost");
+    }
 }
