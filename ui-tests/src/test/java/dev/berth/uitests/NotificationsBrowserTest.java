@@ -190,6 +190,21 @@ class NotificationsBrowserTest {
             b.screenshot("notifications-resumed");
             b.click(By.id("deliveries-close"));
             b.wait.until(d -> !b.driver.findElement(By.id("notifications-paused-banner")).isDisplayed());
+
+            // Edited: one event fewer, and the grid says which remain.
+            b.click(By.id("edit-ops"));
+            ((WebElement) b.wait.until(d -> b.js(Browser.VISIBLE_WITH_TEXT, "vaadin-checkbox", "host.lost"))).click();
+            b.click(By.id("endpoint-save"));
+            waitForNotice("Endpoint 'ops' saved");
+            b.wait.until(d -> b.gridRows("endpoints-grid").getFirst().get(3).equals("deployment.started, deployment.succeeded,"
+                    + " deployment.failed, deployment.rolled-back, replica.crash-looping, certificate.failing"));
+            b.screenshot("notifications-edited");
+
+            // Deleted after confirming: the empty state again.
+            b.click(By.id("delete-ops"));
+            b.click(By.cssSelector("#confirm-delete-endpoint [slot='confirm-button']"));
+            waitForNotice("Endpoint 'ops' deleted");
+            b.wait.until(d -> b.driver.findElement(By.id("endpoints-empty")).isDisplayed());
         } catch (AssertionError | RuntimeException e) {
             fixture.browser.screenshot("failure");
             throw e;

@@ -98,7 +98,7 @@ public class NotificationsView extends VerticalLayout implements BeforeEnterObse
         grid.addColumn(NotificationEndpoint::name).setHeader("Name").setFlexGrow(1);
         grid.addComponentColumn(e -> Monospace.apply(new Span(host(e.url())))).setHeader("URL host").setAutoWidth(true);
         grid.addColumn(e -> EndpointLabels.format(e.format())).setHeader("Format").setAutoWidth(true);
-        grid.addColumn(e -> EndpointLabels.events(e.events())).setHeader("Events").setFlexGrow(2);
+        grid.addColumn(e -> EndpointLabels.events(e.events())).setHeader("Events").setWidth("17rem").setFlexGrow(2);
         grid.addComponentColumn(this::state).setHeader("State").setFlexGrow(1);
         grid.addColumn(e -> EndpointLabels.outcome(latest.get(e.id()))).setHeader("Last delivery").setFlexGrow(1);
         grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFlexGrow(0);
