@@ -95,12 +95,13 @@ public class NotificationsView extends VerticalLayout implements BeforeEnterObse
         grid.setId("endpoints-grid");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
         grid.setAllRowsVisible(true);
-        grid.addColumn(NotificationEndpoint::name).setHeader("Name").setFlexGrow(1);
+        // Widths that fit a 1400-pixel window beside the menu without scrolling; long values wrap.
+        grid.addColumn(NotificationEndpoint::name).setHeader("Name").setWidth("7rem").setFlexGrow(1);
         grid.addComponentColumn(e -> Monospace.apply(new Span(host(e.url())))).setHeader("URL host").setAutoWidth(true);
-        grid.addColumn(e -> EndpointLabels.format(e.format())).setHeader("Format").setAutoWidth(true);
-        grid.addColumn(e -> EndpointLabels.events(e.events())).setHeader("Events").setWidth("17rem").setFlexGrow(2);
-        grid.addComponentColumn(this::state).setHeader("State").setFlexGrow(1);
-        grid.addColumn(e -> EndpointLabels.outcome(latest.get(e.id()))).setHeader("Last delivery").setFlexGrow(1);
+        grid.addColumn(e -> EndpointLabels.format(e.format())).setHeader("Format").setWidth("8rem").setFlexGrow(0);
+        grid.addColumn(e -> EndpointLabels.events(e.events())).setHeader("Events").setWidth("14rem").setFlexGrow(2);
+        grid.addComponentColumn(this::state).setHeader("State").setWidth("9rem").setFlexGrow(0);
+        grid.addColumn(e -> EndpointLabels.outcome(latest.get(e.id()))).setHeader("Last delivery").setWidth("11rem").setFlexGrow(1);
         grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFlexGrow(0);
 
         add(header, intro, paused, empty, grid);
@@ -139,7 +140,7 @@ public class NotificationsView extends VerticalLayout implements BeforeEnterObse
         empty.setText(why != null ? why : EMPTY);
         var stopped = list.stream().filter(e -> e.pausedAt() != null).toList();
         PausedBanner.fill(paused, stopped.stream().map(e -> "Endpoint '" + e.name() + "' is paused: " + e.pausedReason()
-                + ". Nothing is sent to it until it is resumed (open its deliveries).").toList());
+                + ". Nothing is sent to it until it is resumed: open its deliveries (the list button).").toList());
     }
 
     private Component state(NotificationEndpoint e) {
@@ -156,8 +157,10 @@ public class NotificationsView extends VerticalLayout implements BeforeEnterObse
     }
 
     private Component actions(NotificationEndpoint e) {
-        var deliveries = new Button("Deliveries", VaadinIcon.LIST.create(), click -> openDeliveries(e));
+        var deliveries = new Button(VaadinIcon.LIST.create(), click -> openDeliveries(e));
         deliveries.setId("deliveries-" + EndpointLabels.idPart(e.name()));
+        deliveries.setTooltipText("Deliveries, Send again, Resume");
+        deliveries.setAriaLabel("Deliveries to " + e.name());
         var edit = new Button(VaadinIcon.EDIT.create(), click -> openEditor(e));
         edit.setId("edit-" + EndpointLabels.idPart(e.name()));
         edit.setTooltipText("Edit");
@@ -168,7 +171,9 @@ public class NotificationsView extends VerticalLayout implements BeforeEnterObse
         delete.setId("delete-" + EndpointLabels.idPart(e.name()));
         delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
         for (var b : List.of(deliveries, edit, delete)) b.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
-        return new HorizontalLayout(deliveries, edit, delete);
+        var buttons = new HorizontalLayout(deliveries, edit, delete);
+        buttons.setSpacing(false);
+        return buttons;
     }
 
     private void openEditor(NotificationEndpoint existing) {
