@@ -18,8 +18,9 @@ final class ClusterAndBrowser implements BeforeAllCallback, AfterAllCallback {
     Cluster cluster;
     Browser browser;
 
-    ClusterAndBrowser(String screenshots) {
-        this(screenshots, () -> new String[0]);
+    /** @param platformArgs further {@code --property=value} arguments for the platform */
+    ClusterAndBrowser(String screenshots, String... platformArgs) {
+        this(screenshots, platformArgs.clone()::clone);
     }
 
     /** With more arguments for the platform, read when it starts (after other static fixtures of the test). */

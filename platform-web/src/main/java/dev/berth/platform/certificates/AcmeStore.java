@@ -86,7 +86,7 @@ public class AcmeStore {
     void issued(String host, String chainPem, byte[] sealedKey, String issuer, Instant notBefore, Instant notAfter, Instant now) {
         jdbc.sql("UPDATE acme_certificates SET chain_pem = ?, sealed_key = ?, issuer = ?, not_before = ?, not_after = ?,"
                         + " last_error = NULL, last_attempt = ?, failures = 0, next_attempt = NULL, claimed_by = NULL,"
-                        + " claimed_until = NULL WHERE host = ?")
+                        + " claimed_until = NULL, failing_told_at = NULL WHERE host = ?")
                 .params(chainPem, sealedKey, issuer, Timestamp.from(notBefore), Timestamp.from(notAfter), Timestamp.from(now), host)
                 .update();
     }
@@ -95,6 +95,12 @@ public class AcmeStore {
         jdbc.sql("UPDATE acme_certificates SET last_error = ?, last_attempt = ?, failures = failures + 1, next_attempt = ?,"
                         + " claimed_by = NULL, claimed_until = NULL WHERE host = ?")
                 .params(error, Timestamp.from(now), Timestamp.from(nextAttempt), host).update();
+    }
+
+    /** Marks the host's failure episode told unless it was: whether this call did, so the team hears once. */
+    boolean failingTold(String host, Instant at) {
+        return jdbc.sql("UPDATE acme_certificates SET failing_told_at = ? WHERE host = ? AND failing_told_at IS NULL")
+                .params(Timestamp.from(at), host).update() == 1;
     }
 
     /** Ends a claim without recording anything (the order was not needed after all). */

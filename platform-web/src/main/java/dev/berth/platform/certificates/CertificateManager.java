@@ -267,19 +267,22 @@ public class CertificateManager {
             // The flag is cleared while the database is written (the pool refuses interrupted threads), then set again.
             stopping = Thread.interrupted();
             if (stopping) acme.release(host, instance);
-            else fail(host, e.getMessage(), row.failures(), now);
+            else fail(row, e.getMessage(), now);
         } catch (RuntimeException e) {
-            fail(host, "the order for " + host + " failed unexpectedly: " + e.getMessage(), row.failures(), now);
+            fail(row, "the order for " + host + " failed unexpectedly: " + e.getMessage(), now);
         } finally {
             if (acme.removeChallenges(host)) events.publishEvent(new ChallengesChanged(acme.challenges()));
             if (stopping) Thread.currentThread().interrupt();
         }
     }
 
-    private void fail(String host, String sentence, int failuresBefore, Instant now) {
-        Duration wait = BACKOFF.delay(failuresBefore + 1);
+    /** Records the failure and backs off; then {@link CertificateOrderFailed} tells the host's team, when it should hear. */
+    private void fail(AcmeStore.Row row, String sentence, Instant now) {
+        String host = row.host();
+        Duration wait = BACKOFF.delay(row.failures() + 1);
         acme.failed(host, sentence, now, now.plus(wait));
         log.warn("no certificate for {} (next attempt in {} s): {}", host, wait.toSeconds(), sentence);
+        events.publishEvent(new CertificateOrderFailed(host, sentence, row.failures() + 1, row.notAfter(), now, now.plus(wait)));
     }
 
     private void refuseWithoutTerms() throws OrderFailed {

@@ -7,6 +7,7 @@ import dev.berth.platform.certificates.AppRoutes;
 import dev.berth.platform.certificates.CertificateManager;
 import dev.berth.platform.certificates.EdgeAddresses;
 import dev.berth.platform.certificates.EdgeReadiness;
+import dev.berth.platform.certificates.RouteOwners;
 import dev.berth.platform.certificates.RoutedHosts;
 import dev.berth.platform.domains.AppsDomain;
 import dev.berth.platform.hosts.HostRecords;
@@ -33,7 +34,7 @@ import org.springframework.stereotype.Component;
  * randomised, and an edge reloads its proxy whenever its assignment's edge part differs.
  */
 @Component
-public class EdgeCertificates implements RoutedHosts, AppRoutes, EdgeAddresses, EdgeReadiness {
+public class EdgeCertificates implements RoutedHosts, AppRoutes, RouteOwners, EdgeAddresses, EdgeReadiness {
     private final EdgeTable table;
     private final HostRecords hosts;
     private final RouteClaims claims;
@@ -56,6 +57,13 @@ public class EdgeCertificates implements RoutedHosts, AppRoutes, EdgeAddresses, 
     @Override
     public Set<String> hosts() {
         return table.routes().stream().map(EdgeRoute::host).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The apps ({@code team/app}) with a route for {@code host} now. */
+    @Override
+    public Set<String> appsRouting(String host) {
+        return table.routes().stream().filter(r -> r.host().equals(host)).map(EdgeRoute::app)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** The hosts berth.yaml claims for the app, and its default host under the apps domain. */

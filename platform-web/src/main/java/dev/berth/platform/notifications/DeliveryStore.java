@@ -84,6 +84,15 @@ class DeliveryStore {
                 .params(endpointId, limit).query((rs, n) -> read(rs)).list();
     }
 
+    /** The newest delivery of each of the team's endpoints that has one, by endpoint id: one index probe per endpoint. */
+    java.util.Map<Long, Delivery> latest(long teamId) {
+        var out = new java.util.HashMap<Long, Delivery>();
+        jdbc.sql("SELECT e.id AS endpoint_id, d.* FROM notification_endpoints e CROSS JOIN LATERAL (SELECT " + COLUMNS
+                        + " FROM notification_deliveries WHERE endpoint_id = e.id ORDER BY id DESC LIMIT 1) d WHERE e.team_id = ?")
+                .param(teamId).query((rs, n) -> out.put(rs.getLong("endpoint_id"), read(rs))).list();
+        return out;
+    }
+
     Optional<Delivery> find(long endpointId, long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM notification_deliveries WHERE endpoint_id = ? AND id = ?")
                 .params(endpointId, id).query((rs, n) -> read(rs)).optional();

@@ -47,6 +47,13 @@ class EndpointStore {
                 .query((rs, n) -> read(rs)).list();
     }
 
+    /** The paused endpoints of the teams named, by team and name. */
+    List<NotificationEndpoint> paused(java.util.Collection<String> teams) {
+        if (teams.isEmpty()) return List.of();
+        return jdbc.sql("SELECT " + COLUMNS + FROM + " WHERE t.name = ANY (?) AND e.paused_at IS NOT NULL ORDER BY t.name, e.name")
+                .param(teams.toArray(String[]::new)).query((rs, n) -> read(rs)).list();
+    }
+
     Optional<NotificationEndpoint> find(long teamId, long id) {
         return jdbc.sql("SELECT " + COLUMNS + FROM + " WHERE e.team_id = ? AND e.id = ?").params(teamId, id)
                 .query((rs, n) -> read(rs)).optional();

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -22,8 +23,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * instance runs one; they claim rows with {@code FOR UPDATE SKIP LOCKED} and a lease
  * ({@link DeliveryStore#claim}), so each attempt is made by one of them. A receiver that answers
  * 2xx has it; anything else is tried again on the {@link RetrySchedule} for up to a day. After
- * {@value #PAUSE_AFTER} failures in a row, or a day of nothing but failures, the endpoint is
- * paused, and that is audited; a team admin resumes it.
+ * {@code berth.notifications.pause-after} (default {@value #PAUSE_AFTER}) failures in a row, or a
+ * day of nothing but failures, the endpoint is paused, and that is audited; a team admin resumes it.
  * <p>
  * At least once, not exactly once, in one case: an instance that dies after the receiver got the
  * body but before the outcome is written sends it again once the lease ends. Receivers can tell by
@@ -49,10 +50,14 @@ public class NotificationDeliverer implements SmartLifecycle {
     private final AuditOutbox audit;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final int pauseAfter;
     private ScheduledExecutorService executor;
 
     NotificationDeliverer(DeliveryStore deliveries, EndpointStore endpoints, SecretBox box, WebhookSender sender,
-                          AuditOutbox audit, TransactionTemplate tx, Clock clock) {
+                          AuditOutbox audit, TransactionTemplate tx, Clock clock,
+                          @Value("${berth.notifications.pause-after:" + PAUSE_AFTER + "}") int pauseAfter) {
+        if (pauseAfter < 1) throw new IllegalArgumentException("berth.notifications.pause-after must be at least 1, was " + pauseAfter);
+        this.pauseAfter = pauseAfter;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.box = box;
@@ -138,7 +143,7 @@ public class NotificationDeliverer implements SmartLifecycle {
                 case WebhookSender.Outcome.Refused r -> deliveries.failed(d.id(), null, null, r.reason(), next);
             }
             var failing = endpoints.failed(endpoint.id(), now);
-            String why = failing.inARow() >= PAUSE_AFTER ? failing.inARow() + " deliveries failed in a row"
+            String why = failing.inARow() >= pauseAfter ? failing.inARow() + " deliveries failed in a row"
                     : !failing.since().plus(PAUSE_AFTER_FAILING_FOR).isAfter(now) ? "every delivery failed since " + failing.since()
                     : null;
             if (why == null || !endpoints.pause(endpoint.id(), why, now)) return false;

@@ -13,8 +13,12 @@ public enum NotificationEvent {
     DEPLOYMENT_ROLLED_BACK("deployment.rolled-back"),
     /** A host stopped sending heartbeats; told to each team with replicas on it. */
     HOST_LOST("host.lost"),
-    // Accepted in an endpoint's list so it can choose them now; nothing sends them yet.
+    /** A replica restarted 3 times within 10 minutes; told once per episode (see {@code deployments.CrashLoop}). */
     REPLICA_CRASH_LOOPING("replica.crash-looping"),
+    /**
+     * A domain's certificate orders failed 3 times in a row, or once while its certificate expires
+     * within 7 days; told once per failure episode to the teams whose apps route the domain.
+     */
     CERTIFICATE_FAILING("certificate.failing");
 
     private final String value;

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -124,6 +125,30 @@ public class NotificationService {
     public List<Delivery> deliveries(Caller caller, String team, long id) {
         endpoint(allowed(caller, team), team, id);
         return deliveries.list(id, LISTED_DELIVERIES);
+    }
+
+    /** The newest delivery of each of the team's endpoints that has one, by endpoint id. */
+    public Map<Long, Delivery> latestDeliveries(Caller caller, String team) {
+        return deliveries.latest(allowed(caller, team));
+    }
+
+    /** Whether {@code caller} may see and change {@code team}'s endpoints. */
+    public static boolean mayManage(Caller caller, String team) {
+        return AccessPolicy.decide(caller, Permission.MANAGE_NOTIFICATIONS, team) instanceof AccessPolicy.Allowed;
+    }
+
+    /**
+     * An endpoint of one of the caller's teams that is paused, as the dashboard tells its team.
+     *
+     * @param mayResume whether the caller may see the endpoint and resume it
+     */
+    public record Paused(String team, String name, Instant pausedAt, String reason, boolean mayResume) {
+    }
+
+    /** The paused endpoints of the teams {@code caller} belongs to: each member hears of them, not only its admins. */
+    public List<Paused> pausedInTeamsOf(Caller caller) {
+        return endpoints.paused(caller.memberships().keySet()).stream()
+                .map(e -> new Paused(e.team(), e.name(), e.pausedAt(), e.pausedReason(), mayManage(caller, e.team()))).toList();
     }
 
     /** Sends delivery {@code deliveryId}'s event to its endpoint again, as a new delivery due now. */

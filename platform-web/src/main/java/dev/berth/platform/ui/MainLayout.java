@@ -1,10 +1,13 @@
 package dev.berth.platform.ui;
 
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.ComponentUtil;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.Icon;
 import com.vaadin.flow.component.icon.VaadinIcon;
@@ -28,6 +31,7 @@ import dev.berth.platform.users.UserAccount;
 import dev.berth.platform.users.UserAccounts;
 import dev.berth.platform.users.UserService;
 import jakarta.annotation.security.PermitAll;
+import org.springframework.beans.factory.ObjectProvider;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -35,17 +39,22 @@ import java.util.stream.Collectors;
 /**
  * The frame around every signed-in view: title, navigation and who is signed in. The navigation
  * lists the views that carry a {@code @Menu}, in its order, as far as Vaadin lets the caller open
- * them and their {@link MenuAudience} includes the caller; the frame knows no view by name.
+ * them and their {@link MenuAudience} includes the caller; the frame knows no view by name. The
+ * header shows what {@link Attention} beans say the caller should see, checked on every navigation.
  */
 @Layout
 @PermitAll
 public class MainLayout extends AppLayout implements AfterNavigationObserver {
     private final transient CallerResolver callers;
+    private final transient ObjectProvider<Attention> attention;
     private final SideNav nav = new SideNav();
+    private final Div notices = new Div();
     private List<MenuEntry> shown = List.of();
 
-    public MainLayout(CallerResolver callers, UserService users, UserAccounts accounts, AuthenticationContext authentication) {
+    public MainLayout(CallerResolver callers, UserService users, UserAccounts accounts, AuthenticationContext authentication,
+                      ObjectProvider<Attention> attention) {
         this.callers = callers;
+        this.attention = attention;
         setPrimarySection(Section.DRAWER);
 
         var title = new Span("Berth");
@@ -69,12 +78,24 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         signOut.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
 
         var spacer = new Span();
-        var header = new HorizontalLayout(new DrawerToggle(), spacer, user, changePassword, signOut);
+        notices.setId("attention");
+        notices.addClassNames(LumoUtility.Display.FLEX, LumoUtility.FlexDirection.COLUMN, LumoUtility.FontSize.SMALL,
+                LumoUtility.TextColor.ERROR);
+        var header = new HorizontalLayout(new DrawerToggle(), notices, spacer, user, changePassword, signOut);
         header.setWidthFull();
         header.setAlignItems(FlexComponent.Alignment.CENTER);
         header.setFlexGrow(1, spacer);
         header.addClassNames(LumoUtility.Padding.End.MEDIUM);
         addToNavbar(header);
+        // While attached only: a layout replaced by another leaves no listener behind on the UI.
+        addAttachListener(e -> {
+            var registration = ComponentUtil.addListener(e.getUI(), Attention.Changed.class,
+                    changed -> showAttention(callers.current()));
+            addDetachListener(d -> {
+                registration.remove();
+                d.unregisterListener();
+            });
+        });
     }
 
     /**
@@ -84,6 +105,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     @Override
     public void afterNavigation(AfterNavigationEvent event) {
         var caller = callers.current();
+        showAttention(caller);
         var entries = MenuConfiguration.getMenuEntries().stream().filter(e -> shownTo(caller, e.menuClass())).toList();
         if (entries.equals(shown)) return;
         shown = entries;
@@ -97,6 +119,24 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
             nav.addItem(item);
         }
     }
+
+    /** At most {@value #ATTENTION_SHOWN} lines, then how many more: the header keeps room for the rest. */
+    private void showAttention(Caller caller) {
+        var items = attention.orderedStream().flatMap(a -> a.itemsFor(caller).stream()).toList();
+        notices.removeAll();
+        for (var item : items.stream().limit(ATTENTION_SHOWN).toList()) {
+            var icon = VaadinIcon.WARNING.create();
+            icon.setSize("var(--lumo-icon-size-s)");
+            Component text = item.path() == null ? new Span(item.text()) : new Anchor(item.path(), item.text());
+            var line = new Span(icon, text);
+            line.setId(item.id());
+            line.addClassNames(LumoUtility.Display.FLEX, LumoUtility.AlignItems.CENTER, LumoUtility.Gap.XSMALL);
+            notices.add(line);
+        }
+        if (items.size() > ATTENTION_SHOWN) notices.add(new Span("and " + (items.size() - ATTENTION_SHOWN) + " more"));
+    }
+
+    private static final int ATTENTION_SHOWN = 2;
 
     static boolean shownTo(Caller caller, Class<? extends Component> view) {
         var audience = view.getAnnotation(MenuAudience.class);

@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       health check, then {@code healthy};</li>
  *   <li>{@code never-healthy}: running, {@code starting} for ever (a failing health gate);</li>
  *   <li>{@code exit}: exited with code 1;</li>
+ *   <li>{@code crash-loop}: restarted by the agent again and again, never healthy: every other
+ *       heartbeat {@code exited} with code 3, the others running (health {@code starting}) with
+ *       its restarts one more;</li>
  *   <li>{@code cannot-start}: {@code failed}, with {@link #CANNOT_START} as the error (as the agent
  *       reports a container it cannot start, such as for a port in use).</li>
  * </ul>
@@ -246,6 +249,14 @@ final class SimulatedAgent implements AutoCloseable {
             r.heartbeats++;
             if (behaviour.equals("exit")) {
                 out.add(new ContainerStatus(spec.name(), spec.app(), "exited", 1, false, null, 0, List.of(), List.of()));
+                continue;
+            }
+            if (behaviour.equals("crash-loop")) {
+                int restarts = r.heartbeats / 2;
+                out.add(r.heartbeats % 2 == 1
+                        ? new ContainerStatus(spec.name(), spec.app(), "exited", 3, false, null, restarts, List.of(), List.of())
+                        : new ContainerStatus(spec.name(), spec.app(), "running", null, false, "starting", restarts, List.of(),
+                        List.of()));
                 continue;
             }
             if (behaviour.equals("cannot-start")) {

@@ -71,7 +71,7 @@ class ConcurrentDeliveryTest extends PlatformTest {
             // Besides this instance's own deliverer, which ticks meanwhile.
             var others = new ArrayList<Callable<Integer>>();
             for (int i = 0; i < 3; i++) {
-                var d = new NotificationDeliverer(deliveries, endpoints, box, sender, audit, tx, clock);
+                var d = new NotificationDeliverer(deliveries, endpoints, box, sender, audit, tx, clock, NotificationDeliverer.PAUSE_AFTER);
                 others.add(d::deliverDue);
             }
             try (var pool = Executors.newFixedThreadPool(3)) {
@@ -106,7 +106,7 @@ class ConcurrentDeliveryTest extends PlatformTest {
                     told(teamId, team, "c"))));
             receiver.answerWhenTogether(3);
 
-            assertThat(new NotificationDeliverer(deliveries, endpoints, box, sender, audit, tx, clock).deliverDue()).isEqualTo(3);
+            assertThat(new NotificationDeliverer(deliveries, endpoints, box, sender, audit, tx, clock, NotificationDeliverer.PAUSE_AFTER).deliverDue()).isEqualTo(3);
             // One after another, each would have waited for the others in vain.
             assertThat(receiver.mostAtOnce()).isEqualTo(3);
         } finally {

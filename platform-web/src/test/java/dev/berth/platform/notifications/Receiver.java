@@ -11,13 +11,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A webhook receiver on 127.0.0.1 for tests: keeps every request and answers with the status it is set to. */
-final class Receiver implements AutoCloseable {
-    record Received(Map<String, String> headers, byte[] body) {
-        String header(String name) {
+public final class Receiver implements AutoCloseable {
+    public record Received(Map<String, String> headers, byte[] body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
@@ -29,7 +29,7 @@ final class Receiver implements AutoCloseable {
     private final AtomicInteger mostInFlight = new AtomicInteger();
     private volatile java.util.concurrent.CountDownLatch together = new java.util.concurrent.CountDownLatch(0);
 
-    Receiver() throws IOException {
+    public Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             try (exchange) {
@@ -55,7 +55,7 @@ final class Receiver implements AutoCloseable {
         server.start();
     }
 
-    URI url(String path) {
+    public URI url(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
@@ -69,11 +69,11 @@ final class Receiver implements AutoCloseable {
         return mostInFlight.get();
     }
 
-    void answer(int code) {
+    public void answer(int code) {
         status.set(code);
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 

@@ -9,6 +9,7 @@ import dev.berth.platform.apps.ui.AppsView;
 import dev.berth.platform.audit.ui.AuditView;
 import dev.berth.platform.domains.ui.DomainsView;
 import dev.berth.platform.hosts.ui.HostsView;
+import dev.berth.platform.notifications.ui.NotificationsView;
 import dev.berth.platform.teams.ui.TeamsView;
 import dev.berth.platform.users.ui.UsersView;
 import java.util.Map;
@@ -39,7 +40,11 @@ class MenuAudienceTest {
                 Arguments.of(PLATFORM_ADMIN, UsersView.class, true),
                 Arguments.of(NEWCOMER, DomainsView.class, false),
                 Arguments.of(DEPLOYER, DomainsView.class, true),
-                Arguments.of(PLATFORM_ADMIN, DomainsView.class, true));
+                Arguments.of(PLATFORM_ADMIN, DomainsView.class, true),
+                Arguments.of(NEWCOMER, NotificationsView.class, false),
+                Arguments.of(DEPLOYER, NotificationsView.class, false),
+                Arguments.of(TEAM_ADMIN, NotificationsView.class, true),
+                Arguments.of(PLATFORM_ADMIN, NotificationsView.class, true));
     }
 
     @ParameterizedTest(name = "{0} sees {1}: {2}")
