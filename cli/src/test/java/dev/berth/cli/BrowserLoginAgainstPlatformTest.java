@@ -11,7 +11,6 @@ import dev.berth.platform.security.CallerResolver;
 import dev.berth.platform.users.UserAccounts;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,7 +82,7 @@ class BrowserLoginAgainstPlatformTest extends PlatformTest {
 
         Running(String... args) {
             var terminal = new Terminal(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(new Lines(err), true, StandardCharsets.UTF_8),
+                    new PrintStream(new TerminalLines(err), true, StandardCharsets.UTF_8),
                     Map.of("XDG_CONFIG_HOME", config.toString(), "PATH", "/nonexistent"));
             thread = Thread.ofVirtual().start(() -> code.set(new BerthCli(terminal).run(List.of(args))));
         }
@@ -106,25 +105,6 @@ class BrowserLoginAgainstPlatformTest extends PlatformTest {
             var lines = new java.util.ArrayList<String>();
             err.drainTo(lines);
             return String.join("\n", lines);
-        }
-    }
-
-    private static final class Lines extends OutputStream {
-        private final BlockingQueue<String> lines;
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-        Lines(BlockingQueue<String> lines) {
-            this.lines = lines;
-        }
-
-        @Override
-        public synchronized void write(int b) {
-            if (b == '\n') {
-                lines.add(line.toString(StandardCharsets.UTF_8));
-                line.reset();
-            } else {
-                line.write(b);
-            }
         }
     }
 

@@ -226,7 +226,7 @@ class CliAgainstPlatformTest extends PlatformTest {
     void followingPrintsLinesAsTheyArrive() throws Exception {
         signIn(adminToken);
         var lines = new java.util.concurrent.LinkedBlockingQueue<String>();
-        var out = new PrintStream(new LineSink(lines), true, StandardCharsets.UTF_8);
+        var out = new PrintStream(new TerminalLines(lines), true, StandardCharsets.UTF_8);
         var terminal = new Terminal(new ByteArrayInputStream(new byte[0]), out, new PrintStream(new ByteArrayOutputStream()),
                 Map.of("XDG_CONFIG_HOME", config.toString()));
         var code = new java.util.concurrent.atomic.AtomicReference<ExitCode>();
@@ -250,26 +250,6 @@ class CliAgainstPlatformTest extends PlatformTest {
         String line = lines.poll(2, java.util.concurrent.TimeUnit.MINUTES);
         assertThat(line).as("a line from berth logs -f").isNotNull();
         return line;
-    }
-
-    /** Splits what is written into lines, as a terminal shows them. */
-    private static final class LineSink extends java.io.OutputStream {
-        private final java.util.concurrent.BlockingQueue<String> lines;
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-        LineSink(java.util.concurrent.BlockingQueue<String> lines) {
-            this.lines = lines;
-        }
-
-        @Override
-        public synchronized void write(int b) {
-            if (b == '\n') {
-                lines.add(line.toString(StandardCharsets.UTF_8));
-                line.reset();
-            } else {
-                line.write(b);
-            }
-        }
     }
 
     @Test

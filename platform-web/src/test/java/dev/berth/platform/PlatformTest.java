@@ -35,13 +35,7 @@ public abstract class PlatformTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         var db = database();
-        registry.add("berth.database.url", db::url);
-        // Migrations run as the test superuser; requests as a role that owns nothing, as the platform demands.
-        var requests = db.requestRole();
-        registry.add("berth.database.user", requests::user);
-        registry.add("berth.database.password", requests::password);
-        registry.add("berth.database.migration-user", db::user);
-        registry.add("berth.database.migration-password", db::password);
+        db.register(registry);
         registry.add("berth.admin.password", () -> ADMIN_PASSWORD);
         registry.add("berth.git.repositories-dir", () -> GIT_DIR.toString());
         registry.add("berth.audit.key-file", () -> AUDIT_KEY_FILE.toString());

@@ -36,6 +36,19 @@ public final class TestDatabase {
             }
             return new Target(url, role, secret);
         }
+
+        /**
+         * The platform's database settings for a test context: migrations as this superuser,
+         * requests as {@link #requestRole()}, as the platform demands.
+         */
+        public void register(org.springframework.test.context.DynamicPropertyRegistry registry) {
+            var requests = requestRole();
+            registry.add("berth.database.url", this::url);
+            registry.add("berth.database.user", requests::user);
+            registry.add("berth.database.password", requests::password);
+            registry.add("berth.database.migration-user", this::user);
+            registry.add("berth.database.migration-password", this::password);
+        }
     }
 
     private record Server(String baseUrl, String user, String password) {

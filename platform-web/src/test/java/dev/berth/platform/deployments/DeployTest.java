@@ -65,13 +65,7 @@ abstract class DeployTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         var db = database();
-        registry.add("berth.database.url", db::url);
-        // Migrations run as the test superuser; requests as a role that owns nothing, as the platform demands.
-        var requests = db.requestRole();
-        registry.add("berth.database.user", requests::user);
-        registry.add("berth.database.password", requests::password);
-        registry.add("berth.database.migration-user", db::user);
-        registry.add("berth.database.migration-password", db::password);
+        db.register(registry);
         registry.add("berth.admin.password", () -> PlatformTest.ADMIN_PASSWORD);
         registry.add("berth.git.repositories-dir", () -> DIR.resolve("git").toString());
         registry.add("berth.git.secret-key-file", () -> DIR.resolve("secret.key").toString());

@@ -38,13 +38,8 @@ class ProviderDownTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         if (database == null) database = TestDatabase.fresh("sso-down");
-        var requests = database.requestRole();
         Path dir = Files.createTempDirectory("berth-sso-down-");
-        registry.add("berth.database.url", database::url);
-        registry.add("berth.database.user", requests::user);
-        registry.add("berth.database.password", requests::password);
-        registry.add("berth.database.migration-user", database::user);
-        registry.add("berth.database.migration-password", database::password);
+        database.register(registry);
         registry.add("berth.admin.password", () -> PlatformTest.ADMIN_PASSWORD);
         registry.add("berth.git.repositories-dir", () -> dir.resolve("git").toString());
         registry.add("berth.audit.key-file", () -> dir.resolve("audit.key").toString());

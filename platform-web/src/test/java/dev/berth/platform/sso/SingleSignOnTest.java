@@ -56,12 +56,7 @@ class SingleSignOnTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         if (database == null) database = TestDatabase.fresh("sso");
-        var requests = database.requestRole();
-        registry.add("berth.database.url", database::url);
-        registry.add("berth.database.user", requests::user);
-        registry.add("berth.database.password", requests::password);
-        registry.add("berth.database.migration-user", database::user);
-        registry.add("berth.database.migration-password", database::password);
+        database.register(registry);
         registry.add("berth.admin.password", () -> PlatformTest.ADMIN_PASSWORD);
         registry.add("berth.git.repositories-dir", () -> DIR.resolve("git").toString());
         registry.add("berth.audit.key-file", () -> DIR.resolve("audit.key").toString());
