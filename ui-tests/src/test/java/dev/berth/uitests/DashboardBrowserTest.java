@@ -500,13 +500,13 @@ class DashboardBrowserTest {
         return body.substring(4).lines().toList();
     }
 
-    /** A team admin gets the audit log narrowed to their team, without the platform-wide verify. */
+    /** A team admin sees their team's menu (Notifications too) and the audit log narrowed to their team, without the platform-wide verify. */
     private void teamAdminReadsOnlyTheirTeamsEvents(String username, String team) throws IOException {
         login(username, password(username));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teams-grid")));
         waitForRow("teams-grid", 0, team);
         assertThat(gridRows("teams-grid")).containsExactly(List.of(team, "ADMIN", "2"));
-        assertThat(navLabels()).containsExactly("Apps", "Teams", "Domains", "Repositories", "Tokens", "Audit");
+        assertThat(navLabels()).containsExactly("Apps", "Teams", "Domains", "Repositories", "Tokens", "Notifications", "Audit");
 
         navigate("Audit", "audit-grid");
         waitForRow("audit-grid", 3, "team.member.role");
