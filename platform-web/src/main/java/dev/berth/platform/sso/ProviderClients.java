@@ -1,6 +1,9 @@
 package dev.berth.platform.sso;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
@@ -95,14 +98,18 @@ public final class ProviderClients {
      * errors, several layers deep.
      */
     public static Optional<String> unreachable(Throwable failure, String issuer) {
+        String provider = "the identity provider at " + issuer;
+        // A timeout first: the JDK may report one connecting as a ConnectException caused by it.
         for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof java.net.ConnectException && !(e instanceof java.net.http.HttpConnectTimeoutException)) {
-                return Optional.of("the identity provider at " + issuer + " cannot be reached: connection refused");
+            if (e instanceof HttpConnectTimeoutException) {
+                return Optional.of(provider + " did not accept a connection within " + CONNECT_TIMEOUT.toSeconds() + " s");
             }
-            if (e instanceof HttpTimeoutException || e instanceof java.net.SocketTimeoutException) {
-                return Optional.of("the identity provider at " + issuer + " did not answer within "
-                        + (e instanceof java.net.http.HttpConnectTimeoutException ? CONNECT_TIMEOUT : ANSWER_TIMEOUT).toSeconds() + " s");
+            if (e instanceof HttpTimeoutException || e instanceof SocketTimeoutException) {
+                return Optional.of(provider + " did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s");
             }
+        }
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof ConnectException) return Optional.of(provider + " cannot be reached: connection refused");
         }
         return Optional.empty();
     }
