@@ -4,6 +4,11 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
@@ -14,12 +19,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.servlet.Session;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
@@ -45,6 +52,7 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * A real OpenID provider for tests: Spring Authorization Server in its own Spring context on
@@ -101,6 +109,14 @@ public final class TestIdentityProvider implements AutoCloseable {
         context.getBean(Groups.class).byUser().put(username, Set.copyOf(groups));
     }
 
+    /**
+     * While down, the provider answers its discovery document with 503, as one behind a proxy whose
+     * backend is away would; everything else keeps working.
+     */
+    public void setDiscoveryDown(boolean down) {
+        context.getBean(Outage.class).down().set(down);
+    }
+
     @Override
     public void close() {
         context.close();
@@ -110,9 +126,36 @@ public final class TestIdentityProvider implements AutoCloseable {
     record Groups(Map<String, Set<String>> byUser) {
     }
 
+    /** Whether discovery answers 503 ({@link #setDiscoveryDown}). */
+    record Outage(java.util.concurrent.atomic.AtomicBoolean down) {
+    }
+
     @Configuration(proxyBeanMethods = false)
     @EnableWebSecurity
     static class Config {
+        @Bean
+        Outage outage() {
+            return new Outage(new java.util.concurrent.atomic.AtomicBoolean());
+        }
+
+        /** Ahead of the security filters, which answer discovery. */
+        @Bean
+        FilterRegistrationBean<OncePerRequestFilter> discoveryOutage(Outage outage) {
+            var registration = new FilterRegistrationBean<OncePerRequestFilter>(new OncePerRequestFilter() {
+                @Override
+                protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                        throws ServletException, IOException {
+                    if (outage.down().get() && request.getRequestURI().equals("/.well-known/openid-configuration")) {
+                        response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+                        return;
+                    }
+                    chain.doFilter(request, response);
+                }
+            });
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+            return registration;
+        }
+
         @Bean
         TomcatServletWebServerFactory webServer() throws Exception {
             var factory = new TomcatServletWebServerFactory(0);

@@ -26,12 +26,12 @@ public class IssuerRegistration implements ClientRegistrationRepository {
     static final Duration RETRY_AFTER = Duration.ofSeconds(10);
     /** A discovery document is a few KiB; a larger answer is not one. */
     static final int MAX_DOCUMENT_BYTES = 256 * 1024;
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TIMEOUT = ProviderClients.ANSWER_TIMEOUT;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final SsoProperties properties;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(ProviderClients.CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private ClientRegistration registration;
     private IssuerUnavailableException lastFailure;

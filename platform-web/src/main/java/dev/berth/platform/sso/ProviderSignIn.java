@@ -21,11 +21,12 @@ public class ProviderSignIn implements OAuth2UserService<OidcUserRequest, OidcUs
     /** Groups beyond these are not read: no rule set needs more, and a token should not make us do unbounded work. */
     static final int MAX_GROUPS = 1000;
 
-    private final OidcUserService provider = new OidcUserService();
+    private final OidcUserService provider;
     private final SsoProperties properties;
     private final SignInProvisioning provisioning;
 
-    public ProviderSignIn(SsoProperties properties, SignInProvisioning provisioning) {
+    public ProviderSignIn(SsoProperties properties, SignInProvisioning provisioning, ProviderClients clients) {
+        this.provider = clients.userInfo();
         this.properties = properties;
         this.provisioning = provisioning;
     }

@@ -19,7 +19,13 @@ public class SsoConfig {
 
     @Bean
     @Conditional(SsoConfigured.class)
-    ProviderSignIn providerSignIn(SsoProperties properties, SignInProvisioning provisioning) {
-        return new ProviderSignIn(properties, provisioning);
+    ProviderClients providerClients() {
+        return new ProviderClients();
+    }
+
+    @Bean
+    @Conditional(SsoConfigured.class)
+    ProviderSignIn providerSignIn(SsoProperties properties, SignInProvisioning provisioning, ProviderClients clients) {
+        return new ProviderSignIn(properties, provisioning, clients);
     }
 }

@@ -213,6 +213,27 @@ class SingleSignOnTest {
     }
 
     @Test
+    void aSignOutIsAuditedAsAPasswordUsersIs() throws Exception {
+        PROVIDER.addUser("erin", PASSWORD, Set.of());
+        var signIn = signIn("erin", PASSWORD);
+        var browser = signIn.browser();
+        var page = browser.send(HttpRequest.newBuilder(URI.create(base() + "/teams")).build(), HttpResponse.BodyHandlers.ofString());
+        var csrf = Pattern.compile("<meta name=\"_csrf\" content=\"([^\"]+)\"").matcher(page.body());
+        assertThat(csrf.find()).as("the dashboard page's CSRF token: %s", page.body()).isTrue();
+        assertThat(admin.get("/api/v1/audit?action=logout").body()).doesNotContain("\"target\":\"user:erin\"");
+
+        var out = browser.send(HttpRequest.newBuilder(URI.create(base() + "/logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + enc(csrf.group(1)))).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(out.headers().firstValue("Location").orElseThrow()).endsWith("/login");
+        assertThat(admin.get("/api/v1/audit?action=logout").body()).contains("\"target\":\"user:erin\"");
+        var after = browser.send(HttpRequest.newBuilder(URI.create(base() + "/teams")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(after.statusCode()).as("signed out: back to the sign-in page").isEqualTo(302);
+    }
+
+    @Test
     void aNameTakenByAnotherAccountGetsTheNextFreeOne() throws Exception {
         // A local account named carol exists; the provider's carol is another person.
         assertThat(admin.post("/api/v1/users", Map.of("username", "carol", "password", "a-long-enough-password")).status()).isEqualTo(201);

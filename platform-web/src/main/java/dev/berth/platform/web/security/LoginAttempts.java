@@ -17,7 +17,8 @@ import org.springframework.security.authentication.event.LogoutSuccessEvent;
 import org.springframework.stereotype.Component;
 
 /**
- * Audits password sign-ins and sign-outs. The failures themselves are counted by
+ * Audits password sign-ins, and the sign-outs of every dashboard session: a single sign-on session
+ * holds the same {@link BerthUser} (its sign-in is audited where the user is provisioned). The failures themselves are counted by
  * {@link LoginThrottle} as attempts are admitted; a success forgets that account's failures from
  * that address. Failures are audited through {@link FailureAudit}, so a flood cannot queue the
  * platform behind the audit log.

@@ -2,7 +2,9 @@ package dev.berth.platform.web.security.ui;
 
 import dev.berth.platform.security.BerthUser;
 import dev.berth.platform.sso.IssuerRegistration;
+import dev.berth.platform.sso.ProviderClients;
 import dev.berth.platform.sso.ProviderSignIn;
+import dev.berth.platform.sso.SsoProperties;
 import dev.berth.platform.sso.ProviderUnavailable;
 import dev.berth.platform.sso.SignedInUser;
 import jakarta.servlet.FilterChain;
@@ -16,7 +18,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
 import org.springframework.security.oauth2.client.web.OAuth2LoginAuthenticationFilter;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -46,12 +48,16 @@ class SsoLogin {
     private static final Logger LOG = LoggerFactory.getLogger(SsoLogin.class);
     private final IssuerRegistration registration;
     private final ProviderSignIn signIn;
+    private final ProviderClients clients;
+    private final String issuer;
     private final SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
             new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
 
-    SsoLogin(IssuerRegistration registration, ProviderSignIn signIn) {
+    SsoLogin(IssuerRegistration registration, ProviderSignIn signIn, ProviderClients clients, SsoProperties properties) {
         this.registration = registration;
         this.signIn = signIn;
+        this.clients = clients;
+        this.issuer = properties.issuerUri().toString();
     }
 
     void applyTo(HttpSecurity http, String loginPath) throws Exception {
@@ -59,8 +65,10 @@ class SsoLogin {
         // The login view reads the reason from the session; the operator reads it in the log.
         var back = new SimpleUrlAuthenticationFailureHandler(loginPath + "?error");
         // The chain's manager knows passwords only: the callback gets a manager of its own.
-        var callback = new ProviderManager(new OidcAuthorizationCodeAuthenticationProvider(
-                new RestClientAuthorizationCodeTokenResponseClient(), signIn));
+        // Its calls to the provider (tokens, keys, user info) give up as discovery does.
+        var provider = new OidcAuthorizationCodeAuthenticationProvider(clients.tokens(), signIn);
+        provider.setJwtDecoderFactory(clients.idTokens());
+        var callback = new ProviderManager(provider);
         http.oauth2Login(o -> {
                     o.addObjectPostProcessor(new ObjectPostProcessor<OAuth2LoginAuthenticationFilter>() {
                         @Override
@@ -84,8 +92,11 @@ class SsoLogin {
                             landing.onAuthenticationSuccess(request, response, context.getAuthentication());
                         })
                         .failureHandler((request, response, e) -> {
-                            LOG.warn("single sign-on failed: {}", e.getMessage());
-                            back.onAuthenticationFailure(request, response, e);
+                            // A provider that went quiet or away is said so, not as Spring's I/O error.
+                            AuthenticationException reason = ProviderClients.unreachable(e, issuer)
+                                    .<AuthenticationException>map(r -> new ProviderUnavailable(r, e)).orElse(e);
+                            LOG.warn("single sign-on failed: {}", reason.getMessage());
+                            back.onAuthenticationFailure(request, response, reason);
                         });
                 })
                 .addFilterBefore(new ProviderReachable(loginPath), OAuth2AuthorizationRequestRedirectFilter.class);
