@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.quartz.Scheduler;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -79,6 +80,7 @@ class MetricsStorageBenchmark extends PlatformTest {
     Scheduler scheduler;
 
     private final SetClock clock = new SetClock();
+    private StatementTimes times;
     private MetricsMaintenance maintenance;
     private AppMetricsService service;
 
@@ -109,7 +111,11 @@ class MetricsStorageBenchmark extends PlatformTest {
 
     @Test
     void storageForAFleet() throws Exception {
-        maintenance = new MetricsMaintenance(store, tx, clock);
+        times = new StatementTimes(dataSource);
+        // The real maintenance and store, on the context's pool through a proxy that times each statement.
+        var timedSource = times.dataSource();
+        maintenance = new MetricsMaintenance(new ReplicaMetricStore(JdbcClient.create(timedSource)),
+                new TransactionTemplate(new DataSourceTransactionManager(timedSource)), clock);
         service = new AppMetricsService(teams, deployments, store, clock);
         // Quartz's own maintenance job (on the context's clock) stays out of the measurements.
         scheduler.standby();
@@ -148,6 +154,7 @@ class MetricsStorageBenchmark extends PlatformTest {
             // it visits this table about every 1.3 hours of real time; a compressed week leaves it no time.
             vacuums.add(timed(() -> superuser("VACUUM ANALYZE replica_metrics")));
         }
+        String simParts = times.drain();
         var simSteady = steadyMinutes(simIds);
         double simSeconds = (System.nanoTime() - simStarted) / 1e9;
         var simSizes = sizes("simulated week, as the roll-ups left it", simIds.length);
@@ -163,7 +170,15 @@ class MetricsStorageBenchmark extends PlatformTest {
         double writeSeconds = (System.nanoTime() - writeStarted) / 1e9;
         superuser("VACUUM ANALYZE replica_metrics");
         var fleetSizes = sizes("whole fleet's week, written directly", replicas);
+        times.drain();
         var fleetSteady = steadyMinutes(allIds);
+        String fleetParts = times.drain();
+        // The planner's choice for each prune, with the whole fleet's week in the table.
+        for (Resolution r : Resolution.values()) {
+            fleetParts += "  plan of the prune of " + r + ": " + String.join(" / ", jdbc.sql(
+                    "EXPLAIN DELETE FROM replica_metrics WHERE resolution_seconds = ? AND at < ?")
+                    .params(r.seconds(), Timestamp.from(clock.instant().minus(r.retention()))).query(String.class).list()) + "\n";
+        }
         var fleetReads = reads();
         var export = exportRefresh();
         var loaded = recordOnly(fleet, clock.instant());
@@ -179,6 +194,8 @@ class MetricsStorageBenchmark extends PlatformTest {
                         new Timed("simulated week, " + simIds.length + " replicas: per-minute runs at steady state", simSteady.get(0)),
                         new Timed("whole fleet, " + replicas + " replicas: per-minute runs at steady state", fleetSteady.get(0)),
                         new Timed("reference: the fleet's minute of raw slots, 6 INSERT … SELECT", fleetSteady.get(1))));
+        System.out.printf("%nWhere the simulated week's hourly runs spent their time (statements and commits):%n%s", simParts);
+        System.out.printf("Where the whole fleet's per-minute runs spent their time:%n%s", fleetParts);
         MetricsStorageReport.printReads(simReads, fleetReads, simIds.length, replicas, APP, READS);
         MetricsStorageReport.printTimes("Prometheus export refresh at full fleet (AppMeters, every 15 s on every instance; ms)", List.of(export));
     }
