@@ -10,7 +10,8 @@ import java.time.format.DateTimeParseException;
  * starting at {@code from} (aligned down to the step), at most {@link #MAX_POINTS}.
  */
 public record MetricsQuery(Instant from, Instant to, Duration step, int count) {
-    public static final int MAX_POINTS = 1000;
+    /** A day at the 1-minute resolution or a week at the 10-minute one, with a partial bucket at either end. */
+    public static final int MAX_POINTS = 1500;
     static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
     static final Duration DEFAULT_STEP = Duration.ofMinutes(1);
     static final Duration MIN_STEP = Duration.ofSeconds(10);

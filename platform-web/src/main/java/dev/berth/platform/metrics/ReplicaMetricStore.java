@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -109,8 +110,21 @@ class ReplicaMetricStore {
 
     /** Deletes rows of {@code resolution} older than its window; returns how many. */
     int prune(Resolution resolution, Instant now) {
-        return jdbc.sql("DELETE FROM replica_metrics WHERE resolution_seconds = ? AND at < ?")
-                .params(resolution.seconds(), Timestamp.from(now.minus(resolution.retention()))).update();
+        var cutoff = Timestamp.from(now.minus(resolution.retention()));
+        // Bounded below by the resolution's oldest row (read from the by_age index): with "at < cutoff"
+        // alone PostgreSQL judged the range from the statistics of every resolution together, thought
+        // it most of the table and, at 5,000 replicas, scanned all of it every minute (see
+        // docs/benchmarks.md, "App metrics storage").
+        var oldest = oldest(resolution);
+        if (oldest.isEmpty() || !oldest.get().before(cutoff)) return 0;
+        return jdbc.sql("DELETE FROM replica_metrics WHERE resolution_seconds = ? AND at >= ? AND at < ?")
+                .params(resolution.seconds(), oldest.get(), cutoff).update();
+    }
+
+    /** The time of the oldest row of {@code resolution}, if it has any. */
+    Optional<Timestamp> oldest(Resolution resolution) {
+        return jdbc.sql("SELECT at FROM replica_metrics WHERE resolution_seconds = ? ORDER BY at LIMIT 1")
+                .params(resolution.seconds()).query(Timestamp.class).optional();
     }
 
     /** How many samples {@link #samples} would read: to refuse a query too large before reading it. */

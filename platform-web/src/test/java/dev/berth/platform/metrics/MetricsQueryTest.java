@@ -44,7 +44,7 @@ class MetricsQueryTest {
                 Arguments.of("2026-12-06T08:00:00Z", "2026-12-06T07:00:00Z", null,
                         "from (2026-12-06T08:00:00Z) must be before to (2026-12-06T07:00:00Z)"),
                 Arguments.of("2026-11-28T08:00:00Z", null, "600", "from (2026-11-28T08:00:00Z) is older than the 7 days of metrics kept"),
-                Arguments.of("2026-11-30T08:00:00Z", null, "10", "from/to/step ask for 51841 points; at most 1000"));
+                Arguments.of("2026-11-30T08:00:00Z", null, "10", "from/to/step ask for 51841 points; at most 1500"));
     }
 
     @ParameterizedTest(name = "{3}")
