@@ -233,9 +233,9 @@ public final class TestIdentityProvider implements AutoCloseable {
 
         @Bean
         InMemoryRegisteredClientRepository clients() {
-            // Replaced by registerClient once the platform's callback address is known.
-            return new InMemoryRegisteredClientRepository(RegisteredClient.withId("placeholder").clientId("placeholder")
-                    .clientSecret("{noop}placeholder").authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).build());
+            // The repository wants a client at start; registerClient adds the platform's beside it once its callback is known.
+            return new InMemoryRegisteredClientRepository(RegisteredClient.withId("not-yet-registered").clientId("not-yet-registered")
+                    .clientSecret("{noop}not-yet-registered").authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).build());
         }
 
         @Bean

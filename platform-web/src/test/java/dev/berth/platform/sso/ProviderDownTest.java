@@ -12,8 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -38,15 +36,7 @@ class ProviderDownTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         if (database == null) database = TestDatabase.fresh("sso-down");
-        Path dir = Files.createTempDirectory("berth-sso-down-");
-        database.register(registry);
-        registry.add("berth.admin.password", () -> PlatformTest.ADMIN_PASSWORD);
-        registry.add("berth.git.repositories-dir", () -> dir.resolve("git").toString());
-        registry.add("berth.audit.key-file", () -> dir.resolve("audit.key").toString());
-        registry.add("spring.quartz.scheduler-name", () -> "berth-sso-down-tests");
-        registry.add("berth.sso.issuer-uri", () -> "http://127.0.0.1:" + NOBODY);
-        registry.add("berth.sso.client-id", () -> "berth");
-        registry.add("berth.sso.client-secret", () -> "secret");
+        SsoPlatform.register(registry, database, "sso-down", "http://127.0.0.1:" + NOBODY, "berth", "secret");
     }
 
     private static int closedPort() {

@@ -17,8 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -56,15 +54,7 @@ class ProviderSilentTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         if (database == null) database = TestDatabase.fresh("sso-silent");
-        Path dir = Files.createTempDirectory("berth-sso-silent-");
-        database.register(registry);
-        registry.add("berth.admin.password", () -> PlatformTest.ADMIN_PASSWORD);
-        registry.add("berth.git.repositories-dir", () -> dir.resolve("git").toString());
-        registry.add("berth.audit.key-file", () -> dir.resolve("audit.key").toString());
-        registry.add("spring.quartz.scheduler-name", () -> "berth-sso-silent-tests");
-        registry.add("berth.sso.issuer-uri", () -> PROVIDER.issuer);
-        registry.add("berth.sso.client-id", () -> "berth");
-        registry.add("berth.sso.client-secret", () -> "secret");
+        SsoPlatform.register(registry, database, "sso-silent", PROVIDER.issuer, "berth", "secret");
     }
 
     @AfterAll

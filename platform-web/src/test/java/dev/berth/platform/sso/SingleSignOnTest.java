@@ -15,8 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +43,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class SingleSignOnTest {
     private static final Pattern CSRF_INPUT = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
     private static final String PASSWORD = "provider-password";
-    private static final Path DIR = temporaryDirectory();
     private static final TestIdentityProvider PROVIDER = TestIdentityProvider.start();
     private static TestDatabase.Target database;
 
@@ -54,16 +51,10 @@ class SingleSignOnTest {
     private Api admin;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
+    static void properties(DynamicPropertyRegistry registry) throws java.io.IOException {
         if (database == null) database = TestDatabase.fresh("sso");
-        database.register(registry);
-        registry.add("berth.admin.password", () -> PlatformTest.ADMIN_PASSWORD);
-        registry.add("berth.git.repositories-dir", () -> DIR.resolve("git").toString());
-        registry.add("berth.audit.key-file", () -> DIR.resolve("audit.key").toString());
-        registry.add("spring.quartz.scheduler-name", () -> "berth-sso-tests");
-        registry.add("berth.sso.issuer-uri", () -> PROVIDER.issuer);
-        registry.add("berth.sso.client-id", () -> TestIdentityProvider.CLIENT_ID);
-        registry.add("berth.sso.client-secret", () -> TestIdentityProvider.CLIENT_SECRET);
+        SsoPlatform.register(registry, database, "sso", PROVIDER.issuer, TestIdentityProvider.CLIENT_ID,
+                TestIdentityProvider.CLIENT_SECRET);
         registry.add("berth.sso.display-name", () -> "Test IdP");
         registry.add("berth.sso.local-passwords", () -> "false");
     }
@@ -264,13 +255,5 @@ class SingleSignOnTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(posted.statusCode()).isEqualTo(302);
         assertThat(posted.headers().firstValue("Location").orElseThrow()).contains("/login?error");
-    }
-
-    private static Path temporaryDirectory() {
-        try {
-            return Files.createTempDirectory("berth-sso-");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
